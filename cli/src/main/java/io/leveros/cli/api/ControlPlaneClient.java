@@ -1,0 +1,123 @@
+package io.leveros.cli.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leveros.cli.CliException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Calls the control plane's REST API ({@code /api/v1}) and turns its errors into one-line messages. */
+public final class ControlPlaneClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final String explicitToken;
+    private final Path dataDir;
+    private final HttpClient http;
+
+    public ControlPlaneClient(String baseUrl, String token, Path dataDir) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.explicitToken = token;
+        this.dataDir = dataDir;
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Encodes one path segment (an environment or service name). */
+    public static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    public JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    public JsonNode postJson(String path, String json) {
+        return send(authorized(HttpRequest.newBuilder(uri(path)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public JsonNode post(String path, String contentType, HttpRequest.BodyPublisher body) {
+        return send(authorized(HttpRequest.newBuilder(uri(path)))
+                .header("Content-Type", contentType)
+                .timeout(Duration.ofMinutes(5))
+                .POST(body));
+    }
+
+    public JsonNode delete(String path) {
+        return send(authorized(HttpRequest.newBuilder(uri(path))).DELETE());
+    }
+
+    private URI uri(String path) {
+        try {
+            return URI.create(baseUrl + "/api/v1" + path);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("invalid control plane URL '" + baseUrl + "' (expected e.g. http://127.0.0.1:8090)");
+        }
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        String token = token();
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
+    }
+
+    private String token() {
+        if (explicitToken != null && !explicitToken.isBlank()) {
+            return explicitToken.trim();
+        }
+        Path file = dataDir.resolve("token");
+        try {
+            return Files.isReadable(file) ? Files.readString(file).trim() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private JsonNode send(HttpRequest.Builder request) {
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach the control plane at " + baseUrl
+                    + " (is the platform running? Start it with: lever up, or point --api at it)");
+        } catch (IOException e) {
+            throw new CliException("talking to the control plane at " + baseUrl + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+        JsonNode body = parse(response.body());
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return body;
+        }
+        String message =
+                body != null && body.hasNonNull("message") ? body.get("message").asText() : "HTTP " + status;
+        if (status == 401) {
+            throw new CliException(message + " (the CLI sends the token from " + dataDir.resolve("token")
+                    + "; pass --data-dir, --token or LEVEROS_TOKEN)");
+        }
+        throw new CliException(message);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            return null;
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

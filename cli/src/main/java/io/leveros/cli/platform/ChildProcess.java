@@ -1,0 +1,65 @@
+package io.leveros.cli.platform;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A platform component running as a child process of {@code lever up}. Its output goes to the
+ * terminal. On Linux it is started through {@code setpriv --pdeathsig SIGTERM} so that it stops
+ * even if {@code lever up} itself is killed without a chance to clean up.
+ */
+public final class ChildProcess {
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+
+    private final String name;
+    private final Process process;
+
+    private ChildProcess(String name, Process process) {
+        this.name = name;
+        this.process = process;
+    }
+
+    /** Starts {@code command}; call from a thread that lives as long as the child (pdeathsig). */
+    static ChildProcess start(String name, List<String> command) throws IOException {
+        List<String> argv = new ArrayList<>();
+        if (Files.isExecutable(SETPRIV)) {
+            argv.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "SIGTERM", "--"));
+        }
+        argv.addAll(command);
+        Process process = new ProcessBuilder(argv)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        return new ChildProcess(name, process);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** SIGTERM, then SIGKILL if it has not exited within {@code graceSeconds}. */
+    void stop(long graceSeconds) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

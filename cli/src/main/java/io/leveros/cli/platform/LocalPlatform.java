@@ -1,0 +1,173 @@
+package io.leveros.cli.platform;
+
+import io.leveros.cli.CliException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole platform on this machine: a control plane and a data plane as child processes, on
+ * embedded defaults, with a data folder on local disk.
+ */
+public final class LocalPlatform {
+    /** How long components may take to become ready. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+    private final LeverHome home;
+    private final Ports ports;
+    private final Path dataDir;
+    private final List<ChildProcess> children = new ArrayList<>();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    /** The ports the platform listens on. */
+    public record Ports(int http, int api, int grpc, int gateway) {}
+
+    public LocalPlatform(LeverHome home, Ports ports, Path dataDir) {
+        this.home = home;
+        this.ports = ports;
+        this.dataDir = dataDir.toAbsolutePath().normalize();
+    }
+
+    /** Starts both planes and waits until they serve; prints progress to {@code out}. */
+    public void start(PrintStream out) throws IOException, InterruptedException {
+        checkPortsFree();
+        Files.createDirectories(dataDir.resolve("cache"));
+        long started = System.nanoTime();
+        out.printf("Starting Lever (data in %s) ...%n", dataDir);
+        ChildProcess controlPlane = ChildProcess.start("control plane", controlPlaneCommand());
+        children.add(controlPlane);
+        ChildProcess dataPlane = ChildProcess.start("data plane", dataPlaneCommand());
+        children.add(dataPlane);
+        waitUntilReady(controlPlane, "http://127.0.0.1:" + ports.api() + "/actuator/health", started, out);
+        waitUntilReady(dataPlane, "http://127.0.0.1:" + ports.http() + "/_lever/health", started, out);
+        out.printf("%nLever is up in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+        out.printf("  HTTP API (calls)    http://127.0.0.1:%d/<service>/<method>%n", ports.http());
+        out.printf("  gRPC (core.LeverRPC) 127.0.0.1:%d%n", ports.http());
+        out.printf("  REST API            http://127.0.0.1:%d/api/v1%n", ports.api());
+        out.printf("  API docs            http://127.0.0.1:%d/swagger-ui.html%n", ports.api());
+        out.printf("  API token           %s%n", dataDir.resolve("token"));
+        out.printf("Deploy a service with: lever deploy <folder>. Press Ctrl-C to stop.%n%n");
+    }
+
+    /** Whether any component was started (and so may need stopping). */
+    public boolean isStarted() {
+        return !children.isEmpty();
+    }
+
+    /** Blocks until a component exits by itself; returns which one. */
+    public ChildProcess awaitUnexpectedExit() throws InterruptedException {
+        CompletableFuture<?>[] exits = children.stream()
+                .map(child -> child.process().onExit().thenApply(p -> child))
+                .toArray(CompletableFuture[]::new);
+        try {
+            return (ChildProcess) CompletableFuture.anyOf(exits).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops every component: SIGTERM, then SIGKILL after a grace period. Safe to call twice. */
+    public void stop() {
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        // The data plane first, so that it drains its instances while the control plane still answers.
+        for (ChildProcess child : children.reversed()) {
+            stops.add(CompletableFuture.runAsync(() -> child.stop(20)));
+        }
+        stops.forEach(CompletableFuture::join);
+    }
+
+    private List<String> controlPlaneCommand() {
+        List<String> command = javaCommand("control-plane");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(List.of(
+                "-jar",
+                home.controlPlaneJar().toString(),
+                "--lever.data-dir=" + dataDir,
+                "--server.port=" + ports.api(),
+                "--spring.grpc.server.port=" + ports.grpc()));
+        return command;
+    }
+
+    private List<String> dataPlaneCommand() {
+        List<String> command = javaCommand("data-plane");
+        command.addAll(List.of(
+                "-cp",
+                home.dataPlaneLib() + "/*",
+                "io.leveros.dataplane.DataPlaneMain",
+                "--port",
+                String.valueOf(ports.http()),
+                "--gateway-port",
+                String.valueOf(ports.gateway()),
+                "--control-plane",
+                "127.0.0.1:" + ports.grpc(),
+                "--java-runtime-lib",
+                home.javaRuntimeLib().toString(),
+                "--node-id",
+                "local"));
+        return command;
+    }
+
+    private List<String> javaCommand(String component) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:+AutoCreateSharedArchive");
+        command.add("-XX:SharedArchiveFile=" + dataDir.resolve("cache").resolve(component + ".jsa"));
+        command.add("--enable-native-access=ALL-UNNAMED");
+        return command;
+    }
+
+    private void checkPortsFree() {
+        check(ports.http(), "--port", "the HTTP API");
+        check(ports.api(), "--api-port", "the REST API");
+        check(ports.grpc(), "--grpc-port", "the control plane's gRPC");
+        check(ports.gateway(), "--gateway-port", "the internal gateway");
+    }
+
+    private static void check(int port, String option, String what) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new CliException("port " + port + " (" + what + ") is in use: is Lever already running? Stop it, "
+                    + "or choose another port with " + option);
+        }
+    }
+
+    private void waitUntilReady(ChildProcess child, String healthUrl, long started, PrintStream out)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(healthUrl))
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        while (System.nanoTime() < deadline) {
+            if (!child.process().isAlive()) {
+                throw new CliException(child.name() + " exited with code "
+                        + child.process().exitValue() + " while starting (its output is above)");
+            }
+            try {
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    out.printf("  %s ready (%.1f s)%n", child.name(), (System.nanoTime() - started) / 1e9);
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            child.process().waitFor(100, TimeUnit.MILLISECONDS);
+        }
+        throw new CliException(
+                child.name() + " did not become ready within " + START_TIMEOUT.toSeconds() + " s (" + healthUrl + ")");
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Running the whole platform on one machine for {@code lever up}: {@link
+ * io.leveros.cli.platform.LocalPlatform} starts the control plane and the data plane as child
+ * processes and stops them together.
+ */
+package io.leveros.cli.platform;
