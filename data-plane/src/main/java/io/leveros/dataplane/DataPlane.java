@@ -1,0 +1,162 @@
+package io.leveros.dataplane;
+
+import io.leveros.dataplane.activator.Activator;
+import io.leveros.dataplane.activator.ActivatorSettings;
+import io.leveros.dataplane.forwarding.CallForwarder;
+import io.leveros.dataplane.forwarding.InstanceClient;
+import io.leveros.dataplane.ingress.CallerIdentity;
+import io.leveros.dataplane.ingress.GrpcIngress;
+import io.leveros.dataplane.ingress.HttpApiHandler;
+import io.leveros.dataplane.ingress.IngressHandler;
+import io.leveros.dataplane.instance.LaunchCommands;
+import io.leveros.dataplane.instance.NodeAgent;
+import io.leveros.dataplane.instance.PortAllocator;
+import io.leveros.dataplane.instance.ProcessRuntime;
+import io.leveros.dataplane.routing.RoutesSubscriber;
+import io.leveros.dataplane.routing.RoutingState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Wires the data plane together and runs it: routing subscription, node agent, activator,
+ * forwarding, and the two listening ports (public ingress, loopback internal gateway).
+ */
+public final class DataPlane implements AutoCloseable {
+    private final Vertx vertx;
+    private final RoutingState routing;
+    private final RoutesSubscriber subscriber;
+    private final ProcessRuntime runtime;
+    private final NodeAgent agent;
+    private final Activator activator;
+    private final InstanceClient instanceClient;
+    private HttpServer publicServer;
+    private HttpServer gatewayServer;
+
+    private DataPlane(DataPlaneOptions options, Vertx vertx, Consumer<String> logSink) {
+        this.vertx = vertx;
+        this.routing = new RoutingState();
+        this.runtime = new ProcessRuntime(PortAllocator.parse(options.instancePorts()), logSink);
+        this.agent = new NodeAgent(
+                vertx,
+                runtime,
+                new LaunchCommands(LaunchCommands.currentJava(), options.javaRuntimeLib(), options.nodeCommand()),
+                options.instanceStartTimeout(),
+                options.drainTimeout());
+        this.activator = new Activator(
+                vertx,
+                agent,
+                new ActivatorSettings(
+                        options.maxQueuedCalls(),
+                        options.localMaxInstances(),
+                        options.instanceStartTimeout().toMillis() + 1_000,
+                        options.idleCheckInterval().toMillis()));
+        routing.onChange(activator::onRoutes);
+        this.instanceClient = new InstanceClient(vertx);
+        this.subscriber = new RoutesSubscriber(
+                vertx,
+                SocketAddress.inetSocketAddress(options.controlPlanePort(), options.controlPlaneHost()),
+                options.nodeId(),
+                routing);
+    }
+
+    /** Starts a data plane with default Vert.x options, printing instance output to stdout. */
+    public static DataPlane start(DataPlaneOptions options) throws Exception {
+        return start(options, new VertxOptions(), System.out::println);
+    }
+
+    /** Starts a data plane; returns once both ports listen. */
+    public static DataPlane start(DataPlaneOptions options, VertxOptions vertxOptions, Consumer<String> logSink)
+            throws Exception {
+        DataPlane dataPlane = new DataPlane(options, Vertx.vertx(vertxOptions), logSink);
+        try {
+            dataPlane.listen(options);
+        } catch (Exception e) {
+            dataPlane.close();
+            throw e;
+        }
+        return dataPlane;
+    }
+
+    private void listen(DataPlaneOptions options) throws Exception {
+        CallForwarder forwarder = new CallForwarder(
+                activator, instanceClient, options.requestTimeout().toMillis());
+        CallerIdentity callers = new CallerIdentity(agent);
+        gatewayServer = await(server(forwarder, callers, true).listen(options.gatewayPort(), "127.0.0.1"));
+        String gateway = "127.0.0.1:" + gatewayServer.actualPort();
+        agent.gatewayAddress(gateway);
+        instanceClient.gatewayAddress(gateway);
+        publicServer = await(server(forwarder, callers, false).listen(options.port(), options.bindHost()));
+        subscriber.start();
+    }
+
+    private HttpServer server(CallForwarder forwarder, CallerIdentity callers, boolean internal) {
+        GrpcServer grpc = GrpcServer.server(
+                        vertx, new GrpcServerOptions().setMaxMessageSize(InstanceClient.MAX_MESSAGE_SIZE))
+                .callHandler(new GrpcIngress(routing, callers, forwarder, internal));
+        HttpApiHandler api = new HttpApiHandler(routing, callers, forwarder, internal);
+        HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(true);
+        return vertx.createHttpServer(options).requestHandler(new IngressHandler(grpc, api, routing));
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** The public port (HTTP API + gRPC). */
+    public int port() {
+        return publicServer.actualPort();
+    }
+
+    /** The internal gateway's port (loopback). */
+    public int gatewayPort() {
+        return gatewayServer.actualPort();
+    }
+
+    public RoutingState routing() {
+        return routing;
+    }
+
+    public Activator activator() {
+        return activator;
+    }
+
+    public ProcessRuntime runtime() {
+        return runtime;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /** Stops listening, stops every instance (SIGTERM, then SIGKILL) and closes Vert.x. */
+    @Override
+    public void close() {
+        subscriber.close();
+        try {
+            if (publicServer != null) {
+                await(publicServer.close());
+            }
+            if (gatewayServer != null) {
+                await(gatewayServer.close());
+            }
+        } catch (Exception e) {
+            // closing anyway
+        }
+        activator.close();
+        agent.close();
+        instanceClient.close();
+        try {
+            await(vertx.close());
+        } catch (Exception e) {
+            // closing anyway
+        }
+    }
+}

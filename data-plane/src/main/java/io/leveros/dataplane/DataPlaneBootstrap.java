@@ -1,0 +1,22 @@
+package io.leveros.dataplane;
+
+/** Parses the command line, starts the data plane, prints where it listens, stops it on exit. */
+final class DataPlaneBootstrap {
+    private DataPlaneBootstrap() {}
+
+    static void run(String[] args) throws Exception {
+        DataPlaneOptions options;
+        try {
+            options = DataPlaneOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("lever data plane: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        DataPlane dataPlane = DataPlane.start(options);
+        Runtime.getRuntime().addShutdownHook(new Thread(dataPlane::close, "lever-data-plane-stop"));
+        System.out.println("lever data plane listening on " + options.bindHost() + ":" + dataPlane.port()
+                + " (HTTP API + gRPC), internal gateway 127.0.0.1:" + dataPlane.gatewayPort() + ", control plane "
+                + options.controlPlane() + ", node " + options.nodeId());
+    }
+}

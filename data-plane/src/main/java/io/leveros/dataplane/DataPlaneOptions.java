@@ -1,0 +1,251 @@
+package io.leveros.dataplane;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The data plane's command line. Every port is configurable and may be 0 (any free port; the
+ * actual ports are printed when listening). Durations take {@code ms}, {@code s} or {@code m}
+ * suffixes ({@code 30s}); a bare number is milliseconds. Fluent setters, used at start only.
+ */
+public final class DataPlaneOptions {
+    static final String USAGE = """
+            usage: DataPlaneMain [options]
+              --port N                    public HTTP API + gRPC port (default 8080; 0 = any free port)
+              --bind-host H               address of the public port (default 0.0.0.0)
+              --gateway-port N            internal gateway port on 127.0.0.1 (default 3838; 0 = any)
+              --control-plane HOST:PORT   control plane gRPC address (default 127.0.0.1:8091)
+              --java-runtime-lib DIR      folder with the Java runtime's jars (needed for javaEntry)
+              --node-command CMD          command that runs a jsEntry module (default: node)
+              --node-id ID                name of this node (default local)
+              --instance-start-timeout D  how long an instance may take to become ready (default 30s)
+              --request-timeout D         how long a call may take (default 5m)
+              --drain-timeout D           SIGTERM to SIGKILL delay when stopping an instance (default 10s)
+              --instance-ports 0|A-B      ports for instances: 0 = any free port (default), or a range
+              --max-queued-calls N        calls that may wait for a starting instance, per service (default 1000)
+              --max-local-instances N     most instances of one service version on this node (default 16)
+              --idle-check-interval D     how often idle instances are looked for (default 1s)
+            """;
+
+    private String bindHost = "0.0.0.0";
+    private int port = 8080;
+    private int gatewayPort = 3838;
+    private String controlPlane = "127.0.0.1:8091";
+    private Path javaRuntimeLib;
+    private List<String> nodeCommand = List.of("node");
+    private String nodeId = "local";
+    private Duration instanceStartTimeout = Duration.ofSeconds(30);
+    private Duration requestTimeout = Duration.ofMinutes(5);
+    private Duration drainTimeout = Duration.ofSeconds(10);
+    private String instancePorts = "0";
+    private int maxQueuedCalls = 1000;
+    private int localMaxInstances = 16;
+    private Duration idleCheckInterval = Duration.ofSeconds(1);
+
+    /** @throws IllegalArgumentException naming the bad option and what was expected */
+    public static DataPlaneOptions parse(String... args) {
+        DataPlaneOptions o = new DataPlaneOptions();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String value;
+            int equals = arg.indexOf('=');
+            if (equals > 0) {
+                value = arg.substring(equals + 1);
+                arg = arg.substring(0, equals);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("option " + arg + " needs a value\n" + USAGE);
+            }
+            o.set(arg, value);
+        }
+        return o;
+    }
+
+    private void set(String name, String v) {
+        switch (name) {
+            case "--port" -> port = port(name, v);
+            case "--bind-host" -> bindHost = v;
+            case "--gateway-port" -> gatewayPort = port(name, v);
+            case "--control-plane" -> controlPlane = hostPort(name, v);
+            case "--java-runtime-lib" -> javaRuntimeLib = Path.of(v).toAbsolutePath();
+            case "--node-command" -> nodeCommand = words(v);
+            case "--node-id" -> nodeId = v;
+            case "--instance-start-timeout" -> instanceStartTimeout = duration(name, v);
+            case "--request-timeout" -> requestTimeout = duration(name, v);
+            case "--drain-timeout" -> drainTimeout = duration(name, v);
+            case "--instance-ports" -> instancePorts = v;
+            case "--max-queued-calls" -> maxQueuedCalls = positive(name, v);
+            case "--max-local-instances" -> localMaxInstances = positive(name, v);
+            case "--idle-check-interval" -> idleCheckInterval = duration(name, v);
+            default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
+        }
+    }
+
+    static int port(String name, String value) {
+        int port = integer(name, value);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: a port 0-65535, 0 = any free port)");
+        }
+        return port;
+    }
+
+    static int positive(String name, String value) {
+        int n = integer(name, value);
+        if (n < 1) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= 1)");
+        }
+        return n;
+    }
+
+    private static int integer(String name, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": '" + value + "' is not a number");
+        }
+    }
+
+    static String hostPort(String name, String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException(name + ": '" + value + "' (expected: HOST:PORT, e.g. 127.0.0.1:8091)");
+        }
+        port(name, value.substring(colon + 1));
+        return value;
+    }
+
+    /** {@code 250ms}, {@code 30s}, {@code 5m}, or a bare number of milliseconds. */
+    static Duration duration(String name, String value) {
+        String v = value.trim();
+        try {
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            } else if (v.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+            } else if (v.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
+            return Duration.ofMillis(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    name + ": '" + value + "' is not a duration (expected e.g. 500ms, 30s, 5m)");
+        }
+    }
+
+    private static List<String> words(String value) {
+        List<String> words = new ArrayList<>();
+        for (String word : value.trim().split(" +")) {
+            if (!word.isEmpty()) {
+                words.add(word);
+            }
+        }
+        return words;
+    }
+
+    public String bindHost() {
+        return bindHost;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public DataPlaneOptions port(int port) {
+        this.port = port;
+        return this;
+    }
+
+    public int gatewayPort() {
+        return gatewayPort;
+    }
+
+    public DataPlaneOptions gatewayPort(int gatewayPort) {
+        this.gatewayPort = gatewayPort;
+        return this;
+    }
+
+    public String controlPlane() {
+        return controlPlane;
+    }
+
+    public DataPlaneOptions controlPlane(String hostPort) {
+        this.controlPlane = hostPort("controlPlane", hostPort);
+        return this;
+    }
+
+    public String controlPlaneHost() {
+        return controlPlane.substring(0, controlPlane.lastIndexOf(':'));
+    }
+
+    public int controlPlanePort() {
+        return Integer.parseInt(controlPlane.substring(controlPlane.lastIndexOf(':') + 1));
+    }
+
+    public Path javaRuntimeLib() {
+        return javaRuntimeLib;
+    }
+
+    public List<String> nodeCommand() {
+        return nodeCommand;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public Duration instanceStartTimeout() {
+        return instanceStartTimeout;
+    }
+
+    public DataPlaneOptions instanceStartTimeout(Duration timeout) {
+        this.instanceStartTimeout = timeout;
+        return this;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    public DataPlaneOptions requestTimeout(Duration timeout) {
+        this.requestTimeout = timeout;
+        return this;
+    }
+
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
+    public DataPlaneOptions drainTimeout(Duration timeout) {
+        this.drainTimeout = timeout;
+        return this;
+    }
+
+    public String instancePorts() {
+        return instancePorts;
+    }
+
+    public int maxQueuedCalls() {
+        return maxQueuedCalls;
+    }
+
+    public DataPlaneOptions maxQueuedCalls(int max) {
+        this.maxQueuedCalls = max;
+        return this;
+    }
+
+    public int localMaxInstances() {
+        return localMaxInstances;
+    }
+
+    public Duration idleCheckInterval() {
+        return idleCheckInterval;
+    }
+
+    public DataPlaneOptions idleCheckInterval(Duration interval) {
+        this.idleCheckInterval = interval;
+        return this;
+    }
+}

@@ -1,0 +1,22 @@
+package io.leveros.dataplane.activator;
+
+/**
+ * Limits of the activator.
+ *
+ * @param maxQueuedCalls calls that may wait for a starting instance, per service version
+ * @param localMaxInstances the most instances of one version this node runs on its own
+ * @param queueTimeoutMs how long a call waits for an instance to become ready
+ * @param idleCheckIntervalMs how often idle instances are looked for
+ */
+public record ActivatorSettings(
+        int maxQueuedCalls, int localMaxInstances, long queueTimeoutMs, long idleCheckIntervalMs) {
+
+    public ActivatorSettings {
+        if (maxQueuedCalls < 1) {
+            throw new IllegalArgumentException("maxQueuedCalls: " + maxQueuedCalls + " (expected: >= 1)");
+        }
+        if (localMaxInstances < 1) {
+            throw new IllegalArgumentException("localMaxInstances: " + localMaxInstances + " (expected: >= 1)");
+        }
+    }
+}

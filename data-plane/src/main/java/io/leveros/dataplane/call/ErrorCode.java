@@ -1,0 +1,39 @@
+package io.leveros.dataplane.call;
+
+import io.vertx.grpc.common.GrpcStatus;
+
+/**
+ * The platform errors of the data plane (docs/contracts.md, "Data plane"): the JSON {@code code},
+ * the HTTP status and the gRPC status used for the same problem.
+ */
+public enum ErrorCode {
+    MALFORMED_REQUEST(400, GrpcStatus.INVALID_ARGUMENT),
+    INVALID_URL(400, GrpcStatus.INVALID_ARGUMENT),
+    UNSUPPORTED_CONTENT_TYPE(400, GrpcStatus.INVALID_ARGUMENT),
+    INVALID_ARGUMENTS(400, GrpcStatus.INVALID_ARGUMENT),
+    PRIVATE_SERVICE(403, GrpcStatus.PERMISSION_DENIED),
+    ENVIRONMENT_NOT_FOUND(404, GrpcStatus.NOT_FOUND),
+    SERVICE_NOT_FOUND(404, GrpcStatus.NOT_FOUND),
+    METHOD_NOT_FOUND(404, GrpcStatus.NOT_FOUND),
+    METHOD_NOT_ALLOWED(405, GrpcStatus.UNIMPLEMENTED),
+    PAYLOAD_TOO_LARGE(413, GrpcStatus.RESOURCE_EXHAUSTED),
+    INSTANCE_FAILED(502, GrpcStatus.UNAVAILABLE),
+    NO_INSTANCE(503, GrpcStatus.UNAVAILABLE),
+    INSTANCE_TIMEOUT(504, GrpcStatus.DEADLINE_EXCEEDED);
+
+    private final int httpStatus;
+    private final GrpcStatus grpcStatus;
+
+    ErrorCode(int httpStatus, GrpcStatus grpcStatus) {
+        this.httpStatus = httpStatus;
+        this.grpcStatus = grpcStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public GrpcStatus grpcStatus() {
+        return grpcStatus;
+    }
+}

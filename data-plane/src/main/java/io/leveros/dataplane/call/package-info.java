@@ -1,0 +1,6 @@
+/**
+ * What every step of a call shares: the platform error codes ({@link
+ * io.leveros.dataplane.call.ErrorCode}) with their HTTP status and gRPC status, and the exception
+ * that carries one through the handler chain ({@link io.leveros.dataplane.call.CallException}).
+ */
+package io.leveros.dataplane.call;

@@ -1,0 +1,172 @@
+package io.leveros.dataplane.forwarding;
+
+import io.leveros.dataplane.call.CallException;
+import io.leveros.dataplane.call.ErrorCode;
+import io.leveros.dataplane.instance.Instance;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcMessageDecoder;
+import io.vertx.grpc.common.GrpcMessageEncoder;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
+
+/**
+ * Calls {@code core.LeverRPC/HandleRPC} on an instance with the request's bytes as they came, and
+ * hands back the reply's bytes as they come: the data plane does not decode what it only relays.
+ * One Vert.x gRPC client over h2c (prior knowledge); its pool keeps connections per instance
+ * address.
+ */
+public final class InstanceClient implements AutoCloseable {
+    public static final CharSequence LEVER_URL = HttpHeaders.createOptimized("lever-url");
+    public static final CharSequence INTERNAL_GATEWAY = HttpHeaders.createOptimized("x-lever-internal-rpc-gateway");
+
+    /** The largest message relayed either way (gRPC's usual default). */
+    public static final int MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
+
+    static final ServiceMethod<Buffer, Buffer> HANDLE_RPC = ServiceMethod.client(
+            ServiceName.create("core", "LeverRPC"),
+            "HandleRPC",
+            GrpcMessageEncoder.IDENTITY,
+            GrpcMessageDecoder.IDENTITY);
+
+    private final Vertx vertx;
+    private final GrpcClient client;
+    private volatile CharSequence gatewayAddress = "";
+
+    public InstanceClient(Vertx vertx) {
+        this.vertx = vertx;
+        this.client = GrpcClient.builder(vertx)
+                .with(new GrpcClientOptions()
+                        .setScheduleDeadlineAutomatically(false)
+                        .setMaxMessageSize(MAX_MESSAGE_SIZE))
+                .with(new HttpClientOptions()
+                        .setProtocolVersion(HttpVersion.HTTP_2)
+                        .setHttp2ClearTextUpgrade(false)
+                        .setConnectTimeout(2_000))
+                .build();
+    }
+
+    /** The {@code host:port} of the internal gateway, told to every instance on every call. */
+    public void gatewayAddress(String address) {
+        this.gatewayAddress = HttpHeaders.createOptimized(address);
+    }
+
+    /**
+     * Sends one call.
+     *
+     * @param rpc the serialized {@code core.RPC}
+     * @return the serialized {@code core.RPCReply}; or a {@link CallException}
+     */
+    public Future<Buffer> call(Instance instance, String leverUrl, Buffer rpc, long timeoutMs) {
+        Promise<Buffer> reply = Promise.promise();
+        client.request(SocketAddress.inetSocketAddress(instance.port(), "127.0.0.1"), HANDLE_RPC)
+                .onComplete(requested -> {
+                    if (requested.failed()) {
+                        reply.tryFail(failed(instance, requested.cause()));
+                        return;
+                    }
+                    send(instance, requested.result(), leverUrl, rpc, timeoutMs, reply);
+                });
+        return reply.future();
+    }
+
+    private void send(
+            Instance instance,
+            GrpcClientRequest<Buffer, Buffer> request,
+            String leverUrl,
+            Buffer rpc,
+            long timeoutMs,
+            Promise<Buffer> reply) {
+        MultiMap headers = request.headers();
+        headers.set(LEVER_URL, leverUrl);
+        headers.set(INTERNAL_GATEWAY, gatewayAddress);
+        long timer = vertx.setTimer(timeoutMs, id -> {
+            if (reply.tryFail(new CallException(
+                    ErrorCode.INSTANCE_TIMEOUT,
+                    "instance " + instance.id() + " did not answer " + leverUrl + " within " + timeoutMs
+                            + " ms (the request timeout; raise --request-timeout for longer calls)"))) {
+                request.cancel();
+            }
+        });
+        request.send(rpc).onComplete(sent -> {
+            if (sent.failed()) {
+                vertx.cancelTimer(timer);
+                reply.tryFail(failed(instance, sent.cause()));
+                return;
+            }
+            GrpcClientResponse<Buffer, Buffer> response = sent.result();
+            ReplyCollector collector = new ReplyCollector(instance, response, reply, timer);
+            response.handler(collector);
+            response.exceptionHandler(failure -> {
+                vertx.cancelTimer(timer);
+                reply.tryFail(failed(instance, failure));
+            });
+            response.endHandler(collector::end);
+        });
+    }
+
+    /** Keeps the one reply message and completes the call at the end of the response. */
+    private final class ReplyCollector implements io.vertx.core.Handler<Buffer> {
+        private final Instance instance;
+        private final GrpcClientResponse<Buffer, Buffer> response;
+        private final Promise<Buffer> reply;
+        private final long timer;
+        private Buffer message;
+
+        ReplyCollector(
+                Instance instance, GrpcClientResponse<Buffer, Buffer> response, Promise<Buffer> reply, long timer) {
+            this.instance = instance;
+            this.response = response;
+            this.reply = reply;
+            this.timer = timer;
+        }
+
+        @Override
+        public void handle(Buffer buffer) {
+            message = buffer;
+        }
+
+        void end(Void ignored) {
+            vertx.cancelTimer(timer);
+            GrpcStatus status = response.status();
+            if (status == GrpcStatus.OK && message != null) {
+                reply.tryComplete(message);
+            } else if (status == GrpcStatus.OK) {
+                reply.tryFail(new CallException(
+                        ErrorCode.INSTANCE_FAILED, "instance " + instance.id() + " answered without a reply message"));
+            } else {
+                reply.tryFail(InstanceStatuses.toCallException(status, response.statusMessage()));
+            }
+        }
+    }
+
+    static CallException failed(Instance instance, Throwable cause) {
+        if (cause instanceof CallException callException) {
+            return callException;
+        }
+        String reason = cause.getMessage() != null
+                ? cause.getMessage()
+                : cause.getClass().getSimpleName();
+        return new CallException(
+                ErrorCode.INSTANCE_FAILED,
+                "instance " + instance.id() + " of service '" + instance.route().service()
+                        + "' failed during the call (" + reason + "); retry: a new instance is started if needed");
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

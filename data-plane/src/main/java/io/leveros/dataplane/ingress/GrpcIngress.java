@@ -1,0 +1,111 @@
+package io.leveros.dataplane.ingress;
+
+import io.leveros.core.url.InvalidLeverUrlException;
+import io.leveros.core.url.LeverUrl;
+import io.leveros.dataplane.call.CallException;
+import io.leveros.dataplane.call.ErrorCode;
+import io.leveros.dataplane.forwarding.CallForwarder;
+import io.leveros.dataplane.forwarding.InstanceClient;
+import io.leveros.dataplane.routing.EnvironmentResolver;
+import io.leveros.dataplane.routing.RouteResolver;
+import io.leveros.dataplane.routing.RoutingState;
+import io.leveros.dataplane.routing.RoutingTable;
+import io.leveros.dataplane.routing.ServiceRoute;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+
+/**
+ * {@code core.LeverRPC} from gRPC clients (the original Lever clients among them). The call's
+ * destination is the {@code lever-url} metadata; the request message is relayed to the instance as
+ * raw bytes and the instance's reply and status come back the same way. Platform errors are gRPC
+ * statuses with the same messages as over HTTP.
+ */
+public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buffer>> {
+    static final String HANDLE_RPC = "core.LeverRPC/HandleRPC";
+    static final String HANDLE_STREAMING_RPC = "core.LeverRPC/HandleStreamingRPC";
+
+    private final RoutingState routing;
+    private final CallerIdentity callers;
+    private final CallForwarder forwarder;
+    private final boolean internal;
+
+    public GrpcIngress(RoutingState routing, CallerIdentity callers, CallForwarder forwarder, boolean internal) {
+        this.routing = routing;
+        this.callers = callers;
+        this.forwarder = forwarder;
+        this.internal = internal;
+    }
+
+    @Override
+    public void handle(GrpcServerRequest<Buffer, Buffer> request) {
+        String method = request.fullMethodName();
+        if (HANDLE_RPC.equals(method)) {
+            handleRpc(request);
+        } else if (HANDLE_STREAMING_RPC.equals(method)) {
+            fail(
+                    request.response(),
+                    new CallException(
+                            ErrorCode.METHOD_NOT_ALLOWED,
+                            GrpcStatus.UNIMPLEMENTED,
+                            "streaming calls (core.LeverRPC/HandleStreamingRPC) are not supported by this data"
+                                    + " plane yet"));
+        } else {
+            fail(
+                    request.response(),
+                    new CallException(
+                            ErrorCode.METHOD_NOT_ALLOWED,
+                            GrpcStatus.UNIMPLEMENTED,
+                            "unknown gRPC method '" + method + "' (expected: " + HANDLE_RPC + ")"));
+        }
+    }
+
+    private void handleRpc(GrpcServerRequest<Buffer, Buffer> request) {
+        GrpcServerResponse<Buffer, Buffer> response = request.response();
+        try {
+            RoutingTable table = RouteResolver.readyTable(routing);
+            LeverUrl url = leverUrl(request.headers().get(InstanceClient.LEVER_URL));
+            String callerEnv =
+                    internal ? callers.environmentOfToken(request.headers().get(CallerIdentity.TOKEN_HEADER)) : null;
+            String environment = EnvironmentResolver.forUrl(table, url.environment(), callerEnv);
+            ServiceRoute route = RouteResolver.resolve(table, environment, url.service(), internal);
+            String absolute = url.withEnvironment(environment).toString();
+            request.last()
+                    .compose(rpc -> forwarder.forward(route, absolute, rpc))
+                    .onComplete(outcome -> {
+                        if (outcome.succeeded()) {
+                            response.send(outcome.result());
+                        } else {
+                            fail(response, outcome.cause());
+                        }
+                    });
+        } catch (CallException e) {
+            fail(response, e);
+        }
+    }
+
+    private static LeverUrl leverUrl(String text) {
+        if (text == null) {
+            throw new CallException(
+                    ErrorCode.INVALID_URL,
+                    "the call has no 'lever-url' metadata (expected: lever://<env>/<service>/<method>)");
+        }
+        try {
+            return LeverUrl.parse(text);
+        } catch (InvalidLeverUrlException e) {
+            throw new CallException(ErrorCode.INVALID_URL, "invalid lever-url: " + e.getMessage());
+        }
+    }
+
+    private static void fail(GrpcServerResponse<Buffer, Buffer> response, Throwable failure) {
+        if (failure instanceof CallException e) {
+            response.status(e.grpcStatus()).statusMessage(e.getMessage()).end();
+        } else {
+            response.status(GrpcStatus.INTERNAL)
+                    .statusMessage("the call failed: " + failure)
+                    .end();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.leveros.dataplane.instance;
+
+import io.leveros.dataplane.balancing.Loaded;
+import io.leveros.dataplane.routing.ServiceRoute;
+import io.vertx.core.Future;
+
+/**
+ * A ready instance as the request path sees it: where to send calls, and how many are in flight.
+ * The load counters are guarded by the owning pool's lock (see {@code activator.ServicePool}).
+ */
+public final class Instance implements Loaded {
+    private final ServiceRoute route;
+    private final InstanceHandle handle;
+    private final Future<Integer> exited;
+    private int outstanding;
+    private long lastUsedNanos = System.nanoTime();
+    private boolean draining;
+
+    Instance(ServiceRoute route, InstanceHandle handle, Future<Integer> exited) {
+        this.route = route;
+        this.handle = handle;
+        this.exited = exited;
+    }
+
+    public ServiceRoute route() {
+        return route;
+    }
+
+    public InstanceHandle handle() {
+        return handle;
+    }
+
+    public String id() {
+        return handle.instanceId();
+    }
+
+    public int port() {
+        return handle.port();
+    }
+
+    /** Completes (on an event loop) when the process has exited. */
+    public Future<Integer> exited() {
+        return exited;
+    }
+
+    @Override
+    public int outstanding() {
+        return outstanding;
+    }
+
+    public void callStarted() {
+        outstanding++;
+    }
+
+    public void callEnded(long nowNanos) {
+        outstanding--;
+        lastUsedNanos = nowNanos;
+    }
+
+    public long lastUsedNanos() {
+        return lastUsedNanos;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    public void drain() {
+        draining = true;
+    }
+
+    @Override
+    public String toString() {
+        return handle.toString();
+    }
+}

@@ -1,0 +1,28 @@
+package io.leveros.dataplane.instance;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** A started instance as its runtime sees it. Thread-safe. */
+public interface InstanceHandle {
+    String instanceId();
+
+    /** The OS process id (for a process runtime), or -1 when there is none. */
+    long pid();
+
+    /** The loopback port the instance serves {@code core.LeverRPC} on. */
+    int port();
+
+    /** Completes with the exit code when the instance has exited, for whatever reason. */
+    CompletableFuture<Integer> exit();
+
+    /**
+     * Asks the instance to drain and exit (SIGTERM), and kills it (SIGKILL) if it is still there
+     * after {@code drain}. Returns at once; {@link #exit()} tells when it is gone.
+     */
+    void stop(Duration drain);
+
+    /** The last lines the instance printed (stdout and stderr), oldest first. */
+    List<String> lastOutput();
+}

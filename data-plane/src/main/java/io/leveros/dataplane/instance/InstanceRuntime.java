@@ -1,0 +1,19 @@
+package io.leveros.dataplane.instance;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs instances. The seam between the node agent and what actually runs code: OS processes
+ * ({@link ProcessRuntime}), later Docker containers.
+ */
+public interface InstanceRuntime extends AutoCloseable {
+    /**
+     * Launches an instance. Completes once it is launched, not once it is ready (see {@link
+     * ReadinessProbe}); fails when it could not be launched at all.
+     */
+    CompletableFuture<InstanceHandle> start(InstanceSpec spec);
+
+    /** Stops every instance this runtime started and waits (bounded) until they are gone. */
+    @Override
+    void close();
+}

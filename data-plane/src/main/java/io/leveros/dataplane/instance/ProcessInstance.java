@@ -1,0 +1,71 @@
+package io.leveros.dataplane.instance;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** An instance running as an OS process. */
+final class ProcessInstance implements InstanceHandle {
+    private final String instanceId;
+    private final Process process;
+    private final int port;
+    private final OutputCapture output;
+    private final CompletableFuture<Integer> exit;
+
+    ProcessInstance(String instanceId, Process process, int port, OutputCapture output) {
+        this.instanceId = instanceId;
+        this.process = process;
+        this.port = port;
+        this.output = output;
+        this.exit = process.onExit().thenApply(Process::exitValue);
+    }
+
+    Process process() {
+        return process;
+    }
+
+    @Override
+    public String instanceId() {
+        return instanceId;
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public CompletableFuture<Integer> exit() {
+        return exit;
+    }
+
+    @Override
+    public void stop(Duration drain) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy(); // SIGTERM: the runtime drains in-flight calls and exits
+        CompletableFuture.delayedExecutor(drain.toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> {
+                    if (process.isAlive()) {
+                        process.destroyForcibly(); // SIGKILL
+                    }
+                });
+    }
+
+    @Override
+    public List<String> lastOutput() {
+        return output.lastLines();
+    }
+
+    @Override
+    public String toString() {
+        return "instance " + instanceId + " (pid " + process.pid() + ", port " + port + ")";
+    }
+}

@@ -1,0 +1,72 @@
+package io.leveros.dataplane.instance;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+
+/**
+ * Waits until an instance is ready, i.e. its port accepts a TCP connection (the runtime contract's
+ * readiness rule). Polls with non-blocking connects on the event loop, backing off from 5 ms to 50
+ * ms, until the port accepts, the process exits, or the start timeout passes.
+ */
+public final class ReadinessProbe implements AutoCloseable {
+    static final long FIRST_DELAY_MS = 5;
+    static final long MAX_DELAY_MS = 50;
+
+    private final Vertx vertx;
+    private final NetClient client;
+
+    public ReadinessProbe(Vertx vertx) {
+        this.vertx = vertx;
+        this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1_000));
+    }
+
+    /**
+     * Completes when {@code instance} accepts connections; fails with a {@link NotReadyException}
+     * saying whether it exited or timed out.
+     */
+    public Future<Void> await(InstanceHandle instance, long timeoutMs) {
+        Promise<Void> ready = Promise.promise();
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        attempt(instance, ready, deadline, timeoutMs, FIRST_DELAY_MS);
+        return ready.future();
+    }
+
+    private void attempt(InstanceHandle instance, Promise<Void> ready, long deadline, long timeoutMs, long delay) {
+        if (instance.exit().isDone()) {
+            ready.tryFail(
+                    new NotReadyException("exited with code " + instance.exit().getNow(-1)
+                            + " before it was ready (its port " + instance.port() + " never accepted a connection)"));
+            return;
+        }
+        client.connect(instance.port(), "127.0.0.1").onComplete(result -> {
+            if (result.succeeded()) {
+                result.result().close();
+                ready.tryComplete();
+            } else if (instance.exit().isDone()) {
+                attempt(instance, ready, deadline, timeoutMs, delay);
+            } else if (System.nanoTime() - deadline > 0) {
+                ready.tryFail(new NotReadyException("was not ready within " + timeoutMs + " ms (its port "
+                        + instance.port() + " accepted no connection); if it needs longer to start, raise "
+                        + "--instance-start-timeout"));
+            } else {
+                vertx.setTimer(
+                        delay, id -> attempt(instance, ready, deadline, timeoutMs, Math.min(MAX_DELAY_MS, delay * 2)));
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /** The instance did not become ready; the message says why. */
+    public static final class NotReadyException extends RuntimeException {
+        NotReadyException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.leveros.dataplane.routing;
+
+import io.leveros.dataplane.call.CallException;
+import io.leveros.dataplane.call.ErrorCode;
+
+/** Finds the live route of {@code env/service} and refuses private services to outside callers. */
+public final class RouteResolver {
+    private RouteResolver() {}
+
+    /**
+     * @param internal whether the call came through the internal gateway (private services allowed)
+     * @throws CallException SERVICE_NOT_FOUND, NO_INSTANCE (no live version) or PRIVATE_SERVICE
+     */
+    public static ServiceRoute resolve(RoutingTable table, String environment, String service, boolean internal) {
+        ServiceRoute route = table.find(environment, service);
+        if (route == null) {
+            throw new CallException(
+                    ErrorCode.SERVICE_NOT_FOUND,
+                    "service '" + service + "' not found in environment '" + environment
+                            + "'; list the deployed services with `lever services --env " + environment + "`");
+        }
+        if (!route.isLive()) {
+            throw new CallException(
+                    ErrorCode.NO_INSTANCE,
+                    "service '" + service + "' in environment '" + environment
+                            + "' has no live version; deploy it with `lever deploy`");
+        }
+        if (route.isPrivate() && !internal) {
+            throw new CallException(
+                    ErrorCode.PRIVATE_SERVICE,
+                    "service '" + service + "' in environment '" + environment
+                            + "' is private: only other services can call it, through the internal gateway");
+        }
+        return route;
+    }
+
+    /** Fails with NO_INSTANCE while no routing snapshot has arrived yet. */
+    public static RoutingTable readyTable(RoutingState state) {
+        RoutingTable table = state.table();
+        if (table.revision() < 0) {
+            throw new CallException(
+                    ErrorCode.NO_INSTANCE,
+                    "the data plane has no routing table yet: the control plane has not been reached; "
+                            + "check that it runs and retry");
+        }
+        return table;
+    }
+}

@@ -1,0 +1,141 @@
+package io.leveros.dataplane;
+
+import static io.leveros.dataplane.testing.Snapshots.service;
+import static io.leveros.dataplane.testing.Snapshots.snapshot;
+import static io.leveros.dataplane.testing.Snapshots.testInstanceArgv;
+import static io.leveros.dataplane.testing.Snapshots.version;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.leveros.core.json.JsonValues;
+import io.leveros.dataplane.testing.BlockedThreadWatch;
+import io.leveros.dataplane.testing.FakeControlPlane;
+import io.leveros.proto.core.JSONArray;
+import io.leveros.proto.core.RPC;
+import io.leveros.proto.core.RPCReply;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcMessageDecoder;
+import io.vertx.grpc.common.GrpcMessageEncoder;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code core.LeverRPC/HandleRPC} through the public port, as the original clients call it. */
+class GrpcIngressTest {
+    static final ServiceMethod<RPCReply, RPC> HANDLE_RPC = ServiceMethod.client(
+            ServiceName.create("core", "LeverRPC"),
+            "HandleRPC",
+            GrpcMessageEncoder.encoder(),
+            GrpcMessageDecoder.decoder(RPCReply.getDefaultInstance()));
+
+    static BlockedThreadWatch blocked;
+    static FakeControlPlane controlPlane;
+    static DataPlane dataPlane;
+    static Vertx vertx;
+    static GrpcClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        blocked = BlockedThreadWatch.install();
+        controlPlane = new FakeControlPlane();
+        dataPlane = DataPlane.start(
+                DataPlaneOptions.parse("--port", "0", "--gateway-port", "0", "--control-plane", controlPlane.address()),
+                BlockedThreadWatch.strictOptions(),
+                System.out::println);
+        controlPlane.push(snapshot(
+                1,
+                "dev.lever",
+                service("hello", version(1, testInstanceArgv())),
+                service("secret", version(1, testInstanceArgv()).setPrivate(true))));
+        await().until(() -> dataPlane.routing().ready());
+        vertx = Vertx.vertx();
+        client = GrpcClient.client(
+                vertx,
+                new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        dataPlane.close();
+        controlPlane.close();
+        blocked.close();
+        assertThat(blocked.warnings()).as("blocked event loop warnings").isEmpty();
+    }
+
+    record Outcome(GrpcStatus status, String message, RPCReply reply) {}
+
+    static Outcome call(int port, String leverUrl, RPC rpc) throws Exception {
+        return client.request(SocketAddress.inetSocketAddress(port, "127.0.0.1"), HANDLE_RPC)
+                .compose(request -> {
+                    if (leverUrl != null) {
+                        request.headers().set("lever-url", leverUrl);
+                    }
+                    return request.send(rpc);
+                })
+                .compose(response -> collect(response))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
+    }
+
+    static io.vertx.core.Future<Outcome> collect(GrpcClientResponse<RPC, RPCReply> response) {
+        io.vertx.core.Promise<Outcome> outcome = io.vertx.core.Promise.promise();
+        RPCReply[] reply = new RPCReply[1];
+        response.handler(message -> reply[0] = message);
+        response.endHandler(
+                v -> outcome.tryComplete(new Outcome(response.status(), response.statusMessage(), reply[0])));
+        response.exceptionHandler(
+                failure -> outcome.tryComplete(new Outcome(response.status(), String.valueOf(failure), null)));
+        return outcome.future();
+    }
+
+    static RPC args(String... strings) {
+        JSONArray.Builder array = JSONArray.newBuilder();
+        for (String s : strings) {
+            array.addElement(JsonValues.of(s));
+        }
+        return RPC.newBuilder().setArgs(array).build();
+    }
+
+    @Test
+    void handleRpcIsRelayedToTheInstance() throws Exception {
+        Outcome outcome = call(dataPlane.port(), "lever://dev.lever/hello/echo", args("world"));
+        assertThat(outcome.status()).isEqualTo(GrpcStatus.OK);
+        assertThat(outcome.reply().getResult().getJsonArray())
+                .isEqualTo(args("world").getArgs());
+        Outcome relative = call(dataPlane.port(), "/hello/fail", args("x"));
+        assertThat(relative.reply().getError()).isEqualTo(JsonValues.of("error sent: x"));
+    }
+
+    @Test
+    void instanceStatusesPassThrough() throws Exception {
+        Outcome outcome = call(dataPlane.port(), "lever://dev.lever/hello/nope", args());
+        assertThat(outcome.status()).isEqualTo(GrpcStatus.NOT_FOUND);
+        assertThat(outcome.message()).contains("method 'nope' not found");
+    }
+
+    @Test
+    void routingErrorsAreGrpcStatuses() throws Exception {
+        assertThat(call(dataPlane.port(), "lever://dev.lever/nothing/echo", args())
+                        .status())
+                .isEqualTo(GrpcStatus.NOT_FOUND);
+        assertThat(call(dataPlane.port(), "lever://nowhere/hello/echo", args()).status())
+                .isEqualTo(GrpcStatus.NOT_FOUND);
+        assertThat(call(dataPlane.port(), "not a url", args()).status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+        assertThat(call(dataPlane.port(), null, args()).status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+        Outcome secret = call(dataPlane.port(), "lever://dev.lever/secret/id", args());
+        assertThat(secret.status()).isEqualTo(GrpcStatus.PERMISSION_DENIED);
+        assertThat(secret.message()).contains("private");
+        assertThat(call(dataPlane.gatewayPort(), "/secret/id", args()).status()).isEqualTo(GrpcStatus.OK);
+    }
+}

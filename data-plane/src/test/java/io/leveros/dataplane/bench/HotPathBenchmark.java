@@ -1,0 +1,79 @@
+package io.leveros.dataplane.bench;
+
+import io.leveros.core.url.LeverUrl;
+import io.leveros.dataplane.ingress.CallPath;
+import io.leveros.dataplane.ingress.ContentKind;
+import io.leveros.dataplane.routing.EnvironmentResolver;
+import io.leveros.dataplane.routing.RouteResolver;
+import io.leveros.dataplane.routing.RoutingTable;
+import io.leveros.dataplane.routing.ServiceRoute;
+import io.leveros.proto.control.Environment;
+import io.leveros.proto.control.RoutingSnapshot;
+import io.leveros.proto.control.Service;
+import io.leveros.proto.control.ServiceVersion;
+import io.vertx.core.buffer.Buffer;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The request path's CPU work before forwarding: path → URL, environment resolution, route lookup
+ * (200 services in 5 environments), JSON body → {@code core.RPC}. Run (not part of {@code mvn
+ * test}); see docs/data-plane.md:
+ *
+ * <pre>
+ * cd data-plane && java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+ *     org.openjdk.jmh.Main HotPathBenchmark
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class HotPathBenchmark {
+    RoutingTable table;
+    Buffer body;
+
+    @Setup
+    public void setup() {
+        RoutingSnapshot.Builder snapshot =
+                RoutingSnapshot.newBuilder().setRevision(1).setDefaultEnvironment("dev.lever");
+        for (String env : new String[] {"dev.lever", "staging.lever", "a.lever", "b.lever", "c.lever"}) {
+            Environment.Builder environment = Environment.newBuilder().setName(env);
+            for (int i = 0; i < 40; i++) {
+                environment.addServices(Service.newBuilder()
+                        .setName(i == 0 ? "helloService" : "service" + i)
+                        .setLive(ServiceVersion.newBuilder().setVersion(3)));
+            }
+            snapshot.addEnvironments(environment);
+        }
+        table = RoutingTable.compile(snapshot.build());
+        body = Buffer.buffer("[\"world\", 42, {\"nested\": [true, null, 1.5]}]");
+    }
+
+    @Benchmark
+    public ServiceRoute routeOnly() {
+        LeverUrl url = CallPath.parse("/helloService/sayHello");
+        String env = EnvironmentResolver.forHttp(table, null, "127.0.0.1:8080", null);
+        return RouteResolver.resolve(table, env, url.service(), false);
+    }
+
+    @Benchmark
+    public Buffer routeAndJsonBody() {
+        LeverUrl url = CallPath.parse("/helloService/sayHello");
+        String env = EnvironmentResolver.forHttp(table, "staging.lever", "127.0.0.1:8080", null);
+        ServiceRoute route = RouteResolver.resolve(table, env, url.service(), false);
+        ContentKind kind = ContentKind.of("application/json; charset=utf-8");
+        return route == null ? null : kind.toRpc(body);
+    }
+}

@@ -1,0 +1,64 @@
+package io.leveros.dataplane.testing;
+
+import io.leveros.proto.control.CommandEntry;
+import io.leveros.proto.control.Environment;
+import io.leveros.proto.control.RoutingSnapshot;
+import io.leveros.proto.control.Service;
+import io.leveros.proto.control.ServiceVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds routing snapshots whose services run {@link TestInstance} through a generic entry. */
+public final class Snapshots {
+    private Snapshots() {}
+
+    /** The argv that runs {@link TestInstance} with this build's test classpath. */
+    public static List<String> testInstanceArgv(String... args) {
+        List<String> argv = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-cp",
+                testClasspath(),
+                TestInstance.class.getName()));
+        argv.addAll(List.of(args));
+        return argv;
+    }
+
+    static String testClasspath() {
+        Path target = Path.of("target");
+        try {
+            String deps = Files.readString(target.resolve("test-classpath.txt")).trim();
+            return target.resolve("test-classes").toAbsolutePath() + ":"
+                    + target.resolve("classes").toAbsolutePath() + ":" + deps;
+        } catch (IOException e) {
+            throw new UncheckedIOException("run the tests through Maven: target/test-classpath.txt is made by it", e);
+        }
+    }
+
+    public static ServiceVersion.Builder version(long version, List<String> argv) {
+        return ServiceVersion.newBuilder()
+                .setVersion(version)
+                .setCodeDir(Path.of("target").toAbsolutePath().toString())
+                .setCommand(CommandEntry.newBuilder().addAllArgv(argv))
+                .setConfigJson("{\"greeting\":\"hi\"}")
+                .setRamMb(128);
+    }
+
+    public static Service service(String name, ServiceVersion.Builder live) {
+        return Service.newBuilder().setName(name).setLive(live).build();
+    }
+
+    public static RoutingSnapshot snapshot(long revision, String env, Service... services) {
+        return RoutingSnapshot.newBuilder()
+                .setRevision(revision)
+                .setDefaultEnvironment(env)
+                .addEnvironments(Environment.newBuilder().setName(env).addAllServices(List.of(services)))
+                .build();
+    }
+}

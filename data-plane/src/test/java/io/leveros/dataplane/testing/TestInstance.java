@@ -1,0 +1,137 @@
+package io.leveros.dataplane.testing;
+
+import com.google.protobuf.ByteString;
+import io.leveros.core.json.JsonValues;
+import io.leveros.core.url.LeverUrl;
+import io.leveros.proto.core.JSON;
+import io.leveros.proto.core.JSONObject;
+import io.leveros.proto.core.JSONProperty;
+import io.leveros.proto.core.RPC;
+import io.leveros.proto.core.RPCReply;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.grpc.common.GrpcMessageDecoder;
+import io.vertx.grpc.common.GrpcMessageEncoder;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import io.vertx.grpc.server.GrpcServerRequest;
+
+/**
+ * A Lever instance for tests, run as its own process through a generic {@code entry} command. It
+ * serves {@code core.LeverRPC/HandleRPC} on {@code LEVEROS_LISTEN_HOST:LEVEROS_PORT} with the
+ * methods: {@code echo} (args back; bytes back as bytes), {@code id}, {@code pid}, {@code env},
+ * {@code headers}, {@code sleep(ms)}, {@code fail(x)}, {@code byteFail}, {@code badArgs}, {@code
+ * crash}; anything else is NOT_FOUND.
+ */
+public final class TestInstance {
+    static final ServiceMethod<RPC, RPCReply> HANDLE_RPC = ServiceMethod.server(
+            ServiceName.create("core", "LeverRPC"),
+            "HandleRPC",
+            GrpcMessageEncoder.encoder(),
+            GrpcMessageDecoder.decoder(RPC.getDefaultInstance()));
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("--never-listen")) {
+            System.out.println("test instance that never listens");
+            Thread.sleep(Long.MAX_VALUE); // the behaviour under test: alive, but never ready
+        }
+        Vertx vertx = Vertx.vertx();
+        GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(4 * 1024 * 1024))
+                .callHandler(HANDLE_RPC, request -> request.handler(rpc -> handle(vertx, request, rpc)));
+        int port = Integer.parseInt(System.getenv("LEVEROS_PORT"));
+        String host = System.getenv("LEVEROS_LISTEN_HOST");
+        vertx.createHttpServer(new HttpServerOptions())
+                .requestHandler(grpc)
+                .listen(port, host)
+                .onSuccess(server -> System.out.println(
+                        "test instance " + System.getenv("LEVEROS_INSTANCE_ID") + " listening on " + host + ":" + port))
+                .onFailure(failure -> {
+                    failure.printStackTrace();
+                    System.exit(1);
+                });
+    }
+
+    private static void handle(Vertx vertx, GrpcServerRequest<RPC, RPCReply> request, RPC rpc) {
+        LeverUrl url = LeverUrl.parse(request.headers().get("lever-url"));
+        var response = request.response();
+        switch (url.method()) {
+            case "echo" ->
+                response.send(
+                        rpc.hasByteArgs()
+                                ? RPCReply.newBuilder()
+                                        .setByteResult(rpc.getByteArgs())
+                                        .build()
+                                : result(JSON.newBuilder()
+                                        .setJsonArray(rpc.getArgs())
+                                        .build()));
+            case "id" -> response.send(result(JsonValues.of(System.getenv("LEVEROS_INSTANCE_ID"))));
+            case "pid" ->
+                response.send(result(JsonValues.of(ProcessHandle.current().pid())));
+            case "env" ->
+                response.send(result(object(
+                        "LEVEROS_ENVIRONMENT",
+                        "LEVEROS_SERVICE",
+                        "LEVEROS_INSTANCE_ID",
+                        "LEVEROS_CODE_VERSION",
+                        "LEVEROS_INTERNAL_RPC_GATEWAY",
+                        "LEVEROS_INSTANCE_TOKEN",
+                        "LEVEROS_CONFIG",
+                        "LEVEROS_RAM_MB",
+                        "LEVEROS_PORT",
+                        "LEVEROS_LISTEN_HOST")));
+            case "headers" ->
+                response.send(result(JSON.newBuilder()
+                        .setJsonObject(JSONObject.newBuilder()
+                                .addProperty(
+                                        property("lever-url", request.headers().get("lever-url")))
+                                .addProperty(
+                                        property("gateway", request.headers().get("x-lever-internal-rpc-gateway"))))
+                        .build()));
+            case "sleep" -> {
+                long ms = (long) rpc.getArgs().getElement(0).getJsonNumber();
+                vertx.setTimer(ms, id -> response.send(result(JsonValues.of("slept " + ms))));
+            }
+            case "fail" ->
+                response.send(RPCReply.newBuilder()
+                        .setError(JsonValues.of(
+                                "error sent: " + rpc.getArgs().getElement(0).getJsonString()))
+                        .build());
+            case "byteFail" ->
+                response.send(RPCReply.newBuilder()
+                        .setByteError(ByteString.copyFromUtf8("byte error"))
+                        .build());
+            case "badArgs" ->
+                response.status(GrpcStatus.INVALID_ARGUMENT)
+                        .statusMessage("parameter 0 'count' expects a number")
+                        .end();
+            case "crash" -> Runtime.getRuntime().halt(3);
+            default ->
+                response.status(GrpcStatus.NOT_FOUND)
+                        .statusMessage("method '" + url.method() + "' not found in service '" + url.service()
+                                + "' (exported: echo, id, pid, env, headers, sleep, fail, byteFail, badArgs, crash)")
+                        .end();
+        }
+    }
+
+    private static RPCReply result(JSON value) {
+        return RPCReply.newBuilder().setResult(value).build();
+    }
+
+    private static JSON object(String... names) {
+        JSONObject.Builder object = JSONObject.newBuilder();
+        for (String name : names) {
+            object.addProperty(property(name, System.getenv(name)));
+        }
+        return JSON.newBuilder().setJsonObject(object).build();
+    }
+
+    private static JSONProperty property(String name, String value) {
+        return JSONProperty.newBuilder()
+                .setName(name)
+                .setValue(value == null ? JsonValues.nullValue() : JsonValues.of(value))
+                .build();
+    }
+}
