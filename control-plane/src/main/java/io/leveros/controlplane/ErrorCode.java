@@ -1,0 +1,30 @@
+package io.leveros.controlplane;
+
+/** The {@code code} of an error answer and the HTTP status it goes with (see docs/contracts.md). */
+public enum ErrorCode {
+    MALFORMED_REQUEST(400),
+    INVALID_ENVIRONMENT_NAME(400),
+    INVALID_ARCHIVE(400),
+    INVALID_LEVER_JSON(400),
+    UNAUTHORIZED(401),
+    NOT_FOUND(404),
+    ENVIRONMENT_NOT_FOUND(404),
+    SERVICE_NOT_FOUND(404),
+    METHOD_NOT_ALLOWED(405),
+    ENVIRONMENT_EXISTS(409),
+    ENVIRONMENT_NOT_EMPTY(409),
+    DEFAULT_ENVIRONMENT(409),
+    PAYLOAD_TOO_LARGE(413),
+    UNSUPPORTED_CONTENT_TYPE(415),
+    INTERNAL(500);
+
+    private final int status;
+
+    ErrorCode(int status) {
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+}

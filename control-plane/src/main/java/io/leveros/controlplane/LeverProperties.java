@@ -1,0 +1,50 @@
+package io.leveros.controlplane;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The control plane's own settings, {@code lever.*}.
+ *
+ * @param dataDir where the token, the metadata store and the deployed code live ({@code ~/.lever})
+ * @param deploy limits applied to every uploaded service archive
+ */
+@ConfigurationProperties("lever")
+public record LeverProperties(Path dataDir, @DefaultValue Deploy deploy) {
+
+    public LeverProperties {
+        if (dataDir == null) {
+            dataDir = Path.of(System.getProperty("user.home"), ".lever");
+        }
+        dataDir = dataDir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * Archive limits.
+     *
+     * @param maxArchiveBytes the largest compressed upload accepted (413 above it)
+     * @param maxExtractedBytes the most bytes the archive may expand to
+     * @param maxFiles the most entries (files, folders, links) the archive may hold
+     */
+    public record Deploy(
+            @DefaultValue("30MB") DataSize maxArchiveBytes,
+            @DefaultValue("512MB") DataSize maxExtractedBytes,
+            @DefaultValue("20000") int maxFiles) {}
+
+    /** {@code <data-dir>/token}. */
+    public Path tokenFile() {
+        return dataDir.resolve("token");
+    }
+
+    /** {@code <data-dir>/store}. */
+    public Path storeDir() {
+        return dataDir.resolve("store");
+    }
+
+    /** {@code <data-dir>/code}. */
+    public Path codeDir() {
+        return dataDir.resolve("code");
+    }
+}

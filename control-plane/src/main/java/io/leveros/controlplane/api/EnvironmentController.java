@@ -1,0 +1,62 @@
+package io.leveros.controlplane.api;
+
+import io.leveros.controlplane.ControlPlaneException;
+import io.leveros.controlplane.ErrorCode;
+import io.leveros.controlplane.environment.EnvironmentService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/environments}. */
+@RestController
+@RequestMapping("/api/v1/environments")
+class EnvironmentController {
+    private final EnvironmentService environments;
+
+    EnvironmentController(EnvironmentService environments) {
+        this.environments = environments;
+    }
+
+    @GetMapping
+    @Operation(summary = "List environments")
+    List<EnvironmentView> list() {
+        return environments.list().stream().map(EnvironmentView::of).toList();
+    }
+
+    @GetMapping("/{env}")
+    @Operation(summary = "Get an environment")
+    EnvironmentView get(@PathVariable("env") String env) {
+        return EnvironmentView.of(environments.get(env));
+    }
+
+    @PostMapping
+    @Operation(summary = "Create an environment")
+    @SecurityRequirement(name = OpenApiConfiguration.BEARER)
+    ResponseEntity<EnvironmentView> create(@RequestBody(required = false) CreateEnvironmentRequest request) {
+        if (request == null || request.name() == null) {
+            throw new ControlPlaneException(
+                    ErrorCode.MALFORMED_REQUEST,
+                    "the request body has no 'name' (expected: {\"name\": \"staging.lever\"})");
+        }
+        EnvironmentView created = EnvironmentView.of(environments.create(request.name()));
+        return ResponseEntity.created(URI.create("/api/v1/environments/" + created.name()))
+                .body(created);
+    }
+
+    @DeleteMapping("/{env}")
+    @Operation(summary = "Delete an environment that has no services")
+    @SecurityRequirement(name = OpenApiConfiguration.BEARER)
+    ResponseEntity<Void> delete(@PathVariable("env") String env) {
+        environments.delete(env);
+        return ResponseEntity.noContent().build();
+    }
+}

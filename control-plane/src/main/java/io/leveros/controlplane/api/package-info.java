@@ -1,0 +1,6 @@
+/**
+ * The REST API under {@code /api/v1} (docs/contracts.md): controllers, the JSON views they answer, and
+ * {@link io.leveros.controlplane.api.ApiExceptionHandler}, which turns every refusal into {@code
+ * {"code", "message"}} with its status.
+ */
+package io.leveros.controlplane.api;

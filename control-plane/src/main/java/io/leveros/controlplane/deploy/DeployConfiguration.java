@@ -1,0 +1,25 @@
+package io.leveros.controlplane.deploy;
+
+import io.leveros.controlplane.LeverProperties;
+import io.leveros.controlplane.archive.ArchiveExtractor;
+import io.leveros.controlplane.archive.ArchiveLimits;
+import io.leveros.controlplane.store.MetadataStore;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the deploy pipeline from {@code lever.deploy.*}. */
+@Configuration(proxyBeanMethods = false)
+class DeployConfiguration {
+
+    @Bean
+    ArchiveExtractor archiveExtractor(LeverProperties properties) {
+        LeverProperties.Deploy deploy = properties.deploy();
+        return new ArchiveExtractor(new ArchiveLimits(
+                deploy.maxArchiveBytes().toBytes(), deploy.maxExtractedBytes().toBytes(), deploy.maxFiles()));
+    }
+
+    @Bean
+    DeployService deployService(MetadataStore store, ArchiveExtractor extractor, LeverProperties properties) {
+        return new DeployService(store, extractor, properties);
+    }
+}

@@ -1,0 +1,171 @@
+package io.leveros.controlplane.deploy;
+
+import io.leveros.controlplane.ControlPlaneException;
+import io.leveros.controlplane.ErrorCode;
+import io.leveros.controlplane.LeverProperties;
+import io.leveros.controlplane.archive.ArchiveExtractor;
+import io.leveros.controlplane.archive.ExtractedArchive;
+import io.leveros.controlplane.store.MetadataStore;
+import io.leveros.controlplane.store.ServiceRecord;
+import io.leveros.controlplane.store.VersionEntry;
+import io.leveros.controlplane.store.VersionRecord;
+import io.leveros.core.leverjson.InvalidLeverJsonException;
+import io.leveros.core.leverjson.LeverJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns an uploaded archive into a new live version.
+ *
+ * <ol>
+ *   <li>extract and check the archive into {@code <code>/.tmp-<random>/} ({@link ArchiveExtractor});
+ *   <li>validate lever.json ({@link LeverJson#parse}, the one validator);
+ *   <li>take the next version number ({@link MetadataStore#reserveVersion});
+ *   <li>rename the folder to {@code <code>/<env>/<service>/<version>/};
+ *   <li>commit the version ({@link MetadataStore#commitVersion}), which makes it live and, through the
+ *       store's change listeners, pushes a new routing snapshot.
+ * </ol>
+ *
+ * <p>Until step 3 nothing outside the temporary folder changes, and it is always deleted. Deploys run in
+ * parallel; the store hands out distinct numbers.
+ */
+public final class DeployService {
+    private static final Logger log = LoggerFactory.getLogger(DeployService.class);
+    private static final JsonMapper JSON = new JsonMapper();
+    private static final String TEMP_PREFIX = ".tmp-";
+
+    private final MetadataStore store;
+    private final ArchiveExtractor extractor;
+    private final Path codeDir;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public DeployService(MetadataStore store, ArchiveExtractor extractor, Path codeDir, Clock clock) {
+        this.store = store;
+        this.extractor = extractor;
+        this.codeDir = codeDir.toAbsolutePath().normalize();
+        this.clock = clock;
+        removeLeftovers();
+    }
+
+    public DeployService(MetadataStore store, ArchiveExtractor extractor, LeverProperties properties) {
+        this(store, extractor, properties.codeDir(), Clock.systemUTC());
+    }
+
+    /** Deletes extraction folders left by a crash; no deploy is running yet. */
+    private void removeLeftovers() {
+        if (!Files.isDirectory(codeDir)) {
+            return;
+        }
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(codeDir, TEMP_PREFIX + "*")) {
+            for (Path leftover : leftovers) {
+                log.info("Removing {}, left over by an interrupted deploy", leftover);
+                ArchiveExtractor.deleteQuietly(leftover);
+            }
+        } catch (IOException e) {
+            log.warn("Could not list {} to remove interrupted deploys: {}", codeDir, e.toString());
+        }
+    }
+
+    /**
+     * Deploys the archive read from {@code upload} to {@code environment}.
+     *
+     * @throws ControlPlaneException {@code ENVIRONMENT_NOT_FOUND}, {@code INVALID_ARCHIVE}, {@code
+     *     INVALID_LEVER_JSON}, {@code PAYLOAD_TOO_LARGE}
+     */
+    public Deployment deploy(String environment, InputStream upload) {
+        if (store.snapshot().environment(environment).isEmpty()) {
+            throw ControlPlaneException.environmentNotFound(environment);
+        }
+        Path temp = codeDir.resolve(TEMP_PREFIX + HexFormat.of().formatHex(randomBytes()));
+        try {
+            ExtractedArchive archive = extractor.extract(upload, temp);
+            LeverJson leverJson = parse(archive.leverJson());
+            long version = store.reserveVersion(environment, leverJson.name());
+            Path versionDir =
+                    codeDir.resolve(environment).resolve(leverJson.name()).resolve(Long.toString(version));
+            moveIntoPlace(archive.serviceDir(), versionDir);
+            VersionRecord record = record(environment, version, leverJson, archive, versionDir);
+            ServiceRecord service;
+            try {
+                service = store.commitVersion(record);
+            } catch (RuntimeException e) {
+                ArchiveExtractor.deleteQuietly(versionDir);
+                throw e;
+            }
+            log.info(
+                    "Deployed {}/{} version {} ({} files, {} bytes uploaded){}",
+                    environment,
+                    leverJson.name(),
+                    version,
+                    archive.files(),
+                    archive.archiveBytes(),
+                    service.liveVersion() == version ? "" : "; version " + service.liveVersion() + " stays live");
+            return new Deployment(record, service);
+        } finally {
+            ArchiveExtractor.deleteQuietly(temp);
+        }
+    }
+
+    private byte[] randomBytes() {
+        byte[] bytes = new byte[12];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static LeverJson parse(byte[] leverJson) {
+        try {
+            return LeverJson.parse(leverJson);
+        } catch (InvalidLeverJsonException e) {
+            throw new ControlPlaneException(ErrorCode.INVALID_LEVER_JSON, e.getMessage());
+        }
+    }
+
+    private static void moveIntoPlace(Path from, Path to) {
+        try {
+            Files.createDirectories(to.getParent());
+            if (Files.exists(to)) {
+                throw new IllegalStateException("the code folder " + to + " already exists although its version "
+                        + "number was just taken; was the data dir changed by hand?");
+            }
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            ArchiveExtractor.forceDirectory(to.getParent());
+            ArchiveExtractor.forceDirectory(from.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move the extracted code to " + to + ": " + e, e);
+        }
+    }
+
+    private VersionRecord record(
+            String environment, long version, LeverJson leverJson, ExtractedArchive archive, Path versionDir) {
+        return new VersionRecord(
+                environment,
+                leverJson.name(),
+                version,
+                clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                leverJson.description(),
+                VersionEntry.of(leverJson.entry()),
+                leverJson.isPrivate(),
+                leverJson.maxInstanceLoad(),
+                leverJson.minInstances(),
+                leverJson.maxInstances(),
+                leverJson.ramMb(),
+                leverJson.idleTimeout() == null ? null : leverJson.idleTimeout().toMillis(),
+                JSON.readTree(leverJson.configJson()),
+                archive.archiveBytes(),
+                archive.files(),
+                versionDir.toString());
+    }
+}

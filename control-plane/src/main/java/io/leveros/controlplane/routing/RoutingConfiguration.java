@@ -1,0 +1,34 @@
+package io.leveros.controlplane.routing;
+
+import io.leveros.controlplane.store.MetadataStore;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.ContextClosedEvent;
+
+/** The routes publisher listens to the store from the start, so no change goes unannounced. */
+@Configuration(proxyBeanMethods = false)
+class RoutingConfiguration {
+
+    @Bean
+    @Lazy(false)
+    RoutesPublisher routesPublisher(MetadataStore store) {
+        return new RoutesPublisher(store);
+    }
+
+    /**
+     * Ends the open watch streams when the context starts closing, before the gRPC server stops: open
+     * streams would otherwise hold its graceful shutdown for the whole grace period.
+     */
+    @Bean
+    ApplicationListener<ContextClosedEvent> closeRouteStreams(RoutesPublisher publisher) {
+        return event -> publisher.closeAll();
+    }
+
+    @Bean
+    @Lazy(false)
+    RoutingGrpcService routingGrpcService(RoutesPublisher publisher) {
+        return new RoutingGrpcService(publisher);
+    }
+}

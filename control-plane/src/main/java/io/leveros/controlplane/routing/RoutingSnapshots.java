@@ -1,0 +1,61 @@
+package io.leveros.controlplane.routing;
+
+import io.leveros.controlplane.store.EnvironmentRecord;
+import io.leveros.controlplane.store.ServiceRecord;
+import io.leveros.controlplane.store.StoreSnapshot;
+import io.leveros.controlplane.store.VersionEntry;
+import io.leveros.controlplane.store.VersionRecord;
+import io.leveros.core.environment.EnvironmentNames;
+import io.leveros.proto.control.CommandEntry;
+import io.leveros.proto.control.Environment;
+import io.leveros.proto.control.JavaEntry;
+import io.leveros.proto.control.JsEntry;
+import io.leveros.proto.control.RoutingSnapshot;
+import io.leveros.proto.control.Service;
+import io.leveros.proto.control.ServiceVersion;
+import java.util.Optional;
+
+/** Compiles a store snapshot into the routing snapshot data planes serve from. */
+public final class RoutingSnapshots {
+    private RoutingSnapshots() {}
+
+    /** Every environment with its deployed services and each one's live version. */
+    public static RoutingSnapshot of(StoreSnapshot store) {
+        RoutingSnapshot.Builder snapshot = RoutingSnapshot.newBuilder()
+                .setRevision(store.revision())
+                .setDefaultEnvironment(EnvironmentNames.DEFAULT);
+        for (EnvironmentRecord environment : store.environments()) {
+            Environment.Builder env = Environment.newBuilder().setName(environment.name());
+            for (ServiceRecord service : store.services(environment.name())) {
+                Optional<VersionRecord> live = store.liveVersion(service);
+                live.ifPresent(version -> env.addServices(
+                        Service.newBuilder().setName(service.name()).setLive(version(version))));
+            }
+            snapshot.addEnvironments(env);
+        }
+        return snapshot.build();
+    }
+
+    static ServiceVersion version(VersionRecord version) {
+        ServiceVersion.Builder builder = ServiceVersion.newBuilder()
+                .setVersion(version.version())
+                .setCodeDir(version.codeDir())
+                .setPrivate(version.isPrivate())
+                .setMaxInstanceLoad(version.maxInstanceLoad())
+                .setMinInstances(version.minInstances())
+                .setMaxInstances(version.maxInstances())
+                .setRamMb(version.ramMb())
+                .setIdleTimeoutMs(version.idleTimeoutMs() == null ? 0 : version.idleTimeoutMs())
+                .setConfigJson(
+                        version.config() == null ? "{}" : version.config().toString());
+        VersionEntry entry = version.entry();
+        if (entry.javaEntry() != null) {
+            builder.setJava(JavaEntry.newBuilder().setClassName(entry.javaEntry()));
+        } else if (entry.jsEntry() != null) {
+            builder.setJs(JsEntry.newBuilder().setModule(entry.jsEntry()));
+        } else if (entry.entry() != null) {
+            builder.setCommand(CommandEntry.newBuilder().addAllArgv(entry.entry()));
+        }
+        return builder.build();
+    }
+}

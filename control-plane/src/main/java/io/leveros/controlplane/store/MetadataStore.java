@@ -1,0 +1,57 @@
+package io.leveros.controlplane.store;
+
+import java.util.function.Consumer;
+
+/**
+ * Where the control plane keeps environments, services and versions.
+ *
+ * <p>Reads take a {@link #snapshot()}; each write is atomic and durable when it returns, bumps the
+ * revision, and is then announced to the change listeners. Implementations: {@link FileMetadataStore}
+ * (embedded, single node). A clustered backend (Redis) implements the same contract, with {@link
+ * #reserveVersion} as an atomic counter.
+ *
+ * <p>Writes throw {@link io.leveros.controlplane.ControlPlaneException} for the refusals named below.
+ */
+public interface MetadataStore extends AutoCloseable {
+
+    /** The current state; never blocks on a writer. */
+    StoreSnapshot snapshot();
+
+    /**
+     * Creates an environment.
+     *
+     * @throws io.leveros.controlplane.ControlPlaneException {@code ENVIRONMENT_EXISTS}
+     */
+    EnvironmentRecord createEnvironment(String name);
+
+    /**
+     * Deletes an environment that has no deployed service.
+     *
+     * @throws io.leveros.controlplane.ControlPlaneException {@code ENVIRONMENT_NOT_FOUND}, {@code
+     *     DEFAULT_ENVIRONMENT}, {@code ENVIRONMENT_NOT_EMPTY}
+     */
+    void deleteEnvironment(String name);
+
+    /**
+     * Takes the next version number of a service (1, 2, ...), creating the service record if needed
+     * (it stays invisible until a version is committed). Concurrent callers get distinct numbers; a
+     * number is never handed out twice, even if the deploy that took it fails.
+     *
+     * @throws io.leveros.controlplane.ControlPlaneException {@code ENVIRONMENT_NOT_FOUND}
+     */
+    long reserveVersion(String environment, String service);
+
+    /**
+     * Records a version whose code is in place and makes it live, unless a higher version of the same
+     * service went live meanwhile. Returns the service record after the change.
+     *
+     * @throws io.leveros.controlplane.ControlPlaneException {@code ENVIRONMENT_NOT_FOUND}
+     */
+    ServiceRecord commitVersion(VersionRecord version);
+
+    /** Called, on the writer's thread, with the new snapshot after every committed change. */
+    void addChangeListener(Consumer<StoreSnapshot> listener);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,32 @@
+package io.leveros.controlplane.store;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One immutable deployed version of a service: every lever.json field plus what the deploy measured.
+ *
+ * @param idleTimeoutMs {@code null} for the platform default
+ * @param config lever.json {@code config}, an object ({@code {}} when absent)
+ * @param archiveBytes size of the uploaded (compressed) archive
+ * @param files number of entries extracted
+ * @param codeDir absolute path of the extracted code
+ */
+public record VersionRecord(
+        String environment,
+        String service,
+        long version,
+        Instant deployedAt,
+        String description,
+        VersionEntry entry,
+        @JsonProperty("private") boolean isPrivate,
+        double maxInstanceLoad,
+        int minInstances,
+        int maxInstances,
+        int ramMb,
+        Long idleTimeoutMs,
+        JsonNode config,
+        long archiveBytes,
+        int files,
+        String codeDir) {}

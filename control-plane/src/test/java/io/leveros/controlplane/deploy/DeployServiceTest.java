@@ -1,0 +1,177 @@
+package io.leveros.controlplane.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.leveros.controlplane.ControlPlaneException;
+import io.leveros.controlplane.ErrorCode;
+import io.leveros.controlplane.archive.ArchiveExtractor;
+import io.leveros.controlplane.archive.ArchiveLimits;
+import io.leveros.controlplane.store.FileMetadataStore;
+import io.leveros.controlplane.store.StoreSnapshot;
+import io.leveros.controlplane.store.VersionRecord;
+import io.leveros.controlplane.testing.TarGz;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeployServiceTest {
+    @TempDir
+    Path dataDir;
+
+    FileMetadataStore store;
+    DeployService deploys;
+
+    @BeforeEach
+    void setUp() {
+        store = FileMetadataStore.open(dataDir.resolve("store"), Clock.systemUTC());
+        deploys = new DeployService(
+                store,
+                new ArchiveExtractor(new ArchiveLimits(1024 * 1024, 1024 * 1024, 100)),
+                dataDir.resolve("code"),
+                Clock.systemUTC());
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    @Test
+    void deploysNumberedVersionsAndMakesTheNewestLive() throws IOException {
+        Deployment first = deploys.deploy("dev.lever", upload(TarGz.service("helloService")));
+        Deployment second = deploys.deploy("dev.lever", upload(TarGz.service("helloService")));
+
+        assertThat(first.version().version()).isEqualTo(1);
+        assertThat(second.version().version()).isEqualTo(2);
+        assertThat(second.live()).isTrue();
+        assertThat(store.snapshot()
+                        .service("dev.lever", "helloService")
+                        .orElseThrow()
+                        .liveVersion())
+                .isEqualTo(2);
+        Path v2 = dataDir.resolve("code/dev.lever/helloService/2");
+        assertThat(second.version().codeDir()).isEqualTo(v2.toString());
+        assertThat(v2.resolve("lever.json")).exists();
+        assertThat(v2.resolve("classes/com/example/Hello.class")).hasContent("not really a class");
+        assertThat(codeEntries()).containsExactly("dev.lever");
+    }
+
+    @Test
+    void unwrapsASingleTopLevelFolder() {
+        byte[] archive = TarGz.create()
+                .file("myservice/lever.json", "{\"name\": \"wrapped\", \"jsEntry\": \"index.js\"}")
+                .file("myservice/index.js", "exports.hi = cb => cb(null, 'hi')")
+                .build();
+        Deployment deployment = deploys.deploy("dev.lever", upload(archive));
+        assertThat(Path.of(deployment.version().codeDir()).resolve("index.js")).exists();
+        assertThat(deployment.version().entry().jsEntry()).isEqualTo("index.js");
+    }
+
+    @Test
+    void anInvalidLeverJsonChangesNothing() throws IOException {
+        deploys.deploy("dev.lever", upload(TarGz.service("helloService")));
+        StoreSnapshot before = store.snapshot();
+        byte[] archive = TarGz.create()
+                .file("lever.json", "{\"name\": \"helloService\", \"javaEntry\": \"com.example.Hello\", \"colour\": 1}")
+                .build();
+
+        assertThatThrownBy(() -> deploys.deploy("dev.lever", upload(archive)))
+                .isInstanceOfSatisfying(
+                        ControlPlaneException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_LEVER_JSON))
+                .hasMessageContaining("unknown field 'colour'");
+
+        assertThat(store.snapshot()).isSameAs(before);
+        assertThat(codeEntries()).containsExactly("dev.lever");
+        try (Stream<Path> versions = Files.list(dataDir.resolve("code/dev.lever/helloService"))) {
+            assertThat(versions.map(p -> p.getFileName().toString())).containsExactly("1");
+        }
+    }
+
+    @Test
+    void aBadArchiveChangesNothing() throws IOException {
+        StoreSnapshot before = store.snapshot();
+        byte[] archive = TarGz.create()
+                .file("lever.json", "{\"name\": \"evil\", \"javaEntry\": \"x.Y\"}")
+                .file("../evil", "x")
+                .build();
+        assertThatThrownBy(() -> deploys.deploy("dev.lever", upload(archive)))
+                .isInstanceOfSatisfying(
+                        ControlPlaneException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARCHIVE));
+        assertThat(store.snapshot()).isSameAs(before);
+        assertThat(codeEntries()).isEmpty();
+    }
+
+    @Test
+    void anUnknownEnvironmentIsRefusedBeforeReading() {
+        InputStream neverRead = new InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("the upload must not be read");
+            }
+        };
+        assertThatThrownBy(() -> deploys.deploy("nope.lever", neverRead))
+                .isInstanceOfSatisfying(ControlPlaneException.class, e -> assertThat(e.code())
+                        .isEqualTo(ErrorCode.ENVIRONMENT_NOT_FOUND));
+    }
+
+    @Test
+    void concurrentDeploysGetDistinctVersions() throws Exception {
+        List<Future<Deployment>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> deploys.deploy("dev.lever", upload(TarGz.service("busyService")))));
+            }
+        }
+        List<Long> versions = new ArrayList<>();
+        for (Future<Deployment> result : results) {
+            versions.add(result.get().version().version());
+        }
+        assertThat(versions).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+        assertThat(store.snapshot()
+                        .service("dev.lever", "busyService")
+                        .orElseThrow()
+                        .liveVersion())
+                .isEqualTo(8);
+        assertThat(store.snapshot().versions("dev.lever", "busyService"))
+                .extracting(VersionRecord::version)
+                .containsExactly(8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L);
+        assertThat(codeEntries()).containsExactly("dev.lever");
+    }
+
+    @Test
+    void removesExtractionsLeftByACrash() throws IOException {
+        Path leftover = Files.createDirectories(dataDir.resolve("code/.tmp-crashed/sub"));
+        Files.writeString(leftover.resolve("f"), "x");
+        new DeployService(
+                store, new ArchiveExtractor(new ArchiveLimits(1, 1, 1)), dataDir.resolve("code"), Clock.systemUTC());
+        assertThat(dataDir.resolve("code/.tmp-crashed")).doesNotExist();
+    }
+
+    private static InputStream upload(byte[] archive) {
+        return new ByteArrayInputStream(archive);
+    }
+
+    private List<String> codeEntries() throws IOException {
+        Path code = dataDir.resolve("code");
+        if (!Files.exists(code)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(code)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}

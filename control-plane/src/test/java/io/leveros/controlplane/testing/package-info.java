@@ -1,0 +1,2 @@
+/** Test helpers: archives built in memory. */
+package io.leveros.controlplane.testing;
