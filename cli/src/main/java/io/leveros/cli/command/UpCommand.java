@@ -58,6 +58,9 @@ public final class UpCommand implements Callable<Integer> {
         }));
         platform.start(System.out);
         var exited = platform.awaitUnexpectedExit();
+        if (platform.isStopping()) {
+            return 0;
+        }
         System.err.printf(
                 "lever: the %s exited with code %d; stopping the platform%n",
                 exited.name(), exited.process().exitValue());

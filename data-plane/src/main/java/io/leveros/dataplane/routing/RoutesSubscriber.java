@@ -18,7 +18,8 @@ import java.lang.System.Logger.Level;
 /**
  * Keeps one {@code lever.control.v1.Routing/WatchRoutes} stream open to the control plane and
  * swaps every snapshot it receives into the {@link RoutingState}. When the stream fails or ends it
- * reconnects with capped exponential backoff (100 ms → 5 s) while the last table keeps serving.
+ * reconnects with capped exponential backoff (100 ms → 5 s) while the last table keeps serving;
+ * until the first snapshot it retries every 100 ms.
  *
  * <p>Runs on one Vert.x event loop; never called from the request path.
  */
@@ -92,10 +93,16 @@ public final class RoutesSubscriber implements AutoCloseable {
             return;
         }
         attempt++; // a second report of the same failure is ignored
+        boolean starting = state.table().revision() < 0;
         long delay = backoffMs;
-        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+        if (!starting) {
+            backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+        }
+        // Before the first snapshot the control plane is most likely still starting (lever up starts
+        // both at once): retry at the shortest interval, quietly, so the data plane is ready as soon
+        // as the control plane is. After that, warn once per outage, not at every retry.
         LOG.log(
-                delay == MIN_BACKOFF_MS ? Level.WARNING : Level.DEBUG, // once per outage, not every retry
+                !starting && delay == MIN_BACKOFF_MS ? Level.WARNING : Level.DEBUG,
                 "control plane at {0}: {1}; keeping routing revision {2}, retrying in {3} ms",
                 controlPlane,
                 reason,
