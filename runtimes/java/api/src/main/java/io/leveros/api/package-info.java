@@ -1,0 +1,14 @@
+/**
+ * The API a Java service compiles against (with Maven scope {@code provided}; the platform supplies
+ * it at run time).
+ *
+ * <p>A service is a plain class with a public no-arg constructor whose public methods are the
+ * service's methods; it needs nothing from this package to work. Start with {@link
+ * io.leveros.api.LeverError} to answer a call with a chosen error value, and {@link
+ * io.leveros.api.Lever} to learn which environment, service and instance the code runs as.
+ *
+ * <p>Streams (methods named {@code ...Chan}, which will receive a stream object as their first
+ * parameter) and resources (whose methods will receive the resource name first) will add their
+ * types here.
+ */
+package io.leveros.api;

@@ -1,0 +1,92 @@
+package io.leveros.runtime.server;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.leveros.core.url.LeverUrl;
+import io.leveros.proto.core.LeverRPCGrpc;
+import io.leveros.proto.core.RPC;
+import io.leveros.proto.core.RPCReply;
+import io.leveros.proto.core.StreamMessage;
+import io.leveros.runtime.binding.CallRejectedException;
+import io.leveros.runtime.binding.MethodTable;
+import io.leveros.runtime.binding.ServiceMethod;
+
+/**
+ * {@code core.LeverRPC} over a {@link MethodTable}. Handlers run on virtual threads (the server's
+ * executor), so a service method may block.
+ */
+final class LeverRpcService extends LeverRPCGrpc.LeverRPCImplBase {
+    private final MethodTable table;
+
+    LeverRpcService(MethodTable table) {
+        this.table = table;
+    }
+
+    @Override
+    public void handleRPC(RPC request, StreamObserver<RPCReply> replies) {
+        LeverUrl url = LeverUrlInterceptor.URL.get();
+        RPCReply reply;
+        try {
+            ServiceMethod method = table.find(url.method(), url.service());
+            if (method.isStreaming()) {
+                throw new CallRejectedException(
+                        CallRejectedException.Reason.WRONG_CALL_TYPE,
+                        "method '" + method.name() + "' is a streaming method (its name ends in Chan or _chan):"
+                                + " call it with HandleStreamingRPC (invokeChan in the clients)");
+            }
+            reply = method.call(request);
+        } catch (CallRejectedException e) {
+            replies.onError(status(e).asRuntimeException());
+            return;
+        }
+        replies.onNext(reply);
+        replies.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<StreamMessage> handleStreamingRPC(StreamObserver<StreamMessage> replies) {
+        LeverUrl url = LeverUrlInterceptor.URL.get();
+        try {
+            ServiceMethod method = table.find(url.method(), url.service());
+            if (!method.isStreaming()) {
+                throw new CallRejectedException(
+                        CallRejectedException.Reason.WRONG_CALL_TYPE,
+                        "method '" + method.name() + "' is not a streaming method: call it with HandleRPC"
+                                + " (invoke in the clients)");
+            }
+            throw new CallRejectedException(
+                    CallRejectedException.Reason.NOT_SUPPORTED,
+                    "streaming is not supported yet by the Java runtime (method '" + method.name() + "')");
+        } catch (CallRejectedException e) {
+            replies.onError(status(e).asRuntimeException());
+        }
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(StreamMessage value) {}
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {}
+        };
+    }
+
+    /** Initialises the protobuf and gRPC classes a first call needs, off the critical path. */
+    static void warmUp() {
+        LeverRPCGrpc.getServiceDescriptor();
+        RPCReply.getDefaultInstance();
+        io.leveros.core.json.JsonValues.nullValue();
+    }
+
+    static Status status(CallRejectedException e) {
+        Status status =
+                switch (e.reason()) {
+                    case METHOD_NOT_FOUND -> Status.NOT_FOUND;
+                    case INVALID_ARGUMENTS -> Status.INVALID_ARGUMENT;
+                    case WRONG_CALL_TYPE -> Status.FAILED_PRECONDITION;
+                    case NOT_SUPPORTED -> Status.UNIMPLEMENTED;
+                };
+        return status.withDescription(e.getMessage());
+    }
+}

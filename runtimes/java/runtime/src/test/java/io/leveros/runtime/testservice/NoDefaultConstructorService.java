@@ -1,0 +1,5 @@
+package io.leveros.runtime.testservice;
+
+public class NoDefaultConstructorService {
+    public NoDefaultConstructorService(String name) {}
+}

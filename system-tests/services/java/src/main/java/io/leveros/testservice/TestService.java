@@ -1,0 +1,134 @@
+package io.leveros.testservice;
+
+import io.leveros.api.Lever;
+import io.leveros.api.LeverError;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The service the end-to-end tests call; the method names are part of those tests, keep them.
+ * Each method exercises one rule of the runtime contract (binding, results, errors, bytes).
+ */
+public class TestService {
+    /** A record argument and result. */
+    public record Point(int x, int y) {}
+
+    public String sayHello(String name) {
+        return "Hello, " + name + "!";
+    }
+
+    /** As in the original Lever system tests. */
+    public String BasicHello(String name) {
+        return "hello " + name;
+    }
+
+    /** As in the original Lever system tests: the error value is {@code "error sent: <msg>"}. */
+    public String BasicError(String msg) {
+        throw new LeverError("error sent: " + msg);
+    }
+
+    /** Any JSON value back unchanged (string, number, bool, null, array, object). */
+    public Object echo(Object value) {
+        return value;
+    }
+
+    public int add(int a, int b) {
+        return a + b;
+    }
+
+    public double half(double x) {
+        return x / 2;
+    }
+
+    public boolean negate(boolean b) {
+        return !b;
+    }
+
+    public long big(long x) {
+        return x + 1;
+    }
+
+    public List<Integer> reversed(List<Integer> xs) {
+        List<Integer> copy = new ArrayList<>(xs);
+        Collections.reverse(copy);
+        return copy;
+    }
+
+    public Map<String, Integer> counts(List<String> words) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String word : words) {
+            counts.merge(word, 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    public Point move(Point p, int dx, int dy) {
+        return new Point(p.x() + dx, p.y() + dy);
+    }
+
+    public Person older(Person p) {
+        Person older = new Person();
+        older.setName(p.getName());
+        older.setAge(p.getAge() + 1);
+        return older;
+    }
+
+    public String describeNull(String s) {
+        return s == null ? "null" : "not null";
+    }
+
+    public byte[] reverseBytes(byte[] data) {
+        byte[] reversed = new byte[data.length];
+        for (int i = 0; i < data.length; i++) {
+            reversed[i] = data[data.length - 1 - i];
+        }
+        return reversed;
+    }
+
+    public int byteCount(byte[] data) {
+        return data.length;
+    }
+
+    /** A void method: the result is null. */
+    public void doNothing() {}
+
+    /** An ordinary exception: the error value is its message. */
+    public String fail(String message) {
+        throw new IllegalStateException(message);
+    }
+
+    public Object failWithValue() {
+        throw new LeverError(Map.of("code", 42, "reason", "custom"));
+    }
+
+    public byte[] failWithBytes() {
+        throw new LeverError(new byte[] {1, 2, 3});
+    }
+
+    public String instanceId() {
+        return Lever.instanceId();
+    }
+
+    /** Sleeps, then answers the instance id: for load, drain and balancing tests. */
+    public String slow(int millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return Lever.instanceId();
+    }
+
+    public Map<String, String> whoAmI() {
+        Map<String, String> who = new LinkedHashMap<>();
+        who.put("env", Lever.environment());
+        who.put("service", Lever.service());
+        who.put("instanceId", Lever.instanceId());
+        who.put("codeVersion", Lever.codeVersion());
+        return who;
+    }
+
+    /** Private (its name starts with _): calling it must answer NOT_FOUND. */
+    public String _secret() {
+        return "this must never be returned";
+    }
+}
