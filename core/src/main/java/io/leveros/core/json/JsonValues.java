@@ -37,6 +37,8 @@ public final class JsonValues {
                     StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
             .build();
     private static final JSON NULL = JSON.getDefaultInstance();
+    /** Whole numbers up to 2^53 are exact in a double and written without a fraction, as JavaScript does. */
+    private static final double MAX_EXACT_INTEGER = 9007199254740992d;
 
     private JsonValues() {}
 
@@ -178,13 +180,17 @@ public final class JsonValues {
     }
 
     private static void writeNumber(JsonGenerator generator, double number) throws IOException {
-        if (number == Math.rint(number) && Math.abs(number) < 1e15) {
+        if (isExactInteger(number)) {
             generator.writeNumber((long) number);
         } else if (Double.isFinite(number)) {
             generator.writeNumber(number);
         } else {
             generator.writeNull(); // JSON has no NaN or infinity; JavaScript's JSON.stringify writes null too.
         }
+    }
+
+    private static boolean isExactInteger(double number) {
+        return number == Math.rint(number) && Math.abs(number) <= MAX_EXACT_INTEGER;
     }
 
     /** {@code value} as compact UTF-8 JSON text. */
@@ -268,9 +274,11 @@ public final class JsonValues {
             case JSON_STRING -> nodes.textNode(value.getJsonString());
             case JSON_NUMBER -> {
                 double number = value.getJsonNumber();
-                yield number == Math.rint(number) && Math.abs(number) < 1e15
-                        ? nodes.numberNode((long) number)
-                        : nodes.numberNode(number);
+                if (!isExactInteger(number)) {
+                    yield nodes.numberNode(number);
+                }
+                long whole = (long) number;
+                yield whole == (int) whole ? nodes.numberNode((int) whole) : nodes.numberNode(whole);
             }
             case JSON_BOOL -> nodes.booleanNode(value.getJsonBool());
             case JSON_ARRAY -> toNode(value.getJsonArray());

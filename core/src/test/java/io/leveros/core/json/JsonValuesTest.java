@@ -62,6 +62,15 @@ class JsonValuesTest {
     }
 
     @Test
+    void wholeNumbersStayWholeUpTo2To53() throws Exception {
+        assertThat(JsonValues.toJsonString(JsonValues.of(9007199254740991d))).isEqualTo("9007199254740991");
+        assertThat(JsonValues.toJsonString(JsonValues.of(1e15))).isEqualTo("1000000000000000");
+        assertThat(JsonValues.toNode(JsonValues.of(2)).isInt()).isTrue();
+        assertThat(JsonValues.toNode(JsonValues.of(1e12)).isLong()).isTrue();
+        assertThat(JsonValues.toNode(JsonValues.of(0.5)).isDouble()).isTrue();
+    }
+
+    @Test
     void keepsObjectPropertyOrder() {
         String text = "{\"z\":1,\"a\":2,\"m\":3}";
         assertThat(JsonValues.toJsonString(JsonValues.parse(text))).isEqualTo(text);
