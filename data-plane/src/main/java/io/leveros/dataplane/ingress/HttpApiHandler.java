@@ -25,6 +25,9 @@ import io.vertx.core.net.HostAndPort;
  * <p>Called on the connection's event loop; never blocks.
  */
 public final class HttpApiHandler implements Handler<HttpServerRequest> {
+    /** Most of a refused body read and dropped so that its sender sees the 413. */
+    private static final long MAX_DISCARDED_BODY = 64L * 1024 * 1024;
+
     static final String FORCE_ENV = "forceenv";
 
     private final RoutingState routing;
@@ -89,12 +92,29 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
     }
 
     private static void fail(HttpServerRequest request, Throwable failure) {
-        Future<Void> written = HttpReplies.error(request.response(), failure);
-        if (failure instanceof CallException e
+        boolean refusedBody = failure instanceof CallException e
                 && e.code() == ErrorCode.PAYLOAD_TOO_LARGE
-                && request.version() != HttpVersion.HTTP_2) {
-            // stop reading a body we refused: close the connection once the answer is out
-            written.onComplete(v -> request.connection().close());
+                && request.version() != HttpVersion.HTTP_2;
+        if (!refusedBody) {
+            HttpReplies.error(request.response(), failure);
+            return;
         }
+        // A client that is still sending a refused body would see a reset, not our 413, if the
+        // connection closed under it: answer, discard the rest of the body up to a bound, then close.
+        request.response().putHeader(HttpHeaders.CONNECTION, "close");
+        Future<Void> written = HttpReplies.error(request.response(), failure);
+        if (request.isEnded()) {
+            written.onComplete(v -> request.connection().close());
+            return;
+        }
+        long[] discarded = {0};
+        request.handler(chunk -> {
+            discarded[0] += chunk.length();
+            if (discarded[0] > MAX_DISCARDED_BODY) {
+                request.connection().close();
+            }
+        });
+        request.endHandler(v -> written.onComplete(w -> request.connection().close()));
+        request.resume();
     }
 }

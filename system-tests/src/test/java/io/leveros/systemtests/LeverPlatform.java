@@ -1,0 +1,248 @@
+package io.leveros.systemtests;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real platform, started the way a user starts it: {@code bin/lever up} as a separate process,
+ * on free ports, with its own data folder. Also runs the real CLI against it.
+ */
+public final class LeverPlatform implements AutoCloseable {
+    public static final Path HOME =
+            Path.of(System.getProperty("lever.home", "..")).toAbsolutePath().normalize();
+    public static final Path LEVER = HOME.resolve("bin/lever");
+
+    private final Path dataDir;
+    private final int httpPort;
+    private final int apiPort;
+    private final int grpcPort;
+    private final int gatewayPort;
+    private final Path log;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private Process up;
+
+    private LeverPlatform(Path dataDir, Path log) {
+        this.dataDir = dataDir;
+        this.log = log;
+        this.httpPort = freePort();
+        this.apiPort = freePort();
+        this.grpcPort = freePort();
+        this.gatewayPort = freePort();
+    }
+
+    /** Starts a platform on a new data folder under {@code target/}. */
+    public static LeverPlatform start(String name) {
+        try {
+            Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), name + "-data-");
+            return startOn(dataDir, name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a platform on an existing data folder (e.g. after a restart). */
+    public static LeverPlatform startOn(Path dataDir, String name) {
+        Path log = Path.of("target", name + "-" + System.nanoTime() + ".log").toAbsolutePath();
+        LeverPlatform platform = new LeverPlatform(dataDir, log);
+        platform.launch();
+        return platform;
+    }
+
+    private void launch() {
+        try {
+            up = new ProcessBuilder(
+                            LEVER.toString(),
+                            "--data-dir",
+                            dataDir.toString(),
+                            "up",
+                            "--port",
+                            String.valueOf(httpPort),
+                            "--api-port",
+                            String.valueOf(apiPort),
+                            "--grpc-port",
+                            String.valueOf(grpcPort),
+                            "--gateway-port",
+                            String.valueOf(gatewayPort))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        await("lever up ready (log: " + log + ")")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(200))
+                .failFast("lever up exited", () -> !up.isAlive())
+                .until(() -> logText().contains("Lever is up"));
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int apiPort() {
+        return apiPort;
+    }
+
+    public String httpAddress() {
+        return "127.0.0.1:" + httpPort;
+    }
+
+    public String apiUrl() {
+        return "http://127.0.0.1:" + apiPort;
+    }
+
+    public String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Runs the real {@code lever} command against this platform. */
+    public CliResult lever(String... args) {
+        return leverWithInput(null, args);
+    }
+
+    /** Runs {@code lever} with {@code stdin} as its standard input. */
+    public CliResult leverWithInput(byte[] stdin, String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                LEVER.toString(), "--data-dir", dataDir.toString(), "--api", apiUrl(), "--host", httpAddress()));
+        command.addAll(List.of(args));
+        try {
+            Path out = Files.createTempFile("lever-out", ".txt");
+            Path err = Files.createTempFile("lever-err", ".txt");
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().keySet().removeIf(key -> key.startsWith("LEVEROS_"));
+            Process process = builder.start();
+            try (var in = process.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin);
+                }
+            }
+            if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("lever " + String.join(" ", args) + " did not finish in 2 minutes");
+            }
+            CliResult result = new CliResult(process.exitValue(), Files.readAllBytes(out), Files.readString(err));
+            Files.delete(out);
+            Files.delete(err);
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** POSTs to the data plane's HTTP API. */
+    public HttpResponse<byte[]> post(
+            String pathAndQuery, String contentType, byte[] body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + httpAddress() + pathAndQuery))
+                .timeout(Duration.ofMinutes(1))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
+    public HttpResponse<byte[]> postJson(String pathAndQuery, String jsonBody) {
+        return post(pathAndQuery, "application/json", jsonBody.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    public HttpResponse<byte[]> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** GETs a control plane REST resource under {@code /api/v1}. */
+    public String api(String path) {
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create(apiUrl() + "/api/v1" + path))
+                .GET()
+                .build());
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    public String token() {
+        try {
+            return Files.readString(dataDir.resolve("token")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** PIDs of the instance processes this platform runs (found by their environment). */
+    public List<Long> instancePids() {
+        return InstanceProcesses.withEnv("LEVEROS_INTERNAL_RPC_GATEWAY=127.0.0.1:" + gatewayPort);
+    }
+
+    /** Stops the platform like Ctrl-C would (SIGTERM to {@code lever up}) and waits for it. */
+    @Override
+    public void close() {
+        if (up == null || !up.isAlive()) {
+            return;
+        }
+        up.destroy();
+        try {
+            if (!up.waitFor(60, TimeUnit.SECONDS)) {
+                up.destroyForcibly();
+                throw new AssertionError("lever up did not stop within 60 s of SIGTERM");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What a {@code lever} command did. */
+    public record CliResult(int exitCode, byte[] stdoutBytes, String stderr) {
+        public String stdout() {
+            return new String(stdoutBytes, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\nstdout: " + stdout() + "\nstderr: " + stderr;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.leveros.systemtests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+/** The service folders the tests deploy. */
+final class TestServices {
+    static final Path JAVA_TEST_SERVICE = LeverPlatform.HOME.resolve("system-tests/services/java");
+    static final Path JAVA_HELLO = LeverPlatform.HOME.resolve("examples/java-hello");
+
+    private TestServices() {}
+
+    /**
+     * A copy of the Java test service's compiled classes with another lever.json, e.g. to deploy
+     * it under a second name or with other settings.
+     */
+    static Path javaTestServiceWith(Path parent, String leverJson) {
+        try {
+            Path folder = Files.createTempDirectory(parent, "service-");
+            copyTree(JAVA_TEST_SERVICE.resolve("target/classes"), folder.resolve("classes"));
+            Files.deleteIfExists(folder.resolve("classes/lever.json"));
+            Files.writeString(folder.resolve("lever.json"), leverJson);
+            return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
