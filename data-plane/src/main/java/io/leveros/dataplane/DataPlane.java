@@ -8,6 +8,7 @@ import io.leveros.dataplane.ingress.CallerIdentity;
 import io.leveros.dataplane.ingress.GrpcIngress;
 import io.leveros.dataplane.ingress.HttpApiHandler;
 import io.leveros.dataplane.ingress.IngressHandler;
+import io.leveros.dataplane.instance.JavaClassArchive;
 import io.leveros.dataplane.instance.LaunchCommands;
 import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.instance.PortAllocator;
@@ -37,6 +38,14 @@ public final class DataPlane implements AutoCloseable {
     private final NodeAgent agent;
     private final Activator activator;
     private final InstanceClient instanceClient;
+
+    private static JavaClassArchive javaClassArchive(DataPlaneOptions options) {
+        if (options.cacheDir() == null || options.javaRuntimeLib() == null) {
+            return null;
+        }
+        return JavaClassArchive.prepare(LaunchCommands.currentJava(), options.javaRuntimeLib(), options.cacheDir());
+    }
+
     private HttpServer publicServer;
     private HttpServer gatewayServer;
 
@@ -47,7 +56,11 @@ public final class DataPlane implements AutoCloseable {
         this.agent = new NodeAgent(
                 vertx,
                 runtime,
-                new LaunchCommands(LaunchCommands.currentJava(), options.javaRuntimeLib(), options.nodeCommand()),
+                new LaunchCommands(
+                        LaunchCommands.currentJava(),
+                        options.javaRuntimeLib(),
+                        javaClassArchive(options),
+                        options.nodeCommand()),
                 options.instanceStartTimeout(),
                 options.drainTimeout());
         this.activator = new Activator(

@@ -18,6 +18,7 @@ public final class DataPlaneOptions {
               --gateway-port N            internal gateway port on 127.0.0.1 (default 3838; 0 = any)
               --control-plane HOST:PORT   control plane gRPC address (default 127.0.0.1:8091)
               --java-runtime-lib DIR      folder with the Java runtime's jars (needed for javaEntry)
+              --cache-dir DIR             where to keep the Java instances' class-data archive (none: no archive)
               --node-command CMD          command that runs a jsEntry module (default: node)
               --node-id ID                name of this node (default local)
               --instance-start-timeout D  how long an instance may take to become ready (default 30s)
@@ -34,6 +35,7 @@ public final class DataPlaneOptions {
     private int gatewayPort = 3838;
     private String controlPlane = "127.0.0.1:8091";
     private Path javaRuntimeLib;
+    private Path cacheDir;
     private List<String> nodeCommand = List.of("node");
     private String nodeId = "local";
     private Duration instanceStartTimeout = Duration.ofSeconds(30);
@@ -71,6 +73,7 @@ public final class DataPlaneOptions {
             case "--gateway-port" -> gatewayPort = port(name, v);
             case "--control-plane" -> controlPlane = hostPort(name, v);
             case "--java-runtime-lib" -> javaRuntimeLib = Path.of(v).toAbsolutePath();
+            case "--cache-dir" -> cacheDir = Path.of(v).toAbsolutePath();
             case "--node-command" -> nodeCommand = words(v);
             case "--node-id" -> nodeId = v;
             case "--instance-start-timeout" -> instanceStartTimeout = duration(name, v);
@@ -182,6 +185,11 @@ public final class DataPlaneOptions {
 
     public int controlPlanePort() {
         return Integer.parseInt(controlPlane.substring(controlPlane.lastIndexOf(':') + 1));
+    }
+
+    /** Folder for caches that speed up instance starts, or {@code null}. */
+    public Path cacheDir() {
+        return cacheDir;
     }
 
     public Path javaRuntimeLib() {

@@ -336,6 +336,24 @@ class CoreEndToEndIT {
     }
 
     @Test
+    void javaInstancesStartWithTheClassArchiveOnceItIsMade(@TempDir Path temp) throws Exception {
+        Path cache = platform.dataDir().resolve("cache");
+        await("the Java class-data archive").atMost(Duration.ofMinutes(2)).until(() -> {
+            try (var files = Files.list(cache)) {
+                return files.anyMatch(f -> f.getFileName().toString().matches("java-runtime-.*\\.jsa"));
+            }
+        });
+        Path folder = TestServices.javaTestServiceWith(
+                temp, "{\"name\": \"archivedService\", \"javaEntry\": \"io.leveros.testservice.TestService\"}");
+        assertThat(platform.lever("deploy", folder.toString()).exitCode()).isZero();
+        String id = body(platform.postJson("/archivedService/instanceId", "[]")).replace("\"", "");
+        long pid = InstanceProcesses.withEnv("LEVEROS_INSTANCE_ID=" + id).getFirst();
+        String commandLine =
+                Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+        assertThat(commandLine).contains("-XX:SharedArchiveFile=" + cache);
+    }
+
+    @Test
     void serviceThatCannotStartGets503WithTheReason(@TempDir Path temp) {
         Path folder = TestServices.javaTestServiceWith(
                 temp, "{\"name\": \"overloadedService\", \"javaEntry\": \"io.leveros.testservice.Overloaded\"}");

@@ -123,6 +123,8 @@ public final class LocalPlatform {
                 "127.0.0.1:" + ports.grpc(),
                 "--java-runtime-lib",
                 home.javaRuntimeLib().toString(),
+                "--cache-dir",
+                dataDir.resolve("cache").toString(),
                 "--node-id",
                 "local"));
         return command;

@@ -20,15 +20,19 @@ public final class LaunchCommands {
 
     private final Path javaExecutable;
     private final Path javaRuntimeLib;
+    private final JavaClassArchive javaClassArchive;
     private final List<String> nodeCommand;
 
     /**
      * @param javaRuntimeLib the folder with the Java runtime's jars, {@code null} when not configured
+     * @param javaClassArchive the Java runtime's class-data archive, {@code null} for none
      * @param nodeCommand what runs a {@code jsEntry} module; the module path is appended
      */
-    public LaunchCommands(Path javaExecutable, Path javaRuntimeLib, List<String> nodeCommand) {
+    public LaunchCommands(
+            Path javaExecutable, Path javaRuntimeLib, JavaClassArchive javaClassArchive, List<String> nodeCommand) {
         this.javaExecutable = javaExecutable;
         this.javaRuntimeLib = javaRuntimeLib;
+        this.javaClassArchive = javaClassArchive;
         this.nodeCommand = List.copyOf(nodeCommand);
     }
 
@@ -47,8 +51,10 @@ public final class LaunchCommands {
                 }
                 argv.add(javaExecutable.toString());
                 argv.add("-XX:+UseSerialGC");
-                argv.add("-XX:TieredStopAtLevel=1");
                 argv.add("-Xss512k");
+                if (javaClassArchive != null) {
+                    argv.addAll(javaClassArchive.flags());
+                }
                 argv.add("-Xmx" + Math.max(16, ramMb * 7 / 10) + "m");
                 argv.add("-cp");
                 argv.add(javaRuntimeLib.toAbsolutePath() + "/*");

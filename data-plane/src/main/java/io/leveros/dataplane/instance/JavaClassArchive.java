@@ -1,0 +1,108 @@
+package io.leveros.dataplane.instance;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A class-data archive of the Java runtime, so that Java instances map most of their classes
+ * instead of loading them: a shorter cold start. It is made once per runtime build (and JDK), in
+ * the background after the data plane starts, by the runtime's training run ({@code
+ * io.leveros.runtime.warmup.WarmUpMain} with {@code -XX:ArchiveClassesAtExit}); until it is ready,
+ * instances start without it. The file is written under a temporary name and renamed, so an
+ * instance never maps a half-written archive.
+ */
+public final class JavaClassArchive {
+    private static final Logger LOG = System.getLogger(JavaClassArchive.class.getName());
+    static final String WARM_UP_MAIN = "io.leveros.runtime.warmup.WarmUpMain";
+
+    private final Path archive;
+    private volatile boolean ready;
+
+    private JavaClassArchive(Path archive) {
+        this.archive = archive;
+        this.ready = Files.isRegularFile(archive);
+    }
+
+    /** Finds the archive for this runtime and JDK in {@code cacheDir}, making it in the background if missing. */
+    public static JavaClassArchive prepare(Path java, Path runtimeLib, Path cacheDir) {
+        JavaClassArchive classes = new JavaClassArchive(
+                cacheDir.resolve("java-runtime-" + Integer.toHexString(fingerprint(runtimeLib)) + ".jsa"));
+        if (!classes.ready) {
+            Thread.ofPlatform().daemon().name("lever-java-class-archive").start(() -> classes.make(java, runtimeLib));
+        }
+        return classes;
+    }
+
+    /** JVM flags for an instance: the archive once it exists, nothing before. */
+    public List<String> flags() {
+        return ready ? List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=error") : List.of();
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    private void make(Path java, Path runtimeLib) {
+        try {
+            Files.createDirectories(archive.getParent());
+            Path partial = archive.resolveSibling(
+                    archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            Path scratch = Files.createTempDirectory("lever-warm-up-");
+            Process training = new ProcessBuilder(
+                            java.toString(),
+                            "-XX:+UseSerialGC",
+                            "-XX:ArchiveClassesAtExit=" + partial,
+                            "-Xlog:cds*=error",
+                            "-cp",
+                            runtimeLib.toAbsolutePath() + "/*",
+                            WARM_UP_MAIN)
+                    .directory(scratch.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            boolean finished = training.waitFor(2, TimeUnit.MINUTES);
+            Files.deleteIfExists(scratch);
+            if (!finished || training.exitValue() != 0 || !Files.isRegularFile(partial)) {
+                training.destroyForcibly();
+                Files.deleteIfExists(partial);
+                LOG.log(
+                        Level.WARNING,
+                        "could not make the Java class-data archive (training run "
+                                + (finished ? "exited with " + training.exitValue() : "timed out")
+                                + "); Java instances start without it");
+                return;
+            }
+            Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            ready = true;
+            LOG.log(Level.INFO, "Java instances now start with the class-data archive " + archive);
+        } catch (IOException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "could not make the Java class-data archive: " + e + "; Java instances start without it");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int fingerprint(Path runtimeLib) {
+        int hash = Runtime.version().toString().hashCode();
+        try (Stream<Path> jars = Files.list(runtimeLib)) {
+            for (Path jar : jars.sorted().toList()) {
+                hash = 31 * hash + jar.getFileName().hashCode();
+                hash = 31 * hash + Long.hashCode(Files.size(jar));
+                hash = 31 * hash + Files.getLastModifiedTime(jar).hashCode();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return hash;
+    }
+}
