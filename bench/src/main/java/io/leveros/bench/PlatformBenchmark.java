@@ -1,0 +1,363 @@
+package io.leveros.bench;
+
+import io.leveros.client.LeverClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Measures what users feel on this machine: time from {@code lever up} to ready, cold start of the
+ * Java hello service, warm latency and throughput through the data plane (HTTP and gRPC) and
+ * directly to an instance. Prints a Markdown table; see docs/benchmarks.md.
+ */
+public final class PlatformBenchmark {
+    private static final Path HOME =
+            Path.of(System.getProperty("lever.home", ".")).toAbsolutePath();
+    private static final Path LEVER = HOME.resolve("bin/lever");
+    private static final Path HELLO = HOME.resolve("examples/java-hello");
+    private static final Pattern REVISION = Pattern.compile("\"routes\"\\s*:\\s*(\\d+)");
+
+    private final int seconds;
+    private final int clients;
+    private final int coldStarts;
+    private final List<String> rows = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private PlatformBenchmark(int seconds, int clients, int coldStarts) {
+        this.seconds = seconds;
+        this.clients = clients;
+        this.coldStarts = coldStarts;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = 20;
+        int clients = 16;
+        int cold = 10;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--clients" -> clients = Integer.parseInt(args[++i]);
+                case "--cold" -> cold = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("usage: bench/run [--seconds N] [--clients N] [--cold N]");
+                    System.exit(2);
+                }
+            }
+        }
+        new PlatformBenchmark(seconds, clients, cold).run();
+    }
+
+    private void run() throws Exception {
+        Path dataDir = Files.createTempDirectory("lever-bench-");
+        Ports ports = new Ports(freePort(), freePort(), freePort(), freePort());
+        System.err.printf(
+                "Machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
+
+        List<Double> upTimes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Platform platform = startPlatform(dataDir, ports);
+            upTimes.add(platform.secondsToReady);
+            platform.stop();
+        }
+        rows.add(String.format(
+                Locale.ROOT,
+                "| `lever up` to ready (first start, then two restarts) | %s s |",
+                String.join(
+                        " / ",
+                        upTimes.stream()
+                                .map(t -> String.format(Locale.ROOT, "%.1f", t))
+                                .toList())));
+
+        Platform platform = startPlatform(dataDir, ports);
+        try {
+            measureColdStarts(dataDir, ports);
+            String url = "http://127.0.0.1:" + ports.http + "/helloService/sayHello?forceenv=dev.lever";
+            Result viaHttp = load("HTTP through the data plane", () -> httpCall(url));
+            rows.add(viaHttp.row());
+            try (LeverClient client = LeverClient.connect("127.0.0.1:" + ports.http)) {
+                var hello = client.service("dev.lever", "helloService");
+                rows.add(load(
+                                "gRPC (Java SDK) through the data plane",
+                                () -> hello.invoke(String.class, "sayHello", "bench"))
+                        .row());
+            }
+            rows.add(directToInstance().row());
+        } finally {
+            platform.stop();
+        }
+        System.out.println();
+        System.out.println("| measure | result |");
+        System.out.println("|---|---|");
+        rows.forEach(System.out::println);
+    }
+
+    private void measureColdStarts(Path dataDir, Ports ports) throws Exception {
+        List<Double> firstCall = new ArrayList<>();
+        String url = "http://127.0.0.1:" + ports.http + "/helloService/sayHello?forceenv=dev.lever";
+        for (int i = 0; i < coldStarts; i++) {
+            long revision = routesRevision(ports);
+            lever(dataDir, ports, "deploy", HELLO.toString());
+            // The new version is live once the data plane has the new routing snapshot.
+            while (routesRevision(ports) == revision) {
+                Thread.onSpinWait();
+            }
+            long start = System.nanoTime();
+            String body = httpCall(url);
+            firstCall.add((System.nanoTime() - start) / 1e6);
+            if (!body.contains("Hello")) {
+                throw new IllegalStateException("cold call answered " + body);
+            }
+        }
+        List<Double> sorted = firstCall.stream().sorted().toList();
+        rows.add(String.format(
+                Locale.ROOT,
+                "| cold start, Java hello (first call after a deploy; p50 / max over %d) | %.0f ms / %.0f ms |",
+                sorted.size(),
+                percentile(sorted, 50),
+                sorted.getLast()));
+    }
+
+    private Result directToInstance() throws Exception {
+        int port = freePort();
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:+UseSerialGC",
+                        "-Xss512k",
+                        "-cp",
+                        HOME.resolve("runtimes/java/runtime/target/lib") + "/*",
+                        "io.leveros.runtime.JavaRuntimeMain",
+                        "com.example.hello.HelloService")
+                .directory(HELLO.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("LEVEROS_PORT", String.valueOf(port));
+        builder.environment().put("LEVEROS_ENVIRONMENT", "dev.lever");
+        builder.environment().put("LEVEROS_SERVICE", "helloService");
+        Process instance = builder.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!accepts(port)) {
+                if (System.nanoTime() > deadline || !instance.isAlive()) {
+                    throw new IllegalStateException("the directly started instance did not open port " + port);
+                }
+                Thread.sleep(10);
+            }
+            try (LeverClient client = LeverClient.connect("127.0.0.1:" + port)) {
+                var hello = client.service("dev.lever", "helloService");
+                return load(
+                        "gRPC (Java SDK) directly to the instance",
+                        () -> hello.invoke(String.class, "sayHello", "bench"));
+            }
+        } finally {
+            instance.destroy();
+            instance.waitFor(15, TimeUnit.SECONDS);
+        }
+    }
+
+    private interface Call {
+        Object call() throws Exception;
+    }
+
+    private record Result(String name, int clients, double seconds, long[] latenciesNanos, long errors) {
+        String row() {
+            double p50 = latenciesNanos[(int) (latenciesNanos.length * 0.50)] / 1e6;
+            double p99 =
+                    latenciesNanos[Math.min(latenciesNanos.length - 1, (int) (latenciesNanos.length * 0.99))] / 1e6;
+            return String.format(
+                    Locale.ROOT,
+                    "| warm, %s, %d clients: p50 / p99 latency, throughput | %.2f ms / %.2f ms, %.0f calls/s (%d errors) |",
+                    name,
+                    clients,
+                    p50,
+                    p99,
+                    latenciesNanos.length / seconds,
+                    errors);
+        }
+    }
+
+    /** Runs {@code clients} threads calling in a loop: a warm-up, then {@code seconds} measured. */
+    private Result load(String name, Call call) throws Exception {
+        System.err.printf("Load: %s, %d clients, %d s (+5 s warm-up) ...%n", name, clients, seconds);
+        run(call, 5);
+        List<long[]> perThread = run(call, seconds);
+        int total = perThread.stream().mapToInt(a -> (int) a[0]).sum();
+        long errors = perThread.stream().mapToLong(a -> a[1]).sum();
+        long[] all = new long[total];
+        int at = 0;
+        for (long[] thread : perThread) {
+            System.arraycopy(thread, 2, all, at, (int) thread[0]);
+            at += (int) thread[0];
+        }
+        java.util.Arrays.sort(all);
+        return new Result(name, clients, seconds, all, errors);
+    }
+
+    /** Each thread's result: [count, errors, latency...]. */
+    private List<long[]> run(Call call, int durationSeconds) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds);
+        List<long[]> results = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch(clients);
+        for (int c = 0; c < clients; c++) {
+            long[] own = new long[2 + 1_000_000];
+            results.add(own);
+            Thread.ofPlatform().start(() -> {
+                try {
+                    while (System.nanoTime() < end && own[0] < own.length - 2) {
+                        long start = System.nanoTime();
+                        try {
+                            call.call();
+                            own[2 + (int) own[0]++] = System.nanoTime() - start;
+                        } catch (Exception e) {
+                            own[1]++;
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        return results;
+    }
+
+    private String httpCall(String url) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("[\"bench\"]"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("HTTP " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private long routesRevision(Ports ports) throws IOException, InterruptedException {
+        String body = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.http + "/_lever/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        Matcher matcher = REVISION.matcher(body);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
+    }
+
+    private record Ports(int http, int api, int grpc, int gateway) {}
+
+    private static final class Platform {
+        final Process process;
+        final double secondsToReady;
+
+        Platform(Process process, double secondsToReady) {
+            this.process = process;
+            this.secondsToReady = secondsToReady;
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            process.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private Platform startPlatform(Path dataDir, Ports ports) throws Exception {
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(
+                        LEVER.toString(),
+                        "--data-dir",
+                        dataDir.toString(),
+                        "up",
+                        "--port",
+                        String.valueOf(ports.http),
+                        "--api-port",
+                        String.valueOf(ports.api),
+                        "--grpc-port",
+                        String.valueOf(ports.grpc),
+                        "--gateway-port",
+                        String.valueOf(ports.gateway))
+                .redirectErrorStream(true)
+                .start();
+        BufferedReader lines =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = lines.readLine()) != null) {
+            if (line.contains("Lever is up")) {
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.err.printf("lever up ready in %.1f s%n", seconds);
+                Thread.ofVirtual().start(() -> drain(lines));
+                return new Platform(process, seconds);
+            }
+        }
+        throw new IllegalStateException("lever up exited before it was ready");
+    }
+
+    private static void drain(BufferedReader lines) {
+        try {
+            while (lines.readLine() != null) {
+                // keep the pipe flowing
+            }
+        } catch (IOException e) {
+            // the platform stopped
+        }
+    }
+
+    private static void lever(Path dataDir, Ports ports, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                LEVER.toString(),
+                "--data-dir",
+                dataDir.toString(),
+                "--api",
+                "http://127.0.0.1:" + ports.api,
+                "--host",
+                "127.0.0.1:" + ports.http));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("lever " + String.join(" ", args) + " failed");
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static double percentile(List<Double> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
