@@ -1,0 +1,74 @@
+package io.leveros.bench;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A minimal HTTP/1.1 client over one kept-alive connection, for load: it costs the load generator
+ * far less CPU than {@code java.net.http} (which, on this 2-core machine, capped the measured
+ * throughput at a third of what the data plane serves), so the figures describe the platform.
+ * One instance per client thread; it understands only {@code Content-Length} replies.
+ */
+final class KeepAliveHttpClient implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+    private final byte[] request;
+
+    KeepAliveHttpClient(int port, String pathAndQuery, String jsonBody) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setTcpNoDelay(true);
+        out = socket.getOutputStream();
+        in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
+        String head = "POST " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+        request = new byte[headBytes.length + body.length];
+        System.arraycopy(headBytes, 0, request, 0, headBytes.length);
+        System.arraycopy(body, 0, request, headBytes.length, body.length);
+    }
+
+    /** Sends the call and reads the whole reply; fails unless the status is 200. */
+    void call() throws IOException {
+        out.write(request);
+        out.flush();
+        String status = line();
+        if (!status.startsWith("HTTP/1.1 200")) {
+            throw new IOException("unexpected reply: " + status);
+        }
+        int length = -1;
+        for (String header = line(); !header.isEmpty(); header = line()) {
+            int colon = header.indexOf(':');
+            if (colon > 0 && header.substring(0, colon).equalsIgnoreCase("content-length")) {
+                length = Integer.parseInt(header.substring(colon + 1).trim());
+            }
+        }
+        if (length < 0) {
+            throw new IOException("reply without Content-Length");
+        }
+        in.skipNBytes(length);
+    }
+
+    private String line() throws IOException {
+        StringBuilder line = new StringBuilder(64);
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("connection closed");
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
