@@ -154,7 +154,7 @@ final class ServicePool {
     private void onExit(Instance instance, Integer code) {
         boolean unexpected;
         synchronized (this) {
-            unexpected = ready.remove(instance) && !instance.draining();
+            unexpected = ready.remove(instance) && !instance.draining() && !agent.isClosing();
         }
         if (unexpected) {
             LOG.log(

@@ -34,6 +34,7 @@ public final class NodeAgent implements AutoCloseable {
     private final Vertx vertx;
     private final InstanceRuntime runtime;
     private final LaunchCommands commands;
+    private volatile boolean closing;
     private final ReadinessProbe probe;
     private final Duration startTimeout;
     private final Duration drainTimeout;
@@ -171,8 +172,14 @@ public final class NodeAgent implements AutoCloseable {
         return HEX.formatHex(random);
     }
 
+    /** Whether the agent is stopping all its instances: their exits are expected then. */
+    public boolean isClosing() {
+        return closing;
+    }
+
     @Override
     public void close() {
+        closing = true;
         probe.close();
         runtime.close();
     }

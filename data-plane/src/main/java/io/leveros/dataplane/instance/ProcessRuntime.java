@@ -21,11 +21,12 @@ import java.util.function.Consumer;
  * <p>No instance may outlive the platform. Every process is started from one dedicated,
  * long-lived platform thread, through {@code /usr/bin/setpriv --pdeathsig SIGKILL} when it exists:
  * Linux sends the parent-death signal when the thread that forked the child exits, so a pool or
- * virtual thread would kill instances at random. A JVM shutdown hook also kills whatever is left.
+ * virtual thread would kill instances at random. A JVM shutdown hook stops whatever is left, drain
+ * included.
  */
 public final class ProcessRuntime implements InstanceRuntime {
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
-    private static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(3);
+    private static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(10);
 
     private final PortAllocator ports;
     private final String listenHost;
@@ -34,6 +35,7 @@ public final class ProcessRuntime implements InstanceRuntime {
     private final ExecutorService launcher;
     private final Set<ProcessInstance> live = ConcurrentHashMap.newKeySet();
     private final Thread shutdownHook;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public ProcessRuntime(PortAllocator ports, Consumer<String> logSink) {
         this.ports = ports;
@@ -45,7 +47,9 @@ public final class ProcessRuntime implements InstanceRuntime {
             thread.setDaemon(true);
             return thread;
         });
-        this.shutdownHook = new Thread(this::killAll, "lever-instance-killer");
+        // Graceful on the way out too: instances drain as when stopped one by one. (If the JVM dies
+        // without running hooks, setpriv's parent-death signal still kills them.)
+        this.shutdownHook = new Thread(this::close, "lever-instance-stopper");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -97,6 +101,9 @@ public final class ProcessRuntime implements InstanceRuntime {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         for (ProcessInstance instance : live) {
             instance.stop(SHUTDOWN_DRAIN);
         }
@@ -112,13 +119,6 @@ public final class ProcessRuntime implements InstanceRuntime {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
             // already shutting down: the hook runs anyway
-        }
-    }
-
-    private void killAll() {
-        for (ProcessInstance instance : live) {
-            instance.process().descendants().forEach(ProcessHandle::destroyForcibly);
-            instance.process().destroyForcibly();
         }
     }
 }
