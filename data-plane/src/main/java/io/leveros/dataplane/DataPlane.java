@@ -23,6 +23,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -38,6 +41,7 @@ public final class DataPlane implements AutoCloseable {
     private final NodeAgent agent;
     private final Activator activator;
     private final InstanceClient instanceClient;
+    private final Duration drainTimeout;
 
     private static JavaClassArchive javaClassArchive(DataPlaneOptions options) {
         if (options.cacheDir() == null || options.javaRuntimeLib() == null) {
@@ -52,6 +56,7 @@ public final class DataPlane implements AutoCloseable {
     private DataPlane(DataPlaneOptions options, Vertx vertx, Consumer<String> logSink) {
         this.vertx = vertx;
         this.routing = new RoutingState();
+        this.drainTimeout = options.drainTimeout();
         this.runtime = new ProcessRuntime(PortAllocator.parse(options.instancePorts()), logSink);
         this.agent = new NodeAgent(
                 vertx,
@@ -149,17 +154,21 @@ public final class DataPlane implements AutoCloseable {
         return vertx;
     }
 
-    /** Stops listening, stops every instance (SIGTERM, then SIGKILL) and closes Vert.x. */
+    /**
+     * Stops taking calls and lets those in flight finish (up to the drain timeout), then stops every
+     * instance (SIGTERM, drain, SIGKILL) and closes Vert.x.
+     */
     @Override
     public void close() {
         subscriber.close();
         try {
-            if (publicServer != null) {
-                await(publicServer.close());
+            List<Future<Void>> shutdowns = new ArrayList<>();
+            for (HttpServer server : new HttpServer[] {publicServer, gatewayServer}) {
+                if (server != null) {
+                    shutdowns.add(server.shutdown(drainTimeout.toMillis(), TimeUnit.MILLISECONDS));
+                }
             }
-            if (gatewayServer != null) {
-                await(gatewayServer.close());
-            }
+            await(Future.join(shutdowns));
         } catch (Exception e) {
             // closing anyway
         }

@@ -1,13 +1,19 @@
 package io.leveros.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** Everything deployed survives a restart of the platform, and no instance outlives it. */
+/**
+ * Everything deployed survives a restart of the platform, a call in flight at the stop is answered,
+ * and no instance outlives the platform.
+ */
 class RestartIT {
 
     @Test
@@ -26,7 +32,17 @@ class RestartIT {
             assertThat(body(first.postJson("/helloService/sayHello", "[\"before\"]")))
                     .isEqualTo("\"Hello, before!\"");
             assertThat(first.instancePids()).isNotEmpty();
+
+            // A call in flight when the platform is stopped still gets its answer.
+            assertThat(first.lever("deploy", TestServices.JAVA_TEST_SERVICE.toString())
+                            .exitCode())
+                    .isZero();
+            CompletableFuture<HttpResponse<byte[]>> inFlight =
+                    CompletableFuture.supplyAsync(() -> first.postJson("/testService/slow", "[3000]"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.logText().contains("slow call started: 3000 ms"));
             first.close();
+            HttpResponse<byte[]> answered = inFlight.join();
+            assertThat(answered.statusCode()).as(body(answered)).isEqualTo(200);
             assertThat(first.instancePids())
                     .as("instances left after the platform stopped")
                     .isEmpty();

@@ -114,6 +114,7 @@ public class TestService {
 
     /** Sleeps, then answers the instance id: for load, drain and balancing tests. */
     public String slow(int millis) throws InterruptedException {
+        System.out.println("slow call started: " + millis + " ms");
         Thread.sleep(millis);
         return Lever.instanceId();
     }
