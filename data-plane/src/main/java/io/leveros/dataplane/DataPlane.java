@@ -65,7 +65,8 @@ public final class DataPlane implements AutoCloseable {
                         LaunchCommands.currentJava(),
                         options.javaRuntimeLib(),
                         javaClassArchive(options),
-                        options.nodeCommand()),
+                        options.node(),
+                        options.nodeRuntime()),
                 options.instanceStartTimeout(),
                 options.drainTimeout());
         this.activator = new Activator(

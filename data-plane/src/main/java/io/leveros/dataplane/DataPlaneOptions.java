@@ -2,8 +2,6 @@ package io.leveros.dataplane;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The data plane's command line. Every port is configurable and may be 0 (any free port; the
@@ -19,7 +17,8 @@ public final class DataPlaneOptions {
               --control-plane HOST:PORT   control plane gRPC address (default 127.0.0.1:8091)
               --java-runtime-lib DIR      folder with the Java runtime's jars (needed for javaEntry)
               --cache-dir DIR             where to keep the Java instances' class-data archive (none: no archive)
-              --node-command CMD          command that runs a jsEntry module (default: node)
+              --node-runtime DIR          folder of the Node runtime package (needed for jsEntry)
+              --node PATH                 the node executable (default: node, from the PATH)
               --node-id ID                name of this node (default local)
               --instance-start-timeout D  how long an instance may take to become ready (default 30s)
               --request-timeout D         how long a call may take (default 5m)
@@ -36,7 +35,8 @@ public final class DataPlaneOptions {
     private String controlPlane = "127.0.0.1:8091";
     private Path javaRuntimeLib;
     private Path cacheDir;
-    private List<String> nodeCommand = List.of("node");
+    private Path nodeRuntime;
+    private String node = "node";
     private String nodeId = "local";
     private Duration instanceStartTimeout = Duration.ofSeconds(30);
     private Duration requestTimeout = Duration.ofMinutes(5);
@@ -74,7 +74,8 @@ public final class DataPlaneOptions {
             case "--control-plane" -> controlPlane = hostPort(name, v);
             case "--java-runtime-lib" -> javaRuntimeLib = Path.of(v).toAbsolutePath();
             case "--cache-dir" -> cacheDir = Path.of(v).toAbsolutePath();
-            case "--node-command" -> nodeCommand = words(v);
+            case "--node-runtime" -> nodeRuntime = Path.of(v).toAbsolutePath();
+            case "--node" -> node = v;
             case "--node-id" -> nodeId = v;
             case "--instance-start-timeout" -> instanceStartTimeout = duration(name, v);
             case "--request-timeout" -> requestTimeout = duration(name, v);
@@ -138,16 +139,6 @@ public final class DataPlaneOptions {
         }
     }
 
-    private static List<String> words(String value) {
-        List<String> words = new ArrayList<>();
-        for (String word : value.trim().split(" +")) {
-            if (!word.isEmpty()) {
-                words.add(word);
-            }
-        }
-        return words;
-    }
-
     public String bindHost() {
         return bindHost;
     }
@@ -196,8 +187,13 @@ public final class DataPlaneOptions {
         return javaRuntimeLib;
     }
 
-    public List<String> nodeCommand() {
-        return nodeCommand;
+    /** Folder of the Node runtime package, or {@code null}. */
+    public Path nodeRuntime() {
+        return nodeRuntime;
+    }
+
+    public String node() {
+        return node;
     }
 
     public String nodeId() {

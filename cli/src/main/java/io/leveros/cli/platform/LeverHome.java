@@ -41,6 +41,15 @@ public record LeverHome(Path root) {
         return built(root.resolve("runtimes/java/runtime/target/lib"), "the Java runtime");
     }
 
+    /**
+     * The Node runtime package (with its dependencies installed), or {@code null} when it is not
+     * there: the platform then runs everything but {@code jsEntry} services.
+     */
+    public Path nodeRuntime() {
+        Path runtime = root.resolve("runtimes/node");
+        return Files.isDirectory(runtime.resolve("node_modules")) ? runtime : null;
+    }
+
     private Path built(Path path, String what) {
         if (!Files.exists(path)) {
             throw new CliException(

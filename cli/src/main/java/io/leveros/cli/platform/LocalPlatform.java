@@ -127,6 +127,10 @@ public final class LocalPlatform {
                 dataDir.resolve("cache").toString(),
                 "--node-id",
                 "local"));
+        Path nodeRuntime = home.nodeRuntime();
+        if (nodeRuntime != null) {
+            command.addAll(List.of("--node-runtime", nodeRuntime.toString()));
+        }
         return command;
     }
 

@@ -8,12 +8,14 @@ import java.util.List;
 
 /**
  * The command that runs a version's entry point: {@code javaEntry} runs the platform's Java
- * runtime, {@code jsEntry} the Node runtime command (pluggable; the Node runtime is a later
- * issue), {@code entry} the given argv.
+ * runtime, {@code jsEntry} the Node runtime ({@code runtimes/node}), {@code entry} the given argv.
  */
 public final class LaunchCommands {
     /** The main class of the Java service runtime (docs/contracts.md). */
     public static final String JAVA_RUNTIME_MAIN = "io.leveros.runtime.JavaRuntimeMain";
+
+    /** The Node runtime's entry point, inside its package folder. */
+    public static final String NODE_RUNTIME_MAIN = "bin/lever-node-runtime.js";
 
     /** lever.json's default {@code entry} in the original. */
     static final List<String> DEFAULT_ENTRY = List.of("./serve");
@@ -21,19 +23,26 @@ public final class LaunchCommands {
     private final Path javaExecutable;
     private final Path javaRuntimeLib;
     private final JavaClassArchive javaClassArchive;
-    private final List<String> nodeCommand;
+    private final String node;
+    private final Path nodeRuntime;
 
     /**
      * @param javaRuntimeLib the folder with the Java runtime's jars, {@code null} when not configured
      * @param javaClassArchive the Java runtime's class-data archive, {@code null} for none
-     * @param nodeCommand what runs a {@code jsEntry} module; the module path is appended
+     * @param node the node executable
+     * @param nodeRuntime the Node runtime package's folder, {@code null} when not configured
      */
     public LaunchCommands(
-            Path javaExecutable, Path javaRuntimeLib, JavaClassArchive javaClassArchive, List<String> nodeCommand) {
+            Path javaExecutable,
+            Path javaRuntimeLib,
+            JavaClassArchive javaClassArchive,
+            String node,
+            Path nodeRuntime) {
         this.javaExecutable = javaExecutable;
         this.javaRuntimeLib = javaRuntimeLib;
         this.javaClassArchive = javaClassArchive;
-        this.nodeCommand = List.copyOf(nodeCommand);
+        this.node = node;
+        this.nodeRuntime = nodeRuntime;
     }
 
     /** The {@code java} of the JVM running the data plane. */
@@ -62,7 +71,14 @@ public final class LaunchCommands {
                 argv.add(version.getJava().getClassName());
             }
             case JS -> {
-                argv.addAll(nodeCommand);
+                if (nodeRuntime == null) {
+                    throw new IllegalStateException("version " + version.getVersion() + " has a jsEntry but the data"
+                            + " plane was started without --node-runtime; pass the Node runtime's folder");
+                }
+                argv.add(node);
+                // As the original: the V8 heap gets 90 % of the instance's memory.
+                argv.add("--max-old-space-size=" + Math.max(16, ramMb * 9 / 10));
+                argv.add(nodeRuntime.resolve(NODE_RUNTIME_MAIN).toString());
                 argv.add(version.getJs().getModule());
             }
             case COMMAND -> argv.addAll(command(version.getCommand().getArgvList(), codeDir));
