@@ -336,6 +336,23 @@ class CoreEndToEndIT {
     }
 
     @Test
+    void servicesCallPrivateServicesThroughTheInternalGateway(@TempDir Path temp) {
+        Path folder = TestServices.javaTestServiceWith(
+                temp,
+                "{\"name\": \"privateService\", \"javaEntry\": \"io.leveros.testservice.TestService\", \"private\": true}");
+        assertThat(platform.lever("deploy", folder.toString()).exitCode()).isZero();
+
+        HttpResponse<byte[]> fromOutside = platform.postJson("/privateService/sayHello", "[\"outside\"]");
+        assertThat(fromOutside.statusCode()).as(body(fromOutside)).isEqualTo(403);
+        assertThat(body(fromOutside)).contains("PRIVATE_SERVICE");
+
+        HttpResponse<byte[]> fromInside =
+                platform.postJson(SERVICE + "callOther", "[\"privateService\", \"sayHello\", \"inside\"]");
+        assertThat(fromInside.statusCode()).as(body(fromInside)).isEqualTo(200);
+        assertThat(body(fromInside)).isEqualTo("\"Hello, inside!\"");
+    }
+
+    @Test
     void javaInstancesStartWithTheClassArchiveOnceItIsMade(@TempDir Path temp) throws Exception {
         Path cache = platform.dataDir().resolve("cache");
         await("the Java class-data archive").atMost(Duration.ofMinutes(2)).until(() -> {

@@ -2,6 +2,7 @@ package io.leveros.testservice;
 
 import io.leveros.api.Lever;
 import io.leveros.api.LeverError;
+import io.leveros.client.LeverClient;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -117,6 +118,16 @@ public class TestService {
         System.out.println("slow call started: " + millis + " ms");
         Thread.sleep(millis);
         return Lever.instanceId();
+    }
+
+    /**
+     * Calls {@code /<service>/<method>} in this service's own environment with one argument, through
+     * the data plane's internal gateway (the client's default inside an instance).
+     */
+    public Object callOther(String service, String method, Object argument) {
+        try (LeverClient client = LeverClient.create()) {
+            return client.invokeUrl(Object.class, "/" + service + "/" + method, argument);
+        }
     }
 
     public Map<String, String> whoAmI() {
