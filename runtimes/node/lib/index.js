@@ -1,0 +1,15 @@
+'use strict';
+// The npm package "leveros": the Node client of Lever OS (original API) and helpers.
+const { Client, Endpoint } = require('./client');
+const { Stream } = require('./stream');
+const url = require('./url');
+
+module.exports = {
+  Client,
+  Endpoint,
+  Stream,
+  LeverUrl: url.LeverUrl,
+  InvalidLeverUrlError: url.InvalidLeverUrlError,
+  parseLeverUrl: url.LeverUrl.parse,
+  isChanMethod: url.isChanMethod,
+};
