@@ -11,6 +11,8 @@ import java.util.stream.Stream;
 final class TestServices {
     static final Path JAVA_TEST_SERVICE = LeverPlatform.HOME.resolve("system-tests/services/java");
     static final Path JAVA_HELLO = LeverPlatform.HOME.resolve("examples/java-hello");
+    static final Path NODE_TEST_SERVICE = LeverPlatform.HOME.resolve("system-tests/services/node");
+    static final Path NODE_HELLO = LeverPlatform.HOME.resolve("examples/helloServiceJS");
 
     private TestServices() {}
 
@@ -23,6 +25,18 @@ final class TestServices {
             Path folder = Files.createTempDirectory(parent, "service-");
             copyTree(JAVA_TEST_SERVICE.resolve("target/classes"), folder.resolve("classes"));
             Files.deleteIfExists(folder.resolve("classes/lever.json"));
+            Files.writeString(folder.resolve("lever.json"), leverJson);
+            return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A copy of the Node test service with another lever.json. */
+    static Path nodeTestServiceWith(Path parent, String leverJson) {
+        try {
+            Path folder = Files.createTempDirectory(parent, "service-");
+            Files.copy(NODE_TEST_SERVICE.resolve("server.js"), folder.resolve("server.js"));
             Files.writeString(folder.resolve("lever.json"), leverJson);
             return folder;
         } catch (IOException e) {

@@ -1,0 +1,3 @@
+module.exports.sayHello = function (name, callback) {
+    callback(null, "Hello, " + name + "!");
+};

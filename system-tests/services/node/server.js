@@ -1,0 +1,71 @@
+// The end-to-end tests' Node service. Its methods mirror the Java test service
+// (system-tests/services/java) so that one conformance suite runs against both
+// runtimes; some use the original callback style, some are async functions.
+const leveros = require('leveros');
+
+module.exports.sayHello = function (name, callback) {
+    callback(null, 'Hello, ' + name + '!');
+};
+
+// The original system test service.
+module.exports.BasicHello = function (name, callback) {
+    callback(null, 'hello ' + name);
+};
+
+module.exports.BasicError = function (message, callback) {
+    callback(new Error('error sent: ' + message));
+};
+
+module.exports.ReqReplyStreamChan = function (stream, prefix) {
+    stream.on('data', (message) => stream.write(prefix + ':' + message + ' received'));
+    stream.on('end', () => stream.end());
+};
+
+module.exports.echo = async function (value) {
+    return value;
+};
+
+module.exports.reverseBytes = async function (data) {
+    return Buffer.from(data).reverse();
+};
+
+module.exports.fail = async function (message) {
+    throw new Error(message);
+};
+
+module.exports.failWithValue = function (callback) {
+    callback({code: 42, reason: 'custom'});
+};
+
+module.exports.failWithBytes = function (callback) {
+    callback(Buffer.from([1, 2, 3]));
+};
+
+module.exports.instanceId = async function () {
+    return process.env.LEVEROS_INSTANCE_ID;
+};
+
+module.exports.slow = function (millis, callback) {
+    console.log('slow call started: ' + millis + ' ms');
+    setTimeout(() => callback(null, process.env.LEVEROS_INSTANCE_ID), millis);
+};
+
+module.exports.whoAmI = async function () {
+    return {
+        env: process.env.LEVEROS_ENVIRONMENT,
+        service: process.env.LEVEROS_SERVICE,
+        instanceId: process.env.LEVEROS_INSTANCE_ID,
+        codeVersion: process.env.LEVEROS_CODE_VERSION,
+    };
+};
+
+// Calls /<service>/<method> in this service's environment, through the internal gateway.
+module.exports.callOther = function (service, method, argument) {
+    return new leveros.Client().invokeURL('/' + service + '/' + method, argument);
+};
+
+module.exports._secret = function (callback) {
+    callback(null, 'never exported');
+};
+
+module.exports.notAMethod = 42;
