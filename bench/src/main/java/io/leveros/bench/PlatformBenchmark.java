@@ -33,6 +33,7 @@ public final class PlatformBenchmark {
             Path.of(System.getProperty("lever.home", ".")).toAbsolutePath();
     private static final Path LEVER = HOME.resolve("bin/lever");
     private static final Path HELLO = HOME.resolve("examples/java-hello");
+    private static final Path NODE_HELLO = HOME.resolve("examples/helloServiceJS");
     private static final Pattern REVISION = Pattern.compile("\"routes\"\\s*:\\s*(\\d+)");
 
     private final int seconds;
@@ -53,7 +54,7 @@ public final class PlatformBenchmark {
     public static void main(String[] args) throws Exception {
         int seconds = 20;
         int clients = 16;
-        int cold = 10;
+        int cold = 20;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
@@ -95,20 +96,29 @@ public final class PlatformBenchmark {
 
         Platform platform = startPlatform(dataDir, ports);
         try {
-            measureColdStarts(dataDir, ports);
-            ThreadLocal<KeepAliveHttpClient> connection = ThreadLocal.withInitial(() -> {
-                try {
-                    return new KeepAliveHttpClient(
-                            ports.http, "/helloService/sayHello?forceenv=dev.lever", "[\"bench\"]");
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            rows.add(load("HTTP through the data plane", () -> {
-                        connection.get().call();
-                        return null;
-                    })
-                    .row());
+            lever(dataDir, ports, "env", "create", "node.lever");
+            for (Hello hello :
+                    List.of(new Hello("Java", HELLO, "dev.lever"), new Hello("Node", NODE_HELLO, "node.lever"))) {
+                measureColdStarts(dataDir, ports, hello);
+                ThreadLocal<KeepAliveHttpClient> connection = ThreadLocal.withInitial(() -> {
+                    try {
+                        return new KeepAliveHttpClient(
+                                ports.http, "/helloService/sayHello?forceenv=" + hello.env(), "[\"bench\"]");
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                rows.add(load("HTTP through the data plane, " + hello.label() + " hello", () -> {
+                            connection.get().call();
+                            return null;
+                        })
+                        .row());
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "| %s hello instance memory (RSS) after the load | %s |",
+                        hello.label(),
+                        instanceRss(hello.env())));
+            }
             try (LeverClient client = LeverClient.connect("127.0.0.1:" + ports.http)) {
                 var hello = client.service("dev.lever", "helloService");
                 rows.add(load(
@@ -126,12 +136,15 @@ public final class PlatformBenchmark {
         rows.forEach(System.out::println);
     }
 
-    private void measureColdStarts(Path dataDir, Ports ports) throws Exception {
+    /** A hello service to measure: the Java example, or the original Node one. */
+    private record Hello(String label, Path folder, String env) {}
+
+    private void measureColdStarts(Path dataDir, Ports ports, Hello hello) throws Exception {
         List<Double> firstCall = new ArrayList<>();
-        String url = "http://127.0.0.1:" + ports.http + "/helloService/sayHello?forceenv=dev.lever";
+        String url = "http://127.0.0.1:" + ports.http + "/helloService/sayHello?forceenv=" + hello.env();
         for (int i = 0; i < coldStarts; i++) {
             long revision = routesRevision(ports);
-            lever(dataDir, ports, "deploy", HELLO.toString());
+            lever(dataDir, ports, "--env", hello.env(), "deploy", hello.folder().toString());
             // The new version is live once the data plane has the new routing snapshot.
             while (routesRevision(ports) == revision) {
                 Thread.onSpinWait();
@@ -146,9 +159,11 @@ public final class PlatformBenchmark {
         List<Double> sorted = firstCall.stream().sorted().toList();
         rows.add(String.format(
                 Locale.ROOT,
-                "| cold start, Java hello (first call after a deploy; p50 / max over %d) | %.0f ms / %.0f ms |",
+                "| cold start, %s hello (first call after a deploy; p50 / p99 / max over %d) | %.0f ms / %.0f ms / %.0f ms |",
+                hello.label(),
                 sorted.size(),
                 percentile(sorted, 50),
+                percentile(sorted, 99),
                 sorted.getLast()));
     }
 
@@ -353,6 +368,32 @@ public final class PlatformBenchmark {
         if (process.waitFor() != 0) {
             throw new IllegalStateException("lever " + String.join(" ", args) + " failed");
         }
+    }
+
+    /** Resident memory of the instances of helloService in {@code env}, found by their environment. */
+    private static String instanceRss(String env) throws IOException {
+        List<String> sizes = new ArrayList<>();
+        try (var processes = Files.list(Path.of("/proc"))) {
+            for (Path proc : processes
+                    .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .toList()) {
+                try {
+                    String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
+                    if (environ.contains("LEVEROS_ENVIRONMENT=" + env + "\0")
+                            && environ.contains("LEVEROS_SERVICE=helloService\0")) {
+                        for (String line : Files.readAllLines(proc.resolve("status"))) {
+                            if (line.startsWith("VmRSS:")) {
+                                long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                                sizes.add(String.format(Locale.ROOT, "%.0f MB", kb / 1024.0));
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    // gone, or not ours
+                }
+            }
+        }
+        return sizes.isEmpty() ? "no instance found" : String.join(", ", sizes);
     }
 
     private static boolean accepts(int port) {

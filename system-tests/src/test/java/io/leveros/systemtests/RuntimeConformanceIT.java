@@ -189,6 +189,36 @@ class RuntimeConformanceIT {
         assertThat(body(curl)).isEqualTo("\"Hello, world!\"");
     }
 
+    /** The Node client SDK from outside the platform, through the data plane's public port. */
+    @org.junit.jupiter.api.Test
+    void nodeClientSdkCallsThroughThePublicPort() throws Exception {
+        String script = """
+                const leveros = require(process.argv[1]);
+                const client = new leveros.Client();
+                client.forceHost = process.argv[2];
+                client.invokeURL('lever://dev.lever/conformNode/sayHello', 'outside', (err, reply) => {
+                  if (err) { console.error('callback: ' + err.message); process.exit(1); }
+                  console.log(JSON.stringify(reply));
+                  const java = client.service('dev.lever', 'conformJava');
+                  java.invoke('add', 2, 3)
+                    .then((sum) => { console.log(JSON.stringify(sum)); return java.invoke('fail', 'boom'); })
+                    .then(() => { console.error('no error'); process.exit(1); },
+                          (error) => { console.log('error: ' + error.message); process.exit(0); });
+                });
+                """;
+        Process node = new ProcessBuilder(
+                        "node",
+                        "-e",
+                        script,
+                        LeverPlatform.HOME.resolve("runtimes/node").toString(),
+                        platform.httpAddress())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor()).as(output).isZero();
+        assertThat(output.lines()).containsExactly("\"Hello, outside!\"", "5", "error: boom");
+    }
+
     private static long countLines(String text, String needle) {
         return text.lines().filter(line -> line.contains(needle)).count();
     }
