@@ -105,7 +105,11 @@ public final class LocalPlatform {
                 jar.toString(),
                 "--lever.data-dir=" + dataDir,
                 "--server.port=" + ports.api(),
-                "--spring.grpc.server.port=" + ports.grpc()));
+                "--spring.grpc.server.port=" + ports.grpc(),
+                // Local mode: only this machine talks to the control plane (the routing stream
+                // carries every service's config); the data plane's public port stays open.
+                "--server.address=127.0.0.1",
+                "--spring.grpc.server.host=127.0.0.1"));
         return command;
     }
 
