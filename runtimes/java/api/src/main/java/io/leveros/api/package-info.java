@@ -7,8 +7,8 @@
  * io.leveros.api.LeverError} to answer a call with a chosen error value, and {@link
  * io.leveros.api.Lever} to learn which environment, service and instance the code runs as.
  *
- * <p>Streams (methods named {@code ...Chan}, which will receive a stream object as their first
- * parameter) and resources (whose methods will receive the resource name first) will add their
- * types here.
+ * <p>Streaming methods (named {@code ...Chan}, {@code ..._chan} or {@code chan}) take a {@link
+ * io.leveros.api.LeverStream} as their first parameter. Resources (whose methods will receive the
+ * resource name first) will add their types here.
  */
 package io.leveros.api;

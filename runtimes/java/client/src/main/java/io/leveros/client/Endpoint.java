@@ -47,6 +47,24 @@ public final class Endpoint {
         return client.call(url(method), client.codec().type(type), args);
     }
 
+    /**
+     * Opens a streaming call to {@code method} (named {@code ...Chan}, {@code ..._chan} or {@code
+     * chan}) with {@code args}, and waits until the service has accepted it.
+     *
+     * <pre>{@code
+     * ClientStream stream = endpoint.invokeChan("ReqReplyStreamChan", "some test");
+     * stream.send("hi");
+     * String reply = stream.receive(String.class); // "some test:hi received"
+     * stream.close();
+     * }</pre>
+     *
+     * @throws LeverException when the platform refused the call (no such method, wrong arguments...)
+     * @throws IllegalArgumentException when {@code method} is not a streaming method
+     */
+    public ClientStream invokeChan(String method, Object... args) {
+        return client.openStream(url(method), args);
+    }
+
     /** The URL of {@code method} on this endpoint. */
     public LeverUrl url(String method) {
         if (method == null || method.isEmpty() || method.indexOf('/') >= 0) {

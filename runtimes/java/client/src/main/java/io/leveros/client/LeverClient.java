@@ -11,6 +11,7 @@ import io.grpc.stub.MetadataUtils;
 import io.leveros.core.url.LeverUrl;
 import io.leveros.proto.core.LeverRPCGrpc;
 import io.leveros.proto.core.RPCReply;
+import io.leveros.proto.core.StreamMessage;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Map;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  * try (LeverClient client = LeverClient.connect("127.0.0.1:8080")) {
  *     String greeting = client.service("dev.lever", "helloService").invoke(String.class, "sayHello", "world");
  *     String same = client.invokeUrl(String.class, "/helloService/sayHello", "world");
+ *     ClientStream stream = client.invokeChanUrl("/testService/ReqReplyStreamChan", "some test");
  * }
  * }</pre>
  *
@@ -121,6 +123,17 @@ public final class LeverClient implements AutoCloseable {
         return call(resolve(leverUrl), codec.type(type), args);
     }
 
+    /**
+     * Opens a streaming call to the method at {@code leverUrl} (absolute, or relative to the default
+     * environment) with {@code args}, and waits until the service has accepted it.
+     *
+     * @throws LeverException when the platform refused the call (no such method, wrong arguments...)
+     * @throws IllegalArgumentException when the method is not a streaming method
+     */
+    public ClientStream invokeChanUrl(String leverUrl, Object... args) {
+        return openStream(resolve(leverUrl), args);
+    }
+
     /** The data plane this client talks to, {@code host:port}. */
     public String host() {
         return host;
@@ -151,11 +164,7 @@ public final class LeverClient implements AutoCloseable {
             throw new IllegalArgumentException("use invokeChan for streaming methods ('" + url.method()
                     + "' is one: its name ends in Chan or _chan); invoke is for request/reply methods");
         }
-        Metadata headers = new Metadata();
-        headers.put(LEVER_URL, text);
-        if (instanceToken != null) {
-            headers.put(INSTANCE_TOKEN, instanceToken);
-        }
+        Metadata headers = headers(text);
         RPCReply reply;
         try {
             reply = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
@@ -167,7 +176,32 @@ public final class LeverClient implements AutoCloseable {
         return codec.decode(reply, type, text);
     }
 
-    private LeverException platformError(String url, Status status, Throwable cause) {
+    ClientStream openStream(LeverUrl url, Object[] args) {
+        String text = url.toString();
+        if (!url.isStreaming()) {
+            throw new IllegalArgumentException("use invoke for request/reply methods ('" + url.method()
+                    + "' is one: its name does not end in Chan or _chan); invokeChan is for streaming methods");
+        }
+        StreamMessage rpc =
+                StreamMessage.newBuilder().setRpc(codec.encodeArgs(args)).build();
+        ClientStream stream = new ClientStream(this, text);
+        LeverRPCGrpc.newStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers(text)))
+                .handleStreamingRPC(stream.observer());
+        stream.open(rpc, timeout.toMillis());
+        return stream;
+    }
+
+    private Metadata headers(String url) {
+        Metadata headers = new Metadata();
+        headers.put(LEVER_URL, url);
+        if (instanceToken != null) {
+            headers.put(INSTANCE_TOKEN, instanceToken);
+        }
+        return headers;
+    }
+
+    LeverException platformError(String url, Status status, Throwable cause) {
         String message =
                 url + ": " + status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
         if (status.getCode() == Status.Code.UNAVAILABLE) {

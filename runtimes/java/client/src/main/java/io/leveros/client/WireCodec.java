@@ -10,9 +10,11 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.google.protobuf.ByteString;
 import io.leveros.core.json.JsonValues;
+import io.leveros.proto.core.JSON;
 import io.leveros.proto.core.JSONArray;
 import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.RPCReply;
+import io.leveros.proto.core.StreamMessage;
 import java.lang.reflect.Type;
 
 /**
@@ -76,24 +78,7 @@ final class WireCodec {
                 if (type.getRawClass() == Void.class || type.getRawClass() == void.class) {
                     yield null;
                 }
-                // through JSON text rather than a tree, so that whole numbers bind as Jackson binds
-                // any JSON: Integer when they fit (also inside Map/List/Object), else Long
-                byte[] json = JsonValues.toBytes(reply.getResult());
-                try {
-                    yield mapper.readerFor(type).readValue(json);
-                } catch (JsonProcessingException | IllegalArgumentException e) {
-                    String text = new String(json, java.nio.charset.StandardCharsets.UTF_8);
-                    throw new IllegalArgumentException(
-                            "the result of " + url + " ("
-                                    + (text.length() > 100 ? text.substring(0, 100) + "..." : text)
-                                    + ") does not fit the requested type " + type.toCanonical() + ": "
-                                    + (e instanceof JsonProcessingException j
-                                            ? j.getOriginalMessage()
-                                            : e.getMessage()),
-                            e);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
+                yield readJson(reply.getResult(), type, "the result of " + url);
             }
             case BYTE_RESULT -> {
                 Class<?> raw = type.getRawClass();
@@ -113,5 +98,67 @@ final class WireCodec {
                 throw RemoteException.ofBytes(url, reply.getByteError().toByteArray());
             case RESULTONEOF_NOT_SET -> null;
         };
+    }
+
+    /**
+     * A JSON value as {@code type}.
+     *
+     * @param what names the value in the message, e.g. {@code the result of lever://...}
+     * @throws IllegalArgumentException when it does not fit
+     */
+    <T> T readJson(JSON value, JavaType type, String what) {
+        // through JSON text rather than a tree, so that whole numbers bind as Jackson binds
+        // any JSON: Integer when they fit (also inside Map/List/Object), else Long
+        byte[] json = JsonValues.toBytes(value);
+        try {
+            return mapper.readerFor(type).readValue(json);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            String text = new String(json, java.nio.charset.StandardCharsets.UTF_8);
+            throw new IllegalArgumentException(
+                    what + " (" + (text.length() > 100 ? text.substring(0, 100) + "..." : text)
+                            + ") does not fit the requested type " + type.toCanonical() + ": "
+                            + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()),
+                    e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A stream message: {@code byte[]} as {@code byte_message}, anything else as JSON. */
+    StreamMessage encodeMessage(Object value) {
+        if (value instanceof byte[] bytes) {
+            return StreamMessage.newBuilder()
+                    .setByteMessage(ByteString.copyFrom(bytes))
+                    .build();
+        }
+        return StreamMessage.newBuilder().setMessage(toJson(value)).build();
+    }
+
+    /**
+     * An error message: {@code byte[]} as {@code byte_error}, a {@link Throwable} as its message (a
+     * JSON string), anything else as JSON.
+     */
+    StreamMessage encodeError(Object value) {
+        if (value instanceof byte[] bytes) {
+            return StreamMessage.newBuilder()
+                    .setByteError(ByteString.copyFrom(bytes))
+                    .build();
+        }
+        if (value instanceof Throwable t) {
+            String message = t.getMessage();
+            return StreamMessage.newBuilder()
+                    .setError(JsonValues.of(message == null ? t.getClass().getName() : message))
+                    .build();
+        }
+        return StreamMessage.newBuilder().setError(toJson(value)).build();
+    }
+
+    private JSON toJson(Object value) {
+        try {
+            return JsonValues.fromNode(mapper.valueToTree(value));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "a " + value.getClass().getName() + " cannot be sent as JSON: " + e.getMessage(), e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.leveros.testservice;
 
 import io.leveros.api.Lever;
 import io.leveros.api.LeverError;
+import io.leveros.api.LeverStream;
 import io.leveros.client.LeverClient;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,6 +30,13 @@ public class TestService {
     /** As in the original Lever system tests: the error value is {@code "error sent: <msg>"}. */
     public String BasicError(String msg) {
         throw new LeverError("error sent: " + msg);
+    }
+
+    /** The original system test's stream: answers each message m with "prefix:m received". */
+    public void ReqReplyStreamChan(LeverStream stream, String prefix) {
+        for (LeverStream.Message message : stream) {
+            stream.send(prefix + ":" + message.as(Object.class) + " received");
+        }
     }
 
     /** Any JSON value back unchanged (string, number, bool, null, array, object). */

@@ -16,20 +16,24 @@ import java.util.stream.Collectors;
  * (or {@code Object}). The argument count must match; a varargs method takes any number of
  * trailing arguments as its array.
  *
- * <p>Parameters that the platform fills rather than the caller (a stream object, a resource name)
- * will be skipped here with a {@code leading} count when streams and resources arrive.
+ * <p>Parameters that the platform fills rather than the caller (the stream of a streaming method;
+ * a resource name later) are the {@code leading} ones: they are skipped here, their slots in the
+ * bound array are left {@code null} for the caller to fill.
  */
 final class ArgumentBinder {
     private static final Object[] NO_ARGS = new Object[0];
 
     private final String method;
+    private final int leading;
     private final BoundParameter[] parameters;
     private final boolean varargs;
     private final boolean takesBytes;
     private final String signature;
 
-    private ArgumentBinder(String method, BoundParameter[] parameters, boolean varargs, boolean takesBytes) {
+    private ArgumentBinder(
+            String method, int leading, BoundParameter[] parameters, boolean varargs, boolean takesBytes) {
         this.method = method;
+        this.leading = leading;
         this.parameters = parameters;
         this.varargs = varargs;
         this.takesBytes = takesBytes;
@@ -38,15 +42,20 @@ final class ArgumentBinder {
     }
 
     static ArgumentBinder of(Method method, JsonMapping mapping) {
+        return of(method, mapping, 0);
+    }
+
+    /** A binder for the parameters after the first {@code leading} ones, which the platform fills. */
+    static ArgumentBinder of(Method method, JsonMapping mapping, int leading) {
         Parameter[] declared = method.getParameters();
         Type[] types = method.getGenericParameterTypes();
-        BoundParameter[] parameters = new BoundParameter[declared.length];
-        for (int i = 0; i < declared.length; i++) {
-            parameters[i] = BoundParameter.of(i + 1, declared[i], types[i], mapping);
+        BoundParameter[] parameters = new BoundParameter[declared.length - leading];
+        for (int i = 0; i < parameters.length; i++) {
+            parameters[i] = BoundParameter.of(i + 1, declared[leading + i], types[leading + i], mapping);
         }
-        boolean takesBytes = declared.length == 1
-                && (declared[0].getType() == byte[].class || declared[0].getType() == Object.class);
-        return new ArgumentBinder(method.getName(), parameters, method.isVarArgs(), takesBytes);
+        boolean takesBytes = parameters.length == 1
+                && (declared[leading].getType() == byte[].class || declared[leading].getType() == Object.class);
+        return new ArgumentBinder(method.getName(), leading, parameters, method.isVarArgs(), takesBytes);
     }
 
     /** The parameter list as in source, {@code (int a, int b)}. */
@@ -73,7 +82,9 @@ final class ArgumentBinder {
                     + ", but the call sent a byte argument (expected: JSON arguments; only a method whose one"
                     + " parameter is byte[] takes bytes)");
         }
-        return new Object[] {rpc.getByteArgs().toByteArray()};
+        Object[] bound = new Object[leading + 1];
+        bound[leading] = rpc.getByteArgs().toByteArray();
+        return bound;
     }
 
     private Object[] bindJson(List<JSON> args) {
@@ -82,19 +93,19 @@ final class ArgumentBinder {
             throw reject("method '" + method + "' takes " + (varargs ? "at least " + (count - 1) : count)
                     + (count == 1 && !varargs ? " argument " : " arguments ") + signature + ", got " + args.size());
         }
-        if (count == 0) {
+        if (count == 0 && leading == 0) {
             return NO_ARGS;
         }
-        Object[] bound = new Object[count];
+        Object[] bound = new Object[leading + count];
         int fixed = varargs ? count - 1 : count;
         for (int i = 0; i < fixed; i++) {
-            bound[i] = parameters[i].bind(method, args.get(i));
+            bound[leading + i] = parameters[i].bind(method, args.get(i));
         }
         if (varargs) {
             JSON rest = JSON.newBuilder()
                     .setJsonArray(JSONArray.newBuilder().addAllElement(args.subList(fixed, args.size())))
                     .build();
-            bound[fixed] = parameters[fixed].bind(method, rest);
+            bound[leading + fixed] = parameters[fixed].bind(method, rest);
         }
         return bound;
     }

@@ -14,9 +14,7 @@ public final class CallRejectedException extends RuntimeException {
         /** The arguments cannot be bound to the parameters ({@code INVALID_ARGUMENT}). */
         INVALID_ARGUMENTS,
         /** A streaming method called as request/reply, or the reverse ({@code FAILED_PRECONDITION}). */
-        WRONG_CALL_TYPE,
-        /** The method kind exists but this runtime cannot serve it yet ({@code UNIMPLEMENTED}). */
-        NOT_SUPPORTED
+        WRONG_CALL_TYPE
     }
 
     private final Reason reason;

@@ -41,6 +41,7 @@ public final class MethodTable {
     public static MethodTable build(LoadedService service, JsonMapping mapping) {
         Class<?> type = service.type();
         ReplyEncoder replies = new ReplyEncoder(mapping);
+        StreamCodec streamCodec = new StreamCodec(mapping, replies);
         Map<String, ServiceMethod> methods = new LinkedHashMap<>();
         for (Map.Entry<String, List<Method>> entry : exportedMethods(type).entrySet()) {
             List<Method> overloads = entry.getValue();
@@ -55,7 +56,8 @@ public final class MethodTable {
                         + " with _ to keep them private)");
             }
             methods.put(
-                    entry.getKey(), ServiceMethod.compile(overloads.getFirst(), service.instance(), mapping, replies));
+                    entry.getKey(),
+                    ServiceMethod.compile(overloads.getFirst(), service.instance(), mapping, replies, streamCodec));
         }
         return new MethodTable(type.getName(), methods);
     }
@@ -104,7 +106,7 @@ public final class MethodTable {
         }
     }
 
-    private static String signature(Method method) {
+    static String signature(Method method) {
         return method.getName()
                 + Arrays.stream(method.getGenericParameterTypes())
                         .map(TypeNames::describe)

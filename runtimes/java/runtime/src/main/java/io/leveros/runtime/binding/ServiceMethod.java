@@ -1,6 +1,7 @@
 package io.leveros.runtime.binding;
 
 import io.leveros.api.LeverError;
+import io.leveros.api.LeverStream;
 import io.leveros.core.url.MethodNames;
 import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.RPCReply;
@@ -24,17 +25,42 @@ public final class ServiceMethod {
     private final ArgumentBinder arguments;
     private final MethodHandle invoker;
     private final ReplyEncoder replies;
+    private final StreamCodec streamCodec;
 
     private ServiceMethod(
-            String name, boolean streaming, ArgumentBinder arguments, MethodHandle invoker, ReplyEncoder replies) {
+            String name,
+            boolean streaming,
+            ArgumentBinder arguments,
+            MethodHandle invoker,
+            ReplyEncoder replies,
+            StreamCodec streamCodec) {
         this.name = name;
         this.streaming = streaming;
         this.arguments = arguments;
         this.invoker = invoker;
         this.replies = replies;
+        this.streamCodec = streamCodec;
     }
 
     static ServiceMethod compile(Method method, Object instance, JsonMapping mapping, ReplyEncoder replies) {
+        return compile(method, instance, mapping, replies, new StreamCodec(mapping, replies));
+    }
+
+    /**
+     * Compiles {@code method}.
+     *
+     * @throws StartFailure when a streaming method's first parameter is not a {@link LeverStream}
+     */
+    static ServiceMethod compile(
+            Method method, Object instance, JsonMapping mapping, ReplyEncoder replies, StreamCodec streamCodec) {
+        boolean streaming = MethodNames.isStreaming(method.getName());
+        if (streaming && (method.getParameterCount() == 0 || method.getParameterTypes()[0] != LeverStream.class)) {
+            throw new StartFailure("method '" + method.getName() + "' of "
+                    + method.getDeclaringClass().getName()
+                    + " is a streaming method (its name ends in Chan or _chan), so its first parameter must be"
+                    + " io.leveros.api.LeverStream, got " + MethodTable.signature(method)
+                    + "; add the stream parameter, or rename the method if it is not meant to stream");
+        }
         try {
             method.setAccessible(true); // a public method of a non-public superclass needs it
         } catch (RuntimeException e) {
@@ -54,10 +80,11 @@ public final class ServiceMethod {
                 .asType(GENERIC);
         return new ServiceMethod(
                 method.getName(),
-                MethodNames.isStreaming(method.getName()),
-                ArgumentBinder.of(method, mapping),
+                streaming,
+                ArgumentBinder.of(method, mapping, streaming ? 1 : 0),
                 invoker,
-                replies);
+                replies,
+                streamCodec);
     }
 
     public String name() {
@@ -89,6 +116,44 @@ public final class ServiceMethod {
             return failed(thrown);
         }
         return replies.result(name, result);
+    }
+
+    /**
+     * The Java arguments of a streaming call, with the stream's slot (the first) left empty.
+     *
+     * @throws CallRejectedException when the arguments cannot be bound
+     */
+    public Object[] bindStreaming(RPC rpc) {
+        return arguments.bind(rpc);
+    }
+
+    /**
+     * Runs a streaming method on the calling thread with {@code stream} and the arguments from
+     * {@link #bindStreaming}; what it returns is ignored.
+     *
+     * @return {@code null} when the method returned, else what it threw (reported on stderr unless a
+     *     {@link LeverError}); the caller sends it as the stream's error message
+     */
+    public Throwable callStreaming(LeverStream stream, Object[] args) {
+        args[0] = stream;
+        try {
+            Object ignored = (Object) invoker.invokeExact(args);
+            return null;
+        } catch (Throwable thrown) {
+            Throwable cause = thrown;
+            while (cause instanceof InvocationTargetException ite && ite.getCause() != null) {
+                cause = ite.getCause();
+            }
+            if (!(cause instanceof LeverError)) {
+                System.err.print("method '" + name + "' threw " + serviceTrace(cause));
+            }
+            return cause;
+        }
+    }
+
+    /** How this method's stream messages are encoded and decoded. */
+    public StreamCodec streamCodec() {
+        return streamCodec;
     }
 
     /** The exception and its causes with the service's frames only (the runtime's and gRPC's cut). */

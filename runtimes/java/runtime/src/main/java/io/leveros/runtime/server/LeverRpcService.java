@@ -10,6 +10,7 @@ import io.leveros.proto.core.StreamMessage;
 import io.leveros.runtime.binding.CallRejectedException;
 import io.leveros.runtime.binding.MethodTable;
 import io.leveros.runtime.binding.ServiceMethod;
+import java.util.concurrent.Executor;
 
 /**
  * {@code core.LeverRPC} over a {@link MethodTable}. Handlers run on virtual threads (the server's
@@ -17,9 +18,12 @@ import io.leveros.runtime.binding.ServiceMethod;
  */
 final class LeverRpcService extends LeverRPCGrpc.LeverRPCImplBase {
     private final MethodTable table;
+    private final Executor handlers;
 
-    LeverRpcService(MethodTable table) {
+    /** @param handlers runs the streaming methods, one (virtual) thread each */
+    LeverRpcService(MethodTable table, Executor handlers) {
         this.table = table;
+        this.handlers = handlers;
     }
 
     @Override
@@ -54,9 +58,7 @@ final class LeverRpcService extends LeverRPCGrpc.LeverRPCImplBase {
                         "method '" + method.name() + "' is not a streaming method: call it with HandleRPC"
                                 + " (invoke in the clients)");
             }
-            throw new CallRejectedException(
-                    CallRejectedException.Reason.NOT_SUPPORTED,
-                    "streaming is not supported yet by the Java runtime (method '" + method.name() + "')");
+            return ServerStream.accept(replies, method, handlers);
         } catch (CallRejectedException e) {
             replies.onError(status(e).asRuntimeException());
         }
@@ -76,6 +78,7 @@ final class LeverRpcService extends LeverRPCGrpc.LeverRPCImplBase {
     static void warmUp() {
         LeverRPCGrpc.getServiceDescriptor();
         RPCReply.getDefaultInstance();
+        StreamMessage.getDefaultInstance();
         io.leveros.core.json.JsonValues.nullValue();
     }
 
@@ -85,7 +88,6 @@ final class LeverRpcService extends LeverRPCGrpc.LeverRPCImplBase {
                     case METHOD_NOT_FOUND -> Status.NOT_FOUND;
                     case INVALID_ARGUMENTS -> Status.INVALID_ARGUMENT;
                     case WRONG_CALL_TYPE -> Status.FAILED_PRECONDITION;
-                    case NOT_SUPPORTED -> Status.UNIMPLEMENTED;
                 };
         return status.withDescription(e.getMessage());
     }

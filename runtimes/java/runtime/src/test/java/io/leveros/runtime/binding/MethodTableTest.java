@@ -48,6 +48,31 @@ class MethodTableTest {
                         + " methods named 'greet': greet(String), greet(String, int);");
     }
 
+    /** A streaming method that forgot its stream parameter. */
+    public static class NoStreamParameter {
+        public String fooChan(String arg) {
+            return arg;
+        }
+    }
+
+    @Test
+    void aStreamingMethodWithoutAStreamParameterRefusesTheStart() {
+        LoadedService service = new LoadedService(
+                NoStreamParameter.class, new NoStreamParameter(), getClass().getClassLoader());
+        assertThatThrownBy(() ->
+                        MethodTable.build(service, new JsonMapping(getClass().getClassLoader())))
+                .isInstanceOf(StartFailure.class)
+                .hasMessageStartingWith(
+                        "method 'fooChan' of io.leveros.runtime.binding.MethodTableTest$NoStreamParameter"
+                                + " is a streaming method (its name ends in Chan or _chan), so its first parameter must be"
+                                + " io.leveros.api.LeverStream, got fooChan(String);");
+    }
+
+    @Test
+    void aStreamingMethodsSignatureLeavesOutTheStream() {
+        assertThat(Calls.TABLE.find("fooChan", "sample").signature()).isEqualTo("(String arg)");
+    }
+
     @Test
     void describesItself() {
         assertThat(Calls.TABLE.describe()).startsWith("io.leveros.runtime.testservice.SampleService (");

@@ -2,6 +2,7 @@ package io.leveros.runtime.testservice;
 
 import io.leveros.api.Lever;
 import io.leveros.api.LeverError;
+import io.leveros.api.LeverStream;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -155,8 +156,8 @@ public class SampleService extends BaseService {
         return "slept " + millis + " ms in " + Lever.instanceId();
     }
 
-    public String fooChan(String arg) {
-        return arg;
+    public void fooChan(LeverStream stream, String arg) {
+        stream.send(arg);
     }
 
     public String _secret() {
