@@ -15,6 +15,7 @@ import io.leveros.dataplane.instance.PortAllocator;
 import io.leveros.dataplane.instance.ProcessRuntime;
 import io.leveros.dataplane.routing.RoutesSubscriber;
 import io.leveros.dataplane.routing.RoutingState;
+import io.leveros.dataplane.stream.StreamRelay;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -108,18 +109,19 @@ public final class DataPlane implements AutoCloseable {
         CallForwarder forwarder = new CallForwarder(
                 activator, instanceClient, options.requestTimeout().toMillis());
         CallerIdentity callers = new CallerIdentity(agent);
-        gatewayServer = await(server(forwarder, callers, true).listen(options.gatewayPort(), "127.0.0.1"));
+        StreamRelay streams = new StreamRelay(activator, instanceClient);
+        gatewayServer = await(server(forwarder, streams, callers, true).listen(options.gatewayPort(), "127.0.0.1"));
         String gateway = "127.0.0.1:" + gatewayServer.actualPort();
         agent.gatewayAddress(gateway);
         instanceClient.gatewayAddress(gateway);
-        publicServer = await(server(forwarder, callers, false).listen(options.port(), options.bindHost()));
+        publicServer = await(server(forwarder, streams, callers, false).listen(options.port(), options.bindHost()));
         subscriber.start();
     }
 
-    private HttpServer server(CallForwarder forwarder, CallerIdentity callers, boolean internal) {
+    private HttpServer server(CallForwarder forwarder, StreamRelay streams, CallerIdentity callers, boolean internal) {
         GrpcServer grpc = GrpcServer.server(
                         vertx, new GrpcServerOptions().setMaxMessageSize(InstanceClient.MAX_MESSAGE_SIZE))
-                .callHandler(new GrpcIngress(routing, callers, forwarder, internal));
+                .callHandler(new GrpcIngress(routing, callers, forwarder, streams, internal));
         HttpApiHandler api = new HttpApiHandler(routing, callers, forwarder, internal);
         HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(true);
         return vertx.createHttpServer(options).requestHandler(new IngressHandler(grpc, api, routing));

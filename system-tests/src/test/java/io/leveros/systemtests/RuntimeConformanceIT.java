@@ -3,6 +3,8 @@ package io.leveros.systemtests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.leveros.client.ClientStream;
+import io.leveros.client.LeverClient;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -170,6 +172,27 @@ class RuntimeConformanceIT {
         assertThat(body(answered)).isEqualTo("\"" + id + "\"");
         await().atMost(Duration.ofSeconds(15)).until(() -> !Files.exists(Path.of("/proc/" + pid)));
         assertThat(platform.logText()).contains(started);
+    }
+
+    /**
+     * The original system test's stream, through the data plane's gRPC ingress: each message m is
+     * answered with "some test:m received", and the stream ends cleanly when the client closes.
+     */
+    @ParameterizedTest
+    @EnumSource(Runtime.class)
+    void originalReqReplyStreamThroughThePlatform(Runtime runtime) {
+        try (LeverClient client = LeverClient.connect(platform.httpAddress())) {
+            ClientStream stream =
+                    client.service("dev.lever", runtime.service).invokeChan("ReqReplyStreamChan", "some test");
+            for (String message : List.of("one", "two", "three")) {
+                stream.send(message);
+                assertThat(stream.receive(String.class)).isEqualTo("some test:" + message + " received");
+            }
+            stream.close();
+            assertThat(stream.iterator().hasNext())
+                    .as("the stream ends cleanly after the client closes")
+                    .isFalse();
+        }
     }
 
     /** LEVER-SPEC.md §3: the original example deploys unchanged and answers all three ways. */

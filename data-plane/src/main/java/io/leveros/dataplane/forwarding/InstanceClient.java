@@ -41,6 +41,12 @@ public final class InstanceClient implements AutoCloseable {
             GrpcMessageEncoder.IDENTITY,
             GrpcMessageDecoder.IDENTITY);
 
+    static final ServiceMethod<Buffer, Buffer> HANDLE_STREAMING_RPC = ServiceMethod.client(
+            ServiceName.create("core", "LeverRPC"),
+            "HandleStreamingRPC",
+            GrpcMessageEncoder.IDENTITY,
+            GrpcMessageDecoder.IDENTITY);
+
     private final Vertx vertx;
     private final GrpcClient client;
     private volatile CharSequence gatewayAddress = "";
@@ -80,6 +86,20 @@ public final class InstanceClient implements AutoCloseable {
                     send(instance, requested.result(), leverUrl, rpc, timeoutMs, reply);
                 });
         return reply.future();
+    }
+
+    /**
+     * Opens a streaming call ({@code HandleStreamingRPC}) to {@code instance}; messages are relayed
+     * as they are, undecoded. Streams have no deadline: one that is exchanging messages is never cut.
+     */
+    public Future<GrpcClientRequest<Buffer, Buffer>> openStream(Instance instance, String leverUrl) {
+        return client.request(SocketAddress.inetSocketAddress(instance.port(), "127.0.0.1"), HANDLE_STREAMING_RPC)
+                .map(request -> {
+                    request.headers().set(LEVER_URL, leverUrl);
+                    request.headers().set(INTERNAL_GATEWAY, gatewayAddress);
+                    return request;
+                })
+                .recover(failure -> Future.failedFuture(failed(instance, failure)));
     }
 
     private void send(
@@ -152,7 +172,7 @@ public final class InstanceClient implements AutoCloseable {
         }
     }
 
-    static CallException failed(Instance instance, Throwable cause) {
+    public static CallException failed(Instance instance, Throwable cause) {
         if (cause instanceof CallException callException) {
             return callException;
         }

@@ -11,6 +11,7 @@ import io.leveros.dataplane.routing.RouteResolver;
 import io.leveros.dataplane.routing.RoutingState;
 import io.leveros.dataplane.routing.RoutingTable;
 import io.leveros.dataplane.routing.ServiceRoute;
+import io.leveros.dataplane.stream.StreamRelay;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.grpc.common.GrpcStatus;
@@ -20,8 +21,9 @@ import io.vertx.grpc.server.GrpcServerResponse;
 /**
  * {@code core.LeverRPC} from gRPC clients (the original Lever clients among them). The call's
  * destination is the {@code lever-url} metadata; the request message is relayed to the instance as
- * raw bytes and the instance's reply and status come back the same way. Platform errors are gRPC
- * statuses with the same messages as over HTTP.
+ * raw bytes and the instance's reply and status come back the same way; streaming calls are
+ * relayed by {@link StreamRelay}. Platform errors are gRPC statuses with the same messages as over
+ * HTTP.
  */
 public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buffer>> {
     static final String HANDLE_RPC = "core.LeverRPC/HandleRPC";
@@ -30,12 +32,19 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
     private final RoutingState routing;
     private final CallerIdentity callers;
     private final CallForwarder forwarder;
+    private final StreamRelay streams;
     private final boolean internal;
 
-    public GrpcIngress(RoutingState routing, CallerIdentity callers, CallForwarder forwarder, boolean internal) {
+    public GrpcIngress(
+            RoutingState routing,
+            CallerIdentity callers,
+            CallForwarder forwarder,
+            StreamRelay streams,
+            boolean internal) {
         this.routing = routing;
         this.callers = callers;
         this.forwarder = forwarder;
+        this.streams = streams;
         this.internal = internal;
     }
 
@@ -45,13 +54,7 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         if (HANDLE_RPC.equals(method)) {
             handleRpc(request);
         } else if (HANDLE_STREAMING_RPC.equals(method)) {
-            fail(
-                    request.response(),
-                    new CallException(
-                            ErrorCode.METHOD_NOT_ALLOWED,
-                            GrpcStatus.UNIMPLEMENTED,
-                            "streaming calls (core.LeverRPC/HandleStreamingRPC) are not supported by this data"
-                                    + " plane yet"));
+            handleStream(request);
         } else {
             fail(
                     request.response(),
@@ -62,16 +65,34 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         }
     }
 
+    private void handleStream(GrpcServerRequest<Buffer, Buffer> request) {
+        try {
+            Target target = target(request);
+            streams.relay(request, target.route(), target.leverUrl());
+        } catch (CallException e) {
+            fail(request.response(), e);
+        }
+    }
+
+    /** Where a call goes: its route and its absolute Lever URL. */
+    private record Target(ServiceRoute route, String leverUrl) {}
+
+    private Target target(GrpcServerRequest<Buffer, Buffer> request) {
+        RoutingTable table = RouteResolver.readyTable(routing);
+        LeverUrl url = leverUrl(request.headers().get(InstanceClient.LEVER_URL));
+        String callerEnv =
+                internal ? callers.environmentOfToken(request.headers().get(CallerIdentity.TOKEN_HEADER)) : null;
+        String environment = EnvironmentResolver.forUrl(table, url.environment(), callerEnv);
+        ServiceRoute route = RouteResolver.resolve(table, environment, url.service(), internal);
+        return new Target(route, url.withEnvironment(environment).toString());
+    }
+
     private void handleRpc(GrpcServerRequest<Buffer, Buffer> request) {
         GrpcServerResponse<Buffer, Buffer> response = request.response();
         try {
-            RoutingTable table = RouteResolver.readyTable(routing);
-            LeverUrl url = leverUrl(request.headers().get(InstanceClient.LEVER_URL));
-            String callerEnv =
-                    internal ? callers.environmentOfToken(request.headers().get(CallerIdentity.TOKEN_HEADER)) : null;
-            String environment = EnvironmentResolver.forUrl(table, url.environment(), callerEnv);
-            ServiceRoute route = RouteResolver.resolve(table, environment, url.service(), internal);
-            String absolute = url.withEnvironment(environment).toString();
+            Target target = target(request);
+            ServiceRoute route = target.route();
+            String absolute = target.leverUrl();
             request.last()
                     .compose(rpc -> forwarder.forward(route, absolute, rpc))
                     .onComplete(outcome -> {
