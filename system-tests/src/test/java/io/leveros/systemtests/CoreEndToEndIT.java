@@ -270,6 +270,32 @@ class CoreEndToEndIT {
     }
 
     @Test
+    void cliStreamsJsonLinesAndBytes() {
+        LeverPlatform.CliResult lines = platform.leverWithInput(
+                "\"one\"\n\"two\"\n".getBytes(StandardCharsets.UTF_8),
+                "stream",
+                "/testService/ReqReplyStreamChan",
+                "\"some test\"");
+        assertThat(lines.exitCode()).as(lines.toString()).isZero();
+        assertThat(lines.stdout()).isEqualTo("\"some test:one received\"\n\"some test:two received\"\n");
+
+        byte[] data = new byte[200_000];
+        new java.util.Random(7).nextBytes(data);
+        LeverPlatform.CliResult echoed = platform.leverWithInput(data, "stream", "--bytes", "/testService/echoChan");
+        assertThat(echoed.exitCode()).as(echoed.stderr()).isZero();
+        assertThat(echoed.stdoutBytes()).isEqualTo(data);
+
+        LeverPlatform.CliResult notJson =
+                platform.leverWithInput("one\n".getBytes(StandardCharsets.UTF_8), "stream", "/testService/echoChan");
+        assertThat(notJson.exitCode()).isEqualTo(1);
+        assertThat(notJson.stderr()).contains("stdin line 1 is not JSON: one");
+
+        LeverPlatform.CliResult notStreaming = platform.lever("stream", "/testService/sayHello", "\"x\"");
+        assertThat(notStreaming.exitCode()).isEqualTo(1);
+        assertThat(notStreaming.stderr()).contains("not a streaming method").contains("lever invoke");
+    }
+
+    @Test
     void cliListsServicesAndVersions() {
         LeverPlatform.CliResult services = platform.lever("services");
         assertThat(services.exitCode()).as(services.toString()).isZero();

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             UpCommand.class,
             DeployCommand.class,
             InvokeCommand.class,
+            StreamCommand.class,
             ServicesCommand.class,
             VersionsCommand.class,
             EnvCommand.class,

@@ -39,6 +39,13 @@ public class TestService {
         }
     }
 
+    /** Every message back as it came, bytes as bytes. */
+    public void echoChan(LeverStream stream) {
+        for (LeverStream.Message message : stream) {
+            stream.send(message.isBytes() ? message.bytes() : message.as(Object.class));
+        }
+    }
+
     /** Any JSON value back unchanged (string, number, bool, null, array, object). */
     public Object echo(Object value) {
         return value;
