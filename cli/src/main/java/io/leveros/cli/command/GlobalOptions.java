@@ -19,7 +19,7 @@ public final class GlobalOptions {
             scope = ScopeType.INHERIT,
             names = {"-H", "--host"},
             defaultValue = "${env:LEVEROS_IP_PORT:-127.0.0.1:8080}",
-            description = "host:port of the data plane's HTTP API (default: ${DEFAULT-VALUE}).")
+            description = "host:port of the data plane (HTTP API and gRPC; default: ${DEFAULT-VALUE}).")
     public String host;
 
     @Option(

@@ -29,11 +29,11 @@ import picocli.CommandLine.ParentCommand;
         name = "stream",
         mixinStandardHelpOptions = true,
         description = {
-            "Open a stream to a streaming method (name ending in Chan or _chan).",
-            "Each stdin line is sent as one JSON message; each message received is printed on a line.",
-            "With --bytes, stdin is sent as byte chunks and byte replies are written raw.",
-            "At the end of stdin the sending side is closed; the command exits when the method ends the",
-            "stream (0), or with 1 on an error."
+            "Open a stream to a streaming method (its name ends in Chan or _chan).",
+            "Each stdin line is sent as one JSON message; each message received is",
+            "printed on a line. With --bytes, stdin is sent as byte chunks and byte",
+            "replies are written raw. The end of stdin closes the sending side; the",
+            "command exits when the method ends the stream (0), or on an error (1)."
         })
 public final class StreamCommand implements Callable<Integer> {
     private static final int CHUNK = 32 * 1024;
