@@ -3,6 +3,7 @@ package io.leveros.systemtests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.leveros.client.ClientStream;
 import io.leveros.client.LeverClient;
 import io.leveros.client.LeverException;
 import io.leveros.client.RemoteException;
@@ -293,6 +294,39 @@ class CoreEndToEndIT {
         LeverPlatform.CliResult notStreaming = platform.lever("stream", "/testService/sayHello", "\"x\"");
         assertThat(notStreaming.exitCode()).isEqualTo(1);
         assertThat(notStreaming.stderr()).contains("not a streaming method").contains("lever invoke");
+    }
+
+    @Test
+    void aHandlerErrorMidStreamReachesTheClient() {
+        try (LeverClient client = LeverClient.connect(platform.httpAddress())) {
+            ClientStream stream = client.service("dev.lever", "testService").invokeChan("failChan");
+            stream.send("first");
+            assertThat(stream.receive(String.class)).isEqualTo("first");
+            RemoteException error = org.junit.jupiter.api.Assertions.assertThrows(
+                    RemoteException.class, () -> stream.receive(String.class));
+            assertThat(error.getMessage()).contains("failed mid-stream");
+        }
+    }
+
+    @Test
+    void anInstanceKilledMidStreamEndsTheStreamWithAnError(@TempDir Path temp) {
+        Path folder = TestServices.javaTestServiceWith(
+                temp, "{\"name\": \"streamKillService\", \"javaEntry\": \"io.leveros.testservice.TestService\"}");
+        assertThat(platform.lever("deploy", folder.toString()).exitCode()).isZero();
+        String id =
+                body(platform.postJson("/streamKillService/instanceId", "[]")).replace("\"", "");
+        long pid = InstanceProcesses.withEnv("LEVEROS_INSTANCE_ID=" + id).getFirst();
+        try (LeverClient client = LeverClient.connect(platform.httpAddress())) {
+            ClientStream stream =
+                    client.service("dev.lever", "streamKillService").invokeChan("echoChan");
+            stream.send("alive");
+            assertThat(stream.receive(String.class)).isEqualTo("alive");
+
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            long start = System.nanoTime();
+            org.junit.jupiter.api.Assertions.assertThrows(LeverException.class, () -> stream.receive(String.class));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
     }
 
     @Test

@@ -46,6 +46,12 @@ public class TestService {
         }
     }
 
+    /** Echoes the first message, then fails: the error must reach the client as an error. */
+    public void failChan(LeverStream stream) {
+        stream.send(stream.receive().as(Object.class));
+        throw new IllegalStateException("failed mid-stream");
+    }
+
     /** Any JSON value back unchanged (string, number, bool, null, array, object). */
     public Object echo(Object value) {
         return value;
