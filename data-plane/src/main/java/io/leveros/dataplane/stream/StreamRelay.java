@@ -105,12 +105,16 @@ public final class StreamRelay {
     }
 
     private static void fail(GrpcServerResponse<Buffer, Buffer> response, Throwable failure) {
-        if (failure instanceof CallException e) {
-            response.status(e.grpcStatus()).statusMessage(e.getMessage()).end();
-        } else {
-            response.status(GrpcStatus.UNAVAILABLE)
-                    .statusMessage("the stream failed: " + failure)
-                    .end();
+        try {
+            if (failure instanceof CallException e) {
+                response.status(e.grpcStatus()).statusMessage(e.getMessage()).end();
+            } else {
+                response.status(GrpcStatus.UNAVAILABLE)
+                        .statusMessage("the stream failed: " + failure)
+                        .end();
+            }
+        } catch (IllegalStateException alreadyClosed) {
+            // the client went away first (its cancel also ended the instance's side): nobody to tell
         }
     }
 }
