@@ -17,9 +17,6 @@ public final class LaunchCommands {
     /** The Node runtime's entry point, inside its package folder. */
     public static final String NODE_RUNTIME_MAIN = "bin/lever-node-runtime.js";
 
-    /** lever.json's default {@code entry} in the original. */
-    static final List<String> DEFAULT_ENTRY = List.of("./serve");
-
     private final Path javaExecutable;
     private final Path javaRuntimeLib;
     private final JavaClassArchive javaClassArchive;
@@ -82,16 +79,15 @@ public final class LaunchCommands {
                 argv.add(version.getJs().getModule());
             }
             case COMMAND -> argv.addAll(command(version.getCommand().getArgvList(), codeDir));
-            case ENTRY_NOT_SET -> argv.addAll(command(DEFAULT_ENTRY, codeDir));
+            case ENTRY_NOT_SET ->
+                throw new IllegalStateException("version " + version.getVersion() + " names no entry point (lever.json"
+                        + " needs one of entry, jsEntry, javaEntry): deploy it again");
         }
         return argv;
     }
 
     /** A relative program ({@code ./serve}, {@code bin/x}, or a file in the code folder) runs from the code folder. */
     static List<String> command(List<String> entry, Path codeDir) {
-        if (entry.isEmpty()) {
-            return command(DEFAULT_ENTRY, codeDir);
-        }
         List<String> argv = new ArrayList<>(entry);
         String program = argv.get(0);
         if (!program.startsWith("/") && (program.indexOf('/') >= 0 || Files.isRegularFile(codeDir.resolve(program)))) {
