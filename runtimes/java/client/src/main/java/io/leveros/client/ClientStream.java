@@ -48,6 +48,12 @@ public final class ClientStream implements Iterable<ClientStream.Message>, AutoC
     /** Server messages read ahead of {@link #receive} at most. */
     public static final int INBOUND_WINDOW = 32;
 
+    /**
+     * How much may wait to be sent before {@link #send} blocks (gRPC's on-ready threshold; its 32 KiB
+     * default would make every large message wait for a round trip).
+     */
+    public static final int SEND_BUFFER_BYTES = 1024 * 1024;
+
     private static final Object END = new Object();
     private static final long READY_RECHECK_MS = 200;
 

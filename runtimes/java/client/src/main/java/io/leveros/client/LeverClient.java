@@ -187,6 +187,7 @@ public final class LeverClient implements AutoCloseable {
         ClientStream stream = new ClientStream(this, text);
         LeverRPCGrpc.newStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers(text)))
+                .withOnReadyThreshold(ClientStream.SEND_BUFFER_BYTES)
                 .handleStreamingRPC(stream.observer());
         stream.open(rpc, timeout.toMillis());
         return stream;

@@ -5,6 +5,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.leveros.api.LeverError;
 import io.leveros.api.LeverStream;
+import io.leveros.client.ClientStream;
 import io.leveros.proto.core.StreamMessage;
 import io.leveros.runtime.binding.CallRejectedException;
 import io.leveros.runtime.binding.ServiceMethod;
@@ -75,6 +76,7 @@ final class ServerStream implements LeverStream {
         ServerCallStreamObserver<StreamMessage> call = (ServerCallStreamObserver<StreamMessage>) replies;
         ServerStream stream = new ServerStream(call, method, executor);
         call.disableAutoRequest();
+        call.setOnReadyThreshold(ClientStream.SEND_BUFFER_BYTES);
         call.setOnReadyHandler(stream::signalSenders);
         call.setOnCancelHandler(stream::cancelled);
         call.request(1); // the rpc message
