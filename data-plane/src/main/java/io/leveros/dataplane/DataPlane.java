@@ -15,6 +15,8 @@ import io.leveros.dataplane.instance.PortAllocator;
 import io.leveros.dataplane.instance.ProcessRuntime;
 import io.leveros.dataplane.routing.RoutesSubscriber;
 import io.leveros.dataplane.routing.RoutingState;
+import io.leveros.dataplane.stream.InstanceStreams;
+import io.leveros.dataplane.stream.OpenStreams;
 import io.leveros.dataplane.stream.StreamRelay;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,6 +37,9 @@ import java.util.function.Consumer;
  * forwarding, and the two listening ports (public ingress, loopback internal gateway).
  */
 public final class DataPlane implements AutoCloseable {
+    /** The largest piece of an HTTP/1.1 body read at once: one byte message of a byte stream. */
+    private static final int HTTP_CHUNK_SIZE = 64 * 1024;
+
     private final Vertx vertx;
     private final RoutingState routing;
     private final RoutesSubscriber subscriber;
@@ -42,6 +47,7 @@ public final class DataPlane implements AutoCloseable {
     private final NodeAgent agent;
     private final Activator activator;
     private final InstanceClient instanceClient;
+    private final OpenStreams openStreams;
     private final Duration drainTimeout;
 
     private static JavaClassArchive javaClassArchive(DataPlaneOptions options) {
@@ -80,6 +86,7 @@ public final class DataPlane implements AutoCloseable {
                         options.idleCheckInterval().toMillis()));
         routing.onChange(activator::onRoutes);
         this.instanceClient = new InstanceClient(vertx);
+        this.openStreams = new OpenStreams(vertx, options.streamIdleTimeout());
         this.subscriber = new RoutesSubscriber(
                 vertx,
                 SocketAddress.inetSocketAddress(options.controlPlanePort(), options.controlPlaneHost()),
@@ -109,7 +116,7 @@ public final class DataPlane implements AutoCloseable {
         CallForwarder forwarder = new CallForwarder(
                 activator, instanceClient, options.requestTimeout().toMillis());
         CallerIdentity callers = new CallerIdentity(agent);
-        StreamRelay streams = new StreamRelay(activator, instanceClient);
+        InstanceStreams streams = new InstanceStreams(activator, instanceClient, openStreams);
         gatewayServer = await(server(forwarder, streams, callers, true).listen(options.gatewayPort(), "127.0.0.1"));
         String gateway = "127.0.0.1:" + gatewayServer.actualPort();
         agent.gatewayAddress(gateway);
@@ -118,12 +125,19 @@ public final class DataPlane implements AutoCloseable {
         subscriber.start();
     }
 
-    private HttpServer server(CallForwarder forwarder, StreamRelay streams, CallerIdentity callers, boolean internal) {
+    private HttpServer server(
+            CallForwarder forwarder, InstanceStreams streams, CallerIdentity callers, boolean internal) {
         GrpcServer grpc = GrpcServer.server(
                         vertx, new GrpcServerOptions().setMaxMessageSize(InstanceClient.MAX_MESSAGE_SIZE))
-                .callHandler(new GrpcIngress(routing, callers, forwarder, streams, internal));
-        HttpApiHandler api = new HttpApiHandler(routing, callers, forwarder, internal);
-        HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(true);
+                .callHandler(new GrpcIngress(routing, callers, forwarder, new StreamRelay(streams), internal));
+        HttpApiHandler api = new HttpApiHandler(routing, callers, forwarder, streams, internal);
+        HttpServerOptions options = new HttpServerOptions();
+        options.getInitialSettings().setInitialWindowSize(InstanceClient.HTTP2_STREAM_WINDOW);
+        options.setHttp2ConnectionWindowSize(InstanceClient.HTTP2_CONNECTION_WINDOW)
+                .setHttp2ClearTextEnabled(true)
+                .setMaxChunkSize(HTTP_CHUNK_SIZE)
+                .setMaxWebSocketFrameSize(InstanceClient.MAX_MESSAGE_SIZE)
+                .setMaxWebSocketMessageSize(InstanceClient.MAX_MESSAGE_SIZE);
         return vertx.createHttpServer(options).requestHandler(new IngressHandler(grpc, api, routing));
     }
 
@@ -153,6 +167,11 @@ public final class DataPlane implements AutoCloseable {
         return runtime;
     }
 
+    /** The streams open now, over any protocol. */
+    public OpenStreams openStreams() {
+        return openStreams;
+    }
+
     public Vertx vertx() {
         return vertx;
     }
@@ -175,6 +194,7 @@ public final class DataPlane implements AutoCloseable {
         } catch (Exception e) {
             // closing anyway
         }
+        openStreams.close();
         activator.close();
         agent.close();
         instanceClient.close();

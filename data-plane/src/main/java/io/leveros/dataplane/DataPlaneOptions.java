@@ -27,6 +27,7 @@ public final class DataPlaneOptions {
               --max-queued-calls N        calls that may wait for a starting instance, per service (default 1000)
               --max-local-instances N     most instances of one service version on this node (default 16)
               --idle-check-interval D     how often idle instances are looked for (default 1s)
+              --stream-idle-timeout D     a stream with no message either way for this long is closed (default 10m)
             """;
 
     private String bindHost = "0.0.0.0";
@@ -45,6 +46,7 @@ public final class DataPlaneOptions {
     private int maxQueuedCalls = 1000;
     private int localMaxInstances = 16;
     private Duration idleCheckInterval = Duration.ofSeconds(1);
+    private Duration streamIdleTimeout = Duration.ofMinutes(10);
 
     /** @throws IllegalArgumentException naming the bad option and what was expected */
     public static DataPlaneOptions parse(String... args) {
@@ -84,6 +86,7 @@ public final class DataPlaneOptions {
             case "--max-queued-calls" -> maxQueuedCalls = positive(name, v);
             case "--max-local-instances" -> localMaxInstances = positive(name, v);
             case "--idle-check-interval" -> idleCheckInterval = duration(name, v);
+            case "--stream-idle-timeout" -> streamIdleTimeout = duration(name, v);
             default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
         }
     }
@@ -250,6 +253,15 @@ public final class DataPlaneOptions {
 
     public DataPlaneOptions idleCheckInterval(Duration interval) {
         this.idleCheckInterval = interval;
+        return this;
+    }
+
+    public Duration streamIdleTimeout() {
+        return streamIdleTimeout;
+    }
+
+    public DataPlaneOptions streamIdleTimeout(Duration timeout) {
+        this.streamIdleTimeout = timeout;
         return this;
     }
 }

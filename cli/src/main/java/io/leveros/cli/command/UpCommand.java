@@ -4,8 +4,11 @@ import io.leveros.cli.platform.LeverHome;
 import io.leveros.cli.platform.LocalPlatform;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code lever up}: runs the whole platform locally until Ctrl-C. */
 @Command(
@@ -43,12 +46,30 @@ public final class UpCommand implements Callable<Integer> {
             description = "Internal gateway for instances (default: ${DEFAULT-VALUE}).")
     int gatewayPort;
 
+    @Option(
+            names = "--stream-idle-timeout",
+            defaultValue = "10m",
+            paramLabel = "DURATION",
+            description = "Close a stream after this long without a message either way, e.g. 90s, 10m"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String streamIdleTimeout;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (!streamIdleTimeout.matches("[1-9][0-9]*(ms|s|m)")) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--stream-idle-timeout: '" + streamIdleTimeout
+                            + "' is not a duration (expected: a number with ms, s or m, e.g. 90s or 10m)");
+        }
         LocalPlatform platform = new LocalPlatform(
                 LeverHome.locate(),
                 new LocalPlatform.Ports(port, apiPort, grpcPort, gatewayPort),
-                lever.global.dataDir);
+                lever.global.dataDir,
+                streamIdleTimeout);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (platform.isStarted()) {
                 System.out.println("Stopping Lever ...");

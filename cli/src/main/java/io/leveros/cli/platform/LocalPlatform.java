@@ -33,13 +33,17 @@ public final class LocalPlatform {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
+    private final String streamIdleTimeout;
+
     /** The ports the platform listens on. */
     public record Ports(int http, int api, int grpc, int gateway) {}
 
-    public LocalPlatform(LeverHome home, Ports ports, Path dataDir) {
+    /** @param streamIdleTimeout the data plane's {@code --stream-idle-timeout} ({@code 30s}, {@code 10m}) */
+    public LocalPlatform(LeverHome home, Ports ports, Path dataDir, String streamIdleTimeout) {
         this.home = home;
         this.ports = ports;
         this.dataDir = dataDir.toAbsolutePath().normalize();
+        this.streamIdleTimeout = streamIdleTimeout;
     }
 
     /** Starts both planes and waits until they serve; prints progress to {@code out}. */
@@ -130,7 +134,9 @@ public final class LocalPlatform {
                 "--cache-dir",
                 dataDir.resolve("cache").toString(),
                 "--node-id",
-                "local"));
+                "local",
+                "--stream-idle-timeout",
+                streamIdleTimeout));
         Path nodeRuntime = home.nodeRuntime();
         if (nodeRuntime != null) {
             command.addAll(List.of("--node-runtime", nodeRuntime.toString()));

@@ -19,7 +19,8 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE(413, GrpcStatus.RESOURCE_EXHAUSTED),
     INSTANCE_FAILED(502, GrpcStatus.UNAVAILABLE),
     NO_INSTANCE(503, GrpcStatus.UNAVAILABLE),
-    INSTANCE_TIMEOUT(504, GrpcStatus.DEADLINE_EXCEEDED);
+    INSTANCE_TIMEOUT(504, GrpcStatus.DEADLINE_EXCEEDED),
+    STREAM_IDLE(408, GrpcStatus.DEADLINE_EXCEEDED);
 
     private final int httpStatus;
     private final GrpcStatus grpcStatus;

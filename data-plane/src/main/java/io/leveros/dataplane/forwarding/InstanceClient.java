@@ -35,6 +35,15 @@ public final class InstanceClient implements AutoCloseable {
     /** The largest message relayed either way (gRPC's usual default). */
     public static final int MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
 
+    /**
+     * HTTP/2 flow-control windows, on both sides of the data plane: what one stream, and one
+     * connection, may have in flight unacknowledged. HTTP/2's 64 KiB default holds a stream to one
+     * window per round trip; larger windows let big streams run at memory speed, still bounded.
+     */
+    public static final int HTTP2_STREAM_WINDOW = 1024 * 1024;
+
+    public static final int HTTP2_CONNECTION_WINDOW = 16 * 1024 * 1024;
+
     static final ServiceMethod<Buffer, Buffer> HANDLE_RPC = ServiceMethod.client(
             ServiceName.create("core", "LeverRPC"),
             "HandleRPC",
@@ -57,11 +66,16 @@ public final class InstanceClient implements AutoCloseable {
                 .with(new GrpcClientOptions()
                         .setScheduleDeadlineAutomatically(false)
                         .setMaxMessageSize(MAX_MESSAGE_SIZE))
-                .with(new HttpClientOptions()
+                .with(http2Windows(new HttpClientOptions())
                         .setProtocolVersion(HttpVersion.HTTP_2)
                         .setHttp2ClearTextUpgrade(false)
                         .setConnectTimeout(2_000))
                 .build();
+    }
+
+    private static HttpClientOptions http2Windows(HttpClientOptions options) {
+        options.getInitialSettings().setInitialWindowSize(HTTP2_STREAM_WINDOW);
+        return options.setHttp2ConnectionWindowSize(HTTP2_CONNECTION_WINDOW);
     }
 
     /** The {@code host:port} of the internal gateway, told to every instance on every call. */

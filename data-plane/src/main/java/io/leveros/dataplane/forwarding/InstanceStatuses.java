@@ -8,10 +8,10 @@ import io.vertx.grpc.common.GrpcStatus;
  * Maps a non-OK gRPC status answered by an instance to a platform error (contracts.md, "Calls").
  * The exception keeps the instance's own status, which the gRPC ingress passes through unchanged.
  */
-final class InstanceStatuses {
+public final class InstanceStatuses {
     private InstanceStatuses() {}
 
-    static CallException toCallException(GrpcStatus status, String message) {
+    public static CallException toCallException(GrpcStatus status, String message) {
         String text = message == null || message.isEmpty() ? "(no message)" : message;
         ErrorCode code =
                 switch (status) {

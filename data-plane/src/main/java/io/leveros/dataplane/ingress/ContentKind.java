@@ -11,7 +11,8 @@ import io.vertx.core.buffer.Buffer;
 /**
  * How a request body becomes the call's arguments, from its {@code Content-Type} (read up to the
  * {@code ;}): {@code application/json} is a JSON array of arguments, any other type (or none) is
- * one byte argument, {@code application/x-www-form-urlencoded} is refused.
+ * one byte argument, {@code application/x-www-form-urlencoded} is refused. A streaming request has
+ * JSON messages for {@code application/json} and byte chunks for any other type.
  */
 public enum ContentKind {
     JSON,
@@ -22,8 +23,24 @@ public enum ContentKind {
 
     /** @throws CallException UNSUPPORTED_CONTENT_TYPE for form bodies */
     public static ContentKind of(String contentType) {
+        if (is(contentType, FORM_TYPE)) {
+            throw new CallException(
+                    ErrorCode.UNSUPPORTED_CONTENT_TYPE,
+                    "Content-Type " + FORM_TYPE + " is not supported (expected: application/json with a JSON"
+                            + " array of arguments, or any other type for one byte argument)");
+        }
+        return ofStream(contentType);
+    }
+
+    /** For a streaming request: JSON messages for {@code application/json}, else byte chunks. */
+    public static ContentKind ofStream(String contentType) {
+        return is(contentType, JSON_TYPE) ? JSON : BYTES;
+    }
+
+    /** Whether {@code contentType}, up to its {@code ;}, is {@code type} (case-insensitive). */
+    private static boolean is(String contentType, String type) {
         if (contentType == null) {
-            return BYTES;
+            return false;
         }
         int end = contentType.indexOf(';');
         if (end < 0) {
@@ -32,16 +49,7 @@ public enum ContentKind {
         while (end > 0 && contentType.charAt(end - 1) == ' ') {
             end--;
         }
-        if (end == JSON_TYPE.length() && contentType.regionMatches(true, 0, JSON_TYPE, 0, end)) {
-            return JSON;
-        }
-        if (end == FORM_TYPE.length() && contentType.regionMatches(true, 0, FORM_TYPE, 0, end)) {
-            throw new CallException(
-                    ErrorCode.UNSUPPORTED_CONTENT_TYPE,
-                    "Content-Type " + FORM_TYPE + " is not supported (expected: application/json with a JSON"
-                            + " array of arguments, or any other type for one byte argument)");
-        }
-        return BYTES;
+        return end == type.length() && contentType.regionMatches(true, 0, type, 0, end);
     }
 
     /**

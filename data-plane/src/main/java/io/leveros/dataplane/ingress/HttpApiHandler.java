@@ -9,6 +9,7 @@ import io.leveros.dataplane.routing.RouteResolver;
 import io.leveros.dataplane.routing.RoutingState;
 import io.leveros.dataplane.routing.RoutingTable;
 import io.leveros.dataplane.routing.ServiceRoute;
+import io.leveros.dataplane.stream.InstanceStreams;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -20,6 +21,7 @@ import io.vertx.core.net.HostAndPort;
 /**
  * The HTTP API ({@code POST /<service>[/<resource>]/<method>}) as a chain of small steps, each its
  * own class: CORS, method, path, environment, route (privacy), content type, body, forward, reply.
+ * Streaming methods go to {@link HttpStream} (POST) or {@link WebSocketStream} (WebSocket upgrade).
  * A step that fails throws a {@link CallException}, which becomes the platform error response.
  *
  * <p>Called on the connection's event loop; never blocks.
@@ -33,13 +35,20 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
     private final RoutingState routing;
     private final CallerIdentity callers;
     private final CallForwarder forwarder;
+    private final InstanceStreams streams;
     private final boolean internal;
 
     /** @param internal whether this is the internal gateway (private services allowed) */
-    public HttpApiHandler(RoutingState routing, CallerIdentity callers, CallForwarder forwarder, boolean internal) {
+    public HttpApiHandler(
+            RoutingState routing,
+            CallerIdentity callers,
+            CallForwarder forwarder,
+            InstanceStreams streams,
+            boolean internal) {
         this.routing = routing;
         this.callers = callers;
         this.forwarder = forwarder;
+        this.streams = streams;
         this.internal = internal;
     }
 
@@ -48,28 +57,24 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
         HttpServerResponse response = request.response();
         try {
             Cors.apply(request.getHeader(HttpHeaders.ORIGIN), response);
+            if (request.canUpgradeToWebSocket()) {
+                webSocket(request);
+                return;
+            }
             if (!MethodFilter.isCall(request.method(), request.path(), response)) {
                 return;
             }
-            RoutingTable table = RouteResolver.readyTable(routing);
-            LeverUrl path = CallPath.parse(request.path());
-            String environment = EnvironmentResolver.forHttp(
-                    table,
-                    request.getParam(FORCE_ENV),
-                    host(request),
-                    internal ? callers.environmentOf(request) : null);
-            ServiceRoute route = RouteResolver.resolve(table, environment, path.service(), internal);
-            if (path.isStreaming()) {
-                throw new CallException(
-                        ErrorCode.MALFORMED_REQUEST,
-                        "method '" + path.method() + "' is a streaming method (its name ends in Chan or _chan);"
-                                + " streaming calls over HTTP are not supported by this data plane yet");
+            Target target = target(request);
+            String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+            if (target.streaming()) {
+                HttpStream.start(
+                        streams, request, ContentKind.ofStream(contentType), target.route(), target.leverUrl());
+                return;
             }
-            ContentKind kind = ContentKind.of(request.getHeader(HttpHeaders.CONTENT_TYPE));
-            String leverUrl = path.withEnvironment(environment).toString();
+            ContentKind kind = ContentKind.of(contentType);
             BodyReader.read(request, BodyReader.MAX_CALL_BODY)
                     .map(kind::toRpc)
-                    .compose(rpc -> forwarder.forward(route, leverUrl, rpc))
+                    .compose(rpc -> forwarder.forward(target.route(), target.leverUrl(), rpc))
                     .onComplete(outcome -> {
                         if (outcome.succeeded()) {
                             HttpReplies.reply(response, outcome.result());
@@ -80,6 +85,30 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
         } catch (CallException e) {
             fail(request, e);
         }
+    }
+
+    /** A WebSocket upgrade: accepted for streaming methods only, after the same checks as a POST. */
+    private void webSocket(HttpServerRequest request) {
+        Target target = target(request);
+        if (!target.streaming()) {
+            throw new CallException(
+                    ErrorCode.MALFORMED_REQUEST,
+                    "WebSocket is for streaming methods (names ending in Chan or _chan); call '" + request.path()
+                            + "' with POST");
+        }
+        WebSocketStream.start(streams, request, target.route(), target.leverUrl());
+    }
+
+    /** Where a call goes: its route, its absolute Lever URL, and whether it is a streaming method. */
+    private record Target(ServiceRoute route, String leverUrl, boolean streaming) {}
+
+    private Target target(HttpServerRequest request) {
+        RoutingTable table = RouteResolver.readyTable(routing);
+        LeverUrl path = CallPath.parse(request.path());
+        String environment = EnvironmentResolver.forHttp(
+                table, request.getParam(FORCE_ENV), host(request), internal ? callers.environmentOf(request) : null);
+        ServiceRoute route = RouteResolver.resolve(table, environment, path.service(), internal);
+        return new Target(route, path.withEnvironment(environment).toString(), path.isStreaming());
     }
 
     private static String host(HttpServerRequest request) {

@@ -6,6 +6,7 @@ import io.leveros.core.json.JsonValues;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.proto.core.RPCReply;
+import io.leveros.proto.core.StreamMessage;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -55,6 +56,14 @@ public final class HttpReplies {
             }
             case RESULTONEOF_NOT_SET -> write(response, 200, JSON, Buffer.buffer("null"));
         }
+    }
+
+    /** Writes the error a streaming method raised before its reply began: 500, as for a call. */
+    static Future<Void> serviceError(HttpServerResponse response, StreamMessage error) {
+        response.putHeader(LEVER_ERROR, SERVICE);
+        return error.getMessageOneofCase() == StreamMessage.MessageOneofCase.BYTE_ERROR
+                ? write(response, 500, BYTES, Buffer.buffer(error.getByteError().toByteArray()))
+                : write(response, 500, JSON, Buffer.buffer(JsonValues.toBytes(error.getError())));
     }
 
     /** Writes a failure: a {@link CallException} as its platform error, anything else as a 502. */

@@ -1,11 +1,11 @@
 package io.leveros.dataplane.stream;
 
-import io.leveros.dataplane.activator.Activator;
 import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.forwarding.InstanceClient;
-import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.routing.ServiceRoute;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
@@ -14,94 +14,123 @@ import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
+import java.time.Duration;
 
 /**
- * Relays a streaming call ({@code core.LeverRPC/HandleStreamingRPC}) between a client and one
+ * Relays a streaming call ({@code core.LeverRPC/HandleStreamingRPC}) between a gRPC client and one
  * instance, message by message, undecoded, in both directions at once.
  *
  * <p>Flow control end to end: each direction pauses its source while its destination's write queue
  * is full, so a slow reader slows the writer and the data plane holds a bounded amount per stream
- * (the write queues plus HTTP/2 windows). No platform timeout applies to an open stream. The stream
- * holds its instance's lease while open, so it counts as load and keeps the instance from being
- * stopped as idle; the lease is released once, when either side ends the call.
+ * (the write queues plus HTTP/2 windows). No platform timeout cuts a stream that exchanges
+ * messages; one silent for the idle timeout is closed ({@link OpenStreams}). The stream holds its
+ * instance's lease while open, so it counts as load and keeps the instance from being stopped as
+ * idle; the lease is released once, when either side ends the call.
  */
 public final class StreamRelay {
-    private final Activator activator;
-    private final InstanceClient client;
+    private final InstanceStreams instances;
 
-    public StreamRelay(Activator activator, InstanceClient client) {
-        this.activator = activator;
-        this.client = client;
+    public StreamRelay(InstanceStreams instances) {
+        this.instances = instances;
     }
 
     /** Called on the request's event loop; never blocks. */
     public void relay(GrpcServerRequest<Buffer, Buffer> inbound, ServiceRoute route, String leverUrl) {
-        GrpcServerResponse<Buffer, Buffer> outbound = inbound.response();
         inbound.pause(); // nothing is read until the instance's side is open
-        activator.acquire(route).onComplete(leased -> {
-            if (leased.failed()) {
-                fail(outbound, leased.cause());
+        instances.open(route, leverUrl).onComplete(opened -> {
+            if (opened.failed()) {
+                fail(inbound.response(), opened.cause());
                 return;
             }
-            Lease lease = leased.result();
-            client.openStream(lease.instance(), leverUrl).onComplete(opened -> {
-                if (opened.failed()) {
-                    lease.release();
-                    fail(outbound, opened.cause());
+            new RelayedStream(inbound, opened.result()).connect();
+        });
+    }
+
+    /** One relayed stream, as the idle check sees it. */
+    private final class RelayedStream implements OpenStreams.OpenStream {
+        private final GrpcServerRequest<Buffer, Buffer> inbound;
+        private final GrpcServerResponse<Buffer, Buffer> toClient;
+        private final GrpcClientRequest<Buffer, Buffer> toInstance;
+        private final Lease lease;
+        private final Context context = Vertx.currentContext();
+        private volatile long lastActivity = System.nanoTime();
+
+        RelayedStream(GrpcServerRequest<Buffer, Buffer> inbound, InstanceStreams.Opened opened) {
+            this.inbound = inbound;
+            this.toClient = inbound.response();
+            this.toInstance = opened.request();
+            this.lease = opened.lease();
+        }
+
+        void connect() {
+            instances.open().add(this);
+            // client -> instance; the client's half-close ends the instance's inbound side.
+            forward(inbound, toInstance);
+            inbound.endHandler(v -> toInstance.end());
+            inbound.exceptionHandler(failure -> {
+                toInstance.cancel(); // the client went away: stop the handler's stream too
+                ended();
+            });
+
+            // instance -> client, then the instance's status.
+            toInstance.response().onComplete(answered -> {
+                if (answered.failed()) {
+                    ended();
+                    fail(toClient, InstanceClient.failed(lease.instance(), answered.cause()));
                     return;
                 }
-                connect(inbound, opened.result(), lease);
+                GrpcClientResponse<Buffer, Buffer> fromInstance = answered.result();
+                forward(fromInstance, toClient);
+                fromInstance.endHandler(v -> {
+                    ended();
+                    toClient.status(fromInstance.status());
+                    if (fromInstance.statusMessage() != null) {
+                        toClient.statusMessage(fromInstance.statusMessage());
+                    }
+                    toClient.end();
+                });
+                fromInstance.exceptionHandler(failure -> {
+                    ended();
+                    fail(toClient, InstanceClient.failed(lease.instance(), failure));
+                });
             });
-        });
-    }
+            inbound.resume();
+        }
 
-    private static void connect(
-            GrpcServerRequest<Buffer, Buffer> inbound, GrpcClientRequest<Buffer, Buffer> toInstance, Lease lease) {
-        GrpcServerResponse<Buffer, Buffer> toClient = inbound.response();
-        Instance instance = lease.instance();
-
-        // client -> instance; the client's half-close ends the instance's inbound side.
-        forward(inbound, toInstance);
-        inbound.endHandler(v -> toInstance.end());
-        inbound.exceptionHandler(failure -> {
-            toInstance.cancel(); // the client went away: stop the handler's stream too
+        private void ended() {
             lease.release();
-        });
+            instances.open().remove(this);
+        }
 
-        // instance -> client, then the instance's status.
-        toInstance.response().onComplete(answered -> {
-            if (answered.failed()) {
-                lease.release();
-                fail(toClient, InstanceClient.failed(instance, answered.cause()));
-                return;
-            }
-            GrpcClientResponse<Buffer, Buffer> fromInstance = answered.result();
-            forward(fromInstance, toClient);
-            fromInstance.endHandler(v -> {
-                lease.release();
-                toClient.status(fromInstance.status());
-                if (fromInstance.statusMessage() != null) {
-                    toClient.statusMessage(fromInstance.statusMessage());
+        /** Copies messages from {@code source} to {@code destination}, pausing while it is full. */
+        private void forward(ReadStream<Buffer> source, WriteStream<Buffer> destination) {
+            source.handler(message -> {
+                lastActivity = System.nanoTime();
+                destination.write(message);
+                if (destination.writeQueueFull()) {
+                    source.pause();
+                    destination.drainHandler(v -> source.resume());
                 }
-                toClient.end();
             });
-            fromInstance.exceptionHandler(failure -> {
-                lease.release();
-                fail(toClient, InstanceClient.failed(instance, failure));
-            });
-        });
-        inbound.resume();
-    }
+        }
 
-    /** Copies messages from {@code source} to {@code destination}, pausing while it is full. */
-    private static void forward(ReadStream<Buffer> source, WriteStream<Buffer> destination) {
-        source.handler(message -> {
-            destination.write(message);
-            if (destination.writeQueueFull()) {
-                source.pause();
-                destination.drainHandler(v -> source.resume());
-            }
-        });
+        @Override
+        public long lastActivityNanos() {
+            return lastActivity;
+        }
+
+        @Override
+        public void closeIdle(Duration idleTimeout) {
+            context.runOnContext(v -> {
+                try {
+                    toInstance.cancel();
+                } catch (IllegalStateException alreadyEnded) {
+                    // the instance's side was already over
+                }
+                ended();
+                fail(toClient, OpenStreams.idleError(idleTimeout));
+            });
+        }
     }
 
     private static void fail(GrpcServerResponse<Buffer, Buffer> response, Throwable failure) {
