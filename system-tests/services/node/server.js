@@ -69,3 +69,16 @@ module.exports._secret = function (callback) {
 };
 
 module.exports.notAMethod = 42;
+
+module.exports.echoChan = function (stream) {
+    stream.on('data', (message) => stream.write(message));
+    stream.on('end', () => stream.end());
+};
+
+module.exports.failChan = function (stream) {
+    stream.once('data', (message) => {
+        stream.write(message);
+        stream.sendError('failed mid-stream');
+        stream.end();
+    });
+};

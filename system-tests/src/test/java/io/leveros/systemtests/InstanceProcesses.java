@@ -8,11 +8,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Finds processes by a variable in their environment, through {@code /proc} (Linux). */
+/** Finds processes by their environment or command line, through {@code /proc} (Linux). */
 final class InstanceProcesses {
     private InstanceProcesses() {}
 
+    /** The processes with {@code variable} (NAME=value) in their environment. */
     static List<Long> withEnv(String variable) {
+        return matching("environ", variable);
+    }
+
+    /** The processes whose command line has these arguments in a row. */
+    static List<Long> withArguments(String... arguments) {
+        return matching("cmdline", String.join("\0", arguments));
+    }
+
+    private static List<Long> matching(String file, String entryText) {
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
@@ -21,8 +31,8 @@ final class InstanceProcesses {
                     continue;
                 }
                 try {
-                    String environ = new String(Files.readAllBytes(entry.resolve("environ")), StandardCharsets.UTF_8);
-                    if (("\0" + environ).contains("\0" + variable + "\0") && isRunning(entry)) {
+                    String text = new String(Files.readAllBytes(entry.resolve(file)), StandardCharsets.UTF_8);
+                    if (("\0" + text).contains("\0" + entryText + "\0") && isRunning(entry)) {
                         pids.add(Long.parseLong(name));
                     }
                 } catch (IOException | SecurityException e) {

@@ -48,11 +48,13 @@ public final class LeverPlatform implements AutoCloseable {
         this.gatewayPort = freePort();
     }
 
-    /** Starts a platform on a new data folder under {@code target/}. */
-    public static LeverPlatform start(String name) {
+    /** Starts a platform on a new data folder under {@code target/}, with more {@code lever up} options. */
+    public static LeverPlatform start(String name, String... upOptions) {
         try {
             Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), name + "-data-");
-            return startOn(dataDir, name);
+            LeverPlatform platform = new LeverPlatform(dataDir, log(name));
+            platform.launch(upOptions);
+            return platform;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -60,27 +62,32 @@ public final class LeverPlatform implements AutoCloseable {
 
     /** Starts a platform on an existing data folder (e.g. after a restart). */
     public static LeverPlatform startOn(Path dataDir, String name) {
-        Path log = Path.of("target", name + "-" + System.nanoTime() + ".log").toAbsolutePath();
-        LeverPlatform platform = new LeverPlatform(dataDir, log);
+        LeverPlatform platform = new LeverPlatform(dataDir, log(name));
         platform.launch();
         return platform;
     }
 
-    private void launch() {
+    private static Path log(String name) {
+        return Path.of("target", name + "-" + System.nanoTime() + ".log").toAbsolutePath();
+    }
+
+    private void launch(String... upOptions) {
+        List<String> command = new ArrayList<>(List.of(
+                LEVER.toString(),
+                "--data-dir",
+                dataDir.toString(),
+                "up",
+                "--port",
+                String.valueOf(httpPort),
+                "--api-port",
+                String.valueOf(apiPort),
+                "--grpc-port",
+                String.valueOf(grpcPort),
+                "--gateway-port",
+                String.valueOf(gatewayPort)));
+        command.addAll(List.of(upOptions));
         try {
-            up = new ProcessBuilder(
-                            LEVER.toString(),
-                            "--data-dir",
-                            dataDir.toString(),
-                            "up",
-                            "--port",
-                            String.valueOf(httpPort),
-                            "--api-port",
-                            String.valueOf(apiPort),
-                            "--grpc-port",
-                            String.valueOf(grpcPort),
-                            "--gateway-port",
-                            String.valueOf(gatewayPort))
+            up = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
@@ -205,6 +212,16 @@ public final class LeverPlatform implements AutoCloseable {
     }
 
     /** PIDs of the instance processes this platform runs (found by their environment). */
+    /** The data plane's process. */
+    public long dataPlanePid() {
+        List<Long> pids = InstanceProcesses.withArguments(
+                "io.leveros.dataplane.DataPlaneMain", "--port", String.valueOf(httpPort));
+        if (pids.size() != 1) {
+            throw new AssertionError("expected one data plane on port " + httpPort + ", found " + pids);
+        }
+        return pids.get(0);
+    }
+
     public List<Long> instancePids() {
         return InstanceProcesses.withEnv("LEVEROS_INTERNAL_RPC_GATEWAY=127.0.0.1:" + gatewayPort);
     }

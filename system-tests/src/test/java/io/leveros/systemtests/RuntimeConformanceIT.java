@@ -242,6 +242,42 @@ class RuntimeConformanceIT {
         assertThat(output.lines()).containsExactly("\"Hello, outside!\"", "5", "error: boom");
     }
 
+    /** The Node client SDK's streams from outside, to each runtime's ReqReplyStreamChan. */
+    @ParameterizedTest
+    @EnumSource(Runtime.class)
+    void nodeClientSdkStreamsThroughThePublicPort(Runtime runtime) throws Exception {
+        String script = """
+                const leveros = require(process.argv[1]);
+                const client = new leveros.Client();
+                client.forceHost = process.argv[2];
+                client.invokeChanURL('lever://dev.lever/' + process.argv[3] + '/ReqReplyStreamChan', 'node',
+                  (err, stream) => {
+                    if (err) { console.error('callback: ' + err.message); process.exit(1); }
+                    const pending = ['one', 'two', 'three'];
+                    stream.on('data', (message) => {
+                      console.log(JSON.stringify(message));
+                      if (pending.length > 0) stream.write(pending.shift()); else stream.end();
+                    });
+                    stream.on('error', (error) => { console.error('error: ' + error.message); process.exit(1); });
+                    stream.on('end', () => { console.log('end'); process.exit(0); });
+                    stream.write(pending.shift());
+                  });
+                """;
+        Process node = new ProcessBuilder(
+                        "node",
+                        "-e",
+                        script,
+                        LeverPlatform.HOME.resolve("runtimes/node").toString(),
+                        platform.httpAddress(),
+                        runtime.service)
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor()).as(output).isZero();
+        assertThat(output.lines())
+                .containsExactly("\"node:one received\"", "\"node:two received\"", "\"node:three received\"", "end");
+    }
+
     private static long countLines(String text, String needle) {
         return text.lines().filter(line -> line.contains(needle)).count();
     }

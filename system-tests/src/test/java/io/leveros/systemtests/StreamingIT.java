@@ -1,0 +1,467 @@
+package io.leveros.systemtests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.leveros.client.ClientStream;
+import io.leveros.client.LeverClient;
+import io.leveros.client.LeverException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Streaming methods end to end through the real platform, over each client protocol (HTTP, WebSocket,
+ * gRPC): the original ReqReplyStreamChan in Java and Node, 1 GiB echoed with its SHA-256 checked
+ * while the data plane's heap stays bounded, a slow consumer slowing the writer, errors, and the
+ * idle-stream timeout (set to a few seconds here).
+ */
+class StreamingIT {
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(4);
+    private static final long GIBIBYTE = 1L << 30;
+    /** The most data-plane heap in use (garbage included) while streams of any size pass through. */
+    private static final long HEAP_BOUND = 256L << 20;
+
+    @TempDir
+    static Path temp;
+
+    static LeverPlatform platform;
+
+    /** Writers and readers each on a thread of their own (the common pool may have one thread). */
+    private static final ExecutorService THREADS = Executors.newCachedThreadPool();
+
+    @BeforeAll
+    static void deploy() {
+        platform = LeverPlatform.start("streaming", "--stream-idle-timeout", IDLE_TIMEOUT.toSeconds() + "s");
+        for (Path folder : List.of(TestServices.JAVA_TEST_SERVICE, TestServices.NODE_TEST_SERVICE)) {
+            LeverPlatform.CliResult deploy = platform.lever("deploy", folder.toString());
+            assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    /** The original semantics over HTTP: each reply is flushed as its own line as soon as it is made. */
+    @ParameterizedTest
+    @ValueSource(strings = {"testService", "testServiceJS"})
+    void reqReplyOverHttpOneLineAtATime(String service) throws IOException {
+        try (RawHttpStream stream = RawHttpStream.open(
+                platform.httpPort(), "/" + service + "/ReqReplyStreamChan", "application/json", "[\"some test\"]")) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(stream.header("content-type")).isEqualTo("application/x-ndjson");
+            for (String message : List.of("one", "two", "three")) {
+                stream.sendLine("\"" + message + "\"");
+                assertThat(stream.readLine()).isEqualTo("\"some test:" + message + " received\"");
+            }
+            stream.finish();
+            assertThat(stream.readLine())
+                    .as("the stream ends when the client's side ends")
+                    .isNull();
+            assertThat(stream.trailers()).doesNotContainKey("lever-error");
+        }
+    }
+
+    @Test
+    void httpBytesEchoedRawAndJsonAndBytesMixed() throws IOException {
+        try (RawHttpStream stream =
+                RawHttpStream.open(platform.httpPort(), "/testService/echoChan", "application/octet-stream", "[]")) {
+            stream.send("raw bytes\n\0\1\2".getBytes(StandardCharsets.ISO_8859_1));
+            stream.finish();
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(stream.header("content-type")).isEqualTo("application/octet-stream");
+            assertThat(new String(stream.readRest(), StandardCharsets.ISO_8859_1))
+                    .isEqualTo("raw bytes\n\0\1\2");
+        }
+        try (RawHttpStream stream =
+                RawHttpStream.open(platform.httpPort(), "/testServiceJS/echoChan", "application/json", "[]")) {
+            stream.sendLine("{\"a\": [1, 2.5, null, true]}");
+            stream.sendLine("\"caf\u00e9\"");
+            stream.finish();
+            assertThat(new String(stream.readRest(), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"a\":[1,2.5,null,true]}\n\"caf\u00e9\"\n");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"testService", "testServiceJS"})
+    void handlerErrorOverHttpEndsTheReplyWithErrorTrailers(String service) throws IOException {
+        try (RawHttpStream stream =
+                RawHttpStream.open(platform.httpPort(), "/" + service + "/failChan", "application/json", "[]")) {
+            stream.sendLine("\"first\"");
+            assertThat(stream.readLine()).isEqualTo("\"first\"");
+            assertThat(stream.readLine()).isNull();
+            assertThat(stream.trailers())
+                    .containsEntry("lever-error", "service")
+                    .containsEntry("lever-error-message", "\"failed mid-stream\"");
+        }
+    }
+
+    @Test
+    void badStreamingRequestsGetClearErrors() throws IOException {
+        try (RawHttpStream stream = RawHttpStream.open(
+                platform.httpPort(), "/testService/echoChan", "application/json", "{\"not\": \"an array\"}")) {
+            assertThat(stream.status()).isEqualTo(400);
+            assertThat(new String(stream.readRest(), StandardCharsets.UTF_8))
+                    .contains("MALFORMED_REQUEST")
+                    .contains("first line of a streaming request must be the JSON array of arguments");
+        }
+        try (RawHttpStream stream =
+                RawHttpStream.open(platform.httpPort(), "/testService/echoChan", "application/json", "[]")) {
+            stream.sendLine("\"fine\"");
+            assertThat(stream.readLine()).isEqualTo("\"fine\"");
+            stream.sendLine("{broken");
+            assertThat(stream.readLine()).isNull();
+            assertThat(stream.trailers()).containsEntry("lever-error", "platform");
+            assertThat(stream.trailers().get("lever-error-message"))
+                    .contains("MALFORMED_REQUEST")
+                    .contains("not valid JSON");
+        }
+        try (RawHttpStream stream =
+                RawHttpStream.open(platform.httpPort(), "/noSuchService/echoChan", "application/json", "[]")) {
+            assertThat(stream.status()).isEqualTo(404);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"testService", "testServiceJS"})
+    void webSocketClientStreamsJsonAndBytes(String service) throws Exception {
+        try (Socket socket = Socket.open("/" + service + "/ReqReplyStreamChan")) {
+            socket.text("[\"some test\"]");
+            for (String message : List.of("one", "two")) {
+                socket.text("\"" + message + "\"");
+                assertThat(socket.next()).isEqualTo(new Frame.Text("\"some test:" + message + " received\""));
+            }
+            socket.text(""); // half-close: the method's stream ends, and so does the call
+            assertThat(socket.next()).isEqualTo(new Frame.Close(1000, ""));
+        }
+        try (Socket socket = Socket.open("/" + service + "/echoChan")) {
+            socket.text("[]");
+            socket.binary(new byte[] {0, 1, 2, (byte) 255});
+            assertThat(socket.next()).isEqualTo(new Frame.Binary(List.of((byte) 0, (byte) 1, (byte) 2, (byte) 255)));
+            socket.text("[1,\"two\"]");
+            assertThat(socket.next()).isEqualTo(new Frame.Text("[1,\"two\"]"));
+            socket.text("");
+            assertThat(socket.next()).isEqualTo(new Frame.Close(1000, ""));
+        }
+    }
+
+    @Test
+    void webSocketErrorsAreCloseCodes() throws Exception {
+        try (Socket socket = Socket.open("/testService/failChan")) {
+            socket.text("[]");
+            socket.text("\"first\"");
+            assertThat(socket.next()).isEqualTo(new Frame.Text("\"first\""));
+            assertThat(socket.next()).isEqualTo(new Frame.Close(4500, "\"failed mid-stream\""));
+        }
+        try (Socket socket = Socket.open("/testService/echoChan")) {
+            socket.binary(new byte[] {1});
+            Frame.Close close = (Frame.Close) socket.next();
+            assertThat(close.code()).isEqualTo(4400);
+            assertThat(close.reason()).contains("first WebSocket message must be the JSON array of arguments");
+        }
+        assertThatThrownBy(() -> Socket.open("/testService/sayHello"))
+                .hasCauseInstanceOf(WebSocketHandshakeException.class)
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause())
+                                .getResponse()
+                                .statusCode())
+                        .isEqualTo(400));
+        assertThatThrownBy(() -> Socket.open("/noSuchService/echoChan"))
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause())
+                                .getResponse()
+                                .statusCode())
+                        .isEqualTo(404));
+    }
+
+    /**
+     * 1 GiB through HTTP and 1 GiB through gRPC at the same time, echoed by a Java instance: every
+     * byte comes back in order (SHA-256), and the data plane's heap stays bounded throughout.
+     */
+    @Test
+    void oneGibibyteEchoedThroughHttpAndGrpcWithBoundedDataPlaneHeap() throws Exception {
+        try (HeapSampler heap = new HeapSampler(platform.dataPlanePid());
+                LeverClient client = LeverClient.connect(platform.httpAddress())) {
+            CompletableFuture<String[]> overHttp =
+                    CompletableFuture.supplyAsync(() -> echoOverHttp(GIBIBYTE, 0), THREADS);
+            String[] overGrpc = echoOverGrpc(client, GIBIBYTE);
+            assertThat(overGrpc[1]).as("gRPC: SHA-256 of what came back").isEqualTo(overGrpc[0]);
+            String[] http = overHttp.get(5, TimeUnit.MINUTES);
+            assertThat(http[1]).as("HTTP: SHA-256 of what came back").isEqualTo(http[0]);
+            assertThat(heap.maxUsedBytes())
+                    .as("the data plane's heap in use (garbage included) while 2 GiB passed through")
+                    .isLessThan(HEAP_BOUND);
+        }
+    }
+
+    /**
+     * A client that stops reading its replies stops its own sending soon after: the data plane does
+     * not buffer what the slow side cannot take. Once it reads again, everything arrives intact.
+     */
+    @Test
+    void slowConsumerSlowsTheWriter() throws Exception {
+        long total = 256L << 20;
+        try (HeapSampler heap = new HeapSampler(platform.dataPlanePid())) {
+            AtomicLong sent = new AtomicLong();
+            CompletableFuture<String[]> echo =
+                    CompletableFuture.supplyAsync(() -> echoOverHttp(total, 2_000, sent), THREADS);
+            Thread.sleep(1_000);
+            long stalledAt = sent.get();
+            Thread.sleep(800);
+            assertThat(sent.get())
+                    .as("bytes the writer got out while nobody read the replies")
+                    .isLessThan(64L << 20)
+                    .isEqualTo(stalledAt);
+            String[] hashes = echo.get(2, TimeUnit.MINUTES);
+            assertThat(hashes[1]).isEqualTo(hashes[0]);
+            assertThat(heap.maxUsedBytes()).isLessThan(HEAP_BOUND);
+        }
+    }
+
+    /** A stream that exchanges messages outlives the idle timeout; a silent one is closed after it. */
+    @Test
+    void silentStreamsAreClosedAfterTheIdleTimeoutBusyOnesAreNot() throws Exception {
+        try (RawHttpStream stream =
+                RawHttpStream.open(platform.httpPort(), "/testService/echoChan", "application/json", "[]")) {
+            long busyUntil = System.nanoTime() + IDLE_TIMEOUT.multipliedBy(2).toNanos();
+            for (int i = 0; System.nanoTime() < busyUntil; i++) {
+                stream.sendLine(Integer.toString(i));
+                assertThat(stream.readLine()).isEqualTo(Integer.toString(i));
+                Thread.sleep(500);
+            }
+            long silentSince = System.nanoTime();
+            assertThat(stream.readLine()).isNull();
+            assertThat(Duration.ofNanos(System.nanoTime() - silentSince))
+                    .isBetween(IDLE_TIMEOUT.minusMillis(500), IDLE_TIMEOUT.plusSeconds(3));
+            assertThat(stream.trailers()).containsEntry("lever-error", "platform");
+            assertThat(stream.trailers().get("lever-error-message"))
+                    .contains("STREAM_IDLE")
+                    .contains("--stream-idle-timeout");
+        }
+        try (LeverClient client = LeverClient.connect(platform.httpAddress())) {
+            ClientStream stream = client.service("dev.lever", "testService").invokeChan("echoChan");
+            stream.send("hello");
+            assertThat(stream.receive(String.class)).isEqualTo("hello");
+            assertThatThrownBy(() -> stream.receive(String.class))
+                    .isInstanceOf(LeverException.class)
+                    .hasMessageContaining("--stream-idle-timeout");
+        }
+        try (Socket socket = Socket.open("/testService/echoChan")) {
+            socket.text("[]");
+            Frame.Close close = (Frame.Close) socket.next();
+            assertThat(close.code()).isEqualTo(4408);
+        }
+    }
+
+    private static String[] echoOverHttp(long total, long pauseBeforeReadingMs) {
+        return echoOverHttp(total, pauseBeforeReadingMs, new AtomicLong());
+    }
+
+    /**
+     * Streams {@code total} bytes to echoChan over HTTP while reading the echo; returns the SHA-256
+     * of what was sent and of what came back.
+     */
+    private static String[] echoOverHttp(long total, long pauseBeforeReadingMs, AtomicLong sent) {
+        try (RawHttpStream stream =
+                RawHttpStream.open(platform.httpPort(), "/testService/echoChan", "application/octet-stream", "[]")) {
+            CompletableFuture<String> writer = CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            MessageDigest digest = sha256();
+                            Payload payload = new Payload();
+                            for (long offset = 0; offset < total; ) {
+                                byte[] block = payload.next();
+                                int length = (int) Math.min(block.length, total - offset);
+                                digest.update(block, 0, length);
+                                stream.send(block, 0, length);
+                                offset += length;
+                                sent.set(offset);
+                            }
+                            stream.finish();
+                            return HexFormat.of().formatHex(digest.digest());
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    THREADS);
+            Thread.sleep(pauseBeforeReadingMs);
+            assertThat(stream.status()).isEqualTo(200);
+            MessageDigest received = sha256();
+            byte[] buffer = new byte[64 * 1024];
+            long count = 0;
+            for (int n; (n = stream.read(buffer, 0, buffer.length)) >= 0; ) {
+                received.update(buffer, 0, n);
+                count += n;
+            }
+            assertThat(count).isEqualTo(total);
+            assertThat(stream.trailers()).doesNotContainKey("lever-error");
+            return new String[] {writer.get(1, TimeUnit.MINUTES), HexFormat.of().formatHex(received.digest())};
+        } catch (IOException | InterruptedException | ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String[] echoOverGrpc(LeverClient client, long total) throws Exception {
+        ClientStream stream = client.service("dev.lever", "testService").invokeChan("echoChan");
+        CompletableFuture<String> writer = CompletableFuture.supplyAsync(
+                () -> {
+                    MessageDigest digest = sha256();
+                    Payload payload = new Payload();
+                    for (long offset = 0; offset < total; ) {
+                        byte[] block = payload.next();
+                        digest.update(block);
+                        stream.send(block);
+                        offset += block.length;
+                    }
+                    stream.close();
+                    return HexFormat.of().formatHex(digest.digest());
+                },
+                THREADS);
+        MessageDigest received = sha256();
+        long count = 0;
+        for (ClientStream.Message message : stream) {
+            byte[] bytes = message.bytes();
+            received.update(bytes);
+            count += bytes.length;
+        }
+        assertThat(count).isEqualTo(total);
+        return new String[] {writer.get(1, TimeUnit.MINUTES), HexFormat.of().formatHex(received.digest())};
+    }
+
+    /** 64 KiB blocks of pseudo-random bytes, each different, so that a lost or reordered block shows. */
+    private static final class Payload {
+        private final SplittableRandom random = new SplittableRandom(42);
+        private final byte[] block = new byte[64 * 1024];
+
+        byte[] next() {
+            for (int i = 0; i < block.length; i += 8) {
+                long value = random.nextLong();
+                for (int b = 0; b < 8; b++) {
+                    block[i + b] = (byte) (value >>> (8 * b));
+                }
+            }
+            return block;
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What a WebSocket client received. */
+    sealed interface Frame {
+        record Text(String text) implements Frame {}
+
+        record Binary(List<Byte> bytes) implements Frame {}
+
+        record Close(int code, String reason) implements Frame {}
+    }
+
+    /** A WebSocket client (java.net.http) that queues what it receives. */
+    static final class Socket implements WebSocket.Listener, AutoCloseable {
+        private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+        private final StringBuilder text = new StringBuilder();
+        private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+        private WebSocket webSocket;
+
+        static Socket open(String path) throws Exception {
+            Socket socket = new Socket();
+            try {
+                socket.webSocket = HttpClient.newHttpClient()
+                        .newWebSocketBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .buildAsync(URI.create("ws://" + platform.httpAddress() + path), socket)
+                        .get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the WebSocket handshake failed", e.getCause());
+            }
+            return socket;
+        }
+
+        void text(String message) throws Exception {
+            webSocket.sendText(message, true).get(10, TimeUnit.SECONDS);
+        }
+
+        void binary(byte[] message) throws Exception {
+            webSocket.sendBinary(ByteBuffer.wrap(message), true).get(10, TimeUnit.SECONDS);
+        }
+
+        Frame next() throws InterruptedException {
+            Frame frame = frames.poll(30, TimeUnit.SECONDS);
+            assertThat(frame).as("a WebSocket message or close within 30 s").isNotNull();
+            return frame;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                frames.add(new Frame.Text(text.toString()));
+                text.setLength(0);
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            binary.writeBytes(bytes);
+            if (last) {
+                List<Byte> message = new java.util.ArrayList<>();
+                for (byte b : binary.toByteArray()) {
+                    message.add(b);
+                }
+                frames.add(new Frame.Binary(message));
+                binary.reset();
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+            frames.add(new Frame.Close(statusCode, reason));
+            return null;
+        }
+
+        @Override
+        public void close() {
+            webSocket.abort();
+        }
+    }
+}
