@@ -36,13 +36,15 @@ public final class InstanceClient implements AutoCloseable {
     public static final int MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
 
     /**
-     * HTTP/2 flow-control windows, on both sides of the data plane: what one stream, and one
-     * connection, may have in flight unacknowledged. HTTP/2's 64 KiB default holds a stream to one
-     * window per round trip; larger windows let big streams run at memory speed, still bounded.
+     * HTTP/2 flow-control windows, on both sides of the data plane. A stream may have 1 MiB in
+     * flight unacknowledged (HTTP/2's 64 KiB default holds a big stream to one window per round
+     * trip); that bounds what the data plane holds per stream. The connection's window does not
+     * limit further: were it smaller than the sum of its streams' windows, streams paused by a slow
+     * reader would use it up and stall every other stream on the connection.
      */
     public static final int HTTP2_STREAM_WINDOW = 1024 * 1024;
 
-    public static final int HTTP2_CONNECTION_WINDOW = 16 * 1024 * 1024;
+    public static final int HTTP2_CONNECTION_WINDOW = Integer.MAX_VALUE;
 
     static final ServiceMethod<Buffer, Buffer> HANDLE_RPC = ServiceMethod.client(
             ServiceName.create("core", "LeverRPC"),

@@ -54,6 +54,7 @@ public final class StreamRelay {
         private final Lease lease;
         private final Context context = Vertx.currentContext();
         private volatile long lastActivity = System.nanoTime();
+        private boolean ended;
 
         RelayedStream(GrpcServerRequest<Buffer, Buffer> inbound, InstanceStreams.Opened opened) {
             this.inbound = inbound;
@@ -66,14 +67,18 @@ public final class StreamRelay {
             instances.open().add(this);
             // client -> instance; the client's half-close ends the instance's inbound side.
             forward(inbound, toInstance);
-            inbound.endHandler(v -> toInstance.end());
-            inbound.exceptionHandler(failure -> {
-                toInstance.cancel(); // the client went away: stop the handler's stream too
-                ended();
+            inbound.endHandler(v -> {
+                if (!ended) {
+                    toInstance.end();
+                }
             });
+            inbound.exceptionHandler(failure -> clientGone());
 
             // instance -> client, then the instance's status.
             toInstance.response().onComplete(answered -> {
+                if (ended) {
+                    return;
+                }
                 if (answered.failed()) {
                     ended();
                     fail(toClient, InstanceClient.failed(lease.instance(), answered.cause()));
@@ -82,14 +87,24 @@ public final class StreamRelay {
                 GrpcClientResponse<Buffer, Buffer> fromInstance = answered.result();
                 forward(fromInstance, toClient);
                 fromInstance.endHandler(v -> {
-                    ended();
-                    toClient.status(fromInstance.status());
-                    if (fromInstance.statusMessage() != null) {
-                        toClient.statusMessage(fromInstance.statusMessage());
+                    if (ended) {
+                        return;
                     }
-                    toClient.end();
+                    ended();
+                    try {
+                        toClient.status(fromInstance.status());
+                        if (fromInstance.statusMessage() != null) {
+                            toClient.statusMessage(fromInstance.statusMessage());
+                        }
+                        toClient.end();
+                    } catch (IllegalStateException clientGone) {
+                        // the client went away as the instance ended: nobody to tell
+                    }
                 });
                 fromInstance.exceptionHandler(failure -> {
+                    if (ended) {
+                        return;
+                    }
                     ended();
                     fail(toClient, InstanceClient.failed(lease.instance(), failure));
                 });
@@ -98,15 +113,44 @@ public final class StreamRelay {
         }
 
         private void ended() {
+            ended = true;
             lease.release();
             instances.open().remove(this);
         }
 
-        /** Copies messages from {@code source} to {@code destination}, pausing while it is full. */
+        /** The client cancelled or lost its connection: stop the handler's stream too. */
+        private void clientGone() {
+            if (ended) {
+                return;
+            }
+            ended();
+            cancelInstanceSide();
+        }
+
+        private void cancelInstanceSide() {
+            try {
+                toInstance.cancel();
+            } catch (IllegalStateException alreadyEnded) {
+                // the instance's side was already over
+            }
+        }
+
+        /**
+         * Copies messages from {@code source} to {@code destination}, pausing while it is full. Once
+         * the stream has ended, what was still in flight is dropped.
+         */
         private void forward(ReadStream<Buffer> source, WriteStream<Buffer> destination) {
             source.handler(message -> {
+                if (ended) {
+                    return;
+                }
                 lastActivity = System.nanoTime();
-                destination.write(message);
+                try {
+                    destination.write(message);
+                } catch (IllegalStateException destinationGone) {
+                    clientGone(); // only the client's side can be gone while the stream has not ended
+                    return;
+                }
                 if (destination.writeQueueFull()) {
                     source.pause();
                     destination.drainHandler(v -> source.resume());
@@ -122,12 +166,11 @@ public final class StreamRelay {
         @Override
         public void closeIdle(Duration idleTimeout) {
             context.runOnContext(v -> {
-                try {
-                    toInstance.cancel();
-                } catch (IllegalStateException alreadyEnded) {
-                    // the instance's side was already over
+                if (ended) {
+                    return;
                 }
                 ended();
+                cancelInstanceSide();
                 fail(toClient, OpenStreams.idleError(idleTimeout));
             });
         }
