@@ -2,6 +2,7 @@ package io.leveros.dataplane;
 
 import io.leveros.dataplane.activator.Activator;
 import io.leveros.dataplane.activator.ActivatorSettings;
+import io.leveros.dataplane.activator.LeaseSource;
 import io.leveros.dataplane.forwarding.CallForwarder;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.ingress.CallerIdentity;
@@ -13,6 +14,7 @@ import io.leveros.dataplane.instance.LaunchCommands;
 import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.instance.PortAllocator;
 import io.leveros.dataplane.instance.ProcessRuntime;
+import io.leveros.dataplane.peer.InstanceReporter;
 import io.leveros.dataplane.routing.RoutesSubscriber;
 import io.leveros.dataplane.routing.RoutingState;
 import io.leveros.dataplane.stream.InstanceStreams;
@@ -33,8 +35,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Wires the data plane together and runs it: routing subscription, node agent, activator,
- * forwarding, and the two listening ports (public ingress, loopback internal gateway).
+ * Wires the data plane together and runs it: routing subscription, instance reports, node agent,
+ * activator, forwarding, and the three listening ports (public ingress, loopback internal gateway,
+ * and the forwarding port for calls from other nodes).
  */
 public final class DataPlane implements AutoCloseable {
     /** The largest piece of an HTTP/1.1 body read at once: one byte message of a byte stream. */
@@ -49,6 +52,7 @@ public final class DataPlane implements AutoCloseable {
     private final InstanceClient instanceClient;
     private final OpenStreams openStreams;
     private final Duration drainTimeout;
+    private InstanceReporter reporter;
 
     private static JavaClassArchive javaClassArchive(DataPlaneOptions options) {
         if (options.cacheDir() == null || options.javaRuntimeLib() == null) {
@@ -59,6 +63,7 @@ public final class DataPlane implements AutoCloseable {
 
     private HttpServer publicServer;
     private HttpServer gatewayServer;
+    private HttpServer forwardingServer;
 
     private DataPlane(DataPlaneOptions options, Vertx vertx, Consumer<String> logSink) {
         this.vertx = vertx;
@@ -87,11 +92,7 @@ public final class DataPlane implements AutoCloseable {
         routing.onChange(activator::onRoutes);
         this.instanceClient = new InstanceClient(vertx);
         this.openStreams = new OpenStreams(vertx, options.streamIdleTimeout());
-        this.subscriber = new RoutesSubscriber(
-                vertx,
-                SocketAddress.inetSocketAddress(options.controlPlanePort(), options.controlPlaneHost()),
-                options.nodeId(),
-                routing);
+        this.subscriber = new RoutesSubscriber(vertx, controlPlaneAddress(options), options.nodeId(), routing);
     }
 
     /** Starts a data plane with default Vert.x options, printing instance output to stdout. */
@@ -113,24 +114,55 @@ public final class DataPlane implements AutoCloseable {
     }
 
     private void listen(DataPlaneOptions options) throws Exception {
-        CallForwarder forwarder = new CallForwarder(
-                activator, instanceClient, options.requestTimeout().toMillis());
+        long requestTimeoutMs = options.requestTimeout().toMillis();
+        CallForwarder forwarder = new CallForwarder(activator::acquire, instanceClient, requestTimeoutMs);
         CallerIdentity callers = new CallerIdentity(agent);
-        InstanceStreams streams = new InstanceStreams(activator, instanceClient, openStreams);
+        InstanceStreams streams = new InstanceStreams(activator::acquire, instanceClient, openStreams);
         gatewayServer = await(server(forwarder, streams, callers, true).listen(options.gatewayPort(), "127.0.0.1"));
         String gateway = "127.0.0.1:" + gatewayServer.actualPort();
         agent.gatewayAddress(gateway);
         instanceClient.gatewayAddress(gateway);
+        forwardingServer = await(forwardingServer(activator::acquireLocal, requestTimeoutMs, callers)
+                .listen(options.forwardingPort(), options.forwardingHost()));
         publicServer = await(server(forwarder, streams, callers, false).listen(options.port(), options.bindHost()));
         subscriber.start();
+        reporter = new InstanceReporter(
+                vertx,
+                controlPlaneAddress(options),
+                options.nodeId(),
+                options.advertiseHost() + ":" + forwardingServer.actualPort(),
+                activator);
+        reporter.start();
+    }
+
+    private static SocketAddress controlPlaneAddress(DataPlaneOptions options) {
+        return SocketAddress.inetSocketAddress(options.controlPlanePort(), options.controlPlaneHost());
     }
 
     private HttpServer server(
             CallForwarder forwarder, InstanceStreams streams, CallerIdentity callers, boolean internal) {
-        GrpcServer grpc = GrpcServer.server(
-                        vertx, new GrpcServerOptions().setMaxMessageSize(InstanceClient.MAX_MESSAGE_SIZE))
-                .callHandler(new GrpcIngress(routing, callers, forwarder, new StreamRelay(streams), internal));
+        GrpcServer grpc = grpcServer(forwarder, streams, callers, internal);
         HttpApiHandler api = new HttpApiHandler(routing, callers, forwarder, streams, internal);
+        return vertx.createHttpServer(serverOptions()).requestHandler(new IngressHandler(grpc, api, routing));
+    }
+
+    /**
+     * The port other nodes forward calls to (gRPC only): served by instances on this node, never
+     * forwarded again, private services allowed (the node that forwarded the call checked it).
+     */
+    private HttpServer forwardingServer(LeaseSource local, long requestTimeoutMs, CallerIdentity callers) {
+        CallForwarder forwarder = new CallForwarder(local, instanceClient, requestTimeoutMs);
+        InstanceStreams streams = new InstanceStreams(local, instanceClient, openStreams);
+        return vertx.createHttpServer(serverOptions()).requestHandler(grpcServer(forwarder, streams, callers, true));
+    }
+
+    private GrpcServer grpcServer(
+            CallForwarder forwarder, InstanceStreams streams, CallerIdentity callers, boolean internal) {
+        return GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(InstanceClient.MAX_MESSAGE_SIZE))
+                .callHandler(new GrpcIngress(routing, callers, forwarder, new StreamRelay(streams), internal));
+    }
+
+    private static HttpServerOptions serverOptions() {
         HttpServerOptions options = new HttpServerOptions();
         options.getInitialSettings().setInitialWindowSize(InstanceClient.HTTP2_STREAM_WINDOW);
         options.setHttp2ConnectionWindowSize(InstanceClient.HTTP2_CONNECTION_WINDOW)
@@ -138,7 +170,7 @@ public final class DataPlane implements AutoCloseable {
                 .setMaxChunkSize(HTTP_CHUNK_SIZE)
                 .setMaxWebSocketFrameSize(InstanceClient.MAX_MESSAGE_SIZE)
                 .setMaxWebSocketMessageSize(InstanceClient.MAX_MESSAGE_SIZE);
-        return vertx.createHttpServer(options).requestHandler(new IngressHandler(grpc, api, routing));
+        return options;
     }
 
     private static <T> T await(Future<T> future) throws Exception {
@@ -148,6 +180,11 @@ public final class DataPlane implements AutoCloseable {
     /** The public port (HTTP API + gRPC). */
     public int port() {
         return publicServer.actualPort();
+    }
+
+    /** The port other nodes forward calls to. */
+    public int forwardingPort() {
+        return forwardingServer.actualPort();
     }
 
     /** The internal gateway's port (loopback). */
@@ -183,9 +220,12 @@ public final class DataPlane implements AutoCloseable {
     @Override
     public void close() {
         subscriber.close();
+        if (reporter != null) {
+            reporter.close();
+        }
         try {
             List<Future<Void>> shutdowns = new ArrayList<>();
-            for (HttpServer server : new HttpServer[] {publicServer, gatewayServer}) {
+            for (HttpServer server : new HttpServer[] {publicServer, gatewayServer, forwardingServer}) {
                 if (server != null) {
                     shutdowns.add(server.shutdown(drainTimeout.toMillis(), TimeUnit.MILLISECONDS));
                 }

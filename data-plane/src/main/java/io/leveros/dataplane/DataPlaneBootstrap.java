@@ -16,7 +16,8 @@ final class DataPlaneBootstrap {
         DataPlane dataPlane = DataPlane.start(options);
         Runtime.getRuntime().addShutdownHook(new Thread(dataPlane::close, "lever-data-plane-stop"));
         System.out.println("lever data plane listening on " + options.bindHost() + ":" + dataPlane.port()
-                + " (HTTP API + gRPC), internal gateway 127.0.0.1:" + dataPlane.gatewayPort() + ", control plane "
+                + " (HTTP API + gRPC), internal gateway 127.0.0.1:" + dataPlane.gatewayPort() + ", forwarding "
+                + options.forwardingHost() + ":" + dataPlane.forwardingPort() + ", control plane "
                 + options.controlPlane() + ", node " + options.nodeId());
     }
 }

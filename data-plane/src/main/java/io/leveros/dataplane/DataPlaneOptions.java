@@ -14,6 +14,11 @@ public final class DataPlaneOptions {
               --port N                    public HTTP API + gRPC port (default 8080; 0 = any free port)
               --bind-host H               address of the public port (default 0.0.0.0)
               --gateway-port N            internal gateway port on 127.0.0.1 (default 3838; 0 = any)
+              --forwarding-port N         port for calls forwarded by other nodes (default 3500; 0 = any)
+              --forwarding-host H         address of the forwarding port (default 127.0.0.1; on a cluster,
+                                          the node's address on the cluster's private network)
+              --advertise-host H          address other nodes reach the forwarding port at (default: the
+                                          forwarding host, or 127.0.0.1 when that is 0.0.0.0)
               --control-plane HOST:PORT   control plane gRPC address (default 127.0.0.1:8091)
               --java-runtime-lib DIR      folder with the Java runtime's jars (needed for javaEntry)
               --cache-dir DIR             where to keep the Java instances' class-data archive (none: no archive)
@@ -33,6 +38,9 @@ public final class DataPlaneOptions {
     private String bindHost = "0.0.0.0";
     private int port = 8080;
     private int gatewayPort = 3838;
+    private int forwardingPort = 3500;
+    private String forwardingHost = "127.0.0.1";
+    private String advertiseHost;
     private String controlPlane = "127.0.0.1:8091";
     private Path javaRuntimeLib;
     private Path cacheDir;
@@ -73,6 +81,9 @@ public final class DataPlaneOptions {
             case "--port" -> port = port(name, v);
             case "--bind-host" -> bindHost = v;
             case "--gateway-port" -> gatewayPort = port(name, v);
+            case "--forwarding-port" -> forwardingPort = port(name, v);
+            case "--forwarding-host" -> forwardingHost = v;
+            case "--advertise-host" -> advertiseHost = v;
             case "--control-plane" -> controlPlane = hostPort(name, v);
             case "--java-runtime-lib" -> javaRuntimeLib = Path.of(v).toAbsolutePath();
             case "--cache-dir" -> cacheDir = Path.of(v).toAbsolutePath();
@@ -162,6 +173,27 @@ public final class DataPlaneOptions {
     public DataPlaneOptions gatewayPort(int gatewayPort) {
         this.gatewayPort = gatewayPort;
         return this;
+    }
+
+    public int forwardingPort() {
+        return forwardingPort;
+    }
+
+    public DataPlaneOptions forwardingPort(int forwardingPort) {
+        this.forwardingPort = forwardingPort;
+        return this;
+    }
+
+    public String forwardingHost() {
+        return forwardingHost;
+    }
+
+    /** The host other nodes forward calls to. */
+    public String advertiseHost() {
+        if (advertiseHost != null) {
+            return advertiseHost;
+        }
+        return forwardingHost.equals("0.0.0.0") ? "127.0.0.1" : forwardingHost;
     }
 
     public String controlPlane() {

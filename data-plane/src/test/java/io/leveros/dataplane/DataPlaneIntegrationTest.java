@@ -45,7 +45,16 @@ class DataPlaneIntegrationTest {
         blocked = BlockedThreadWatch.install();
         controlPlane = new FakeControlPlane();
         DataPlaneOptions options = DataPlaneOptions.parse(
-                "--port", "0", "--gateway-port", "0", "--control-plane", controlPlane.address(), "--node-id", "test");
+                "--port",
+                "0",
+                "--gateway-port",
+                "0",
+                "--forwarding-port",
+                "0",
+                "--control-plane",
+                controlPlane.address(),
+                "--node-id",
+                "test");
         dataPlane = DataPlane.start(options, BlockedThreadWatch.strictOptions(), System.out::println);
         http = new Http(dataPlane.port());
         gateway = new Http(dataPlane.gatewayPort());

@@ -48,7 +48,15 @@ class GrpcIngressTest {
         blocked = BlockedThreadWatch.install();
         controlPlane = new FakeControlPlane();
         dataPlane = DataPlane.start(
-                DataPlaneOptions.parse("--port", "0", "--gateway-port", "0", "--control-plane", controlPlane.address()),
+                DataPlaneOptions.parse(
+                        "--port",
+                        "0",
+                        "--gateway-port",
+                        "0",
+                        "--forwarding-port",
+                        "0",
+                        "--control-plane",
+                        controlPlane.address()),
                 BlockedThreadWatch.strictOptions(),
                 System.out::println);
         controlPlane.push(snapshot(

@@ -35,8 +35,15 @@ class LifecycleTest {
     }
 
     void start(String... extra) throws Exception {
-        List<String> args = new java.util.ArrayList<>(
-                List.of("--port", "0", "--gateway-port", "0", "--control-plane", controlPlane.address()));
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--port",
+                "0",
+                "--gateway-port",
+                "0",
+                "--forwarding-port",
+                "0",
+                "--control-plane",
+                controlPlane.address()));
         args.addAll(List.of(extra));
         dataPlane = DataPlane.start(
                 DataPlaneOptions.parse(args.toArray(String[]::new)),

@@ -32,6 +32,7 @@ public final class LeverPlatform implements AutoCloseable {
     private final int apiPort;
     private final int grpcPort;
     private final int gatewayPort;
+    private final int forwardingPort;
     private final Path log;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -46,6 +47,7 @@ public final class LeverPlatform implements AutoCloseable {
         this.apiPort = freePort();
         this.grpcPort = freePort();
         this.gatewayPort = freePort();
+        this.forwardingPort = freePort();
     }
 
     /** Starts a platform on a new data folder under {@code target/}, with more {@code lever up} options. */
@@ -84,7 +86,9 @@ public final class LeverPlatform implements AutoCloseable {
                 "--grpc-port",
                 String.valueOf(grpcPort),
                 "--gateway-port",
-                String.valueOf(gatewayPort)));
+                String.valueOf(gatewayPort),
+                "--forwarding-port",
+                String.valueOf(forwardingPort)));
         command.addAll(List.of(upOptions));
         try {
             up = new ProcessBuilder(command)
@@ -107,6 +111,11 @@ public final class LeverPlatform implements AutoCloseable {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The control plane's gRPC port, which data planes connect to. */
+    public int grpcPort() {
+        return grpcPort;
     }
 
     public int apiPort() {
@@ -243,7 +252,7 @@ public final class LeverPlatform implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

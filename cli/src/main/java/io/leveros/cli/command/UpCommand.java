@@ -47,6 +47,12 @@ public final class UpCommand implements Callable<Integer> {
     int gatewayPort;
 
     @Option(
+            names = "--forwarding-port",
+            defaultValue = "3500",
+            description = "Calls forwarded by other data planes, on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int forwardingPort;
+
+    @Option(
             names = "--stream-idle-timeout",
             defaultValue = "10m",
             paramLabel = "DURATION",
@@ -67,7 +73,7 @@ public final class UpCommand implements Callable<Integer> {
         }
         LocalPlatform platform = new LocalPlatform(
                 LeverHome.locate(),
-                new LocalPlatform.Ports(port, apiPort, grpcPort, gatewayPort),
+                new LocalPlatform.Ports(port, apiPort, grpcPort, gatewayPort, forwardingPort),
                 lever.global.dataDir,
                 streamIdleTimeout);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -36,7 +36,7 @@ public final class LocalPlatform {
     private final String streamIdleTimeout;
 
     /** The ports the platform listens on. */
-    public record Ports(int http, int api, int grpc, int gateway) {}
+    public record Ports(int http, int api, int grpc, int gateway, int forwarding) {}
 
     /** @param streamIdleTimeout the data plane's {@code --stream-idle-timeout} ({@code 30s}, {@code 10m}) */
     public LocalPlatform(LeverHome home, Ports ports, Path dataDir, String streamIdleTimeout) {
@@ -127,6 +127,8 @@ public final class LocalPlatform {
                 String.valueOf(ports.http()),
                 "--gateway-port",
                 String.valueOf(ports.gateway()),
+                "--forwarding-port",
+                String.valueOf(ports.forwarding()),
                 "--control-plane",
                 "127.0.0.1:" + ports.grpc(),
                 "--java-runtime-lib",
@@ -195,6 +197,7 @@ public final class LocalPlatform {
         check(ports.api(), "--api-port", "the REST API");
         check(ports.grpc(), "--grpc-port", "the control plane's gRPC");
         check(ports.gateway(), "--gateway-port", "the internal gateway");
+        check(ports.forwarding(), "--forwarding-port", "the port for calls from other data planes");
     }
 
     private static void check(int port, String option, String what) {

@@ -1,8 +1,8 @@
 package io.leveros.controlplane.routing;
 
 import io.grpc.stub.ServerCallStreamObserver;
+import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.store.MetadataStore;
-import io.leveros.controlplane.store.StoreSnapshot;
 import io.leveros.proto.control.RoutingSnapshot;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the data planes watching the routes and sends each the newest snapshot after every store change.
+ * Keeps the data planes watching the routes and sends each the newest snapshot after every store change
+ * and every change of the {@link NodeRegistry} (what each node serves).
  *
  * <p>Snapshots are full, so a subscriber needs only the newest: each keeps at most one pending snapshot,
  * sent when its stream can take it (gRPC flow control), replaced if a newer one arrives first. A slow
@@ -20,37 +21,49 @@ public final class RoutesPublisher {
     private static final Logger log = LoggerFactory.getLogger(RoutesPublisher.class);
 
     private final MetadataStore store;
+    private final NodeRegistry nodes;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private volatile RoutingSnapshot latest;
 
-    public RoutesPublisher(MetadataStore store) {
+    public RoutesPublisher(MetadataStore store, NodeRegistry nodes) {
         this.store = store;
-        this.latest = RoutingSnapshots.of(store.snapshot());
-        store.addChangeListener(this::publish);
+        this.nodes = nodes;
+        this.latest = RoutingSnapshots.of(store.snapshot(), nodes.known());
+        store.addChangeListener(state -> publish());
+        nodes.onChange(this::publish);
     }
 
     /** The newest snapshot. */
     public RoutingSnapshot current() {
         RoutingSnapshot snapshot = latest;
-        StoreSnapshot state = store.snapshot();
-        if (snapshot.getRevision() < state.revision()) {
-            snapshot = RoutingSnapshots.of(state);
-            latest = snapshot;
+        if (snapshot.getRevision() < store.snapshot().revision()
+                || snapshot.getNodesRevision() < nodes.known().revision()) {
+            snapshot = publish();
         }
         return snapshot;
     }
 
-    /** Called by the store after each change, on the writer's thread. */
-    void publish(StoreSnapshot state) {
-        RoutingSnapshot snapshot = RoutingSnapshots.of(state);
+    /** Called after each change of the store (on the writer's thread) or of the nodes. */
+    private RoutingSnapshot publish() {
+        RoutingSnapshot snapshot;
         synchronized (this) {
-            if (snapshot.getRevision() > latest.getRevision()) {
-                latest = snapshot;
+            snapshot = RoutingSnapshots.of(store.snapshot(), nodes.known());
+            if (!newer(snapshot, latest)) {
+                return latest;
             }
+            latest = snapshot;
         }
         for (Subscriber subscriber : subscribers) {
             subscriber.offer(snapshot);
         }
+        return snapshot;
+    }
+
+    /** Orders snapshots: by store revision, then by nodes revision. */
+    static boolean newer(RoutingSnapshot snapshot, RoutingSnapshot than) {
+        return snapshot.getRevision() > than.getRevision()
+                || (snapshot.getRevision() == than.getRevision()
+                        && snapshot.getNodesRevision() > than.getNodesRevision());
     }
 
     /** Adds a data plane's stream: it gets the current snapshot at once, then every newer one. */
@@ -59,6 +72,7 @@ public final class RoutesPublisher {
         call.setOnCancelHandler(() -> {
             subscribers.remove(subscriber);
             subscriber.cancel();
+            nodes.forget(nodeId);
             log.info("Data plane '{}' stopped watching routes ({} watching)", nodeId, subscribers.size());
         });
         call.setOnReadyHandler(subscriber::drain);
@@ -84,7 +98,7 @@ public final class RoutesPublisher {
         private final String nodeId;
         private final ServerCallStreamObserver<RoutingSnapshot> call;
         private RoutingSnapshot pending;
-        private long sentRevision = -1;
+        private RoutingSnapshot sent;
         private boolean closed;
 
         Subscriber(String nodeId, ServerCallStreamObserver<RoutingSnapshot> call) {
@@ -93,8 +107,8 @@ public final class RoutesPublisher {
         }
 
         synchronized void offer(RoutingSnapshot snapshot) {
-            long known = pending != null ? pending.getRevision() : sentRevision;
-            if (closed || snapshot.getRevision() <= known) {
+            RoutingSnapshot known = pending != null ? pending : sent;
+            if (closed || (known != null && !newer(snapshot, known))) {
                 return;
             }
             pending = snapshot;
@@ -107,7 +121,7 @@ public final class RoutesPublisher {
             }
             try {
                 call.onNext(pending);
-                sentRevision = pending.getRevision();
+                sent = pending;
                 pending = null;
             } catch (RuntimeException e) {
                 // The stream was cancelled under us; the cancel handler removes it.

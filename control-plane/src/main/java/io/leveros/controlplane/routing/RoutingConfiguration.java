@@ -1,5 +1,6 @@
 package io.leveros.controlplane.routing;
 
+import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.store.MetadataStore;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -13,8 +14,8 @@ class RoutingConfiguration {
 
     @Bean
     @Lazy(false)
-    RoutesPublisher routesPublisher(MetadataStore store) {
-        return new RoutesPublisher(store);
+    RoutesPublisher routesPublisher(MetadataStore store, NodeRegistry nodes) {
+        return new RoutesPublisher(store, nodes);
     }
 
     /**
@@ -28,7 +29,7 @@ class RoutingConfiguration {
 
     @Bean
     @Lazy(false)
-    RoutingGrpcService routingGrpcService(RoutesPublisher publisher) {
-        return new RoutingGrpcService(publisher);
+    RoutingGrpcService routingGrpcService(RoutesPublisher publisher, NodeRegistry nodes) {
+        return new RoutingGrpcService(publisher, nodes);
     }
 }

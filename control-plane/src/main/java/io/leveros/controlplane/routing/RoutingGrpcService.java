@@ -1,22 +1,45 @@
 package io.leveros.controlplane.routing;
 
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.leveros.controlplane.node.NodeRegistry;
+import io.leveros.proto.control.InstanceReport;
+import io.leveros.proto.control.InstanceReportAck;
 import io.leveros.proto.control.RoutingGrpc;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.WatchRoutesRequest;
 
-/** {@code lever.control.v1.Routing}: data planes call {@code WatchRoutes} once and keep the stream open. */
+/**
+ * {@code lever.control.v1.Routing}: data planes call {@code WatchRoutes} once and keep the stream open,
+ * and {@code ReportInstances} after every change of what they serve and every couple of seconds.
+ */
 public final class RoutingGrpcService extends RoutingGrpc.RoutingImplBase {
     private final RoutesPublisher publisher;
+    private final NodeRegistry nodes;
 
-    public RoutingGrpcService(RoutesPublisher publisher) {
+    public RoutingGrpcService(RoutesPublisher publisher, NodeRegistry nodes) {
         this.publisher = publisher;
+        this.nodes = nodes;
     }
 
     @Override
     public void watchRoutes(WatchRoutesRequest request, StreamObserver<RoutingSnapshot> responseObserver) {
         String nodeId = request.getNodeId().isBlank() ? "unnamed" : request.getNodeId();
         publisher.subscribe(nodeId, (ServerCallStreamObserver<RoutingSnapshot>) responseObserver);
+    }
+
+    @Override
+    public void reportInstances(InstanceReport report, StreamObserver<InstanceReportAck> responseObserver) {
+        if (report.getNodeId().isBlank() || report.getForwardingAddress().isBlank()) {
+            responseObserver.onError(Status.INVALID_ARGUMENT
+                    .withDescription("an instance report needs node_id and forwarding_address (got node_id '"
+                            + report.getNodeId() + "', forwarding_address '" + report.getForwardingAddress() + "')")
+                    .asRuntimeException());
+            return;
+        }
+        nodes.report(report);
+        responseObserver.onNext(InstanceReportAck.getDefaultInstance());
+        responseObserver.onCompleted();
     }
 }

@@ -1,5 +1,6 @@
 package io.leveros.controlplane.routing;
 
+import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.store.EnvironmentRecord;
 import io.leveros.controlplane.store.ServiceRecord;
 import io.leveros.controlplane.store.StoreSnapshot;
@@ -19,11 +20,16 @@ import java.util.Optional;
 public final class RoutingSnapshots {
     private RoutingSnapshots() {}
 
-    /** Every environment with its deployed services and each one's live version. */
-    public static RoutingSnapshot of(StoreSnapshot store) {
+    /**
+     * Every environment with its deployed services and each one's live version, and the nodes with
+     * what each serves.
+     */
+    public static RoutingSnapshot of(StoreSnapshot store, NodeRegistry.Known nodes) {
         RoutingSnapshot.Builder snapshot = RoutingSnapshot.newBuilder()
                 .setRevision(store.revision())
-                .setDefaultEnvironment(EnvironmentNames.DEFAULT);
+                .setDefaultEnvironment(EnvironmentNames.DEFAULT)
+                .addAllNodes(nodes.nodes())
+                .setNodesRevision(nodes.revision());
         for (EnvironmentRecord environment : store.environments()) {
             Environment.Builder env = Environment.newBuilder().setName(environment.name());
             for (ServiceRecord service : store.services(environment.name())) {

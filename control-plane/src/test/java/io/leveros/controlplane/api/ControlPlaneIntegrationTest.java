@@ -2,8 +2,10 @@ package io.leveros.controlplane.api;
 
 import static io.leveros.controlplane.testing.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
@@ -11,9 +13,12 @@ import io.leveros.controlplane.archive.ArchiveExtractor;
 import io.leveros.controlplane.security.AccessToken;
 import io.leveros.controlplane.testing.Api;
 import io.leveros.controlplane.testing.TarGz;
+import io.leveros.proto.control.InstanceReport;
+import io.leveros.proto.control.Node;
 import io.leveros.proto.control.RoutingGrpc;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.ServiceVersion;
+import io.leveros.proto.control.ServingVersion;
 import io.leveros.proto.control.WatchRoutesRequest;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -294,6 +299,80 @@ class ControlPlaneIntegrationTest {
             assertThat(Path.of(live.getCodeDir())).isAbsolute().isDirectory();
             assertThat(Path.of(live.getCodeDir()).resolve("serve")).exists();
         } finally {
+            channel.shutdownNow();
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void instanceReportsReachEveryWatcherAndANodeThatLeavesIsDropped() throws InterruptedException {
+        await().atMost(Duration.ofSeconds(10)).until(() -> GRPC_PORT.get() > 0);
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT.get())
+                .usePlaintext()
+                .build();
+        List<RoutingSnapshot> received = new CopyOnWriteArrayList<>();
+        Context.CancellableContext reporterWatch = Context.current().withCancellation();
+        try {
+            RoutingGrpc.newStub(channel)
+                    .watchRoutes(
+                            WatchRoutesRequest.newBuilder().setNodeId("watcher").build(), new StreamObserver<>() {
+                                @Override
+                                public void onNext(RoutingSnapshot snapshot) {
+                                    received.add(snapshot);
+                                }
+
+                                @Override
+                                public void onError(Throwable t) {}
+
+                                @Override
+                                public void onCompleted() {}
+                            });
+            reporterWatch.run(() -> RoutingGrpc.newStub(channel)
+                    .watchRoutes(
+                            WatchRoutesRequest.newBuilder()
+                                    .setNodeId("reporter")
+                                    .build(),
+                            new StreamObserver<>() {
+                                @Override
+                                public void onNext(RoutingSnapshot snapshot) {}
+
+                                @Override
+                                public void onError(Throwable t) {}
+
+                                @Override
+                                public void onCompleted() {}
+                            }));
+            InstanceReport report = InstanceReport.newBuilder()
+                    .setNodeId("reporter")
+                    .setForwardingAddress("127.0.0.1:3501")
+                    .addServing(ServingVersion.newBuilder()
+                            .setEnvironment("dev.lever")
+                            .setService("reported")
+                            .setVersion(7)
+                            .setReadyInstances(2))
+                    .build();
+            RoutingGrpc.newBlockingStub(channel).reportInstances(report);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !received.isEmpty()
+                            && received.getLast().getNodesList().stream()
+                                    .anyMatch(node -> node.getNodeId().equals("reporter")));
+            Node reporter = received.getLast().getNodesList().stream()
+                    .filter(node -> node.getNodeId().equals("reporter"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(reporter.getForwardingAddress()).isEqualTo("127.0.0.1:3501");
+            assertThat(reporter.getServingList()).containsExactlyElementsOf(report.getServingList());
+
+            assertThatThrownBy(() -> RoutingGrpc.newBlockingStub(channel)
+                            .reportInstances(
+                                    InstanceReport.newBuilder().setNodeId("x").build()))
+                    .hasMessageContaining("forwarding_address");
+
+            reporterWatch.cancel(null); // the reporter's routes stream closes: it left
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.getLast().getNodesList().stream()
+                    .noneMatch(node -> node.getNodeId().equals("reporter")));
+        } finally {
+            reporterWatch.cancel(null);
             channel.shutdownNow();
             channel.awaitTermination(5, TimeUnit.SECONDS);
         }

@@ -6,6 +6,7 @@ import io.leveros.dataplane.routing.RoutingTable;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,15 +30,37 @@ public final class Activator implements AutoCloseable {
     }
 
     /**
-     * A lease on an instance of the route's live version: at once when one is ready, else when one
-     * has started. Fails with a {@code CallException} NO_INSTANCE saying why none could be had.
+     * A lease for a call to the route's live version: on a ready instance here; else on a peer node
+     * that has one; else on an instance here once one has started. Fails with a {@code
+     * CallException} NO_INSTANCE saying why none could be had.
      */
     public Future<Lease> acquire(ServiceRoute route) {
+        return pool(route).acquire(route, true);
+    }
+
+    /** A lease on an instance on this node only, for a call another node forwarded here. */
+    public Future<Lease> acquireLocal(ServiceRoute route) {
+        return pool(route).acquire(route, false);
+    }
+
+    private ServicePool pool(ServiceRoute route) {
         ServicePool pool = pools.get(route.poolKey());
         if (pool == null) {
             pool = pools.computeIfAbsent(route.poolKey(), key -> new ServicePool(route, agent, vertx, settings));
         }
-        return pool.acquire();
+        return pool;
+    }
+
+    /** The ready instances of each live version on this node, for the instance reports. */
+    public Map<ServiceRoute, Integer> readyCounts() {
+        Map<ServiceRoute, Integer> counts = new HashMap<>();
+        for (ServicePool pool : pools.values()) {
+            int ready = pool.readyCount();
+            if (ready > 0) {
+                counts.put(pool.route(), ready);
+            }
+        }
+        return counts;
     }
 
     /** A new routing table: pools of versions that are no longer live drain and go away. */

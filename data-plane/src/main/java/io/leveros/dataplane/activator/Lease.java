@@ -1,30 +1,60 @@
 package io.leveros.dataplane.activator;
 
 import io.leveros.dataplane.instance.Instance;
+import io.leveros.dataplane.peer.Peer;
+import io.leveros.dataplane.routing.ServiceRoute;
+import io.vertx.core.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One call's claim on an instance; counted as load until {@link #release()}d. A stream may release
+ * One call's claim on where it is sent: an instance on this node, or a peer node that serves the
+ * version with its own instances. Counted as load until {@link #release()}d. A stream may release
  * it from the callbacks of either of its two connections, so release is atomic.
  */
 public final class Lease {
     private final ServicePool pool;
     private final Instance instance;
+    private final Peer peer;
+    private final String destination;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    Lease(ServicePool pool, Instance instance) {
+    private Lease(ServicePool pool, Instance instance, Peer peer, String destination) {
         this.pool = pool;
         this.instance = instance;
+        this.peer = peer;
+        this.destination = destination;
     }
 
-    public Instance instance() {
-        return instance;
+    static Lease onInstance(ServicePool pool, Instance instance) {
+        return new Lease(pool, instance, null, null);
+    }
+
+    static Lease onPeer(Peer peer, ServiceRoute route) {
+        peer.callStarted();
+        return new Lease(null, null, peer, peer + ", which serves service '" + route.service() + "'");
+    }
+
+    /** Where the call goes: the instance's port on loopback, or the peer's forwarding port. */
+    public SocketAddress address() {
+        return instance != null ? instance.address() : peer.address();
+    }
+
+    /** Names the destination in error messages: {@code instance i-3 of service 'hello'}. */
+    public String destination() {
+        return instance != null
+                ? "instance " + instance.id() + " of service '"
+                        + instance.route().service() + "'"
+                : destination;
     }
 
     /** Ends the call's claim; idempotent. */
     public void release() {
         if (released.compareAndSet(false, true)) {
-            pool.release(instance);
+            if (instance != null) {
+                pool.release(instance);
+            } else {
+                peer.callEnded();
+            }
         }
     }
 }

@@ -45,12 +45,19 @@ final class ServicePool {
         return route;
     }
 
-    /** A lease on a ready instance, at once when there is one, else once one has started. */
-    Future<Lease> acquire() {
+    /**
+     * A lease on a ready instance, at once when there is one; else, when {@code mayForward}, on one
+     * of the peers of {@code current} (the newest route of this version); else once an instance here
+     * has started.
+     */
+    Future<Lease> acquire(ServiceRoute current, boolean mayForward) {
         int toStart = 0;
         Lease lease = null;
         Waiter waiter = null;
         synchronized (this) {
+            if (ready.isEmpty() && mayForward && !current.peers().isEmpty()) {
+                return Future.succeededFuture(Lease.onPeer(PowerOfTwoChoices.pick(current.peers()), current));
+            }
             if (!ready.isEmpty()) {
                 Instance chosen = PowerOfTwoChoices.pick(ready);
                 if (starting == 0
@@ -60,7 +67,7 @@ final class ServicePool {
                     toStart = 1; // everyone is at maxInstanceLoad: add one, this call goes to chosen
                 }
                 chosen.callStarted();
-                lease = new Lease(this, chosen);
+                lease = Lease.onInstance(this, chosen);
             } else {
                 if (waiters.size() >= settings.maxQueuedCalls()) {
                     return Future.failedFuture(new CallException(
@@ -115,7 +122,7 @@ final class ServicePool {
             while ((waiter = waiters.pollFirst()) != null) {
                 Instance chosen = PowerOfTwoChoices.pick(ready);
                 chosen.callStarted();
-                waiter.lease = new Lease(this, chosen);
+                waiter.lease = Lease.onInstance(this, chosen);
                 served.add(waiter);
             }
             if (retired && instance.outstanding() == 0) {
@@ -234,6 +241,17 @@ final class ServicePool {
                     route.idleTimeoutMs());
             agent.stop(instance);
         }
+    }
+
+    /** How many ready instances take calls (draining ones do not). */
+    synchronized int readyCount() {
+        int count = 0;
+        for (Instance instance : ready) {
+            if (!instance.draining()) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** The ready instances, for tests and diagnostics. */

@@ -1,8 +1,8 @@
 package io.leveros.dataplane.forwarding;
 
+import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
-import io.leveros.dataplane.instance.Instance;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -11,7 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
@@ -91,16 +90,15 @@ public final class InstanceClient implements AutoCloseable {
      * @param rpc the serialized {@code core.RPC}
      * @return the serialized {@code core.RPCReply}; or a {@link CallException}
      */
-    public Future<Buffer> call(Instance instance, String leverUrl, Buffer rpc, long timeoutMs) {
+    public Future<Buffer> call(Lease lease, String leverUrl, Buffer rpc, long timeoutMs) {
         Promise<Buffer> reply = Promise.promise();
-        client.request(SocketAddress.inetSocketAddress(instance.port(), "127.0.0.1"), HANDLE_RPC)
-                .onComplete(requested -> {
-                    if (requested.failed()) {
-                        reply.tryFail(failed(instance, requested.cause()));
-                        return;
-                    }
-                    send(instance, requested.result(), leverUrl, rpc, timeoutMs, reply);
-                });
+        client.request(lease.address(), HANDLE_RPC).onComplete(requested -> {
+            if (requested.failed()) {
+                reply.tryFail(failed(lease, requested.cause()));
+                return;
+            }
+            send(lease, requested.result(), leverUrl, rpc, timeoutMs, reply);
+        });
         return reply.future();
     }
 
@@ -108,18 +106,18 @@ public final class InstanceClient implements AutoCloseable {
      * Opens a streaming call ({@code HandleStreamingRPC}) to {@code instance}; messages are relayed
      * as they are, undecoded. Streams have no deadline: one that is exchanging messages is never cut.
      */
-    public Future<GrpcClientRequest<Buffer, Buffer>> openStream(Instance instance, String leverUrl) {
-        return client.request(SocketAddress.inetSocketAddress(instance.port(), "127.0.0.1"), HANDLE_STREAMING_RPC)
+    public Future<GrpcClientRequest<Buffer, Buffer>> openStream(Lease lease, String leverUrl) {
+        return client.request(lease.address(), HANDLE_STREAMING_RPC)
                 .map(request -> {
                     request.headers().set(LEVER_URL, leverUrl);
                     request.headers().set(INTERNAL_GATEWAY, gatewayAddress);
                     return request;
                 })
-                .recover(failure -> Future.failedFuture(failed(instance, failure)));
+                .recover(failure -> Future.failedFuture(failed(lease, failure)));
     }
 
     private void send(
-            Instance instance,
+            Lease lease,
             GrpcClientRequest<Buffer, Buffer> request,
             String leverUrl,
             Buffer rpc,
@@ -131,7 +129,7 @@ public final class InstanceClient implements AutoCloseable {
         long timer = vertx.setTimer(timeoutMs, id -> {
             if (reply.tryFail(new CallException(
                     ErrorCode.INSTANCE_TIMEOUT,
-                    "instance " + instance.id() + " did not answer " + leverUrl + " within " + timeoutMs
+                    lease.destination() + " did not answer " + leverUrl + " within " + timeoutMs
                             + " ms (the request timeout; raise --request-timeout for longer calls)"))) {
                 request.cancel();
             }
@@ -139,15 +137,15 @@ public final class InstanceClient implements AutoCloseable {
         request.send(rpc).onComplete(sent -> {
             if (sent.failed()) {
                 vertx.cancelTimer(timer);
-                reply.tryFail(failed(instance, sent.cause()));
+                reply.tryFail(failed(lease, sent.cause()));
                 return;
             }
             GrpcClientResponse<Buffer, Buffer> response = sent.result();
-            ReplyCollector collector = new ReplyCollector(instance, response, reply, timer);
+            ReplyCollector collector = new ReplyCollector(lease, response, reply, timer);
             response.handler(collector);
             response.exceptionHandler(failure -> {
                 vertx.cancelTimer(timer);
-                reply.tryFail(failed(instance, failure));
+                reply.tryFail(failed(lease, failure));
             });
             response.endHandler(collector::end);
         });
@@ -155,15 +153,14 @@ public final class InstanceClient implements AutoCloseable {
 
     /** Keeps the one reply message and completes the call at the end of the response. */
     private final class ReplyCollector implements io.vertx.core.Handler<Buffer> {
-        private final Instance instance;
+        private final Lease lease;
         private final GrpcClientResponse<Buffer, Buffer> response;
         private final Promise<Buffer> reply;
         private final long timer;
         private Buffer message;
 
-        ReplyCollector(
-                Instance instance, GrpcClientResponse<Buffer, Buffer> response, Promise<Buffer> reply, long timer) {
-            this.instance = instance;
+        ReplyCollector(Lease lease, GrpcClientResponse<Buffer, Buffer> response, Promise<Buffer> reply, long timer) {
+            this.lease = lease;
             this.response = response;
             this.reply = reply;
             this.timer = timer;
@@ -181,14 +178,14 @@ public final class InstanceClient implements AutoCloseable {
                 reply.tryComplete(message);
             } else if (status == GrpcStatus.OK) {
                 reply.tryFail(new CallException(
-                        ErrorCode.INSTANCE_FAILED, "instance " + instance.id() + " answered without a reply message"));
+                        ErrorCode.INSTANCE_FAILED, lease.destination() + " answered without a reply message"));
             } else {
                 reply.tryFail(InstanceStatuses.toCallException(status, response.statusMessage()));
             }
         }
     }
 
-    public static CallException failed(Instance instance, Throwable cause) {
+    public static CallException failed(Lease lease, Throwable cause) {
         if (cause instanceof CallException callException) {
             return callException;
         }
@@ -197,8 +194,8 @@ public final class InstanceClient implements AutoCloseable {
                 : cause.getClass().getSimpleName();
         return new CallException(
                 ErrorCode.INSTANCE_FAILED,
-                "instance " + instance.id() + " of service '" + instance.route().service()
-                        + "' failed during the call (" + reason + "); retry: a new instance is started if needed");
+                lease.destination() + " failed during the call (" + reason
+                        + "); retry: a new instance is started if needed");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.leveros.dataplane.ingress;
 
 import io.leveros.dataplane.routing.RoutingState;
+import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -39,12 +40,28 @@ public final class IngressHandler implements Handler<HttpServerRequest> {
         }
     }
 
+    /**
+     * The live versions other nodes serve (calls here may be forwarded there), as a JSON array of
+     * {@code env/service/version}; names are plain (checked at deploy), so they need no escaping.
+     */
+    private String servedByPeers() {
+        StringBuilder json = new StringBuilder("[");
+        for (ServiceRoute route : routing.table().routes()) {
+            if (!route.peers().isEmpty()) {
+                json.append(json.length() > 1 ? ",\"" : "\"")
+                        .append(route.poolKey())
+                        .append('"');
+            }
+        }
+        return json.append(']').toString();
+    }
+
     private void health(HttpServerRequest request) {
         if (routing.ready()) {
             request.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-                    .end(Buffer.buffer(
-                            "{\"status\":\"UP\",\"routes\":" + routing.table().revision() + "}"));
+                    .end(Buffer.buffer("{\"status\":\"UP\",\"routes\":"
+                            + routing.table().revision() + ",\"servedByPeers\":" + servedByPeers() + "}"));
         } else {
             request.response()
                     .setStatusCode(503)

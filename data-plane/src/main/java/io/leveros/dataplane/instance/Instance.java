@@ -3,6 +3,7 @@ package io.leveros.dataplane.instance;
 import io.leveros.dataplane.balancing.Loaded;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Future;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * A ready instance as the request path sees it: where to send calls, and how many are in flight.
@@ -12,6 +13,7 @@ public final class Instance implements Loaded {
     private final ServiceRoute route;
     private final InstanceHandle handle;
     private final Future<Integer> exited;
+    private final SocketAddress address;
     private int outstanding;
     private long lastUsedNanos = System.nanoTime();
     private boolean draining;
@@ -20,6 +22,7 @@ public final class Instance implements Loaded {
         this.route = route;
         this.handle = handle;
         this.exited = exited;
+        this.address = SocketAddress.inetSocketAddress(handle.port(), "127.0.0.1");
     }
 
     public ServiceRoute route() {
@@ -36,6 +39,11 @@ public final class Instance implements Loaded {
 
     public int port() {
         return handle.port();
+    }
+
+    /** Where calls go: the instance's port on loopback. */
+    public SocketAddress address() {
+        return address;
     }
 
     /** Completes (on an event loop) when the process has exited. */

@@ -76,7 +76,7 @@ public final class RoutesSubscriber implements AutoCloseable {
     private void follow(GrpcClientResponse<WatchRoutesRequest, RoutingSnapshot> response, int current) {
         response.handler(snapshot -> {
             backoffMs = MIN_BACKOFF_MS;
-            RoutingTable table = RoutingTable.compile(snapshot);
+            RoutingTable table = RoutingTable.compile(snapshot, nodeId);
             if (state.update(table)) {
                 LOG.log(Level.DEBUG, "routing table revision {0} swapped in", table.revision());
             }

@@ -33,7 +33,7 @@ public final class RoutingState {
      */
     public boolean update(RoutingTable next) {
         synchronized (this) {
-            if (next.revision() < table.revision()) {
+            if (next.olderThan(table)) {
                 return false;
             }
             table = next;

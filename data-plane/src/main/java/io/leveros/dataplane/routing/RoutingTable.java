@@ -1,9 +1,15 @@
 package io.leveros.dataplane.routing;
 
 import io.leveros.core.environment.EnvironmentNames;
+import io.leveros.dataplane.peer.Peer;
 import io.leveros.proto.control.Environment;
+import io.leveros.proto.control.Node;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.Service;
+import io.leveros.proto.control.ServiceVersion;
+import io.leveros.proto.control.ServingVersion;
+import io.vertx.core.net.SocketAddress;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -17,33 +23,48 @@ import java.util.Map;
  */
 public final class RoutingTable {
     /** The table before any snapshot arrived: no environments, revision -1. */
-    public static final RoutingTable EMPTY = new RoutingTable(-1, EnvironmentNames.DEFAULT, Map.of(), List.of());
+    public static final RoutingTable EMPTY = new RoutingTable(-1, 0, EnvironmentNames.DEFAULT, Map.of(), List.of());
+
+    private static final System.Logger LOG = System.getLogger(RoutingTable.class.getName());
 
     private final long revision;
+    private final long nodesRevision;
     private final String defaultEnvironment;
     private final Map<String, Map<String, ServiceRoute>> environments;
     private final List<ServiceRoute> routes;
 
     private RoutingTable(
             long revision,
+            long nodesRevision,
             String defaultEnvironment,
             Map<String, Map<String, ServiceRoute>> environments,
             List<ServiceRoute> routes) {
         this.revision = revision;
+        this.nodesRevision = nodesRevision;
         this.defaultEnvironment = defaultEnvironment;
         this.environments = environments;
         this.routes = routes;
     }
 
-    /** Compiles a snapshot. A missing default environment name means {@link EnvironmentNames#DEFAULT}. */
-    public static RoutingTable compile(RoutingSnapshot snapshot) {
+    /**
+     * Compiles a snapshot. A missing default environment name means {@link EnvironmentNames#DEFAULT}.
+     *
+     * @param selfNodeId this node's id: its own report is not a peer
+     */
+    public static RoutingTable compile(RoutingSnapshot snapshot, String selfNodeId) {
+        Map<String, List<Peer>> peers = peers(snapshot, selfNodeId);
         Map<String, Map<String, ServiceRoute>> environments = new HashMap<>();
         List<ServiceRoute> routes = new ArrayList<>();
         for (Environment environment : snapshot.getEnvironmentsList()) {
             Map<String, ServiceRoute> services = new HashMap<>();
             for (Service service : environment.getServicesList()) {
-                ServiceRoute route = ServiceRoute.of(
-                        environment.getName(), service.getName(), service.hasLive() ? service.getLive() : null);
+                ServiceVersion live = service.hasLive() ? service.getLive() : null;
+                List<Peer> servedBy = live == null
+                        ? List.of()
+                        : peers.getOrDefault(
+                                ServiceRoute.poolKey(environment.getName(), service.getName(), live.getVersion()),
+                                List.of());
+                ServiceRoute route = ServiceRoute.of(environment.getName(), service.getName(), live, servedBy);
                 services.put(service.getName(), route);
                 routes.add(route);
             }
@@ -54,13 +75,51 @@ public final class RoutingTable {
                 : snapshot.getDefaultEnvironment();
         return new RoutingTable(
                 snapshot.getRevision(),
+                snapshot.getNodesRevision(),
                 defaultEnvironment,
                 Collections.unmodifiableMap(environments),
                 Collections.unmodifiableList(routes));
     }
 
+    /** Peers by the pool key of the version they serve. */
+    private static Map<String, List<Peer>> peers(RoutingSnapshot snapshot, String selfNodeId) {
+        Map<String, List<Peer>> peers = new HashMap<>();
+        for (Node node : snapshot.getNodesList()) {
+            if (node.getNodeId().equals(selfNodeId)) {
+                continue;
+            }
+            SocketAddress address;
+            try {
+                address = Peer.address(node.getForwardingAddress());
+            } catch (IllegalArgumentException e) {
+                LOG.log(Level.WARNING, "node ''{0}'' is not used: {1}", node.getNodeId(), e.getMessage());
+                continue;
+            }
+            for (ServingVersion serving : node.getServingList()) {
+                if (serving.getReadyInstances() > 0) {
+                    peers.computeIfAbsent(
+                                    ServiceRoute.poolKey(
+                                            serving.getEnvironment(), serving.getService(), serving.getVersion()),
+                                    key -> new ArrayList<>())
+                            .add(new Peer(node.getNodeId(), address, serving.getReadyInstances()));
+                }
+            }
+        }
+        return peers;
+    }
+
     public long revision() {
         return revision;
+    }
+
+    /** Orders tables of one {@link #revision()}: grows with every change of what other nodes serve. */
+    public long nodesRevision() {
+        return nodesRevision;
+    }
+
+    /** Whether this table is older than {@code other}: by revision, then by nodes revision. */
+    public boolean olderThan(RoutingTable other) {
+        return revision < other.revision || (revision == other.revision && nodesRevision < other.nodesRevision);
     }
 
     public String defaultEnvironment() {

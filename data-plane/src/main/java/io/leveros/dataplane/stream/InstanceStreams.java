@@ -1,7 +1,7 @@
 package io.leveros.dataplane.stream;
 
-import io.leveros.dataplane.activator.Activator;
 import io.leveros.dataplane.activator.Lease;
+import io.leveros.dataplane.activator.LeaseSource;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Context;
@@ -20,12 +20,12 @@ public final class InstanceStreams {
     /** A stream opened on an instance, with the lease it holds while open. */
     record Opened(Lease lease, GrpcClientRequest<Buffer, Buffer> request) {}
 
-    private final Activator activator;
+    private final LeaseSource leases;
     private final InstanceClient client;
     private final OpenStreams open;
 
-    public InstanceStreams(Activator activator, InstanceClient client, OpenStreams open) {
-        this.activator = activator;
+    public InstanceStreams(LeaseSource leases, InstanceClient client, OpenStreams open) {
+        this.leases = leases;
         this.client = client;
         this.open = open;
     }
@@ -41,15 +41,14 @@ public final class InstanceStreams {
     Future<Opened> open(ServiceRoute route, String leverUrl) {
         Context context = Vertx.currentContext();
         Promise<Opened> opened = Promise.promise();
-        activator
-                .acquire(route)
+        leases.acquire(route)
                 .onComplete(leased -> onContext(context, () -> {
                     if (leased.failed()) {
                         opened.fail(leased.cause());
                         return;
                     }
                     Lease lease = leased.result();
-                    client.openStream(lease.instance(), leverUrl).onComplete(request -> {
+                    client.openStream(lease, leverUrl).onComplete(request -> {
                         if (request.failed()) {
                             lease.release();
                             opened.fail(request.cause());

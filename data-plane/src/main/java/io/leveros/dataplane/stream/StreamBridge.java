@@ -226,12 +226,11 @@ public abstract class StreamBridge implements OpenStreams.OpenStream {
 
     private End.PlatformError protocolError(String what) {
         return new End.PlatformError(new CallException(
-                ErrorCode.INSTANCE_FAILED,
-                "instance " + lease.instance().id() + " broke the streaming protocol: " + what));
+                ErrorCode.INSTANCE_FAILED, lease.destination() + " broke the streaming protocol: " + what));
     }
 
     private End.PlatformError instanceFailed(Throwable failure) {
-        return new End.PlatformError(InstanceClient.failed(lease.instance(), failure));
+        return new End.PlatformError(InstanceClient.failed(lease, failure));
     }
 
     private static End.PlatformError platformError(Throwable failure) {

@@ -81,7 +81,7 @@ public final class StreamRelay {
                 }
                 if (answered.failed()) {
                     ended();
-                    fail(toClient, InstanceClient.failed(lease.instance(), answered.cause()));
+                    fail(toClient, InstanceClient.failed(lease, answered.cause()));
                     return;
                 }
                 GrpcClientResponse<Buffer, Buffer> fromInstance = answered.result();
@@ -106,7 +106,7 @@ public final class StreamRelay {
                         return;
                     }
                     ended();
-                    fail(toClient, InstanceClient.failed(lease.instance(), failure));
+                    fail(toClient, InstanceClient.failed(lease, failure));
                 });
             });
             inbound.resume();

@@ -57,7 +57,7 @@ public class HotPathBenchmark {
             }
             snapshot.addEnvironments(environment);
         }
-        table = RoutingTable.compile(snapshot.build());
+        table = RoutingTable.compile(snapshot.build(), "local");
         body = Buffer.buffer("[\"world\", 42, {\"nested\": [true, null, 1.5]}]");
     }
 

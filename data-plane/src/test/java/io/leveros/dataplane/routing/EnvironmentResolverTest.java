@@ -12,16 +12,20 @@ import io.leveros.proto.control.ServiceVersion;
 import org.junit.jupiter.api.Test;
 
 class EnvironmentResolverTest {
-    static final RoutingTable TABLE = RoutingTable.compile(RoutingSnapshot.newBuilder()
-            .setRevision(1)
-            .setDefaultEnvironment("dev.lever")
-            .addEnvironments(Environment.newBuilder()
-                    .setName("dev.lever")
-                    .addServices(Service.newBuilder()
-                            .setName("secret")
-                            .setLive(ServiceVersion.newBuilder().setVersion(1).setPrivate(true))))
-            .addEnvironments(Environment.newBuilder().setName("staging.lever"))
-            .build());
+    static final RoutingTable TABLE = RoutingTable.compile(
+            RoutingSnapshot.newBuilder()
+                    .setRevision(1)
+                    .setDefaultEnvironment("dev.lever")
+                    .addEnvironments(Environment.newBuilder()
+                            .setName("dev.lever")
+                            .addServices(Service.newBuilder()
+                                    .setName("secret")
+                                    .setLive(ServiceVersion.newBuilder()
+                                            .setVersion(1)
+                                            .setPrivate(true))))
+                    .addEnvironments(Environment.newBuilder().setName("staging.lever"))
+                    .build(),
+            "local");
 
     @Test
     void forceenvWins() {

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leveros.proto.control.Environment;
 import io.leveros.proto.control.JavaEntry;
+import io.leveros.proto.control.Node;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.Service;
 import io.leveros.proto.control.ServiceVersion;
+import io.leveros.proto.control.ServingVersion;
 import org.junit.jupiter.api.Test;
 
 class RoutingTableTest {
@@ -29,7 +31,7 @@ class RoutingTableTest {
 
     @Test
     void compilesEnvironmentsServicesAndDefaults() {
-        RoutingTable table = RoutingTable.compile(snapshot());
+        RoutingTable table = RoutingTable.compile(snapshot(), "local");
         assertThat(table.revision()).isEqualTo(3);
         assertThat(table.defaultEnvironment()).isEqualTo("dev.lever");
         assertThat(table.hasEnvironment("staging.lever")).isTrue();
@@ -51,12 +53,63 @@ class RoutingTableTest {
         assertThat(state.ready()).isFalse();
         long[] seen = {-1};
         state.onChange(table -> seen[0] = table.revision());
-        assertThat(state.update(RoutingTable.compile(snapshot()))).isTrue();
+        assertThat(state.update(RoutingTable.compile(snapshot(), "local"))).isTrue();
         assertThat(state.update(RoutingTable.compile(
-                        snapshot().toBuilder().setRevision(2).build())))
+                        snapshot().toBuilder().setRevision(2).build(), "local")))
                 .isFalse();
         assertThat(state.table().revision()).isEqualTo(3);
         assertThat(seen[0]).isEqualTo(3);
         assertThat(state.ready()).isTrue();
+    }
+
+    private static Node node(String id, String address, long version, int ready) {
+        return Node.newBuilder()
+                .setNodeId(id)
+                .setForwardingAddress(address)
+                .addServing(ServingVersion.newBuilder()
+                        .setEnvironment("dev.lever")
+                        .setService("hello")
+                        .setVersion(version)
+                        .setReadyInstances(ready))
+                .build();
+    }
+
+    @Test
+    void peersAreTheOtherNodesWithReadyInstancesOfTheLiveVersion() {
+        RoutingTable table = RoutingTable.compile(
+                snapshot().toBuilder()
+                        .addNodes(node("local", "127.0.0.1:3500", 4, 2)) // this node: not a peer
+                        .addNodes(node("b", "10.0.0.2:3500", 4, 3))
+                        .addNodes(node("c", "10.0.0.3:3500", 3, 1)) // an older version
+                        .addNodes(node("d", "10.0.0.4:3500", 4, 0)) // nothing ready
+                        .addNodes(node("e", "no-port", 4, 1)) // unusable address: skipped
+                        .build(),
+                "local");
+        assertThat(table.find("dev.lever", "hello").peers()).singleElement().satisfies(peer -> {
+            assertThat(peer.nodeId()).isEqualTo("b");
+            assertThat(peer.address().host()).isEqualTo("10.0.0.2");
+            assertThat(peer.address().port()).isEqualTo(3500);
+            assertThat(peer.readyInstances()).isEqualTo(3);
+        });
+        assertThat(table.find("dev.lever", "undeployed").peers()).isEmpty();
+    }
+
+    @Test
+    void aSnapshotOfTheSameRevisionWithNewerNodesReplacesTheTable() {
+        RoutingState state = new RoutingState();
+        RoutingSnapshot first = snapshot().toBuilder().setNodesRevision(5).build();
+        assertThat(state.update(RoutingTable.compile(first, "local"))).isTrue();
+        assertThat(state.update(RoutingTable.compile(
+                        first.toBuilder()
+                                .setNodesRevision(6)
+                                .addNodes(node("b", "127.0.0.1:3501", 4, 1))
+                                .build(),
+                        "local")))
+                .isTrue();
+        assertThat(state.table().find("dev.lever", "hello").peers()).hasSize(1);
+        assertThat(state.update(RoutingTable.compile(first, "local")))
+                .as("older nodes revision")
+                .isFalse();
+        assertThat(state.table().nodesRevision()).isEqualTo(6);
     }
 }

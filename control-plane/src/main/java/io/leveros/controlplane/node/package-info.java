@@ -1,0 +1,9 @@
+/**
+ * The nodes of the cluster as the control plane knows them: each data plane's forwarding address
+ * and the live versions it has ready instances of, from its {@code ReportInstances} calls.
+ *
+ * <p>{@link io.leveros.controlplane.node.NodeRegistry} keeps the reports in memory (they are
+ * rebuilt within seconds after a restart, so they are never stored) and drops a node that stops
+ * reporting; the routes publisher sends them to every data plane with the routing snapshots.
+ */
+package io.leveros.controlplane.node;

@@ -1,0 +1,65 @@
+package io.leveros.controlplane.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leveros.proto.control.InstanceReport;
+import io.leveros.proto.control.Node;
+import io.leveros.proto.control.ServingVersion;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class NodeRegistryTest {
+    private final NodeRegistry registry = new NodeRegistry(Duration.ofSeconds(6));
+    private final AtomicInteger changes = new AtomicInteger();
+
+    NodeRegistryTest() {
+        registry.onChange(changes::incrementAndGet);
+    }
+
+    private static InstanceReport report(String node, int ready) {
+        InstanceReport.Builder report =
+                InstanceReport.newBuilder().setNodeId(node).setForwardingAddress("127.0.0.1:3500");
+        if (ready > 0) {
+            report.addServing(ServingVersion.newBuilder()
+                    .setEnvironment("dev.lever")
+                    .setService("hello")
+                    .setVersion(1)
+                    .setReadyInstances(ready));
+        }
+        return report.build();
+    }
+
+    @Test
+    void aChangeOfWhatANodeServesMakesANewRevisionARepeatedReportDoesNot() {
+        registry.report(report("b", 1));
+        registry.report(report("a", 0));
+        NodeRegistry.Known known = registry.known();
+        assertThat(known.nodes()).extracting(Node::getNodeId).containsExactly("a", "b");
+        assertThat(changes).hasValue(2);
+
+        registry.report(report("b", 1));
+        assertThat(registry.known()).isSameAs(known);
+        assertThat(changes).hasValue(2);
+
+        registry.report(report("b", 2));
+        assertThat(registry.known().revision()).isGreaterThan(known.revision());
+        assertThat(registry.known().nodes().get(1).getServing(0).getReadyInstances())
+                .isEqualTo(2);
+        assertThat(changes).hasValue(3);
+    }
+
+    @Test
+    void aNodeIsDroppedWhenItLeavesOrStopsReporting() {
+        registry.report(report("a", 1));
+        registry.report(report("b", 1));
+        registry.forget("a");
+        assertThat(registry.known().nodes()).extracting(Node::getNodeId).containsExactly("b");
+
+        registry.expire(System.nanoTime() + Duration.ofSeconds(5).toNanos());
+        assertThat(registry.known().nodes()).as("within the expiry").hasSize(1);
+        registry.expire(System.nanoTime() + Duration.ofSeconds(7).toNanos());
+        assertThat(registry.known().nodes()).isEmpty();
+        assertThat(changes).hasValue(4);
+    }
+}

@@ -1,0 +1,134 @@
+package io.leveros.dataplane.peer;
+
+import io.leveros.dataplane.activator.Activator;
+import io.leveros.dataplane.routing.ServiceRoute;
+import io.leveros.proto.control.InstanceReport;
+import io.leveros.proto.control.InstanceReportAck;
+import io.leveros.proto.control.ServingVersion;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.common.GrpcMessageDecoder;
+import io.vertx.grpc.common.GrpcMessageEncoder;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
+import java.lang.System.Logger.Level;
+import java.util.Comparator;
+import java.util.Map;
+
+/**
+ * Tells the control plane which live versions this node has ready instances of, and where other
+ * nodes forward calls to it ({@code lever.control.v1.Routing/ReportInstances}). Looks every 250 ms
+ * and reports at once when something changed, else every 2 s, so a restarted control plane knows
+ * the node again within seconds. One report in flight at a time; a failed one is sent again at the
+ * next look.
+ *
+ * <p>Runs on one Vert.x event loop; never on the request path.
+ */
+public final class InstanceReporter implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(InstanceReporter.class.getName());
+    static final long LOOK_INTERVAL_MS = 250;
+    static final long HEARTBEAT_NANOS = 2_000_000_000L;
+
+    private static final ServiceMethod<InstanceReportAck, InstanceReport> REPORT_INSTANCES = ServiceMethod.client(
+            ServiceName.create("lever.control.v1", "Routing"),
+            "ReportInstances",
+            GrpcMessageEncoder.encoder(),
+            GrpcMessageDecoder.decoder(InstanceReportAck.getDefaultInstance()));
+
+    private final Vertx vertx;
+    private final GrpcClient client;
+    private final SocketAddress controlPlane;
+    private final String nodeId;
+    private final String forwardingAddress;
+    private final Activator activator;
+    private InstanceReport lastSent;
+    private long lastSentNanos;
+    private boolean inFlight;
+    private boolean failing;
+    private boolean everSent;
+    private long timer = -1;
+
+    public InstanceReporter(
+            Vertx vertx, SocketAddress controlPlane, String nodeId, String forwardingAddress, Activator activator) {
+        this.vertx = vertx;
+        this.controlPlane = controlPlane;
+        this.nodeId = nodeId;
+        this.forwardingAddress = forwardingAddress;
+        this.activator = activator;
+        this.client = GrpcClient.client(
+                vertx,
+                new HttpClientOptions()
+                        .setProtocolVersion(HttpVersion.HTTP_2)
+                        .setHttp2ClearTextUpgrade(false)
+                        .setConnectTimeout(2_000));
+    }
+
+    public void start() {
+        vertx.runOnContext(v -> timer = vertx.setPeriodic(1, LOOK_INTERVAL_MS, id -> look()));
+    }
+
+    /** What this node serves now, in a stable order. */
+    InstanceReport current() {
+        InstanceReport.Builder report =
+                InstanceReport.newBuilder().setNodeId(nodeId).setForwardingAddress(forwardingAddress);
+        activator.readyCounts().entrySet().stream()
+                .sorted(Comparator.comparing(entry -> entry.getKey().poolKey()))
+                .forEach(entry -> report.addServing(serving(entry)));
+        return report.build();
+    }
+
+    private static ServingVersion serving(Map.Entry<ServiceRoute, Integer> entry) {
+        ServiceRoute route = entry.getKey();
+        return ServingVersion.newBuilder()
+                .setEnvironment(route.environment())
+                .setService(route.service())
+                .setVersion(route.versionNumber())
+                .setReadyInstances(entry.getValue())
+                .build();
+    }
+
+    private void look() {
+        if (inFlight) {
+            return;
+        }
+        InstanceReport report = current();
+        long now = System.nanoTime();
+        if (report.equals(lastSent) && now - lastSentNanos < HEARTBEAT_NANOS) {
+            return;
+        }
+        inFlight = true;
+        client.request(controlPlane, REPORT_INSTANCES)
+                .compose(request -> request.send(report))
+                .compose(response -> response.last())
+                .onComplete(sent -> {
+                    inFlight = false;
+                    if (sent.succeeded()) {
+                        lastSent = report;
+                        lastSentNanos = now;
+                        failing = false;
+                        everSent = true;
+                    } else {
+                        lastSent = null;
+                        // Before the first report the control plane is most likely still starting.
+                        LOG.log(
+                                everSent && !failing ? Level.WARNING : Level.DEBUG,
+                                "could not report this node''s instances to the control plane at {0}: {1};"
+                                        + " retrying",
+                                controlPlane,
+                                sent.cause().toString());
+                        failing = true;
+                    }
+                });
+    }
+
+    @Override
+    public void close() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        client.close();
+    }
+}

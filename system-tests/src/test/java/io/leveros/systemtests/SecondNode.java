@@ -1,0 +1,126 @@
+package io.leveros.systemtests;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A second node joining a running {@link LeverPlatform}: a real data plane process
+ * ({@code DataPlaneMain}, as an operator starts one on another machine) with its own ports and node
+ * id, connected to the platform's control plane.
+ */
+final class SecondNode implements AutoCloseable {
+    private final Process process;
+    private final int httpPort;
+    private final int gatewayPort;
+    private final Path log;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private SecondNode(Process process, int httpPort, int gatewayPort, Path log) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.gatewayPort = gatewayPort;
+        this.log = log;
+    }
+
+    static SecondNode join(LeverPlatform platform, String nodeId) {
+        int httpPort = LeverPlatform.freePort();
+        int gatewayPort = LeverPlatform.freePort();
+        Path log = Path.of("target", nodeId + "-" + System.nanoTime() + ".log").toAbsolutePath();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = List.of(
+                java.toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                LeverPlatform.HOME.resolve("data-plane/target/lib") + "/*",
+                "io.leveros.dataplane.DataPlaneMain",
+                "--port",
+                String.valueOf(httpPort),
+                "--gateway-port",
+                String.valueOf(gatewayPort),
+                "--forwarding-port",
+                String.valueOf(LeverPlatform.freePort()),
+                "--control-plane",
+                "127.0.0.1:" + platform.grpcPort(),
+                "--node-id",
+                nodeId,
+                "--java-runtime-lib",
+                LeverPlatform.HOME.resolve("runtimes/java/runtime/target/lib").toString(),
+                "--node-runtime",
+                LeverPlatform.HOME.resolve("runtimes/node").toString());
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            SecondNode node = new SecondNode(process, httpPort, gatewayPort, log);
+            await("node " + nodeId + " ready (log: " + log + ")")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .failFast("the data plane exited", () -> !process.isAlive())
+                    .until(() -> node.health().contains("\"status\":\"UP\""));
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The data plane's {@code /_lever/health} answer, or "" while it does not answer. */
+    String health() {
+        try {
+            return http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/_lever/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    int httpPort() {
+        return httpPort;
+    }
+
+    String httpAddress() {
+        return "127.0.0.1:" + httpPort;
+    }
+
+    /** The instance processes this node runs (found by their internal gateway). */
+    List<Long> instancePids() {
+        return InstanceProcesses.withEnv("LEVEROS_INTERNAL_RPC_GATEWAY=127.0.0.1:" + gatewayPort);
+    }
+
+    String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
