@@ -1,12 +1,8 @@
 package io.leveros.bench;
 
 import io.leveros.client.LeverClient;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,9 +25,7 @@ import java.util.regex.Pattern;
  * directly to an instance. Prints a Markdown table; see docs/benchmarks.md.
  */
 public final class PlatformBenchmark {
-    private static final Path HOME =
-            Path.of(System.getProperty("lever.home", ".")).toAbsolutePath();
-    private static final Path LEVER = HOME.resolve("bin/lever");
+    private static final Path HOME = BenchPlatform.HOME;
     private static final Path HELLO = HOME.resolve("examples/java-hello");
     private static final Path NODE_HELLO = HOME.resolve("examples/helloServiceJS");
     private static final Pattern REVISION = Pattern.compile("\"routes\"\\s*:\\s*(\\d+)");
@@ -71,13 +65,13 @@ public final class PlatformBenchmark {
 
     private void run() throws Exception {
         Path dataDir = Files.createTempDirectory("lever-bench-");
-        Ports ports = new Ports(freePort(), freePort(), freePort(), freePort());
+        BenchPlatform.Ports ports = BenchPlatform.Ports.free();
         System.err.printf(
                 "Machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
 
         List<Double> upTimes = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            Platform platform = startPlatform(dataDir, ports);
+            BenchPlatform platform = BenchPlatform.start(dataDir, ports);
             upTimes.add(platform.secondsToReady);
             platform.stop();
         }
@@ -94,16 +88,16 @@ public final class PlatformBenchmark {
                                 .map(t -> String.format(Locale.ROOT, "%.1f", t))
                                 .toList())));
 
-        Platform platform = startPlatform(dataDir, ports);
+        BenchPlatform platform = BenchPlatform.start(dataDir, ports);
         try {
-            lever(dataDir, ports, "env", "create", "node.lever");
+            BenchPlatform.lever(dataDir, ports, "env", "create", "node.lever");
             for (Hello hello :
                     List.of(new Hello("Java", HELLO, "dev.lever"), new Hello("Node", NODE_HELLO, "node.lever"))) {
                 measureColdStarts(dataDir, ports, hello);
                 ThreadLocal<KeepAliveHttpClient> connection = ThreadLocal.withInitial(() -> {
                     try {
                         return new KeepAliveHttpClient(
-                                ports.http, "/helloService/sayHello?forceenv=" + hello.env(), "[\"bench\"]");
+                                ports.http(), "/helloService/sayHello?forceenv=" + hello.env(), "[\"bench\"]");
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -119,7 +113,7 @@ public final class PlatformBenchmark {
                         hello.label(),
                         instanceRss(hello.env())));
             }
-            try (LeverClient client = LeverClient.connect("127.0.0.1:" + ports.http)) {
+            try (LeverClient client = LeverClient.connect("127.0.0.1:" + ports.http())) {
                 var hello = client.service("dev.lever", "helloService");
                 rows.add(load(
                                 "gRPC (Java SDK) through the data plane",
@@ -139,12 +133,18 @@ public final class PlatformBenchmark {
     /** A hello service to measure: the Java example, or the original Node one. */
     private record Hello(String label, Path folder, String env) {}
 
-    private void measureColdStarts(Path dataDir, Ports ports, Hello hello) throws Exception {
+    private void measureColdStarts(Path dataDir, BenchPlatform.Ports ports, Hello hello) throws Exception {
         List<Double> firstCall = new ArrayList<>();
-        String url = "http://127.0.0.1:" + ports.http + "/helloService/sayHello?forceenv=" + hello.env();
+        String url = "http://127.0.0.1:" + ports.http() + "/helloService/sayHello?forceenv=" + hello.env();
         for (int i = 0; i < coldStarts; i++) {
             long revision = routesRevision(ports);
-            lever(dataDir, ports, "--env", hello.env(), "deploy", hello.folder().toString());
+            BenchPlatform.lever(
+                    dataDir,
+                    ports,
+                    "--env",
+                    hello.env(),
+                    "deploy",
+                    hello.folder().toString());
             // The new version is live once the data plane has the new routing snapshot.
             while (routesRevision(ports) == revision) {
                 Thread.sleep(5); // poll gently: this runs just before the timed call
@@ -168,30 +168,9 @@ public final class PlatformBenchmark {
     }
 
     private Result directToInstance() throws Exception {
-        int port = freePort();
-        ProcessBuilder builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-XX:+UseSerialGC",
-                        "-Xss512k",
-                        "-cp",
-                        HOME.resolve("runtimes/java/runtime/target/lib") + "/*",
-                        "io.leveros.runtime.JavaRuntimeMain",
-                        "com.example.hello.HelloService")
-                .directory(HELLO.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().put("LEVEROS_PORT", String.valueOf(port));
-        builder.environment().put("LEVEROS_ENVIRONMENT", "dev.lever");
-        builder.environment().put("LEVEROS_SERVICE", "helloService");
-        Process instance = builder.start();
+        int port = BenchPlatform.freePort();
+        Process instance = BenchPlatform.startInstance(HELLO, "com.example.hello.HelloService", "helloService", port);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!accepts(port)) {
-                if (System.nanoTime() > deadline || !instance.isAlive()) {
-                    throw new IllegalStateException("the directly started instance did not open port " + port);
-                }
-                Thread.sleep(10);
-            }
             try (LeverClient client = LeverClient.connect("127.0.0.1:" + port)) {
                 var hello = client.service("dev.lever", "helloService");
                 return load(
@@ -283,91 +262,14 @@ public final class PlatformBenchmark {
         return response.body();
     }
 
-    private long routesRevision(Ports ports) throws IOException, InterruptedException {
+    private long routesRevision(BenchPlatform.Ports ports) throws IOException, InterruptedException {
         String body = http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.http + "/_lever/health"))
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.http() + "/_lever/health"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
         Matcher matcher = REVISION.matcher(body);
         return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
-    }
-
-    private record Ports(int http, int api, int grpc, int gateway) {}
-
-    private static final class Platform {
-        final Process process;
-        final double secondsToReady;
-
-        Platform(Process process, double secondsToReady) {
-            this.process = process;
-            this.secondsToReady = secondsToReady;
-        }
-
-        void stop() throws InterruptedException {
-            process.destroy();
-            process.waitFor(60, TimeUnit.SECONDS);
-        }
-    }
-
-    private Platform startPlatform(Path dataDir, Ports ports) throws Exception {
-        long start = System.nanoTime();
-        Process process = new ProcessBuilder(
-                        LEVER.toString(),
-                        "--data-dir",
-                        dataDir.toString(),
-                        "up",
-                        "--port",
-                        String.valueOf(ports.http),
-                        "--api-port",
-                        String.valueOf(ports.api),
-                        "--grpc-port",
-                        String.valueOf(ports.grpc),
-                        "--gateway-port",
-                        String.valueOf(ports.gateway))
-                .redirectErrorStream(true)
-                .start();
-        BufferedReader lines =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = lines.readLine()) != null) {
-            if (line.contains("Lever is up")) {
-                double seconds = (System.nanoTime() - start) / 1e9;
-                System.err.printf("lever up ready in %.1f s%n", seconds);
-                Thread.ofVirtual().start(() -> drain(lines));
-                return new Platform(process, seconds);
-            }
-        }
-        throw new IllegalStateException("lever up exited before it was ready");
-    }
-
-    private static void drain(BufferedReader lines) {
-        try {
-            while (lines.readLine() != null) {
-                // keep the pipe flowing
-            }
-        } catch (IOException e) {
-            // the platform stopped
-        }
-    }
-
-    private static void lever(Path dataDir, Ports ports, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                LEVER.toString(),
-                "--data-dir",
-                dataDir.toString(),
-                "--api",
-                "http://127.0.0.1:" + ports.api,
-                "--host",
-                "127.0.0.1:" + ports.http));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("lever " + String.join(" ", args) + " failed");
-        }
     }
 
     /** Resident memory of the instances of helloService in {@code env}, found by their environment. */
@@ -396,23 +298,7 @@ public final class PlatformBenchmark {
         return sizes.isEmpty() ? "no instance found" : String.join(", ", sizes);
     }
 
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private static double percentile(List<Double> sorted, int p) {
         return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
