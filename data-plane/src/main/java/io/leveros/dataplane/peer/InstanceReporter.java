@@ -64,6 +64,7 @@ public final class InstanceReporter implements AutoCloseable {
                         .setProtocolVersion(HttpVersion.HTTP_2)
                         .setHttp2ClearTextUpgrade(false)
                         .setConnectTimeout(2_000));
+        current(); // loads the report's classes here, not on the event loop
     }
 
     public void start() {
