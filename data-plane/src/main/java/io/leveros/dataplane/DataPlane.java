@@ -43,6 +43,13 @@ public final class DataPlane implements AutoCloseable {
     /** The largest piece of an HTTP/1.1 body read at once: one byte message of a byte stream. */
     private static final int HTTP_CHUNK_SIZE = 64 * 1024;
 
+    /**
+     * Streams one HTTP/2 connection may have open at once. HTTP/2's usual 100 would make the 101st
+     * stream of a client (one gRPC channel is one connection) wait for another to end; each stream
+     * stays bounded by its own flow-control window.
+     */
+    static final long MAX_STREAMS_PER_CONNECTION = 10_000;
+
     private final Vertx vertx;
     private final RoutingState routing;
     private final RoutesSubscriber subscriber;
@@ -164,7 +171,9 @@ public final class DataPlane implements AutoCloseable {
 
     private static HttpServerOptions serverOptions() {
         HttpServerOptions options = new HttpServerOptions();
-        options.getInitialSettings().setInitialWindowSize(InstanceClient.HTTP2_STREAM_WINDOW);
+        options.getInitialSettings()
+                .setInitialWindowSize(InstanceClient.HTTP2_STREAM_WINDOW)
+                .setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION);
         options.setHttp2ConnectionWindowSize(InstanceClient.HTTP2_CONNECTION_WINDOW)
                 .setHttp2ClearTextEnabled(true)
                 .setMaxChunkSize(HTTP_CHUNK_SIZE)

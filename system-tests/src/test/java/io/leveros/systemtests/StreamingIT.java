@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -253,6 +254,22 @@ class StreamingIT {
             String[] hashes = echo.get(2, TimeUnit.MINUTES);
             assertThat(hashes[1]).isEqualTo(hashes[0]);
             assertThat(heap.maxUsedBytes()).isLessThan(HEAP_BOUND);
+        }
+    }
+
+    /** One client connection carries more than HTTP/2's usual 100 open streams at once. */
+    @Test
+    @Timeout(60)
+    void oneConnectionHoldsManyOpenStreams() {
+        try (LeverClient client = LeverClient.connect(platform.httpAddress())) {
+            List<ClientStream> open = new java.util.ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                ClientStream stream = client.service("dev.lever", "testService").invokeChan("echoChan");
+                stream.send(i);
+                assertThat(stream.receive(Integer.class)).isEqualTo(i);
+                open.add(stream);
+            }
+            open.forEach(ClientStream::close);
         }
     }
 
