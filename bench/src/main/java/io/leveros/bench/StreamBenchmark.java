@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,6 +29,9 @@ public final class StreamBenchmark {
     private static final Path TEST_SERVICE_CLASSES =
             BenchPlatform.HOME.resolve("system-tests/services/java/target/classes");
     private static final int BLOCK = 64 * 1024;
+    /** Messages a stream of the message-rate test may have awaiting their echo. */
+    private static final int WINDOW = 64;
+
     private static final Pattern GENERATION_USED = Pattern.compile("(?m)^\\S.*total \\d+K, used (\\d+)K");
 
     private final long megabytes;
@@ -186,7 +190,13 @@ public final class StreamBenchmark {
         return Double.parseDouble(out[0]);
     }
 
-    /** Small JSON messages sent as fast as each stream's flow control allows, replies counted. */
+    /**
+     * Small JSON messages echoed on {@code streams} streams at once, each with at most {@link
+     * #WINDOW} messages awaiting their echo (a sender that never waited would measure queueing in
+     * buffers sized for bulk data, not the message rate). The streams are all open before the first
+     * message. Senders and readers are platform threads: a virtual thread that never blocks keeps its
+     * carrier, and with one carrier per core two of them would starve every reader.
+     */
     private void messageRate(String where, LeverClient client, int streams) throws Exception {
         System.err.printf("Message rate: %d stream(s) %s, %d s (+3 s warm-up) ...%n", streams, where, seconds);
         LongAdder received = new LongAdder();
@@ -195,20 +205,28 @@ public final class StreamBenchmark {
         List<ClientStream> open = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
             ClientStream stream = client.service("dev.lever", "streamBench").invokeChan("echoChan");
+            stream.send("open");
+            stream.receive(String.class);
             open.add(stream);
-            threads.add(Thread.ofVirtual().start(() -> {
+        }
+        for (ClientStream stream : open) {
+            Semaphore window = new Semaphore(WINDOW);
+            threads.add(Thread.ofPlatform().start(() -> {
                 try {
                     while (running.get()) {
-                        stream.send("m");
+                        if (window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                            stream.send("m");
+                        }
                     }
-                } catch (RuntimeException failed) {
+                } catch (RuntimeException | InterruptedException failed) {
                     System.err.println("a stream failed: " + failed.getMessage());
                 }
             }));
-            threads.add(Thread.ofVirtual().start(() -> {
+            threads.add(Thread.ofPlatform().start(() -> {
                 try {
                     for (ClientStream.Message ignored : stream) {
                         received.increment();
+                        window.release();
                     }
                 } catch (RuntimeException failed) {
                     System.err.println("a stream failed: " + failed.getMessage());
@@ -231,7 +249,7 @@ public final class StreamBenchmark {
         }
         rows.add(String.format(
                 Locale.ROOT,
-                "| small messages echoed, %s, %d stream%s | %.0f messages/s |",
+                "| small messages echoed, %s, %d stream%s (64 awaiting echo per stream) | %.0f messages/s |",
                 where,
                 streams,
                 streams == 1 ? "" : "s at once",
