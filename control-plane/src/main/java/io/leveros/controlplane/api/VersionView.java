@@ -27,6 +27,9 @@ public record VersionView(
         @Schema(description = "null means the platform default")
         Long idleTimeoutMs,
 
+        @Schema(description = "null means the platform default")
+        Long scaleDownDelayMs,
+
         @Schema(type = "object", description = "lever.json config")
         JsonNode config,
 
@@ -50,6 +53,7 @@ public record VersionView(
                 version.maxInstances(),
                 version.ramMb(),
                 version.idleTimeoutMs(),
+                version.scaleDownDelayMs(),
                 version.config(),
                 version.archiveBytes(),
                 version.files());

@@ -163,6 +163,9 @@ public final class DeployService {
                 leverJson.maxInstances(),
                 leverJson.ramMb(),
                 leverJson.idleTimeout() == null ? null : leverJson.idleTimeout().toMillis(),
+                leverJson.scaleDownDelay() == null
+                        ? null
+                        : leverJson.scaleDownDelay().toMillis(),
                 JSON.readTree(leverJson.configJson()),
                 archive.archiveBytes(),
                 archive.files(),

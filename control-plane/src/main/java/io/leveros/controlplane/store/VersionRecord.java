@@ -8,6 +8,8 @@ import tools.jackson.databind.JsonNode;
  * One immutable deployed version of a service: every lever.json field plus what the deploy measured.
  *
  * @param idleTimeoutMs {@code null} for the platform default
+ * @param scaleDownDelayMs {@code null} for the platform default (and in records stored before it
+ *     existed)
  * @param config lever.json {@code config}, an object ({@code {}} when absent)
  * @param archiveBytes size of the uploaded (compressed) archive
  * @param files number of entries extracted
@@ -26,6 +28,7 @@ public record VersionRecord(
         int maxInstances,
         int ramMb,
         Long idleTimeoutMs,
+        Long scaleDownDelayMs,
         JsonNode config,
         long archiveBytes,
         int files,

@@ -44,6 +44,7 @@ class FileMetadataStoreTest {
                 0,
                 256,
                 null,
+                null,
                 new JsonMapper().readTree("{\"k\": [1, 2.5, \"x\"]}"),
                 123,
                 4,

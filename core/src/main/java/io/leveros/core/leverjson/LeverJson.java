@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * @param ramMb memory limit of one instance in MB
  * @param idleTimeout how long an instance may stay idle before it is stopped, {@code null} for
  *     the platform default
+ * @param scaleDownDelay how long a lower need must last before instances are stopped, {@code
+ *     null} for the platform default
  * @param configJson the free-form {@code config} object as JSON text, {@code "{}"} when absent
  */
 public record LeverJson(
@@ -41,6 +43,7 @@ public record LeverJson(
         int maxInstances,
         int ramMb,
         Duration idleTimeout,
+        Duration scaleDownDelay,
         String configJson) {
 
     public static final String FILE_NAME = "lever.json";
@@ -61,9 +64,10 @@ public record LeverJson(
             "maxInstances",
             "ram",
             "idleTimeout",
+            "scaleDownDelay",
             "config");
     private static final String KNOWN_FIELDS_TEXT =
-            "name, description, entry, jsEntry, javaEntry, private, maxInstanceLoad, minInstances, maxInstances, ram, idleTimeout, config";
+            "name, description, entry, jsEntry, javaEntry, private, maxInstanceLoad, minInstances, maxInstances, ram, idleTimeout, scaleDownDelay, config";
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{2,254}");
     private static final Pattern JAVA_CLASS = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
@@ -132,6 +136,7 @@ public record LeverJson(
         }
         int ramMb = optionalInt(root, "ram", DEFAULT_RAM_MB, MIN_RAM_MB, MAX_RAM_MB);
         Duration idleTimeout = optionalDuration(root, "idleTimeout");
+        Duration scaleDownDelay = optionalDuration(root, "scaleDownDelay");
         String configJson = "{}";
         JsonNode config = root.get("config");
         if (config != null && !config.isNull()) {
@@ -151,6 +156,7 @@ public record LeverJson(
                 maxInstances,
                 ramMb,
                 idleTimeout,
+                scaleDownDelay,
                 configJson);
     }
 

@@ -28,6 +28,7 @@ class LeverJsonTest {
         assertThat(json.maxInstances()).isZero();
         assertThat(json.ramMb()).isEqualTo(LeverJson.DEFAULT_RAM_MB);
         assertThat(json.idleTimeout()).isNull();
+        assertThat(json.scaleDownDelay()).isNull();
         assertThat(json.configJson()).isEqualTo("{}");
     }
 
@@ -36,7 +37,7 @@ class LeverJsonTest {
         LeverJson json = parse("""
                 {"name": "api", "javaEntry": "com.example.Api", "private": true, "maxInstanceLoad": 4,
                  "minInstances": 1, "maxInstances": 5, "ram": 512, "idleTimeout": "30s",
-                 "config": {"greeting": "hi", "n": 1}}""");
+                 "scaleDownDelay": "10s", "config": {"greeting": "hi", "n": 1}}""");
         assertThat(json.entry()).isEqualTo(new LeverJson.JavaEntry("com.example.Api"));
         assertThat(json.isPrivate()).isTrue();
         assertThat(json.maxInstanceLoad()).isEqualTo(4);
@@ -44,6 +45,7 @@ class LeverJsonTest {
         assertThat(json.maxInstances()).isEqualTo(5);
         assertThat(json.ramMb()).isEqualTo(512);
         assertThat(json.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(json.scaleDownDelay()).isEqualTo(Duration.ofSeconds(10));
         assertThat(json.configJson()).isEqualTo("{\"greeting\":\"hi\",\"n\":1}");
     }
 
@@ -108,6 +110,9 @@ class LeverJsonTest {
                 Arguments.of(
                         "{\"name\": \"svc\", \"jsEntry\": \"a.js\", \"idleTimeout\": 0}",
                         "'idleTimeout' must be a duration"),
+                Arguments.of(
+                        "{\"name\": \"svc\", \"jsEntry\": \"a.js\", \"scaleDownDelay\": \"later\"}",
+                        "'scaleDownDelay' must be a duration"),
                 Arguments.of(
                         "{\"name\": \"svc\", \"jsEntry\": \"a.js\", \"config\": [1]}", "'config' must be an object"),
                 Arguments.of("{\"name\": \"svc\",", "not valid JSON"));
