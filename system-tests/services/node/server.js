@@ -82,3 +82,12 @@ module.exports.failChan = function (stream) {
         stream.end();
     });
 };
+
+// Takes `megabytes` of memory outside the V8 heap and holds it: for the ram limit tests.
+const held = [];
+module.exports.hog = async function (megabytes) {
+    for (let i = 0; i < megabytes; i++) {
+        held.push(Buffer.alloc(1024 * 1024, 1));
+    }
+    return held.length;
+};

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -59,6 +60,7 @@ public final class DataPlane implements AutoCloseable {
     private final InstanceClient instanceClient;
     private final OpenStreams openStreams;
     private final Duration drainTimeout;
+    private final AtomicLong reportSequence = new AtomicLong();
     private InstanceReporter reporter;
 
     private static JavaClassArchive javaClassArchive(DataPlaneOptions options) {
@@ -95,7 +97,8 @@ public final class DataPlane implements AutoCloseable {
                         options.maxQueuedCalls(),
                         options.localMaxInstances(),
                         options.instanceStartTimeout().toMillis() + 1_000,
-                        options.idleCheckInterval().toMillis()));
+                        options.idleCheckInterval().toMillis()),
+                reportSequence::get);
         routing.onChange(activator::onRoutes);
         this.instanceClient = new InstanceClient(vertx);
         this.openStreams = new OpenStreams(vertx, options.streamIdleTimeout());
@@ -138,7 +141,8 @@ public final class DataPlane implements AutoCloseable {
                 controlPlaneAddress(options),
                 options.nodeId(),
                 options.advertiseHost() + ":" + forwardingServer.actualPort(),
-                activator);
+                activator,
+                reportSequence);
         reporter.start();
     }
 

@@ -60,22 +60,44 @@ public final class UpCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String streamIdleTimeout;
 
+    @Option(
+            names = "--scale-down-delay",
+            defaultValue = "45s",
+            paramLabel = "DURATION",
+            description = "Stop instances only once a lower need has lasted this long, e.g. 10s"
+                    + " (default: ${DEFAULT-VALUE}; lever.json scaleDownDelay overrides it per service).")
+    String scaleDownDelay;
+
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "5m",
+            paramLabel = "DURATION",
+            description = "Scale a service without calls for this long down to minInstances (zero by default)"
+                    + " (default: ${DEFAULT-VALUE}; lever.json idleTimeout overrides it per service).")
+    String idleTimeout;
+
     @Spec
     CommandSpec spec;
 
-    @Override
-    public Integer call() throws Exception {
-        if (!streamIdleTimeout.matches("[1-9][0-9]*(ms|s|m)")) {
+    private void checkDuration(String option, String value, boolean zeroAllowed) {
+        if (!value.matches("[1-9][0-9]*(ms|s|m)") && !(zeroAllowed && value.equals("0"))) {
             throw new ParameterException(
                     spec.commandLine(),
-                    "--stream-idle-timeout: '" + streamIdleTimeout
-                            + "' is not a duration (expected: a number with ms, s or m, e.g. 90s or 10m)");
+                    option + ": '" + value + "' is not a duration (expected: a number with ms, s or m, e.g. 90s or"
+                            + " 10m" + (zeroAllowed ? ", or 0" : "") + ")");
         }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        checkDuration("--stream-idle-timeout", streamIdleTimeout, false);
+        checkDuration("--scale-down-delay", scaleDownDelay, true);
+        checkDuration("--idle-timeout", idleTimeout, false);
         LocalPlatform platform = new LocalPlatform(
                 LeverHome.locate(),
                 new LocalPlatform.Ports(port, apiPort, grpcPort, gatewayPort, forwardingPort),
                 lever.global.dataDir,
-                streamIdleTimeout);
+                new LocalPlatform.Timeouts(streamIdleTimeout, scaleDownDelay, idleTimeout));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (platform.isStarted()) {
                 System.out.println("Stopping Lever ...");

@@ -33,17 +33,25 @@ public final class LocalPlatform {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    private final String streamIdleTimeout;
+    private final Timeouts timeouts;
 
     /** The ports the platform listens on. */
     public record Ports(int http, int api, int grpc, int gateway, int forwarding) {}
 
-    /** @param streamIdleTimeout the data plane's {@code --stream-idle-timeout} ({@code 30s}, {@code 10m}) */
-    public LocalPlatform(LeverHome home, Ports ports, Path dataDir, String streamIdleTimeout) {
+    /**
+     * Durations ({@code 30s}, {@code 10m}) handed to the planes.
+     *
+     * @param streamIdle the data plane's {@code --stream-idle-timeout}
+     * @param scaleDownDelay the autoscaler's default {@code lever.scaling.scale-down-delay}
+     * @param idle the autoscaler's default {@code lever.scaling.idle-timeout}
+     */
+    public record Timeouts(String streamIdle, String scaleDownDelay, String idle) {}
+
+    public LocalPlatform(LeverHome home, Ports ports, Path dataDir, Timeouts timeouts) {
         this.home = home;
         this.ports = ports;
         this.dataDir = dataDir.toAbsolutePath().normalize();
-        this.streamIdleTimeout = streamIdleTimeout;
+        this.timeouts = timeouts;
     }
 
     /** Starts both planes and waits until they serve; prints progress to {@code out}. */
@@ -110,6 +118,8 @@ public final class LocalPlatform {
                 "--lever.data-dir=" + dataDir,
                 "--server.port=" + ports.api(),
                 "--spring.grpc.server.port=" + ports.grpc(),
+                "--lever.scaling.scale-down-delay=" + timeouts.scaleDownDelay(),
+                "--lever.scaling.idle-timeout=" + timeouts.idle(),
                 // Local mode: only this machine talks to the control plane (the routing stream
                 // carries every service's config); the data plane's public port stays open.
                 "--server.address=127.0.0.1",
@@ -138,7 +148,7 @@ public final class LocalPlatform {
                 "--node-id",
                 "local",
                 "--stream-idle-timeout",
-                streamIdleTimeout));
+                timeouts.streamIdle()));
         Path nodeRuntime = home.nodeRuntime();
         if (nodeRuntime != null) {
             command.addAll(List.of("--node-runtime", nodeRuntime.toString()));

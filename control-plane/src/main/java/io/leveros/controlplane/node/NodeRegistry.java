@@ -2,19 +2,24 @@ package io.leveros.controlplane.node;
 
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.Node;
+import io.leveros.proto.control.ServingVersion;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data planes that report ready instances, and what each serves. A report that changes nothing
- * only renews the node; one that changes what it serves, a new node and a dropped one each make a
- * new revision and tell the listeners (the routes publisher).
+ * The data planes that report, with their last full report (instances and load, for the
+ * autoscaler and the status API) and the routing view of it that data planes need (which versions
+ * each node has ready instances of, and where to forward to). A change of the routing view, a new
+ * node and a dropped one each make a new revision and tell the listeners (the routes publisher);
+ * a report that changes only the load does not.
  *
  * <p>Thread-safety: reports arrive on gRPC threads, {@link #expire} on a timer; changes are
  * serialized on {@code this}, readers see an immutable list.
@@ -25,12 +30,17 @@ public final class NodeRegistry {
     private final Duration expiry;
     private final Map<String, Reported> reported = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private volatile Known known = new Known(0, List.of());
+    private volatile Known known = new Known(0, List.of(), Map.of());
 
-    private record Reported(Node node, long seenNanos) {}
+    private record Reported(Node node, InstanceReport report, long seenNanos) {}
 
-    /** The known nodes by node id, at one revision (which grows with every change). */
-    public record Known(long revision, List<Node> nodes) {}
+    /**
+     * The known nodes by node id, at one revision (which grows with every change of {@code nodes}).
+     *
+     * @param nodes the routing view: forwarding address and ready instances per version
+     * @param reports each node's last full report, by node id
+     */
+    public record Known(long revision, List<Node> nodes, Map<String, InstanceReport> reports) {}
 
     /** @param expiry how long a node stays known without a report */
     public NodeRegistry(Duration expiry) {
@@ -48,21 +58,26 @@ public final class NodeRegistry {
 
     /** A data plane's report of what it serves now. */
     public void report(InstanceReport report) {
-        Node node = Node.newBuilder()
-                .setNodeId(report.getNodeId())
-                .setForwardingAddress(report.getForwardingAddress())
-                .addAllServing(report.getServingList())
-                .build();
+        Node.Builder node =
+                Node.newBuilder().setNodeId(report.getNodeId()).setForwardingAddress(report.getForwardingAddress());
+        for (ServingVersion serving : report.getServingList()) {
+            if (serving.getReadyInstances() > 0) {
+                node.addServing(ServingVersion.newBuilder()
+                        .setEnvironment(serving.getEnvironment())
+                        .setService(serving.getService())
+                        .setVersion(serving.getVersion())
+                        .setReadyInstances(serving.getReadyInstances()));
+            }
+        }
+        Node routed = node.build();
         boolean changed;
         synchronized (this) {
-            Reported before = reported.put(node.getNodeId(), new Reported(node, System.nanoTime()));
-            changed = before == null || !before.node().equals(node);
+            Reported before = reported.put(routed.getNodeId(), new Reported(routed, report, System.nanoTime()));
+            changed = before == null || !before.node().equals(routed);
             if (before == null) {
-                log.info("Node '{}' reports, forwarding address {}", node.getNodeId(), node.getForwardingAddress());
+                log.info("Node '{}' reports, forwarding address {}", routed.getNodeId(), routed.getForwardingAddress());
             }
-            if (changed) {
-                rebuild();
-            }
+            rebuild(changed);
         }
         if (changed) {
             listeners.forEach(Runnable::run);
@@ -74,9 +89,7 @@ public final class NodeRegistry {
         boolean changed;
         synchronized (this) {
             changed = reported.remove(nodeId) != null;
-            if (changed) {
-                rebuild();
-            }
+            rebuild(changed);
         }
         if (changed) {
             log.info("Node '{}' left", nodeId);
@@ -95,21 +108,25 @@ public final class NodeRegistry {
                     changed = true;
                 }
             }
-            if (changed) {
-                rebuild();
-            }
+            rebuild(changed);
         }
         if (changed) {
             listeners.forEach(Runnable::run);
         }
     }
 
-    private void rebuild() {
+    /** A new {@link Known}; a new revision when the routing view changed. */
+    private void rebuild(boolean routingChanged) {
+        Map<String, InstanceReport> reports = new TreeMap<>();
+        reported.forEach((id, entry) -> reports.put(id, entry.report()));
         known = new Known(
-                known.revision() + 1,
-                reported.values().stream()
-                        .map(Reported::node)
-                        .sorted(Comparator.comparing(Node::getNodeId))
-                        .toList());
+                routingChanged ? known.revision() + 1 : known.revision(),
+                routingChanged
+                        ? reported.values().stream()
+                                .map(Reported::node)
+                                .sorted(Comparator.comparing(Node::getNodeId))
+                                .toList()
+                        : known.nodes(),
+                Collections.unmodifiableMap(reports));
     }
 }

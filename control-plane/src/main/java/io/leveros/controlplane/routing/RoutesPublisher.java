@@ -2,6 +2,7 @@ package io.leveros.controlplane.routing;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.leveros.controlplane.node.NodeRegistry;
+import io.leveros.controlplane.scaling.Autoscaler;
 import io.leveros.controlplane.store.MetadataStore;
 import io.leveros.proto.control.RoutingSnapshot;
 import java.util.Set;
@@ -10,8 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the data planes watching the routes and sends each the newest snapshot after every store change
- * and every change of the {@link NodeRegistry} (what each node serves).
+ * Keeps the data planes watching the routes and sends each the newest snapshot after every store change,
+ * every change of what the nodes serve ({@link NodeRegistry}) and every change of the autoscaler's targets.
+ * A snapshot's cluster revision grows with each of the last two; it starts from the clock, so it grows
+ * across control-plane restarts too.
  *
  * <p>Snapshots are full, so a subscriber needs only the newest: each keeps at most one pending snapshot,
  * sent when its stream can take it (gRPC flow control), replaced if a newer one arrives first. A slow
@@ -22,35 +25,47 @@ public final class RoutesPublisher {
 
     private final MetadataStore store;
     private final NodeRegistry nodes;
+    private final Autoscaler autoscaler;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private long clusterRevision = System.currentTimeMillis() * 1000;
     private volatile RoutingSnapshot latest;
 
-    public RoutesPublisher(MetadataStore store, NodeRegistry nodes) {
+    public RoutesPublisher(MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler) {
         this.store = store;
         this.nodes = nodes;
-        this.latest = RoutingSnapshots.of(store.snapshot(), nodes.known());
+        this.autoscaler = autoscaler;
+        this.latest = withClusterRevision(build());
         store.addChangeListener(state -> publish());
         nodes.onChange(this::publish);
+        autoscaler.onChange(this::publish);
     }
 
     /** The newest snapshot. */
     public RoutingSnapshot current() {
         RoutingSnapshot snapshot = latest;
-        if (snapshot.getRevision() < store.snapshot().revision()
-                || snapshot.getNodesRevision() < nodes.known().revision()) {
+        if (snapshot.getRevision() < store.snapshot().revision()) {
             snapshot = publish();
         }
         return snapshot;
     }
 
-    /** Called after each change of the store (on the writer's thread) or of the nodes. */
+    private RoutingSnapshot build() {
+        return RoutingSnapshots.of(store.snapshot(), nodes.known().nodes(), autoscaler.targets());
+    }
+
+    private synchronized RoutingSnapshot withClusterRevision(RoutingSnapshot snapshot) {
+        return snapshot.toBuilder().setClusterRevision(++clusterRevision).build();
+    }
+
+    /** Called after each change of the store (on the writer's thread), of the nodes or of the targets. */
     private RoutingSnapshot publish() {
         RoutingSnapshot snapshot;
         synchronized (this) {
-            snapshot = RoutingSnapshots.of(store.snapshot(), nodes.known());
-            if (!newer(snapshot, latest)) {
+            snapshot = build();
+            if (snapshot.getRevision() < latest.getRevision() || sameContent(snapshot, latest)) {
                 return latest;
             }
+            snapshot = withClusterRevision(snapshot);
             latest = snapshot;
         }
         for (Subscriber subscriber : subscribers) {
@@ -59,11 +74,17 @@ public final class RoutesPublisher {
         return snapshot;
     }
 
-    /** Orders snapshots: by store revision, then by nodes revision. */
+    private static boolean sameContent(RoutingSnapshot built, RoutingSnapshot latest) {
+        return built.getRevision() == latest.getRevision()
+                && built.getNodesList().equals(latest.getNodesList())
+                && built.getTargetsList().equals(latest.getTargetsList());
+    }
+
+    /** Orders snapshots: by store revision, then by cluster revision. */
     static boolean newer(RoutingSnapshot snapshot, RoutingSnapshot than) {
         return snapshot.getRevision() > than.getRevision()
                 || (snapshot.getRevision() == than.getRevision()
-                        && snapshot.getNodesRevision() > than.getNodesRevision());
+                        && snapshot.getClusterRevision() > than.getClusterRevision());
     }
 
     /** Adds a data plane's stream: it gets the current snapshot at once, then every newer one. */

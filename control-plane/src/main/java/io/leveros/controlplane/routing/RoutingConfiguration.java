@@ -1,6 +1,7 @@
 package io.leveros.controlplane.routing;
 
 import io.leveros.controlplane.node.NodeRegistry;
+import io.leveros.controlplane.scaling.Autoscaler;
 import io.leveros.controlplane.store.MetadataStore;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -14,8 +15,8 @@ class RoutingConfiguration {
 
     @Bean
     @Lazy(false)
-    RoutesPublisher routesPublisher(MetadataStore store, NodeRegistry nodes) {
-        return new RoutesPublisher(store, nodes);
+    RoutesPublisher routesPublisher(MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler) {
+        return new RoutesPublisher(store, nodes, autoscaler);
     }
 
     /**

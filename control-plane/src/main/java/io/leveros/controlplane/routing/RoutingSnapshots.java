@@ -1,6 +1,5 @@
 package io.leveros.controlplane.routing;
 
-import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.store.EnvironmentRecord;
 import io.leveros.controlplane.store.ServiceRecord;
 import io.leveros.controlplane.store.StoreSnapshot;
@@ -11,9 +10,12 @@ import io.leveros.proto.control.CommandEntry;
 import io.leveros.proto.control.Environment;
 import io.leveros.proto.control.JavaEntry;
 import io.leveros.proto.control.JsEntry;
+import io.leveros.proto.control.Node;
 import io.leveros.proto.control.RoutingSnapshot;
+import io.leveros.proto.control.ScalingTarget;
 import io.leveros.proto.control.Service;
 import io.leveros.proto.control.ServiceVersion;
+import java.util.List;
 import java.util.Optional;
 
 /** Compiles a store snapshot into the routing snapshot data planes serve from. */
@@ -21,15 +23,15 @@ public final class RoutingSnapshots {
     private RoutingSnapshots() {}
 
     /**
-     * Every environment with its deployed services and each one's live version, and the nodes with
-     * what each serves.
+     * Every environment with its deployed services and each one's live version, the nodes with what
+     * each serves, and the autoscaler's targets. The caller sets the cluster revision.
      */
-    public static RoutingSnapshot of(StoreSnapshot store, NodeRegistry.Known nodes) {
+    public static RoutingSnapshot of(StoreSnapshot store, List<Node> nodes, List<ScalingTarget> targets) {
         RoutingSnapshot.Builder snapshot = RoutingSnapshot.newBuilder()
                 .setRevision(store.revision())
                 .setDefaultEnvironment(EnvironmentNames.DEFAULT)
-                .addAllNodes(nodes.nodes())
-                .setNodesRevision(nodes.revision());
+                .addAllNodes(nodes)
+                .addAllTargets(targets);
         for (EnvironmentRecord environment : store.environments()) {
             Environment.Builder env = Environment.newBuilder().setName(environment.name());
             for (ServiceRecord service : store.services(environment.name())) {

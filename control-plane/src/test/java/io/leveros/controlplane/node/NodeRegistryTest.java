@@ -39,7 +39,8 @@ class NodeRegistryTest {
         assertThat(changes).hasValue(2);
 
         registry.report(report("b", 1));
-        assertThat(registry.known()).isSameAs(known);
+        assertThat(registry.known().revision()).isEqualTo(known.revision());
+        assertThat(registry.known().nodes()).isEqualTo(known.nodes());
         assertThat(changes).hasValue(2);
 
         registry.report(report("b", 2));
@@ -61,5 +62,23 @@ class NodeRegistryTest {
         registry.expire(System.nanoTime() + Duration.ofSeconds(7).toNanos());
         assertThat(registry.known().nodes()).isEmpty();
         assertThat(changes).hasValue(4);
+    }
+
+    @Test
+    void aReportThatChangesOnlyTheLoadKeepsTheRevisionButIsKept() {
+        registry.report(report("b", 1));
+        long revision = registry.known().revision();
+        InstanceReport busier = report("b", 1).toBuilder()
+                .setServing(
+                        0,
+                        report("b", 1).getServing(0).toBuilder().setInFlight(7).setCompletedCalls(100))
+                .build();
+        registry.report(busier);
+        assertThat(registry.known().revision()).isEqualTo(revision);
+        assertThat(registry.known().reports().get("b").getServing(0).getInFlight())
+                .isEqualTo(7);
+        assertThat(registry.known().nodes().getFirst().getServing(0).getInFlight())
+                .as("the routing view carries no load")
+                .isZero();
     }
 }

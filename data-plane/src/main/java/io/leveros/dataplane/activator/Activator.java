@@ -6,27 +6,32 @@ import io.leveros.dataplane.routing.RoutingTable;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
- * Hands out leases on ready instances, starting instances on demand. One {@link ServicePool} per
- * live service version, found by the route's precomputed pool key (one map lookup per call).
+ * Hands out leases on ready instances, starting instances on demand, and moves each version's
+ * instances towards the autoscaler's target for this node. One {@link ServicePool} per live service
+ * version, found by the route's precomputed pool key (one map lookup per call).
  */
 public final class Activator implements AutoCloseable {
     private final Vertx vertx;
     private final NodeAgent agent;
     private final ActivatorSettings settings;
+    private final LongSupplier reportSequence;
     private final Map<String, ServicePool> pools = new ConcurrentHashMap<>();
     private final long idleTimer;
 
-    public Activator(Vertx vertx, NodeAgent agent, ActivatorSettings settings) {
+    /** @param reportSequence the sequence of the next instance report (see {@code ScalingTarget}) */
+    public Activator(Vertx vertx, NodeAgent agent, ActivatorSettings settings, LongSupplier reportSequence) {
         this.vertx = vertx;
         this.agent = agent;
         this.settings = settings;
-        this.idleTimer = vertx.setPeriodic(settings.idleCheckIntervalMs(), id -> expireIdle());
+        this.reportSequence = reportSequence;
+        this.idleTimer = vertx.setPeriodic(settings.idleCheckIntervalMs(), id -> housekeeping());
     }
 
     /**
@@ -46,24 +51,26 @@ public final class Activator implements AutoCloseable {
     private ServicePool pool(ServiceRoute route) {
         ServicePool pool = pools.get(route.poolKey());
         if (pool == null) {
-            pool = pools.computeIfAbsent(route.poolKey(), key -> new ServicePool(route, agent, vertx, settings));
+            pool = pools.computeIfAbsent(
+                    route.poolKey(), key -> new ServicePool(route, agent, vertx, settings, reportSequence));
         }
         return pool;
     }
 
-    /** The ready instances of each live version on this node, for the instance reports. */
-    public Map<ServiceRoute, Integer> readyCounts() {
-        Map<ServiceRoute, Integer> counts = new HashMap<>();
+    /** Each live version's instances on this node and the load on them, for the instance reports. */
+    public List<PoolLoad> loads() {
+        List<PoolLoad> loads = new ArrayList<>(pools.size());
         for (ServicePool pool : pools.values()) {
-            int ready = pool.readyCount();
-            if (ready > 0) {
-                counts.put(pool.route(), ready);
-            }
+            loads.add(pool.load());
         }
-        return counts;
+        return loads;
     }
 
-    /** A new routing table: pools of versions that are no longer live drain and go away. */
+    /**
+     * A new routing table: pools of versions that are no longer live drain and go away; the others
+     * move towards their targets, and a version with a target here but no pool yet gets one (its
+     * instances start before any call, e.g. for minInstances).
+     */
     public void onRoutes(RoutingTable table) {
         for (Map.Entry<String, ServicePool> entry : pools.entrySet()) {
             ServiceRoute old = entry.getValue().route();
@@ -74,12 +81,19 @@ public final class Activator implements AutoCloseable {
                 }
             }
         }
+        for (ServiceRoute route : table.routes()) {
+            if (route.isLive() && (route.targetInstances() > 0 || pools.containsKey(route.poolKey()))) {
+                pool(route).reconcile(route);
+            }
+        }
     }
 
-    private void expireIdle() {
+    /** Idle expiry, and another step towards the targets (e.g. after a failed start's backoff). */
+    private void housekeeping() {
         long now = System.nanoTime();
         for (ServicePool pool : pools.values()) {
             pool.expireIdle(now);
+            pool.reconcile(pool.route());
         }
     }
 

@@ -16,7 +16,9 @@ public final class Lease {
     private final Instance instance;
     private final Peer peer;
     private final String destination;
+    private final long startedNanos = System.nanoTime();
     private final AtomicBoolean released = new AtomicBoolean();
+    private volatile boolean stream;
 
     private Lease(ServicePool pool, Instance instance, Peer peer, String destination) {
         this.pool = pool;
@@ -47,11 +49,22 @@ public final class Lease {
                 : destination;
     }
 
+    /**
+     * The lease carries a stream: it counts as an open stream, and its duration is not a call's
+     * latency. Called once, when the stream is open.
+     */
+    public void forStream() {
+        stream = true;
+        if (instance != null) {
+            pool.streamOpened();
+        }
+    }
+
     /** Ends the call's claim; idempotent. */
     public void release() {
         if (released.compareAndSet(false, true)) {
             if (instance != null) {
-                pool.release(instance);
+                pool.release(instance, startedNanos, stream);
             } else {
                 peer.callEnded();
             }

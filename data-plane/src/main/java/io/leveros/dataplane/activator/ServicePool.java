@@ -12,10 +12,19 @@ import io.vertx.core.Vertx;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
- * The instances of one service version on this node, and the calls waiting for one.
+ * The instances of one service version on this node, the calls waiting for one, and the load on
+ * them (for the reports the autoscaler decides from).
+ *
+ * <p>How many instances run: a call that finds none starts one at once (cold start; concurrent
+ * calls share it). Beyond that the control plane's target for this node decides ({@link
+ * #reconcile}): more are started, extra ones drain (out of balancing, their calls finish) and stop.
+ * While the version has no target yet, the pool scales by itself: one more when every instance is
+ * at {@code maxInstanceLoad}, and instances idle for the idle timeout stop.
  *
  * <p>Thread-safety: state is guarded by {@code this}; critical sections are short and never do
  * I/O, and futures are completed and instances stopped outside the lock. Calls arrive on any event
@@ -23,25 +32,52 @@ import java.util.List;
  */
 final class ServicePool {
     private static final System.Logger LOG = System.getLogger(ServicePool.class.getName());
+    /** After a failed start the next waits this long, doubling with each failure up to the maximum. */
+    static final long FIRST_RETRY_MS = 1_000;
 
-    private final ServiceRoute route;
+    static final long MAX_RETRY_MS = 30_000;
+
     private final NodeAgent agent;
     private final Vertx vertx;
     private final ActivatorSettings settings;
+    private final LongSupplier reportSequence;
+    /** Instances that take calls. */
     private final ArrayList<Instance> ready = new ArrayList<>();
+    /** Instances taken out of balancing, stopped once their last call ends. */
+    private final ArrayList<Instance> draining = new ArrayList<>();
+
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private ServiceRoute route;
     private int starting;
     private boolean activated;
     private boolean retired;
+    /** The report sequence current when this pool last started an instance. */
+    private long lastStartSequence = -1;
+    /** The last start's failure while no start has succeeded since, else {@code null}. */
+    private CallException failing;
+    /** The last instance that exited unasked, and why; else empty. */
+    private String lastExit = "";
 
-    ServicePool(ServiceRoute route, NodeAgent agent, Vertx vertx, ActivatorSettings settings) {
+    private long retryDelayMs;
+    private long retryAtNanos;
+    private long completedCalls;
+    private long latencySumNanos;
+    private int inFlight;
+    private int openStreams;
+    /** The integral over time of the calls in flight or waiting: its growth per second is the concurrency. */
+    private long busyNanos;
+
+    private long busySince = System.nanoTime();
+
+    ServicePool(ServiceRoute route, NodeAgent agent, Vertx vertx, ActivatorSettings settings, LongSupplier sequence) {
         this.route = route;
         this.agent = agent;
         this.vertx = vertx;
         this.settings = settings;
+        this.reportSequence = sequence;
     }
 
-    ServiceRoute route() {
+    synchronized ServiceRoute route() {
         return route;
     }
 
@@ -55,37 +91,49 @@ final class ServicePool {
         Lease lease = null;
         Waiter waiter = null;
         synchronized (this) {
+            accrue();
+            route = current;
             if (ready.isEmpty() && mayForward && !current.peers().isEmpty()) {
                 return Future.succeededFuture(Lease.onPeer(PowerOfTwoChoices.pick(current.peers()), current));
             }
             if (!ready.isEmpty()) {
                 Instance chosen = PowerOfTwoChoices.pick(ready);
-                if (starting == 0
+                if (current.targetInstances() < 0
+                        && starting == 0
                         && !retired
                         && ready.size() < cap()
-                        && PowerOfTwoChoices.minOutstanding(ready) >= route.maxInstanceLoad()) {
-                    toStart = 1; // everyone is at maxInstanceLoad: add one, this call goes to chosen
+                        && PowerOfTwoChoices.minOutstanding(ready) >= current.maxInstanceLoad()) {
+                    toStart = 1; // no target yet and everyone is at maxInstanceLoad: add one
                 }
-                chosen.callStarted();
-                lease = Lease.onInstance(this, chosen);
+                lease = leaseOn(chosen);
             } else {
-                if (waiters.size() >= settings.maxQueuedCalls()) {
+                if (failing != null && starting == 0 && System.nanoTime() < retryAtNanos) {
                     return Future.failedFuture(new CallException(
                             ErrorCode.NO_INSTANCE,
+                            failing.getMessage() + "\n(the next start is tried in "
+                                    + (retryAtNanos - System.nanoTime()) / 1_000_000 + " ms; fix the service and"
+                                    + " deploy it again)"));
+                }
+                if (waiters.size() >= settings.maxQueuedCalls()) {
+                    return Future.failedFuture(new CallException(
+                            ErrorCode.TOO_MANY_WAITING,
                             "too many calls (" + waiters.size() + ") are waiting for an instance of service '"
-                                    + route.service() + "' in environment '" + route.environment()
-                                    + "' to start; retry later"));
+                                    + current.service() + "' in environment '" + current.environment()
+                                    + "' to start (--max-queued-calls); retry later"));
                 }
                 waiter = new Waiter();
                 waiters.addLast(waiter);
                 Waiter timed = waiter;
                 waiter.timer = vertx.setTimer(settings.queueTimeoutMs(), id -> timeout(timed));
                 if (starting == 0) {
-                    toStart = activated ? 1 : Math.max(1, Math.min(route.minInstances(), cap()));
+                    toStart = activated ? 1 : Math.max(1, Math.min(current.minInstances(), cap()));
                     activated = true;
                 }
             }
             starting += toStart;
+            if (toStart > 0) {
+                lastStartSequence = reportSequence.getAsLong();
+            }
         }
         for (int i = 0; i < toStart; i++) {
             launch();
@@ -93,9 +141,78 @@ final class ServicePool {
         return lease != null ? Future.succeededFuture(lease) : waiter.promise.future();
     }
 
+    /** Under the lock, before the calls in flight or waiting change: adds the time since the last change. */
+    private void accrue() {
+        long now = System.nanoTime();
+        busyNanos += (inFlight + waiters.size()) * (now - busySince);
+        busySince = now;
+    }
+
+    /** Under the lock: a lease on {@code chosen}, counted as in flight. */
+    private Lease leaseOn(Instance chosen) {
+        chosen.callStarted();
+        inFlight++;
+        return Lease.onInstance(this, chosen);
+    }
+
     private int cap() {
         int local = settings.localMaxInstances();
         return route.maxInstances() > 0 ? Math.min(route.maxInstances(), local) : local;
+    }
+
+    /**
+     * Moves towards the control plane's target for this node ({@code current.targetInstances()},
+     * -1 = none): starts the missing instances (not while a failed start backs off), and drains the
+     * extra ones, least busy first, unless the target was decided before an instance this pool
+     * started since (the autoscaler had not seen it yet).
+     */
+    void reconcile(ServiceRoute current) {
+        int toStart = 0;
+        List<Instance> stopNow = new ArrayList<>();
+        synchronized (this) {
+            route = current;
+            int target = current.targetInstances();
+            if (target < 0 || retired) {
+                return;
+            }
+            int have = ready.size() + starting;
+            boolean backingOff = failing != null && System.nanoTime() < retryAtNanos;
+            if (target > have && !backingOff) {
+                toStart = Math.min(target, cap()) - have;
+            } else if (target < ready.size() && current.targetSequence() > lastStartSequence) {
+                List<Instance> leastBusy = new ArrayList<>(ready);
+                leastBusy.sort(Comparator.comparingInt(Instance::outstanding));
+                for (Instance instance : leastBusy.subList(0, ready.size() - target)) {
+                    ready.remove(instance);
+                    instance.drain();
+                    if (instance.outstanding() == 0) {
+                        stopNow.add(instance);
+                    } else {
+                        draining.add(instance);
+                    }
+                }
+            }
+            toStart = Math.max(0, toStart);
+            starting += toStart;
+            if (toStart > 0) {
+                activated = true;
+                lastStartSequence = reportSequence.getAsLong();
+            }
+        }
+        for (Instance instance : stopNow) {
+            LOG.log(
+                    Level.INFO,
+                    "{0} of lever://{1}/{2} v{3}: stopping it, the autoscaler wants {4} here",
+                    instance,
+                    current.environment(),
+                    current.service(),
+                    current.versionNumber(),
+                    current.targetInstances());
+            agent.stop(instance);
+        }
+        for (int i = 0; i < toStart; i++) {
+            launch();
+        }
     }
 
     private void launch() {
@@ -112,7 +229,10 @@ final class ServicePool {
         List<Waiter> served;
         boolean stopNow = false;
         synchronized (this) {
+            accrue();
             starting--;
+            failing = null;
+            retryDelayMs = 0;
             ready.add(instance);
             if (retired) {
                 instance.drain();
@@ -120,9 +240,7 @@ final class ServicePool {
             served = new ArrayList<>(waiters.size());
             Waiter waiter;
             while ((waiter = waiters.pollFirst()) != null) {
-                Instance chosen = PowerOfTwoChoices.pick(ready);
-                chosen.callStarted();
-                waiter.lease = Lease.onInstance(this, chosen);
+                waiter.lease = leaseOn(PowerOfTwoChoices.pick(ready));
                 served.add(waiter);
             }
             if (retired && instance.outstanding() == 0) {
@@ -145,7 +263,15 @@ final class ServicePool {
     private void onStartFailed(Throwable cause) {
         List<Waiter> failed = List.of();
         synchronized (this) {
+            accrue();
             starting--;
+            failing = cause instanceof CallException callException
+                    ? callException
+                    : new CallException(
+                            ErrorCode.NO_INSTANCE,
+                            "no instance of service '" + route.service() + "' could be started: " + cause);
+            retryDelayMs = retryDelayMs == 0 ? FIRST_RETRY_MS : Math.min(MAX_RETRY_MS, retryDelayMs * 2);
+            retryAtNanos = System.nanoTime() + retryDelayMs * 1_000_000;
             if (ready.isEmpty() && starting == 0) {
                 failed = new ArrayList<>(waiters);
                 waiters.clear();
@@ -160,23 +286,31 @@ final class ServicePool {
 
     private void onExit(Instance instance, Integer code) {
         boolean unexpected;
+        String why = instance.handle().exceededRam()
+                ? "went over its ram (" + route.version().getRamMb() + " MB) and was killed"
+                : "exited with code " + code;
         synchronized (this) {
-            unexpected = ready.remove(instance) && !instance.draining() && !agent.isClosing();
+            boolean known = ready.remove(instance) | draining.remove(instance);
+            unexpected = known && !instance.draining() && !agent.isClosing();
+            if (unexpected || instance.handle().exceededRam()) {
+                lastExit = instance + " " + why;
+            }
         }
         if (unexpected) {
             LOG.log(
                     Level.WARNING,
-                    "{0} of lever://{1}/{2} v{3} exited with code {4}; the next call starts a new one",
+                    "{0} of lever://{1}/{2} v{3} {4}; the next call starts a new one",
                     instance,
                     route.environment(),
                     route.service(),
                     route.versionNumber(),
-                    code);
+                    why);
         }
     }
 
     private void timeout(Waiter waiter) {
         synchronized (this) {
+            accrue();
             if (!waiters.remove(waiter)) {
                 return;
             }
@@ -188,12 +322,30 @@ final class ServicePool {
                         + " ms; see its output with `lever logs " + route.service() + "`"));
     }
 
-    void release(Instance instance) {
+    /** A stream opened on a lease of this pool: counted as an open stream until released. */
+    synchronized void streamOpened() {
+        openStreams++;
+    }
+
+    /**
+     * The end of a lease's call. A call's latency counts towards the load estimate; a stream's does
+     * not (it is open for as long as the client likes), it counted as in flight while open.
+     */
+    void release(Instance instance, long startedNanos, boolean stream) {
         boolean stopNow = false;
+        long now = System.nanoTime();
         synchronized (this) {
-            instance.callEnded(System.nanoTime());
+            accrue();
+            instance.callEnded(now);
+            inFlight--;
+            if (stream) {
+                openStreams--;
+            } else {
+                completedCalls++;
+                latencySumNanos += now - startedNanos;
+            }
             if (instance.draining() && instance.outstanding() == 0 && waiters.isEmpty()) {
-                stopNow = ready.remove(instance);
+                stopNow = ready.remove(instance) | draining.remove(instance);
             }
         }
         if (stopNow) {
@@ -217,11 +369,17 @@ final class ServicePool {
         stopNow.forEach(agent::stop);
     }
 
-    /** Stops instances idle longer than the version's idle timeout, keeping {@code minInstances}. */
+    /**
+     * Stops instances idle longer than the version's idle timeout, keeping {@code minInstances};
+     * only while the version has no target (the autoscaler decides otherwise).
+     */
     void expireIdle(long nowNanos) {
         List<Instance> stopNow = new ArrayList<>();
-        long idleNanos = route.idleTimeoutMs() * 1_000_000L;
         synchronized (this) {
+            if (route.targetInstances() >= 0) {
+                return;
+            }
+            long idleNanos = route.idleTimeoutMs() * 1_000_000L;
             for (int i = ready.size() - 1; i >= 0 && ready.size() > route.minInstances(); i--) {
                 Instance instance = ready.get(i);
                 if (instance.outstanding() == 0 && nowNanos - instance.lastUsedNanos() > idleNanos) {
@@ -243,15 +401,58 @@ final class ServicePool {
         }
     }
 
-    /** How many ready instances take calls (draining ones do not). */
-    synchronized int readyCount() {
-        int count = 0;
-        for (Instance instance : ready) {
-            if (!instance.draining()) {
-                count++;
+    /**
+     * What this pool reports: its instances and the load on them. Memory is read outside the lock
+     * (a kernel file read, cached per instance).
+     */
+    PoolLoad load() {
+        PoolLoad counters;
+        List<Instance> started;
+        int[] inFlightOf;
+        synchronized (this) {
+            accrue();
+            started = new ArrayList<>(ready.size() + draining.size());
+            started.addAll(ready);
+            started.addAll(draining);
+            inFlightOf = new int[started.size()];
+            for (int i = 0; i < inFlightOf.length; i++) {
+                inFlightOf[i] = started.get(i).outstanding();
             }
+            counters = new PoolLoad(
+                    route,
+                    ready.size(),
+                    starting,
+                    completedCalls,
+                    latencySumNanos / 1_000,
+                    busyNanos / 1_000,
+                    inFlight + waiters.size(),
+                    openStreams,
+                    failing == null ? "" : failing.getMessage(),
+                    lastExit,
+                    List.of());
         }
-        return count;
+        List<PoolLoad.InstanceLoad> instances = new ArrayList<>(started.size());
+        for (int i = 0; i < inFlightOf.length; i++) {
+            Instance instance = started.get(i);
+            instances.add(new PoolLoad.InstanceLoad(
+                    instance.id(),
+                    instance.draining(),
+                    instance.startedAtUnixMs(),
+                    inFlightOf[i],
+                    instance.rssBytes()));
+        }
+        return new PoolLoad(
+                counters.route(),
+                counters.readyInstances(),
+                counters.startingInstances(),
+                counters.completedCalls(),
+                counters.latencySumMicros(),
+                counters.busyMicros(),
+                counters.inFlight(),
+                counters.openStreams(),
+                counters.startFailure(),
+                counters.lastExit(),
+                List.copyOf(instances));
     }
 
     /** The ready instances, for tests and diagnostics. */

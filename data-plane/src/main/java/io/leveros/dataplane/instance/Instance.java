@@ -4,16 +4,24 @@ import io.leveros.dataplane.balancing.Loaded;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * A ready instance as the request path sees it: where to send calls, and how many are in flight.
  * The load counters are guarded by the owning pool's lock (see {@code activator.ServicePool}).
  */
 public final class Instance implements Loaded {
+    private static final long PAGE_SIZE = 4096;
+
     private final ServiceRoute route;
     private final InstanceHandle handle;
     private final Future<Integer> exited;
     private final SocketAddress address;
+    private final long startedAtUnixMs = System.currentTimeMillis();
+    private volatile long rssBytes;
+    private volatile long rssReadNanos;
     private int outstanding;
     private long lastUsedNanos = System.nanoTime();
     private boolean draining;
@@ -44,6 +52,30 @@ public final class Instance implements Loaded {
     /** Where calls go: the instance's port on loopback. */
     public SocketAddress address() {
         return address;
+    }
+
+    public long startedAtUnixMs() {
+        return startedAtUnixMs;
+    }
+
+    /**
+     * Resident memory, from {@code /proc/<pid>/statm} (a kernel read that never waits on a disk),
+     * read at most every 2 s; 0 when unknown.
+     */
+    public long rssBytes() {
+        long now = System.nanoTime();
+        if (now - rssReadNanos > 2_000_000_000L && handle.pid() > 0) {
+            rssReadNanos = now;
+            try {
+                String[] statm = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "statm"))
+                        .trim()
+                        .split(" ");
+                rssBytes = Long.parseLong(statm[1]) * PAGE_SIZE;
+            } catch (IOException | RuntimeException e) {
+                rssBytes = 0; // gone, or not Linux
+            }
+        }
+        return rssBytes;
     }
 
     /** Completes (on an event loop) when the process has exited. */

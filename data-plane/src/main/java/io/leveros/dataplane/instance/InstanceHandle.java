@@ -23,6 +23,12 @@ public interface InstanceHandle {
      */
     void stop(Duration drain);
 
+    /**
+     * Whether the instance went over its {@code ram} and was killed for it (known once it has
+     * exited; always false where the OS enforces no limit).
+     */
+    boolean exceededRam();
+
     /** The last lines the instance printed (stdout and stderr), oldest first. */
     List<String> lastOutput();
 }

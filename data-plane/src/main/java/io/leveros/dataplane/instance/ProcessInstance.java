@@ -12,13 +12,18 @@ final class ProcessInstance implements InstanceHandle {
     private final int port;
     private final OutputCapture output;
     private final CompletableFuture<Integer> exit;
+    private volatile boolean exceededRam;
 
-    ProcessInstance(String instanceId, Process process, int port, OutputCapture output) {
+    ProcessInstance(String instanceId, Process process, int port, OutputCapture output, MemoryLimits.Limit ram) {
         this.instanceId = instanceId;
         this.process = process;
         this.port = port;
         this.output = output;
-        this.exit = process.onExit().thenApply(Process::exitValue);
+        this.exit = process.onExit().thenApply(exited -> {
+            exceededRam = ram.exceeded();
+            ram.remove();
+            return exited.exitValue();
+        });
     }
 
     Process process() {
@@ -57,6 +62,11 @@ final class ProcessInstance implements InstanceHandle {
                         process.destroyForcibly(); // SIGKILL
                     }
                 });
+    }
+
+    @Override
+    public boolean exceededRam() {
+        return exceededRam;
     }
 
     @Override

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Runs instances as plain OS processes on this machine.
+ * Runs instances as plain OS processes on this machine, each held to its {@code ram} by a memory
+ * cgroup where the OS offers one ({@link MemoryLimits}).
  *
  * <p>No instance may outlive the platform. Every process is started from one dedicated,
  * long-lived platform thread, through {@code /usr/bin/setpriv --pdeathsig SIGKILL} when it exists:
@@ -34,6 +35,7 @@ public final class ProcessRuntime implements InstanceRuntime {
     private final boolean useSetpriv;
     private final ExecutorService launcher;
     private final Set<ProcessInstance> live = ConcurrentHashMap.newKeySet();
+    private final MemoryLimits memory = MemoryLimits.detect();
     private final Thread shutdownHook;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -80,6 +82,7 @@ public final class ProcessRuntime implements InstanceRuntime {
             throw new UncheckedIOException(
                     "could not run " + spec.command() + " in " + spec.workingDir() + ": " + e.getMessage(), e);
         }
+        MemoryLimits.Limit ram = memory.limit(spec.instanceId(), process.pid(), spec.ramMb());
         OutputCapture output = new OutputCapture(spec.logPrefix(), logSink);
         output.follow(process.getInputStream(), "stdout");
         output.follow(process.getErrorStream(), "stderr");
@@ -88,7 +91,7 @@ public final class ProcessRuntime implements InstanceRuntime {
         } catch (IOException e) {
             // already closed
         }
-        ProcessInstance instance = new ProcessInstance(spec.instanceId(), process, port, output);
+        ProcessInstance instance = new ProcessInstance(spec.instanceId(), process, port, output, ram);
         live.add(instance);
         instance.exit().whenComplete((code, failure) -> live.remove(instance));
         return instance;

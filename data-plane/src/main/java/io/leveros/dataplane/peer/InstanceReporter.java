@@ -1,9 +1,11 @@
 package io.leveros.dataplane.peer;
 
 import io.leveros.dataplane.activator.Activator;
+import io.leveros.dataplane.activator.PoolLoad;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.InstanceReportAck;
+import io.leveros.proto.control.InstanceState;
 import io.leveros.proto.control.ServingVersion;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -16,14 +18,15 @@ import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import java.lang.System.Logger.Level;
 import java.util.Comparator;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Tells the control plane which live versions this node has ready instances of, and where other
- * nodes forward calls to it ({@code lever.control.v1.Routing/ReportInstances}). Looks every 250 ms
- * and reports at once when something changed, else every 2 s, so a restarted control plane knows
- * the node again within seconds. One report in flight at a time; a failed one is sent again at the
- * next look.
+ * Tells the control plane which live versions this node has instances of, the load on them, and
+ * where other nodes forward calls to it ({@code lever.control.v1.Routing/ReportInstances}). Looks
+ * every 250 ms and reports when something changed (so four times a second under load: the
+ * autoscaler's input), else every 2 s, so a restarted control plane knows the node again within
+ * seconds. The counters are cumulative, so a lost report loses nothing. One report in flight at a
+ * time; a failed one is sent again at the next look.
  *
  * <p>Runs on one Vert.x event loop; never on the request path.
  */
@@ -44,6 +47,7 @@ public final class InstanceReporter implements AutoCloseable {
     private final String nodeId;
     private final String forwardingAddress;
     private final Activator activator;
+    private final AtomicLong sequence;
     private InstanceReport lastSent;
     private long lastSentNanos;
     private boolean inFlight;
@@ -51,9 +55,16 @@ public final class InstanceReporter implements AutoCloseable {
     private boolean everSent;
     private long timer = -1;
 
+    /** @param sequence the reports' sequence numbers, shared with the activator */
     public InstanceReporter(
-            Vertx vertx, SocketAddress controlPlane, String nodeId, String forwardingAddress, Activator activator) {
+            Vertx vertx,
+            SocketAddress controlPlane,
+            String nodeId,
+            String forwardingAddress,
+            Activator activator,
+            AtomicLong sequence) {
         this.vertx = vertx;
+        this.sequence = sequence;
         this.controlPlane = controlPlane;
         this.nodeId = nodeId;
         this.forwardingAddress = forwardingAddress;
@@ -71,23 +82,40 @@ public final class InstanceReporter implements AutoCloseable {
         vertx.runOnContext(v -> timer = vertx.setPeriodic(1, LOOK_INTERVAL_MS, id -> look()));
     }
 
-    /** What this node serves now, in a stable order. */
+    /** What this node serves now, in a stable order, without a sequence number yet. */
     InstanceReport current() {
         InstanceReport.Builder report =
                 InstanceReport.newBuilder().setNodeId(nodeId).setForwardingAddress(forwardingAddress);
-        activator.readyCounts().entrySet().stream()
-                .sorted(Comparator.comparing(entry -> entry.getKey().poolKey()))
-                .forEach(entry -> report.addServing(serving(entry)));
+        activator.loads().stream()
+                .sorted(Comparator.comparing(load -> load.route().poolKey()))
+                .forEach(load -> report.addServing(serving(load)));
         return report.build();
     }
 
-    private static ServingVersion serving(Map.Entry<ServiceRoute, Integer> entry) {
-        ServiceRoute route = entry.getKey();
+    private static ServingVersion serving(PoolLoad load) {
+        ServiceRoute route = load.route();
         return ServingVersion.newBuilder()
                 .setEnvironment(route.environment())
                 .setService(route.service())
                 .setVersion(route.versionNumber())
-                .setReadyInstances(entry.getValue())
+                .setReadyInstances(load.readyInstances())
+                .setStartingInstances(load.startingInstances())
+                .setCompletedCalls(load.completedCalls())
+                .setLatencySumMicros(load.latencySumMicros())
+                .setBusyMicros(load.busyMicros())
+                .setInFlight(load.inFlight())
+                .setOpenStreams(load.openStreams())
+                .setStartFailure(load.startFailure())
+                .setLastExit(load.lastExit())
+                .addAllInstances(load.instances().stream()
+                        .map(instance -> InstanceState.newBuilder()
+                                .setInstanceId(instance.id())
+                                .setState(instance.draining() ? "draining" : "ready")
+                                .setStartedAtUnixMs(instance.startedAtUnixMs())
+                                .setInFlight(instance.inFlight())
+                                .setRssBytes(instance.rssBytes())
+                                .build())
+                        .toList())
                 .build();
     }
 
@@ -101,8 +129,12 @@ public final class InstanceReporter implements AutoCloseable {
             return;
         }
         inFlight = true;
+        InstanceReport numbered = report.toBuilder()
+                .setSequence(sequence.incrementAndGet())
+                .setMeasuredAtMicros(now / 1_000)
+                .build();
         client.request(controlPlane, REPORT_INSTANCES)
-                .compose(request -> request.send(report))
+                .compose(request -> request.send(numbered))
                 .compose(response -> response.last())
                 .onComplete(sent -> {
                     inFlight = false;

@@ -5,6 +5,7 @@ import io.leveros.dataplane.peer.Peer;
 import io.leveros.proto.control.Environment;
 import io.leveros.proto.control.Node;
 import io.leveros.proto.control.RoutingSnapshot;
+import io.leveros.proto.control.ScalingTarget;
 import io.leveros.proto.control.Service;
 import io.leveros.proto.control.ServiceVersion;
 import io.leveros.proto.control.ServingVersion;
@@ -28,19 +29,19 @@ public final class RoutingTable {
     private static final System.Logger LOG = System.getLogger(RoutingTable.class.getName());
 
     private final long revision;
-    private final long nodesRevision;
+    private final long clusterRevision;
     private final String defaultEnvironment;
     private final Map<String, Map<String, ServiceRoute>> environments;
     private final List<ServiceRoute> routes;
 
     private RoutingTable(
             long revision,
-            long nodesRevision,
+            long clusterRevision,
             String defaultEnvironment,
             Map<String, Map<String, ServiceRoute>> environments,
             List<ServiceRoute> routes) {
         this.revision = revision;
-        this.nodesRevision = nodesRevision;
+        this.clusterRevision = clusterRevision;
         this.defaultEnvironment = defaultEnvironment;
         this.environments = environments;
         this.routes = routes;
@@ -53,6 +54,14 @@ public final class RoutingTable {
      */
     public static RoutingTable compile(RoutingSnapshot snapshot, String selfNodeId) {
         Map<String, List<Peer>> peers = peers(snapshot, selfNodeId);
+        Map<String, ScalingTarget> targets = new HashMap<>();
+        for (ScalingTarget target : snapshot.getTargetsList()) {
+            if (target.getNodeId().equals(selfNodeId)) {
+                targets.put(
+                        ServiceRoute.poolKey(target.getEnvironment(), target.getService(), target.getVersion()),
+                        target);
+            }
+        }
         Map<String, Map<String, ServiceRoute>> environments = new HashMap<>();
         List<ServiceRoute> routes = new ArrayList<>();
         for (Environment environment : snapshot.getEnvironmentsList()) {
@@ -64,7 +73,15 @@ public final class RoutingTable {
                         : peers.getOrDefault(
                                 ServiceRoute.poolKey(environment.getName(), service.getName(), live.getVersion()),
                                 List.of());
-                ServiceRoute route = ServiceRoute.of(environment.getName(), service.getName(), live, servedBy);
+                ServiceRoute route = ServiceRoute.of(
+                        environment.getName(),
+                        service.getName(),
+                        live,
+                        servedBy,
+                        live == null
+                                ? null
+                                : targets.get(ServiceRoute.poolKey(
+                                        environment.getName(), service.getName(), live.getVersion())));
                 services.put(service.getName(), route);
                 routes.add(route);
             }
@@ -75,7 +92,7 @@ public final class RoutingTable {
                 : snapshot.getDefaultEnvironment();
         return new RoutingTable(
                 snapshot.getRevision(),
-                snapshot.getNodesRevision(),
+                snapshot.getClusterRevision(),
                 defaultEnvironment,
                 Collections.unmodifiableMap(environments),
                 Collections.unmodifiableList(routes));
@@ -112,14 +129,14 @@ public final class RoutingTable {
         return revision;
     }
 
-    /** Orders tables of one {@link #revision()}: grows with every change of what other nodes serve. */
-    public long nodesRevision() {
-        return nodesRevision;
+    /** Orders tables of one {@link #revision()}: grows with every change of what the nodes serve or of the autoscaler's targets. */
+    public long clusterRevision() {
+        return clusterRevision;
     }
 
     /** Whether this table is older than {@code other}: by revision, then by nodes revision. */
     public boolean olderThan(RoutingTable other) {
-        return revision < other.revision || (revision == other.revision && nodesRevision < other.nodesRevision);
+        return revision < other.revision || (revision == other.revision && clusterRevision < other.clusterRevision);
     }
 
     public String defaultEnvironment() {

@@ -1,6 +1,7 @@
 package io.leveros.dataplane.routing;
 
 import io.leveros.dataplane.peer.Peer;
+import io.leveros.proto.control.ScalingTarget;
 import io.leveros.proto.control.ServiceVersion;
 import java.util.List;
 
@@ -12,6 +13,9 @@ import java.util.List;
  *     version; built once here so the request path does not concatenate strings
  * @param version the version's definition, or {@code null} when the service has no live version
  * @param peers the other nodes that have ready instances of this version
+ * @param targetInstances how many instances the autoscaler wants on this node, -1 while it has not
+ *     decided (then calls start instances on demand)
+ * @param targetSequence the report sequence the target's decision saw
  */
 public record ServiceRoute(
         String environment,
@@ -23,7 +27,9 @@ public record ServiceRoute(
         int minInstances,
         int maxInstances,
         long idleTimeoutMs,
-        List<Peer> peers) {
+        List<Peer> peers,
+        int targetInstances,
+        long targetSequence) {
 
     /** lever.json's default {@code maxInstanceLoad} (0 or less means this). */
     public static final double DEFAULT_MAX_INSTANCE_LOAD = 10;
@@ -31,10 +37,11 @@ public record ServiceRoute(
     /** The default {@code idleTimeout}: 5 minutes. */
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 5 * 60 * 1000L;
 
-    static ServiceRoute of(String environment, String service, ServiceVersion version, List<Peer> peers) {
+    static ServiceRoute of(
+            String environment, String service, ServiceVersion version, List<Peer> peers, ScalingTarget target) {
         if (version == null) {
             return new ServiceRoute(
-                    environment, service, null, null, false, DEFAULT_MAX_INSTANCE_LOAD, 0, 0, 0, List.of());
+                    environment, service, null, null, false, DEFAULT_MAX_INSTANCE_LOAD, 0, 0, 0, List.of(), -1, 0);
         }
         return new ServiceRoute(
                 environment,
@@ -46,7 +53,9 @@ public record ServiceRoute(
                 Math.max(0, version.getMinInstances()),
                 Math.max(0, version.getMaxInstances()),
                 version.getIdleTimeoutMs() > 0 ? version.getIdleTimeoutMs() : DEFAULT_IDLE_TIMEOUT_MS,
-                List.copyOf(peers));
+                List.copyOf(peers),
+                target == null ? -1 : target.getInstances(),
+                target == null ? 0 : target.getReportSequence());
     }
 
     /** {@code env/service/version}. */

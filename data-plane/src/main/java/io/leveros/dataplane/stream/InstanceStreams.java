@@ -53,6 +53,7 @@ public final class InstanceStreams {
                             lease.release();
                             opened.fail(request.cause());
                         } else {
+                            lease.forStream();
                             opened.complete(new Opened(lease, request.result()));
                         }
                     });

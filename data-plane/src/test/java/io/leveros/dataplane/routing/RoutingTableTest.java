@@ -97,11 +97,11 @@ class RoutingTableTest {
     @Test
     void aSnapshotOfTheSameRevisionWithNewerNodesReplacesTheTable() {
         RoutingState state = new RoutingState();
-        RoutingSnapshot first = snapshot().toBuilder().setNodesRevision(5).build();
+        RoutingSnapshot first = snapshot().toBuilder().setClusterRevision(5).build();
         assertThat(state.update(RoutingTable.compile(first, "local"))).isTrue();
         assertThat(state.update(RoutingTable.compile(
                         first.toBuilder()
-                                .setNodesRevision(6)
+                                .setClusterRevision(6)
                                 .addNodes(node("b", "127.0.0.1:3501", 4, 1))
                                 .build(),
                         "local")))
@@ -110,6 +110,6 @@ class RoutingTableTest {
         assertThat(state.update(RoutingTable.compile(first, "local")))
                 .as("older nodes revision")
                 .isFalse();
-        assertThat(state.table().nodesRevision()).isEqualTo(6);
+        assertThat(state.table().clusterRevision()).isEqualTo(6);
     }
 }

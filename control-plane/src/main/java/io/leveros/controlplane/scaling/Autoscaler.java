@@ -1,0 +1,403 @@
+package io.leveros.controlplane.scaling;
+
+import io.leveros.controlplane.node.NodeRegistry;
+import io.leveros.controlplane.store.EnvironmentRecord;
+import io.leveros.controlplane.store.MetadataStore;
+import io.leveros.controlplane.store.ServiceRecord;
+import io.leveros.controlplane.store.StoreSnapshot;
+import io.leveros.controlplane.store.VersionRecord;
+import io.leveros.proto.control.InstanceReport;
+import io.leveros.proto.control.ScalingTarget;
+import io.leveros.proto.control.ServingVersion;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides how many instances each live version runs, and on which nodes (docs/scaling.md).
+ *
+ * <p>Every tick it reads the nodes' last reports: calls completed and their latencies since the
+ * last tick, calls and streams in flight, and the time integral of the calls in flight. Load =
+ * max(concurrency, in flight now), where concurrency is rate × latency (Little's law) measured
+ * directly: the growth of that integral per second, averaged (EWMA) and taken at the upper end of
+ * its ~95 % confidence interval. Multiplying separate upper bounds of rate and latency instead
+ * overshot badly whenever latency rose for a moment (instances starting on the same cores made
+ * calls slow, which asked for more instances...). In flight now covers long calls, open streams and
+ * calls waiting for an instance.
+ * Required = max(ceil(load / maxInstanceLoad), minInstances), at least one while the version had a
+ * call within its idle timeout, at most maxInstances. Up at once (at most doubling per tick, or
+ * straight to minInstances); down
+ * once the lower need has lasted the scale-down delay (to the highest need seen meanwhile); to
+ * minInstances, zero by default, once idle for the idle timeout. New instances go to the nodes
+ * with the fewest, removed ones come from those with the most.
+ *
+ * <p>Thread-safety: {@link #tick} runs on one timer thread; readers get immutable snapshots.
+ */
+public final class Autoscaler {
+    private static final Logger log = LoggerFactory.getLogger(Autoscaler.class);
+    private static final int DECISIONS_KEPT = 200;
+
+    /**
+     * @param tick how often decisions are made
+     * @param scaleDownDelay how long a lower need must last before instances are stopped
+     * @param defaultIdleTimeout idle time after which a version without {@code idleTimeout} goes to
+     *     minInstances
+     */
+    public record Settings(Duration tick, Duration scaleDownDelay, Duration defaultIdleTimeout) {}
+
+    /** What the autoscaler sees of one live version now. */
+    public record VersionStatus(
+            String environment,
+            String service,
+            long version,
+            int instances,
+            int target,
+            double load,
+            int inFlight,
+            double ratePerSecond,
+            double latencySeconds,
+            String startFailure,
+            String lastExit) {}
+
+    private record NodeServing(String nodeId, long sequence, long measuredAtMicros, ServingVersion serving) {}
+
+    private final MetadataStore store;
+    private final NodeRegistry nodes;
+    private final Settings settings;
+    private final Map<String, ScaledVersion> versions = new HashMap<>();
+    private final ArrayDeque<ScalingDecision> decisions = new ArrayDeque<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private volatile List<ScalingTarget> targets = List.of();
+    private volatile Map<String, VersionStatus> statuses = Map.of();
+
+    public Autoscaler(MetadataStore store, NodeRegistry nodes, Settings settings) {
+        this.store = store;
+        this.nodes = nodes;
+        this.settings = settings;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Called after a tick changed the targets, on the tick's thread. */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    /** The instances each node should run of each live version that has a decision. */
+    public List<ScalingTarget> targets() {
+        return targets;
+    }
+
+    /** Every live version with a decision or instances, by {@code env/service/version}. */
+    public Map<String, VersionStatus> statuses() {
+        return statuses;
+    }
+
+    /** The most recent decisions, newest first. */
+    public synchronized List<ScalingDecision> recentDecisions() {
+        return List.copyOf(decisions.reversed());
+    }
+
+    /** One round of decisions. */
+    public void tick(long nowNanos) {
+        StoreSnapshot state = store.snapshot();
+        NodeRegistry.Known known = nodes.known();
+        Map<String, List<NodeServing>> byVersion = index(known);
+        List<String> nodeIds = new ArrayList<>(known.reports().keySet()); // sorted: a TreeMap's keys
+        Set<String> live = new HashSet<>();
+        List<ScalingTarget> next = new ArrayList<>();
+        Map<String, VersionStatus> nextStatuses = new LinkedHashMap<>();
+        for (EnvironmentRecord environment : state.environments()) {
+            for (ServiceRecord service : state.services(environment.name())) {
+                VersionRecord version = state.liveVersion(service).orElse(null);
+                if (version == null) {
+                    continue;
+                }
+                String key = key(version.environment(), version.service(), version.version());
+                live.add(key);
+                ScaledVersion scaled = versions.computeIfAbsent(key, k -> new ScaledVersion());
+                scale(
+                        scaled,
+                        version,
+                        byVersion.getOrDefault(key, List.of()),
+                        nodeIds,
+                        known,
+                        nowNanos,
+                        next,
+                        nextStatuses);
+            }
+        }
+        versions.keySet().retainAll(live);
+        statuses = Map.copyOf(nextStatuses);
+        if (!next.equals(targets)) {
+            targets = List.copyOf(next);
+            listeners.forEach(Runnable::run);
+        }
+    }
+
+    private static String key(String environment, String service, long version) {
+        return environment + "/" + service + "/" + version;
+    }
+
+    private static Map<String, List<NodeServing>> index(NodeRegistry.Known known) {
+        Map<String, List<NodeServing>> byVersion = new HashMap<>();
+        for (InstanceReport report : known.reports().values()) {
+            for (ServingVersion serving : report.getServingList()) {
+                byVersion
+                        .computeIfAbsent(
+                                key(serving.getEnvironment(), serving.getService(), serving.getVersion()),
+                                k -> new ArrayList<>())
+                        .add(new NodeServing(
+                                report.getNodeId(), report.getSequence(), report.getMeasuredAtMicros(), serving));
+            }
+        }
+        return byVersion;
+    }
+
+    private void scale(
+            ScaledVersion scaled,
+            VersionRecord version,
+            List<NodeServing> reports,
+            List<String> nodeIds,
+            NodeRegistry.Known known,
+            long now,
+            List<ScalingTarget> next,
+            Map<String, VersionStatus> nextStatuses) {
+        long completed = 0;
+        long latencyMicros = 0;
+        double concurrency = 0;
+        double rate = 0;
+        int inFlight = 0;
+        int current = 0;
+        String startFailure = "";
+        String lastExit = "";
+        Map<String, Integer> currentByNode = new HashMap<>();
+        Map<String, ScaledVersion.NodeCounters> counters = new HashMap<>();
+        for (NodeServing report : reports) {
+            ServingVersion serving = report.serving();
+            ScaledVersion.NodeCounters last = scaled.lastCounters.get(report.nodeId());
+            ScaledVersion.NodeCounters read = new ScaledVersion.NodeCounters(
+                    report.measuredAtMicros(),
+                    serving.getCompletedCalls(),
+                    serving.getLatencySumMicros(),
+                    serving.getBusyMicros());
+            if (last != null && read.measuredAtMicros() == last.measuredAtMicros()) {
+                read = last; // no report since the last tick: its rates still hold
+            } else if (last != null && read.follows(last)) {
+                double seconds = (read.measuredAtMicros() - last.measuredAtMicros()) / 1e6;
+                read.concurrency = (read.busyMicros() - last.busyMicros()) / 1e6 / seconds;
+                read.rate = (read.completedCalls() - last.completedCalls()) / seconds;
+                completed += read.completedCalls() - last.completedCalls();
+                latencyMicros += read.latencySumMicros() - last.latencySumMicros();
+            } // else the node is new, or its data plane restarted: rates from its next report
+            counters.put(report.nodeId(), read);
+            concurrency += read.concurrency;
+            rate += read.rate;
+            inFlight += serving.getInFlight();
+            int instances = serving.getReadyInstances() + serving.getStartingInstances();
+            current += instances;
+            currentByNode.merge(report.nodeId(), instances, Integer::sum);
+            if (!serving.getStartFailure().isEmpty()) {
+                startFailure = serving.getStartFailure();
+            }
+            if (!serving.getLastExit().isEmpty()) {
+                lastExit = report.nodeId() + ": " + serving.getLastExit();
+            }
+        }
+        scaled.lastCounters.clear();
+        scaled.lastCounters.putAll(counters);
+
+        scaled.rate.add(rate);
+        if (completed > 0) {
+            scaled.latency.add(latencyMicros / 1e6 / completed);
+        }
+        scaled.concurrency.add(concurrency);
+        double load = Math.max(Math.max(0, scaled.concurrency.upper()), inFlight);
+        if (completed > 0 || inFlight > 0 || concurrency > 0) {
+            scaled.lastActiveNanos = now;
+        }
+        long idleNanos = version.idleTimeoutMs() != null
+                ? version.idleTimeoutMs() * 1_000_000L
+                : settings.defaultIdleTimeout().toNanos();
+        boolean recentlyActive = scaled.lastActiveNanos != 0 && now - scaled.lastActiveNanos < idleNanos;
+        double maxInstanceLoad = version.maxInstanceLoad() > 0 ? version.maxInstanceLoad() : 10;
+        int need = recentlyActive ? Math.max(1, (int) Math.ceil(load / maxInstanceLoad - 1e-9)) : 0;
+        int required = Math.max(need, version.minInstances());
+        if (version.maxInstances() > 0) {
+            required = Math.min(required, version.maxInstances());
+        }
+
+        String key = key(version.environment(), version.service(), version.version());
+        if (scaled.target < 0 && required == 0 && current == 0) {
+            if (!startFailure.isEmpty()) {
+                nextStatuses.put(key, status(version, scaled, current, load, inFlight, startFailure, lastExit));
+            }
+            return; // never used and no minimum: calls start instances on demand
+        }
+        if (scaled.target < 0) {
+            scaled.target = current;
+        }
+        String why = String.format(
+                Locale.ROOT,
+                "load %.1f (concurrency %.1f, upper %.1f; in flight %d; rate %.1f/s, latency %.3f s)"
+                        + " / maxInstanceLoad %s",
+                load,
+                scaled.concurrency.mean(),
+                scaled.concurrency.upper(),
+                inFlight,
+                scaled.rate.mean(),
+                scaled.latency.mean(),
+                maxInstanceLoad);
+        if (required > scaled.target) {
+            int step = Math.max(Math.max(2 * scaled.target, scaled.target + 1), version.minInstances());
+            int to = Math.min(required, step);
+            decide(
+                    version,
+                    scaled,
+                    to,
+                    why + (version.minInstances() > need ? ", minInstances " + version.minInstances() : ""));
+            scaled.lowSinceNanos = -1;
+        } else if (required < scaled.target) {
+            if (!recentlyActive) {
+                decide(
+                        version,
+                        scaled,
+                        required,
+                        scaled.lastActiveNanos == 0
+                                ? "no call yet"
+                                : "no call for " + Duration.ofNanos(idleNanos) + " (idleTimeout)");
+                scaled.lowSinceNanos = -1;
+            } else if (scaled.lowSinceNanos < 0) {
+                scaled.lowSinceNanos = now;
+                scaled.lowMax = required;
+            } else {
+                scaled.lowMax = Math.max(scaled.lowMax, required);
+                Duration delay = version.scaleDownDelayMs() != null
+                        ? Duration.ofMillis(version.scaleDownDelayMs())
+                        : settings.scaleDownDelay();
+                if (now - scaled.lowSinceNanos >= delay.toNanos()) {
+                    decide(version, scaled, scaled.lowMax, why + ", lower for " + delay + " (scaleDownDelay)");
+                    scaled.lowSinceNanos = -1;
+                }
+            }
+        } else {
+            scaled.lowSinceNanos = -1;
+        }
+
+        place(scaled, version, nodeIds, currentByNode, known, next);
+        nextStatuses.put(key, status(version, scaled, current, load, inFlight, startFailure, lastExit));
+    }
+
+    private static VersionStatus status(
+            VersionRecord version,
+            ScaledVersion scaled,
+            int current,
+            double load,
+            int inFlight,
+            String startFailure,
+            String lastExit) {
+        return new VersionStatus(
+                version.environment(),
+                version.service(),
+                version.version(),
+                current,
+                scaled.target,
+                load,
+                inFlight,
+                scaled.rate.mean(),
+                scaled.latency.mean(),
+                startFailure,
+                lastExit);
+    }
+
+    private void decide(VersionRecord version, ScaledVersion scaled, int to, String reason) {
+        ScalingDecision decision = new ScalingDecision(
+                Instant.now(), version.environment(), version.service(), version.version(), scaled.target, to, reason);
+        log.info(
+                "lever://{}/{} v{}: {} -> {} instances: {}",
+                version.environment(),
+                version.service(),
+                version.version(),
+                scaled.target,
+                to,
+                reason);
+        scaled.target = to;
+        synchronized (this) {
+            decisions.addLast(decision);
+            while (decisions.size() > DECISIONS_KEPT) {
+                decisions.removeFirst();
+            }
+        }
+    }
+
+    /**
+     * Spreads the target over the nodes: each keeps what it runs, new instances go to the nodes
+     * with the fewest, removed ones come from those with the most. A node's target keeps the report
+     * sequence of the decision that last changed it.
+     */
+    private static void place(
+            ScaledVersion scaled,
+            VersionRecord version,
+            List<String> nodeIds,
+            Map<String, Integer> currentByNode,
+            NodeRegistry.Known known,
+            List<ScalingTarget> next) {
+        if (nodeIds.isEmpty()) {
+            return;
+        }
+        int[] counts = new int[nodeIds.size()];
+        int total = 0;
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = currentByNode.getOrDefault(nodeIds.get(i), 0);
+            total += counts[i];
+        }
+        for (; total < scaled.target; total++) {
+            counts[indexOf(counts, true)]++;
+        }
+        for (; total > scaled.target; total--) {
+            counts[indexOf(counts, false)]--;
+        }
+        Map<String, long[]> placed = new HashMap<>();
+        for (int i = 0; i < counts.length; i++) {
+            String nodeId = nodeIds.get(i);
+            long[] before = scaled.placed.get(nodeId);
+            long sequence = before != null && before[0] == counts[i]
+                    ? before[1]
+                    : known.reports().get(nodeId).getSequence();
+            placed.put(nodeId, new long[] {counts[i], sequence});
+            next.add(ScalingTarget.newBuilder()
+                    .setEnvironment(version.environment())
+                    .setService(version.service())
+                    .setVersion(version.version())
+                    .setNodeId(nodeId)
+                    .setInstances(counts[i])
+                    .setReportSequence(sequence)
+                    .build());
+        }
+        scaled.placed = placed;
+    }
+
+    /** The first index of the smallest ({@code smallest}) or largest count. */
+    private static int indexOf(int[] counts, boolean smallest) {
+        int best = 0;
+        for (int i = 1; i < counts.length; i++) {
+            if (smallest ? counts[i] < counts[best] : counts[i] > counts[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

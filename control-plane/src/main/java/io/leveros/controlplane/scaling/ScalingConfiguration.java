@@ -1,0 +1,63 @@
+package io.leveros.controlplane.scaling;
+
+import io.leveros.controlplane.node.NodeRegistry;
+import io.leveros.controlplane.store.MetadataStore;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+
+/** The autoscaler and the timer that ticks it ({@code lever.scaling.*}). */
+@Configuration(proxyBeanMethods = false)
+class ScalingConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(ScalingConfiguration.class);
+
+    @Bean
+    @Lazy(false)
+    Autoscaler autoscaler(
+            MetadataStore store,
+            NodeRegistry nodes,
+            @Value("${lever.scaling.tick:250ms}") Duration tick,
+            @Value("${lever.scaling.scale-down-delay:45s}") Duration scaleDownDelay,
+            @Value("${lever.scaling.idle-timeout:5m}") Duration idleTimeout) {
+        positive("lever.scaling.tick", tick);
+        positive("lever.scaling.idle-timeout", idleTimeout);
+        if (scaleDownDelay.isNegative()) {
+            throw new IllegalArgumentException(
+                    "lever.scaling.scale-down-delay: " + scaleDownDelay + " (expected: >= 0, e.g. 45s)");
+        }
+        return new Autoscaler(store, nodes, new Autoscaler.Settings(tick, scaleDownDelay, idleTimeout));
+    }
+
+    private static void positive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0, e.g. 250ms)");
+        }
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    @Lazy(false)
+    ScheduledExecutorService scalingTimer(Autoscaler autoscaler) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("autoscaler").factory());
+        long tick = autoscaler.settings().tick().toNanos();
+        timer.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        autoscaler.tick(System.nanoTime());
+                    } catch (RuntimeException e) {
+                        log.error("Autoscaler tick failed; trying again at the next tick", e);
+                    }
+                },
+                tick,
+                tick,
+                TimeUnit.NANOSECONDS);
+        return timer;
+    }
+}

@@ -1,0 +1,194 @@
+package io.leveros.controlplane.scaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leveros.controlplane.node.NodeRegistry;
+import io.leveros.controlplane.store.FileMetadataStore;
+import io.leveros.controlplane.store.VersionEntry;
+import io.leveros.controlplane.store.VersionRecord;
+import io.leveros.proto.control.InstanceReport;
+import io.leveros.proto.control.ScalingTarget;
+import io.leveros.proto.control.ServingVersion;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The autoscaler's rules, on a real store and registry, with reports made up and time passed by hand. */
+class AutoscalerTest {
+    private static final long TICK = Duration.ofMillis(250).toNanos();
+
+    @TempDir
+    Path dir;
+
+    private FileMetadataStore store;
+    private final NodeRegistry nodes = new NodeRegistry(Duration.ofHours(1));
+    private Autoscaler autoscaler;
+    private long now = 1_000_000_000L;
+    private long sequence;
+    /** Per node: completed calls and latency sum so far. */
+    private final long[][] counters = new long[2][3];
+
+    private void deploy(int minInstances, int maxInstances, Long scaleDownDelayMs) {
+        store = FileMetadataStore.open(dir, Clock.systemUTC());
+        store.reserveVersion("dev.lever", "svc");
+        store.commitVersion(new VersionRecord(
+                "dev.lever",
+                "svc",
+                1,
+                Instant.now(),
+                "",
+                new VersionEntry("Svc", null, null),
+                false,
+                4,
+                minInstances,
+                maxInstances,
+                256,
+                Duration.ofSeconds(30).toMillis(),
+                scaleDownDelayMs,
+                new JsonMapper().readTree("{}"),
+                1,
+                1,
+                "/code"));
+        autoscaler = new Autoscaler(
+                store,
+                nodes,
+                new Autoscaler.Settings(Duration.ofMillis(250), Duration.ofSeconds(45), Duration.ofMinutes(5)));
+    }
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    /**
+     * One node's report: {@code ready} instances, {@code inFlight} calls (all through the last
+     * tick), {@code calls} more completed of 50 ms each.
+     */
+    private void report(int node, int ready, int inFlight, int calls) {
+        counters[node][0] += calls;
+        counters[node][1] += calls * 50_000L;
+        counters[node][2] += inFlight * 250_000L;
+        nodes.report(InstanceReport.newBuilder()
+                .setNodeId("node-" + node)
+                .setForwardingAddress("127.0.0.1:350" + node)
+                .setSequence(++sequence)
+                .setMeasuredAtMicros(now / 1_000)
+                .addServing(ServingVersion.newBuilder()
+                        .setEnvironment("dev.lever")
+                        .setService("svc")
+                        .setVersion(1)
+                        .setReadyInstances(ready)
+                        .setInFlight(inFlight)
+                        .setCompletedCalls(counters[node][0])
+                        .setLatencySumMicros(counters[node][1])
+                        .setBusyMicros(counters[node][2]))
+                .build());
+    }
+
+    private int tick() {
+        now += TICK;
+        autoscaler.tick(now);
+        return autoscaler.targets().stream()
+                .mapToInt(ScalingTarget::getInstances)
+                .sum();
+    }
+
+    @Test
+    void aVersionNeverCalledAndWithoutMinimumHasNoTarget() {
+        deploy(0, 0, null);
+        report(0, 0, 0, 0);
+        assertThat(tick()).isZero();
+        assertThat(autoscaler.targets()).isEmpty();
+        assertThat(autoscaler.recentDecisions()).isEmpty();
+    }
+
+    @Test
+    void scalesUpAtOnceInBoundedStepsToTheLoadOverMaxInstanceLoad() {
+        deploy(0, 0, null);
+        report(0, 1, 40, 0); // 40 calls in flight on 1 instance, maxInstanceLoad 4: 10 needed
+        assertThat(tick()).isEqualTo(2);
+        assertThat(tick()).isEqualTo(4);
+        assertThat(tick()).isEqualTo(8);
+        assertThat(tick()).isEqualTo(10);
+        assertThat(tick()).isEqualTo(10);
+        assertThat(autoscaler.recentDecisions().getFirst().reason())
+                .contains("in flight 40")
+                .contains("maxInstanceLoad 4");
+    }
+
+    @Test
+    void maxInstancesIsNeverExceededAndMinInstancesIsHeldWithoutCalls() {
+        deploy(2, 3, null);
+        report(0, 0, 0, 0);
+        assertThat(tick()).as("minInstances without any call").isEqualTo(2);
+        report(0, 2, 100, 0);
+        for (int i = 0; i < 10; i++) {
+            assertThat(tick()).isLessThanOrEqualTo(3);
+        }
+        assertThat(tick()).isEqualTo(3);
+    }
+
+    @Test
+    void scalesDownOnlyAfterTheLowerNeedHasLastedTheDelayThenToZeroWhenIdle() {
+        deploy(0, 0, Duration.ofSeconds(10).toMillis());
+        int high = 1;
+        for (int i = 0; i < 120; i++) { // 30 s of 40 calls in flight: steady at 10 needed
+            report(0, high, 40, 0);
+            high = tick();
+        }
+        assertThat(high).as("10 needed, the estimate settling").isBetween(10, 12);
+        // The load drops to 8 calls in flight (2 instances' worth) while calls keep coming.
+        long lowFrom = now;
+        int target = high;
+        while (now - lowFrom < Duration.ofSeconds(9).toNanos()) {
+            report(0, high, 8, 40);
+            target = tick();
+            assertThat(target).as("within the scale-down delay").isEqualTo(high);
+        }
+        while (target == high && now - lowFrom < Duration.ofSeconds(12).toNanos()) {
+            report(0, high, 8, 40);
+            target = tick();
+        }
+        assertThat(target)
+                .as("after the delay: the highest need of the last 10 s")
+                .isBetween(2, high - 1);
+        assertThat(autoscaler.recentDecisions().getFirst().reason()).contains("scaleDownDelay");
+
+        // No calls at all for the idle timeout (30 s): down to zero.
+        long idleFrom = now;
+        while (target > 0 && now - idleFrom < Duration.ofSeconds(31).toNanos()) {
+            report(0, target, 0, 0);
+            target = tick();
+        }
+        assertThat(target).isZero();
+        assertThat(now - idleFrom).isGreaterThanOrEqualTo(Duration.ofSeconds(30).toNanos());
+        assertThat(autoscaler.recentDecisions().getFirst().reason()).contains("idleTimeout");
+    }
+
+    @Test
+    void newInstancesGoToTheNodeWithFewestAndKeepTheSequenceOfTheirDecision() {
+        deploy(0, 0, null);
+        report(1, 0, 0, 0);
+        report(0, 2, 16, 0); // 16 in flight: 4 needed, node-0 has 2, node-1 none
+        tick();
+        tick();
+        List<ScalingTarget> targets = autoscaler.targets();
+        assertThat(targets).extracting(ScalingTarget::getNodeId).containsExactly("node-0", "node-1");
+        assertThat(targets).extracting(ScalingTarget::getInstances).containsExactly(2, 2);
+        long decidedAt = targets.get(1).getReportSequence();
+        report(1, 2, 0, 0);
+        report(0, 2, 16, 0);
+        tick();
+        assertThat(autoscaler.targets().get(1).getReportSequence())
+                .as("the target of node-1 did not change, nor its sequence")
+                .isEqualTo(decidedAt);
+    }
+}

@@ -1,0 +1,34 @@
+package io.leveros.dataplane.activator;
+
+import io.leveros.dataplane.routing.ServiceRoute;
+import java.util.List;
+
+/**
+ * One live version on this node as the instance reports describe it.
+ *
+ * @param completedCalls calls answered since the data plane started (streams not included)
+ * @param latencySumMicros the sum of their latencies
+ * @param busyMicros the integral over time of the calls in flight or waiting (cumulative): its
+ *     growth per second is the average concurrency
+ * @param inFlight calls and streams in flight now, and calls waiting for an instance
+ * @param startFailure why the last start failed while none has succeeded since, else empty
+ * @param lastExit the last instance that exited unasked, and why (e.g. went over its ram); else
+ *     empty
+ * @param instances the started instances: ready ones, then draining ones
+ */
+public record PoolLoad(
+        ServiceRoute route,
+        int readyInstances,
+        int startingInstances,
+        long completedCalls,
+        long latencySumMicros,
+        long busyMicros,
+        int inFlight,
+        int openStreams,
+        String startFailure,
+        String lastExit,
+        List<InstanceLoad> instances) {
+
+    /** One started instance. */
+    public record InstanceLoad(String id, boolean draining, long startedAtUnixMs, int inFlight, long rssBytes) {}
+}

@@ -1,0 +1,114 @@
+package io.leveros.dataplane.activator;
+
+import static io.leveros.dataplane.testing.Snapshots.service;
+import static io.leveros.dataplane.testing.Snapshots.snapshot;
+import static io.leveros.dataplane.testing.Snapshots.testInstanceArgv;
+import static io.leveros.dataplane.testing.Snapshots.version;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.leveros.dataplane.DataPlane;
+import io.leveros.dataplane.DataPlaneOptions;
+import io.leveros.dataplane.testing.BlockedThreadWatch;
+import io.leveros.dataplane.testing.FakeControlPlane;
+import io.leveros.dataplane.testing.Http;
+import io.leveros.proto.control.RoutingSnapshot;
+import io.leveros.proto.control.ScalingTarget;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A data plane carries out the autoscaler's targets for its node, with real instance processes. */
+class ScalingTargetsTest {
+    private static final String POOL = "dev.lever/scaled/1";
+
+    BlockedThreadWatch blocked;
+    FakeControlPlane controlPlane;
+    DataPlane dataPlane;
+    long clusterRevision;
+
+    @BeforeEach
+    void start() throws Exception {
+        blocked = BlockedThreadWatch.install();
+        controlPlane = new FakeControlPlane();
+        dataPlane = DataPlane.start(
+                DataPlaneOptions.parse(
+                        "--port",
+                        "0",
+                        "--gateway-port",
+                        "0",
+                        "--forwarding-port",
+                        "0",
+                        "--control-plane",
+                        controlPlane.address(),
+                        "--node-id",
+                        "this-node",
+                        "--idle-check-interval",
+                        "100ms"),
+                BlockedThreadWatch.strictOptions(),
+                System.out::println);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        dataPlane.close();
+        controlPlane.close();
+        blocked.close();
+        assertThat(blocked.warnings()).as("blocked event loop warnings").isEmpty();
+    }
+
+    /** The snapshot with a target of {@code instances} here, decided on report {@code sequence}. */
+    private void target(int instances, long sequence) {
+        RoutingSnapshot base = snapshot(1, "dev.lever", service("scaled", version(1, testInstanceArgv())));
+        controlPlane.push(base.toBuilder()
+                .setClusterRevision(++clusterRevision)
+                .addTargets(ScalingTarget.newBuilder()
+                        .setEnvironment("dev.lever")
+                        .setService("scaled")
+                        .setVersion(1)
+                        .setNodeId("this-node")
+                        .setInstances(instances)
+                        .setReportSequence(sequence))
+                .addTargets(ScalingTarget.newBuilder() // another node's target: not for this one
+                        .setEnvironment("dev.lever")
+                        .setService("scaled")
+                        .setVersion(1)
+                        .setNodeId("other-node")
+                        .setInstances(5)
+                        .setReportSequence(sequence))
+                .build());
+    }
+
+    private int ready() {
+        return dataPlane.activator().readyInstances(POOL).size();
+    }
+
+    @Test
+    void instancesStartAndStopToMeetTheTargetWithoutAnyCall() {
+        target(2, 1_000_000);
+        await("two instances before any call").atMost(Duration.ofSeconds(30)).until(() -> ready() == 2);
+        target(1, 1_000_000);
+        await("one drained and stopped").atMost(Duration.ofSeconds(30)).until(() -> ready() == 1);
+        target(0, 1_000_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ready() == 0);
+        await("no instance process left")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> dataPlane.runtime().live().isEmpty());
+    }
+
+    @Test
+    void aTargetDecidedBeforeACallStartedAnInstanceDoesNotStopIt() throws Exception {
+        target(0, 0); // decided before anything ran here
+        await().atMost(Duration.ofSeconds(10)).until(() -> dataPlane.routing().ready());
+        Http http = new Http(dataPlane.port());
+        assertThat(http.json("/scaled/echo", "[]").statusCode()).isEqualTo(200); // a cold start
+        target(0, 0); // the same stale decision again
+        await("the instance the call started stays through several reconcile rounds (every 100 ms)")
+                .during(Duration.ofMillis(600))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> ready() == 1);
+        target(0, 1_000_000); // a decision that saw it
+        await().atMost(Duration.ofSeconds(30)).until(() -> ready() == 0);
+    }
+}
