@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
             InvokeCommand.class,
             StreamCommand.class,
             ServicesCommand.class,
+            InstancesCommand.class,
+            StatusCommand.class,
             VersionsCommand.class,
             EnvCommand.class,
             CommandLine.HelpCommand.class
