@@ -23,9 +23,12 @@ import io.leveros.dataplane.stream.StreamRelay;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import java.time.Duration;
@@ -53,6 +56,9 @@ public final class DataPlane implements AutoCloseable {
 
     private final Vertx vertx;
     private final RoutingState routing;
+    /** One h2c connection to the control plane, for the routes and the instance reports. */
+    private final GrpcClient controlPlaneClient;
+
     private final RoutesSubscriber subscriber;
     private final ProcessRuntime runtime;
     private final NodeAgent agent;
@@ -102,7 +108,14 @@ public final class DataPlane implements AutoCloseable {
         routing.onChange(activator::onRoutes);
         this.instanceClient = new InstanceClient(vertx);
         this.openStreams = new OpenStreams(vertx, options.streamIdleTimeout());
-        this.subscriber = new RoutesSubscriber(vertx, controlPlaneAddress(options), options.nodeId(), routing);
+        this.controlPlaneClient = GrpcClient.client(
+                vertx,
+                new HttpClientOptions()
+                        .setProtocolVersion(HttpVersion.HTTP_2)
+                        .setHttp2ClearTextUpgrade(false)
+                        .setConnectTimeout(2_000));
+        this.subscriber = new RoutesSubscriber(
+                vertx, controlPlaneClient, controlPlaneAddress(options), options.nodeId(), routing);
     }
 
     /** Starts a data plane with default Vert.x options, printing instance output to stdout. */
@@ -138,6 +151,7 @@ public final class DataPlane implements AutoCloseable {
         subscriber.start();
         reporter = new InstanceReporter(
                 vertx,
+                controlPlaneClient,
                 controlPlaneAddress(options),
                 options.nodeId(),
                 options.advertiseHost() + ":" + forwardingServer.actualPort(),
@@ -236,6 +250,7 @@ public final class DataPlane implements AutoCloseable {
         if (reporter != null) {
             reporter.close();
         }
+        controlPlaneClient.close();
         try {
             List<Future<Void>> shutdowns = new ArrayList<>();
             for (HttpServer server : new HttpServer[] {publicServer, gatewayServer, forwardingServer}) {

@@ -8,8 +8,6 @@ import io.leveros.proto.control.InstanceReportAck;
 import io.leveros.proto.control.InstanceState;
 import io.leveros.proto.control.ServingVersion;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.common.GrpcMessageDecoder;
@@ -55,9 +53,13 @@ public final class InstanceReporter implements AutoCloseable {
     private boolean everSent;
     private long timer = -1;
 
-    /** @param sequence the reports' sequence numbers, shared with the activator */
+    /**
+     * @param client the data plane's gRPC client for the control plane (h2c), closed by its owner
+     * @param sequence the reports' sequence numbers, shared with the activator
+     */
     public InstanceReporter(
             Vertx vertx,
+            GrpcClient client,
             SocketAddress controlPlane,
             String nodeId,
             String forwardingAddress,
@@ -69,12 +71,7 @@ public final class InstanceReporter implements AutoCloseable {
         this.nodeId = nodeId;
         this.forwardingAddress = forwardingAddress;
         this.activator = activator;
-        this.client = GrpcClient.client(
-                vertx,
-                new HttpClientOptions()
-                        .setProtocolVersion(HttpVersion.HTTP_2)
-                        .setHttp2ClearTextUpgrade(false)
-                        .setConnectTimeout(2_000));
+        this.client = client;
         current(); // loads the report's classes here, not on the event loop
     }
 
@@ -162,6 +159,5 @@ public final class InstanceReporter implements AutoCloseable {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
-        client.close();
     }
 }

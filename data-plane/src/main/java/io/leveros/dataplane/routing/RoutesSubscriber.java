@@ -3,8 +3,6 @@ package io.leveros.dataplane.routing;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.WatchRoutesRequest;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientResponse;
@@ -43,17 +41,14 @@ public final class RoutesSubscriber implements AutoCloseable {
     private int attempt;
     private volatile boolean closed;
 
-    public RoutesSubscriber(Vertx vertx, SocketAddress controlPlane, String nodeId, RoutingState state) {
+    /** @param client the data plane's gRPC client for the control plane (h2c), closed by its owner */
+    public RoutesSubscriber(
+            Vertx vertx, GrpcClient client, SocketAddress controlPlane, String nodeId, RoutingState state) {
         this.vertx = vertx;
+        this.client = client;
         this.controlPlane = controlPlane;
         this.nodeId = nodeId;
         this.state = state;
-        this.client = GrpcClient.client(
-                vertx,
-                new HttpClientOptions()
-                        .setProtocolVersion(HttpVersion.HTTP_2)
-                        .setHttp2ClearTextUpgrade(false)
-                        .setConnectTimeout(2_000));
     }
 
     /** Opens the stream; returns at once. */
@@ -114,6 +109,5 @@ public final class RoutesSubscriber implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        client.close();
     }
 }
