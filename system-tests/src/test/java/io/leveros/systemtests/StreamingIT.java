@@ -46,7 +46,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * idle-stream timeout (set to a few seconds here).
  */
 class StreamingIT {
-    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(4);
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(6);
     private static final long GIBIBYTE = 1L << 30;
     /** The most data-plane heap in use (garbage included) while streams of any size pass through. */
     private static final long HEAP_BOUND = 256L << 20;
@@ -238,9 +238,10 @@ class StreamingIT {
             CompletableFuture<String[]> echo =
                     CompletableFuture.supplyAsync(() -> echoOverHttp(total, startReading, sent), THREADS);
             long[] lastSeen = {-1};
+            // Quickly: once nothing moves, the idle timeout (a few seconds here) starts counting.
             await("the writer stalls while nobody reads the replies")
                     .atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(500))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> {
                         long now = sent.get();
                         boolean stalled = now > 0 && now == lastSeen[0];
