@@ -1,0 +1,253 @@
+package io.leveros.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Measures the autoscaler and cold starts through the real platform (docs/scaling.md): cold start
+ * of 10 services at once (Java, then Node), and the reaction time from a step in load to a new
+ * instance serving calls. Services go back to zero between rounds by their 2 s idleTimeout.
+ * Prints a Markdown table.
+ */
+public final class ScalingBenchmark {
+    private static final Path TEST_SERVICE_CLASSES =
+            BenchPlatform.HOME.resolve("system-tests/services/java/target/classes");
+    private static final Path NODE_HELLO = BenchPlatform.HOME.resolve("examples/helloServiceJS");
+    private static final Path JAVA_HELLO_CLASSES = BenchPlatform.HOME.resolve("examples/java-hello/target/classes");
+    private static final Pattern RUNNING = Pattern.compile("\"state\":\"(ready|starting|draining)\"");
+    private static final int AT_ONCE = 10;
+
+    private final int rounds;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private final ExecutorService clients = Executors.newCachedThreadPool();
+    private final List<String> rows = new ArrayList<>();
+    private BenchPlatform.Ports ports;
+
+    private ScalingBenchmark(int rounds) {
+        this.rounds = rounds;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = 10;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--rounds") && i + 1 < args.length) {
+                rounds = Integer.parseInt(args[++i]);
+            } else {
+                System.err.println("usage: bench/run --scaling [--rounds N]");
+                System.exit(2);
+            }
+        }
+        new ScalingBenchmark(rounds).run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        System.err.printf(
+                "Machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
+        Path dataDir = Files.createTempDirectory("lever-bench-");
+        ports = BenchPlatform.Ports.free();
+        BenchPlatform platform = BenchPlatform.start(dataDir, ports);
+        try {
+            List<String> java = new ArrayList<>();
+            List<String> node = new ArrayList<>();
+            System.err.printf("Deploying %d Java and %d Node services ...%n", AT_ONCE, AT_ONCE);
+            for (int i = 0; i < AT_ONCE; i++) {
+                java.add(deploy(
+                        dataDir,
+                        BenchPlatform.serviceFolder(
+                                JAVA_HELLO_CLASSES,
+                                leverJson("coldJava" + i, "\"javaEntry\": \"com.example.hello.HelloService\""))));
+                node.add(deploy(dataDir, nodeFolder(leverJson("coldNode" + i, "\"jsEntry\": \"server.js\""))));
+            }
+            coldStarts("Java hello", java);
+            coldStarts("Node hello", node);
+            reactionTime(deploy(
+                    dataDir,
+                    BenchPlatform.serviceFolder(
+                            TEST_SERVICE_CLASSES,
+                            leverJson(
+                                    "stepService",
+                                    "\"javaEntry\": \"io.leveros.testservice.TestService\", \"maxInstanceLoad\": 1,"
+                                            + " \"scaleDownDelay\": \"1s\""))));
+        } finally {
+            platform.stop();
+            clients.shutdownNow();
+        }
+        System.out.println();
+        System.out.println("| measure | p50 | p99 | samples |");
+        System.out.println("|---|---|---|---|");
+        rows.forEach(System.out::println);
+    }
+
+    private static String leverJson(String name, String entry) {
+        return "{\"name\": \"" + name + "\", " + entry + ", \"idleTimeout\": \"2s\"}";
+    }
+
+    private String deploy(Path dataDir, Path folder) throws Exception {
+        BenchPlatform.lever(dataDir, ports, "deploy", folder.toString());
+        String json = Files.readString(folder.resolve("lever.json"));
+        Matcher name = Pattern.compile("\"name\": \"([^\"]+)\"").matcher(json);
+        name.find();
+        return name.group(1);
+    }
+
+    private static Path nodeFolder(String leverJson) throws IOException {
+        Path folder = Files.createTempDirectory("lever-bench-service-");
+        Files.copy(NODE_HELLO.resolve("server.js"), folder.resolve("server.js"));
+        Files.writeString(folder.resolve("lever.json"), leverJson);
+        return folder;
+    }
+
+    /** Rounds of one call to each of the cold services at the same moment; each call's time. */
+    private void coldStarts(String label, List<String> services) throws Exception {
+        System.err.printf("Cold starts: %s, %d at once, %d rounds ...%n", label, services.size(), rounds);
+        List<Double> alone = new ArrayList<>();
+        List<Double> together = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            awaitZero(services);
+            long start = System.nanoTime();
+            post("/" + services.getFirst() + "/sayHello", "[\"bench\"]");
+            alone.add((System.nanoTime() - start) / 1e6);
+            awaitZero(services);
+            List<CompletableFuture<Double>> calls = new ArrayList<>();
+            for (String service : services) {
+                calls.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            long begin = System.nanoTime();
+                            post("/" + service + "/sayHello", "[\"bench\"]");
+                            return (System.nanoTime() - begin) / 1e6;
+                        },
+                        clients));
+            }
+            for (CompletableFuture<Double> call : calls) {
+                together.add(call.get());
+            }
+        }
+        rows.add(row("cold start, " + label + ", one alone (first call, ms)", alone));
+        rows.add(row(
+                "cold start, " + label + ", " + services.size() + " services at once (each first call, ms)", together));
+    }
+
+    /**
+     * One client calls {@code slow(50)} until one instance serves; then 4 clients at once
+     * (maxInstanceLoad 1): the time until a call is answered by an instance not seen before.
+     */
+    private void reactionTime(String service) throws Exception {
+        System.err.printf("Scale-up reaction: 1 -> 4 clients, %d rounds ...%n", rounds);
+        List<Double> reactions = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            awaitZero(List.of(service));
+            Set<String> seen = new HashSet<>();
+            seen.add(post("/" + service + "/slow", "[50]")); // the cold start: one instance
+            for (int i = 0; i < 10; i++) {
+                seen.add(post("/" + service + "/slow", "[50]"));
+            }
+            AtomicBoolean running = new AtomicBoolean(true);
+            CompletableFuture<Double> newInstance = new CompletableFuture<>();
+            long step = System.nanoTime();
+            List<CompletableFuture<Void>> load = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                load.add(CompletableFuture.runAsync(
+                        () -> {
+                            while (running.get()) {
+                                String id = post("/" + service + "/slow", "[50]");
+                                if (!seen.contains(id)) {
+                                    newInstance.complete((System.nanoTime() - step) / 1e6);
+                                }
+                            }
+                        },
+                        clients));
+            }
+            reactions.add(newInstance.get());
+            running.set(false);
+            CompletableFuture.allOf(load.toArray(CompletableFuture[]::new)).get();
+        }
+        rows.add(row(
+                "scale-up reaction, 1 -> 4 clients at maxInstanceLoad 1: step to a new instance's first answer (ms)",
+                reactions));
+    }
+
+    /**
+     * Waits until none of the services has an instance, draining ones included (their idle timeout
+     * is 2 s), so that no stopping JVM competes with the next cold start for the cores.
+     */
+    private void awaitZero(List<String> services) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (String service : services) {
+            while (running(service) > 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(service + " did not go back to zero instances within 60 s");
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private int running(String service) throws Exception {
+        String body = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.api()
+                                        + "/api/v1/environments/dev.lever/services/" + service + "/instances"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        Matcher matcher = RUNNING.matcher(body);
+        int count = 0;
+        while (matcher.find()) {
+            count++;
+        }
+        return count;
+    }
+
+    private String post(String path, String json) {
+        try {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.http() + path))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String row(String name, List<Double> samples) {
+        List<Double> sorted = new ArrayList<>(samples);
+        sorted.sort(null);
+        return String.format(
+                Locale.ROOT,
+                "| %s | %.0f | %.0f | %d |",
+                name,
+                sorted.get(sorted.size() / 2),
+                sorted.get(Math.min(sorted.size() - 1, sorted.size() * 99 / 100)),
+                sorted.size());
+    }
+}
