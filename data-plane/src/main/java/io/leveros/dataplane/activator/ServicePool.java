@@ -43,7 +43,10 @@ final class ServicePool {
     private final LongSupplier reportSequence;
     /** Instances that take calls. */
     private final ArrayList<Instance> ready = new ArrayList<>();
-    /** Instances taken out of balancing, stopped once their last call ends. */
+    /**
+     * Instances taken out of balancing: stopped once their last call ends, and kept here (and in the
+     * reports) until their process has exited.
+     */
     private final ArrayList<Instance> draining = new ArrayList<>();
 
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
@@ -185,10 +188,9 @@ final class ServicePool {
                 for (Instance instance : leastBusy.subList(0, ready.size() - target)) {
                     ready.remove(instance);
                     instance.drain();
+                    draining.add(instance);
                     if (instance.outstanding() == 0) {
                         stopNow.add(instance);
-                    } else {
-                        draining.add(instance);
                     }
                 }
             }
@@ -345,7 +347,7 @@ final class ServicePool {
                 latencySumNanos += now - startedNanos;
             }
             if (instance.draining() && instance.outstanding() == 0 && waiters.isEmpty()) {
-                stopNow = ready.remove(instance) | draining.remove(instance);
+                stopNow = ready.remove(instance) | draining.contains(instance);
             }
         }
         if (stopNow) {
@@ -385,6 +387,7 @@ final class ServicePool {
                 if (instance.outstanding() == 0 && nowNanos - instance.lastUsedNanos() > idleNanos) {
                     ready.remove(i);
                     instance.drain();
+                    draining.add(instance);
                     stopNow.add(instance);
                 }
             }
