@@ -15,25 +15,27 @@ public final class Lease {
     private final ServicePool pool;
     private final Instance instance;
     private final Peer peer;
-    private final String destination;
-    private final long startedNanos = System.nanoTime();
+    private final String service;
+    private final long startedNanos;
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean stream;
 
-    private Lease(ServicePool pool, Instance instance, Peer peer, String destination) {
+    private Lease(ServicePool pool, Instance instance, Peer peer, String service, long startedNanos) {
         this.pool = pool;
         this.instance = instance;
         this.peer = peer;
-        this.destination = destination;
+        this.service = service;
+        this.startedNanos = startedNanos;
     }
 
-    static Lease onInstance(ServicePool pool, Instance instance) {
-        return new Lease(pool, instance, null, null);
+    /** @param startedNanos when the call got the instance, for its latency */
+    static Lease onInstance(ServicePool pool, Instance instance, long startedNanos) {
+        return new Lease(pool, instance, null, instance.route().service(), startedNanos);
     }
 
     static Lease onPeer(Peer peer, ServiceRoute route) {
         peer.callStarted();
-        return new Lease(null, null, peer, peer + ", which serves service '" + route.service() + "'");
+        return new Lease(null, null, peer, route.service(), 0);
     }
 
     /** Where the call goes: the instance's port on loopback, or the peer's forwarding port. */
@@ -41,12 +43,11 @@ public final class Lease {
         return instance != null ? instance.address() : peer.address();
     }
 
-    /** Names the destination in error messages: {@code instance i-3 of service 'hello'}. */
+    /** Names the destination in error messages (built only then): {@code instance i-3 of service 'hello'}. */
     public String destination() {
         return instance != null
-                ? "instance " + instance.id() + " of service '"
-                        + instance.route().service() + "'"
-                : destination;
+                ? "instance " + instance.id() + " of service '" + service + "'"
+                : peer + ", which serves service '" + service + "'";
     }
 
     /**

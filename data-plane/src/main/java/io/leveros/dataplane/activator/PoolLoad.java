@@ -29,6 +29,22 @@ public record PoolLoad(
         String lastExit,
         List<InstanceLoad> instances) {
 
+    /** The same counters with {@code instances}. */
+    PoolLoad withInstances(List<InstanceLoad> instances) {
+        return new PoolLoad(
+                route,
+                readyInstances,
+                startingInstances,
+                completedCalls,
+                latencySumMicros,
+                busyMicros,
+                inFlight,
+                openStreams,
+                startFailure,
+                lastExit,
+                List.copyOf(instances));
+    }
+
     /** One started instance. */
     public record InstanceLoad(String id, boolean draining, long startedAtUnixMs, int inFlight, long rssBytes) {}
 }

@@ -93,8 +93,9 @@ final class ServicePool {
         int toStart = 0;
         Lease lease = null;
         Waiter waiter = null;
+        long now = System.nanoTime();
         synchronized (this) {
-            accrue();
+            accrue(now);
             route = current;
             if (ready.isEmpty() && mayForward && !current.peers().isEmpty()) {
                 return Future.succeededFuture(Lease.onPeer(PowerOfTwoChoices.pick(current.peers()), current));
@@ -108,13 +109,13 @@ final class ServicePool {
                         && PowerOfTwoChoices.minOutstanding(ready) >= current.maxInstanceLoad()) {
                     toStart = 1; // no target yet and everyone is at maxInstanceLoad: add one
                 }
-                lease = leaseOn(chosen);
+                lease = leaseOn(chosen, now);
             } else {
-                if (failing != null && starting == 0 && System.nanoTime() < retryAtNanos) {
+                if (failing != null && starting == 0 && now < retryAtNanos) {
                     return Future.failedFuture(new CallException(
                             ErrorCode.NO_INSTANCE,
                             failing.getMessage() + "\n(the next start is tried in "
-                                    + (retryAtNanos - System.nanoTime()) / 1_000_000 + " ms; fix the service and"
+                                    + (retryAtNanos - now) / 1_000_000 + " ms; fix the service and"
                                     + " deploy it again)"));
                 }
                 if (waiters.size() >= settings.maxQueuedCalls()) {
@@ -145,17 +146,16 @@ final class ServicePool {
     }
 
     /** Under the lock, before the calls in flight or waiting change: adds the time since the last change. */
-    private void accrue() {
-        long now = System.nanoTime();
+    private void accrue(long now) {
         busyNanos += (inFlight + waiters.size()) * (now - busySince);
         busySince = now;
     }
 
-    /** Under the lock: a lease on {@code chosen}, counted as in flight. */
-    private Lease leaseOn(Instance chosen) {
+    /** Under the lock: a lease on {@code chosen} from {@code now}, counted as in flight. */
+    private Lease leaseOn(Instance chosen, long now) {
         chosen.callStarted();
         inFlight++;
-        return Lease.onInstance(this, chosen);
+        return Lease.onInstance(this, chosen, now);
     }
 
     private int cap() {
@@ -230,8 +230,9 @@ final class ServicePool {
     private void onReady(Instance instance) {
         List<Waiter> served;
         boolean stopNow = false;
+        long now = System.nanoTime();
         synchronized (this) {
-            accrue();
+            accrue(now);
             starting--;
             failing = null;
             retryDelayMs = 0;
@@ -242,7 +243,7 @@ final class ServicePool {
             served = new ArrayList<>(waiters.size());
             Waiter waiter;
             while ((waiter = waiters.pollFirst()) != null) {
-                waiter.lease = leaseOn(PowerOfTwoChoices.pick(ready));
+                waiter.lease = leaseOn(PowerOfTwoChoices.pick(ready), now);
                 served.add(waiter);
             }
             if (retired && instance.outstanding() == 0) {
@@ -265,7 +266,7 @@ final class ServicePool {
     private void onStartFailed(Throwable cause) {
         List<Waiter> failed = List.of();
         synchronized (this) {
-            accrue();
+            accrue(System.nanoTime());
             starting--;
             failing = cause instanceof CallException callException
                     ? callException
@@ -312,7 +313,7 @@ final class ServicePool {
 
     private void timeout(Waiter waiter) {
         synchronized (this) {
-            accrue();
+            accrue(System.nanoTime());
             if (!waiters.remove(waiter)) {
                 return;
             }
@@ -337,7 +338,7 @@ final class ServicePool {
         boolean stopNow = false;
         long now = System.nanoTime();
         synchronized (this) {
-            accrue();
+            accrue(now);
             instance.callEnded(now);
             inFlight--;
             if (stream) {
@@ -413,7 +414,7 @@ final class ServicePool {
         List<Instance> started;
         int[] inFlightOf;
         synchronized (this) {
-            accrue();
+            accrue(System.nanoTime());
             started = new ArrayList<>(ready.size() + draining.size());
             started.addAll(ready);
             started.addAll(draining);
@@ -444,18 +445,7 @@ final class ServicePool {
                     inFlightOf[i],
                     instance.rssBytes()));
         }
-        return new PoolLoad(
-                counters.route(),
-                counters.readyInstances(),
-                counters.startingInstances(),
-                counters.completedCalls(),
-                counters.latencySumMicros(),
-                counters.busyMicros(),
-                counters.inFlight(),
-                counters.openStreams(),
-                counters.startFailure(),
-                counters.lastExit(),
-                List.copyOf(instances));
+        return counters.withInstances(instances);
     }
 
     /** The ready instances, for tests and diagnostics. */
