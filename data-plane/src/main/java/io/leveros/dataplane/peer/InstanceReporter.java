@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * seconds. The counters are cumulative, so a lost report loses nothing. One report in flight at a
  * time; a failed one is sent again at the next look.
  *
- * <p>Runs on one Vert.x event loop; never on the request path.
+ * <p>The report is built on a worker thread (it takes every pool's lock and reads the instances'
+ * memory from {@code /proc}); the rest runs on one Vert.x event loop, never on the request path.
  */
 public final class InstanceReporter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InstanceReporter.class.getName());
@@ -72,7 +73,6 @@ public final class InstanceReporter implements AutoCloseable {
         this.forwardingAddress = forwardingAddress;
         this.activator = activator;
         this.client = client;
-        current(); // loads the report's classes here, not on the event loop
     }
 
     public void start() {
@@ -116,18 +116,42 @@ public final class InstanceReporter implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * A report, the sequence number taken before its counters were read, and when they were read.
+     * Taking the number first keeps the activator's rule sound: an instance started after it is
+     * started at that number or later, so no target decided from this report can stop it.
+     */
+    private record Measured(InstanceReport report, long sequence, long atNanos) {}
+
     private void look() {
         if (inFlight) {
             return;
         }
-        InstanceReport report = current();
-        long now = System.nanoTime();
+        inFlight = true;
+        vertx.executeBlocking(() -> {
+                    long number = sequence.incrementAndGet();
+                    return new Measured(current(), number, System.nanoTime());
+                })
+                .onComplete(built -> {
+                    if (built.succeeded()) {
+                        send(built.result());
+                    } else {
+                        inFlight = false;
+                        LOG.log(Level.WARNING, "could not build this node''s instance report: {0}", built.cause());
+                    }
+                });
+    }
+
+    /** On the event loop: sends the report unless it says what the last one said, recently. */
+    private void send(Measured measured) {
+        InstanceReport report = measured.report();
+        long now = measured.atNanos();
         if (report.equals(lastSent) && now - lastSentNanos < HEARTBEAT_NANOS) {
+            inFlight = false;
             return;
         }
-        inFlight = true;
         InstanceReport numbered = report.toBuilder()
-                .setSequence(sequence.incrementAndGet())
+                .setSequence(measured.sequence())
                 .setMeasuredAtMicros(now / 1_000)
                 .build();
         client.request(controlPlane, REPORT_INSTANCES)
