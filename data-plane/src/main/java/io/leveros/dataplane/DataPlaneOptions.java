@@ -179,11 +179,6 @@ public final class DataPlaneOptions {
         return forwardingPort;
     }
 
-    public DataPlaneOptions forwardingPort(int forwardingPort) {
-        this.forwardingPort = forwardingPort;
-        return this;
-    }
-
     public String forwardingHost() {
         return forwardingHost;
     }

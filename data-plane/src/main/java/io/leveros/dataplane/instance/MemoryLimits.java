@@ -75,11 +75,6 @@ public final class MemoryLimits {
         return new MemoryLimits(null, false);
     }
 
-    /** Whether limits are enforced by the kernel here. */
-    public boolean enforced() {
-        return parent != null;
-    }
-
     /**
      * Puts {@code pid} in a new cgroup limited to {@code ramMb}. A failure is logged and the instance
      * runs without a hard limit.

@@ -68,20 +68,16 @@ public final class RoutingTable {
             Map<String, ServiceRoute> services = new HashMap<>();
             for (Service service : environment.getServicesList()) {
                 ServiceVersion live = service.hasLive() ? service.getLive() : null;
-                List<Peer> servedBy = live == null
-                        ? List.of()
-                        : peers.getOrDefault(
-                                ServiceRoute.poolKey(environment.getName(), service.getName(), live.getVersion()),
-                                List.of());
+                String key = live == null
+                        ? null
+                        : ServiceRoute.poolKey(environment.getName(), service.getName(), live.getVersion());
                 ServiceRoute route = ServiceRoute.of(
                         environment.getName(),
                         service.getName(),
+                        key,
                         live,
-                        servedBy,
-                        live == null
-                                ? null
-                                : targets.get(ServiceRoute.poolKey(
-                                        environment.getName(), service.getName(), live.getVersion())));
+                        key == null ? List.of() : peers.getOrDefault(key, List.of()),
+                        key == null ? null : targets.get(key));
                 services.put(service.getName(), route);
                 routes.add(route);
             }
@@ -129,12 +125,15 @@ public final class RoutingTable {
         return revision;
     }
 
-    /** Orders tables of one {@link #revision()}: grows with every change of what the nodes serve or of the autoscaler's targets. */
+    /**
+     * Orders tables of one {@link #revision()}: grows with every change of what the nodes serve or
+     * of the autoscaler's targets.
+     */
     public long clusterRevision() {
         return clusterRevision;
     }
 
-    /** Whether this table is older than {@code other}: by revision, then by nodes revision. */
+    /** Whether this table is older than {@code other}: by revision, then by cluster revision. */
     public boolean olderThan(RoutingTable other) {
         return revision < other.revision || (revision == other.revision && clusterRevision < other.clusterRevision);
     }

@@ -37,8 +37,14 @@ public record ServiceRoute(
     /** The default {@code idleTimeout}: 5 minutes. */
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 5 * 60 * 1000L;
 
+    /** @param poolKey {@link #poolKey(String, String, long)} of the live version, or {@code null} without one */
     static ServiceRoute of(
-            String environment, String service, ServiceVersion version, List<Peer> peers, ScalingTarget target) {
+            String environment,
+            String service,
+            String poolKey,
+            ServiceVersion version,
+            List<Peer> peers,
+            ScalingTarget target) {
         if (version == null) {
             return new ServiceRoute(
                     environment, service, null, null, false, DEFAULT_MAX_INSTANCE_LOAD, 0, 0, 0, List.of(), -1, 0);
@@ -46,7 +52,7 @@ public record ServiceRoute(
         return new ServiceRoute(
                 environment,
                 service,
-                poolKey(environment, service, version.getVersion()),
+                poolKey,
                 version,
                 version.getPrivate(),
                 version.getMaxInstanceLoad() > 0 ? version.getMaxInstanceLoad() : DEFAULT_MAX_INSTANCE_LOAD,
