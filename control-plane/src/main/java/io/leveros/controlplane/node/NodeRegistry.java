@@ -89,7 +89,9 @@ public final class NodeRegistry {
         boolean changed;
         synchronized (this) {
             changed = reported.remove(nodeId) != null;
-            rebuild(changed);
+            if (changed) {
+                rebuild(true);
+            }
         }
         if (changed) {
             log.info("Node '{}' left", nodeId);
@@ -108,7 +110,9 @@ public final class NodeRegistry {
                     changed = true;
                 }
             }
-            rebuild(changed);
+            if (changed) {
+                rebuild(true);
+            }
         }
         if (changed) {
             listeners.forEach(Runnable::run);

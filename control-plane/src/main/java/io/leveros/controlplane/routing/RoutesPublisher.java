@@ -4,6 +4,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.scaling.Autoscaler;
 import io.leveros.controlplane.store.MetadataStore;
+import io.leveros.controlplane.store.StoreSnapshot;
 import io.leveros.proto.control.RoutingSnapshot;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +29,9 @@ public final class RoutesPublisher {
     private final Autoscaler autoscaler;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private long clusterRevision = System.currentTimeMillis() * 1000;
+    /** The store compiled at its latest revision: recompiled only when the store changes. */
+    private RoutingSnapshot compiledStore;
+
     private volatile RoutingSnapshot latest;
 
     public RoutesPublisher(MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler) {
@@ -49,8 +53,16 @@ public final class RoutesPublisher {
         return snapshot;
     }
 
-    private RoutingSnapshot build() {
-        return RoutingSnapshots.of(store.snapshot(), nodes.known().nodes(), autoscaler.targets());
+    /** The store's routes with the nodes and targets of now, without a cluster revision. */
+    private synchronized RoutingSnapshot build() {
+        StoreSnapshot state = store.snapshot();
+        if (compiledStore == null || compiledStore.getRevision() != state.revision()) {
+            compiledStore = RoutingSnapshots.of(state);
+        }
+        return compiledStore.toBuilder()
+                .addAllNodes(nodes.known().nodes())
+                .addAllTargets(autoscaler.targets())
+                .build();
     }
 
     private synchronized RoutingSnapshot withClusterRevision(RoutingSnapshot snapshot) {

@@ -10,12 +10,9 @@ import io.leveros.proto.control.CommandEntry;
 import io.leveros.proto.control.Environment;
 import io.leveros.proto.control.JavaEntry;
 import io.leveros.proto.control.JsEntry;
-import io.leveros.proto.control.Node;
 import io.leveros.proto.control.RoutingSnapshot;
-import io.leveros.proto.control.ScalingTarget;
 import io.leveros.proto.control.Service;
 import io.leveros.proto.control.ServiceVersion;
-import java.util.List;
 import java.util.Optional;
 
 /** Compiles a store snapshot into the routing snapshot data planes serve from. */
@@ -23,15 +20,13 @@ public final class RoutingSnapshots {
     private RoutingSnapshots() {}
 
     /**
-     * Every environment with its deployed services and each one's live version, the nodes with what
-     * each serves, and the autoscaler's targets. The caller sets the cluster revision.
+     * Every environment with its deployed services and each one's live version. The routes publisher
+     * adds the nodes, the targets and the cluster revision.
      */
-    public static RoutingSnapshot of(StoreSnapshot store, List<Node> nodes, List<ScalingTarget> targets) {
+    public static RoutingSnapshot of(StoreSnapshot store) {
         RoutingSnapshot.Builder snapshot = RoutingSnapshot.newBuilder()
                 .setRevision(store.revision())
-                .setDefaultEnvironment(EnvironmentNames.DEFAULT)
-                .addAllNodes(nodes)
-                .addAllTargets(targets);
+                .setDefaultEnvironment(EnvironmentNames.DEFAULT);
         for (EnvironmentRecord environment : store.environments()) {
             Environment.Builder env = Environment.newBuilder().setName(environment.name());
             for (ServiceRecord service : store.services(environment.name())) {

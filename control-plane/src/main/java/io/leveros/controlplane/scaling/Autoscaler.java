@@ -35,12 +35,12 @@ import org.slf4j.LoggerFactory;
  * overshot badly whenever latency rose for a moment (instances starting on the same cores made
  * calls slow, which asked for more instances...). In flight now covers long calls, open streams and
  * calls waiting for an instance.
- * Required = max(ceil(load / maxInstanceLoad), minInstances), at least one while the version had a
- * call within its idle timeout, at most maxInstances. Up at once (at most doubling per tick, or
- * straight to minInstances); down
- * once the lower need has lasted the scale-down delay (to the highest need seen meanwhile); to
- * minInstances, zero by default, once idle for the idle timeout. New instances go to the nodes
- * with the fewest, removed ones come from those with the most.
+ *
+ * <p>Required = max(ceil(load / maxInstanceLoad), minInstances), at least one while the version had
+ * a call within its idle timeout, at most maxInstances. Up at once (at most doubling per tick, or
+ * straight to minInstances); down once the lower need has lasted the scale-down delay (to the
+ * highest need seen meanwhile); to minInstances, zero by default, once idle for the idle timeout.
+ * New instances go to the nodes with the fewest, removed ones come from those with the most.
  *
  * <p>Thread-safety: {@link #tick} runs on one timer thread; readers get immutable snapshots.
  */
@@ -70,7 +70,7 @@ public final class Autoscaler {
             String startFailure,
             String lastExit) {}
 
-    private record NodeServing(String nodeId, long sequence, long measuredAtMicros, ServingVersion serving) {}
+    private record NodeServing(String nodeId, long measuredAtMicros, ServingVersion serving) {}
 
     private final MetadataStore store;
     private final NodeRegistry nodes;
@@ -130,6 +130,7 @@ public final class Autoscaler {
                 live.add(key);
                 ScaledVersion scaled = versions.computeIfAbsent(key, k -> new ScaledVersion());
                 scale(
+                        key,
                         scaled,
                         version,
                         byVersion.getOrDefault(key, List.of()),
@@ -160,14 +161,14 @@ public final class Autoscaler {
                         .computeIfAbsent(
                                 key(serving.getEnvironment(), serving.getService(), serving.getVersion()),
                                 k -> new ArrayList<>())
-                        .add(new NodeServing(
-                                report.getNodeId(), report.getSequence(), report.getMeasuredAtMicros(), serving));
+                        .add(new NodeServing(report.getNodeId(), report.getMeasuredAtMicros(), serving));
             }
         }
         return byVersion;
     }
 
     private void scale(
+            String key,
             ScaledVersion scaled,
             VersionRecord version,
             List<NodeServing> reports,
@@ -240,7 +241,6 @@ public final class Autoscaler {
             required = Math.min(required, version.maxInstances());
         }
 
-        String key = key(version.environment(), version.service(), version.version());
         if (scaled.target < 0 && required == 0 && current == 0) {
             if (!startFailure.isEmpty()) {
                 nextStatuses.put(key, status(version, scaled, current, load, inFlight, startFailure, lastExit));
