@@ -185,17 +185,17 @@ class AutoscalingIT {
         await("minInstances started before any call")
                 .atMost(Duration.ofSeconds(60))
                 .until(() -> instances("warmService") == 2);
-        int most = 0;
+        AtomicInteger most = new AtomicInteger();
         try (Load load = new Load("cappedService", 50)) {
             load.clients(20);
-            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < until) {
-                most = Math.max(most, instances("cappedService"));
-                Thread.sleep(100); // sampling the count, not waiting for a state
-            }
+            await("never more than maxInstances (3) under 20 clients")
+                    .during(Duration.ofSeconds(10))
+                    .atMost(Duration.ofSeconds(12))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> most.accumulateAndGet(instances("cappedService"), Math::max) <= 3);
             assertThat(load.failures).isEmpty();
         }
-        assertThat(most).as("instances at the most under 20 clients").isEqualTo(3);
+        assertThat(most.get()).as("instances at the most under 20 clients").isEqualTo(3);
         assertThat(instances("warmService"))
                 .as("minInstances, after its idle timeout")
                 .isEqualTo(2);

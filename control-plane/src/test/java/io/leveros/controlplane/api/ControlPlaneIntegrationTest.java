@@ -242,6 +242,22 @@ class ControlPlaneIntegrationTest {
                 .isEqualTo(409);
     }
 
+    /** A watcher that keeps every snapshot it gets in {@code received}. */
+    private static StreamObserver<RoutingSnapshot> collectInto(List<RoutingSnapshot> received) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(RoutingSnapshot snapshot) {
+                received.add(snapshot);
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {}
+        };
+    }
+
     @Test
     void pushesRoutesToWatchers() throws InterruptedException {
         await().atMost(Duration.ofSeconds(10)).until(() -> GRPC_PORT.get() > 0);
@@ -255,18 +271,7 @@ class ControlPlaneIntegrationTest {
                             WatchRoutesRequest.newBuilder()
                                     .setNodeId("test-node")
                                     .build(),
-                            new StreamObserver<>() {
-                                @Override
-                                public void onNext(RoutingSnapshot snapshot) {
-                                    received.add(snapshot);
-                                }
-
-                                @Override
-                                public void onError(Throwable t) {}
-
-                                @Override
-                                public void onCompleted() {}
-                            });
+                            collectInto(received));
             await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
             RoutingSnapshot initial = received.getFirst();
             assertThat(initial.getDefaultEnvironment()).isEqualTo("dev.lever");
@@ -315,33 +320,13 @@ class ControlPlaneIntegrationTest {
         try {
             RoutingGrpc.newStub(channel)
                     .watchRoutes(
-                            WatchRoutesRequest.newBuilder().setNodeId("watcher").build(), new StreamObserver<>() {
-                                @Override
-                                public void onNext(RoutingSnapshot snapshot) {
-                                    received.add(snapshot);
-                                }
-
-                                @Override
-                                public void onError(Throwable t) {}
-
-                                @Override
-                                public void onCompleted() {}
-                            });
+                            WatchRoutesRequest.newBuilder().setNodeId("watcher").build(), collectInto(received));
             reporterWatch.run(() -> RoutingGrpc.newStub(channel)
                     .watchRoutes(
                             WatchRoutesRequest.newBuilder()
                                     .setNodeId("reporter")
                                     .build(),
-                            new StreamObserver<>() {
-                                @Override
-                                public void onNext(RoutingSnapshot snapshot) {}
-
-                                @Override
-                                public void onError(Throwable t) {}
-
-                                @Override
-                                public void onCompleted() {}
-                            }));
+                            collectInto(new CopyOnWriteArrayList<>())));
             InstanceReport report = InstanceReport.newBuilder()
                     .setNodeId("reporter")
                     .setForwardingAddress("127.0.0.1:3501")
