@@ -298,7 +298,8 @@ public final class PlatformBenchmark {
         return sizes.isEmpty() ? "no instance found" : String.join(", ", sizes);
     }
 
-    private static double percentile(List<Double> sorted, int p) {
+    /** The {@code p}-th percentile of an ascending list. */
+    static double percentile(List<Double> sorted, int p) {
         return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
     }
 }

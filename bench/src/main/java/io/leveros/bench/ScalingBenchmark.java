@@ -246,8 +246,8 @@ public final class ScalingBenchmark {
                 Locale.ROOT,
                 "| %s | %.0f | %.0f | %d |",
                 name,
-                sorted.get(sorted.size() / 2),
-                sorted.get(Math.min(sorted.size() - 1, sorted.size() * 99 / 100)),
+                PlatformBenchmark.percentile(sorted, 50),
+                PlatformBenchmark.percentile(sorted, 99),
                 sorted.size());
     }
 }

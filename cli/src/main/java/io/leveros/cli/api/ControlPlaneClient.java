@@ -37,6 +37,11 @@ public final class ControlPlaneClient {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** {@code /environments/<env>/services/<service>}, each part encoded. */
+    public static String servicePath(String env, String service) {
+        return "/environments/" + segment(env) + "/services/" + segment(service);
+    }
+
     public JsonNode get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }

@@ -24,10 +24,8 @@ public final class InstancesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String env = lever.global.env;
-        JsonNode instances = lever.global
-                .controlPlane()
-                .get("/environments/" + ControlPlaneClient.segment(env) + "/services/"
-                        + ControlPlaneClient.segment(service) + "/instances");
+        JsonNode instances =
+                lever.global.controlPlane().get(ControlPlaneClient.servicePath(env, service) + "/instances");
         if (instances.isEmpty()) {
             System.out.println("No instance of " + service + " runs now; the next call starts one.");
             return 0;

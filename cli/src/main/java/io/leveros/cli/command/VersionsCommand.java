@@ -19,10 +19,7 @@ public final class VersionsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String env = lever.global.env;
-        JsonNode versions = lever.global
-                .controlPlane()
-                .get("/environments/" + ControlPlaneClient.segment(env) + "/services/"
-                        + ControlPlaneClient.segment(service) + "/versions");
+        JsonNode versions = lever.global.controlPlane().get(ControlPlaneClient.servicePath(env, service) + "/versions");
         Table table = new Table("VERSION", "LIVE", "DEPLOYED", "ENTRY");
         for (JsonNode version : versions) {
             table.row(
