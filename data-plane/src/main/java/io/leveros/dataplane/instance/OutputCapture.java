@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -21,15 +22,26 @@ public final class OutputCapture {
     private final String prefix;
     private final Consumer<String> sink;
     private final ArrayDeque<String> last = new ArrayDeque<>(KEPT_LINES);
+    private CompletableFuture<Void> ended = CompletableFuture.completedFuture(null);
 
     public OutputCapture(String prefix, Consumer<String> sink) {
         this.prefix = prefix;
         this.sink = sink;
     }
 
-    /** Follows a stream until it ends. */
+    /** Follows a stream until it ends. Call before {@link #ended()}. */
     public void follow(InputStream stream, String name) {
-        Thread.ofVirtual().name(prefix + " " + name).start(() -> pump(stream));
+        CompletableFuture<Void> pumped = new CompletableFuture<>();
+        Thread.ofVirtual().name(prefix + " " + name).start(() -> {
+            pump(stream);
+            pumped.complete(null);
+        });
+        ended = CompletableFuture.allOf(ended, pumped);
+    }
+
+    /** Completes when every followed stream has been read to its end. */
+    public CompletableFuture<Void> ended() {
+        return ended;
     }
 
     private void pump(InputStream stream) {

@@ -27,7 +27,9 @@ public final class BlockedThreadWatch extends Handler {
                 .setBlockedThreadCheckInterval(100)
                 .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
                 .setMaxEventLoopExecuteTime(300)
-                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS);
+                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+                .setWarningExceptionTime(300)
+                .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS);
     }
 
     public List<String> warnings() {
@@ -36,7 +38,18 @@ public final class BlockedThreadWatch extends Handler {
 
     @Override
     public void publish(LogRecord record) {
-        warnings.add(record.getMessage());
+        warnings.add(
+                record.getThrown() == null ? record.getMessage() : record.getMessage() + where(record.getThrown()));
+    }
+
+    /** The blocked thread's top frames, which say what blocked it. */
+    private static String where(Throwable blockedAt) {
+        StringBuilder frames = new StringBuilder();
+        StackTraceElement[] stack = blockedAt.getStackTrace();
+        for (int i = 0; i < Math.min(12, stack.length); i++) {
+            frames.append("\n    at ").append(stack[i]);
+        }
+        return frames.toString();
     }
 
     @Override
