@@ -3,6 +3,7 @@ package io.leveros.dataplane;
 import io.leveros.dataplane.activator.Activator;
 import io.leveros.dataplane.activator.ActivatorSettings;
 import io.leveros.dataplane.activator.LeaseSource;
+import io.leveros.dataplane.activator.PoolLoad;
 import io.leveros.dataplane.forwarding.CallForwarder;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.ingress.CallerIdentity;
@@ -14,9 +15,13 @@ import io.leveros.dataplane.instance.LaunchCommands;
 import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.instance.PortAllocator;
 import io.leveros.dataplane.instance.ProcessRuntime;
+import io.leveros.dataplane.metrics.CallMetrics;
+import io.leveros.dataplane.metrics.DataPlaneMetrics;
+import io.leveros.dataplane.metrics.VersionGauges;
 import io.leveros.dataplane.peer.InstanceReporter;
 import io.leveros.dataplane.routing.RoutesSubscriber;
 import io.leveros.dataplane.routing.RoutingState;
+import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.dataplane.stream.InstanceStreams;
 import io.leveros.dataplane.stream.OpenStreams;
 import io.leveros.dataplane.stream.StreamRelay;
@@ -54,6 +59,12 @@ public final class DataPlane implements AutoCloseable {
      */
     static final long MAX_STREAMS_PER_CONNECTION = 10_000;
 
+    /** The ingress labels of the call metrics. */
+    private static final String PUBLIC = "public";
+
+    private static final String INTERNAL = "internal";
+    private static final String FORWARDED = "forwarded";
+
     private final Vertx vertx;
     private final RoutingState routing;
     /** One h2c connection to the control plane, for the routes and the instance reports. */
@@ -67,6 +78,7 @@ public final class DataPlane implements AutoCloseable {
     private final OpenStreams openStreams;
     private final Duration drainTimeout;
     private final AtomicLong reportSequence = new AtomicLong();
+    private final DataPlaneMetrics metrics;
     private InstanceReporter reporter;
 
     private static JavaClassArchive javaClassArchive(DataPlaneOptions options) {
@@ -96,6 +108,7 @@ public final class DataPlane implements AutoCloseable {
                         options.nodeRuntime()),
                 options.instanceStartTimeout(),
                 options.drainTimeout());
+        this.metrics = new DataPlaneMetrics(this::versionGauges);
         this.activator = new Activator(
                 vertx,
                 agent,
@@ -104,7 +117,8 @@ public final class DataPlane implements AutoCloseable {
                         options.localMaxInstances(),
                         options.instanceStartTimeout().toMillis() + 1_000,
                         options.idleCheckInterval().toMillis()),
-                reportSequence::get);
+                reportSequence::get,
+                metrics.starts());
         routing.onChange(activator::onRoutes);
         this.instanceClient = new InstanceClient(vertx);
         this.openStreams = new OpenStreams(vertx, options.streamIdleTimeout());
@@ -141,13 +155,13 @@ public final class DataPlane implements AutoCloseable {
         CallForwarder forwarder = new CallForwarder(activator::acquire, instanceClient, requestTimeoutMs);
         CallerIdentity callers = new CallerIdentity(agent);
         InstanceStreams streams = new InstanceStreams(activator::acquire, instanceClient, openStreams);
-        gatewayServer = await(server(forwarder, streams, callers, true).listen(options.gatewayPort(), "127.0.0.1"));
+        gatewayServer = await(server(forwarder, streams, callers, INTERNAL).listen(options.gatewayPort(), "127.0.0.1"));
         String gateway = "127.0.0.1:" + gatewayServer.actualPort();
         agent.gatewayAddress(gateway);
         instanceClient.gatewayAddress(gateway);
         forwardingServer = await(forwardingServer(activator::acquireLocal, requestTimeoutMs, callers)
                 .listen(options.forwardingPort(), options.forwardingHost()));
-        publicServer = await(server(forwarder, streams, callers, false).listen(options.port(), options.bindHost()));
+        publicServer = await(server(forwarder, streams, callers, PUBLIC).listen(options.port(), options.bindHost()));
         subscriber.start();
         reporter = new InstanceReporter(
                 vertx,
@@ -164,11 +178,37 @@ public final class DataPlane implements AutoCloseable {
         return SocketAddress.inetSocketAddress(options.controlPlanePort(), options.controlPlaneHost());
     }
 
+    /** @param ingress {@link #PUBLIC} or {@link #INTERNAL} (the gateway: private services allowed) */
     private HttpServer server(
-            CallForwarder forwarder, InstanceStreams streams, CallerIdentity callers, boolean internal) {
-        GrpcServer grpc = grpcServer(forwarder, streams, callers, internal);
-        HttpApiHandler api = new HttpApiHandler(routing, callers, forwarder, streams, internal);
-        return vertx.createHttpServer(serverOptions()).requestHandler(new IngressHandler(grpc, api, routing));
+            CallForwarder forwarder, InstanceStreams streams, CallerIdentity callers, String ingress) {
+        boolean internal = ingress.equals(INTERNAL);
+        CallMetrics.Recorder calls = metrics.calls().recorder(ingress);
+        GrpcServer grpc = grpcServer(forwarder, streams, callers, internal, calls);
+        HttpApiHandler api = new HttpApiHandler(routing, callers, forwarder, streams, internal, calls);
+        return vertx.createHttpServer(serverOptions())
+                .requestHandler(new IngressHandler(grpc, api, routing, vertx, metrics));
+    }
+
+    private List<VersionGauges> versionGauges() {
+        List<VersionGauges> versions = new ArrayList<>();
+        for (PoolLoad load : activator.loads()) {
+            int draining = 0;
+            for (PoolLoad.InstanceLoad instance : load.instances()) {
+                draining += instance.draining() ? 1 : 0;
+            }
+            ServiceRoute route = load.route();
+            versions.add(new VersionGauges(
+                    route.environment(),
+                    route.service(),
+                    route.versionNumber(),
+                    load.startingInstances(),
+                    load.readyInstances(),
+                    draining,
+                    load.inFlight() - load.waitingCalls(),
+                    load.waitingCalls(),
+                    load.openStreams()));
+        }
+        return versions;
     }
 
     /**
@@ -178,13 +218,19 @@ public final class DataPlane implements AutoCloseable {
     private HttpServer forwardingServer(LeaseSource local, long requestTimeoutMs, CallerIdentity callers) {
         CallForwarder forwarder = new CallForwarder(local, instanceClient, requestTimeoutMs);
         InstanceStreams streams = new InstanceStreams(local, instanceClient, openStreams);
-        return vertx.createHttpServer(serverOptions()).requestHandler(grpcServer(forwarder, streams, callers, true));
+        return vertx.createHttpServer(serverOptions())
+                .requestHandler(grpcServer(
+                        forwarder, streams, callers, true, metrics.calls().recorder(FORWARDED)));
     }
 
     private GrpcServer grpcServer(
-            CallForwarder forwarder, InstanceStreams streams, CallerIdentity callers, boolean internal) {
+            CallForwarder forwarder,
+            InstanceStreams streams,
+            CallerIdentity callers,
+            boolean internal,
+            CallMetrics.Recorder calls) {
         return GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(InstanceClient.MAX_MESSAGE_SIZE))
-                .callHandler(new GrpcIngress(routing, callers, forwarder, new StreamRelay(streams), internal));
+                .callHandler(new GrpcIngress(routing, callers, forwarder, new StreamRelay(streams), internal, calls));
     }
 
     private static HttpServerOptions serverOptions() {
@@ -234,6 +280,10 @@ public final class DataPlane implements AutoCloseable {
     /** The streams open now, over any protocol. */
     public OpenStreams openStreams() {
         return openStreams;
+    }
+
+    public DataPlaneMetrics metrics() {
+        return metrics;
     }
 
     public Vertx vertx() {

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leveros.dataplane.metrics.CallMetricsTest;
 import io.leveros.dataplane.testing.BlockedThreadWatch;
 import io.leveros.dataplane.testing.FakeControlPlane;
 import io.leveros.dataplane.testing.Http;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -75,6 +77,7 @@ class DataPlaneIntegrationTest {
                         .addServices(service("secret", version(1, argv).setPrivate(true)))
                         .addServices(service("crashy", version(1, argv)))
                         .addServices(service("midcall", version(1, argv)))
+                        .addServices(service("metered", version(1, argv)))
                         .addServices(service("broken", version(1, List.of("sh", "-c", "echo boom; exit 3"))))
                         .addServices(service(upgradeService, version(upgradeVersion, argv))))
                 .addEnvironments(Environment.newBuilder()
@@ -241,6 +244,45 @@ class DataPlaneIntegrationTest {
         assertThat(json(outside).get("code").asText()).isEqualTo("PRIVATE_SERVICE");
         HttpResponse<String> inside = gateway.json("/secret/id", "[]");
         assertThat(inside.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void metricsCountCallsStartsAndInstances() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertThat(http.json("/metered/echo", "[1]").statusCode()).isEqualTo(200);
+        }
+        assertThat(http.json("/metered/fail", "[\"x\"]").statusCode()).isEqualTo(500);
+        assertThat(gateway.json("/metered/echo", "[2]").statusCode()).isEqualTo(200);
+        assertThat(http.json("/broken/echo", "[]").statusCode()).isEqualTo(503);
+        assertThat(http.json("/no-such-service/echo", "[]").statusCode()).isEqualTo(404);
+
+        HttpResponse<String> scrape =
+                http.send(HttpRequest.newBuilder(http.uri("/_lever/metrics")).GET());
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        Map<String, String> samples = CallMetricsTest.parse(scrape.body());
+        String metered = "environment=\"dev.lever\",service=\"metered\"";
+        String calls = "lever_dataplane_call_duration_seconds_count";
+        assertThat(samples)
+                .containsEntry(calls + "{ingress=\"public\"," + metered + ",method=\"echo\",status=\"200\"}", "3")
+                .containsEntry(calls + "{ingress=\"public\"," + metered + ",method=\"fail\",status=\"500\"}", "1")
+                .containsEntry(calls + "{ingress=\"internal\"," + metered + ",method=\"echo\",status=\"200\"}", "1")
+                .containsEntry("lever_dataplane_instance_start_seconds_count{" + metered + ",outcome=\"ready\"}", "1")
+                .containsEntry("lever_dataplane_instances{" + metered + ",version=\"1\",state=\"ready\"}", "1")
+                .containsEntry("lever_dataplane_instances{" + metered + ",version=\"1\",state=\"starting\"}", "0")
+                .containsEntry("lever_dataplane_calls_in_flight{" + metered + ",version=\"1\"}", "0")
+                .containsEntry("lever_dataplane_queued_calls{" + metered + ",version=\"1\"}", "0");
+        assertThat(Long.parseLong(samples.get(calls
+                        + "{ingress=\"public\",environment=\"dev.lever\",service=\"broken\",method=\"echo\","
+                        + "status=\"503\"}")))
+                .isPositive();
+        assertThat(Long.parseLong(samples.get(
+                        "lever_dataplane_instance_start_seconds_count{environment=\"dev.lever\",service=\"broken\","
+                                + "outcome=\"failed\"}")))
+                .isPositive();
+        assertThat(Long.parseLong(samples.get(
+                        calls + "{ingress=\"public\",environment=\"\",service=\"\",method=\"\",status=\"404\"}")))
+                .isPositive();
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.leveros.core.json.JsonValues;
+import io.leveros.dataplane.metrics.CallMetricsTest;
 import io.leveros.dataplane.testing.BlockedThreadWatch;
 import io.leveros.dataplane.testing.FakeControlPlane;
 import io.leveros.proto.core.JSONArray;
@@ -24,6 +25,7 @@ import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,5 +147,21 @@ class GrpcIngressTest {
         assertThat(secret.status()).isEqualTo(GrpcStatus.PERMISSION_DENIED);
         assertThat(secret.message()).contains("private");
         assertThat(call(dataPlane.gatewayPort(), "/secret/id", args()).status()).isEqualTo(GrpcStatus.OK);
+    }
+
+    @Test
+    void callsCountWithTheStatusTheHttpApiGivesThem() throws Exception {
+        call(dataPlane.port(), "/hello/echo", args("a"));
+        call(dataPlane.port(), "/hello/fail", args("b"));
+        call(dataPlane.port(), "/hello/nope", args());
+        Map<String, String> samples = CallMetricsTest.parse(dataPlane.metrics().scrape());
+        String hello = "lever_dataplane_call_duration_seconds_count{ingress=\"public\",environment=\"dev.lever\","
+                + "service=\"hello\",method=";
+        assertThat(Long.parseLong(samples.get(hello + "\"echo\",status=\"200\"}")))
+                .isPositive();
+        assertThat(Long.parseLong(samples.get(hello + "\"fail\",status=\"500\"}")))
+                .isPositive();
+        assertThat(Long.parseLong(samples.get(hello + "\"nope\",status=\"404\"}")))
+                .isPositive();
     }
 }

@@ -2,6 +2,7 @@ package io.leveros.dataplane.activator;
 
 import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.instance.NodeAgent;
+import io.leveros.dataplane.metrics.InstanceStarts;
 import io.leveros.dataplane.routing.RoutingTable;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Future;
@@ -22,15 +23,25 @@ public final class Activator implements AutoCloseable {
     private final NodeAgent agent;
     private final ActivatorSettings settings;
     private final LongSupplier reportSequence;
+    private final InstanceStarts starts;
     private final Map<String, ServicePool> pools = new ConcurrentHashMap<>();
     private final long idleTimer;
 
-    /** @param reportSequence the sequence of the next instance report (see {@code ScalingTarget}) */
-    public Activator(Vertx vertx, NodeAgent agent, ActivatorSettings settings, LongSupplier reportSequence) {
+    /**
+     * @param reportSequence the sequence of the next instance report (see {@code ScalingTarget})
+     * @param starts where instance starts are counted
+     */
+    public Activator(
+            Vertx vertx,
+            NodeAgent agent,
+            ActivatorSettings settings,
+            LongSupplier reportSequence,
+            InstanceStarts starts) {
         this.vertx = vertx;
         this.agent = agent;
         this.settings = settings;
         this.reportSequence = reportSequence;
+        this.starts = starts;
         this.idleTimer = vertx.setPeriodic(settings.idleCheckIntervalMs(), id -> housekeeping());
     }
 
@@ -52,7 +63,7 @@ public final class Activator implements AutoCloseable {
         ServicePool pool = pools.get(route.poolKey());
         if (pool == null) {
             pool = pools.computeIfAbsent(
-                    route.poolKey(), key -> new ServicePool(route, agent, vertx, settings, reportSequence));
+                    route.poolKey(), key -> new ServicePool(route, agent, vertx, settings, reportSequence, starts));
         }
         return pool;
     }

@@ -11,6 +11,7 @@ import java.util.List;
  * @param busyMicros the integral over time of the calls in flight or waiting (cumulative): its
  *     growth per second is the average concurrency
  * @param inFlight calls and streams in flight now, and calls waiting for an instance
+ * @param waitingCalls of those, the calls waiting for an instance
  * @param startFailure why the last start failed while none has succeeded since, else empty
  * @param lastExit the last instance that exited unasked, and why (e.g. went over its ram); else
  *     empty
@@ -24,6 +25,7 @@ public record PoolLoad(
         long latencySumMicros,
         long busyMicros,
         int inFlight,
+        int waitingCalls,
         int openStreams,
         String startFailure,
         String lastExit,
@@ -39,6 +41,7 @@ public record PoolLoad(
                 latencySumMicros,
                 busyMicros,
                 inFlight,
+                waitingCalls,
                 openStreams,
                 startFailure,
                 lastExit,

@@ -5,6 +5,7 @@ import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.instance.NodeAgent;
+import io.leveros.dataplane.metrics.InstanceStarts;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -41,6 +42,7 @@ final class ServicePool {
     private final Vertx vertx;
     private final ActivatorSettings settings;
     private final LongSupplier reportSequence;
+    private final InstanceStarts starts;
     /** Instances that take calls. */
     private final ArrayList<Instance> ready = new ArrayList<>();
     /**
@@ -72,12 +74,19 @@ final class ServicePool {
 
     private long busySince = System.nanoTime();
 
-    ServicePool(ServiceRoute route, NodeAgent agent, Vertx vertx, ActivatorSettings settings, LongSupplier sequence) {
+    ServicePool(
+            ServiceRoute route,
+            NodeAgent agent,
+            Vertx vertx,
+            ActivatorSettings settings,
+            LongSupplier sequence,
+            InstanceStarts starts) {
         this.route = route;
         this.agent = agent;
         this.vertx = vertx;
         this.settings = settings;
         this.reportSequence = sequence;
+        this.starts = starts;
     }
 
     synchronized ServiceRoute route() {
@@ -218,7 +227,11 @@ final class ServicePool {
     }
 
     private void launch() {
-        agent.start(route).onComplete(started -> {
+        long launched = System.nanoTime();
+        ServiceRoute launching = route;
+        agent.start(launching).onComplete(started -> {
+            starts.record(
+                    launching.environment(), launching.service(), started.succeeded(), System.nanoTime() - launched);
             if (started.succeeded()) {
                 onReady(started.result());
             } else {
@@ -430,6 +443,7 @@ final class ServicePool {
                     latencySumNanos / 1_000,
                     busyNanos / 1_000,
                     inFlight + waiters.size(),
+                    waiters.size(),
                     openStreams,
                     failing == null ? "" : failing.getMessage(),
                     lastExit,

@@ -6,6 +6,7 @@ import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.forwarding.CallForwarder;
 import io.leveros.dataplane.forwarding.InstanceClient;
+import io.leveros.dataplane.metrics.CallMetrics;
 import io.leveros.dataplane.routing.EnvironmentResolver;
 import io.leveros.dataplane.routing.RouteResolver;
 import io.leveros.dataplane.routing.RoutingState;
@@ -29,23 +30,35 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
     static final String HANDLE_RPC = "core.LeverRPC/HandleRPC";
     static final String HANDLE_STREAMING_RPC = "core.LeverRPC/HandleStreamingRPC";
 
+    /** The tags of {@code RPCReply.error} (field 3) and {@code byte_error} (4), both length-delimited. */
+    private static final byte ERROR_TAG = (3 << 3) | 2;
+
+    private static final byte BYTE_ERROR_TAG = (4 << 3) | 2;
+
     private final RoutingState routing;
     private final CallerIdentity callers;
     private final CallForwarder forwarder;
     private final StreamRelay streams;
     private final boolean internal;
+    private final CallMetrics.Recorder calls;
 
+    /**
+     * @param internal whether private services may be called (the gateway, the forwarding port)
+     * @param calls where answered calls are counted
+     */
     public GrpcIngress(
             RoutingState routing,
             CallerIdentity callers,
             CallForwarder forwarder,
             StreamRelay streams,
-            boolean internal) {
+            boolean internal,
+            CallMetrics.Recorder calls) {
         this.routing = routing;
         this.callers = callers;
         this.forwarder = forwarder;
         this.streams = streams;
         this.internal = internal;
+        this.calls = calls;
     }
 
     @Override
@@ -74,8 +87,8 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         }
     }
 
-    /** Where a call goes: its route and its absolute Lever URL. */
-    private record Target(ServiceRoute route, String leverUrl) {}
+    /** Where a call goes: its route, its absolute Lever URL and its method. */
+    private record Target(ServiceRoute route, String leverUrl, String method) {}
 
     private Target target(GrpcServerRequest<Buffer, Buffer> request) {
         RoutingTable table = RouteResolver.readyTable(routing);
@@ -84,27 +97,54 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
                 internal ? callers.environmentOfToken(request.headers().get(CallerIdentity.TOKEN_HEADER)) : null;
         String environment = EnvironmentResolver.forUrl(table, url.environment(), callerEnv);
         ServiceRoute route = RouteResolver.resolve(table, environment, url.service(), internal);
-        return new Target(route, url.withEnvironment(environment).toString());
+        return new Target(route, url.withEnvironment(environment).toString(), url.method());
     }
 
     private void handleRpc(GrpcServerRequest<Buffer, Buffer> request) {
+        long startedNanos = System.nanoTime();
         GrpcServerResponse<Buffer, Buffer> response = request.response();
+        Target target;
         try {
-            Target target = target(request);
-            ServiceRoute route = target.route();
-            String absolute = target.leverUrl();
-            request.last()
-                    .compose(rpc -> forwarder.forward(route, absolute, rpc))
-                    .onComplete(outcome -> {
-                        if (outcome.succeeded()) {
-                            response.send(outcome.result());
-                        } else {
-                            fail(response, outcome.cause());
-                        }
-                    });
+            target = target(request);
         } catch (CallException e) {
             fail(response, e);
+            calls.recordUnrouted(e.code().httpStatus(), System.nanoTime() - startedNanos);
+            return;
         }
+        ServiceRoute route = target.route();
+        request.last()
+                .compose(rpc -> forwarder.forward(route, target.leverUrl(), rpc))
+                .onComplete(outcome -> {
+                    int status;
+                    if (outcome.succeeded()) {
+                        response.send(outcome.result());
+                        status = statusOf(outcome.result());
+                    } else {
+                        fail(response, outcome.cause());
+                        status = outcome.cause() instanceof CallException e
+                                ? e.code().httpStatus()
+                                : ErrorCode.INSTANCE_FAILED.httpStatus();
+                    }
+                    calls.record(
+                            route.environment(),
+                            route.service(),
+                            target.method(),
+                            status,
+                            System.nanoTime() - startedNanos);
+                });
+    }
+
+    /**
+     * The HTTP status the HTTP API gives a serialized {@code core.RPCReply}: 500 when it carries the
+     * service's error, else 200. Its only field is the result oneof, so its first byte (the field's
+     * tag) tells which, without parsing it.
+     */
+    static int statusOf(Buffer reply) {
+        if (reply.length() == 0) {
+            return 200;
+        }
+        byte tag = reply.getByte(0);
+        return tag == ERROR_TAG || tag == BYTE_ERROR_TAG ? 500 : 200;
     }
 
     private static LeverUrl leverUrl(String text) {

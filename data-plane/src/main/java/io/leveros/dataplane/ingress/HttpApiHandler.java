@@ -4,6 +4,7 @@ import io.leveros.core.url.LeverUrl;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.forwarding.CallForwarder;
+import io.leveros.dataplane.metrics.CallMetrics;
 import io.leveros.dataplane.routing.EnvironmentResolver;
 import io.leveros.dataplane.routing.RouteResolver;
 import io.leveros.dataplane.routing.RoutingState;
@@ -37,24 +38,32 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
     private final CallForwarder forwarder;
     private final InstanceStreams streams;
     private final boolean internal;
+    private final CallMetrics.Recorder calls;
 
-    /** @param internal whether this is the internal gateway (private services allowed) */
+    /**
+     * @param internal whether this is the internal gateway (private services allowed)
+     * @param calls where answered calls are counted
+     */
     public HttpApiHandler(
             RoutingState routing,
             CallerIdentity callers,
             CallForwarder forwarder,
             InstanceStreams streams,
-            boolean internal) {
+            boolean internal,
+            CallMetrics.Recorder calls) {
         this.routing = routing;
         this.callers = callers;
         this.forwarder = forwarder;
         this.streams = streams;
         this.internal = internal;
+        this.calls = calls;
     }
 
     @Override
     public void handle(HttpServerRequest request) {
+        long startedNanos = System.nanoTime();
         HttpServerResponse response = request.response();
+        Target target = null;
         try {
             Cors.apply(request.getHeader(HttpHeaders.ORIGIN), response);
             if (request.canUpgradeToWebSocket()) {
@@ -64,7 +73,7 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
             if (!MethodFilter.isCall(request.method(), request.path(), response)) {
                 return;
             }
-            Target target = target(request);
+            target = target(request);
             String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
             if (target.streaming()) {
                 HttpStream.start(
@@ -72,18 +81,31 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
                 return;
             }
             ContentKind kind = ContentKind.of(contentType);
+            Target call = target;
             BodyReader.read(request, BodyReader.MAX_CALL_BODY)
                     .map(kind::toRpc)
-                    .compose(rpc -> forwarder.forward(target.route(), target.leverUrl(), rpc))
+                    .compose(rpc -> forwarder.forward(call.route(), call.leverUrl(), rpc))
                     .onComplete(outcome -> {
                         if (outcome.succeeded()) {
                             HttpReplies.reply(response, outcome.result());
                         } else {
                             fail(request, outcome.cause());
                         }
+                        record(call, response.getStatusCode(), startedNanos);
                     });
         } catch (CallException e) {
             fail(request, e);
+            record(target, e.code().httpStatus(), startedNanos);
+        }
+    }
+
+    /** Counts an answered call; {@code target} is {@code null} when the call named no known service. */
+    private void record(Target target, int status, long startedNanos) {
+        long nanos = System.nanoTime() - startedNanos;
+        if (target == null) {
+            calls.recordUnrouted(status, nanos);
+        } else {
+            calls.record(target.route().environment(), target.route().service(), target.method(), status, nanos);
         }
     }
 
@@ -99,8 +121,8 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
         WebSocketStream.start(streams, request, target.route(), target.leverUrl());
     }
 
-    /** Where a call goes: its route, its absolute Lever URL, and whether it is a streaming method. */
-    private record Target(ServiceRoute route, String leverUrl, boolean streaming) {}
+    /** Where a call goes: its route, its absolute Lever URL, its method, and whether it streams. */
+    private record Target(ServiceRoute route, String leverUrl, String method, boolean streaming) {}
 
     private Target target(HttpServerRequest request) {
         RoutingTable table = RouteResolver.readyTable(routing);
@@ -108,7 +130,7 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
         String environment = EnvironmentResolver.forHttp(
                 table, request.getParam(FORCE_ENV), host(request), internal ? callers.environmentOf(request) : null);
         ServiceRoute route = RouteResolver.resolve(table, environment, path.service(), internal);
-        return new Target(route, path.withEnvironment(environment).toString(), path.isStreaming());
+        return new Target(route, path.withEnvironment(environment).toString(), path.method(), path.isStreaming());
     }
 
     private static String host(HttpServerRequest request) {

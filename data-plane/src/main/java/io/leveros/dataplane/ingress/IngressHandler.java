@@ -1,8 +1,10 @@
 package io.leveros.dataplane.ingress;
 
+import io.leveros.dataplane.metrics.DataPlaneMetrics;
 import io.leveros.dataplane.routing.RoutingState;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -11,21 +13,29 @@ import io.vertx.grpc.server.GrpcServer;
 
 /**
  * The first handler of a listening port: gRPC ({@code application/grpc*}) to the gRPC server,
- * {@code GET /_lever/health} to the health answer, everything else to the HTTP API.
+ * {@code GET /_lever/health} to the health answer, {@code GET /_lever/metrics} to the Prometheus
+ * scrape, everything else to the HTTP API.
  */
 public final class IngressHandler implements Handler<HttpServerRequest> {
     public static final String HEALTH_PATH = "/_lever/health";
+    public static final String METRICS_PATH = "/_lever/metrics";
     private static final String GRPC_TYPE = "application/grpc";
     private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence METRICS_TYPE = HttpHeaders.createOptimized(DataPlaneMetrics.CONTENT_TYPE);
 
     private final GrpcServer grpc;
     private final HttpApiHandler api;
     private final RoutingState routing;
+    private final Vertx vertx;
+    private final DataPlaneMetrics metrics;
 
-    public IngressHandler(GrpcServer grpc, HttpApiHandler api, RoutingState routing) {
+    public IngressHandler(
+            GrpcServer grpc, HttpApiHandler api, RoutingState routing, Vertx vertx, DataPlaneMetrics metrics) {
         this.grpc = grpc;
         this.api = api;
         this.routing = routing;
+        this.vertx = vertx;
+        this.metrics = metrics;
     }
 
     @Override
@@ -35,6 +45,8 @@ public final class IngressHandler implements Handler<HttpServerRequest> {
             grpc.handle(request);
         } else if (request.method() == HttpMethod.GET && HEALTH_PATH.equals(request.path())) {
             health(request);
+        } else if (request.method() == HttpMethod.GET && METRICS_PATH.equals(request.path())) {
+            metrics(request);
         } else {
             api.handle(request);
         }
@@ -54,6 +66,19 @@ public final class IngressHandler implements Handler<HttpServerRequest> {
             }
         }
         return json.append(']').toString();
+    }
+
+    /** The scrape reads every pool (their locks, memory from {@code /proc}): on a worker thread. */
+    private void metrics(HttpServerRequest request) {
+        vertx.executeBlocking(metrics::scrape, false).onComplete(scrape -> {
+            if (scrape.succeeded()) {
+                request.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, METRICS_TYPE)
+                        .end(scrape.result());
+            } else {
+                HttpReplies.error(request.response(), scrape.cause());
+            }
+        });
     }
 
     private void health(HttpServerRequest request) {

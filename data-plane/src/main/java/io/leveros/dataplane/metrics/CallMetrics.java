@@ -1,0 +1,133 @@
+package io.leveros.dataplane.metrics;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Unary calls counted per ingress, environment, service, method and status, each series a
+ * latency histogram ({@code lever_dataplane_call_duration_seconds}). Recording a call takes three
+ * map lookups by strings the call already has and allocates nothing once its series exists.
+ *
+ * <p>Method names come from callers, so a service keeps at most {@link #MAX_METHODS_PER_SERVICE}
+ * of them; calls to further names count under {@link #OTHER_METHODS}. Calls that named no service
+ * known here (a bad path, an unknown environment or service) count with empty environment,
+ * service and method.
+ */
+public final class CallMetrics {
+    public static final int MAX_METHODS_PER_SERVICE = 100;
+    public static final String OTHER_METHODS = "(other)";
+    static final String NAME = "lever_dataplane_call_duration_seconds";
+
+    private final List<Recorder> recorders = new CopyOnWriteArrayList<>();
+
+    /**
+     * The recorder of one way in: {@code public} (the public port), {@code internal} (the gateway
+     * instances call through), {@code forwarded} (calls another node sent here).
+     */
+    public Recorder recorder(String ingress) {
+        Recorder recorder = new Recorder(ingress);
+        recorders.add(recorder);
+        return recorder;
+    }
+
+    void write(PrometheusText text) {
+        text.family(
+                NAME,
+                "histogram",
+                "Unary calls answered by this data plane, by ingress, environment, service, method and HTTP"
+                        + " status (gRPC outcomes as the status the HTTP API gives them), and their latency.");
+        for (Recorder recorder : recorders) {
+            recorder.write(text);
+        }
+    }
+
+    /** Counts the calls of one ingress; thread-safe. */
+    public static final class Recorder {
+        private final String ingress;
+        private final Map<String, Map<String, ServiceCalls>> byEnvironment = new ConcurrentHashMap<>();
+
+        private Recorder(String ingress) {
+            this.ingress = ingress;
+        }
+
+        /** A call that was answered {@code status} after {@code nanos}. */
+        public void record(String environment, String service, String method, int status, long nanos) {
+            Map<String, ServiceCalls> services = byEnvironment.get(environment);
+            if (services == null) {
+                services = byEnvironment.computeIfAbsent(environment, e -> new ConcurrentHashMap<>());
+            }
+            ServiceCalls calls = services.get(service);
+            if (calls == null) {
+                calls = services.computeIfAbsent(service, s -> new ServiceCalls());
+            }
+            calls.histogram(method, status).record(nanos);
+        }
+
+        /** A call that named no service known here. */
+        public void recordUnrouted(int status, long nanos) {
+            record("", "", "", status, nanos);
+        }
+
+        private void write(PrometheusText text) {
+            byEnvironment.forEach((environment, services) ->
+                    services.forEach((service, calls) -> calls.methods.forEach((method, statuses) -> {
+                        for (StatusHistogram series : statuses.byStatus) {
+                            series.histogram.write(
+                                    text,
+                                    NAME,
+                                    PrometheusText.labels(
+                                            "ingress", ingress,
+                                            "environment", environment,
+                                            "service", service,
+                                            "method", method,
+                                            "status", Integer.toString(series.status)));
+                        }
+                    })));
+        }
+    }
+
+    private static final class ServiceCalls {
+        final Map<String, MethodCalls> methods = new ConcurrentHashMap<>();
+
+        DurationHistogram histogram(String method, int status) {
+            MethodCalls calls = methods.get(method);
+            if (calls == null) {
+                String kept = methods.size() < MAX_METHODS_PER_SERVICE ? method : OTHER_METHODS;
+                calls = methods.computeIfAbsent(kept, m -> new MethodCalls());
+            }
+            return calls.histogram(status);
+        }
+    }
+
+    /** A method's histograms by status: a handful, in an array searched in order. */
+    private static final class MethodCalls {
+        volatile StatusHistogram[] byStatus = new StatusHistogram[0];
+
+        DurationHistogram histogram(int status) {
+            for (StatusHistogram series : byStatus) {
+                if (series.status == status) {
+                    return series.histogram;
+                }
+            }
+            return add(status);
+        }
+
+        private synchronized DurationHistogram add(int status) {
+            for (StatusHistogram series : byStatus) {
+                if (series.status == status) {
+                    return series.histogram;
+                }
+            }
+            StatusHistogram added = new StatusHistogram(status, new DurationHistogram());
+            StatusHistogram[] grown = Arrays.copyOf(byStatus, byStatus.length + 1);
+            grown[grown.length - 1] = added;
+            byStatus = grown;
+            return added.histogram;
+        }
+    }
+
+    private record StatusHistogram(int status, DurationHistogram histogram) {}
+}
