@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -176,6 +178,30 @@ class AutoscalingIT {
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> instances("stepService") == 0);
         assertThat(platform.api("/scaling")).contains("stepService").contains("idleTimeout");
+
+        String controlPlane = platform.controlPlaneMetrics();
+        Map<String, String> step = Map.of("environment", "dev.lever", "service", "stepService");
+        assertThat(PrometheusScrape.sum(controlPlane, "lever_scaling_decisions_total", with(step, "direction", "up")))
+                .as("scale-up decisions")
+                .isGreaterThanOrEqualTo(3); // 1 -> 2 -> 4 -> 8 -> 10 at the most doubling per tick
+        assertThat(PrometheusScrape.sum(controlPlane, "lever_scaling_decisions_total", with(step, "direction", "down")))
+                .as("scale-down decisions")
+                .isGreaterThanOrEqualTo(1);
+        assertThat(PrometheusScrape.sum(controlPlane, "lever_scaling_tick_seconds_count", Map.of()))
+                .isPositive();
+        String dataPlane = platform.dataPlaneMetrics();
+        assertThat(PrometheusScrape.sum(
+                        dataPlane, "lever_dataplane_instance_start_seconds_count", with(step, "outcome", "ready")))
+                .as("instance starts")
+                .isGreaterThanOrEqualTo(10);
+        assertThat(PrometheusScrape.sum(dataPlane, "lever_dataplane_instances", with(step, "state", "ready")))
+                .isZero();
+    }
+
+    private static Map<String, String> with(Map<String, String> labels, String name, String value) {
+        Map<String, String> more = new HashMap<>(labels);
+        more.put(name, value);
+        return more;
     }
 
     @Test
@@ -220,6 +246,23 @@ class AutoscalingIT {
             ids.add(new String(response.body(), StandardCharsets.UTF_8));
         }
         assertThat(ids).as("instances that answered the 50 first calls").hasSize(1);
+
+        Map<String, String> cold = Map.of("environment", "dev.lever", "service", "coldService");
+        String metrics = platform.dataPlaneMetrics();
+        assertThat(PrometheusScrape.sum(metrics, "lever_dataplane_instance_start_seconds_count", cold))
+                .as("instance starts")
+                .isEqualTo(1);
+        assertThat(PrometheusScrape.sum(
+                        metrics,
+                        "lever_dataplane_call_duration_seconds_count",
+                        with(with(cold, "method", "instanceId"), "status", "200")))
+                .as("calls counted")
+                .isEqualTo(50);
+        await("the control plane's gauge of ready instances")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> PrometheusScrape.sum(
+                                platform.controlPlaneMetrics(), "lever_instances", with(cold, "state", "ready"))
+                        == 1);
     }
 
     @Test

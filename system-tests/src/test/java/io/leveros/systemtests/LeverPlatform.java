@@ -212,6 +212,25 @@ public final class LeverPlatform implements AutoCloseable {
         return new String(response.body(), StandardCharsets.UTF_8);
     }
 
+    /** The data plane's Prometheus scrape ({@code GET /_lever/metrics}). */
+    public String dataPlaneMetrics() {
+        return get("http://" + httpAddress() + "/_lever/metrics");
+    }
+
+    /** The control plane's Prometheus scrape ({@code GET /actuator/prometheus}). */
+    public String controlPlaneMetrics() {
+        return get(apiUrl() + "/actuator/prometheus");
+    }
+
+    private String get(String url) {
+        HttpResponse<byte[]> response =
+                send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + url + ": " + response.statusCode());
+        }
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
     public String token() {
         try {
             return Files.readString(dataDir.resolve("token")).trim();
@@ -220,7 +239,6 @@ public final class LeverPlatform implements AutoCloseable {
         }
     }
 
-    /** PIDs of the instance processes this platform runs (found by their environment). */
     /** The data plane's process. */
     public long dataPlanePid() {
         List<Long> pids = InstanceProcesses.withArguments(
@@ -231,6 +249,7 @@ public final class LeverPlatform implements AutoCloseable {
         return pids.get(0);
     }
 
+    /** PIDs of the instance processes this platform runs (found by their environment). */
     public List<Long> instancePids() {
         return InstanceProcesses.withEnv("LEVEROS_INTERNAL_RPC_GATEWAY=127.0.0.1:" + gatewayPort);
     }

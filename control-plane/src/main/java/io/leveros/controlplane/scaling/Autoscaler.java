@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,7 @@ public final class Autoscaler {
     private final Map<String, ScaledVersion> versions = new HashMap<>();
     private final ArrayDeque<ScalingDecision> decisions = new ArrayDeque<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ScalingDecision>> decisionListeners = new CopyOnWriteArrayList<>();
     private volatile List<ScalingTarget> targets = List.of();
     private volatile Map<String, VersionStatus> statuses = Map.of();
 
@@ -94,6 +96,11 @@ public final class Autoscaler {
     /** Called after a tick changed the targets, on the tick's thread. */
     public void onChange(Runnable listener) {
         listeners.add(listener);
+    }
+
+    /** Called with each decision as it is made, on the tick's thread. */
+    public void onDecision(Consumer<ScalingDecision> listener) {
+        decisionListeners.add(listener);
     }
 
     /** The instances each node should run of each live version that has a decision. */
@@ -341,6 +348,7 @@ public final class Autoscaler {
                 decisions.removeFirst();
             }
         }
+        decisionListeners.forEach(listener -> listener.accept(decision));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.leveros.controlplane.scaling;
 
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.store.MetadataStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,14 +44,17 @@ class ScalingConfiguration {
 
     @Bean(destroyMethod = "shutdownNow")
     @Lazy(false)
-    ScheduledExecutorService scalingTimer(Autoscaler autoscaler) {
+    ScheduledExecutorService scalingTimer(Autoscaler autoscaler, NodeRegistry nodes, MeterRegistry registry) {
+        ScalingMetrics metrics = new ScalingMetrics(registry, autoscaler, nodes);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("autoscaler").factory());
         long tick = autoscaler.settings().tick().toNanos();
         timer.scheduleAtFixedRate(
                 () -> {
                     try {
-                        autoscaler.tick(System.nanoTime());
+                        long started = System.nanoTime();
+                        autoscaler.tick(started);
+                        metrics.ticked(System.nanoTime() - started);
                     } catch (RuntimeException e) {
                         log.error("Autoscaler tick failed; trying again at the next tick", e);
                     }

@@ -371,6 +371,10 @@ class ControlPlaneIntegrationTest {
         HttpResponse<String> metrics = api.get("/actuator/prometheus");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+        await("the autoscaler's meters after its first tick")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> api.get("/actuator/prometheus").body().contains("lever_scaling_tick_seconds_count"));
+        assertThat(api.get("/actuator/prometheus").body()).contains("lever_nodes ");
         HttpResponse<String> docs = api.get("/v3/api-docs");
         assertThat(docs.statusCode()).isEqualTo(200);
         JsonNode openApi = json(docs);
