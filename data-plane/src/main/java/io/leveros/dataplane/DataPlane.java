@@ -115,6 +115,7 @@ public final class DataPlane implements AutoCloseable {
                 new ActivatorSettings(
                         options.maxQueuedCalls(),
                         options.localMaxInstances(),
+                        options.maxStartAttempts(),
                         options.instanceStartTimeout().toMillis() + 1_000,
                         options.idleCheckInterval().toMillis()),
                 reportSequence::get,

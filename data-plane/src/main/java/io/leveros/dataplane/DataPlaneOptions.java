@@ -31,6 +31,8 @@ public final class DataPlaneOptions {
               --instance-ports 0|A-B      ports for instances: 0 = any free port (default), or a range
               --max-queued-calls N        calls that may wait for a starting instance, per service (default 1000)
               --max-local-instances N     most instances of one service version on this node (default 16)
+              --max-start-attempts N      failed starts in a row after which a version is not started again
+                                          until it is deployed again (default 10; 1 s, 2 s, ... 30 s apart)
               --idle-check-interval D     how often idle instances are looked for (default 1s)
               --stream-idle-timeout D     a stream with no message either way for this long is closed (default 10m)
             """;
@@ -52,6 +54,7 @@ public final class DataPlaneOptions {
     private Duration drainTimeout = Duration.ofSeconds(10);
     private String instancePorts = "0";
     private int maxQueuedCalls = 1000;
+    private int maxStartAttempts = 10;
     private int localMaxInstances = 16;
     private Duration idleCheckInterval = Duration.ofSeconds(1);
     private Duration streamIdleTimeout = Duration.ofMinutes(10);
@@ -96,6 +99,7 @@ public final class DataPlaneOptions {
             case "--instance-ports" -> instancePorts = v;
             case "--max-queued-calls" -> maxQueuedCalls = positive(name, v);
             case "--max-local-instances" -> localMaxInstances = positive(name, v);
+            case "--max-start-attempts" -> maxStartAttempts = positive(name, v);
             case "--idle-check-interval" -> idleCheckInterval = duration(name, v);
             case "--stream-idle-timeout" -> streamIdleTimeout = duration(name, v);
             default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
@@ -268,6 +272,10 @@ public final class DataPlaneOptions {
     public DataPlaneOptions maxQueuedCalls(int max) {
         this.maxQueuedCalls = max;
         return this;
+    }
+
+    public int maxStartAttempts() {
+        return maxStartAttempts;
     }
 
     public int localMaxInstances() {

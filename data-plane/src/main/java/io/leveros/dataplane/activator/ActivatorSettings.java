@@ -5,15 +5,24 @@ package io.leveros.dataplane.activator;
  *
  * @param maxQueuedCalls calls that may wait for a starting instance, per service version
  * @param localMaxInstances the most instances of one version this node runs on its own
+ * @param maxStartAttempts failed starts in a row after which a version is not started again (until
+ *     it is deployed again, which makes a new pool)
  * @param queueTimeoutMs how long a call waits for an instance to become ready
  * @param idleCheckIntervalMs how often idle instances are looked for
  */
 public record ActivatorSettings(
-        int maxQueuedCalls, int localMaxInstances, long queueTimeoutMs, long idleCheckIntervalMs) {
+        int maxQueuedCalls,
+        int localMaxInstances,
+        int maxStartAttempts,
+        long queueTimeoutMs,
+        long idleCheckIntervalMs) {
 
     public ActivatorSettings {
         if (maxQueuedCalls < 1) {
             throw new IllegalArgumentException("maxQueuedCalls: " + maxQueuedCalls + " (expected: >= 1)");
+        }
+        if (maxStartAttempts < 1) {
+            throw new IllegalArgumentException("maxStartAttempts: " + maxStartAttempts + " (expected: >= 1)");
         }
         if (localMaxInstances < 1) {
             throw new IllegalArgumentException("localMaxInstances: " + localMaxInstances + " (expected: >= 1)");

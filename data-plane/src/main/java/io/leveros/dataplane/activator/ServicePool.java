@@ -65,6 +65,9 @@ final class ServicePool {
 
     private long retryDelayMs;
     private long retryAtNanos;
+    /** Failed starts since the last one that succeeded. */
+    private int failedStarts;
+
     private long completedCalls;
     private long latencySumNanos;
     private int inFlight;
@@ -120,12 +123,8 @@ final class ServicePool {
                 }
                 lease = leaseOn(chosen, now);
             } else {
-                if (failing != null && starting == 0 && now < retryAtNanos) {
-                    return Future.failedFuture(new CallException(
-                            ErrorCode.NO_INSTANCE,
-                            failing.getMessage() + "\n(the next start is tried in "
-                                    + (retryAtNanos - now) / 1_000_000 + " ms; fix the service and"
-                                    + " deploy it again)"));
+                if (failing != null && starting == 0 && (gaveUp() || now < retryAtNanos)) {
+                    return Future.failedFuture(new CallException(ErrorCode.NO_INSTANCE, startFailure(now)));
                 }
                 if (waiters.size() >= settings.maxQueuedCalls()) {
                     return Future.failedFuture(new CallException(
@@ -152,6 +151,19 @@ final class ServicePool {
             launch();
         }
         return lease != null ? Future.succeededFuture(lease) : waiter.promise.future();
+    }
+
+    /** Under the lock: whether starts failed too often in a row to try again. */
+    private boolean gaveUp() {
+        return failedStarts >= settings.maxStartAttempts();
+    }
+
+    /** Under the lock, while {@code failing}: why there is no instance, and what happens next. */
+    private String startFailure(long now) {
+        String next = gaveUp()
+                ? "no start is tried again: it failed " + failedStarts + " times in a row"
+                : "the next start is tried in " + Math.max(0, retryAtNanos - now) / 1_000_000 + " ms";
+        return failing.getMessage() + "\n(" + next + "; fix the service and deploy it again)";
     }
 
     /** Under the lock, before the calls in flight or waiting change: adds the time since the last change. */
@@ -188,7 +200,7 @@ final class ServicePool {
                 return;
             }
             int have = ready.size() + starting;
-            boolean backingOff = failing != null && System.nanoTime() < retryAtNanos;
+            boolean backingOff = failing != null && (gaveUp() || System.nanoTime() < retryAtNanos);
             if (target > have && !backingOff) {
                 toStart = Math.min(target, cap()) - have;
             } else if (target < ready.size() && current.targetSequence() > lastStartSequence) {
@@ -248,6 +260,7 @@ final class ServicePool {
             accrue(now);
             starting--;
             failing = null;
+            failedStarts = 0;
             retryDelayMs = 0;
             ready.add(instance);
             if (retired) {
@@ -278,6 +291,7 @@ final class ServicePool {
 
     private void onStartFailed(Throwable cause) {
         List<Waiter> failed = List.of();
+        boolean givingUp;
         synchronized (this) {
             accrue(System.nanoTime());
             starting--;
@@ -286,14 +300,26 @@ final class ServicePool {
                     : new CallException(
                             ErrorCode.NO_INSTANCE,
                             "no instance of service '" + route.service() + "' could be started: " + cause);
+            failedStarts++;
             retryDelayMs = retryDelayMs == 0 ? FIRST_RETRY_MS : Math.min(MAX_RETRY_MS, retryDelayMs * 2);
             retryAtNanos = System.nanoTime() + retryDelayMs * 1_000_000;
             if (ready.isEmpty() && starting == 0) {
                 failed = new ArrayList<>(waiters);
                 waiters.clear();
             }
+            givingUp = failedStarts == settings.maxStartAttempts();
         }
         LOG.log(Level.WARNING, cause.getMessage());
+        if (givingUp) {
+            LOG.log(
+                    Level.WARNING,
+                    "lever://{0}/{1} v{2} failed to start {3} times in a row: not starting it again until it is"
+                            + " deployed again",
+                    route.environment(),
+                    route.service(),
+                    route.versionNumber(),
+                    settings.maxStartAttempts());
+        }
         for (Waiter waiter : failed) {
             vertx.cancelTimer(waiter.timer);
             waiter.promise.tryFail(cause);
@@ -426,8 +452,9 @@ final class ServicePool {
         PoolLoad counters;
         List<Instance> started;
         int[] inFlightOf;
+        long now = System.nanoTime();
         synchronized (this) {
-            accrue(System.nanoTime());
+            accrue(now);
             started = new ArrayList<>(ready.size() + draining.size());
             started.addAll(ready);
             started.addAll(draining);
@@ -445,7 +472,7 @@ final class ServicePool {
                     inFlight + waiters.size(),
                     waiters.size(),
                     openStreams,
-                    failing == null ? "" : failing.getMessage(),
+                    failing == null ? "" : startFailure(now),
                     lastExit,
                     List.of());
         }

@@ -14,10 +14,14 @@ import io.leveros.dataplane.testing.FakeControlPlane;
 import io.leveros.dataplane.testing.Http;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.ScalingTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A data plane carries out the autoscaler's targets for its node, with real instance processes. */
 class ScalingTargetsTest {
@@ -45,7 +49,9 @@ class ScalingTargetsTest {
                         "--node-id",
                         "this-node",
                         "--idle-check-interval",
-                        "100ms"),
+                        "100ms",
+                        "--max-start-attempts",
+                        "3"),
                 BlockedThreadWatch.strictOptions(),
                 System.out::println);
     }
@@ -60,7 +66,12 @@ class ScalingTargetsTest {
 
     /** The snapshot with a target of {@code instances} here, decided on report {@code sequence}. */
     private void target(int instances, long sequence) {
-        RoutingSnapshot base = snapshot(1, "dev.lever", service("scaled", version(1, testInstanceArgv())));
+        target(instances, sequence, testInstanceArgv());
+    }
+
+    /** The same, for a version that runs {@code argv}. */
+    private void target(int instances, long sequence, List<String> argv) {
+        RoutingSnapshot base = snapshot(1, "dev.lever", service("scaled", version(1, argv)));
         controlPlane.push(base.toBuilder()
                 .setClusterRevision(++clusterRevision)
                 .addTargets(ScalingTarget.newBuilder()
@@ -110,5 +121,24 @@ class ScalingTargetsTest {
                 .until(() -> ready() == 1);
         target(0, 1_000_000); // a decision that saw it
         await().atMost(Duration.ofSeconds(30)).until(() -> ready() == 0);
+    }
+
+    @Test
+    void aVersionThatKeepsFailingToStartIsGivenUpOn(@TempDir Path temp) throws Exception {
+        Path starts = temp.resolve("starts");
+        target(1, 1_000_000, List.of("sh", "-c", "echo start >> '" + starts + "'; echo boom; exit 3"));
+        await("three failed starts, 1 s and 2 s apart")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> Files.exists(starts) && Files.readAllLines(starts).size() == 3);
+        Http http = new Http(dataPlane.port());
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(http.json("/scaled/echo", "[]").body())
+                        .contains("boom")
+                        .contains("no start is tried again: it failed 3 times in a row"));
+        await("no fourth start, though the target is still 1 and calls come (the next backoff was 4 s)")
+                .during(Duration.ofSeconds(6))
+                .atMost(Duration.ofSeconds(8))
+                .until(() -> http.json("/scaled/echo", "[]").statusCode() == 503
+                        && Files.readAllLines(starts).size() == 3);
     }
 }
