@@ -194,8 +194,10 @@ public final class DataPlane implements AutoCloseable {
         List<VersionGauges> versions = new ArrayList<>();
         for (PoolLoad load : activator.loads()) {
             int draining = 0;
+            int onInstances = 0;
             for (PoolLoad.InstanceLoad instance : load.instances()) {
                 draining += instance.draining() ? 1 : 0;
+                onInstances += instance.inFlight();
             }
             ServiceRoute route = load.route();
             versions.add(new VersionGauges(
@@ -205,7 +207,7 @@ public final class DataPlane implements AutoCloseable {
                     load.startingInstances(),
                     load.readyInstances(),
                     draining,
-                    load.inFlight() - load.waitingCalls(),
+                    onInstances,
                     load.waitingCalls(),
                     load.openStreams()));
         }

@@ -8,10 +8,11 @@ import java.util.List;
  *
  * @param completedCalls calls answered since the data plane started (streams not included)
  * @param latencySumMicros the sum of their latencies
- * @param busyMicros the integral over time of the calls in flight or waiting (cumulative): its
- *     growth per second is the average concurrency
- * @param inFlight calls and streams in flight now, and calls waiting for an instance
- * @param waitingCalls of those, the calls waiting for an instance
+ * @param busyMicros the integral over time of {@code inFlight} (cumulative): its growth per
+ *     second is the average concurrency
+ * @param inFlight calls and streams in flight now, and the load of the calls waiting for an
+ *     instance (while none is ready, at most {@code maxInstanceLoad} of them count)
+ * @param waitingCalls the calls waiting for an instance
  * @param startFailure why the last start failed while none has succeeded since, else empty
  * @param lastExit the last instance that exited unasked, and why (e.g. went over its ram); else
  *     empty

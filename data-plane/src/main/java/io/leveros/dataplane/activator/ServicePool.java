@@ -168,8 +168,18 @@ final class ServicePool {
 
     /** Under the lock, before the calls in flight or waiting change: adds the time since the last change. */
     private void accrue(long now) {
-        busyNanos += (inFlight + waiters.size()) * (now - busySince);
+        busyNanos += (inFlight + queuedLoad()) * (now - busySince);
         busySince = now;
+    }
+
+    /**
+     * Under the lock: the load the calls waiting for a start stand for. While no instance is
+     * ready, at most one instance's worth ({@code maxInstanceLoad}): nothing has measured what they
+     * cost yet, and a burst of first calls to a cold version should start one instance, not one per
+     * {@code maxInstanceLoad} of them; once they run on it, their real load shows.
+     */
+    private int queuedLoad() {
+        return ready.isEmpty() ? (int) Math.min(waiters.size(), Math.ceil(route.maxInstanceLoad())) : waiters.size();
     }
 
     /** Under the lock: a lease on {@code chosen} from {@code now}, counted as in flight. */
@@ -469,7 +479,7 @@ final class ServicePool {
                     completedCalls,
                     latencySumNanos / 1_000,
                     busyNanos / 1_000,
-                    inFlight + waiters.size(),
+                    inFlight + queuedLoad(),
                     waiters.size(),
                     openStreams,
                     failing == null ? "" : startFailure(now),
