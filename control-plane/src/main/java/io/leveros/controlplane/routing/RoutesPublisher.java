@@ -105,7 +105,10 @@ public final class RoutesPublisher {
         call.setOnCancelHandler(() -> {
             subscribers.remove(subscriber);
             subscriber.cancel();
-            nodes.forget(nodeId);
+            // A data plane that reconnected may have its new stream open before the old one ends.
+            if (subscribers.stream().noneMatch(other -> other.nodeId.equals(nodeId))) {
+                nodes.forget(nodeId);
+            }
             log.info("Data plane '{}' stopped watching routes ({} watching)", nodeId, subscribers.size());
         });
         call.setOnReadyHandler(subscriber::drain);

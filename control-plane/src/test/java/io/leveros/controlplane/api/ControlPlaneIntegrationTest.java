@@ -10,6 +10,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.leveros.controlplane.archive.ArchiveExtractor;
+import io.leveros.controlplane.routing.RoutesPublisher;
 import io.leveros.controlplane.security.AccessToken;
 import io.leveros.controlplane.testing.Api;
 import io.leveros.controlplane.testing.TarGz;
@@ -74,6 +75,9 @@ class ControlPlaneIntegrationTest {
 
     @Autowired
     AccessToken token;
+
+    @Autowired
+    RoutesPublisher publisher;
 
     Api api;
 
@@ -317,6 +321,7 @@ class ControlPlaneIntegrationTest {
                 .build();
         List<RoutingSnapshot> received = new CopyOnWriteArrayList<>();
         Context.CancellableContext reporterWatch = Context.current().withCancellation();
+        Context.CancellableContext reconnectedWatch = Context.current().withCancellation();
         try {
             RoutingGrpc.newStub(channel)
                     .watchRoutes(
@@ -353,11 +358,28 @@ class ControlPlaneIntegrationTest {
                                     InstanceReport.newBuilder().setNodeId("x").build()))
                     .hasMessageContaining("forwarding_address");
 
-            reporterWatch.cancel(null); // the reporter's routes stream closes: it left
+            // The reporter reconnects: its new stream opens before the old one ends. It stays known.
+            int watching = publisher.subscriberCount();
+            reconnectedWatch.run(() -> RoutingGrpc.newStub(channel)
+                    .watchRoutes(
+                            WatchRoutesRequest.newBuilder()
+                                    .setNodeId("reporter")
+                                    .build(),
+                            collectInto(new CopyOnWriteArrayList<>())));
+            await().atMost(Duration.ofSeconds(10)).until(() -> publisher.subscriberCount() > watching);
+            reporterWatch.cancel(null);
+            await("a reconnected node is not dropped with its old stream")
+                    .during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> received.getLast().getNodesList().stream()
+                            .anyMatch(node -> node.getNodeId().equals("reporter")));
+
+            reconnectedWatch.cancel(null); // the reporter's last routes stream closes: it left
             await().atMost(Duration.ofSeconds(10)).until(() -> received.getLast().getNodesList().stream()
                     .noneMatch(node -> node.getNodeId().equals("reporter")));
         } finally {
             reporterWatch.cancel(null);
+            reconnectedWatch.cancel(null);
             channel.shutdownNow();
             channel.awaitTermination(5, TimeUnit.SECONDS);
         }
