@@ -1,0 +1,15 @@
+package io.leveros.dataplane.instance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class LaunchCommandsTest {
+    @Test
+    void aJavaHeapLeavesRoomForTheRestOfTheJvm() {
+        assertThat(LaunchCommands.javaHeapMb(256)).isEqualTo(128); // the default ram: 128 MB beside the heap
+        assertThat(LaunchCommands.javaHeapMb(1024)).isEqualTo(716); // large: 70 %
+        assertThat(LaunchCommands.javaHeapMb(512)).isEqualTo(358);
+        assertThat(LaunchCommands.javaHeapMb(128)).isEqualTo(16); // the least heap a JVM gets
+    }
+}
