@@ -12,6 +12,7 @@ import io.leveros.dataplane.metrics.CallMetricsTest;
 import io.leveros.dataplane.testing.BlockedThreadWatch;
 import io.leveros.dataplane.testing.FakeControlPlane;
 import io.leveros.dataplane.testing.Http;
+import io.leveros.dataplane.testing.TestDataPlane;
 import io.leveros.proto.control.Environment;
 import io.leveros.proto.control.RoutingSnapshot;
 import java.net.http.HttpRequest;
@@ -46,18 +47,7 @@ class DataPlaneIntegrationTest {
     static void start() throws Exception {
         blocked = BlockedThreadWatch.install();
         controlPlane = new FakeControlPlane();
-        DataPlaneOptions options = DataPlaneOptions.parse(
-                "--port",
-                "0",
-                "--gateway-port",
-                "0",
-                "--forwarding-port",
-                "0",
-                "--control-plane",
-                controlPlane.address(),
-                "--node-id",
-                "test");
-        dataPlane = DataPlane.start(options, BlockedThreadWatch.strictOptions(), System.out::println);
+        dataPlane = TestDataPlane.start(controlPlane, "--node-id", "test");
         http = new Http(dataPlane.port());
         gateway = new Http(dataPlane.gatewayPort());
         controlPlane.push(snapshot(1, "upgrade", 1));

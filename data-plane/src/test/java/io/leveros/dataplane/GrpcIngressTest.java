@@ -11,6 +11,7 @@ import io.leveros.core.json.JsonValues;
 import io.leveros.dataplane.metrics.CallMetricsTest;
 import io.leveros.dataplane.testing.BlockedThreadWatch;
 import io.leveros.dataplane.testing.FakeControlPlane;
+import io.leveros.dataplane.testing.TestDataPlane;
 import io.leveros.proto.core.JSONArray;
 import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.RPCReply;
@@ -49,18 +50,7 @@ class GrpcIngressTest {
     static void start() throws Exception {
         blocked = BlockedThreadWatch.install();
         controlPlane = new FakeControlPlane();
-        dataPlane = DataPlane.start(
-                DataPlaneOptions.parse(
-                        "--port",
-                        "0",
-                        "--gateway-port",
-                        "0",
-                        "--forwarding-port",
-                        "0",
-                        "--control-plane",
-                        controlPlane.address()),
-                BlockedThreadWatch.strictOptions(),
-                System.out::println);
+        dataPlane = TestDataPlane.start(controlPlane);
         controlPlane.push(snapshot(
                 1,
                 "dev.lever",

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leveros.dataplane.testing.BlockedThreadWatch;
 import io.leveros.dataplane.testing.FakeControlPlane;
 import io.leveros.dataplane.testing.Http;
+import io.leveros.dataplane.testing.TestDataPlane;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -35,20 +36,7 @@ class LifecycleTest {
     }
 
     void start(String... extra) throws Exception {
-        List<String> args = new java.util.ArrayList<>(List.of(
-                "--port",
-                "0",
-                "--gateway-port",
-                "0",
-                "--forwarding-port",
-                "0",
-                "--control-plane",
-                controlPlane.address()));
-        args.addAll(List.of(extra));
-        dataPlane = DataPlane.start(
-                DataPlaneOptions.parse(args.toArray(String[]::new)),
-                BlockedThreadWatch.strictOptions(),
-                System.out::println);
+        dataPlane = TestDataPlane.start(controlPlane, extra);
         http = new Http(dataPlane.port());
     }
 

@@ -38,15 +38,6 @@ public final class DurationHistogram {
         sumNanos.addAndGet(nanos);
     }
 
-    /** How many durations were recorded. */
-    public long count() {
-        long count = 0;
-        for (int i = 0; i < counts.length(); i++) {
-            count += counts.get(i);
-        }
-        return count;
-    }
-
     /**
      * Writes {@code <name>_bucket}, {@code _sum} and {@code _count} samples.
      *

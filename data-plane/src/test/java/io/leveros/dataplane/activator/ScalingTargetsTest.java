@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.leveros.dataplane.DataPlane;
-import io.leveros.dataplane.DataPlaneOptions;
 import io.leveros.dataplane.testing.BlockedThreadWatch;
 import io.leveros.dataplane.testing.FakeControlPlane;
 import io.leveros.dataplane.testing.Http;
+import io.leveros.dataplane.testing.TestDataPlane;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.ScalingTarget;
 import java.nio.file.Files;
@@ -36,24 +36,8 @@ class ScalingTargetsTest {
     void start() throws Exception {
         blocked = BlockedThreadWatch.install();
         controlPlane = new FakeControlPlane();
-        dataPlane = DataPlane.start(
-                DataPlaneOptions.parse(
-                        "--port",
-                        "0",
-                        "--gateway-port",
-                        "0",
-                        "--forwarding-port",
-                        "0",
-                        "--control-plane",
-                        controlPlane.address(),
-                        "--node-id",
-                        "this-node",
-                        "--idle-check-interval",
-                        "100ms",
-                        "--max-start-attempts",
-                        "3"),
-                BlockedThreadWatch.strictOptions(),
-                System.out::println);
+        dataPlane = TestDataPlane.start(
+                controlPlane, "--node-id", "this-node", "--idle-check-interval", "100ms", "--max-start-attempts", "3");
     }
 
     @AfterEach

@@ -1,0 +1,32 @@
+package io.leveros.dataplane.testing;
+
+import io.leveros.dataplane.DataPlane;
+import io.leveros.dataplane.DataPlaneOptions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts a real data plane for a test: every port free (0), routes from {@code controlPlane},
+ * strict blocked-thread checks, instance output on stdout.
+ */
+public final class TestDataPlane {
+    private TestDataPlane() {}
+
+    /** @param options more data-plane options, e.g. {@code "--node-id", "test"} */
+    public static DataPlane start(FakeControlPlane controlPlane, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "--port",
+                "0",
+                "--gateway-port",
+                "0",
+                "--forwarding-port",
+                "0",
+                "--control-plane",
+                controlPlane.address()));
+        args.addAll(List.of(options));
+        return DataPlane.start(
+                DataPlaneOptions.parse(args.toArray(String[]::new)),
+                BlockedThreadWatch.strictOptions(),
+                System.out::println);
+    }
+}
