@@ -126,6 +126,15 @@ final class BenchPlatform {
         return instance;
     }
 
+    /** The processes running now, as their {@code /proc/<pid>} folders (read them expecting that they end). */
+    static List<Path> processes() throws IOException {
+        try (var processes = Files.list(Path.of("/proc"))) {
+            return processes
+                    .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .toList();
+        }
+    }
+
     static boolean accepts(int port) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             return true;

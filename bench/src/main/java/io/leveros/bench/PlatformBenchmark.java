@@ -275,24 +275,20 @@ public final class PlatformBenchmark {
     /** Resident memory of the instances of helloService in {@code env}, found by their environment. */
     private static String instanceRss(String env) throws IOException {
         List<String> sizes = new ArrayList<>();
-        try (var processes = Files.list(Path.of("/proc"))) {
-            for (Path proc : processes
-                    .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .toList()) {
-                try {
-                    String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
-                    if (environ.contains("LEVEROS_ENVIRONMENT=" + env + "\0")
-                            && environ.contains("LEVEROS_SERVICE=helloService\0")) {
-                        for (String line : Files.readAllLines(proc.resolve("status"))) {
-                            if (line.startsWith("VmRSS:")) {
-                                long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                                sizes.add(String.format(Locale.ROOT, "%.0f MB", kb / 1024.0));
-                            }
+        for (Path proc : BenchPlatform.processes()) {
+            try {
+                String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
+                if (environ.contains("LEVEROS_ENVIRONMENT=" + env + "\0")
+                        && environ.contains("LEVEROS_SERVICE=helloService\0")) {
+                    for (String line : Files.readAllLines(proc.resolve("status"))) {
+                        if (line.startsWith("VmRSS:")) {
+                            long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                            sizes.add(String.format(Locale.ROOT, "%.0f MB", kb / 1024.0));
                         }
                     }
-                } catch (IOException e) {
-                    // gone, or not ours
                 }
+            } catch (IOException e) {
+                // gone, or not ours
             }
         }
         return sizes.isEmpty() ? "no instance found" : String.join(", ", sizes);

@@ -2,10 +2,15 @@ package io.leveros.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -125,12 +130,11 @@ public final class ReportingBenchmark {
 
     /** The Node hello's ready instances, from the data plane's metrics. */
     private static String readyInstances(int httpPort) throws IOException, InterruptedException {
-        String scrape = java.net.http.HttpClient.newHttpClient()
+        String scrape = HttpClient.newHttpClient()
                 .send(
-                        java.net.http.HttpRequest.newBuilder(
-                                        java.net.URI.create("http://127.0.0.1:" + httpPort + "/_lever/metrics"))
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/_lever/metrics"))
                                 .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                        HttpResponse.BodyHandlers.ofString())
                 .body();
         for (String line : scrape.split("\n")) {
             if (line.startsWith("lever_dataplane_instances{")
@@ -153,27 +157,23 @@ public final class ReportingBenchmark {
 
     /** CPU time so far of the data plane, the control plane, the instances and this load generator. */
     private static Map<String, Long> cpuNanosByProcess(long dataPlane) throws IOException {
-        Map<String, Long> nanos = new java.util.LinkedHashMap<>();
+        Map<String, Long> nanos = new LinkedHashMap<>();
         nanos.put("data plane", cpuNanos(dataPlane));
         nanos.put("load generator (this JVM)", cpuNanos(ProcessHandle.current().pid()));
         long instances = 0;
         long controlPlane = 0;
-        try (var processes = Files.list(Path.of("/proc"))) {
-            for (Path proc : processes
-                    .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .toList()) {
-                try {
-                    long pid = Long.parseLong(proc.getFileName().toString());
-                    String environ = Files.readString(proc.resolve("environ"));
-                    String command = Files.readString(proc.resolve("cmdline"));
-                    if (environ.contains("LEVEROS_SERVICE=helloService\0")) {
-                        instances += cpuNanos(pid);
-                    } else if (command.contains("lever-control-plane")) {
-                        controlPlane += cpuNanos(pid);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // gone, or not ours
+        for (Path proc : BenchPlatform.processes()) {
+            try {
+                long pid = Long.parseLong(proc.getFileName().toString());
+                String environ = Files.readString(proc.resolve("environ"));
+                String command = Files.readString(proc.resolve("cmdline"));
+                if (environ.contains("LEVEROS_SERVICE=helloService\0")) {
+                    instances += cpuNanos(pid);
+                } else if (command.contains("lever-control-plane")) {
+                    controlPlane += cpuNanos(pid);
                 }
+            } catch (IOException | RuntimeException e) {
+                // gone, or not ours
             }
         }
         nanos.put("instances (Node hello)", instances);
@@ -257,19 +257,15 @@ public final class ReportingBenchmark {
     }
 
     private static long dataPlanePid(int httpPort) throws IOException {
-        try (var processes = Files.list(Path.of("/proc"))) {
-            for (Path proc : processes
-                    .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .toList()) {
-                try {
-                    String command = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
-                    if (command.contains("io.leveros.dataplane.DataPlaneMain")
-                            && command.contains("--port " + httpPort + " ")) {
-                        return Long.parseLong(proc.getFileName().toString());
-                    }
-                } catch (IOException | UncheckedIOException e) {
-                    // gone, or not ours
+        for (Path proc : BenchPlatform.processes()) {
+            try {
+                String command = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
+                if (command.contains("io.leveros.dataplane.DataPlaneMain")
+                        && command.contains("--port " + httpPort + " ")) {
+                    return Long.parseLong(proc.getFileName().toString());
                 }
+            } catch (IOException | UncheckedIOException e) {
+                // gone, or not ours
             }
         }
         throw new IllegalStateException("no data plane process with --port " + httpPort);
