@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The command that runs a version's entry point: {@code javaEntry} runs the platform's Java
@@ -87,6 +88,12 @@ public final class LaunchCommands {
                         + " needs one of entry, jsEntry, javaEntry): deploy it again");
         }
         return argv;
+    }
+
+    /** Environment variables an instance of {@code version} runs with besides the platform's. */
+    public Map<String, String> environment(ServiceVersion version) {
+        // glibc's malloc keeps an arena per thread by default: tens of MB a JVM's limit must hold
+        return version.hasJava() ? Map.of("MALLOC_ARENA_MAX", "2") : Map.of();
     }
 
     /**

@@ -134,10 +134,7 @@ public final class NodeAgent implements AutoCloseable {
         env.put("LEVEROS_INSTANCE_TOKEN", token);
         env.put("LEVEROS_CONFIG", version.getConfigJson().isEmpty() ? "{}" : version.getConfigJson());
         env.put("LEVEROS_RAM_MB", Integer.toString(ramMb));
-        if (version.hasJava()) {
-            // glibc's malloc keeps an arena per thread by default: tens of MB a JVM's limit must hold
-            env.put("MALLOC_ARENA_MAX", "2");
-        }
+        env.putAll(commands.environment(version));
         String prefix = "lever://" + route.environment() + "/" + route.service() + " v" + version.getVersion() + " ["
                 + instanceId + "]";
         return new InstanceSpec(
