@@ -6,9 +6,11 @@ import io.leveros.dataplane.activator.LeaseSource;
 import io.leveros.dataplane.activator.PoolLoad;
 import io.leveros.dataplane.forwarding.CallForwarder;
 import io.leveros.dataplane.forwarding.InstanceClient;
+import io.leveros.dataplane.identity.NodeCredential;
 import io.leveros.dataplane.ingress.CallerIdentity;
 import io.leveros.dataplane.ingress.GrpcIngress;
 import io.leveros.dataplane.ingress.HttpApiHandler;
+import io.leveros.dataplane.ingress.Ingress;
 import io.leveros.dataplane.ingress.IngressHandler;
 import io.leveros.dataplane.instance.JavaClassArchive;
 import io.leveros.dataplane.instance.LaunchCommands;
@@ -59,17 +61,12 @@ public final class DataPlane implements AutoCloseable {
      */
     static final long MAX_STREAMS_PER_CONNECTION = 10_000;
 
-    /** The ingress labels of the call metrics. */
-    private static final String PUBLIC = "public";
-
-    private static final String INTERNAL = "internal";
-    private static final String FORWARDED = "forwarded";
-
     private final Vertx vertx;
     private final RoutingState routing;
     /** One h2c connection to the control plane, for the routes and the instance reports. */
     private final GrpcClient controlPlaneClient;
 
+    private final NodeCredential credential;
     private final RoutesSubscriber subscriber;
     private final ProcessRuntime runtime;
     private final NodeAgent agent;
@@ -122,6 +119,7 @@ public final class DataPlane implements AutoCloseable {
                 metrics.starts());
         routing.onChange(activator::onRoutes);
         this.instanceClient = new InstanceClient(vertx);
+        routing.onChange(table -> instanceClient.forwardingKey(table.forwardingKey()));
         this.openStreams = new OpenStreams(vertx, options.streamIdleTimeout());
         this.controlPlaneClient = GrpcClient.client(
                 vertx,
@@ -129,8 +127,14 @@ public final class DataPlane implements AutoCloseable {
                         .setProtocolVersion(HttpVersion.HTTP_2)
                         .setHttp2ClearTextUpgrade(false)
                         .setConnectTimeout(2_000));
+        if (options.nodeCredentialFile() == null) {
+            throw new IllegalArgumentException("--node-credential-file is missing: the control plane takes data planes "
+                    + "with a node credential only (lever up writes <data-dir>/local-node.credential; on a cluster, "
+                    + "issue one with `lever nodes credential <node-id>`)");
+        }
+        this.credential = new NodeCredential(options.nodeCredentialFile());
         this.subscriber = new RoutesSubscriber(
-                vertx, controlPlaneClient, controlPlaneAddress(options), options.nodeId(), routing);
+                vertx, controlPlaneClient, controlPlaneAddress(options), options.nodeId(), credential, routing);
     }
 
     /** Starts a data plane with default Vert.x options, printing instance output to stdout. */
@@ -156,19 +160,22 @@ public final class DataPlane implements AutoCloseable {
         CallForwarder forwarder = new CallForwarder(activator::acquire, instanceClient, requestTimeoutMs);
         CallerIdentity callers = new CallerIdentity(agent);
         InstanceStreams streams = new InstanceStreams(activator::acquire, instanceClient, openStreams);
-        gatewayServer = await(server(forwarder, streams, callers, INTERNAL).listen(options.gatewayPort(), "127.0.0.1"));
+        gatewayServer =
+                await(server(forwarder, streams, callers, Ingress.GATEWAY).listen(options.gatewayPort(), "127.0.0.1"));
         String gateway = "127.0.0.1:" + gatewayServer.actualPort();
         agent.gatewayAddress(gateway);
         instanceClient.gatewayAddress(gateway);
         forwardingServer = await(forwardingServer(activator::acquireLocal, requestTimeoutMs, callers)
                 .listen(options.forwardingPort(), options.forwardingHost()));
-        publicServer = await(server(forwarder, streams, callers, PUBLIC).listen(options.port(), options.bindHost()));
+        publicServer =
+                await(server(forwarder, streams, callers, Ingress.PUBLIC).listen(options.port(), options.bindHost()));
         subscriber.start();
         reporter = new InstanceReporter(
                 vertx,
                 controlPlaneClient,
                 controlPlaneAddress(options),
                 options.nodeId(),
+                credential,
                 options.advertiseHost() + ":" + forwardingServer.actualPort(),
                 activator,
                 reportSequence);
@@ -179,13 +186,12 @@ public final class DataPlane implements AutoCloseable {
         return SocketAddress.inetSocketAddress(options.controlPlanePort(), options.controlPlaneHost());
     }
 
-    /** @param ingress {@link #PUBLIC} or {@link #INTERNAL} (the gateway: private services allowed) */
+    /** The public port or the internal gateway: HTTP API, gRPC, health and metrics. */
     private HttpServer server(
-            CallForwarder forwarder, InstanceStreams streams, CallerIdentity callers, String ingress) {
-        boolean internal = ingress.equals(INTERNAL);
-        CallMetrics.Recorder calls = metrics.calls().recorder(ingress);
-        GrpcServer grpc = grpcServer(forwarder, streams, callers, internal, calls);
-        HttpApiHandler api = new HttpApiHandler(routing, callers, forwarder, streams, internal, calls);
+            CallForwarder forwarder, InstanceStreams streams, CallerIdentity callers, Ingress ingress) {
+        CallMetrics.Recorder calls = metrics.calls().recorder(ingress.label());
+        GrpcServer grpc = grpcServer(forwarder, streams, callers, ingress, calls);
+        HttpApiHandler api = new HttpApiHandler(routing, callers, forwarder, streams, ingress, calls);
         return vertx.createHttpServer(serverOptions())
                 .requestHandler(new IngressHandler(grpc, api, routing, vertx, metrics));
     }
@@ -215,25 +221,27 @@ public final class DataPlane implements AutoCloseable {
     }
 
     /**
-     * The port other nodes forward calls to (gRPC only): served by instances on this node, never
-     * forwarded again, private services allowed (the node that forwarded the call checked it).
+     * The port other nodes forward calls to (gRPC only): served
+     * by instances on this node, never forwarded again, private services allowed (the node that
+     * forwarded the call checked it). Only the cluster's data planes may call it ({@link
+     * io.leveros.dataplane.identity.ForwardingKey}).
      */
     private HttpServer forwardingServer(LeaseSource local, long requestTimeoutMs, CallerIdentity callers) {
         CallForwarder forwarder = new CallForwarder(local, instanceClient, requestTimeoutMs);
         InstanceStreams streams = new InstanceStreams(local, instanceClient, openStreams);
-        return vertx.createHttpServer(serverOptions())
-                .requestHandler(grpcServer(
-                        forwarder, streams, callers, true, metrics.calls().recorder(FORWARDED)));
+        GrpcServer grpc = grpcServer(
+                forwarder, streams, callers, Ingress.FORWARDED, metrics.calls().recorder(Ingress.FORWARDED.label()));
+        return vertx.createHttpServer(serverOptions()).requestHandler(grpc);
     }
 
     private GrpcServer grpcServer(
             CallForwarder forwarder,
             InstanceStreams streams,
             CallerIdentity callers,
-            boolean internal,
+            Ingress ingress,
             CallMetrics.Recorder calls) {
         return GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(InstanceClient.MAX_MESSAGE_SIZE))
-                .callHandler(new GrpcIngress(routing, callers, forwarder, new StreamRelay(streams), internal, calls));
+                .callHandler(new GrpcIngress(routing, callers, forwarder, new StreamRelay(streams), ingress, calls));
     }
 
     private static HttpServerOptions serverOptions() {

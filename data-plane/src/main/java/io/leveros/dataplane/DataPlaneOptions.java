@@ -25,6 +25,9 @@ public final class DataPlaneOptions {
               --node-runtime DIR          folder of the Node runtime package (needed for jsEntry)
               --node PATH                 the node executable (default: node, from the PATH)
               --node-id ID                name of this node (default local)
+              --node-credential-file F    this node's credential for the control plane (lever up writes
+                                          <data-dir>/local-node.credential; on a cluster, issue one with
+                                          `lever nodes credential <node-id>`); read at every (re)connect
               --instance-start-timeout D  how long an instance may take to become ready (default 30s)
               --request-timeout D         how long a call may take (default 5m)
               --drain-timeout D           SIGTERM to SIGKILL delay when stopping an instance (default 10s)
@@ -49,6 +52,7 @@ public final class DataPlaneOptions {
     private Path nodeRuntime;
     private String node = "node";
     private String nodeId = "local";
+    private Path nodeCredentialFile;
     private Duration instanceStartTimeout = Duration.ofSeconds(30);
     private Duration requestTimeout = Duration.ofMinutes(5);
     private Duration drainTimeout = Duration.ofSeconds(10);
@@ -93,6 +97,7 @@ public final class DataPlaneOptions {
             case "--node-runtime" -> nodeRuntime = Path.of(v).toAbsolutePath();
             case "--node" -> node = v;
             case "--node-id" -> nodeId = v;
+            case "--node-credential-file" -> nodeCredentialFile = Path.of(v).toAbsolutePath();
             case "--instance-start-timeout" -> instanceStartTimeout = duration(name, v);
             case "--request-timeout" -> requestTimeout = duration(name, v);
             case "--drain-timeout" -> drainTimeout = duration(name, v);
@@ -228,6 +233,11 @@ public final class DataPlaneOptions {
 
     public String node() {
         return node;
+    }
+
+    /** The file holding this node's credential for the control plane, or {@code null} when none was given. */
+    public Path nodeCredentialFile() {
+        return nodeCredentialFile;
     }
 
     public String nodeId() {

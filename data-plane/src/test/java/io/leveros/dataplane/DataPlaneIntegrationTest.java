@@ -232,8 +232,30 @@ class DataPlaneIntegrationTest {
         HttpResponse<String> outside = http.json("/secret/id", "[]");
         assertThat(outside.statusCode()).isEqualTo(403);
         assertThat(json(outside).get("code").asText()).isEqualTo("PRIVATE_SERVICE");
-        HttpResponse<String> inside = gateway.json("/secret/id", "[]");
+        HttpResponse<String> inside = gateway.post("/secret/id", "application/json", "[]", instanceToken());
         assertThat(inside.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theGatewayRefusesCallersWithoutARunningInstanceTokenAndOtherEnvironments() throws Exception {
+        HttpResponse<String> noToken = gateway.json("/secret/id", "[]");
+        assertThat(noToken.statusCode()).isEqualTo(401);
+        assertThat(json(noToken).get("code").asText()).isEqualTo("UNAUTHENTICATED");
+        HttpResponse<String> forged =
+                gateway.post("/secret/id", "application/json", "[]", Map.of("lever-instance-token", "f".repeat(48)));
+        assertThat(forged.statusCode()).isEqualTo(401);
+        HttpResponse<String> forced =
+                gateway.post("/secret/id?forceenv=staging.lever", "application/json", "[]", instanceToken());
+        assertThat(forced.statusCode()).isEqualTo(403);
+        assertThat(json(forced).get("code").asText()).isEqualTo("OTHER_ENVIRONMENT");
+    }
+
+    /** The token of a running instance of dev.lever, as the instance reads it from its environment. */
+    private static Map<String, String> instanceToken() throws Exception {
+        String token = json(http.json("/hello/env", "[]"))
+                .get("LEVEROS_INSTANCE_TOKEN")
+                .asText();
+        return Map.of("lever-instance-token", token);
     }
 
     @Test
@@ -242,7 +264,9 @@ class DataPlaneIntegrationTest {
             assertThat(http.json("/metered/echo", "[1]").statusCode()).isEqualTo(200);
         }
         assertThat(http.json("/metered/fail", "[\"x\"]").statusCode()).isEqualTo(500);
-        assertThat(gateway.json("/metered/echo", "[2]").statusCode()).isEqualTo(200);
+        assertThat(gateway.post("/metered/echo", "application/json", "[2]", instanceToken())
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(http.json("/broken/echo", "[]").statusCode()).isEqualTo(503);
         assertThat(http.json("/no-such-service/echo", "[]").statusCode()).isEqualTo(404);
 

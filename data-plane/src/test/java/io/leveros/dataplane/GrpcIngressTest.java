@@ -11,7 +11,9 @@ import io.leveros.core.json.JsonValues;
 import io.leveros.dataplane.metrics.CallMetricsTest;
 import io.leveros.dataplane.testing.BlockedThreadWatch;
 import io.leveros.dataplane.testing.FakeControlPlane;
+import io.leveros.dataplane.testing.Snapshots;
 import io.leveros.dataplane.testing.TestDataPlane;
+import io.leveros.proto.control.Environment;
 import io.leveros.proto.core.JSONArray;
 import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.RPCReply;
@@ -52,10 +54,13 @@ class GrpcIngressTest {
         controlPlane = new FakeControlPlane();
         dataPlane = TestDataPlane.start(controlPlane);
         controlPlane.push(snapshot(
-                1,
-                "dev.lever",
-                service("hello", version(1, testInstanceArgv())),
-                service("secret", version(1, testInstanceArgv()).setPrivate(true))));
+                        1,
+                        "dev.lever",
+                        service("hello", version(1, testInstanceArgv())),
+                        service("secret", version(1, testInstanceArgv()).setPrivate(true)))
+                .toBuilder()
+                .addEnvironments(Environment.newBuilder().setName("staging.lever"))
+                .build());
         await().until(() -> dataPlane.routing().ready());
         vertx = Vertx.vertx();
         client = GrpcClient.client(
@@ -75,11 +80,16 @@ class GrpcIngressTest {
     record Outcome(GrpcStatus status, String message, RPCReply reply) {}
 
     static Outcome call(int port, String leverUrl, RPC rpc) throws Exception {
+        return call(port, leverUrl, rpc, Map.of());
+    }
+
+    static Outcome call(int port, String leverUrl, RPC rpc, Map<String, String> headers) throws Exception {
         return client.request(SocketAddress.inetSocketAddress(port, "127.0.0.1"), HANDLE_RPC)
                 .compose(request -> {
                     if (leverUrl != null) {
                         request.headers().set("lever-url", leverUrl);
                     }
+                    headers.forEach(request.headers()::set);
                     return request.send(rpc);
                 })
                 .compose(response -> collect(response))
@@ -136,7 +146,54 @@ class GrpcIngressTest {
         Outcome secret = call(dataPlane.port(), "lever://dev.lever/secret/id", args());
         assertThat(secret.status()).isEqualTo(GrpcStatus.PERMISSION_DENIED);
         assertThat(secret.message()).contains("private");
-        assertThat(call(dataPlane.gatewayPort(), "/secret/id", args()).status()).isEqualTo(GrpcStatus.OK);
+        assertThat(call(dataPlane.gatewayPort(), "/secret/id", args(), instanceToken())
+                        .status())
+                .isEqualTo(GrpcStatus.OK);
+    }
+
+    @Test
+    void theGatewayTakesRunningInstancesOnlyInTheirOwnEnvironment() throws Exception {
+        Outcome noToken = call(dataPlane.gatewayPort(), "/secret/id", args());
+        assertThat(noToken.status()).isEqualTo(GrpcStatus.UNAUTHENTICATED);
+        assertThat(noToken.message()).contains("no 'lever-instance-token'");
+        Outcome forged =
+                call(dataPlane.gatewayPort(), "/secret/id", args(), Map.of("lever-instance-token", "0".repeat(48)));
+        assertThat(forged.status()).isEqualTo(GrpcStatus.UNAUTHENTICATED);
+        assertThat(forged.message()).contains("not one of a running instance");
+        Outcome otherEnv = call(dataPlane.gatewayPort(), "lever://staging.lever/secret/id", args(), instanceToken());
+        assertThat(otherEnv.status()).isEqualTo(GrpcStatus.PERMISSION_DENIED);
+        assertThat(otherEnv.message()).contains("can call only its own environment");
+        assertThat(call(dataPlane.gatewayPort(), "lever://dev.lever/secret/id", args(), instanceToken())
+                        .status())
+                .isEqualTo(GrpcStatus.OK);
+    }
+
+    @Test
+    void theForwardingPortTakesCallsWithTheClusterForwardingKeyOnly() throws Exception {
+        Outcome noKey = call(dataPlane.forwardingPort(), "lever://dev.lever/secret/id", args());
+        assertThat(noKey.status()).isEqualTo(GrpcStatus.UNAUTHENTICATED);
+        assertThat(noKey.message()).contains("lever-forwarding-key");
+        Outcome wrongKey = call(
+                dataPlane.forwardingPort(),
+                "lever://dev.lever/secret/id",
+                args(),
+                Map.of("lever-forwarding-key", Snapshots.FORWARDING_KEY + "x"));
+        assertThat(wrongKey.status()).isEqualTo(GrpcStatus.UNAUTHENTICATED);
+        Outcome withKey = call(
+                dataPlane.forwardingPort(),
+                "lever://dev.lever/secret/id",
+                args(),
+                Map.of("lever-forwarding-key", Snapshots.FORWARDING_KEY));
+        assertThat(withKey.status()).as(withKey.message()).isEqualTo(GrpcStatus.OK);
+    }
+
+    /** The {@code lever-instance-token} of a running instance, as it reads it from its environment. */
+    static Map<String, String> instanceToken() throws Exception {
+        Outcome env = call(dataPlane.port(), "/hello/env", args());
+        String json = JsonValues.toJsonString(env.reply().getResult());
+        String token = json.replaceAll(".*\"LEVEROS_INSTANCE_TOKEN\":\"([0-9a-f]+)\".*", "$1");
+        assertThat(token).hasSizeGreaterThan(20).matches("[0-9a-f]+");
+        return Map.of("lever-instance-token", token);
     }
 
     @Test

@@ -207,9 +207,23 @@ public final class LeverPlatform implements AutoCloseable {
     /** GETs a control plane REST resource under {@code /api/v1}. */
     public String api(String path) {
         HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create(apiUrl() + "/api/v1" + path))
+                .header("Authorization", "Bearer " + token())
                 .GET()
                 .build());
         return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    /** POSTs to a control plane REST resource under {@code /api/v1} with the admin token; the answer's body. */
+    public String apiPost(String path, int expectedStatus) {
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create(apiUrl() + "/api/v1" + path))
+                .header("Authorization", "Bearer " + token())
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+        String body = new String(response.body(), StandardCharsets.UTF_8);
+        if (response.statusCode() != expectedStatus) {
+            throw new AssertionError("POST " + path + ": " + response.statusCode() + " " + body);
+        }
+        return body;
     }
 
     /** The data plane's Prometheus scrape ({@code GET /_lever/metrics}). */
@@ -223,8 +237,10 @@ public final class LeverPlatform implements AutoCloseable {
     }
 
     private String get(String url) {
-        HttpResponse<byte[]> response =
-                send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token())
+                .GET()
+                .build());
         if (response.statusCode() != 200) {
             throw new AssertionError("GET " + url + ": " + response.statusCode());
         }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A second node joining a running {@link LeverPlatform}: a real data plane process
@@ -37,6 +39,7 @@ final class SecondNode implements AutoCloseable {
         int httpPort = LeverPlatform.freePort();
         int gatewayPort = LeverPlatform.freePort();
         Path log = Path.of("target", nodeId + "-" + System.nanoTime() + ".log").toAbsolutePath();
+        Path credential = joinCredential(platform, nodeId, log.resolveSibling(log.getFileName() + ".credential"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of(
                 java.toString(),
@@ -54,6 +57,8 @@ final class SecondNode implements AutoCloseable {
                 "127.0.0.1:" + platform.grpcPort(),
                 "--node-id",
                 nodeId,
+                "--node-credential-file",
+                credential.toString(),
                 "--java-runtime-lib",
                 LeverPlatform.HOME.resolve("runtimes/java/runtime/target/lib").toString(),
                 "--node-runtime",
@@ -70,6 +75,21 @@ final class SecondNode implements AutoCloseable {
                     .failFast("the data plane exited", () -> !process.isAlive())
                     .until(() -> node.health().contains("\"status\":\"UP\""));
             return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Issues the node's credential as an operator joining it would, and writes it to {@code file}. */
+    private static Path joinCredential(LeverPlatform platform, String nodeId, Path file) {
+        String issued = platform.apiPost("/nodes/" + nodeId + "/credential", 201);
+        Matcher credential = Pattern.compile("\"credential\":\"([^\"]+)\"").matcher(issued);
+        if (!credential.find()) {
+            throw new AssertionError("no credential in " + issued);
+        }
+        try {
+            Files.writeString(file, credential.group(1));
+            return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

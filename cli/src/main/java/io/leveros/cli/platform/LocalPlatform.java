@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 public final class LocalPlatform {
     /** How long components may take to become ready. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    /** The node id of the one data plane of `lever up`. */
+    private static final String LOCAL_NODE = "local";
 
     private final LeverHome home;
     private final Ports ports;
@@ -120,6 +122,8 @@ public final class LocalPlatform {
                 "--spring.grpc.server.port=" + ports.grpc(),
                 "--lever.scaling.scale-down-delay=" + timeouts.scaleDownDelay(),
                 "--lever.scaling.idle-timeout=" + timeouts.idle(),
+                // The data plane below is this cluster's one node: its credential is written at start.
+                "--lever.local-node-id=" + LOCAL_NODE,
                 // Local mode: only this machine talks to the control plane (the routing stream
                 // carries every service's config); the data plane's public port stays open.
                 "--server.address=127.0.0.1",
@@ -146,7 +150,9 @@ public final class LocalPlatform {
                 "--cache-dir",
                 dataDir.resolve("cache").toString(),
                 "--node-id",
-                "local",
+                LOCAL_NODE,
+                "--node-credential-file",
+                dataDir.resolve("local-node.credential").toString(),
                 "--stream-idle-timeout",
                 timeouts.streamIdle()));
         Path nodeRuntime = home.nodeRuntime();

@@ -1,6 +1,16 @@
 package io.leveros.controlplane.node;
 
+import io.leveros.controlplane.LeverProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -8,8 +18,12 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.grpc.server.GlobalServerInterceptor;
 
-/** The node registry, and the timer that drops nodes that stopped reporting. */
+/**
+ * The node registry, the timer that drops nodes that stopped reporting, and node authentication:
+ * the credentials, the gRPC interceptor that checks them, and the local node's credential.
+ */
 @Configuration(proxyBeanMethods = false)
 class NodeConfiguration {
 
@@ -28,4 +42,46 @@ class NodeConfiguration {
         timer.scheduleWithFixedDelay(() -> registry.expire(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
         return timer;
     }
+
+    @Bean
+    @Lazy(false)
+    NodeCredentials nodeCredentials(LeverProperties properties) {
+        return NodeCredentials.load(properties.dataDir(), Clock.systemUTC());
+    }
+
+    /** Every gRPC service (routing, and any other the server registers) is behind it. */
+    @Bean
+    @GlobalServerInterceptor
+    NodeAuthentication nodeAuthentication(NodeCredentials credentials) {
+        return new NodeAuthentication(credentials, new FailedAttempts(10, 60_000, Clock.systemUTC()), reason -> {});
+    }
+
+    /**
+     * With {@code lever.local-node-id} set ({@code lever up} sets it), writes a credential for that
+     * node to {@code <data-dir>/local-node.credential} (owner-only) at start, for the data plane on
+     * this machine ({@code --node-credential-file}).
+     */
+    @Bean
+    @Lazy(false)
+    LocalNodeCredential localNodeCredential(
+            NodeCredentials credentials,
+            LeverProperties properties,
+            @Value("${lever.local-node-id:}") String localNodeId) {
+        if (localNodeId.isBlank()) {
+            return new LocalNodeCredential(null);
+        }
+        Path file = properties.dataDir().resolve("local-node.credential");
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + UUID.randomUUID());
+        try {
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temp, credentials.issue(localNodeId) + "\n", StandardCharsets.US_ASCII);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the local node's credential to " + file + ": " + e, e);
+        }
+        return new LocalNodeCredential(file);
+    }
+
+    /** @param file where the local node's credential was written, or {@code null} */
+    record LocalNodeCredential(Path file) {}
 }

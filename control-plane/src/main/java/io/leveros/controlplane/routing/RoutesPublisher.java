@@ -27,6 +27,7 @@ public final class RoutesPublisher {
     private final MetadataStore store;
     private final NodeRegistry nodes;
     private final Autoscaler autoscaler;
+    private final String forwardingKey;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private long clusterRevision = System.currentTimeMillis() * 1000;
     /** The store compiled at its latest revision: recompiled only when the store changes. */
@@ -34,10 +35,12 @@ public final class RoutesPublisher {
 
     private volatile RoutingSnapshot latest;
 
-    public RoutesPublisher(MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler) {
+    /** @param forwardingKey what data planes present to each other's forwarding port, sent with every snapshot */
+    public RoutesPublisher(MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler, String forwardingKey) {
         this.store = store;
         this.nodes = nodes;
         this.autoscaler = autoscaler;
+        this.forwardingKey = forwardingKey;
         this.latest = withClusterRevision(build());
         store.addChangeListener(state -> publish());
         nodes.onChange(this::publish);
@@ -62,6 +65,7 @@ public final class RoutesPublisher {
         return compiledStore.toBuilder()
                 .addAllNodes(nodes.known().nodes())
                 .addAllTargets(autoscaler.targets())
+                .setForwardingKey(forwardingKey)
                 .build();
     }
 
@@ -120,6 +124,16 @@ public final class RoutesPublisher {
     /** How many streams are open, for tests and metrics. */
     public int subscriberCount() {
         return subscribers.size();
+    }
+
+    /** Ends the streams of {@code nodeId} (its credential was revoked: it must authenticate again). */
+    public void disconnect(String nodeId) {
+        for (Subscriber subscriber : subscribers) {
+            if (subscriber.nodeId.equals(nodeId)) {
+                subscribers.remove(subscriber);
+                subscriber.complete();
+            }
+        }
     }
 
     /** Completes every stream, on shutdown. */

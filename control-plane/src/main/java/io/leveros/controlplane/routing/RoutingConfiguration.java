@@ -1,5 +1,6 @@
 package io.leveros.controlplane.routing;
 
+import io.leveros.controlplane.node.NodeCredentials;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.scaling.Autoscaler;
 import io.leveros.controlplane.store.MetadataStore;
@@ -15,8 +16,9 @@ class RoutingConfiguration {
 
     @Bean
     @Lazy(false)
-    RoutesPublisher routesPublisher(MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler) {
-        return new RoutesPublisher(store, nodes, autoscaler);
+    RoutesPublisher routesPublisher(
+            MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler, NodeCredentials credentials) {
+        return new RoutesPublisher(store, nodes, autoscaler, credentials.forwardingKey());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.leveros.controlplane.routing;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.leveros.controlplane.node.NodeAuthentication;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.InstanceReportAck;
@@ -12,7 +13,8 @@ import io.leveros.proto.control.WatchRoutesRequest;
 
 /**
  * {@code lever.control.v1.Routing}: data planes call {@code WatchRoutes} once and keep the stream open,
- * and {@code ReportInstances} after every change of what they serve and every couple of seconds.
+ * and {@code ReportInstances} after every change of what they serve and every couple of seconds. Every
+ * call has passed {@link NodeAuthentication}: a data plane watches and reports as its own node only.
  */
 public final class RoutingGrpcService extends RoutingGrpc.RoutingImplBase {
     private final RoutesPublisher publisher;
@@ -25,7 +27,11 @@ public final class RoutingGrpcService extends RoutingGrpc.RoutingImplBase {
 
     @Override
     public void watchRoutes(WatchRoutesRequest request, StreamObserver<RoutingSnapshot> responseObserver) {
-        String nodeId = request.getNodeId().isBlank() ? "unnamed" : request.getNodeId();
+        String nodeId = NodeAuthentication.NODE.get();
+        if (!request.getNodeId().isBlank() && !request.getNodeId().equals(nodeId)) {
+            responseObserver.onError(otherNode("watch routes", request.getNodeId(), nodeId));
+            return;
+        }
         publisher.subscribe(nodeId, (ServerCallStreamObserver<RoutingSnapshot>) responseObserver);
     }
 
@@ -38,8 +44,20 @@ public final class RoutingGrpcService extends RoutingGrpc.RoutingImplBase {
                     .asRuntimeException());
             return;
         }
+        String nodeId = NodeAuthentication.NODE.get();
+        if (!report.getNodeId().equals(nodeId)) {
+            responseObserver.onError(otherNode("report instances", report.getNodeId(), nodeId));
+            return;
+        }
         nodes.report(report);
         responseObserver.onNext(InstanceReportAck.getDefaultInstance());
         responseObserver.onCompleted();
+    }
+
+    private static RuntimeException otherNode(String what, String named, String authenticated) {
+        return Status.PERMISSION_DENIED
+                .withDescription("cannot " + what + " as node '" + named + "': the credential is node '" + authenticated
+                        + "''s (a data plane speaks for its own node only; check --node-id)")
+                .asRuntimeException();
     }
 }

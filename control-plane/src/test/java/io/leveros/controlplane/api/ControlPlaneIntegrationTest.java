@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.ClientInterceptor;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.leveros.controlplane.archive.ArchiveExtractor;
+import io.leveros.controlplane.node.NodeCredentials;
 import io.leveros.controlplane.routing.RoutesPublisher;
 import io.leveros.controlplane.security.AccessToken;
 import io.leveros.controlplane.testing.Api;
@@ -78,6 +82,18 @@ class ControlPlaneIntegrationTest {
 
     @Autowired
     RoutesPublisher publisher;
+
+    @Autowired
+    NodeCredentials nodeCredentials;
+
+    /** Sends a credential of {@code nodeId}, as that node's data plane does. */
+    ClientInterceptor asNode(String nodeId) {
+        Metadata headers = new Metadata();
+        headers.put(
+                Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                "Bearer " + nodeCredentials.issue(nodeId));
+        return MetadataUtils.newAttachHeadersInterceptor(headers);
+    }
 
     Api api;
 
@@ -271,6 +287,7 @@ class ControlPlaneIntegrationTest {
         List<RoutingSnapshot> received = new CopyOnWriteArrayList<>();
         try {
             RoutingGrpc.newStub(channel)
+                    .withInterceptors(asNode("test-node"))
                     .watchRoutes(
                             WatchRoutesRequest.newBuilder()
                                     .setNodeId("test-node")
@@ -324,9 +341,11 @@ class ControlPlaneIntegrationTest {
         Context.CancellableContext reconnectedWatch = Context.current().withCancellation();
         try {
             RoutingGrpc.newStub(channel)
+                    .withInterceptors(asNode("watcher"))
                     .watchRoutes(
                             WatchRoutesRequest.newBuilder().setNodeId("watcher").build(), collectInto(received));
             reporterWatch.run(() -> RoutingGrpc.newStub(channel)
+                    .withInterceptors(asNode("reporter"))
                     .watchRoutes(
                             WatchRoutesRequest.newBuilder()
                                     .setNodeId("reporter")
@@ -341,7 +360,9 @@ class ControlPlaneIntegrationTest {
                             .setVersion(7)
                             .setReadyInstances(2))
                     .build();
-            RoutingGrpc.newBlockingStub(channel).reportInstances(report);
+            RoutingGrpc.newBlockingStub(channel)
+                    .withInterceptors(asNode("reporter"))
+                    .reportInstances(report);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> !received.isEmpty()
                             && received.getLast().getNodesList().stream()
@@ -354,6 +375,7 @@ class ControlPlaneIntegrationTest {
             assertThat(reporter.getServingList()).containsExactlyElementsOf(report.getServingList());
 
             assertThatThrownBy(() -> RoutingGrpc.newBlockingStub(channel)
+                            .withInterceptors(asNode("x"))
                             .reportInstances(
                                     InstanceReport.newBuilder().setNodeId("x").build()))
                     .hasMessageContaining("forwarding_address");
@@ -361,6 +383,7 @@ class ControlPlaneIntegrationTest {
             // The reporter reconnects: its new stream opens before the old one ends. It stays known.
             int watching = publisher.subscriberCount();
             reconnectedWatch.run(() -> RoutingGrpc.newStub(channel)
+                    .withInterceptors(asNode("reporter"))
                     .watchRoutes(
                             WatchRoutesRequest.newBuilder()
                                     .setNodeId("reporter")

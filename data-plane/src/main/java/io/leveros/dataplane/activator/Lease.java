@@ -38,6 +38,11 @@ public final class Lease {
         return new Lease(null, null, peer, route.service(), 0);
     }
 
+    /** Whether the call goes to another node's forwarding port. */
+    public boolean onPeer() {
+        return peer != null;
+    }
+
     /** Where the call goes: the instance's port on loopback, or the peer's forwarding port. */
     public SocketAddress address() {
         return instance != null ? instance.address() : peer.address();

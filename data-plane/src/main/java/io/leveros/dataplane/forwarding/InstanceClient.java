@@ -3,6 +3,7 @@ package io.leveros.dataplane.forwarding;
 import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
+import io.leveros.dataplane.identity.ForwardingKey;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -60,6 +61,7 @@ public final class InstanceClient implements AutoCloseable {
     private final Vertx vertx;
     private final GrpcClient client;
     private volatile CharSequence gatewayAddress = "";
+    private volatile CharSequence forwardingKey = "";
 
     public InstanceClient(Vertx vertx) {
         this.vertx = vertx;
@@ -77,6 +79,11 @@ public final class InstanceClient implements AutoCloseable {
     private static HttpClientOptions http2Windows(HttpClientOptions options) {
         options.getInitialSettings().setInitialWindowSize(HTTP2_STREAM_WINDOW);
         return options.setHttp2ConnectionWindowSize(HTTP2_CONNECTION_WINDOW);
+    }
+
+    /** The key other nodes' forwarding ports take (from the routing snapshots), sent to peers only. */
+    public void forwardingKey(String key) {
+        this.forwardingKey = HttpHeaders.createOptimized(key);
     }
 
     /** The {@code host:port} of the internal gateway, told to every instance on every call. */
@@ -109,8 +116,7 @@ public final class InstanceClient implements AutoCloseable {
     public Future<GrpcClientRequest<Buffer, Buffer>> openStream(Lease lease, String leverUrl) {
         return client.request(lease.address(), HANDLE_STREAMING_RPC)
                 .map(request -> {
-                    request.headers().set(LEVER_URL, leverUrl);
-                    request.headers().set(INTERNAL_GATEWAY, gatewayAddress);
+                    setHeaders(request.headers(), lease, leverUrl);
                     return request;
                 })
                 .recover(failure -> Future.failedFuture(failed(lease, failure)));
@@ -123,9 +129,7 @@ public final class InstanceClient implements AutoCloseable {
             Buffer rpc,
             long timeoutMs,
             Promise<Buffer> reply) {
-        MultiMap headers = request.headers();
-        headers.set(LEVER_URL, leverUrl);
-        headers.set(INTERNAL_GATEWAY, gatewayAddress);
+        setHeaders(request.headers(), lease, leverUrl);
         long timer = vertx.setTimer(timeoutMs, id -> {
             if (reply.tryFail(new CallException(
                     ErrorCode.INSTANCE_TIMEOUT,
@@ -149,6 +153,14 @@ public final class InstanceClient implements AutoCloseable {
             });
             response.endHandler(collector::end);
         });
+    }
+
+    private void setHeaders(MultiMap headers, Lease lease, String leverUrl) {
+        headers.set(LEVER_URL, leverUrl);
+        headers.set(INTERNAL_GATEWAY, gatewayAddress);
+        if (lease.onPeer()) {
+            headers.set(ForwardingKey.HEADER, forwardingKey);
+        }
     }
 
     /** Keeps the one reply message and completes the call at the end of the response. */

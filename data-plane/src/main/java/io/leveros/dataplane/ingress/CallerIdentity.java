@@ -1,12 +1,14 @@
 package io.leveros.dataplane.ingress;
 
+import io.leveros.dataplane.call.CallException;
+import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.instance.NodeAgent;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Who calls through the internal gateway: the instance whose {@code LEVEROS_INSTANCE_TOKEN} is in
- * the {@code lever-instance-token} header. An unknown or missing token is an external caller.
+ * the {@code lever-instance-token} header. The gateway takes no other caller: a missing, unknown
+ * or revoked token (instances' tokens die with them) is refused.
  */
 public final class CallerIdentity {
     public static final CharSequence TOKEN_HEADER = HttpHeaders.createOptimized("lever-instance-token");
@@ -17,12 +19,22 @@ public final class CallerIdentity {
         this.agent = agent;
     }
 
-    /** The caller's environment, or {@code null} when the caller is not a known instance. */
-    public String environmentOf(HttpServerRequest request) {
-        return agent.environmentOf(request.getHeader(TOKEN_HEADER));
-    }
-
-    public String environmentOfToken(String token) {
-        return agent.environmentOf(token);
+    /**
+     * The environment of the instance holding {@code token}.
+     *
+     * @throws CallException UNAUTHENTICATED when no running instance of this node holds it
+     */
+    public String environmentOf(String token) {
+        String environment = agent.environmentOf(token);
+        if (environment == null) {
+            throw new CallException(
+                    ErrorCode.UNAUTHENTICATED,
+                    (token == null
+                                    ? "the call has no 'lever-instance-token' header"
+                                    : "the 'lever-instance-token' " + "is not one of a running instance of this node")
+                            + ": the internal gateway takes calls from instances only (the Lever client SDKs send "
+                            + "LEVEROS_INSTANCE_TOKEN); call the public port from anywhere else");
+        }
+        return environment;
     }
 }

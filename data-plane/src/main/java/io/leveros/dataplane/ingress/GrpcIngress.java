@@ -6,6 +6,7 @@ import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.forwarding.CallForwarder;
 import io.leveros.dataplane.forwarding.InstanceClient;
+import io.leveros.dataplane.identity.ForwardingKey;
 import io.leveros.dataplane.metrics.CallMetrics;
 import io.leveros.dataplane.routing.EnvironmentResolver;
 import io.leveros.dataplane.routing.RouteResolver;
@@ -39,11 +40,11 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
     private final CallerIdentity callers;
     private final CallForwarder forwarder;
     private final StreamRelay streams;
-    private final boolean internal;
+    private final Ingress ingress;
     private final CallMetrics.Recorder calls;
 
     /**
-     * @param internal whether private services may be called (the gateway, the forwarding port)
+     * @param ingress the port this handler serves, which decides who may call and what
      * @param calls where answered calls are counted
      */
     public GrpcIngress(
@@ -51,13 +52,13 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
             CallerIdentity callers,
             CallForwarder forwarder,
             StreamRelay streams,
-            boolean internal,
+            Ingress ingress,
             CallMetrics.Recorder calls) {
         this.routing = routing;
         this.callers = callers;
         this.forwarder = forwarder;
         this.streams = streams;
-        this.internal = internal;
+        this.ingress = ingress;
         this.calls = calls;
     }
 
@@ -92,11 +93,15 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
 
     private Target target(GrpcServerRequest<Buffer, Buffer> request) {
         RoutingTable table = RouteResolver.readyTable(routing);
+        if (ingress == Ingress.FORWARDED) {
+            ForwardingKey.check(request.headers().get(ForwardingKey.HEADER), table.forwardingKey());
+        }
         LeverUrl url = leverUrl(request.headers().get(InstanceClient.LEVER_URL));
-        String callerEnv =
-                internal ? callers.environmentOfToken(request.headers().get(CallerIdentity.TOKEN_HEADER)) : null;
+        String callerEnv = ingress == Ingress.GATEWAY
+                ? callers.environmentOf(request.headers().get(CallerIdentity.TOKEN_HEADER))
+                : null;
         String environment = EnvironmentResolver.forUrl(table, url.environment(), callerEnv);
-        ServiceRoute route = RouteResolver.resolve(table, environment, url.service(), internal);
+        ServiceRoute route = RouteResolver.resolve(table, environment, url.service(), ingress.allowsPrivate());
         return new Target(route, url.withEnvironment(environment).toString(), url.method());
     }
 

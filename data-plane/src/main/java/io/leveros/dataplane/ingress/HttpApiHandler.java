@@ -37,11 +37,11 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
     private final CallerIdentity callers;
     private final CallForwarder forwarder;
     private final InstanceStreams streams;
-    private final boolean internal;
+    private final Ingress ingress;
     private final CallMetrics.Recorder calls;
 
     /**
-     * @param internal whether this is the internal gateway (private services allowed)
+     * @param ingress the port this handler serves, which decides who may call and what
      * @param calls where answered calls are counted
      */
     public HttpApiHandler(
@@ -49,13 +49,13 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
             CallerIdentity callers,
             CallForwarder forwarder,
             InstanceStreams streams,
-            boolean internal,
+            Ingress ingress,
             CallMetrics.Recorder calls) {
         this.routing = routing;
         this.callers = callers;
         this.forwarder = forwarder;
         this.streams = streams;
-        this.internal = internal;
+        this.ingress = ingress;
         this.calls = calls;
     }
 
@@ -127,9 +127,11 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
     private Target target(HttpServerRequest request) {
         RoutingTable table = RouteResolver.readyTable(routing);
         LeverUrl path = CallPath.parse(request.path());
-        String environment = EnvironmentResolver.forHttp(
-                table, request.getParam(FORCE_ENV), host(request), internal ? callers.environmentOf(request) : null);
-        ServiceRoute route = RouteResolver.resolve(table, environment, path.service(), internal);
+        String callerEnv = ingress == Ingress.GATEWAY
+                ? callers.environmentOf(request.getHeader(CallerIdentity.TOKEN_HEADER))
+                : null;
+        String environment = EnvironmentResolver.forHttp(table, request.getParam(FORCE_ENV), host(request), callerEnv);
+        ServiceRoute route = RouteResolver.resolve(table, environment, path.service(), ingress.allowsPrivate());
         return new Target(route, path.withEnvironment(environment).toString(), path.method(), path.isStreaming());
     }
 

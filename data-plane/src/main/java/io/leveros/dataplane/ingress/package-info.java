@@ -7,8 +7,9 @@
  * {@link io.leveros.dataplane.ingress.CallPath}, environment and route resolution ({@code
  * routing}), {@link io.leveros.dataplane.ingress.ContentKind}, {@link
  * io.leveros.dataplane.ingress.BodyReader}, forwarding, then {@link
- * io.leveros.dataplane.ingress.HttpReplies}. The internal gateway is the same handlers with
- * {@code internal = true}: private services allowed, the caller identified by its instance token.
+ * io.leveros.dataplane.ingress.HttpReplies}. The internal gateway and the forwarding port are the
+ * same handlers with another {@link io.leveros.dataplane.ingress.Ingress}: on the gateway the caller
+ * must be a running instance (its token), reaches private services, and stays in its environment.
  *
  * <p>Every handler runs on the event loop of the connection and never blocks.
  */

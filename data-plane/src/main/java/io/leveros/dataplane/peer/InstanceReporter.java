@@ -2,6 +2,7 @@ package io.leveros.dataplane.peer;
 
 import io.leveros.dataplane.activator.Activator;
 import io.leveros.dataplane.activator.PoolLoad;
+import io.leveros.dataplane.identity.NodeCredential;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.InstanceReportAck;
@@ -44,6 +45,7 @@ public final class InstanceReporter implements AutoCloseable {
     private final GrpcClient client;
     private final SocketAddress controlPlane;
     private final String nodeId;
+    private final NodeCredential credential;
     private final String forwardingAddress;
     private final Activator activator;
     private final AtomicLong sequence;
@@ -63,6 +65,7 @@ public final class InstanceReporter implements AutoCloseable {
             GrpcClient client,
             SocketAddress controlPlane,
             String nodeId,
+            NodeCredential credential,
             String forwardingAddress,
             Activator activator,
             AtomicLong sequence) {
@@ -70,6 +73,7 @@ public final class InstanceReporter implements AutoCloseable {
         this.sequence = sequence;
         this.controlPlane = controlPlane;
         this.nodeId = nodeId;
+        this.credential = credential;
         this.forwardingAddress = forwardingAddress;
         this.activator = activator;
         this.client = client;
@@ -154,7 +158,8 @@ public final class InstanceReporter implements AutoCloseable {
                 .setSequence(measured.sequence())
                 .setMeasuredAtMicros(now / 1_000)
                 .build();
-        client.request(controlPlane, REPORT_INSTANCES)
+        credential
+                .request(client, controlPlane, REPORT_INSTANCES)
                 .compose(request -> request.send(numbered))
                 .compose(response -> response.last())
                 .onComplete(sent -> {
@@ -166,6 +171,7 @@ public final class InstanceReporter implements AutoCloseable {
                         everSent = true;
                     } else {
                         lastSent = null;
+                        credential.callFailed();
                         // Before the first report the control plane is most likely still starting.
                         LOG.log(
                                 everSent && !failing ? Level.WARNING : Level.DEBUG,

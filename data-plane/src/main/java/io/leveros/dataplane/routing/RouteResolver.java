@@ -8,7 +8,7 @@ public final class RouteResolver {
     private RouteResolver() {}
 
     /**
-     * @param internal whether the call came through the internal gateway (private services allowed)
+     * @param internal whether private services may be called (the internal gateway, the forwarding port)
      * @throws CallException SERVICE_NOT_FOUND, NO_INSTANCE (no live version) or PRIVATE_SERVICE
      */
     public static ServiceRoute resolve(RoutingTable table, String environment, String service, boolean internal) {

@@ -1,5 +1,6 @@
 package io.leveros.dataplane.routing;
 
+import io.leveros.dataplane.identity.NodeCredential;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.WatchRoutesRequest;
 import io.vertx.core.Vertx;
@@ -14,7 +15,8 @@ import io.vertx.grpc.common.ServiceName;
 import java.lang.System.Logger.Level;
 
 /**
- * Keeps one {@code lever.control.v1.Routing/WatchRoutes} stream open to the control plane and
+ * Keeps one {@code lever.control.v1.Routing/WatchRoutes} stream open to the control plane (with this
+ * node's credential) and
  * swaps every snapshot it receives into the {@link RoutingState}. When the stream fails or ends it
  * reconnects with capped exponential backoff (100 ms → 5 s) while the last table keeps serving;
  * until the first snapshot it retries every 100 ms.
@@ -36,6 +38,7 @@ public final class RoutesSubscriber implements AutoCloseable {
     private final GrpcClient client;
     private final SocketAddress controlPlane;
     private final String nodeId;
+    private final NodeCredential credential;
     private final RoutingState state;
     private long backoffMs = MIN_BACKOFF_MS;
     private int attempt;
@@ -43,11 +46,17 @@ public final class RoutesSubscriber implements AutoCloseable {
 
     /** @param client the data plane's gRPC client for the control plane (h2c), closed by its owner */
     public RoutesSubscriber(
-            Vertx vertx, GrpcClient client, SocketAddress controlPlane, String nodeId, RoutingState state) {
+            Vertx vertx,
+            GrpcClient client,
+            SocketAddress controlPlane,
+            String nodeId,
+            NodeCredential credential,
+            RoutingState state) {
         this.vertx = vertx;
         this.client = client;
         this.controlPlane = controlPlane;
         this.nodeId = nodeId;
+        this.credential = credential;
         this.state = state;
     }
 
@@ -61,7 +70,8 @@ public final class RoutesSubscriber implements AutoCloseable {
             return;
         }
         int current = ++attempt;
-        client.request(controlPlane, WATCH_ROUTES)
+        credential
+                .request(client, controlPlane, WATCH_ROUTES)
                 .compose(request -> request.send(
                         WatchRoutesRequest.newBuilder().setNodeId(nodeId).build()))
                 .onSuccess(response -> follow(response, current))
@@ -88,6 +98,7 @@ public final class RoutesSubscriber implements AutoCloseable {
             return;
         }
         attempt++; // a second report of the same failure is ignored
+        credential.callFailed();
         boolean starting = state.table().revision() < 0;
         long delay = backoffMs;
         if (!starting) {

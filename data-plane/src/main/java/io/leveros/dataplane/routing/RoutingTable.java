@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class RoutingTable {
     /** The table before any snapshot arrived: no environments, revision -1. */
-    public static final RoutingTable EMPTY = new RoutingTable(-1, 0, EnvironmentNames.DEFAULT, Map.of(), List.of());
+    public static final RoutingTable EMPTY = new RoutingTable(-1, 0, EnvironmentNames.DEFAULT, Map.of(), List.of(), "");
 
     private static final System.Logger LOG = System.getLogger(RoutingTable.class.getName());
 
@@ -33,18 +33,21 @@ public final class RoutingTable {
     private final String defaultEnvironment;
     private final Map<String, Map<String, ServiceRoute>> environments;
     private final List<ServiceRoute> routes;
+    private final String forwardingKey;
 
     private RoutingTable(
             long revision,
             long clusterRevision,
             String defaultEnvironment,
             Map<String, Map<String, ServiceRoute>> environments,
-            List<ServiceRoute> routes) {
+            List<ServiceRoute> routes,
+            String forwardingKey) {
         this.revision = revision;
         this.clusterRevision = clusterRevision;
         this.defaultEnvironment = defaultEnvironment;
         this.environments = environments;
         this.routes = routes;
+        this.forwardingKey = forwardingKey;
     }
 
     /**
@@ -91,7 +94,8 @@ public final class RoutingTable {
                 snapshot.getClusterRevision(),
                 defaultEnvironment,
                 Collections.unmodifiableMap(environments),
-                Collections.unmodifiableList(routes));
+                Collections.unmodifiableList(routes),
+                snapshot.getForwardingKey());
     }
 
     /** Peers by the pool key of the version they serve. */
@@ -136,6 +140,11 @@ public final class RoutingTable {
     /** Whether this table is older than {@code other}: by revision, then by cluster revision. */
     public boolean olderThan(RoutingTable other) {
         return revision < other.revision || (revision == other.revision && clusterRevision < other.clusterRevision);
+    }
+
+    /** What this node sends to, and expects from, the other nodes' forwarding ports; empty before a snapshot. */
+    public String forwardingKey() {
+        return forwardingKey;
     }
 
     public String defaultEnvironment() {

@@ -61,10 +61,30 @@ class EnvironmentResolverTest {
 
     @Test
     void leverUrlsUseTheirEnvironmentElseCallerElseDefault() {
-        assertThat(EnvironmentResolver.forUrl(TABLE, "staging.lever", "dev.lever"))
+        assertThat(EnvironmentResolver.forUrl(TABLE, "staging.lever", null)).isEqualTo("staging.lever");
+        assertThat(EnvironmentResolver.forUrl(TABLE, "staging.lever", "staging.lever"))
                 .isEqualTo("staging.lever");
         assertThat(EnvironmentResolver.forUrl(TABLE, null, "staging.lever")).isEqualTo("staging.lever");
         assertThat(EnvironmentResolver.forUrl(TABLE, null, null)).isEqualTo("dev.lever");
+    }
+
+    @Test
+    void aCallingInstanceCannotNameAnotherEnvironment() {
+        assertOtherEnvironment(() -> EnvironmentResolver.forUrl(TABLE, "staging.lever", "dev.lever"), "Lever URL");
+        assertOtherEnvironment(
+                () -> EnvironmentResolver.forHttp(TABLE, "staging.lever", null, "dev.lever"), "?forceenv=");
+        assertOtherEnvironment(
+                () -> EnvironmentResolver.forHttp(TABLE, null, "staging.lever:3838", "dev.lever"), "Host header");
+        assertThat(EnvironmentResolver.forHttp(TABLE, "dev.lever", "dev.lever", "dev.lever"))
+                .isEqualTo("dev.lever");
+    }
+
+    private static void assertOtherEnvironment(
+            org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String source) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(CallException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.OTHER_ENVIRONMENT);
+            assertThat(e.getMessage()).contains(source).contains("'dev.lever'").contains("public port");
+        });
     }
 
     @Test

@@ -11,15 +11,22 @@ import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The control plane's {@code Routing/WatchRoutes} at the seam: pushes the snapshots a test gives
- * it to every subscribed data plane (and the latest one to each new subscriber).
+ * it to every subscribed data plane (and the latest one to each new subscriber). Like the real one
+ * it takes only callers with its node credential ({@link #credentialFile()}), refusing others with
+ * UNAUTHENTICATED.
  */
 public final class FakeControlPlane implements AutoCloseable {
+    static final String CREDENTIAL = "lvn1.test-node-credential";
+
     static final ServiceMethod<WatchRoutesRequest, RoutingSnapshot> WATCH_ROUTES = ServiceMethod.server(
             ServiceName.create("lever.control.v1", "Routing"),
             "WatchRoutes",
@@ -30,21 +37,29 @@ public final class FakeControlPlane implements AutoCloseable {
     private final List<GrpcServerResponse<WatchRoutesRequest, RoutingSnapshot>> streams = new CopyOnWriteArrayList<>();
     private final List<String> nodeIds = new CopyOnWriteArrayList<>();
     private final HttpServer server;
+    private final Path credentialFile;
+    private final AtomicInteger refused = new AtomicInteger();
     private volatile RoutingSnapshot latest;
 
     public FakeControlPlane() throws Exception {
-        GrpcServer grpc = GrpcServer.server(vertx)
-                .callHandler(
-                        WATCH_ROUTES,
-                        request -> request.handler(watch -> {
-                            nodeIds.add(watch.getNodeId());
-                            GrpcServerResponse<WatchRoutesRequest, RoutingSnapshot> response = request.response();
-                            streams.add(response);
-                            request.connection().closeHandler(v -> streams.remove(response));
-                            if (latest != null) {
-                                response.write(latest);
-                            }
-                        }));
+        credentialFile = Files.createTempFile("lever-node-", ".credential");
+        Files.writeString(credentialFile, CREDENTIAL + "\n");
+        GrpcServer grpc = GrpcServer.server(vertx).callHandler(WATCH_ROUTES, request -> {
+            if (!("Bearer " + CREDENTIAL).equals(request.headers().get("authorization"))) {
+                refused.incrementAndGet();
+                request.response().status(GrpcStatus.UNAUTHENTICATED).end();
+                return;
+            }
+            request.handler(watch -> {
+                nodeIds.add(watch.getNodeId());
+                GrpcServerResponse<WatchRoutesRequest, RoutingSnapshot> response = request.response();
+                streams.add(response);
+                request.connection().closeHandler(v -> streams.remove(response));
+                if (latest != null) {
+                    response.write(latest);
+                }
+            });
+        });
         server = vertx.createHttpServer()
                 .requestHandler(grpc)
                 .listen(0, "127.0.0.1")
@@ -59,6 +74,16 @@ public final class FakeControlPlane implements AutoCloseable {
 
     public String address() {
         return "127.0.0.1:" + port();
+    }
+
+    /** A file holding the credential this control plane takes, for {@code --node-credential-file}. */
+    public Path credentialFile() {
+        return credentialFile;
+    }
+
+    /** Watch calls refused for a missing or wrong credential. */
+    public int refused() {
+        return refused.get();
     }
 
     public List<String> nodeIds() {
@@ -87,5 +112,6 @@ public final class FakeControlPlane implements AutoCloseable {
     @Override
     public void close() throws Exception {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Files.deleteIfExists(credentialFile);
     }
 }

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** A plain HTTP/1.1 client for calling the data plane from tests. */
@@ -26,6 +27,17 @@ public final class Http {
 
     public HttpResponse<String> json(String pathAndQuery, String body) throws Exception {
         return post(pathAndQuery, "application/json", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A POST with more headers, e.g. an instance's {@code lever-instance-token}. */
+    public HttpResponse<String> post(String pathAndQuery, String contentType, String body, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public CompletableFuture<HttpResponse<String>> postAsync(String pathAndQuery, String contentType, byte[] body) {

@@ -54,10 +54,14 @@ public final class Snapshots {
         return Service.newBuilder().setName(name).setLive(live).build();
     }
 
+    /** The key every snapshot made here gives the data planes for each other's forwarding port. */
+    public static final String FORWARDING_KEY = "test-forwarding-key";
+
     public static RoutingSnapshot snapshot(long revision, String env, Service... services) {
         return RoutingSnapshot.newBuilder()
                 .setRevision(revision)
                 .setDefaultEnvironment(env)
+                .setForwardingKey(FORWARDING_KEY)
                 .addEnvironments(Environment.newBuilder().setName(env).addAllServices(List.of(services)))
                 .build();
     }

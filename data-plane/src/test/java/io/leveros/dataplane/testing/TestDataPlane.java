@@ -22,7 +22,9 @@ public final class TestDataPlane {
                 "--forwarding-port",
                 "0",
                 "--control-plane",
-                controlPlane.address()));
+                controlPlane.address(),
+                "--node-credential-file",
+                controlPlane.credentialFile().toString()));
         args.addAll(List.of(options));
         return DataPlane.start(
                 DataPlaneOptions.parse(args.toArray(String[]::new)),

@@ -1,0 +1,80 @@
+package io.leveros.controlplane.node;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets a gRPC call through only with a valid node credential ({@code authorization: Bearer
+ * lvn1...}, {@link NodeCredentials}); the services read the caller's node id from {@link #NODE}. A
+ * call without one is closed with {@code UNAUTHENTICATED} before any service sees it, and a client
+ * address that keeps failing is refused for a while ({@link FailedAttempts}).
+ */
+public final class NodeAuthentication implements ServerInterceptor {
+    private static final Logger log = LoggerFactory.getLogger(NodeAuthentication.class);
+
+    /** The authenticated node id of the current call. */
+    public static final Context.Key<String> NODE = Context.key("lever-node");
+
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final String BEARER = "Bearer ";
+
+    private final NodeCredentials credentials;
+    private final FailedAttempts failures;
+    private final Consumer<String> onFailure;
+
+    /** @param onFailure told of every refused call (for the audit log), with the reason */
+    public NodeAuthentication(NodeCredentials credentials, FailedAttempts failures, Consumer<String> onFailure) {
+        this.credentials = credentials;
+        this.failures = failures;
+        this.onFailure = onFailure;
+    }
+
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+        String client = clientAddress(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+        if (failures.blocked(client)) {
+            call.close(
+                    Status.RESOURCE_EXHAUSTED.withDescription("too many failed authentications from " + client
+                            + "; try again in a minute with a valid node credential"),
+                    new Metadata());
+            return new ServerCall.Listener<>() {};
+        }
+        String header = headers.get(AUTHORIZATION);
+        String node = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? credentials.verify(header.substring(BEARER.length()).trim())
+                : null;
+        if (node == null) {
+            failures.record(client);
+            String problem = header == null
+                    ? "no 'authorization: Bearer <node credential>' metadata"
+                    : "the node "
+                            + "credential is not valid (not issued by this cluster, altered, or its node was revoked)";
+            log.warn("Refused {} from {}: {}", call.getMethodDescriptor().getFullMethodName(), client, problem);
+            onFailure.accept(client + ": " + problem);
+            call.close(
+                    Status.UNAUTHENTICATED.withDescription("the control plane takes calls from data planes only: "
+                            + problem + "; give the data plane its credential with --node-credential-file (issue "
+                            + "one with `lever nodes credential <node-id>`)"),
+                    new Metadata());
+            return new ServerCall.Listener<>() {};
+        }
+        return Contexts.interceptCall(Context.current().withValue(NODE, node), call, headers, next);
+    }
+
+    private static String clientAddress(SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
+    }
+}

@@ -1,0 +1,185 @@
+package io.leveros.controlplane.node;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Issues and checks the credentials data planes present to the control plane's gRPC port: {@code
+ * lvn1.<node-id>.<issued-at-seconds>.<mac>}, the MAC an HMAC-SHA256 of the rest under the cluster
+ * key ({@code <data-dir>/cluster.key}, 32 random bytes, owner-only, made on first start). A
+ * credential names its node, so a data plane can only speak for the node it was issued to; it is
+ * distinct from every REST token and grants nothing on the REST API.
+ *
+ * <p>Revoking a node refuses every credential issued to it until then ({@code
+ * <data-dir>/node-revocations}); a new one can be issued afterwards. The same key derives the
+ * forwarding key the data planes present to each other.
+ */
+public final class NodeCredentials {
+    /** Node ids: what a host name or a container name looks like, no dots (they separate the parts). */
+    public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
+
+    private static final String PREFIX = "lvn1.";
+    private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+
+    private final byte[] key;
+    private final Path revocationsFile;
+    private final Clock clock;
+    private final Map<String, Long> revokedUntil = new ConcurrentHashMap<>();
+
+    private NodeCredentials(byte[] key, Path revocationsFile, Clock clock) {
+        this.key = key;
+        this.revocationsFile = revocationsFile;
+        this.clock = clock;
+    }
+
+    /** Reads the cluster key and the revocations in {@code dataDir}, making the key on first start. */
+    public static NodeCredentials load(Path dataDir, Clock clock) {
+        try {
+            Files.createDirectories(dataDir);
+            NodeCredentials credentials = new NodeCredentials(
+                    loadOrCreateKey(dataDir.resolve("cluster.key")), dataDir.resolve("node-revocations"), clock);
+            credentials.readRevocations();
+            return credentials;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the cluster key in " + dataDir + ": " + e, e);
+        }
+    }
+
+    /**
+     * A new credential for {@code nodeId}.
+     *
+     * @throws IllegalArgumentException naming the id and the expected form
+     */
+    public String issue(String nodeId) {
+        checkNodeId(nodeId);
+        // A second: a credential issued in the second of a revocation would be refused, so wait it out.
+        long issuedAt = Math.max(clock.instant().getEpochSecond(), revokedUntil.getOrDefault(nodeId, -1L) + 1);
+        String body = PREFIX + nodeId + "." + issuedAt;
+        return body + "." + BASE64.encodeToString(mac(body));
+    }
+
+    /** The node the credential was issued to, or {@code null} when it is not a valid, unrevoked one. */
+    public String verify(String credential) {
+        if (credential == null || !credential.startsWith(PREFIX)) {
+            return null;
+        }
+        int macDot = credential.lastIndexOf('.');
+        int timeDot = credential.lastIndexOf('.', macDot - 1);
+        if (timeDot <= PREFIX.length()) {
+            return null;
+        }
+        String body = credential.substring(0, macDot);
+        byte[] given = credential.substring(macDot + 1).getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(given, BASE64.encode(mac(body)))) {
+            return null;
+        }
+        String nodeId = credential.substring(PREFIX.length(), timeDot);
+        long issuedAt;
+        try {
+            issuedAt = Long.parseLong(credential.substring(timeDot + 1, macDot));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return issuedAt > revokedUntil.getOrDefault(nodeId, -1L) ? nodeId : null;
+    }
+
+    /** Refuses every credential issued to {@code nodeId} until now; kept across restarts. */
+    public synchronized void revoke(String nodeId) {
+        checkNodeId(nodeId);
+        revokedUntil.put(nodeId, clock.instant().getEpochSecond());
+        Properties properties = new Properties();
+        revokedUntil.forEach((node, until) -> properties.setProperty(node, Long.toString(until)));
+        Path temp = revocationsFile.resolveSibling(revocationsFile.getFileName() + ".tmp-" + UUID.randomUUID());
+        try (var out = Files.newOutputStream(temp)) {
+            properties.store(out, "node id = epoch second until which its credentials are refused");
+            out.close();
+            Files.move(temp, revocationsFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + revocationsFile + ": " + e, e);
+        }
+    }
+
+    /** When the node's credentials stopped being accepted, or {@code null} if never revoked. */
+    public Instant revokedAt(String nodeId) {
+        Long until = revokedUntil.get(nodeId);
+        return until == null ? null : Instant.ofEpochSecond(until);
+    }
+
+    /** The secret every data plane sends to the others' forwarding port; derived, so never stored. */
+    public String forwardingKey() {
+        return BASE64.encodeToString(mac("forwarding-key-v1"));
+    }
+
+    private static void checkNodeId(String nodeId) {
+        if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
+            throw new IllegalArgumentException("node id '" + nodeId
+                    + "' (expected: 1-63 letters, digits, '_' or '-', starting with a letter or digit)");
+        }
+    }
+
+    private byte[] mac(String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+        }
+    }
+
+    private void readRevocations() throws IOException {
+        if (!Files.exists(revocationsFile)) {
+            return;
+        }
+        Properties properties = new Properties();
+        try (var in = Files.newInputStream(revocationsFile)) {
+            properties.load(in);
+        }
+        for (String node : properties.stringPropertyNames()) {
+            revokedUntil.put(node, Long.parseLong(properties.getProperty(node).trim()));
+        }
+    }
+
+    private static byte[] loadOrCreateKey(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + UUID.randomUUID());
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temp, BASE64.encodeToString(random) + "\n", StandardCharsets.US_ASCII);
+            try {
+                Files.createLink(file, temp); // fails if another process made the key first: use theirs
+            } catch (FileAlreadyExistsException e) {
+                // keep the existing key
+            } finally {
+                Files.delete(temp);
+            }
+        }
+        byte[] key = Base64.getUrlDecoder()
+                .decode(Files.readString(file, StandardCharsets.US_ASCII).trim());
+        if (key.length < 32) {
+            throw new IOException(file + " holds a " + key.length + "-byte key (expected: 32 bytes, base64url); "
+                    + "delete it to make a new one, then issue new node credentials");
+        }
+        return key;
+    }
+}

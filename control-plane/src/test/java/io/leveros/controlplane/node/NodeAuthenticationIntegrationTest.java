@@ -1,0 +1,206 @@
+package io.leveros.controlplane.node;
+
+import static io.leveros.controlplane.testing.Api.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ClientInterceptor;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.leveros.controlplane.archive.ArchiveExtractor;
+import io.leveros.controlplane.security.AccessToken;
+import io.leveros.controlplane.testing.Api;
+import io.leveros.proto.control.InstanceReport;
+import io.leveros.proto.control.RoutingGrpc;
+import io.leveros.proto.control.RoutingSnapshot;
+import io.leveros.proto.control.WatchRoutesRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The control plane's gRPC port as an attacker on the machine sees it: nothing answers without a
+ * node credential, a credential speaks for its own node only, and a revoked one stops working.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.grpc.server.port=0", "lever.local-node-id=local"})
+class NodeAuthenticationIntegrationTest {
+    static final Path DATA_DIR = tempDir();
+    static final AtomicInteger GRPC_PORT = new AtomicInteger();
+
+    @DynamicPropertySource
+    static void dataDir(DynamicPropertyRegistry registry) {
+        registry.add("lever.data-dir", DATA_DIR::toString);
+    }
+
+    @TestConfiguration
+    static class GrpcPort {
+        @Bean
+        @Lazy(false)
+        ApplicationListener<GrpcServerStartedEvent> grpcPortListener() {
+            return event -> GRPC_PORT.set(event.getPort());
+        }
+    }
+
+    @AfterAll
+    static void removeDataDir() {
+        ArchiveExtractor.deleteQuietly(DATA_DIR);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    AccessToken token;
+
+    @Autowired
+    NodeCredentials credentials;
+
+    ManagedChannel channel;
+
+    @BeforeEach
+    void connect() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> GRPC_PORT.get() > 0);
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT.get())
+                .usePlaintext()
+                .build();
+    }
+
+    @AfterEach
+    void disconnect() {
+        channel.shutdownNow();
+    }
+
+    @Test
+    void nothingAnswersWithoutAValidCredential() {
+        assertRefused(
+                () -> firstSnapshot(RoutingGrpc.newBlockingStub(channel), "local"),
+                Status.Code.UNAUTHENTICATED,
+                "no 'authorization: Bearer <node credential>'");
+        assertRefused(
+                () -> RoutingGrpc.newBlockingStub(channel).reportInstances(fakeReport("local")),
+                Status.Code.UNAUTHENTICATED,
+                "--node-credential-file");
+        String forged = NodeCredentials.load(tempDir(), Clock.systemUTC()).issue("local");
+        assertRefused(
+                () -> firstSnapshot(RoutingGrpc.newBlockingStub(channel).withInterceptors(bearer(forged)), "local"),
+                Status.Code.UNAUTHENTICATED,
+                "not valid");
+    }
+
+    @Test
+    void aCredentialSpeaksForItsOwnNodeOnly() {
+        ClientInterceptor nodeA = bearer(credentials.issue("node-a"));
+        assertRefused(
+                () -> RoutingGrpc.newBlockingStub(channel)
+                        .withInterceptors(nodeA)
+                        .reportInstances(fakeReport("node-b")),
+                Status.Code.PERMISSION_DENIED,
+                "as node 'node-b'");
+        assertRefused(
+                () -> firstSnapshot(RoutingGrpc.newBlockingStub(channel).withInterceptors(nodeA), "node-b"),
+                Status.Code.PERMISSION_DENIED,
+                "node 'node-a''s");
+        RoutingGrpc.newBlockingStub(channel).withInterceptors(nodeA).reportInstances(fakeReport("node-a"));
+        RoutingSnapshot snapshot =
+                firstSnapshot(RoutingGrpc.newBlockingStub(channel).withInterceptors(nodeA), "node-a");
+        assertThat(snapshot.getForwardingKey())
+                .isEqualTo(credentials.forwardingKey())
+                .hasSizeGreaterThan(20);
+    }
+
+    @Test
+    void leverUpsLocalNodeGetsItsCredentialInAnOwnerOnlyFile() throws IOException {
+        Path file = DATA_DIR.resolve("local-node.credential");
+        assertThat(Files.getPosixFilePermissions(file)).hasToString("[OWNER_READ, OWNER_WRITE]");
+        String credential = Files.readString(file).trim();
+        assertThat(credentials.verify(credential)).isEqualTo("local");
+    }
+
+    @Test
+    void aCredentialIssuedThroughTheApiWorksUntilRevoked() {
+        Api api = new Api(port, token.value());
+        HttpResponse<String> issued =
+                api.post("/api/v1/nodes/node-c/credential", "application/json", new byte[0], true);
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+        String credential = json(issued).get("credential").asString();
+        ClientInterceptor nodeC = bearer(credential);
+        RoutingGrpc.newBlockingStub(channel).withInterceptors(nodeC).reportInstances(fakeReport("node-c"));
+
+        HttpResponse<String> revoked = api.delete("/api/v1/nodes/node-c/credential", true);
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(204);
+        assertRefused(
+                () -> RoutingGrpc.newBlockingStub(channel)
+                        .withInterceptors(nodeC)
+                        .reportInstances(fakeReport("node-c")),
+                Status.Code.UNAUTHENTICATED,
+                "revoked");
+
+        HttpResponse<String> badId = api.post("/api/v1/nodes/a.b/credential", "application/json", new byte[0], true);
+        assertThat(badId.statusCode()).isEqualTo(400);
+        assertThat(json(badId).get("code").asString()).isEqualTo("INVALID_NODE_ID");
+        assertThat(api.post("/api/v1/nodes/node-d/credential", "application/json", new byte[0], false)
+                        .statusCode())
+                .isEqualTo(401);
+    }
+
+    private static InstanceReport fakeReport(String nodeId) {
+        return InstanceReport.newBuilder()
+                .setNodeId(nodeId)
+                .setForwardingAddress("127.0.0.1:6666")
+                .build();
+    }
+
+    private static RoutingSnapshot firstSnapshot(RoutingGrpc.RoutingBlockingStub stub, String nodeId) {
+        Iterator<RoutingSnapshot> snapshots = stub.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+                .watchRoutes(WatchRoutesRequest.newBuilder().setNodeId(nodeId).build());
+        return snapshots.next();
+    }
+
+    private static void assertRefused(Runnable call, Status.Code code, String messagePart) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(code);
+            assertThat(e.getStatus().getDescription()).contains(messagePart);
+        });
+    }
+
+    private static ClientInterceptor bearer(String credential) {
+        Metadata headers = new Metadata();
+        headers.put(NodeAuthentication.AUTHORIZATION, "Bearer " + credential);
+        return MetadataUtils.newAttachHeadersInterceptor(headers);
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("lever-node-auth-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
