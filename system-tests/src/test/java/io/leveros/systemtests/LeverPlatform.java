@@ -114,6 +114,16 @@ public final class LeverPlatform implements AutoCloseable {
     }
 
     /** The control plane's gRPC port, which data planes connect to. */
+    /** The internal gateway's port (loopback). */
+    public int gatewayPort() {
+        return gatewayPort;
+    }
+
+    /** The port other nodes forward calls to. */
+    public int forwardingPort() {
+        return forwardingPort;
+    }
+
     public int grpcPort() {
         return grpcPort;
     }

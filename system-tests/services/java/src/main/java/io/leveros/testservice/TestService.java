@@ -130,6 +130,11 @@ public class TestService {
         throw new LeverError(new byte[] {1, 2, 3});
     }
 
+    /** The instance's process id, for tests that look at the process from outside. */
+    public long pid() {
+        return ProcessHandle.current().pid();
+    }
+
     public String instanceId() {
         return Lever.instanceId();
     }
