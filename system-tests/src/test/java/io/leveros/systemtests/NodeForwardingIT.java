@@ -64,6 +64,22 @@ class NodeForwardingIT {
     }
 
     @Test
+    void aNodeJoinsWithItsCredentialAndIsCutOffWhenItIsRevoked() {
+        try (SecondNode third = SecondNode.join(platform, "third")) {
+            await("lever nodes lists the joined node")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> platform.lever("nodes").stdout().contains("third"));
+            assertThat(platform.lever("nodes").stdout()).contains("local").contains("second");
+            LeverPlatform.CliResult revoked = platform.lever("nodes", "revoke", "third");
+            assertThat(revoked.exitCode()).as(revoked.toString()).isZero();
+            await("the revoked node is dropped: its reports are refused")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> !platform.lever("nodes").stdout().contains("third"));
+            assertThat(third.logText()).contains("UNAUTHENTICATED");
+        }
+    }
+
+    @Test
     void aCallToANodeWithoutAnInstanceIsServedByTheNodeThatHasOne() {
         String id = instanceOnFirstNode("forwardedService");
         for (int i = 0; i < 5; i++) {

@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A second node joining a running {@link LeverPlatform}: a real data plane process
@@ -80,15 +78,14 @@ final class SecondNode implements AutoCloseable {
         }
     }
 
-    /** Issues the node's credential as an operator joining it would, and writes it to {@code file}. */
+    /** Issues the node's credential as an operator joining it would ({@code lever nodes credential}). */
     private static Path joinCredential(LeverPlatform platform, String nodeId, Path file) {
-        String issued = platform.apiPost("/nodes/" + nodeId + "/credential", 201);
-        Matcher credential = Pattern.compile("\"credential\":\"([^\"]+)\"").matcher(issued);
-        if (!credential.find()) {
-            throw new AssertionError("no credential in " + issued);
+        LeverPlatform.CliResult issued = platform.lever("nodes", "credential", nodeId);
+        if (issued.exitCode() != 0 || !issued.stdout().startsWith("lvn1.")) {
+            throw new AssertionError("lever nodes credential " + nodeId + ": " + issued);
         }
         try {
-            Files.writeString(file, credential.group(1));
+            Files.writeString(file, issued.stdout());
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             StatusCommand.class,
             VersionsCommand.class,
             EnvCommand.class,
+            NodesCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Lets a gRPC call through only with a valid node credential ({@code authorization: Bearer
  * lvn1...}, {@link NodeCredentials}); the services read the caller's node id from {@link #NODE}. A
- * call without one is closed with {@code UNAUTHENTICATED} before any service sees it, and a client
- * address that keeps failing is refused for a while ({@link FailedAttempts}).
+ * call without one is closed with {@code UNAUTHENTICATED} before any service sees it. A client
+ * address that keeps failing gets {@code RESOURCE_EXHAUSTED}, unlogged, for its failed calls for a
+ * while ({@link FailedAttempts}); a valid credential always passes, so a local process that fails
+ * on purpose cannot lock the data planes of its machine out.
  */
 public final class NodeAuthentication implements ServerInterceptor {
     private static final Logger log = LoggerFactory.getLogger(NodeAuthentication.class);
@@ -44,34 +46,34 @@ public final class NodeAuthentication implements ServerInterceptor {
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(
             ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
-        String client = clientAddress(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
-        if (failures.blocked(client)) {
-            call.close(
-                    Status.RESOURCE_EXHAUSTED.withDescription("too many failed authentications from " + client
-                            + "; try again in a minute with a valid node credential"),
-                    new Metadata());
-            return new ServerCall.Listener<>() {};
-        }
         String header = headers.get(AUTHORIZATION);
         String node = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? credentials.verify(header.substring(BEARER.length()).trim())
                 : null;
-        if (node == null) {
-            failures.record(client);
-            String problem = header == null
-                    ? "no 'authorization: Bearer <node credential>' metadata"
-                    : "the node "
-                            + "credential is not valid (not issued by this cluster, altered, or its node was revoked)";
-            log.warn("Refused {} from {}: {}", call.getMethodDescriptor().getFullMethodName(), client, problem);
-            onFailure.accept(client + ": " + problem);
+        if (node != null) {
+            return Contexts.interceptCall(Context.current().withValue(NODE, node), call, headers, next);
+        }
+        String client = clientAddress(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+        boolean wasBlocked = failures.blocked(client);
+        failures.record(client);
+        if (wasBlocked) {
             call.close(
-                    Status.UNAUTHENTICATED.withDescription("the control plane takes calls from data planes only: "
-                            + problem + "; give the data plane its credential with --node-credential-file (issue "
-                            + "one with `lever nodes credential <node-id>`)"),
+                    Status.RESOURCE_EXHAUSTED.withDescription("too many failed authentications from " + client
+                            + "; refused without a look for a minute (valid credentials still pass)"),
                     new Metadata());
             return new ServerCall.Listener<>() {};
         }
-        return Contexts.interceptCall(Context.current().withValue(NODE, node), call, headers, next);
+        String problem = header == null
+                ? "no 'authorization: Bearer <node credential>' metadata"
+                : "the node credential is not valid (not issued by this cluster, altered, or its node was revoked)";
+        log.warn("Refused {} from {}: {}", call.getMethodDescriptor().getFullMethodName(), client, problem);
+        onFailure.accept(client + ": " + problem);
+        call.close(
+                Status.UNAUTHENTICATED.withDescription("the control plane takes calls from data planes only: "
+                        + problem + "; give the data plane its credential with --node-credential-file (issue one "
+                        + "with `lever nodes credential <node-id>`)"),
+                new Metadata());
+        return new ServerCall.Listener<>() {};
     }
 
     private static String clientAddress(SocketAddress address) {

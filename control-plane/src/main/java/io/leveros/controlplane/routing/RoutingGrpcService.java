@@ -56,8 +56,8 @@ public final class RoutingGrpcService extends RoutingGrpc.RoutingImplBase {
 
     private static RuntimeException otherNode(String what, String named, String authenticated) {
         return Status.PERMISSION_DENIED
-                .withDescription("cannot " + what + " as node '" + named + "': the credential is node '" + authenticated
-                        + "''s (a data plane speaks for its own node only; check --node-id)")
+                .withDescription("cannot " + what + " as node '" + named + "': the credential was issued to node '"
+                        + authenticated + "' (a data plane speaks for its own node only; check --node-id)")
                 .asRuntimeException();
     }
 }

@@ -31,7 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -47,6 +50,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The control plane's gRPC port as an attacker on the machine sees it: nothing answers without a
  * node credential, a credential speaks for its own node only, and a revoked one stops working.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.grpc.server.port=0", "lever.local-node-id=local"})
@@ -126,7 +130,7 @@ class NodeAuthenticationIntegrationTest {
         assertRefused(
                 () -> firstSnapshot(RoutingGrpc.newBlockingStub(channel).withInterceptors(nodeA), "node-b"),
                 Status.Code.PERMISSION_DENIED,
-                "node 'node-a''s");
+                "issued to node 'node-a'");
         RoutingGrpc.newBlockingStub(channel).withInterceptors(nodeA).reportInstances(fakeReport("node-a"));
         RoutingSnapshot snapshot =
                 firstSnapshot(RoutingGrpc.newBlockingStub(channel).withInterceptors(nodeA), "node-a");
@@ -168,6 +172,27 @@ class NodeAuthenticationIntegrationTest {
         assertThat(api.post("/api/v1/nodes/node-d/credential", "application/json", new byte[0], false)
                         .statusCode())
                 .isEqualTo(401);
+    }
+
+    /** Last: it leaves this test's address blocked for failed calls. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void failingOnPurposeDoesNotLockOutTheNodesOfTheMachine() {
+        for (int i = 0; i < 10; i++) { // the earlier tests' failures count too
+            try {
+                RoutingGrpc.newBlockingStub(channel).reportInstances(fakeReport("local"));
+            } catch (StatusRuntimeException expected) {
+                assertThat(expected.getStatus().getCode())
+                        .isIn(Status.Code.UNAUTHENTICATED, Status.Code.RESOURCE_EXHAUSTED);
+            }
+        }
+        assertRefused(
+                () -> RoutingGrpc.newBlockingStub(channel).reportInstances(fakeReport("local")),
+                Status.Code.RESOURCE_EXHAUSTED,
+                "valid credentials still pass");
+        RoutingGrpc.newBlockingStub(channel)
+                .withInterceptors(bearer(credentials.issue("local")))
+                .reportInstances(fakeReport("local"));
     }
 
     private static InstanceReport fakeReport(String nodeId) {
