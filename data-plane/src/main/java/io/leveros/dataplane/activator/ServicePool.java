@@ -6,6 +6,7 @@ import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.metrics.InstanceStarts;
+import io.leveros.dataplane.retry.Jitter;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -312,7 +313,7 @@ final class ServicePool {
                             "no instance of service '" + route.service() + "' could be started: " + cause);
             failedStarts++;
             retryDelayMs = retryDelayMs == 0 ? FIRST_RETRY_MS : Math.min(MAX_RETRY_MS, retryDelayMs * 2);
-            retryAtNanos = System.nanoTime() + retryDelayMs * 1_000_000;
+            retryAtNanos = System.nanoTime() + Jitter.spread(retryDelayMs) * 1_000_000;
             if (ready.isEmpty() && starting == 0) {
                 failed = new ArrayList<>(waiters);
                 waiters.clear();

@@ -3,6 +3,7 @@ package io.leveros.dataplane.peer;
 import io.leveros.dataplane.activator.Activator;
 import io.leveros.dataplane.activator.PoolLoad;
 import io.leveros.dataplane.identity.NodeCredential;
+import io.leveros.dataplane.retry.Jitter;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.InstanceReportAck;
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * every 250 ms and reports when something changed (so four times a second under load: the
  * autoscaler's input), else every 2 s, so a restarted control plane knows the node again within
  * seconds. The counters are cumulative, so a lost report loses nothing. One report in flight at a
- * time; a failed one is sent again at the next look.
+ * time; after a failed one the next waits 250 ms, doubling up to 2 s, jittered so that the nodes
+ * of a cluster do not all retry at the instant their control plane is back.
  *
  * <p>The report is built on a worker thread (it takes every pool's lock and reads the instances'
  * memory from {@code /proc}); the rest runs on one Vert.x event loop, never on the request path.
@@ -34,6 +36,8 @@ public final class InstanceReporter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InstanceReporter.class.getName());
     static final long LOOK_INTERVAL_MS = 250;
     static final long HEARTBEAT_NANOS = 2_000_000_000L;
+    /** The longest wait after failed reports (250 ms doubling, jittered): a heartbeat's period. */
+    static final long MAX_RETRY_MS = 2_000;
 
     private static final ServiceMethod<InstanceReportAck, InstanceReport> REPORT_INSTANCES = ServiceMethod.client(
             ServiceName.create("lever.control.v1", "Routing"),
@@ -53,6 +57,8 @@ public final class InstanceReporter implements AutoCloseable {
     private long lastSentNanos;
     private boolean inFlight;
     private boolean failing;
+    private long retryDelayMs;
+    private long retryAtNanos;
     private boolean everSent;
     private long timer = -1;
 
@@ -128,7 +134,7 @@ public final class InstanceReporter implements AutoCloseable {
     private record Measured(InstanceReport report, long sequence, long atNanos) {}
 
     private void look() {
-        if (inFlight) {
+        if (inFlight || System.nanoTime() < retryAtNanos) {
             return;
         }
         inFlight = true;
@@ -169,6 +175,7 @@ public final class InstanceReporter implements AutoCloseable {
                         lastSentNanos = now;
                         failing = false;
                         everSent = true;
+                        retryDelayMs = 0;
                     } else {
                         lastSent = null;
                         credential.callFailed();
@@ -180,6 +187,10 @@ public final class InstanceReporter implements AutoCloseable {
                                 controlPlane,
                                 sent.cause().toString());
                         failing = true;
+                        if (everSent) { // before that, the control plane is starting: keep looking every 250 ms
+                            retryDelayMs = Math.min(MAX_RETRY_MS, Math.max(LOOK_INTERVAL_MS, retryDelayMs * 2));
+                            retryAtNanos = System.nanoTime() + Jitter.spread(retryDelayMs) * 1_000_000;
+                        }
                     }
                 });
     }

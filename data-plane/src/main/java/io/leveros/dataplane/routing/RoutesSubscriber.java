@@ -1,6 +1,7 @@
 package io.leveros.dataplane.routing;
 
 import io.leveros.dataplane.identity.NodeCredential;
+import io.leveros.dataplane.retry.Jitter;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.WatchRoutesRequest;
 import io.vertx.core.Vertx;
@@ -18,7 +19,7 @@ import java.lang.System.Logger.Level;
  * Keeps one {@code lever.control.v1.Routing/WatchRoutes} stream open to the control plane (with this
  * node's credential) and
  * swaps every snapshot it receives into the {@link RoutingState}. When the stream fails or ends it
- * reconnects with capped exponential backoff (100 ms → 5 s) while the last table keeps serving;
+ * reconnects with capped exponential backoff (100 ms → 5 s, jittered) while the last table keeps serving;
  * until the first snapshot it retries every 100 ms.
  *
  * <p>Runs on one Vert.x event loop; never called from the request path.
@@ -100,7 +101,8 @@ public final class RoutesSubscriber implements AutoCloseable {
         attempt++; // a second report of the same failure is ignored
         credential.callFailed();
         boolean starting = state.table().revision() < 0;
-        long delay = backoffMs;
+        boolean firstOfOutage = backoffMs == MIN_BACKOFF_MS;
+        long delay = Jitter.spread(backoffMs);
         if (!starting) {
             backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
         }
@@ -108,7 +110,7 @@ public final class RoutesSubscriber implements AutoCloseable {
         // both at once): retry at the shortest interval, quietly, so the data plane is ready as soon
         // as the control plane is. After that, warn once per outage, not at every retry.
         LOG.log(
-                !starting && delay == MIN_BACKOFF_MS ? Level.WARNING : Level.DEBUG,
+                !starting && firstOfOutage ? Level.WARNING : Level.DEBUG,
                 "control plane at {0}: {1}; keeping routing revision {2}, retrying in {3} ms",
                 controlPlane,
                 reason,
