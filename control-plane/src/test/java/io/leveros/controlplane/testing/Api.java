@@ -18,13 +18,19 @@ public final class Api {
     private final String base;
     private final String token;
 
+    /** @param token sent as {@code Authorization: Bearer <token>} (on every GET; where asked otherwise); {@code null} for none */
     public Api(int port, String token) {
         this.base = "http://127.0.0.1:" + port;
         this.token = token;
     }
 
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
     }
 
     public HttpResponse<String> post(String path, String contentType, byte[] body, boolean withToken) {
