@@ -35,14 +35,14 @@ public record TokenRequest(String name, Scope scope, List<String> environments) 
         }
         String name = body.path("name").isString() ? body.get("name").asString() : null;
         if (name == null || !NAME.matcher(name).matches()) {
-            throw invalid("token name " + (name == null ? body.path("name") : "'" + name + "'")
+            throw invalid("token name " + (name == null ? shown(body.path("name")) : "'" + name + "'")
                     + " is not valid (expected: 1 to 63 of a-z, 0-9, '.', '_', '-', starting with a letter or"
                     + " digit, e.g. \"ci\")");
         }
         Scope scope = body.path("scope").isString() ? Scope.of(body.get("scope").asString()) : null;
         if (scope == null) {
-            throw invalid("scope " + body.path("scope") + " of token '" + name + "' is not valid (expected: \"read\","
-                    + " \"deploy\" or \"admin\")");
+            throw invalid("scope " + shown(body.path("scope")) + " of token '" + name
+                    + "' is not valid (expected: \"read\"," + " \"deploy\" or \"admin\")");
         }
         return new TokenRequest(name, scope, environments(body.path("environments"), name, scope));
     }
@@ -69,6 +69,10 @@ public record TokenRequest(String name, Scope scope, List<String> environments) 
             environments.add(environment.asString());
         }
         return List.copyOf(environments);
+    }
+
+    private static String shown(JsonNode value) {
+        return value.isMissingNode() ? "(missing)" : value.toString();
     }
 
     private static ControlPlaneException invalid(String message) {
