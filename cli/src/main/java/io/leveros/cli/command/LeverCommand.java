@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
             StatusCommand.class,
             VersionsCommand.class,
             EnvCommand.class,
+            TokensCommand.class,
+            AuditCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
