@@ -204,9 +204,10 @@ public final class LeverPlatform implements AutoCloseable {
         }
     }
 
-    /** GETs a control plane REST resource under {@code /api/v1}. */
+    /** GETs a control plane REST resource under {@code /api/v1}, with the root token (every call needs one). */
     public String api(String path) {
         HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create(apiUrl() + "/api/v1" + path))
+                .header("Authorization", "Bearer " + token())
                 .GET()
                 .build());
         return new String(response.body(), StandardCharsets.UTF_8);
@@ -217,14 +218,21 @@ public final class LeverPlatform implements AutoCloseable {
         return get("http://" + httpAddress() + "/_lever/metrics");
     }
 
-    /** The control plane's Prometheus scrape ({@code GET /actuator/prometheus}). */
+    /** The control plane's Prometheus scrape ({@code GET /actuator/prometheus}, which needs a read token). */
     public String controlPlaneMetrics() {
-        return get(apiUrl() + "/actuator/prometheus");
+        return get(apiUrl() + "/actuator/prometheus", "Bearer " + token());
     }
 
     private String get(String url) {
-        HttpResponse<byte[]> response =
-                send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+        return get(url, null);
+    }
+
+    private String get(String url, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<byte[]> response = send(request.build());
         if (response.statusCode() != 200) {
             throw new AssertionError("GET " + url + ": " + response.statusCode());
         }
