@@ -72,6 +72,9 @@ public record VersionView(
     }
 
     private static JsonNode redacted(JsonNode config) {
+        if (config == null) {
+            return null;
+        }
         ObjectNode redacted = JsonNodeFactory.instance.objectNode();
         for (String key : config.propertyNames()) {
             redacted.put(key, REDACTED);

@@ -8,20 +8,24 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Lets a request through only with a token that {@link AccessRules} says is enough for it, and tells
- * the controllers who made it ({@link Caller#of}). Answers 429 to an address with too many recent
+ * the controllers who made it ({@link Caller#of}). Answers 400 to a path that is not normalised, 429 to an address with too many recent
  * failed authentications, 401 without a valid token, 403 when the token's scope is not enough; audits
  * the 401s and 403s.
  */
 public final class ApiAccessFilter extends OncePerRequestFilter {
     private static final String PREFIX = "Bearer ";
     private static final JsonMapper JSON = new JsonMapper();
+    private static final Pattern PATH_PARAMETERS = Pattern.compile(";[^/]*");
 
     private final TokenRegistry tokens;
     private final FailedAuthentications failures;
@@ -40,10 +44,19 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String call = request.getMethod() + " " + path(request);
-        Permission required = AccessRules.required(request.getMethod(), path(request));
+        String path = path(request);
+        String call = request.getMethod() + " " + path;
+        Permission required = AccessRules.required(request.getMethod(), path);
         if (required instanceof Permission.Open) {
             chain.doFilter(request, response);
+            return;
+        }
+        if (!sameAsSent(request, path)) {
+            answer(
+                    response,
+                    ErrorCode.MALFORMED_REQUEST,
+                    call + ": the path has '.' or '..' segments or doubled"
+                            + " slashes (expected: a plain path such as /api/v1/environments)");
             return;
         }
         String address = request.getRemoteAddr();
@@ -97,6 +110,20 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
     private static String path(HttpServletRequest request) {
         String pathInfo = request.getPathInfo();
         return pathInfo == null ? request.getServletPath() : request.getServletPath() + pathInfo;
+    }
+
+    /**
+     * Whether the path as sent (decoded, path parameters dropped) is {@code path}, the one the servlet
+     * container normalised: Spring matches controllers against the former, these rules the latter, so a
+     * call whose two differ is refused rather than classified by one and routed by the other.
+     */
+    private static boolean sameAsSent(HttpServletRequest request, String path) {
+        String sent = request.getRequestURI().substring(request.getContextPath().length());
+        if (sent.indexOf(';') >= 0) {
+            sent = PATH_PARAMETERS.matcher(sent).replaceAll("");
+        }
+        return URLDecoder.decode(sent.replace("+", "%2B"), StandardCharsets.UTF_8)
+                .equals(path);
     }
 
     private static void answer(HttpServletResponse response, ErrorCode code, String message) throws IOException {

@@ -135,6 +135,12 @@ class AccessMatrixTest {
                 new Endpoint("DELETE", "/api/v1/tokens/nobody", null, null, 401, 401, 403, 403, 403, 404),
                 new Endpoint("DELETE", "/api/v1/tokens/root", null, null, 401, 401, 403, 403, 403, 400),
                 Endpoint.get("/api/v1/audit", 401, 401, 403, 403, 403, 200),
+                // Encodings and path parameters are classified as the controllers see them.
+                Endpoint.get("/api/v1/tok%65ns", 401, 401, 403, 403, 403, 200),
+                Endpoint.get("/api/v1/tokens;x=1", 401, 401, 403, 403, 403, 200),
+                // The container would route this one to /api/v1/tokens, Spring to nothing: refused before either.
+                Endpoint.get("/api/v1/environments/dev.lever/../../tokens", 400, 400, 400, 400, 400, 400),
+                Endpoint.get("/api/v1/environments/./dev.lever", 400, 400, 400, 400, 400, 400),
                 // No node endpoint exists on this branch yet: admin passes and finds nothing.
                 Endpoint.get("/api/v1/nodes", 401, 401, 403, 403, 403, 404),
                 Endpoint.get("/api/v1/not-classified", 401, 401, 403, 403, 403, 404),
