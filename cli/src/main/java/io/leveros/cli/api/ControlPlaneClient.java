@@ -96,7 +96,9 @@ public final class ControlPlaneClient {
             return "the token given by --token or LEVEROS_TOKEN";
         }
         Path file = dataDir.resolve("token");
-        return Files.isReadable(file) ? "the token from " + file : "no token: there is no readable " + file;
+        return Files.isReadable(file)
+                ? "the token from " + file + "; give another with --data-dir, --token or LEVEROS_TOKEN"
+                : "no token: there is no readable " + file + "; give one with --data-dir, --token or LEVEROS_TOKEN";
     }
 
     private JsonNode send(HttpRequest.Builder request) {
@@ -120,8 +122,7 @@ public final class ControlPlaneClient {
         String message =
                 body != null && body.hasNonNull("message") ? body.get("message").asText() : "HTTP " + status;
         if (status == 401) {
-            throw new CliException(
-                    message + " (the CLI sent " + tokenSource() + "; pass --data-dir, --token or" + " LEVEROS_TOKEN)");
+            throw new CliException(message + " (the CLI sent " + tokenSource() + ")");
         }
         throw new CliException(message);
     }

@@ -93,7 +93,7 @@ class TokensCommandTest {
         assertThat(output.exit()).isEqualTo(1);
         assertThat(output.err())
                 .isEqualTo("lever: GET /api/v1/tokens needs a token (the CLI sent the token given by --token or"
-                        + " LEVEROS_TOKEN; pass --data-dir, --token or LEVEROS_TOKEN)\n");
+                        + " LEVEROS_TOKEN)\n");
     }
 
     private record Output(int exit, String out, String err) {}
