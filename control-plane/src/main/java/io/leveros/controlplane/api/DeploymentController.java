@@ -9,7 +9,6 @@ import io.leveros.controlplane.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +49,6 @@ class DeploymentController {
                                     @Content(
                                             mediaType = "application/gzip",
                                             schema = @Schema(type = "string", format = "binary"))))
-    @SecurityRequirement(name = OpenApiConfiguration.BEARER)
     ResponseEntity<VersionView> deploy(@PathVariable("env") String env, HttpServletRequest request) throws IOException {
         Deployment deployment =
                 audited.run(request, "deploy", env, () -> receive(env, request), DeploymentController::detail);

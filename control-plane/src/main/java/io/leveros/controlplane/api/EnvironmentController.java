@@ -4,7 +4,6 @@ import io.leveros.controlplane.ControlPlaneException;
 import io.leveros.controlplane.ErrorCode;
 import io.leveros.controlplane.environment.EnvironmentService;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -44,7 +43,6 @@ class EnvironmentController {
 
     @PostMapping
     @Operation(summary = "Create an environment")
-    @SecurityRequirement(name = OpenApiConfiguration.BEARER)
     ResponseEntity<EnvironmentView> create(
             @RequestBody(required = false) CreateEnvironmentRequest body, HttpServletRequest request)
             throws IOException {
@@ -61,7 +59,6 @@ class EnvironmentController {
 
     @DeleteMapping("/{env}")
     @Operation(summary = "Delete an environment that has no services")
-    @SecurityRequirement(name = OpenApiConfiguration.BEARER)
     ResponseEntity<Void> delete(@PathVariable("env") String env, HttpServletRequest request) throws IOException {
         audited.run(
                 request,

@@ -46,7 +46,7 @@ public record VersionView(
 
         @Schema(description = "files and links extracted") int files) {
 
-    static final String REDACTED = "<redacted>";
+    private static final String REDACTED = "<redacted>";
 
     /** @param showConfig whether the caller may see the config values (else only their keys) */
     static VersionView of(VersionRecord version, long liveVersion, boolean showConfig) {

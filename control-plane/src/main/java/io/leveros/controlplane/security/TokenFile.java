@@ -56,8 +56,4 @@ final class TokenFile {
             throw new UncheckedIOException("cannot write the token file " + file + ": " + e, e);
         }
     }
-
-    Path path() {
-        return file;
-    }
 }

@@ -24,9 +24,10 @@ import java.util.Optional;
  * see one consistent set; changes are serialised and on disk before they take effect.
  */
 public final class TokenRegistry {
-    public static final String ROOT = "root";
+    /** The built-in token's name. */
+    static final String ROOT = "root";
     /** Every named token starts with this, so a leaked one is easy to recognise (and to scan for). */
-    public static final String PREFIX = "lvt_";
+    static final String PREFIX = "lvt_";
 
     private final AccessToken root;
     private final TokenFile file;
