@@ -8,32 +8,28 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Pattern;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Lets a request through only with a token that {@link AccessRules} says is enough for it, and tells
- * the controllers who made it ({@link Caller#of}). Answers 400 to a path that is not normalised, 429 to an address with too many recent
- * failed authentications, 401 without a valid token, 403 when the token's scope is not enough; audits
- * the 401s and 403s.
+ * the controllers who made it ({@link Caller#of}). In order: 400 to a path that is not normalised
+ * ({@link RequestPath}), 429 to an address with too many recent failed authentications ({@link
+ * FailedAuthentications}), 401 without a valid token ({@link BearerAuthentication}), 403 when the
+ * token's scope is not enough; the 401s and 403s are audited.
  */
 public final class ApiAccessFilter extends OncePerRequestFilter {
-    private static final String PREFIX = "Bearer ";
     private static final JsonMapper JSON = new JsonMapper();
-    private static final Pattern PATH_PARAMETERS = Pattern.compile(";[^/]*");
 
-    private final TokenRegistry tokens;
+    private final BearerAuthentication bearer;
     private final FailedAuthentications failures;
     private final AuditLog audit;
     private final Path rootTokenFile;
 
     public ApiAccessFilter(TokenRegistry tokens, FailedAuthentications failures, AuditLog audit, Path rootTokenFile) {
-        this.tokens = tokens;
+        this.bearer = new BearerAuthentication(tokens);
         this.failures = failures;
         this.audit = audit;
         this.rootTokenFile = rootTokenFile;
@@ -44,14 +40,14 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String path = path(request);
+        String path = RequestPath.of(request);
         String call = request.getMethod() + " " + path;
         Permission required = AccessRules.required(request.getMethod(), path);
         if (required instanceof Permission.Open) {
             chain.doFilter(request, response);
             return;
         }
-        if (!sameAsSent(request, path)) {
+        if (!RequestPath.sameAsSent(request.getRequestURI(), request.getContextPath(), path)) {
             answer(
                     response,
                     ErrorCode.MALFORMED_REQUEST,
@@ -73,24 +69,14 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
                             + " it from " + rootTokenFile + ")");
             return;
         }
-        String header = request.getHeader("Authorization");
-        String problem;
-        Caller caller = null;
-        if (header == null || header.isBlank()) {
-            problem = "missing the header 'Authorization: Bearer <token>'";
-        } else if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            problem = "the Authorization header is not a bearer token (expected: 'Bearer <token>')";
-        } else {
-            caller = tokens.authenticate(header.substring(PREFIX.length()).trim())
-                    .orElse(null);
-            problem = "the bearer token is not a token of this control plane (mistyped, revoked, or from another"
-                    + " data dir)";
-        }
+        BearerAuthentication.Result authentication = bearer.authenticate(request.getHeader("Authorization"));
+        Caller caller = authentication.caller();
         if (caller == null) {
             failures.failed(address);
-            String message = call + " needs a token with " + required.describe() + ": " + problem
+            String message = call + " needs a token with " + required.describe() + ": " + authentication.problem()
                     + "; the local CLI reads the token from " + rootTokenFile + " (or --token, LEVEROS_TOKEN)";
-            audit.record(null, "authenticate", call, address, Outcome.REFUSED, "UNAUTHORIZED: " + problem);
+            audit.record(
+                    null, "authenticate", call, address, Outcome.REFUSED, "UNAUTHORIZED: " + authentication.problem());
             response.setHeader("WWW-Authenticate", "Bearer");
             answer(response, ErrorCode.UNAUTHORIZED, message);
             return;
@@ -104,26 +90,6 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
         }
         request.setAttribute(Caller.ATTRIBUTE, caller);
         chain.doFilter(request, response);
-    }
-
-    /** The decoded, normalised path the controllers are matched against. */
-    private static String path(HttpServletRequest request) {
-        String pathInfo = request.getPathInfo();
-        return pathInfo == null ? request.getServletPath() : request.getServletPath() + pathInfo;
-    }
-
-    /**
-     * Whether the path as sent (decoded, path parameters dropped) is {@code path}, the one the servlet
-     * container normalised: Spring matches controllers against the former, these rules the latter, so a
-     * call whose two differ is refused rather than classified by one and routed by the other.
-     */
-    private static boolean sameAsSent(HttpServletRequest request, String path) {
-        String sent = request.getRequestURI().substring(request.getContextPath().length());
-        if (sent.indexOf(';') >= 0) {
-            sent = PATH_PARAMETERS.matcher(sent).replaceAll("");
-        }
-        return URLDecoder.decode(sent.replace("+", "%2B"), StandardCharsets.UTF_8)
-                .equals(path);
     }
 
     private static void answer(HttpServletResponse response, ErrorCode code, String message) throws IOException {
