@@ -51,8 +51,8 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
             answer(
                     response,
                     ErrorCode.MALFORMED_REQUEST,
-                    call + ": the path has '.' or '..' segments or doubled"
-                            + " slashes (expected: a plain path such as /api/v1/environments)");
+                    call + ": the path has '.' or '..' segments or doubled slashes"
+                            + " (expected: a plain path such as /api/v1/environments)");
             return;
         }
         String address = request.getRemoteAddr();
@@ -63,10 +63,8 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
             answer(
                     response,
                     ErrorCode.TOO_MANY_FAILED_AUTHENTICATIONS,
-                    "too many failed authentications from "
-                            + address + " recently; try again in " + seconds
-                            + " s, with a valid token (the local CLI reads"
-                            + " it from " + rootTokenFile + ")");
+                    "too many failed authentications from " + address + " recently; try again in " + seconds
+                            + " s, with a valid token (the local CLI reads it from " + rootTokenFile + ")");
             return;
         }
         BearerAuthentication.Result authentication = bearer.authenticate(request.getHeader("Authorization"));
