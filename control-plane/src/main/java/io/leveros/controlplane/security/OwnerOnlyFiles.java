@@ -20,9 +20,9 @@ final class OwnerOnlyFiles {
     private OwnerOnlyFiles() {}
 
     /**
-     * Writes {@code content} to a new 0600 temporary file beside {@code file}, forces it to disk and
-     * renames it over {@code file} atomically: a crash leaves the old file or the new one, never a torn
-     * one.
+     * Writes {@code content} to a new 0600 temporary file beside {@code file}, forces it to disk,
+     * renames it over {@code file} atomically and forces the folder: a crash leaves the old file or the
+     * new one, never a torn one, and once this returns the new one survives a crash.
      */
     static void writeAtomically(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
@@ -38,6 +38,7 @@ final class OwnerOnlyFiles {
                 channel.force(true);
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            forceDirectory(dir);
         } finally {
             Files.deleteIfExists(temp);
         }
@@ -51,6 +52,14 @@ final class OwnerOnlyFiles {
             }
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: nothing to tighten
+        }
+    }
+
+    private static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (UnsupportedOperationException e) {
+            // a folder cannot be opened as a channel here (Windows); the rename is still atomic
         }
     }
 
