@@ -74,7 +74,11 @@ public final class TokensCommand implements Runnable {
                         + " the --env environments, or to all without --env; sees their config), admin"
                         + " (everything)."
             },
-            footer = {"", "Example: lever tokens create ci --scope deploy --env dev.lever,staging.lever"})
+            footer = {
+                "",
+                "The environments of a deploy token: --env/-E on this command line, repeated or comma-separated.",
+                "Example: lever tokens create ci --scope deploy --env dev.lever --env qa.lever"
+            })
     static final class Create implements Runnable {
         @ParentCommand
         TokensCommand tokens;
@@ -93,12 +97,15 @@ public final class TokensCommand implements Runnable {
             ObjectNode body =
                     JsonNodeFactory.instance.objectNode().put("name", name).put("scope", scope);
             ArrayNode environments = body.putArray("environments");
-            // The global --env/-E, given on this command line, names the environments of a deploy token.
-            String env = spec.commandLine().getParseResult().matchedOptionValue("--env", null);
+            // The global --env/-E, given on this command line (repeatable here), names a deploy token's environments.
+            CommandLine.Model.OptionSpec env =
+                    spec.commandLine().getParseResult().matchedOption("--env");
             if (env != null) {
-                for (String environment : env.split(",")) {
-                    if (!environment.isBlank()) {
-                        environments.add(environment.trim());
+                for (String given : env.originalStringValues()) {
+                    for (String environment : given.split(",")) {
+                        if (!environment.isBlank()) {
+                            environments.add(environment.trim());
+                        }
                     }
                 }
             }

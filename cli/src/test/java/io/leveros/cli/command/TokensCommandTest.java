@@ -46,12 +46,14 @@ class TokensCommandTest {
     void createSendsNameScopeAndTheEnvironmentsOfEnvAndPrintsTheSecretOnce() {
         answer = "{\"name\":\"ci\",\"scope\":\"deploy\",\"token\":\"lvt_secret\"}";
         status = 201;
-        Output output = run("tokens", "create", "ci", "--scope", "deploy", "--env", "dev.lever,qa.lever");
+        Output output =
+                run("tokens", "create", "ci", "--scope", "deploy", "--env", "dev.lever", "-E", "qa.lever,x.lever");
 
         assertThat(output.exit()).isZero();
         assertThat(requests)
-                .containsExactly("POST /api/v1/tokens Bearer t0k "
-                        + "{\"name\":\"ci\",\"scope\":\"deploy\",\"environments\":[\"dev.lever\",\"qa.lever\"]}");
+                .containsExactly(
+                        "POST /api/v1/tokens Bearer t0k "
+                                + "{\"name\":\"ci\",\"scope\":\"deploy\",\"environments\":[\"dev.lever\",\"qa.lever\",\"x.lever\"]}");
         assertThat(output.out()).isEqualTo("lvt_secret\n");
         assertThat(output.err()).contains("only time its secret is shown");
     }
