@@ -24,6 +24,25 @@ class AuditedCalls {
         T run() throws IOException;
     }
 
+    /** A state change without a result. */
+    @FunctionalInterface
+    interface Action {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code change} and records {@code action} on {@code target} with its outcome. */
+    void run(HttpServletRequest request, String action, String target, Action change) throws IOException {
+        run(
+                request,
+                action,
+                target,
+                () -> {
+                    change.run();
+                    return null;
+                },
+                none -> null);
+    }
+
     /**
      * Runs {@code change}, then records {@code action} on {@code target}: {@code ok} with {@code
      * detail} of the result, {@code refused} with the error code and message, or {@code failed}.

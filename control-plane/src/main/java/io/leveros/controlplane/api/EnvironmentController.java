@@ -60,15 +60,7 @@ class EnvironmentController {
     @DeleteMapping("/{env}")
     @Operation(summary = "Delete an environment that has no services")
     ResponseEntity<Void> delete(@PathVariable("env") String env, HttpServletRequest request) throws IOException {
-        audited.run(
-                request,
-                "environment.delete",
-                env,
-                () -> {
-                    environments.delete(env);
-                    return null;
-                },
-                none -> null);
+        audited.run(request, "environment.delete", env, () -> environments.delete(env));
         return ResponseEntity.noContent().build();
     }
 }

@@ -69,15 +69,7 @@ class TokenController {
     @DeleteMapping("/{name}")
     @Operation(summary = "Revoke a named token (root cannot be revoked)")
     ResponseEntity<Void> revoke(@PathVariable("name") String name, HttpServletRequest request) throws IOException {
-        audited.run(
-                request,
-                "token.revoke",
-                name,
-                () -> {
-                    tokens.revoke(name);
-                    return null;
-                },
-                none -> null);
+        audited.run(request, "token.revoke", name, () -> tokens.revoke(name));
         return ResponseEntity.noContent().build();
     }
 }
