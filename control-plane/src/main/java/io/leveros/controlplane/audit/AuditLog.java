@@ -10,12 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -32,6 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class AuditLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     private static final JsonMapper JSON = new JsonMapper();
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path file;
     private final int memoryEntries;
@@ -55,8 +58,9 @@ public final class AuditLog implements AutoCloseable {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             if (!Files.exists(file)) {
-                Files.createFile(
-                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            } else if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
+                Files.setPosixFilePermissions(file, OWNER_ONLY); // it names tokens and addresses
             }
             ArrayDeque<AuditEntry> newest = readNewest(file, memoryEntries);
             FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);

@@ -43,16 +43,20 @@ class AuditLogTest {
     }
 
     @Test
-    void readsItsNewestEntriesBackAfterARestartAndSkipsATornLine() throws IOException {
+    void readsItsNewestEntriesBackAfterARestartSkipsATornLineAndTightensTheMode() throws IOException {
         Path file = dir.resolve("audit.log");
         try (AuditLog audit = AuditLog.open(file, 10, CLOCK)) {
             audit.record("root", "token.create", "ci", "127.0.0.1", Outcome.OK, "scope read []");
         }
         Files.writeString(file, "{\"at\":\"2026-12-02T10:", StandardOpenOption.APPEND);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         try (AuditLog audit = AuditLog.open(file, 10, CLOCK)) {
             assertThat(audit.newest(10))
                     .containsExactly(new AuditEntry(
                             CLOCK.instant(), "root", "token.create", "ci", "127.0.0.1", Outcome.OK, "scope read []"));
         }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .as("tightened")
+                .isEqualTo("rw-------");
     }
 }
