@@ -123,7 +123,7 @@ class ControlPlaneIntegrationTest {
     }
 
     @Test
-    void stateChangingCallsNeedTheToken() {
+    void everyCallNeedsTheToken() {
         HttpResponse<String> deploy = api.post(
                 "/api/v1/environments/dev.lever/deployments",
                 "application/gzip",
@@ -145,6 +145,9 @@ class ControlPlaneIntegrationTest {
                         .statusCode())
                 .isEqualTo(404);
         assertThat(api.get("/api/v1/environments").statusCode()).isEqualTo(200);
+        assertThat(new Api(port, null).get("/api/v1/environments").statusCode())
+                .as("reads too")
+                .isEqualTo(401);
     }
 
     @Test
