@@ -43,6 +43,8 @@ public final class ScalingBenchmark {
     private final ExecutorService clients = Executors.newCachedThreadPool();
     private final List<String> rows = new ArrayList<>();
     private BenchPlatform.Ports ports;
+    /** The control plane's root token: every REST call needs one, reads included. */
+    private String token;
 
     private ScalingBenchmark(int rounds) {
         this.rounds = rounds;
@@ -68,6 +70,7 @@ public final class ScalingBenchmark {
         Path dataDir = Files.createTempDirectory("lever-bench-");
         ports = BenchPlatform.Ports.free();
         BenchPlatform platform = BenchPlatform.start(dataDir, ports);
+        token = Files.readString(dataDir.resolve("token")).trim();
         try {
             List<String> java = new ArrayList<>();
             List<String> node = new ArrayList<>();
@@ -208,9 +211,13 @@ public final class ScalingBenchmark {
         String body = http.send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.api()
                                         + "/api/v1/environments/dev.lever/services/" + service + "/instances"))
+                                .header("Authorization", "Bearer " + token)
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
+        if (!body.startsWith("[")) {
+            throw new IllegalStateException("GET .../" + service + "/instances answered " + body);
+        }
         Matcher matcher = RUNNING.matcher(body);
         int count = 0;
         while (matcher.find()) {

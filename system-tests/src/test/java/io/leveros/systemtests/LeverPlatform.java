@@ -214,7 +214,7 @@ public final class LeverPlatform implements AutoCloseable {
         }
     }
 
-    /** GETs a control plane REST resource under {@code /api/v1}. */
+    /** GETs a control plane REST resource under {@code /api/v1}, with the root token (every call needs one). */
     public String api(String path) {
         HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create(apiUrl() + "/api/v1" + path))
                 .header("Authorization", "Bearer " + token())
@@ -223,34 +223,26 @@ public final class LeverPlatform implements AutoCloseable {
         return new String(response.body(), StandardCharsets.UTF_8);
     }
 
-    /** POSTs to a control plane REST resource under {@code /api/v1} with the admin token; the answer's body. */
-    public String apiPost(String path, int expectedStatus) {
-        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create(apiUrl() + "/api/v1" + path))
-                .header("Authorization", "Bearer " + token())
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build());
-        String body = new String(response.body(), StandardCharsets.UTF_8);
-        if (response.statusCode() != expectedStatus) {
-            throw new AssertionError("POST " + path + ": " + response.statusCode() + " " + body);
-        }
-        return body;
-    }
-
     /** The data plane's Prometheus scrape ({@code GET /_lever/metrics}). */
     public String dataPlaneMetrics() {
         return get("http://" + httpAddress() + "/_lever/metrics");
     }
 
-    /** The control plane's Prometheus scrape ({@code GET /actuator/prometheus}). */
+    /** The control plane's Prometheus scrape ({@code GET /actuator/prometheus}, which needs a read token). */
     public String controlPlaneMetrics() {
-        return get(apiUrl() + "/actuator/prometheus");
+        return get(apiUrl() + "/actuator/prometheus", "Bearer " + token());
     }
 
     private String get(String url) {
-        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + token())
-                .GET()
-                .build());
+        return get(url, null);
+    }
+
+    private String get(String url, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<byte[]> response = send(request.build());
         if (response.statusCode() != 200) {
             throw new AssertionError("GET " + url + ": " + response.statusCode());
         }

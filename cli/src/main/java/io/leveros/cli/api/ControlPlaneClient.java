@@ -15,7 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** Calls the control plane's REST API ({@code /api/v1}) and turns its errors into one-line messages. */
+/**
+ * Calls the control plane's REST API ({@code /api/v1}) with a bearer token on every call ({@code --token}
+ * / {@code LEVEROS_TOKEN}, else {@code <data-dir>/token}) and turns its errors into one-line messages.
+ */
 public final class ControlPlaneClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,7 +46,7 @@ public final class ControlPlaneClient {
     }
 
     public JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
+        return send(authorized(HttpRequest.newBuilder(uri(path))).GET());
     }
 
     public JsonNode postJson(String path, String json) {
@@ -88,6 +91,16 @@ public final class ControlPlaneClient {
         }
     }
 
+    private String tokenSource() {
+        if (explicitToken != null && !explicitToken.isBlank()) {
+            return "the token given by --token or LEVEROS_TOKEN";
+        }
+        Path file = dataDir.resolve("token");
+        return Files.isReadable(file)
+                ? "the token from " + file + "; give another with --data-dir, --token or LEVEROS_TOKEN"
+                : "no token: there is no readable " + file + "; give one with --data-dir, --token or LEVEROS_TOKEN";
+    }
+
     private JsonNode send(HttpRequest.Builder request) {
         HttpResponse<byte[]> response;
         try {
@@ -109,8 +122,7 @@ public final class ControlPlaneClient {
         String message =
                 body != null && body.hasNonNull("message") ? body.get("message").asText() : "HTTP " + status;
         if (status == 401) {
-            throw new CliException(message + " (the CLI sends the token from " + dataDir.resolve("token")
-                    + "; pass --data-dir, --token or LEVEROS_TOKEN)");
+            throw new CliException(message + " (the CLI sent " + tokenSource() + ")");
         }
         throw new CliException(message);
     }

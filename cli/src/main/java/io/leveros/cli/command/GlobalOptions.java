@@ -41,7 +41,8 @@ public final class GlobalOptions {
             scope = ScopeType.INHERIT,
             names = "--token",
             defaultValue = "${env:LEVEROS_TOKEN}",
-            description = "Bearer token for the control plane (default: read from <data-dir>/token).")
+            description = "Bearer token sent on every control plane call: the built-in admin one, or one from"
+                    + " 'lever tokens create' (default: read from <data-dir>/token).")
     public String token;
 
     public ControlPlaneClient controlPlane() {

@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
             VersionsCommand.class,
             EnvCommand.class,
             NodesCommand.class,
+            TokensCommand.class,
+            AuditCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
@@ -54,6 +56,13 @@ public final class LeverCommand implements Runnable {
         commandLine.setEndOfOptionsDelimiter("--end-of-options");
         commandLine.setUnmatchedOptionsArePositionalParams(true);
         commandLine.setExecutionExceptionHandler(LeverCommand::reportError);
+        // `lever tokens create ci --scope deploy --env a --env b`: one token, several environments.
+        commandLine
+                .getSubcommands()
+                .get("tokens")
+                .getSubcommands()
+                .get("create")
+                .setOverwrittenOptionsAllowed(true);
         return commandLine;
     }
 

@@ -12,6 +12,7 @@ import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Turns every refusal into {@code {"code", "message"}} with the status of its {@link ErrorCode}. */
@@ -30,6 +31,16 @@ class ApiExceptionHandler {
                 ErrorCode.MALFORMED_REQUEST,
                 "the request body is not the JSON expected ("
                         + e.getMostSpecificCause().getMessage() + ")");
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ApiError> badParameter(MethodArgumentTypeMismatchException e) {
+        return answer(
+                ErrorCode.MALFORMED_REQUEST,
+                "'" + e.getName() + "' is '" + e.getValue() + "' (expected: "
+                        + (e.getRequiredType() == null
+                                ? "another value"
+                                : e.getRequiredType().getSimpleName()) + ")");
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)

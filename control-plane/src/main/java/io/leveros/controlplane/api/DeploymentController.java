@@ -5,10 +5,10 @@ import io.leveros.controlplane.ErrorCode;
 import io.leveros.controlplane.LeverProperties;
 import io.leveros.controlplane.deploy.DeployService;
 import io.leveros.controlplane.deploy.Deployment;
+import io.leveros.controlplane.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,9 +30,11 @@ class DeploymentController {
 
     private final DeployService deployService;
     private final long maxArchiveBytes;
+    private final AuditedCalls audited;
 
-    DeploymentController(DeployService deployService, LeverProperties properties) {
+    DeploymentController(DeployService deployService, LeverProperties properties, AuditedCalls audited) {
         this.deployService = deployService;
+        this.audited = audited;
         this.maxArchiveBytes = properties.deploy().maxArchiveBytes().toBytes();
     }
 
@@ -47,8 +49,18 @@ class DeploymentController {
                                     @Content(
                                             mediaType = "application/gzip",
                                             schema = @Schema(type = "string", format = "binary"))))
-    @SecurityRequirement(name = OpenApiConfiguration.BEARER)
     ResponseEntity<VersionView> deploy(@PathVariable("env") String env, HttpServletRequest request) throws IOException {
+        Deployment deployment =
+                audited.run(request, "deploy", env, () -> receive(env, request), DeploymentController::detail);
+        VersionView view = VersionView.of(
+                deployment.version(),
+                deployment.service().liveVersion(),
+                Caller.of(request).maySeeSecretsOf(env));
+        URI location = URI.create("/api/v1/environments/" + env + "/services/" + view.service() + "/versions");
+        return ResponseEntity.created(location).body(view);
+    }
+
+    private Deployment receive(String env, HttpServletRequest request) throws IOException {
         checkContentType(request.getContentType());
         long length = request.getContentLengthLong();
         if (length > maxArchiveBytes) {
@@ -58,14 +70,15 @@ class DeploymentController {
                             + " bytes compressed; leave build outputs and dependencies the platform supplies out "
                             + "of it, or raise lever.deploy.max-archive-bytes)");
         }
-        Deployment deployment;
         try (InputStream body = request.getInputStream()) {
-            deployment = deployService.deploy(env, body);
+            return deployService.deploy(env, body);
         }
-        VersionView view =
-                VersionView.of(deployment.version(), deployment.service().liveVersion());
-        URI location = URI.create("/api/v1/environments/" + env + "/services/" + view.service() + "/versions");
-        return ResponseEntity.created(location).body(view);
+    }
+
+    private static String detail(Deployment deployment) {
+        long version = deployment.version().version();
+        return deployment.version().service() + " v" + version
+                + (deployment.service().liveVersion() == version ? "" : " (not live: a newer version is)");
     }
 
     private static void checkContentType(String contentType) {

@@ -4,7 +4,8 @@ import io.leveros.controlplane.ControlPlaneException;
 import io.leveros.controlplane.ErrorCode;
 import io.leveros.controlplane.environment.EnvironmentService;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -21,9 +22,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/environments")
 class EnvironmentController {
     private final EnvironmentService environments;
+    private final AuditedCalls audited;
 
-    EnvironmentController(EnvironmentService environments) {
+    EnvironmentController(EnvironmentService environments, AuditedCalls audited) {
         this.environments = environments;
+        this.audited = audited;
     }
 
     @GetMapping
@@ -40,23 +43,24 @@ class EnvironmentController {
 
     @PostMapping
     @Operation(summary = "Create an environment")
-    @SecurityRequirement(name = OpenApiConfiguration.BEARER)
-    ResponseEntity<EnvironmentView> create(@RequestBody(required = false) CreateEnvironmentRequest request) {
-        if (request == null || request.name() == null) {
+    ResponseEntity<EnvironmentView> create(
+            @RequestBody(required = false) CreateEnvironmentRequest body, HttpServletRequest request)
+            throws IOException {
+        if (body == null || body.name() == null) {
             throw new ControlPlaneException(
                     ErrorCode.MALFORMED_REQUEST,
                     "the request body has no 'name' (expected: {\"name\": \"staging.lever\"})");
         }
-        EnvironmentView created = EnvironmentView.of(environments.create(request.name()));
+        EnvironmentView created = EnvironmentView.of(audited.run(
+                request, "environment.create", body.name(), () -> environments.create(body.name()), none -> null));
         return ResponseEntity.created(URI.create("/api/v1/environments/" + created.name()))
                 .body(created);
     }
 
     @DeleteMapping("/{env}")
     @Operation(summary = "Delete an environment that has no services")
-    @SecurityRequirement(name = OpenApiConfiguration.BEARER)
-    ResponseEntity<Void> delete(@PathVariable("env") String env) {
-        environments.delete(env);
+    ResponseEntity<Void> delete(@PathVariable("env") String env, HttpServletRequest request) throws IOException {
+        audited.run(request, "environment.delete", env, () -> environments.delete(env));
         return ResponseEntity.noContent().build();
     }
 }

@@ -7,6 +7,8 @@ import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.routing.RoutesPublisher;
 import io.leveros.proto.control.Node;
 import io.swagger.v3.oas.annotations.Operation;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +28,13 @@ class NodeController {
     private final NodeRegistry nodes;
     private final NodeCredentials credentials;
     private final RoutesPublisher routes;
+    private final AuditedCalls audited;
 
-    NodeController(NodeRegistry nodes, NodeCredentials credentials, RoutesPublisher routes) {
+    NodeController(NodeRegistry nodes, NodeCredentials credentials, RoutesPublisher routes, AuditedCalls audited) {
         this.nodes = nodes;
         this.credentials = credentials;
         this.routes = routes;
+        this.audited = audited;
     }
 
     /**
@@ -55,23 +59,32 @@ class NodeController {
     @PostMapping("/{nodeId}/credential")
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Issue a credential for a node to join with (admin)")
-    IssuedCredential issue(@PathVariable("nodeId") String nodeId) {
-        try {
-            return new IssuedCredential(nodeId, credentials.issue(nodeId), Instant.now());
-        } catch (IllegalArgumentException e) {
-            throw new ControlPlaneException(ErrorCode.INVALID_NODE_ID, e.getMessage());
-        }
+    IssuedCredential issue(@PathVariable("nodeId") String nodeId, HttpServletRequest request) throws IOException {
+        return audited.run(
+                request,
+                "node.credential.issue",
+                nodeId,
+                () -> new IssuedCredential(nodeId, credentials.issue(checked(nodeId)), Instant.now()),
+                issued -> "issued at " + issued.issuedAt());
     }
 
     @DeleteMapping("/{nodeId}/credential")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Refuse every credential issued to a node until now (admin); its data plane is cut off")
-    void revoke(@PathVariable("nodeId") String nodeId) {
-        try {
-            credentials.revoke(nodeId);
+    void revoke(@PathVariable("nodeId") String nodeId, HttpServletRequest request) throws IOException {
+        audited.run(request, "node.credential.revoke", nodeId, () -> {
+            credentials.revoke(checked(nodeId));
             routes.disconnect(nodeId);
-        } catch (IllegalArgumentException e) {
-            throw new ControlPlaneException(ErrorCode.INVALID_NODE_ID, e.getMessage());
+        });
+    }
+
+    private static String checked(String nodeId) {
+        if (nodeId == null || !NodeCredentials.NODE_ID.matcher(nodeId).matches()) {
+            throw new ControlPlaneException(
+                    ErrorCode.INVALID_NODE_ID,
+                    "node id '" + nodeId + "' (expected: 1-63 letters, digits, '_' or '-', starting with a letter "
+                            + "or digit, as the data plane's --node-id)");
         }
+        return nodeId;
     }
 }

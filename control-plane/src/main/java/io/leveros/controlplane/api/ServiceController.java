@@ -1,8 +1,10 @@
 package io.leveros.controlplane.api;
 
+import io.leveros.controlplane.security.Caller;
 import io.leveros.controlplane.service.ServiceCatalog;
 import io.leveros.controlplane.service.ServiceVersions;
 import io.swagger.v3.oas.annotations.Operation;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -33,9 +35,13 @@ class ServiceController {
 
     @GetMapping("/{service}/versions")
     @Operation(summary = "List the versions of a service, newest first")
-    List<VersionView> versions(@PathVariable("env") String env, @PathVariable("service") String service) {
+    List<VersionView> versions(
+            @PathVariable("env") String env, @PathVariable("service") String service, HttpServletRequest request) {
         ServiceVersions versions = catalog.versions(env, service);
         long live = versions.service().liveVersion();
-        return versions.versions().stream().map(v -> VersionView.of(v, live)).toList();
+        boolean showConfig = Caller.of(request).maySeeSecretsOf(env);
+        return versions.versions().stream()
+                .map(v -> VersionView.of(v, live, showConfig))
+                .toList();
     }
 }

@@ -6,8 +6,13 @@ import io.leveros.controlplane.store.VersionRecord;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
-/** One version of a service, as docs/contracts.md shows it. */
+/**
+ * One version of a service, as docs/contracts.md shows it; {@code config} values redacted for callers
+ * that may not see the environment's secrets.
+ */
 public record VersionView(
         String environment,
         String service,
@@ -30,15 +35,21 @@ public record VersionView(
         @Schema(description = "null means the platform default")
         Long scaleDownDelayMs,
 
-        @Schema(type = "object", description = "lever.json config")
+        @Schema(type = "object", description = "lever.json config; every value is \"<redacted>\" when configRedacted")
         JsonNode config,
+
+        @Schema(description = "true when the caller's token may not see this environment's config values")
+        boolean configRedacted,
 
         @Schema(description = "compressed size of the uploaded archive")
         long archiveBytes,
 
         @Schema(description = "files and links extracted") int files) {
 
-    static VersionView of(VersionRecord version, long liveVersion) {
+    private static final String REDACTED = "<redacted>";
+
+    /** @param showConfig whether the caller may see the config values (else only their keys) */
+    static VersionView of(VersionRecord version, long liveVersion, boolean showConfig) {
         return new VersionView(
                 version.environment(),
                 version.service(),
@@ -54,8 +65,20 @@ public record VersionView(
                 version.ramMb(),
                 version.idleTimeoutMs(),
                 version.scaleDownDelayMs(),
-                version.config(),
+                showConfig ? version.config() : redacted(version.config()),
+                !showConfig,
                 version.archiveBytes(),
                 version.files());
+    }
+
+    private static JsonNode redacted(JsonNode config) {
+        if (config == null) {
+            return null;
+        }
+        ObjectNode redacted = JsonNodeFactory.instance.objectNode();
+        for (String key : config.propertyNames()) {
+            redacted.put(key, REDACTED);
+        }
+        return redacted;
     }
 }

@@ -8,9 +8,10 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.leveros.controlplane.security.FailedAuthentications;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * lvn1...}, {@link NodeCredentials}); the services read the caller's node id from {@link #NODE}. A
  * call without one is closed with {@code UNAUTHENTICATED} before any service sees it. A client
  * address that keeps failing gets {@code RESOURCE_EXHAUSTED}, unlogged, for its failed calls for a
- * while ({@link FailedAttempts}); a valid credential always passes, so a local process that fails
+ * while ({@link FailedAuthentications}, as the REST API); a valid credential always passes, so a local process that fails
  * on purpose cannot lock the data planes of its machine out.
  */
 public final class NodeAuthentication implements ServerInterceptor {
@@ -33,11 +34,12 @@ public final class NodeAuthentication implements ServerInterceptor {
     private static final String BEARER = "Bearer ";
 
     private final NodeCredentials credentials;
-    private final FailedAttempts failures;
-    private final Consumer<String> onFailure;
+    private final FailedAuthentications failures;
+    private final BiConsumer<String, String> onFailure;
 
-    /** @param onFailure told of every refused call (for the audit log), with the reason */
-    public NodeAuthentication(NodeCredentials credentials, FailedAttempts failures, Consumer<String> onFailure) {
+    /** @param onFailure told of every refused call that is logged (for the audit log): client address, problem */
+    public NodeAuthentication(
+            NodeCredentials credentials, FailedAuthentications failures, BiConsumer<String, String> onFailure) {
         this.credentials = credentials;
         this.failures = failures;
         this.onFailure = onFailure;
@@ -54,9 +56,7 @@ public final class NodeAuthentication implements ServerInterceptor {
             return Contexts.interceptCall(Context.current().withValue(NODE, node), call, headers, next);
         }
         String client = clientAddress(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
-        boolean wasBlocked = failures.blocked(client);
-        failures.record(client);
-        if (wasBlocked) {
+        if (!failures.retryAfter(client).isZero()) {
             call.close(
                     Status.RESOURCE_EXHAUSTED.withDescription("too many failed authentications from " + client
                             + "; refused without a look for a minute (valid credentials still pass)"),
@@ -66,8 +66,9 @@ public final class NodeAuthentication implements ServerInterceptor {
         String problem = header == null
                 ? "no 'authorization: Bearer <node credential>' metadata"
                 : "the node credential is not valid (not issued by this cluster, altered, or its node was revoked)";
+        failures.failed(client);
         log.warn("Refused {} from {}: {}", call.getMethodDescriptor().getFullMethodName(), client, problem);
-        onFailure.accept(client + ": " + problem);
+        onFailure.accept(client, problem);
         call.close(
                 Status.UNAUTHENTICATED.withDescription("the control plane takes calls from data planes only: "
                         + problem + "; give the data plane its credential with --node-credential-file (issue one "

@@ -1,6 +1,9 @@
 package io.leveros.controlplane.node;
 
 import io.leveros.controlplane.LeverProperties;
+import io.leveros.controlplane.audit.AuditEntry.Outcome;
+import io.leveros.controlplane.audit.AuditLog;
+import io.leveros.controlplane.security.FailedAuthentications;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +55,11 @@ class NodeConfiguration {
     /** Every gRPC service (routing, and any other the server registers) is behind it. */
     @Bean
     @GlobalServerInterceptor
-    NodeAuthentication nodeAuthentication(NodeCredentials credentials) {
-        return new NodeAuthentication(credentials, new FailedAttempts(10, 60_000, Clock.systemUTC()), reason -> {});
+    NodeAuthentication nodeAuthentication(NodeCredentials credentials, FailedAuthentications failures, AuditLog audit) {
+        return new NodeAuthentication(
+                credentials,
+                failures, // shared with the REST API: an address's failures count on both ports
+                (client, problem) -> audit.record(null, "node.authenticate", "grpc", client, Outcome.REFUSED, problem));
     }
 
     /**

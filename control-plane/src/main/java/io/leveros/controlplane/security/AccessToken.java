@@ -3,26 +3,17 @@ package io.leveros.controlplane.security;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Set;
-import java.util.UUID;
 
 /**
- * The bearer token of this control plane: 32 random bytes, URL-safe base64, kept in a file only its
+ * The built-in admin token of this control plane (named {@code root}): 32 random bytes, URL-safe base64, kept in a file only its
  * owner can read. Made on first start, reused afterwards; the local CLI reads the same file.
  */
 public final class AccessToken {
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-
     private final Path file;
     private final byte[] token;
 
@@ -39,46 +30,23 @@ public final class AccessToken {
                 String existing =
                         Files.readString(file, StandardCharsets.US_ASCII).trim();
                 if (!existing.isEmpty()) {
-                    restrict(file);
+                    OwnerOnlyFiles.restrict(file);
                     return new AccessToken(file, existing);
                 }
             }
-            String token = generate();
-            Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + UUID.randomUUID());
-            createOwnerOnly(temp);
-            Files.writeString(temp, token + "\n", StandardCharsets.US_ASCII);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            String token = randomSecret();
+            OwnerOnlyFiles.writeAtomically(file, (token + "\n").getBytes(StandardCharsets.US_ASCII));
             return new AccessToken(file, token);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the access token file " + file + ": " + e, e);
         }
     }
 
-    private static String generate() {
+    /** 32 {@code SecureRandom} bytes, URL-safe base64 without padding (43 characters). */
+    static String randomSecret() {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static void createOwnerOnly(Path path) throws IOException {
-        try {
-            FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
-            Files.createFile(path, mode);
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(path);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("temporary token file " + path + " already exists", e);
-        }
-    }
-
-    private static void restrict(Path path) throws IOException {
-        try {
-            if (!Files.getPosixFilePermissions(path).equals(OWNER_ONLY)) {
-                Files.setPosixFilePermissions(path, OWNER_ONLY);
-            }
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: nothing to tighten
-        }
     }
 
     /** Whether {@code candidate} is the token; takes the same time whatever it is. */

@@ -18,13 +18,19 @@ public final class Api {
     private final String base;
     private final String token;
 
+    /** @param token sent as {@code Authorization: Bearer <token>} (on every GET; where asked otherwise); {@code null} for none */
     public Api(int port, String token) {
         this.base = "http://127.0.0.1:" + port;
         this.token = token;
     }
 
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
     }
 
     public HttpResponse<String> post(String path, String contentType, byte[] body, boolean withToken) {
@@ -49,6 +55,23 @@ public final class Api {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(base + path)).DELETE();
         if (withToken) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
+    }
+
+    /** Any call, with this client's token if it has one; {@code body} {@code null} for none. */
+    public HttpResponse<String> call(String method, String path, String contentType, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
         return send(request);

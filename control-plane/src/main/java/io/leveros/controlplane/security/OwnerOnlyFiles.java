@@ -1,0 +1,75 @@
+package io.leveros.controlplane.security;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.UUID;
+
+/** Files only their owner may read (mode 0600), replaced atomically: the token files. */
+final class OwnerOnlyFiles {
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    private OwnerOnlyFiles() {}
+
+    /**
+     * Writes {@code content} to a new 0600 temporary file beside {@code file}, forces it to disk,
+     * renames it over {@code file} atomically and forces the folder: a crash leaves the old file or the
+     * new one, never a torn one, and once this returns the new one survives a crash.
+     */
+    static void writeAtomically(Path file, byte[] content) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path temp = dir.resolve(file.getFileName() + ".tmp-" + UUID.randomUUID());
+        try {
+            createOwnerOnly(temp);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            forceDirectory(dir);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Sets mode 0600 if the file is looser. */
+    static void restrict(Path path) throws IOException {
+        try {
+            if (!Files.getPosixFilePermissions(path).equals(OWNER_ONLY)) {
+                Files.setPosixFilePermissions(path, OWNER_ONLY);
+            }
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to tighten
+        }
+    }
+
+    private static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (UnsupportedOperationException e) {
+            // a folder cannot be opened as a channel here (Windows); the rename is still atomic
+        }
+    }
+
+    private static void createOwnerOnly(Path path) throws IOException {
+        try {
+            Files.createFile(path, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(path);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("temporary file " + path + " already exists", e);
+        }
+    }
+}
