@@ -1,6 +1,7 @@
 package io.leveros.controlplane.security;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -41,6 +42,25 @@ final class OwnerOnlyFiles {
             forceDirectory(dir);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Creates {@code dir} (the data folder: tokens, keys, store, audit log, code) if needed and sets
+     * mode 0700 if it is looser, so that no other user of the machine — instances included — can
+     * even list it.
+     */
+    static void restrictDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rwx------");
+            if (!Files.getPosixFilePermissions(dir).equals(ownerOnly)) {
+                Files.setPosixFilePermissions(dir, ownerOnly);
+            }
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to tighten
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the data folder " + dir + " owner-only: " + e, e);
         }
     }
 

@@ -23,6 +23,7 @@ class SecurityConfiguration {
     @Bean
     @Lazy(false)
     AccessToken accessToken(LeverProperties properties) {
+        OwnerOnlyFiles.restrictDirectory(properties.dataDir());
         return AccessToken.loadOrCreate(properties.tokenFile());
     }
 

@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
@@ -55,7 +56,9 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.grpc.server.port=0", "lever.local-node-id=local"})
 class NodeAuthenticationIntegrationTest {
-    static final Path DATA_DIR = tempDir();
+    /** Made readable by all, as a data folder made by hand might be: the control plane tightens it. */
+    static final Path DATA_DIR = readableByAll(tempDir());
+
     static final AtomicInteger GRPC_PORT = new AtomicInteger();
 
     @DynamicPropertySource
@@ -141,6 +144,9 @@ class NodeAuthenticationIntegrationTest {
 
     @Test
     void leverUpsLocalNodeGetsItsCredentialInAnOwnerOnlyFile() throws IOException {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(DATA_DIR)))
+                .as("the data folder")
+                .isEqualTo("rwx------");
         Path file = DATA_DIR.resolve("local-node.credential");
         assertThat(Files.getPosixFilePermissions(file)).hasToString("[OWNER_READ, OWNER_WRITE]");
         String credential = Files.readString(file).trim();
@@ -219,6 +225,14 @@ class NodeAuthenticationIntegrationTest {
         Metadata headers = new Metadata();
         headers.put(NodeAuthentication.AUTHORIZATION, "Bearer " + credential);
         return MetadataUtils.newAttachHeadersInterceptor(headers);
+    }
+
+    private static Path readableByAll(Path dir) {
+        try {
+            return Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Path tempDir() {
