@@ -257,6 +257,15 @@ public final class LeverPlatform implements AutoCloseable {
         }
     }
 
+    /** The control plane's process. */
+    public long controlPlanePid() {
+        List<Long> pids = InstanceProcesses.withArguments("--server.port=" + apiPort);
+        if (pids.size() != 1) {
+            throw new AssertionError("expected one control plane on port " + apiPort + ", found " + pids);
+        }
+        return pids.get(0);
+    }
+
     /** The data plane's process. */
     public long dataPlanePid() {
         List<Long> pids = InstanceProcesses.withArguments(

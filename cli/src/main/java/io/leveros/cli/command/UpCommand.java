@@ -16,7 +16,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Run the platform on this machine (control plane + data plane) on embedded defaults.",
-            "Data is kept in --data-dir (default ~/.lever). Ctrl-C stops everything, instances included."
+            "Data is kept in --data-dir (default ~/.lever). A plane that exits by itself is restarted (1 s, doubling"
+                    + " to 30 s while it keeps exiting); the data plane keeps serving while the control plane is away.",
+            "Ctrl-C (or SIGTERM) stops everything, instances included."
         })
 public final class UpCommand implements Callable<Integer> {
     @ParentCommand
@@ -106,13 +108,7 @@ public final class UpCommand implements Callable<Integer> {
             }
         }));
         platform.start(System.out);
-        var exited = platform.awaitUnexpectedExit();
-        if (platform.isStopping()) {
-            return 0;
-        }
-        System.err.printf(
-                "lever: the %s exited with code %d; stopping the platform%n",
-                exited.name(), exited.process().exitValue());
-        return 1;
+        platform.superviseUntilStopped(System.err);
+        return 0;
     }
 }

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,10 +19,13 @@ public final class ChildProcess {
 
     private final String name;
     private final Process process;
+    private final long startedNanos = System.nanoTime();
+    private volatile long exitedNanos;
 
     private ChildProcess(String name, Process process) {
         this.name = name;
         this.process = process;
+        process.onExit().thenRun(() -> exitedNanos = System.nanoTime());
     }
 
     /** Starts {@code command}; call from a thread that lives as long as the child (pdeathsig). */
@@ -45,6 +49,30 @@ public final class ChildProcess {
 
     public Process process() {
         return process;
+    }
+
+    /** How long it has run (until now, or until it exited). */
+    public Duration ran() {
+        long exited = exitedNanos;
+        return Duration.ofNanos((exited == 0 ? System.nanoTime() : exited) - startedNanos);
+    }
+
+    /** How it exited, for messages: {@code with code 1}, or {@code killed by signal 9 (SIGKILL)}. */
+    public String exitDescription() {
+        int code = process.exitValue();
+        if (code > 128 && code < 160) {
+            int signal = code - 128;
+            String name =
+                    switch (signal) {
+                        case 9 -> " (SIGKILL)";
+                        case 15 -> " (SIGTERM)";
+                        case 6 -> " (SIGABRT)";
+                        case 11 -> " (SIGSEGV)";
+                        default -> "";
+                    };
+            return "killed by signal " + signal + name;
+        }
+        return "with code " + code;
     }
 
     /** SIGTERM, then SIGKILL if it has not exited within {@code graceSeconds}. */

@@ -13,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,13 +27,18 @@ import java.util.concurrent.TimeUnit;
 public final class LocalPlatform {
     /** How long components may take to become ready. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+    private static final String CONTROL_PLANE = "control plane";
+    private static final String DATA_PLANE = "data plane";
     /** The node id of the one data plane of `lever up`. */
     private static final String LOCAL_NODE = "local";
 
     private final LeverHome home;
     private final Ports ports;
     private final Path dataDir;
+    /** The running components, replaced in place when one is restarted; guarded by {@code this}. */
     private final List<ChildProcess> children = new ArrayList<>();
+
     private volatile boolean stopping;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -62,12 +70,10 @@ public final class LocalPlatform {
         Files.createDirectories(dataDir.resolve("cache"));
         long started = System.nanoTime();
         out.printf("Starting Lever (data in %s) ...%n", dataDir);
-        ChildProcess controlPlane = ChildProcess.start("control plane", controlPlaneCommand());
-        children.add(controlPlane);
-        ChildProcess dataPlane = ChildProcess.start("data plane", dataPlaneCommand());
-        children.add(dataPlane);
-        waitUntilReady(controlPlane, "http://127.0.0.1:" + ports.api() + "/actuator/health", started, out);
-        waitUntilReady(dataPlane, "http://127.0.0.1:" + ports.http() + "/_lever/health", started, out);
+        ChildProcess controlPlane = startChild(CONTROL_PLANE);
+        ChildProcess dataPlane = startChild(DATA_PLANE);
+        waitUntilReady(controlPlane, healthUrl(CONTROL_PLANE), started, out);
+        waitUntilReady(dataPlane, healthUrl(DATA_PLANE), started, out);
         out.printf("%nLever is up in %.1f s.%n", (System.nanoTime() - started) / 1e9);
         out.printf("  HTTP API (calls)    http://127.0.0.1:%d/<service>/<method>%n", ports.http());
         out.printf("  gRPC (core.LeverRPC) 127.0.0.1:%d%n", ports.http());
@@ -78,36 +84,124 @@ public final class LocalPlatform {
     }
 
     /** Whether any component was started (and so may need stopping). */
-    public boolean isStarted() {
+    public synchronized boolean isStarted() {
         return !children.isEmpty();
     }
 
-    /** Blocks until a component exits by itself; returns which one. */
-    public ChildProcess awaitUnexpectedExit() throws InterruptedException {
-        CompletableFuture<?>[] exits = children.stream()
-                .map(child -> child.process().onExit().thenApply(p -> child))
-                .toArray(CompletableFuture[]::new);
+    /**
+     * Keeps the components running until {@link #stop}: one that exits by itself is reported on
+     * {@code err} and started again after a backoff ({@link RestartBackoff}), and its return is
+     * reported once it answers its health check. Meanwhile the other keeps running: the data plane
+     * serves with the routes it has while the control plane is away. Call from the thread that
+     * started the platform, which lives as long as the components (their parent-death signal).
+     */
+    public void superviseUntilStopped(PrintStream err) throws InterruptedException {
+        Map<String, RestartBackoff> backoffs = new HashMap<>();
+        while (true) {
+            ChildProcess exited = awaitExit();
+            if (stopping) {
+                return;
+            }
+            RestartBackoff backoff = backoffs.computeIfAbsent(exited.name(), name -> new RestartBackoff());
+            Duration delay = backoff.after(exited.ran());
+            err.printf(
+                    "lever: the %s exited %s after %d s; restarting it in %.1f s (restart %d)%n",
+                    exited.name(),
+                    exited.exitDescription(),
+                    exited.ran().toSeconds(),
+                    delay.toMillis() / 1e3,
+                    backoff.restarts());
+            ChildProcess restarted = null;
+            while (restarted == null) {
+                Thread.sleep(delay);
+                try {
+                    restarted = restart(exited);
+                } catch (IOException e) {
+                    delay = backoff.after(Duration.ZERO);
+                    err.printf(
+                            "lever: could not start the %s: %s; trying again in %.1f s%n",
+                            exited.name(), e.getMessage(), delay.toMillis() / 1e3);
+                }
+            }
+            if (restarted == exited) {
+                return; // stopping
+            }
+            reportWhenReady(restarted, err);
+        }
+    }
+
+    /** Blocks until a running component exits; returns it. */
+    private ChildProcess awaitExit() throws InterruptedException {
+        CompletableFuture<?>[] exits;
+        synchronized (this) {
+            exits = children.stream()
+                    .map(child -> child.process().onExit().thenApply(p -> child))
+                    .toArray(CompletableFuture[]::new);
+        }
         try {
             return (ChildProcess) CompletableFuture.anyOf(exits).get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Whether {@link #stop} was called: components exiting then are expected to. */
-    public boolean isStopping() {
-        return stopping;
+    /**
+     * Starts the component again in place of {@code exited}; returns {@code exited} itself when the
+     * platform is stopping (nothing is started then).
+     */
+    private synchronized ChildProcess restart(ChildProcess exited) throws IOException, InterruptedException {
+        if (stopping) {
+            return exited;
+        }
+        ChildProcess restarted = ChildProcess.start(exited.name(), command(exited.name()));
+        children.set(children.indexOf(exited), restarted);
+        return restarted;
+    }
+
+    private void reportWhenReady(ChildProcess child, PrintStream err) {
+        long started = System.nanoTime();
+        Thread.ofVirtual().name("lever-up-restart-report").start(() -> {
+            try {
+                if (awaitHealthy(child, healthUrl(child.name()), started + START_TIMEOUT.toNanos())) {
+                    err.printf(
+                            "lever: the %s is back (ready in %.1f s)%n",
+                            child.name(), (System.nanoTime() - started) / 1e9);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /** Stops every component: SIGTERM, then SIGKILL after a grace period. Safe to call twice. */
     public void stop() {
-        stopping = true;
+        List<ChildProcess> running;
+        synchronized (this) {
+            stopping = true;
+            running = List.copyOf(children);
+        }
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         // The data plane first, so that it drains its instances while the control plane still answers.
-        for (ChildProcess child : children.reversed()) {
+        for (ChildProcess child : running.reversed()) {
             stops.add(CompletableFuture.runAsync(() -> child.stop(20)));
         }
         stops.forEach(CompletableFuture::join);
+    }
+
+    private synchronized ChildProcess startChild(String name) throws IOException, InterruptedException {
+        ChildProcess child = ChildProcess.start(name, command(name));
+        children.add(child);
+        return child;
+    }
+
+    private List<String> command(String name) throws IOException, InterruptedException {
+        return name.equals(CONTROL_PLANE) ? controlPlaneCommand() : dataPlaneCommand();
+    }
+
+    private String healthUrl(String name) {
+        return name.equals(CONTROL_PLANE)
+                ? "http://127.0.0.1:" + ports.api() + "/actuator/health"
+                : "http://127.0.0.1:" + ports.http() + "/_lever/health";
     }
 
     private List<String> controlPlaneCommand() throws IOException, InterruptedException {
@@ -227,26 +321,33 @@ public final class LocalPlatform {
 
     private void waitUntilReady(ChildProcess child, String healthUrl, long started, PrintStream out)
             throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        if (awaitHealthy(child, healthUrl, System.nanoTime() + START_TIMEOUT.toNanos())) {
+            out.printf("  %s ready (%.1f s)%n", child.name(), (System.nanoTime() - started) / 1e9);
+            return;
+        }
+        if (!child.process().isAlive()) {
+            throw new CliException(
+                    child.name() + " exited " + child.exitDescription() + " while starting (its output is above)");
+        }
+        throw new CliException(
+                child.name() + " did not become ready within " + START_TIMEOUT.toSeconds() + " s (" + healthUrl + ")");
+    }
+
+    /** Whether {@code child} answers 200 at {@code healthUrl} before the deadline; false once it exited. */
+    private boolean awaitHealthy(ChildProcess child, String healthUrl, long deadlineNanos) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(healthUrl))
                 .timeout(Duration.ofSeconds(2))
                 .build();
-        while (System.nanoTime() < deadline) {
-            if (!child.process().isAlive()) {
-                throw new CliException(child.name() + " exited with code "
-                        + child.process().exitValue() + " while starting (its output is above)");
-            }
+        while (System.nanoTime() < deadlineNanos && child.process().isAlive()) {
             try {
                 if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    out.printf("  %s ready (%.1f s)%n", child.name(), (System.nanoTime() - started) / 1e9);
-                    return;
+                    return true;
                 }
             } catch (IOException e) {
                 // not listening yet
             }
             child.process().waitFor(100, TimeUnit.MILLISECONDS);
         }
-        throw new CliException(
-                child.name() + " did not become ready within " + START_TIMEOUT.toSeconds() + " s (" + healthUrl + ")");
+        return false;
     }
 }
