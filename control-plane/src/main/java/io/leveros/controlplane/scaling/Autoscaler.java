@@ -234,7 +234,9 @@ public final class Autoscaler {
         }
         scaled.concurrency.add(concurrency);
         double load = Math.max(Math.max(0, scaled.concurrency.upper()), inFlight);
-        if (completed > 0 || inFlight > 0 || concurrency > 0) {
+        if (completed > 0 || inFlight > 0 || concurrency > 0 || (scaled.lastActiveNanos == 0 && current > 0)) {
+            // Instances running when this control plane first sees them were in use (it may just have
+            // restarted): their idle time counts from now, not from a call it never saw.
             scaled.lastActiveNanos = now;
         }
         long idleNanos = version.idleTimeoutMs() != null

@@ -174,6 +174,23 @@ class AutoscalerTest {
     }
 
     @Test
+    void instancesRunningWhenTheControlPlaneFirstSeesThemAreKeptForTheIdleTimeout() {
+        deploy(0, 0, null);
+        // A restarted control plane: the node reports an instance it had, and no call since.
+        report(0, 1, 0, 0);
+        long firstSeen = now;
+        int target = tick();
+        while (target > 0 && now - firstSeen < Duration.ofSeconds(31).toNanos()) {
+            report(0, 1, 0, 0);
+            target = tick();
+        }
+        assertThat(now - firstSeen)
+                .as("kept for the idle timeout (30 s), not stopped as never called")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(30).toNanos());
+        assertThat(autoscaler.recentDecisions().getFirst().reason()).contains("idleTimeout");
+    }
+
+    @Test
     void newInstancesGoToTheNodeWithFewestAndKeepTheSequenceOfTheirDecision() {
         deploy(0, 0, null);
         report(1, 0, 0, 0);
