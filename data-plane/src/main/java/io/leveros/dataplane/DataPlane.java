@@ -160,15 +160,15 @@ public final class DataPlane implements AutoCloseable {
         CallForwarder forwarder = new CallForwarder(activator::acquire, instanceClient, requestTimeoutMs);
         CallerIdentity callers = new CallerIdentity(agent);
         InstanceStreams streams = new InstanceStreams(activator::acquire, instanceClient, openStreams);
-        gatewayServer =
-                await(server(forwarder, streams, callers, Ingress.GATEWAY).listen(options.gatewayPort(), "127.0.0.1"));
+        gatewayServer = await(server(forwarder, streams, callers, Ingress.GATEWAY, options)
+                .listen(options.gatewayPort(), "127.0.0.1"));
         String gateway = "127.0.0.1:" + gatewayServer.actualPort();
         agent.gatewayAddress(gateway);
         instanceClient.gatewayAddress(gateway);
-        forwardingServer = await(forwardingServer(activator::acquireLocal, requestTimeoutMs, callers)
+        forwardingServer = await(forwardingServer(activator::acquireLocal, requestTimeoutMs, callers, options)
                 .listen(options.forwardingPort(), options.forwardingHost()));
-        publicServer =
-                await(server(forwarder, streams, callers, Ingress.PUBLIC).listen(options.port(), options.bindHost()));
+        publicServer = await(server(forwarder, streams, callers, Ingress.PUBLIC, options)
+                .listen(options.port(), options.bindHost()));
         subscriber.start();
         reporter = new InstanceReporter(
                 vertx,
@@ -188,11 +188,24 @@ public final class DataPlane implements AutoCloseable {
 
     /** The public port or the internal gateway: HTTP API, gRPC, health and metrics. */
     private HttpServer server(
-            CallForwarder forwarder, InstanceStreams streams, CallerIdentity callers, Ingress ingress) {
+            CallForwarder forwarder,
+            InstanceStreams streams,
+            CallerIdentity callers,
+            Ingress ingress,
+            DataPlaneOptions options) {
         CallMetrics.Recorder calls = metrics.calls().recorder(ingress.label());
         GrpcServer grpc = grpcServer(forwarder, streams, callers, ingress, calls);
-        HttpApiHandler api = new HttpApiHandler(routing, callers, forwarder, streams, ingress, calls);
-        return vertx.createHttpServer(serverOptions())
+        HttpApiHandler api = new HttpApiHandler(
+                routing,
+                callers,
+                forwarder,
+                streams,
+                ingress,
+                calls,
+                vertx,
+                options.bodyTimeout().toMillis(),
+                metrics.refusals());
+        return vertx.createHttpServer(serverOptions(options))
                 .requestHandler(new IngressHandler(grpc, api, routing, vertx, metrics));
     }
 
@@ -226,12 +239,13 @@ public final class DataPlane implements AutoCloseable {
      * forwarded the call checked it). Only the cluster's data planes may call it ({@link
      * io.leveros.dataplane.identity.ForwardingKey}).
      */
-    private HttpServer forwardingServer(LeaseSource local, long requestTimeoutMs, CallerIdentity callers) {
+    private HttpServer forwardingServer(
+            LeaseSource local, long requestTimeoutMs, CallerIdentity callers, DataPlaneOptions options) {
         CallForwarder forwarder = new CallForwarder(local, instanceClient, requestTimeoutMs);
         InstanceStreams streams = new InstanceStreams(local, instanceClient, openStreams);
         GrpcServer grpc = grpcServer(
                 forwarder, streams, callers, Ingress.FORWARDED, metrics.calls().recorder(Ingress.FORWARDED.label()));
-        return vertx.createHttpServer(serverOptions()).requestHandler(grpc);
+        return vertx.createHttpServer(serverOptions(options)).requestHandler(grpc);
     }
 
     private GrpcServer grpcServer(
@@ -244,8 +258,15 @@ public final class DataPlane implements AutoCloseable {
                 .callHandler(new GrpcIngress(routing, callers, forwarder, new StreamRelay(streams), ingress, calls));
     }
 
-    private static HttpServerOptions serverOptions() {
-        HttpServerOptions options = new HttpServerOptions();
+    /**
+     * The listening ports' options. A connection with no byte either way for longer than a stream
+     * may stay silent is closed: a stream is never cut by it before its own idle rule.
+     */
+    private static HttpServerOptions serverOptions(DataPlaneOptions dataPlane) {
+        HttpServerOptions options = new HttpServerOptions()
+                .setIdleTimeout(
+                        (int) dataPlane.streamIdleTimeout().plusSeconds(30).toSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS);
         options.getInitialSettings()
                 .setInitialWindowSize(InstanceClient.HTTP2_STREAM_WINDOW)
                 .setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION);

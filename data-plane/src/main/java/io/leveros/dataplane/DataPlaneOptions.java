@@ -38,6 +38,8 @@ public final class DataPlaneOptions {
                                           until it is deployed again (default 10; 1 s, 2 s, ... 30 s apart)
               --idle-check-interval D     how often idle instances are looked for (default 1s)
               --stream-idle-timeout D     a stream with no message either way for this long is closed (default 10m)
+              --body-timeout D            a call's body may go this long without a part arriving, else 408
+                                          (default 30s)
             """;
 
     private String bindHost = "0.0.0.0";
@@ -62,6 +64,7 @@ public final class DataPlaneOptions {
     private int localMaxInstances = 16;
     private Duration idleCheckInterval = Duration.ofSeconds(1);
     private Duration streamIdleTimeout = Duration.ofMinutes(10);
+    private Duration bodyTimeout = Duration.ofSeconds(30);
 
     /** @throws IllegalArgumentException naming the bad option and what was expected */
     public static DataPlaneOptions parse(String... args) {
@@ -107,6 +110,7 @@ public final class DataPlaneOptions {
             case "--max-start-attempts" -> maxStartAttempts = positive(name, v);
             case "--idle-check-interval" -> idleCheckInterval = duration(name, v);
             case "--stream-idle-timeout" -> streamIdleTimeout = duration(name, v);
+            case "--body-timeout" -> bodyTimeout = positiveDuration(name, v);
             default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
         }
     }
@@ -145,6 +149,14 @@ public final class DataPlaneOptions {
     }
 
     /** {@code 250ms}, {@code 30s}, {@code 5m}, or a bare number of milliseconds. */
+    private static Duration positiveDuration(String name, String value) {
+        Duration duration = duration(name, value);
+        if (duration.isZero() || duration.isNegative()) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: a duration > 0, e.g. 10s)");
+        }
+        return duration;
+    }
+
     static Duration duration(String name, String value) {
         String v = value.trim();
         try {
@@ -233,6 +245,11 @@ public final class DataPlaneOptions {
 
     public String node() {
         return node;
+    }
+
+    /** How long a call's body may go without a part arriving. */
+    public Duration bodyTimeout() {
+        return bodyTimeout;
     }
 
     /** The file holding this node's credential for the control plane, or {@code null} when none was given. */

@@ -23,7 +23,8 @@ public enum ErrorCode {
     INSTANCE_FAILED(502, GrpcStatus.UNAVAILABLE),
     NO_INSTANCE(503, GrpcStatus.UNAVAILABLE),
     INSTANCE_TIMEOUT(504, GrpcStatus.DEADLINE_EXCEEDED),
-    STREAM_IDLE(408, GrpcStatus.DEADLINE_EXCEEDED);
+    STREAM_IDLE(408, GrpcStatus.DEADLINE_EXCEEDED),
+    REQUEST_TIMEOUT(408, GrpcStatus.DEADLINE_EXCEEDED);
 
     private final int httpStatus;
     private final GrpcStatus grpcStatus;

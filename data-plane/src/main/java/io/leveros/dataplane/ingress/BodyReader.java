@@ -5,6 +5,7 @@ import io.leveros.dataplane.call.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -21,14 +22,19 @@ public final class BodyReader implements Handler<Buffer> {
     private final int limit;
     private final Promise<Buffer> done = Promise.promise();
     private Buffer body;
+    private boolean arrived;
+    private long timer = -1;
 
     private BodyReader(int limit, int expected) {
         this.limit = limit;
         this.body = Buffer.buffer(Math.max(16, expected));
     }
 
-    /** Reads the body of {@code request}; fails with PAYLOAD_TOO_LARGE or MALFORMED_REQUEST. */
-    public static Future<Buffer> read(HttpServerRequest request, int limit) {
+    /**
+     * Reads the body of {@code request}; fails with PAYLOAD_TOO_LARGE, MALFORMED_REQUEST, or
+     * REQUEST_TIMEOUT when no part of it arrives for {@code idleTimeoutMs}.
+     */
+    public static Future<Buffer> read(HttpServerRequest request, int limit, Vertx vertx, long idleTimeoutMs) {
         String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         long length = -1;
         if (declared != null) {
@@ -43,15 +49,30 @@ public final class BodyReader implements Handler<Buffer> {
             }
         }
         BodyReader reader = new BodyReader(limit, (int) Math.max(0, length));
+        reader.watch(vertx, idleTimeoutMs);
         request.handler(reader);
         request.exceptionHandler(failure -> reader.done.tryFail(new CallException(
                 ErrorCode.MALFORMED_REQUEST, "the request body could not be read: " + failure.getMessage())));
         request.endHandler(v -> reader.done.tryComplete(reader.body));
-        return reader.done.future();
+        return reader.done.future().onComplete(v -> vertx.cancelTimer(reader.timer));
+    }
+
+    /** Checks every {@code idleTimeoutMs} that some of the body arrived since the last check. */
+    private void watch(Vertx vertx, long idleTimeoutMs) {
+        timer = vertx.setPeriodic(idleTimeoutMs, id -> {
+            if (!arrived) {
+                done.tryFail(new CallException(
+                        ErrorCode.REQUEST_TIMEOUT,
+                        "no part of the request body arrived for " + idleTimeoutMs + " ms (--body-timeout); "
+                                + "send the whole body at once"));
+            }
+            arrived = false;
+        });
     }
 
     @Override
     public void handle(Buffer chunk) {
+        arrived = true;
         if (body == null) {
             return; // already over the limit: drop the rest
         }

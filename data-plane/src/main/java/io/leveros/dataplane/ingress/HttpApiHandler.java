@@ -5,6 +5,7 @@ import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.forwarding.CallForwarder;
 import io.leveros.dataplane.metrics.CallMetrics;
+import io.leveros.dataplane.metrics.ClientRefusals;
 import io.leveros.dataplane.routing.EnvironmentResolver;
 import io.leveros.dataplane.routing.RouteResolver;
 import io.leveros.dataplane.routing.RoutingState;
@@ -13,6 +14,7 @@ import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.dataplane.stream.InstanceStreams;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -39,10 +41,14 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
     private final InstanceStreams streams;
     private final Ingress ingress;
     private final CallMetrics.Recorder calls;
+    private final Vertx vertx;
+    private final long bodyTimeoutMs;
+    private final ClientRefusals refusals;
 
     /**
      * @param ingress the port this handler serves, which decides who may call and what
      * @param calls where answered calls are counted
+     * @param bodyTimeoutMs how long a call's body may go without a part arriving (408 after)
      */
     public HttpApiHandler(
             RoutingState routing,
@@ -50,13 +56,19 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
             CallForwarder forwarder,
             InstanceStreams streams,
             Ingress ingress,
-            CallMetrics.Recorder calls) {
+            CallMetrics.Recorder calls,
+            Vertx vertx,
+            long bodyTimeoutMs,
+            ClientRefusals refusals) {
         this.routing = routing;
         this.callers = callers;
         this.forwarder = forwarder;
         this.streams = streams;
         this.ingress = ingress;
         this.calls = calls;
+        this.vertx = vertx;
+        this.bodyTimeoutMs = bodyTimeoutMs;
+        this.refusals = refusals;
     }
 
     @Override
@@ -82,7 +94,7 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
             }
             ContentKind kind = ContentKind.of(contentType);
             Target call = target;
-            BodyReader.read(request, BodyReader.MAX_CALL_BODY)
+            BodyReader.read(request, BodyReader.MAX_CALL_BODY, vertx, bodyTimeoutMs)
                     .map(kind::toRpc)
                     .compose(rpc -> forwarder.forward(call.route(), call.leverUrl(), rpc))
                     .onComplete(outcome -> {
@@ -144,7 +156,16 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
         return host;
     }
 
-    private static void fail(HttpServerRequest request, Throwable failure) {
+    private void fail(HttpServerRequest request, Throwable failure) {
+        if (failure instanceof CallException e && e.code() == ErrorCode.REQUEST_TIMEOUT) {
+            refusals.record(ingress.label(), ClientRefusals.BODY_TIMEOUT);
+            if (request.version() != HttpVersion.HTTP_2) {
+                request.response().putHeader(HttpHeaders.CONNECTION, "close");
+                HttpReplies.error(request.response(), failure)
+                        .onComplete(v -> request.connection().close());
+                return;
+            }
+        }
         boolean refusedBody = failure instanceof CallException e
                 && e.code() == ErrorCode.PAYLOAD_TOO_LARGE
                 && request.version() != HttpVersion.HTTP_2;

@@ -14,6 +14,7 @@ public final class DataPlaneMetrics {
 
     private final CallMetrics calls = new CallMetrics();
     private final InstanceStarts starts = new InstanceStarts();
+    private final ClientRefusals refusals = new ClientRefusals();
     private final Supplier<List<VersionGauges>> versions;
 
     /** @param versions the live versions on this node now; may block briefly (not on an event loop) */
@@ -29,11 +30,16 @@ public final class DataPlaneMetrics {
         return starts;
     }
 
+    public ClientRefusals refusals() {
+        return refusals;
+    }
+
     /** The scrape. */
     public String scrape() {
         PrometheusText text = new PrometheusText();
         calls.write(text);
         starts.write(text);
+        refusals.write(text);
         List<VersionGauges> now = versions.get();
         text.family(
                 "lever_dataplane_instances",

@@ -35,7 +35,7 @@ class HttpChainPiecesTest {
                         if (!MethodFilter.isCall(request.method(), request.path(), request.response())) {
                             return;
                         }
-                        BodyReader.read(request, LIMIT).onComplete(body -> {
+                        BodyReader.read(request, LIMIT, vertx, 30_000).onComplete(body -> {
                             if (body.succeeded()) {
                                 request.response()
                                         .end(Buffer.buffer(
