@@ -17,7 +17,8 @@ public enum ErrorCode {
     DEFAULT_ENVIRONMENT(409),
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_CONTENT_TYPE(415),
-    INTERNAL(500);
+    INTERNAL(500),
+    DEPLOY_BUSY(503);
 
     private final int status;
 
