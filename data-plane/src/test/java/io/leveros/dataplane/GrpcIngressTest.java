@@ -32,6 +32,7 @@ import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -197,23 +198,26 @@ class GrpcIngressTest {
         Buffer frame =
                 Buffer.buffer().appendByte((byte) 1).appendInt(rpc.length).appendBytes(rpc);
 
-        Map<String, String> answer = rawGrpcCall("lever://dev.lever/hello/echo", frame);
+        for (String method : List.of("HandleRPC", "HandleStreamingRPC")) {
+            Map<String, String> answer = rawGrpcCall(method, "lever://dev.lever/hello/echo", frame);
 
-        assertThat(answer).containsEntry("grpc-status", "13"); // INTERNAL, as the gRPC spec asks
-        assertThat(QueryStringDecoder.decodeComponent(answer.get("grpc-message")))
-                .isEqualTo("a gRPC message is flagged compressed but the call declared no grpc-encoding (expected:"
-                        + " a 'grpc-encoding' header naming the compression, e.g. gzip, or uncompressed messages)");
+            assertThat(answer).as(method).containsEntry("grpc-status", "13"); // INTERNAL, as the gRPC spec asks
+            assertThat(QueryStringDecoder.decodeComponent(answer.get("grpc-message")))
+                    .isEqualTo("a gRPC message is flagged compressed but the call declared no grpc-encoding "
+                            + "(expected: a 'grpc-encoding' header naming the compression, e.g. gzip, or "
+                            + "uncompressed messages)");
+        }
     }
 
     /**
-     * Sends {@code body} as the whole request of a {@code HandleRPC} call over a bare HTTP/2 connection
+     * Sends {@code body} as the whole request of a {@code core.LeverRPC} call over a bare HTTP/2 connection
      * (prior knowledge, no gRPC library) and returns the answer's headers and trailers together.
      */
-    static Map<String, String> rawGrpcCall(String leverUrl, Buffer body) throws Exception {
+    static Map<String, String> rawGrpcCall(String method, String leverUrl, Buffer body) throws Exception {
         HttpClient http = vertx.createHttpClient(
                 new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
         try {
-            return http.request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/" + "core.LeverRPC/HandleRPC")
+            return http.request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/" + method)
                     .compose(request -> request.putHeader("content-type", "application/grpc")
                             .putHeader("te", "trailers")
                             .putHeader("lever-url", leverUrl)
