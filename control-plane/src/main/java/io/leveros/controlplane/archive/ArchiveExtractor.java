@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  *   <li>the upload is at most {@code maxArchiveBytes} compressed, the files at most {@code
  *       maxExtractedBytes} together, at most {@code maxEntries} entries (413);
  *   <li>it is a gzip-compressed tar (400);
- *   <li>entry names are relative and have no {@code ..} component (400);
+ *   <li>entry names are relative and have no {@code ..} component, and fit a file system: at most 255
+ *       bytes per name, 3072 per path (400);
+ *   <li>extended headers (PAX, GNU long names) are at most {@link ExtendedHeaderLimit#MAX_BYTES}, checked
+ *       before they are read (400);
  *   <li>only regular files, folders, symbolic links and hard links; no devices, FIFOs, sparse files
  *       (400);
  *   <li>a symbolic link's target is relative and resolves, once every link is in place, to an existing
