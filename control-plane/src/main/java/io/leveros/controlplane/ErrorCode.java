@@ -23,7 +23,8 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_CONTENT_TYPE(415),
     TOO_MANY_FAILED_AUTHENTICATIONS(429),
-    INTERNAL(500);
+    INTERNAL(500),
+    DEPLOY_BUSY(503);
 
     private final int status;
 

@@ -1,6 +1,7 @@
 package io.leveros.controlplane;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -27,11 +28,15 @@ public record LeverProperties(Path dataDir, @DefaultValue Deploy deploy) {
      * @param maxArchiveBytes the largest compressed upload accepted (413 above it)
      * @param maxExtractedBytes the most bytes the archive may expand to
      * @param maxFiles the most entries (files, folders, links) the archive may hold
+     * @param maxConcurrent the most uploads extracted at once
+     * @param maxWait how long a deploy past {@code maxConcurrent} waits before 503 {@code DEPLOY_BUSY}
      */
     public record Deploy(
             @DefaultValue("30MB") DataSize maxArchiveBytes,
             @DefaultValue("512MB") DataSize maxExtractedBytes,
-            @DefaultValue("20000") int maxFiles) {}
+            @DefaultValue("20000") int maxFiles,
+            @DefaultValue("2") int maxConcurrent,
+            @DefaultValue("30s") Duration maxWait) {}
 
     /** {@code <data-dir>/token}. */
     public Path tokenFile() {

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leveros.core.json.JsonValues;
 import io.leveros.dataplane.metrics.CallMetricsTest;
 import io.leveros.dataplane.testing.BlockedThreadWatch;
 import io.leveros.dataplane.testing.FakeControlPlane;
@@ -211,6 +212,21 @@ class DataPlaneIntegrationTest {
         HttpResponse<String> form = http.post("/hello/echo", "application/x-www-form-urlencoded", "a=1".getBytes());
         assertThat(form.statusCode()).isEqualTo(400);
         assertThat(json(form).get("code").asText()).isEqualTo("UNSUPPORTED_CONTENT_TYPE");
+    }
+
+    @Test
+    void hostileNestingIs400NotA500() throws Exception {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        HttpResponse<String> refused = http.json("/hello/echo", deep);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(json(refused).get("code").asText()).isEqualTo("MALFORMED_REQUEST");
+        assertThat(json(refused).get("message").asText())
+                .contains("nested more than " + JsonValues.MAX_DEPTH + " levels deep");
+        // Objects at the limit still fit the instance's protobuf parser (3 nested messages per level).
+        int objects = JsonValues.MAX_DEPTH - 1;
+        String atTheLimit = "[" + "{\"a\":".repeat(objects) + "1" + "}".repeat(objects) + "]";
+        HttpResponse<String> echoed = http.json("/hello/echo", atTheLimit);
+        assertThat(echoed.statusCode()).as(echoed.body()).isEqualTo(200);
     }
 
     @Test

@@ -17,8 +17,12 @@ import io.leveros.proto.control.Environment;
 import io.leveros.proto.core.JSONArray;
 import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.RPCReply;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -28,6 +32,7 @@ import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -185,6 +190,50 @@ class GrpcIngressTest {
                 args(),
                 Map.of("lever-forwarding-key", Snapshots.FORWARDING_KEY));
         assertThat(withKey.status()).as(withKey.message()).isEqualTo(GrpcStatus.OK);
+    }
+
+    @Test
+    void aCompressedMessageWithoutGrpcEncodingIsAnsweredAtOnce() throws Exception {
+        byte[] rpc = args("world").toByteArray();
+        Buffer frame =
+                Buffer.buffer().appendByte((byte) 1).appendInt(rpc.length).appendBytes(rpc);
+
+        for (String method : List.of("HandleRPC", "HandleStreamingRPC")) {
+            Map<String, String> answer = rawGrpcCall(method, "lever://dev.lever/hello/echo", frame);
+
+            assertThat(answer).as(method).containsEntry("grpc-status", "13"); // INTERNAL, as the gRPC spec asks
+            assertThat(QueryStringDecoder.decodeComponent(answer.get("grpc-message")))
+                    .isEqualTo("a gRPC message is flagged compressed but the call declared no grpc-encoding "
+                            + "(expected: a 'grpc-encoding' header naming the compression, e.g. gzip, or "
+                            + "uncompressed messages)");
+        }
+    }
+
+    /**
+     * Sends {@code body} as the whole request of a {@code core.LeverRPC} call over a bare HTTP/2 connection
+     * (prior knowledge, no gRPC library) and returns the answer's headers and trailers together.
+     */
+    static Map<String, String> rawGrpcCall(String method, String leverUrl, Buffer body) throws Exception {
+        HttpClient http = vertx.createHttpClient(
+                new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        try {
+            return http.request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/" + method)
+                    .compose(request -> request.putHeader("content-type", "application/grpc")
+                            .putHeader("te", "trailers")
+                            .putHeader("lever-url", leverUrl)
+                            .send(body))
+                    .compose(response -> response.body().map(ignored -> {
+                        Map<String, String> answer = new java.util.HashMap<>();
+                        response.headers().forEach(answer::put);
+                        response.trailers().forEach(answer::put);
+                        return answer;
+                    }))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+        } finally {
+            http.close();
+        }
     }
 
     /** The {@code lever-instance-token} of a running instance, as it reads it from its environment. */

@@ -2,8 +2,10 @@ package io.leveros.controlplane.api;
 
 import io.leveros.controlplane.ControlPlaneException;
 import io.leveros.controlplane.ErrorCode;
+import io.leveros.controlplane.deploy.DeployBusyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -23,6 +25,15 @@ class ApiExceptionHandler {
     @ExceptionHandler(ControlPlaneException.class)
     ResponseEntity<ApiError> refused(ControlPlaneException e) {
         return answer(e.code(), e.getMessage());
+    }
+
+    @ExceptionHandler(DeployBusyException.class)
+    ResponseEntity<ApiError> busy(DeployBusyException e) {
+        long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+        return ResponseEntity.status(HttpStatus.valueOf(e.code().status()))
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(new ApiError(e.code().name(), e.getMessage()));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -38,7 +39,10 @@ import org.slf4j.LoggerFactory;
  *   <li>the upload is at most {@code maxArchiveBytes} compressed, the files at most {@code
  *       maxExtractedBytes} together, at most {@code maxEntries} entries (413);
  *   <li>it is a gzip-compressed tar (400);
- *   <li>entry names are relative and have no {@code ..} component (400);
+ *   <li>entry names are relative and have no {@code ..} component, and fit a file system: at most 255
+ *       bytes per name, 3072 per path (400);
+ *   <li>extended headers (PAX, GNU long names) are at most {@link ExtendedHeaderLimit#MAX_BYTES}, checked
+ *       before they are read (400);
  *   <li>only regular files, folders, symbolic links and hard links; no devices, FIFOs, sparse files
  *       (400);
  *   <li>a symbolic link's target is relative and resolves, once every link is in place, to an existing
@@ -54,6 +58,10 @@ import org.slf4j.LoggerFactory;
 public final class ArchiveExtractor {
     static final String LEVER_JSON = "lever.json";
     private static final long MAX_LEVER_JSON_BYTES = 1024 * 1024;
+    /** Linux's NAME_MAX: a longer file or folder name cannot be created ("File name too long"). */
+    private static final int MAX_NAME_BYTES = 255;
+    /** Linux's PATH_MAX (4096) counts the whole absolute path; this leaves 1 KiB for the data dir's own. */
+    private static final int MAX_PATH_BYTES = 3072;
     /** Headers and padding a tar stream may add per entry, beyond the file bytes. */
     private static final long TAR_OVERHEAD_PER_ENTRY = 3 * 512;
 
@@ -137,7 +145,7 @@ public final class ArchiveExtractor {
                     limit -> tooLarge("the archive expands to more than " + limit
                             + " bytes (expected: files of at most " + limits.maxExtractedBytes()
                             + " bytes together; raise lever.deploy.max-extracted-bytes)"));
-            TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes);
+            TarArchiveInputStream tar = new ExtendedHeaderLimit(tarBytes);
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 if (++entries > limits.maxEntries()) {
@@ -170,7 +178,7 @@ public final class ArchiveExtractor {
 
         /** The entry's place under the root, or {@code null} for the root itself. */
         Path resolve(String name) {
-            return ArchiveExtractor.this.resolve(root, name, "archive entry '" + name + "'");
+            return ArchiveExtractor.this.resolve(root, name, "archive entry '" + abbreviate(name) + "'");
         }
 
         void makeDirectories(String name, Path path) throws IOException {
@@ -232,7 +240,8 @@ public final class ArchiveExtractor {
                 prepareLinkPath(name, path);
                 writeLocal(() -> Files.createLink(path, existing));
             } else {
-                String what = "symbolic link '" + name + "' -> '" + target + "'";
+                String what = "symbolic link '" + name + "' -> '" + abbreviate(target) + "'";
+                requireFitsFileSystem(target, "archive entry " + what);
                 if (target.isEmpty() || target.startsWith("/")) {
                     throw invalid("archive entry " + what + " points to an absolute path (expected: a relative "
                             + "target inside the service folder)");
@@ -298,11 +307,16 @@ public final class ArchiveExtractor {
         if (name.startsWith("/")) {
             throw invalid(what + " is an absolute path (expected: relative paths inside the archive)");
         }
+        requireFitsFileSystem(name, what);
         List<String> parts = new ArrayList<>();
         for (String part : name.split("/")) {
             if (part.equals("..")) {
                 throw invalid(what + " leaves the service folder (expected: relative paths inside the archive, "
                         + "without '..')");
+            }
+            if (utf8Length(part) > MAX_NAME_BYTES) {
+                throw invalid(what + " has a file or folder name of " + utf8Length(part) + " bytes (expected: "
+                        + "at most " + MAX_NAME_BYTES + " bytes per name, the file system's limit; shorten it)");
             }
             if (!part.isEmpty() && !part.equals(".")) {
                 parts.add(part);
@@ -321,6 +335,23 @@ public final class ArchiveExtractor {
             throw invalid(what + " leaves the service folder (expected: relative paths inside the archive)");
         }
         return path;
+    }
+
+    private static void requireFitsFileSystem(String path, String what) {
+        int bytes = utf8Length(path);
+        if (bytes > MAX_PATH_BYTES) {
+            throw invalid(what + " has a path of " + bytes + " bytes (expected: at most " + MAX_PATH_BYTES
+                    + " bytes, within the file system's limit; shorten it)");
+        }
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** A name short enough to quote in a message. */
+    private static String abbreviate(String name) {
+        return name.length() <= 200 ? name : name.substring(0, 200) + "…";
     }
 
     private static boolean isRegularFile(TarArchiveEntry entry) {

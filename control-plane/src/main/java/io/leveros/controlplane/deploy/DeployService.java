@@ -39,7 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  * </ol>
  *
  * <p>Until step 3 nothing outside the temporary folder changes, and it is always deleted. Deploys run in
- * parallel; the store hands out distinct numbers.
+ * parallel, at most {@code lever.deploy.max-concurrent} extracting at once ({@link DeploySlots}); the store
+ * hands out distinct numbers.
  */
 public final class DeployService {
     private static final Logger log = LoggerFactory.getLogger(DeployService.class);
@@ -48,20 +49,28 @@ public final class DeployService {
 
     private final MetadataStore store;
     private final ArchiveExtractor extractor;
+    private final DeploySlots slots;
     private final Path codeDir;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public DeployService(MetadataStore store, ArchiveExtractor extractor, Path codeDir, Clock clock) {
+    DeployService(MetadataStore store, ArchiveExtractor extractor, DeploySlots slots, Path codeDir, Clock clock) {
         this.store = store;
         this.extractor = extractor;
+        this.slots = slots;
         this.codeDir = codeDir.toAbsolutePath().normalize();
         this.clock = clock;
         removeLeftovers();
     }
 
     public DeployService(MetadataStore store, ArchiveExtractor extractor, LeverProperties properties) {
-        this(store, extractor, properties.codeDir(), Clock.systemUTC());
+        this(
+                store,
+                extractor,
+                new DeploySlots(
+                        properties.deploy().maxConcurrent(), properties.deploy().maxWait()),
+                properties.codeDir(),
+                Clock.systemUTC());
     }
 
     /** Deletes extraction folders left by a crash; no deploy is running yet. */
@@ -83,7 +92,8 @@ public final class DeployService {
      * Deploys the archive read from {@code upload} to {@code environment}.
      *
      * @throws ControlPlaneException {@code ENVIRONMENT_NOT_FOUND}, {@code INVALID_ARCHIVE}, {@code
-     *     INVALID_LEVER_JSON}, {@code PAYLOAD_TOO_LARGE}
+     *     INVALID_LEVER_JSON}, {@code PAYLOAD_TOO_LARGE}; {@link DeployBusyException} when too many
+     *     deploys are being extracted
      */
     public Deployment deploy(String environment, InputStream upload) {
         if (store.snapshot().environment(environment).isEmpty()) {
@@ -91,7 +101,10 @@ public final class DeployService {
         }
         Path temp = codeDir.resolve(TEMP_PREFIX + HexFormat.of().formatHex(randomBytes()));
         try {
-            ExtractedArchive archive = extractor.extract(upload, temp);
+            ExtractedArchive archive;
+            try (DeploySlots.Slot slot = slots.acquire()) {
+                archive = extractor.extract(upload, temp);
+            }
             LeverJson leverJson = parse(archive.leverJson());
             long version = store.reserveVersion(environment, leverJson.name());
             Path versionDir =

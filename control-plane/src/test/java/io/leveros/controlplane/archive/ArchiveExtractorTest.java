@@ -18,10 +18,14 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ArchiveExtractorTest {
     private static final String LEVER_JSON = "{\"name\": \"helloService\", \"javaEntry\": \"com.example.Hello\"}";
@@ -271,6 +275,69 @@ class ArchiveExtractorTest {
                 .build();
         assertThat(archive.length).isLessThan(100_000);
         assertRefused(small, archive, ErrorCode.PAYLOAD_TOO_LARGE, "exceed 100000 bytes at entry 'zeros'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(chars = {'x', 'g', 'L', 'K'})
+    void refusesAnOversizedExtendedHeaderBeforeReadingIt(char type) throws IOException {
+        // The header declares 500 MB; only 100 kB follow. Read whole, it would cost gigabytes of heap.
+        TarArchiveEntry header = new TarArchiveEntry("PaxHeaders/huge", (byte) type, true);
+        header.setSize(500_000_000L);
+        byte[] record = new byte[512];
+        header.writeEntryHeader(record);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+            gzip.write(record);
+            gzip.write("99999999 comment=".getBytes(StandardCharsets.UTF_8));
+            gzip.write(new byte[100_000]);
+        }
+        assertRefused(
+                extractor, bytes.toByteArray(), ErrorCode.INVALID_ARCHIVE, "archive entry 'PaxHeaders/huge' is a");
+        assertRefused(
+                extractor,
+                bytes.toByteArray(),
+                ErrorCode.INVALID_ARCHIVE,
+                "of 500000000 bytes (expected: extended headers of at most 65536 bytes");
+    }
+
+    @Test
+    void acceptsAnExtendedHeaderUpToTheLimit() throws IOException {
+        String comment = "c".repeat(ExtendedHeaderLimit.MAX_BYTES - 100);
+        TarArchiveEntry entry = new TarArchiveEntry("lever.json", true);
+        entry.addPaxHeader("comment", comment);
+        entry.setSize(LEVER_JSON.length());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
+            tar.putArchiveEntry(entry);
+            tar.write(LEVER_JSON.getBytes(StandardCharsets.UTF_8));
+            tar.closeArchiveEntry();
+        }
+
+        extractor.extract(new ByteArrayInputStream(bytes.toByteArray()), target);
+
+        assertThat(target.resolve("lever.json")).hasContent(LEVER_JSON);
+    }
+
+    @Test
+    void refusesNamesTheFileSystemCannotHold() {
+        String longName = "n".repeat(10_000);
+        assertRefused(
+                TarGz.create().file("lever.json", LEVER_JSON).file(longName, "x"),
+                ErrorCode.INVALID_ARCHIVE,
+                "archive entry '" + "n".repeat(200) + "…' has a path of 10000 bytes (expected: at most 3072 bytes");
+        assertRefused(
+                TarGz.create().file("lever.json", LEVER_JSON).file("d/" + "é".repeat(128), "x"),
+                ErrorCode.INVALID_ARCHIVE,
+                "has a file or folder name of 256 bytes (expected: at most 255 bytes per name");
+        String deep = "abcdefghi/".repeat(400) + "x";
+        assertRefused(
+                TarGz.create().file("lever.json", LEVER_JSON).file(deep, "x"),
+                ErrorCode.INVALID_ARCHIVE,
+                "has a path of 4001 bytes");
+        assertRefused(
+                TarGz.create().file("lever.json", LEVER_JSON).symlink("link", "a/".repeat(2000)),
+                ErrorCode.INVALID_ARCHIVE,
+                "archive entry symbolic link 'link' -> '");
     }
 
     @Test

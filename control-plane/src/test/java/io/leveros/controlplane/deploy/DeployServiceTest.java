@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +42,7 @@ class DeployServiceTest {
         deploys = new DeployService(
                 store,
                 new ArchiveExtractor(new ArchiveLimits(1024 * 1024, 1024 * 1024, 100)),
+                new DeploySlots(2, Duration.ofSeconds(5)),
                 dataDir.resolve("code"),
                 Clock.systemUTC());
     }
@@ -157,7 +159,11 @@ class DeployServiceTest {
         Path leftover = Files.createDirectories(dataDir.resolve("code/.tmp-crashed/sub"));
         Files.writeString(leftover.resolve("f"), "x");
         new DeployService(
-                store, new ArchiveExtractor(new ArchiveLimits(1, 1, 1)), dataDir.resolve("code"), Clock.systemUTC());
+                store,
+                new ArchiveExtractor(new ArchiveLimits(1, 1, 1)),
+                new DeploySlots(1, Duration.ZERO),
+                dataDir.resolve("code"),
+                Clock.systemUTC());
         assertThat(dataDir.resolve("code/.tmp-crashed")).doesNotExist();
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -29,8 +30,14 @@ import java.util.Map;
  * JavaScript's; a whole number is written back without a fraction ({@code 42}, not {@code 42.0}).
  */
 public final class JsonValues {
-    /** Deepest nesting accepted, so that a hostile body cannot exhaust the stack. */
-    public static final int MAX_DEPTH = 200;
+    /**
+     * Deepest nesting of arrays and objects accepted, in call arguments and in lever.json alike, so that
+     * hostile text cannot exhaust the stack of whatever reads it next. 32, not more: on the wire each
+     * object level is three nested messages ({@code JSON}, {@code JSONObject}, {@code JSONProperty}), and
+     * protobuf parsers refuse more than 100 ({@code CodedInputStream}'s default recursion limit), so an
+     * instance could not read deeper arguments.
+     */
+    public static final int MAX_DEPTH = 32;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(
@@ -321,6 +328,10 @@ public final class JsonValues {
     }
 
     private static MalformedJsonException malformed(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException) {
+            return new MalformedJsonException("JSON nested more than " + MAX_DEPTH + " levels deep (expected: at most "
+                    + MAX_DEPTH + " levels of arrays and objects)");
+        }
         String where = e.getLocation() == null ? "" : " at " + e.getLocation().offsetDescription();
         return new MalformedJsonException("malformed JSON: " + e.getOriginalMessage() + where);
     }

@@ -1,9 +1,15 @@
 package io.leveros.core.leverjson;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leveros.core.json.JsonValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -71,7 +77,13 @@ public record LeverJson(
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{2,254}");
     private static final Pattern JAVA_CLASS = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(JsonValues.MAX_DEPTH)
+                            .build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
+            .build();
 
     /** How an instance of the service is started. */
     public sealed interface Entry {}
@@ -98,9 +110,13 @@ public record LeverJson(
         JsonNode root;
         try {
             root = MAPPER.readTree(utf8);
+        } catch (StreamConstraintsException e) {
+            throw new InvalidLeverJsonException("lever.json nests arrays and objects more than " + JsonValues.MAX_DEPTH
+                    + " levels deep (expected: at most " + JsonValues.MAX_DEPTH + " levels; flatten 'config')");
         } catch (JsonProcessingException e) {
-            throw new InvalidLeverJsonException("lever.json is not valid JSON: " + e.getOriginalMessage() + " at "
-                    + e.getLocation().offsetDescription());
+            String where =
+                    e.getLocation() == null ? "" : " at " + e.getLocation().offsetDescription();
+            throw new InvalidLeverJsonException("lever.json is not valid JSON: " + e.getOriginalMessage() + where);
         } catch (java.io.IOException e) {
             throw new InvalidLeverJsonException("lever.json could not be read: " + e.getMessage());
         }

@@ -107,6 +107,12 @@ class JsonValuesTest {
     void rejectsHostileNesting() {
         String deep = "[".repeat(JsonValues.MAX_DEPTH + 10) + "]".repeat(JsonValues.MAX_DEPTH + 10);
         assertThatThrownBy(() -> JsonValues.parseArgs(bytes(deep))).isInstanceOf(MalformedJsonException.class);
+        String hostile = "[".repeat(100_000) + "]".repeat(100_000);
+        assertThatThrownBy(() -> JsonValues.parse(bytes(hostile)))
+                .isInstanceOf(MalformedJsonException.class)
+                .hasMessage("JSON nested more than 32 levels deep (expected: at most 32 levels of arrays and objects)");
+        String atTheLimit = "[".repeat(JsonValues.MAX_DEPTH) + "]".repeat(JsonValues.MAX_DEPTH);
+        assertThat(JsonValues.parseArgs(bytes(atTheLimit)).getElementCount()).isEqualTo(1);
     }
 
     private static byte[] bytes(String text) {

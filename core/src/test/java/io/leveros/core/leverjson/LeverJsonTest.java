@@ -3,6 +3,7 @@ package io.leveros.core.leverjson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.leveros.core.json.JsonValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -124,6 +125,33 @@ class LeverJsonTest {
         assertThatThrownBy(() -> parse(text))
                 .isInstanceOf(InvalidLeverJsonException.class)
                 .hasMessageContaining(reason);
+    }
+
+    @Test
+    void refusesConfigNestedDeeperThanTheLimit() {
+        String deep = "{\"name\": \"svc\", \"jsEntry\": \"a.js\", \"config\": " + "{\"a\": ".repeat(100_000) + "1"
+                + "}".repeat(100_000) + "}";
+        assertThatThrownBy(() -> parse(deep))
+                .isInstanceOf(InvalidLeverJsonException.class)
+                .hasMessage("lever.json nests arrays and objects more than 32 levels deep (expected: at most 32 "
+                        + "levels; flatten 'config')");
+    }
+
+    @Test
+    void acceptsConfigNestedUpToTheLimit() {
+        int levels = JsonValues.MAX_DEPTH - 2; // the file's object and 'config' are levels too
+        String deep = "{\"name\": \"svc\", \"jsEntry\": \"a.js\", \"config\": {\"x\": " + "[".repeat(levels)
+                + "]".repeat(levels) + "}}";
+        assertThat(parse(deep).configJson()).startsWith("{\"x\":[[");
+    }
+
+    @Test
+    void refusesDuplicateKeysNamingTheKey() {
+        assertThatThrownBy(() -> parse("{\"name\": \"svc\", \"jsEntry\": \"a.js\", \"name\": \"other\"}"))
+                .isInstanceOf(InvalidLeverJsonException.class)
+                .hasMessageContaining("lever.json is not valid JSON: Duplicate field 'name' at");
+        assertThatThrownBy(() -> parse("{\"name\": \"svc\", \"jsEntry\": \"a.js\", \"config\": {\"k\": 1, \"k\": 2}}"))
+                .hasMessageContaining("Duplicate field 'k'");
     }
 
     private static LeverJson parse(String text) {

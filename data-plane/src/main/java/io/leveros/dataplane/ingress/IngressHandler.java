@@ -42,7 +42,7 @@ public final class IngressHandler implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest request) {
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (type != null && type.startsWith(GRPC_TYPE)) {
-            grpc.handle(request);
+            grpc.handle(UndeclaredCompression.guard(request, type));
         } else if (request.method() == HttpMethod.GET && HEALTH_PATH.equals(request.path())) {
             health(request);
         } else if (request.method() == HttpMethod.GET && METRICS_PATH.equals(request.path())) {

@@ -72,7 +72,15 @@ public final class StreamRelay {
                     toInstance.end();
                 }
             });
-            inbound.exceptionHandler(failure -> clientGone());
+            // The read side fails when the client goes away, or when the ingress refuses what it sent
+            // (then the client is told why); it may have failed while the instance's side was opening.
+            inbound.end().onFailure(failure -> {
+                boolean open = !ended;
+                clientGone();
+                if (open && failure instanceof CallException refused) {
+                    fail(toClient, refused);
+                }
+            });
 
             // instance -> client, then the instance's status.
             toInstance.response().onComplete(answered -> {

@@ -80,8 +80,8 @@ public final class RuntimeServer {
         RuntimeConfig config = prepared.config;
         prepared.threads.serviceLoader = serviceLoader;
         Server server = prepared.builder
-                .addService(ServerInterceptors.intercept(
-                        new LeverRpcService(table, prepared.executor), new LeverUrlInterceptor()))
+                .addService(MalformedRequests.answered(ServerInterceptors.intercept(
+                        new LeverRpcService(table, prepared.executor), new LeverUrlInterceptor())))
                 .build();
         try {
             server.start();

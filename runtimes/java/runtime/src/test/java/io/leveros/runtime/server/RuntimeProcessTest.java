@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -17,6 +20,10 @@ import io.leveros.proto.core.LeverRPCGrpc;
 import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.RPCReply;
 import io.leveros.proto.core.StreamMessage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,6 +89,53 @@ class RuntimeProcessTest {
         StatusRuntimeException e = failure(() -> call(channel, "add", "[1]"));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription()).isEqualTo("method 'add' takes 2 arguments (int a, int b), got 1");
+    }
+
+    @Test
+    void aRequestThatIsNotProtobufIsInvalidNotUnknown() throws Exception {
+        byte[] corrupt = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
+        Status unary = rawCall(LeverRPCGrpc.getHandleRPCMethod(), "sayHello", corrupt);
+        assertThat(unary.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(unary.getDescription())
+                .startsWith("the request of core.LeverRPC/HandleRPC is not a valid protobuf message (");
+        Status stream = rawCall(LeverRPCGrpc.getHandleStreamingRPCMethod(), "fooChan", corrupt);
+        assertThat(stream.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(call(channel, "sayHello", "[\"after\"]").getResult().getJsonString())
+                .isEqualTo("Hello, after!");
+    }
+
+    /** Sends {@code message} as the only request message of {@code method}, bytes as they are; the status. */
+    private Status rawCall(MethodDescriptor<?, ?> method, String leverMethod, byte[] message) throws Exception {
+        MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
+            @Override
+            public InputStream stream(byte[] value) {
+                return new ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        ClientCall<byte[], byte[]> call = channel.newCall(
+                method.toBuilder(bytes, bytes).build(), CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
+        CompletableFuture<Status> closed = new CompletableFuture<>();
+        call.start(
+                new ClientCall.Listener<>() {
+                    @Override
+                    public void onClose(Status status, Metadata trailers) {
+                        closed.complete(status);
+                    }
+                },
+                url(leverMethod));
+        call.request(1);
+        call.sendMessage(message);
+        call.halfClose();
+        return closed.get(10, TimeUnit.SECONDS);
     }
 
     @Test
