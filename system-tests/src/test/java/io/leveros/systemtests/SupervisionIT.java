@@ -13,14 +13,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code lever up} supervises its planes: one killed is reported and restarted, and while the
- * control plane is away the data plane keeps answering every call.
+ * control plane is away the data plane keeps answering every call. (Also: its {@code
+ * --request-timeout} reaches the data plane.)
  */
 class SupervisionIT {
     private static final String HELLO = "/helloService/sayHello";
 
     @Test
     void aKilledPlaneIsRestartedAndTheDataPlaneServesThroughAControlPlaneCrash() {
-        try (LeverPlatform platform = LeverPlatform.start("supervision")) {
+        try (LeverPlatform platform = LeverPlatform.start("supervision", "--request-timeout", "2s")) {
             LeverPlatform.CliResult deploy = platform.lever("deploy", TestServices.JAVA_HELLO.toString());
             assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
             assertThat(body(platform.postJson(HELLO, "[\"warm\"]"))).isEqualTo("\"Hello, warm!\"");
@@ -54,6 +55,18 @@ class SupervisionIT {
             LeverPlatform.CliResult services = platform.lever("services");
             assertThat(services.exitCode()).as(services.toString()).isZero();
             assertThat(services.stdout()).contains("helloService");
+
+            LeverPlatform.CliResult testService = platform.lever("deploy", TestServices.JAVA_TEST_SERVICE.toString());
+            assertThat(testService.exitCode()).as(testService.toString()).isZero();
+            // (A deploy returns once stored; the data plane learns of the new service a moment later.)
+            HttpResponse<byte[]> tooSlow = await("testService routed")
+                    .until(
+                            () -> platform.postJson("/testService/slow", "[4000]"),
+                            answer -> answer.statusCode() != 404);
+            assertThat(tooSlow.statusCode())
+                    .as("lever up --request-timeout 2s: " + body(tooSlow))
+                    .isEqualTo(504);
+            assertThat(body(tooSlow)).contains("within 2000 ms").contains("lever up --request-timeout");
 
             ProcessHandle.of(platform.dataPlanePid()).orElseThrow().destroyForcibly();
             await("the data plane is back").atMost(Duration.ofSeconds(90)).until(() -> platform.logText()

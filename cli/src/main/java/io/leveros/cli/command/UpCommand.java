@@ -63,6 +63,14 @@ public final class UpCommand implements Callable<Integer> {
     String streamIdleTimeout;
 
     @Option(
+            names = "--request-timeout",
+            defaultValue = "5m",
+            paramLabel = "DURATION",
+            description = "How long a call may take before it is answered 504, e.g. 30s, 15m"
+                    + " (default: ${DEFAULT-VALUE}; streams are not bound by it).")
+    String requestTimeout;
+
+    @Option(
             names = "--scale-down-delay",
             defaultValue = "45s",
             paramLabel = "DURATION",
@@ -93,13 +101,14 @@ public final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkDuration("--stream-idle-timeout", streamIdleTimeout, false);
+        checkDuration("--request-timeout", requestTimeout, false);
         checkDuration("--scale-down-delay", scaleDownDelay, true);
         checkDuration("--idle-timeout", idleTimeout, false);
         LocalPlatform platform = new LocalPlatform(
                 LeverHome.locate(),
                 new LocalPlatform.Ports(port, apiPort, grpcPort, gatewayPort, forwardingPort),
                 lever.global.dataDir,
-                new LocalPlatform.Timeouts(streamIdleTimeout, scaleDownDelay, idleTimeout));
+                new LocalPlatform.Timeouts(streamIdleTimeout, requestTimeout, scaleDownDelay, idleTimeout));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (platform.isStarted()) {
                 System.out.println("Stopping Lever ...");

@@ -52,10 +52,11 @@ public final class LocalPlatform {
      * Durations ({@code 30s}, {@code 10m}) handed to the planes.
      *
      * @param streamIdle the data plane's {@code --stream-idle-timeout}
+     * @param request the data plane's {@code --request-timeout}
      * @param scaleDownDelay the autoscaler's default {@code lever.scaling.scale-down-delay}
      * @param idle the autoscaler's default {@code lever.scaling.idle-timeout}
      */
-    public record Timeouts(String streamIdle, String scaleDownDelay, String idle) {}
+    public record Timeouts(String streamIdle, String request, String scaleDownDelay, String idle) {}
 
     public LocalPlatform(LeverHome home, Ports ports, Path dataDir, Timeouts timeouts) {
         this.home = home;
@@ -248,7 +249,9 @@ public final class LocalPlatform {
                 "--node-credential-file",
                 dataDir.resolve("local-node.credential").toString(),
                 "--stream-idle-timeout",
-                timeouts.streamIdle()));
+                timeouts.streamIdle(),
+                "--request-timeout",
+                timeouts.request()));
         Path nodeRuntime = home.nodeRuntime();
         if (nodeRuntime != null) {
             command.addAll(List.of("--node-runtime", nodeRuntime.toString()));

@@ -134,7 +134,8 @@ public final class InstanceClient implements AutoCloseable {
             if (reply.tryFail(new CallException(
                     ErrorCode.INSTANCE_TIMEOUT,
                     lease.destination() + " did not answer " + leverUrl + " within " + timeoutMs
-                            + " ms (the request timeout; raise --request-timeout for longer calls)"))) {
+                            + " ms (the request timeout: raise it with lever up --request-timeout, or the data plane's"
+                            + " --request-timeout, for longer calls)"))) {
                 request.cancel();
             }
         });
