@@ -6,6 +6,7 @@ import io.leveros.controlplane.archive.ArchiveLimits;
 import io.leveros.controlplane.store.MetadataStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 
 /** Wires the deploy pipeline from {@code lever.deploy.*}. */
 @Configuration(proxyBeanMethods = false)
@@ -18,7 +19,9 @@ class DeployConfiguration {
                 deploy.maxArchiveBytes().toBytes(), deploy.maxExtractedBytes().toBytes(), deploy.maxFiles()));
     }
 
+    /** Made at start, not at the first deploy: it removes what an interrupted deploy left. */
     @Bean
+    @Lazy(false)
     DeployService deployService(MetadataStore store, ArchiveExtractor extractor, LeverProperties properties) {
         return new DeployService(store, extractor, properties);
     }

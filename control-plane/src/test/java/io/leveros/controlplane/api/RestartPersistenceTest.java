@@ -7,6 +7,7 @@ import io.leveros.controlplane.ControlPlaneApplication;
 import io.leveros.controlplane.security.AccessToken;
 import io.leveros.controlplane.testing.Api;
 import io.leveros.controlplane.testing.TarGz;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,16 @@ class RestartPersistenceTest {
 
             JsonNode third = json(api.deploy("dev.lever", TarGz.service("durableService")));
             assertThat(third.get("version").asLong()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void extractionFoldersLeftByACrashAreRemovedAtStartNotAtTheNextDeploy() throws Exception {
+        Path leftover = Files.createDirectories(dataDir.resolve("code/.tmp-0123456789abcdef/classes"));
+        Files.writeString(leftover.resolve("Half.class"), "half an archive");
+        try (ConfigurableApplicationContext started = start()) {
+            assertThat(dataDir.resolve("code/.tmp-0123456789abcdef")).doesNotExist();
+            assertThat(dataDir.resolve("code")).isDirectory();
         }
     }
 
