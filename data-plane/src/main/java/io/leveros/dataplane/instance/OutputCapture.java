@@ -1,32 +1,62 @@
 package io.leveros.dataplane.instance;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
- * Reads an instance's stdout and stderr line by line on one virtual thread per stream (never an
- * event loop), prints each line as {@code <prefix> <line>} to the log sink, and keeps the last
- * lines for error messages (e.g. why an instance could not start).
+ * Reads an instance's stdout and stderr on one virtual thread per stream (never an event loop),
+ * prints each line as {@code <prefix> <line>} to the log sink, and keeps the last lines for error
+ * messages (e.g. why an instance could not start).
+ *
+ * <p>Whatever the instance writes, memory stays bounded and the pipe is always drained, so the
+ * instance never blocks on its own output: a line longer than {@link #MAX_LINE_BYTES} is cut into
+ * pieces of that size; the log gets at most {@link #LOG_LINES_PER_SECOND} lines a second per
+ * instance (bursts of up to that many at once), and the lines over it are counted, not printed,
+ * and reported in one line once the log takes lines again. The kept last lines see every line.
  */
 public final class OutputCapture {
     /** How many lines are kept for error messages. */
     public static final int KEPT_LINES = 20;
 
+    /** The longest line printed or kept; longer ones are cut into pieces this long. */
+    public static final int MAX_LINE_BYTES = 8 * 1024;
+
+    /** The longest kept line: the kept lines go into error messages. */
+    static final int MAX_KEPT_LINE_CHARS = 1_000;
+
+    /** Lines a second one instance may print to the platform's log. */
+    public static final int LOG_LINES_PER_SECOND = 200;
+
+    private static final int READ_BUFFER = 16 * 1024;
+
     private final String prefix;
     private final Consumer<String> sink;
+    private final LongSupplier nanoClock;
     private final ArrayDeque<String> last = new ArrayDeque<>(KEPT_LINES);
+    private final AtomicLong droppedLines = new AtomicLong();
     private CompletableFuture<Void> ended = CompletableFuture.completedFuture(null);
+    /** The log's budget: lines that may be printed now, refilled with time; guarded by {@code last}. */
+    private double budget = LOG_LINES_PER_SECOND;
+
+    private long refilledNanos;
+    private long droppedSinceReport;
 
     public OutputCapture(String prefix, Consumer<String> sink) {
+        this(prefix, sink, System::nanoTime);
+    }
+
+    OutputCapture(String prefix, Consumer<String> sink, LongSupplier nanoClock) {
         this.prefix = prefix;
         this.sink = sink;
+        this.nanoClock = nanoClock;
+        this.refilledNanos = nanoClock.getAsLong();
     }
 
     /** Follows a stream until it ends. Call before {@link #ended()}. */
@@ -44,15 +74,41 @@ public final class OutputCapture {
         return ended;
     }
 
-    private void pump(InputStream stream) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                add(line);
+    /** Reads to the end, whatever happens to a line on its way to the log. */
+    void pump(InputStream stream) {
+        byte[] buffer = new byte[READ_BUFFER];
+        byte[] line = new byte[MAX_LINE_BYTES];
+        int length = 0;
+        try (stream) {
+            for (int read; (read = stream.read(buffer)) != -1; ) {
+                for (int i = 0; i < read; i++) {
+                    byte b = buffer[i];
+                    if (b == '\n') {
+                        emit(line, length);
+                        length = 0;
+                    } else {
+                        if (length == MAX_LINE_BYTES) {
+                            emit(line, length);
+                            length = 0;
+                        }
+                        line[length++] = b;
+                    }
+                }
             }
         } catch (IOException e) {
             // the process is gone and its pipe closed; nothing more to read
         }
+        if (length > 0) {
+            emit(line, length);
+        }
+        synchronized (last) {
+            reportDropped();
+        }
+    }
+
+    private void emit(byte[] bytes, int length) {
+        int end = length > 0 && bytes[length - 1] == '\r' ? length - 1 : length;
+        add(new String(bytes, 0, end, StandardCharsets.UTF_8));
     }
 
     void add(String line) {
@@ -60,14 +116,49 @@ public final class OutputCapture {
             if (last.size() == KEPT_LINES) {
                 last.removeFirst();
             }
-            last.addLast(line);
+            last.addLast(line.length() > MAX_KEPT_LINE_CHARS ? line.substring(0, MAX_KEPT_LINE_CHARS) + "…" : line);
+            refill();
+            if (budget < 1) {
+                droppedLines.incrementAndGet();
+                droppedSinceReport++;
+                return;
+            }
+            budget--;
+            reportDropped();
+            print(line);
         }
-        sink.accept(prefix + " " + line);
+    }
+
+    private void refill() {
+        long now = nanoClock.getAsLong();
+        budget = Math.min(LOG_LINES_PER_SECOND, budget + (now - refilledNanos) * LOG_LINES_PER_SECOND / 1e9);
+        refilledNanos = now;
+    }
+
+    private void reportDropped() {
+        if (droppedSinceReport > 0) {
+            print("[" + droppedSinceReport + " lines of output not printed: over " + LOG_LINES_PER_SECOND
+                    + " lines a second]");
+            droppedSinceReport = 0;
+        }
+    }
+
+    private void print(String line) {
+        try {
+            sink.accept(prefix + " " + line);
+        } catch (RuntimeException e) {
+            // a failing log must not stop the draining
+        }
     }
 
     public List<String> lastLines() {
         synchronized (last) {
             return List.copyOf(last);
         }
+    }
+
+    /** Lines not printed since the instance started, for being over the log's rate. */
+    public long droppedLines() {
+        return droppedLines.get();
     }
 }

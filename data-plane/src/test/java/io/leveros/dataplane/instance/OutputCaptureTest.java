@@ -1,0 +1,102 @@
+package io.leveros.dataplane.instance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class OutputCaptureTest {
+    private static final String PREFIX = "lever://dev.lever/svc v1 [i]";
+
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final OutputCapture capture = new OutputCapture(PREFIX, log::add, now::get);
+
+    @Test
+    void aHugeLineWithoutNewlineIsCutIntoBoundedPiecesAndDrainedToTheEnd() {
+        long total = 64L * 1024 * 1024; // 64 MiB of 'x' and no newline
+        capture.pump(new RepeatingStream((byte) 'x', total));
+
+        long pieces = total / OutputCapture.MAX_LINE_BYTES;
+        assertThat(log).allSatisfy(line -> assertThat(line.length())
+                .isLessThanOrEqualTo(PREFIX.length() + 1 + OutputCapture.MAX_LINE_BYTES));
+        assertThat(log.size())
+                .as("printed: the log's burst, and one line saying how many were not")
+                .isEqualTo(OutputCapture.LOG_LINES_PER_SECOND + 1);
+        assertThat(capture.droppedLines()).isEqualTo(pieces - OutputCapture.LOG_LINES_PER_SECOND);
+        assertThat(log.getLast())
+                .contains((pieces - OutputCapture.LOG_LINES_PER_SECOND) + " lines of output not printed");
+        assertThat(capture.lastLines()).hasSize(OutputCapture.KEPT_LINES).allSatisfy(line -> assertThat(line)
+                .hasSizeLessThanOrEqualTo(OutputCapture.MAX_KEPT_LINE_CHARS + 1));
+    }
+
+    @Test
+    void theLogTakesAFewHundredLinesASecondAndSaysHowManyItSkipped() {
+        for (int i = 0; i < 1_000; i++) {
+            capture.add("line " + i);
+        }
+        assertThat(log).hasSize(OutputCapture.LOG_LINES_PER_SECOND);
+        assertThat(capture.droppedLines()).isEqualTo(1_000 - OutputCapture.LOG_LINES_PER_SECOND);
+
+        now.addAndGet(1_000_000_000L); // a second later the budget is full again
+        capture.add("after the burst");
+        assertThat(log.subList(log.size() - 2, log.size()))
+                .containsExactly(
+                        PREFIX + " [800 lines of output not printed: over 200 lines a second]",
+                        PREFIX + " after the burst");
+        assertThat(capture.lastLines()).last().isEqualTo("after the burst");
+    }
+
+    @Test
+    void linesEndAtNewlinesWithoutTheirCarriageReturnAndTheLastOneNeedsNone() {
+        capture.pump(new ByteArrayInputStream("one\r\ntwo\nthree".getBytes(StandardCharsets.UTF_8)));
+        assertThat(log).containsExactly(PREFIX + " one", PREFIX + " two", PREFIX + " three");
+    }
+
+    @Test
+    void aFailingLogDoesNotStopTheDraining() {
+        OutputCapture failing = new OutputCapture(PREFIX, line -> {
+            throw new IllegalStateException("log is full");
+        });
+        RepeatingStream stream = new RepeatingStream((byte) '\n', 1_000_000);
+        failing.pump(stream);
+        assertThat(stream.remaining).isZero();
+        assertThat(failing.lastLines()).hasSize(OutputCapture.KEPT_LINES);
+    }
+
+    /** {@code length} copies of one byte, made as they are read. */
+    private static final class RepeatingStream extends InputStream {
+        private final byte value;
+        long remaining;
+
+        RepeatingStream(byte value, long length) {
+            this.value = value;
+            this.remaining = length;
+        }
+
+        @Override
+        public int read() {
+            if (remaining == 0) {
+                return -1;
+            }
+            remaining--;
+            return value;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (remaining == 0) {
+                return -1;
+            }
+            int n = (int) Math.min(length, remaining);
+            java.util.Arrays.fill(buffer, offset, offset + n, value);
+            remaining -= n;
+            return n;
+        }
+    }
+}
