@@ -2,6 +2,7 @@ package io.leveros.dataplane.instance;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,6 +45,11 @@ public final class MemoryLimits {
         this.v2 = v2;
     }
 
+    /** The cgroup instances' cgroups are made in, or {@code null} when there is none. */
+    Path parent() {
+        return parent;
+    }
+
     /** The memory cgroup this process is in, if the data plane may make children in it. */
     public static MemoryLimits detect() {
         try {
@@ -52,7 +58,7 @@ public final class MemoryLimits {
                 if (parts.length == 3 && List.of(parts[1].split(",")).contains("memory")) {
                     Path dir = CGROUP_ROOT.resolve("memory").resolve(parts[2].substring(1));
                     if (Files.isWritable(dir) && Files.exists(dir.resolve("memory.limit_in_bytes"))) {
-                        return new MemoryLimits(dir, false);
+                        return new MemoryLimits(removeLeftovers(dir), false);
                     }
                 }
             }
@@ -62,7 +68,7 @@ public final class MemoryLimits {
                     if (Files.isWritable(dir)
                             && Files.readString(dir.resolve("cgroup.subtree_control"))
                                     .contains("memory")) {
-                        return new MemoryLimits(dir, true);
+                        return new MemoryLimits(removeLeftovers(dir), true);
                     }
                 }
             }
@@ -73,6 +79,31 @@ public final class MemoryLimits {
                 Level.WARNING,
                 "no writable memory cgroup: instances are held to their ram by their runtime's heap limit only");
         return new MemoryLimits(null, false);
+    }
+
+    /**
+     * Removes the empty instance cgroups in {@code parent}: those a data plane killed with SIGKILL
+     * left (its instances died with it, their cgroups stayed). A cgroup with a process in it cannot
+     * be removed, so the instances of another data plane sharing the parent are never touched.
+     */
+    static Path removeLeftovers(Path parent) {
+        try (DirectoryStream<Path> groups = Files.newDirectoryStream(parent, "lever-*")) {
+            int removed = 0;
+            for (Path group : groups) {
+                try {
+                    Files.delete(group); // rmdir: fails while a process is in it
+                    removed++;
+                } catch (IOException e) {
+                    // in use, or not ours to remove
+                }
+            }
+            if (removed > 0) {
+                LOG.log(Level.INFO, "removed {0} memory cgroups left by a data plane that did not stop", removed);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "could not list {0}: {1}", parent, e.toString());
+        }
+        return parent;
     }
 
     /**
