@@ -304,6 +304,7 @@ class AutoscalingIT {
 
         HttpResponse<byte[]> hog = platform.postJson("/hungryService/hog", "[400]"); // 400 MB, ram is 128
         assertThat(hog.statusCode()).as(body(hog)).isEqualTo(502);
+        assertThat(body(hog)).contains("was killed during the call: over its 128 MB ram limit");
         await("the kill is reported").atMost(Duration.ofSeconds(10)).until(() -> platform.api("/scaling")
                 .contains("went over its ram (128 MB)"));
         assertThat(platform.logText()).contains("went over its ram (128 MB) and was killed");

@@ -38,6 +38,11 @@ public final class Lease {
         return new Lease(null, null, peer, route.service(), 0);
     }
 
+    /** The instance on this node the call goes to, or {@code null} for a peer. */
+    public Instance instance() {
+        return instance;
+    }
+
     /** Whether the call goes to another node's forwarding port. */
     public boolean onPeer() {
         return peer != null;

@@ -340,7 +340,7 @@ final class ServicePool {
     private void onExit(Instance instance, Integer code) {
         boolean unexpected;
         String why = instance.handle().exceededRam()
-                ? "went over its ram (" + route.version().getRamMb() + " MB) and was killed"
+                ? "went over its ram (" + NodeAgent.ramMb(route.version()) + " MB) and was killed"
                 : "exited with code " + code;
         synchronized (this) {
             boolean known = ready.remove(instance) | draining.remove(instance);

@@ -2,15 +2,23 @@ package io.leveros.dataplane.forwarding;
 
 import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.activator.LeaseSource;
+import io.leveros.dataplane.call.CallException;
+import io.leveros.dataplane.call.ErrorCode;
+import io.leveros.dataplane.instance.Instance;
+import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The last steps of every call, shared by the HTTP and gRPC ingress: take a lease on an instance or a peer
  * node (activation), send the call (forwarding), give the lease back.
  */
 public final class CallForwarder {
+    /** How long a failed call waits for its instance's exit to be known, to say why it failed. */
+    private static final long EXIT_WAIT_MS = 2_000;
+
     private final LeaseSource leases;
     private final InstanceClient client;
     private final long requestTimeoutMs;
@@ -31,6 +39,29 @@ public final class CallForwarder {
     }
 
     private Future<Buffer> call(Lease lease, String leverUrl, Buffer rpc) {
-        return client.call(lease, leverUrl, rpc, requestTimeoutMs).andThen(done -> lease.release());
+        return client.call(lease, leverUrl, rpc, requestTimeoutMs)
+                .recover(failure -> explained(lease, failure))
+                .andThen(done -> lease.release());
+    }
+
+    /**
+     * An instance that failed during the call may have been killed for going over its {@code ram}:
+     * once its exit is known (within a moment) the caller is told so instead of a bare failure.
+     */
+    private static Future<Buffer> explained(Lease lease, Throwable failure) {
+        Instance instance = lease.instance();
+        if (instance == null || !(failure instanceof CallException e) || e.code() != ErrorCode.INSTANCE_FAILED) {
+            return Future.failedFuture(failure);
+        }
+        return instance.exited().timeout(EXIT_WAIT_MS, TimeUnit.MILLISECONDS).transform(exit -> {
+            if (exit.succeeded() && instance.handle().exceededRam()) {
+                return Future.failedFuture(new CallException(
+                        ErrorCode.INSTANCE_FAILED,
+                        lease.destination() + " was killed during the call: over its "
+                                + NodeAgent.ramMb(instance.route().version()) + " MB ram limit (lever.json \"ram\");"
+                                + " raise ram or use less memory; the next call starts a new instance"));
+            }
+            return Future.failedFuture(failure);
+        });
     }
 }

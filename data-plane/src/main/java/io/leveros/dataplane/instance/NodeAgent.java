@@ -123,7 +123,7 @@ public final class NodeAgent implements AutoCloseable {
 
     InstanceSpec spec(ServiceRoute route, String instanceId, String token) {
         ServiceVersion version = route.version();
-        int ramMb = version.getRamMb() > 0 ? version.getRamMb() : DEFAULT_RAM_MB;
+        int ramMb = ramMb(version);
         Path codeDir = Path.of(version.getCodeDir());
         Map<String, String> env = new HashMap<>();
         env.put("LEVEROS_ENVIRONMENT", route.environment());
@@ -147,6 +147,11 @@ public final class NodeAgent implements AutoCloseable {
                 env,
                 ramMb,
                 prefix);
+    }
+
+    /** The version's {@code ram} in MB, or the default when it sets none. */
+    public static int ramMb(ServiceVersion version) {
+        return version.getRamMb() > 0 ? version.getRamMb() : DEFAULT_RAM_MB;
     }
 
     private static CallException noInstance(ServiceRoute route, String why, List<String> output) {
