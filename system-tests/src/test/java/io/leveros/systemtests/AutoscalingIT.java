@@ -314,6 +314,25 @@ class AutoscalingIT {
         assertThat(body(next)).as("a new instance").isNotEqualTo(first);
     }
 
+    @Test
+    void aJavaInstanceWhoseHeapRunsOutExitsAndIsReplaced() {
+        Path folder = TestServices.javaTestServiceWith(
+                temp, "{\"name\": \"heapService\", \"javaEntry\": \"io.leveros.testservice.TestService\"}");
+        assertThat(platform.lever("deploy", folder.toString()).exitCode()).isZero();
+        String first = body(platform.postJson("/heapService/instanceId", "[]"));
+
+        HttpResponse<byte[]> filled = platform.postJson("/heapService/fillHeap", "[]");
+        assertThat(filled.statusCode())
+                .as("no answer from a broken JVM: " + body(filled))
+                .isEqualTo(502);
+        await("the instance exits").atMost(Duration.ofSeconds(10)).until(() -> platform.logText()
+                .contains("Terminating due to java.lang.OutOfMemoryError"));
+
+        HttpResponse<byte[]> next = platform.postJson("/heapService/instanceId", "[]");
+        assertThat(next.statusCode()).isEqualTo(200);
+        assertThat(body(next)).as("a new instance").isNotEqualTo(first);
+    }
+
     private static String body(HttpResponse<byte[]> response) {
         return new String(response.body(), StandardCharsets.UTF_8);
     }

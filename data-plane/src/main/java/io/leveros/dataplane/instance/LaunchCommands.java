@@ -66,6 +66,8 @@ public final class LaunchCommands {
                     argv.addAll(javaClassArchive.flags());
                 }
                 argv.add("-Xmx" + javaHeapMb(ramMb) + "m");
+                // A heap that ran out leaves a JVM broken in ways no caller can see: exit, and be replaced.
+                argv.add("-XX:+ExitOnOutOfMemoryError");
                 argv.add("-cp");
                 argv.add(javaRuntimeLib.toAbsolutePath() + "/*");
                 argv.add(JAVA_RUNTIME_MAIN);

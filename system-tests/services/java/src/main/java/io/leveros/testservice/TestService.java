@@ -130,6 +130,14 @@ public class TestService {
         throw new LeverError(new byte[] {1, 2, 3});
     }
 
+    /** Allocates until the heap runs out (the instance should exit, not answer). */
+    public int fillHeap() {
+        List<long[]> kept = new ArrayList<>();
+        while (true) {
+            kept.add(new long[1 << 17]); // 1 MiB
+        }
+    }
+
     /** The instance's process id, for tests that look at the process from outside. */
     public long pid() {
         return ProcessHandle.current().pid();
