@@ -1,5 +1,6 @@
 package io.leveros.dataplane;
 
+import io.leveros.dataplane.isolation.IdRange;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -58,6 +59,12 @@ public final class DataPlaneOptions {
     private int localMaxInstances = 16;
     private Duration idleCheckInterval = Duration.ofSeconds(1);
     private Duration streamIdleTimeout = Duration.ofMinutes(10);
+    private Path instanceDir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    private IdRange instanceUids = IdRange.DEFAULT;
+    private boolean requireInstanceIsolation;
+
+    /** Options that take no value; {@code --flag=false} turns one off. */
+    private static final String REQUIRE_INSTANCE_ISOLATION = "--require-instance-isolation";
 
     /** @throws IllegalArgumentException naming the bad option and what was expected */
     public static DataPlaneOptions parse(String... args) {
@@ -69,6 +76,8 @@ public final class DataPlaneOptions {
             if (equals > 0) {
                 value = arg.substring(equals + 1);
                 arg = arg.substring(0, equals);
+            } else if (arg.equals(REQUIRE_INSTANCE_ISOLATION)) {
+                value = "true";
             } else if (i + 1 < args.length) {
                 value = args[++i];
             } else {
@@ -102,6 +111,9 @@ public final class DataPlaneOptions {
             case "--max-start-attempts" -> maxStartAttempts = positive(name, v);
             case "--idle-check-interval" -> idleCheckInterval = duration(name, v);
             case "--stream-idle-timeout" -> streamIdleTimeout = duration(name, v);
+            case "--instance-dir" -> instanceDir = Path.of(v).toAbsolutePath();
+            case "--instance-uids" -> instanceUids = IdRange.parse(name, v);
+            case REQUIRE_INSTANCE_ISOLATION -> requireInstanceIsolation = bool(name, v);
             default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
         }
     }
@@ -128,6 +140,14 @@ public final class DataPlaneOptions {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + ": '" + value + "' is not a number");
         }
+    }
+
+    private static boolean bool(String name, String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + ": '" + value + "' (expected: true or false)");
+        };
     }
 
     static String hostPort(String name, String value) {
@@ -293,6 +313,19 @@ public final class DataPlaneOptions {
 
     public Duration streamIdleTimeout() {
         return streamIdleTimeout;
+    }
+
+    /** The folder the instance folder is made in. */
+    public Path instanceDir() {
+        return instanceDir;
+    }
+
+    public IdRange instanceUids() {
+        return instanceUids;
+    }
+
+    public boolean requireInstanceIsolation() {
+        return requireInstanceIsolation;
     }
 
     public DataPlaneOptions streamIdleTimeout(Duration timeout) {
