@@ -13,7 +13,14 @@ final class DataPlaneBootstrap {
             System.exit(2);
             return;
         }
-        DataPlane dataPlane = DataPlane.start(options);
+        DataPlane dataPlane;
+        try {
+            dataPlane = DataPlane.start(options);
+        } catch (IllegalStateException e) { // e.g. instances cannot be isolated as required
+            System.err.println("lever data plane: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(dataPlane::close, "lever-data-plane-stop"));
         System.out.println("lever data plane listening on " + options.bindHost() + ":" + dataPlane.port()
                 + " (HTTP API + gRPC), internal gateway 127.0.0.1:" + dataPlane.gatewayPort() + ", forwarding "
