@@ -82,6 +82,8 @@ public final class ProcessRuntime implements InstanceRuntime {
         int port = ports.allocate();
         ProcessBuilder builder = new ProcessBuilder(sandbox.command(command))
                 .directory(sandbox.codeDir().toFile());
+        // the platform's own settings (LEVEROS_TOKEN, LEVEROS_STORE, ...) are not the instance's business
+        builder.environment().keySet().removeIf(name -> name.startsWith("LEVEROS_"));
         builder.environment().putAll(spec.environment());
         builder.environment().putAll(commands.environment(spec.version()));
         builder.environment().putAll(sandbox.environment());

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,19 +61,27 @@ class DataPlaneProcessTest {
 
     @Test
     void instancesDieWhenTheirDataPlaneIsKilled() throws Exception {
-        dataPlane = new DataPlaneProcess(controlPlane, List.of(), "--node-id", "killed");
+        dataPlane = new DataPlaneProcess(
+                controlPlane, List.of(), Map.of("LEVEROS_TOKEN", "the admin token"), "--node-id", "killed");
         Http http = routed(dataPlane);
         long pid = JSON.readTree(call(http, "/a/pid")).asLong();
         assertThat(uidOf(pid)).as("the instance runs as its own user").isNotZero();
+        assertThat(JSON.readTree(call(http, "/a/getenv", "LEVEROS_TOKEN")).asText())
+                .as("the data plane's LEVEROS_TOKEN is not passed on")
+                .isEqualTo("null");
         dataPlane.process().destroyForcibly(); // SIGKILL: no shutdown hook runs
-        await("the instance dies with its data plane (parent-death signal)")
-                .atMost(Duration.ofSeconds(10))
-                .until(() -> !alive(pid));
+        try {
+            await("the instance dies with its data plane (parent-death signal)")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> !alive(pid));
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // none left behind if it failed
+        }
     }
 
     @Test
     void aDataPlaneThatIsNotRootRunsInstancesAsItselfAndSaysSo() throws Exception {
-        dataPlane = new DataPlaneProcess(controlPlane, AS_NOBODY, "--node-id", "nobody");
+        dataPlane = new DataPlaneProcess(controlPlane, AS_NOBODY, Map.of(), "--node-id", "nobody");
         Http http = routed(dataPlane);
         assertThat(dataPlane.output()).as("the warning at start").contains("instances are NOT isolated");
         String status = JSON.readTree(call(http, "/a/status")).asText();
@@ -88,8 +97,8 @@ class DataPlaneProcessTest {
 
     @Test
     void aDataPlaneThatIsNotRootRefusesToStartWhenIsolationIsRequired() throws Exception {
-        dataPlane =
-                new DataPlaneProcess(controlPlane, AS_NOBODY, "--node-id", "refuses", "--require-instance-isolation");
+        dataPlane = new DataPlaneProcess(
+                controlPlane, AS_NOBODY, Map.of(), "--node-id", "refuses", "--require-instance-isolation");
         assertThat(dataPlane.process().waitFor(30, TimeUnit.SECONDS))
                 .as("it ends")
                 .isTrue();
@@ -108,8 +117,8 @@ class DataPlaneProcessTest {
         return http;
     }
 
-    static String call(Http http, String path) throws Exception {
-        var response = http.json(path, "[]");
+    static String call(Http http, String path, String... args) throws Exception {
+        var response = http.json(path, JSON.writeValueAsString(args));
         assertThat(response.statusCode()).as("%s: %s", path, response.body()).isEqualTo(200);
         return response.body();
     }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +27,12 @@ public final class DataPlaneProcess implements AutoCloseable {
 
     /**
      * @param prefix what runs the JVM, e.g. {@code setpriv --reuid ...}; empty for nothing
+     * @param environment more environment variables for the data plane
      * @param options data-plane options besides the ports (all 0) and the control plane
      */
-    public DataPlaneProcess(FakeControlPlane controlPlane, List<String> prefix, String... options) throws IOException {
+    public DataPlaneProcess(
+            FakeControlPlane controlPlane, List<String> prefix, Map<String, String> environment, String... options)
+            throws IOException {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -44,7 +48,9 @@ public final class DataPlaneProcess implements AutoCloseable {
                 "--control-plane",
                 controlPlane.address()));
         command.addAll(List.of(options));
-        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        process = builder.start();
         Thread.ofVirtual().start(this::follow);
     }
 

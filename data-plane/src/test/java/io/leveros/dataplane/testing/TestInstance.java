@@ -28,7 +28,7 @@ import java.nio.file.Path;
  * {@code headers}, {@code sleep(ms)}, {@code fail(x)}, {@code byteFail}, {@code badArgs}, {@code
  * crash}; for isolation tests {@code read(path)} and {@code write(path)} (what happened, as text:
  * {@code "read N bytes"}, {@code "wrote"}, or {@code "failed: <exception>"}), {@code status} (its
- * {@code /proc/self/status}) and {@code cwd}; anything else is NOT_FOUND.
+ * {@code /proc/self/status}), {@code cwd} and {@code getenv(name)}; anything else is NOT_FOUND.
  */
 public final class TestInstance {
     static final ServiceMethod<RPC, RPCReply> HANDLE_RPC = ServiceMethod.server(
@@ -98,6 +98,7 @@ public final class TestInstance {
                 }))));
             case "status" ->
                 response.send(result(JsonValues.of(attempt(() -> Files.readString(Path.of("/proc/self/status"))))));
+            case "getenv" -> response.send(result(JsonValues.of(String.valueOf(System.getenv(arg(rpc))))));
             case "cwd" ->
                 response.send(result(JsonValues.of(Path.of("").toAbsolutePath().toString())));
             case "headers" ->
@@ -130,7 +131,7 @@ public final class TestInstance {
                 response.status(GrpcStatus.NOT_FOUND)
                         .statusMessage("method '" + url.method() + "' not found in service '" + url.service()
                                 + "' (exported: echo, id, pid, env, headers, sleep, fail, byteFail, badArgs, crash, read,"
-                                + " write, status, cwd)")
+                                + " write, status, cwd, getenv)")
                         .end();
         }
     }
