@@ -45,7 +45,7 @@ public final class InstanceIsolation implements AutoCloseable {
         this.mode = mode;
         this.hasSetpriv = hasSetpriv;
         this.folder = folder;
-        this.ids = new IdAllocator(range);
+        this.ids = new IdAllocator(range, new IdsInUse(folder.root().getParent())::now);
         this.codeCopies = new CodeCopies(folder, ids);
         this.runtimeFiles = new RuntimeFiles(folder);
     }

@@ -16,8 +16,7 @@ final class StrayProcesses {
     private StrayProcesses() {}
 
     static void kill(int uid) {
-        try (DirectoryStream<Path> processes =
-                Files.newDirectoryStream(PROC, p -> isPid(p.getFileName().toString()))) {
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC, StrayProcesses::isPid)) {
             for (Path process : processes) {
                 try {
                     if ((int) Files.getAttribute(process, "unix:uid") == uid) {
@@ -33,7 +32,9 @@ final class StrayProcesses {
         }
     }
 
-    private static boolean isPid(String name) {
+    /** Whether {@code path} is a process's folder in {@code /proc}. */
+    static boolean isPid(Path path) {
+        String name = path.getFileName().toString();
         return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
     }
 }

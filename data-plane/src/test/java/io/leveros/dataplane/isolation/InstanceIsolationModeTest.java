@@ -3,6 +3,7 @@ package io.leveros.dataplane.isolation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -51,8 +52,22 @@ class InstanceIsolationModeTest {
     }
 
     @Test
+    void idsOthersUseAreNotHandedOut() {
+        IdAllocator ids = new IdAllocator(new IdRange(10_000, 10_009), () -> Set.of(10_000, 10_001, 10_002, 10_003));
+        for (int i = 0; i < 5; i++) {
+            assertThat(ids.allocate()).isBetween(10_004, 10_009);
+        }
+    }
+
+    @Test
+    void idsOfRunningProcessesAreInUse() {
+        Set<Integer> inUse = new IdsInUse(Path.of("/nonexistent")).now();
+        assertThat(inUse).as("this process's uid").contains(InstanceIsolation.effectiveUid());
+    }
+
+    @Test
     void idsInUseAreNeverHandedOutTwice() {
-        IdAllocator ids = new IdAllocator(new IdRange(10_000, 10_009));
+        IdAllocator ids = new IdAllocator(new IdRange(10_000, 10_009), Set::of);
         Set<Integer> taken = new HashSet<>();
         for (int i = 0; i < 5; i++) {
             assertThat(taken.add(ids.allocate())).isTrue();
