@@ -14,6 +14,7 @@ import io.leveros.dataplane.DataPlane;
 import io.leveros.dataplane.testing.FakeControlPlane;
 import io.leveros.dataplane.testing.Http;
 import io.leveros.dataplane.testing.TestDataPlane;
+import io.leveros.proto.control.RoutingSnapshot;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -50,15 +51,24 @@ class InstanceIsolationTest {
         controlPlane = new FakeControlPlane();
         dataPlane = TestDataPlane.start(controlPlane, "--node-id", "isolation");
         http = new Http(dataPlane.port());
-        controlPlane.push(snapshot(
-                1,
+        controlPlane.push(routes(1, 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> dataPlane.routing().ready());
+    }
+
+    /** Services a, b and short v1, and upgraded v{@code upgraded}. */
+    static RoutingSnapshot routes(long revision, long upgraded) throws Exception {
+        return snapshot(
+                revision,
                 "dev.lever",
                 service("a", version(1, testInstanceArgv()).setCodeDir(code("a").toString())),
                 service("b", version(1, testInstanceArgv()).setCodeDir(code("b").toString())),
                 service(
                         "short",
-                        version(1, testInstanceArgv()).setCodeDir(code("short").toString()))));
-        await().atMost(Duration.ofSeconds(10)).until(() -> dataPlane.routing().ready());
+                        version(1, testInstanceArgv()).setCodeDir(code("short").toString())),
+                service(
+                        "upgraded",
+                        version(upgraded, testInstanceArgv())
+                                .setCodeDir(code("upgraded").toString())));
     }
 
     /** A version's code folder in the data folder, with one file. */
@@ -74,6 +84,19 @@ class InstanceIsolationTest {
             dataPlane.close();
             controlPlane.close();
         }
+    }
+
+    @Test
+    void aVersionsCodeCopyGoesOnceItIsNoLongerLiveAndItsInstancesHaveExited() throws Exception {
+        Path copy = Path.of(call("upgraded", "cwd").asText());
+        assertThat(copy).exists();
+        controlPlane.push(routes(2, 2));
+        await("the old version's copy is removed after its instance drained")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> !Files.exists(copy));
+        assertThat(Path.of(call("upgraded", "cwd").asText()))
+                .as("the new version's copy")
+                .exists();
     }
 
     static JsonNode call(String service, String method, String... args) throws Exception {
