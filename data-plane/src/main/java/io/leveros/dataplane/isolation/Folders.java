@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -68,7 +67,7 @@ final class Folders {
      * Copies the tree {@code from} to {@code to} (not there yet), keeping modification times, with
      * {@code fileMode} and {@code dirMode} and, when {@code gid} is not -1, group {@code gid}
      * (owner: this process's user). Everything is made unreadable to others first, then given its
-     * mode, so no one reads a half-made copy.
+     * mode, so no one reads a half-made copy. Devices, pipes and sockets are left out.
      */
     static void copy(Path from, Path to, String fileMode, String dirMode, int gid) throws IOException {
         Set<PosixFilePermission> files = PosixFilePermissions.fromString(fileMode);
@@ -86,12 +85,17 @@ final class Folders {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                if (attributes.isOther()) {
+                    return FileVisitResult.CONTINUE; // a device, pipe or socket: not code, and reading may block
+                }
                 Path target = to.resolve(from.relativize(file).toString());
-                Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                // not COPY_ATTRIBUTES: that would keep the source's owner, who could then change the copy
+                Files.copy(file, target, LinkOption.NOFOLLOW_LINKS);
                 if (!attributes.isSymbolicLink()) {
                     Files.setPosixFilePermissions(target, ownerOnly);
                     group(target, gid);
                     Files.setPosixFilePermissions(target, files);
+                    Files.setLastModifiedTime(target, attributes.lastModifiedTime());
                 }
                 return FileVisitResult.CONTINUE;
             }

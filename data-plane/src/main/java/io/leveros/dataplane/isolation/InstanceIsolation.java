@@ -45,7 +45,11 @@ public final class InstanceIsolation implements AutoCloseable {
         this.mode = mode;
         this.hasSetpriv = hasSetpriv;
         this.folder = folder;
-        this.ids = new IdAllocator(range, new IdsInUse(folder.root().getParent())::now);
+        IdsInUse inUse = new IdsInUse(folder.root().getParent());
+        if (mode == Mode.SEPARATE_USERS) {
+            inUse.now(); // the first look loads what every later one runs: at start, not in a cold start
+        }
+        this.ids = new IdAllocator(range, inUse::now);
         this.codeCopies = new CodeCopies(folder, ids);
         this.runtimeFiles = new RuntimeFiles(folder);
     }

@@ -43,6 +43,7 @@ class CodeCopiesTest {
 
     @Test
     void theCopyIsReadableByTheVersionsGroupOnly() throws Exception {
+        Files.setAttribute(code.resolve("lib/app.js"), "unix:uid", 12_345); // e.g. a developer's own files
         CodeCopies.Copy copy = copies.acquire("dev.lever/svc/1", code);
         assertThat(copy.dir).startsWith(folder.root());
         assertThat(Files.readString(copy.dir.resolve("lib/app.js"))).isEqualTo("exports.x = 1");
@@ -56,8 +57,9 @@ class CodeCopiesTest {
         assertThat(mode(file)).as("file").isEqualTo("rw-r-----");
         assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(copy.gid);
         assertThat(Files.getAttribute(file, "unix:uid"))
-                .as("owner: the data plane")
+                .as("owner: the data plane, not the source's owner")
                 .isEqualTo(0);
+        assertThat(Files.getLastModifiedTime(file)).isEqualTo(Files.getLastModifiedTime(code.resolve("lib/app.js")));
         assertThat(Files.isSymbolicLink(copy.dir.resolve("token")))
                 .as("a link is copied as a link, not as the file it points at")
                 .isTrue();
