@@ -166,7 +166,14 @@ public final class DataPlane implements AutoCloseable {
     /** Starts a data plane; returns once both ports listen. */
     public static DataPlane start(DataPlaneOptions options, VertxOptions vertxOptions, Consumer<String> logSink)
             throws Exception {
-        DataPlane dataPlane = new DataPlane(options, Vertx.vertx(vertxOptions), logSink);
+        Vertx vertx = Vertx.vertx(vertxOptions);
+        DataPlane dataPlane;
+        try {
+            dataPlane = new DataPlane(options, vertx, logSink);
+        } catch (RuntimeException e) { // e.g. instances cannot be isolated as required
+            vertx.close();
+            throw e;
+        }
         try {
             dataPlane.listen(options);
         } catch (Exception e) {

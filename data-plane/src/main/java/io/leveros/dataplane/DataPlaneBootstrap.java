@@ -1,5 +1,7 @@
 package io.leveros.dataplane;
 
+import java.io.UncheckedIOException;
+
 /** Parses the command line, starts the data plane, prints where it listens, stops it on exit. */
 final class DataPlaneBootstrap {
     private DataPlaneBootstrap() {}
@@ -16,7 +18,7 @@ final class DataPlaneBootstrap {
         DataPlane dataPlane;
         try {
             dataPlane = DataPlane.start(options);
-        } catch (IllegalStateException e) { // e.g. instances cannot be isolated as required
+        } catch (IllegalStateException | UncheckedIOException e) { // e.g. instances cannot be isolated as required
             System.err.println("lever data plane: " + e.getMessage());
             System.exit(1);
             return;
