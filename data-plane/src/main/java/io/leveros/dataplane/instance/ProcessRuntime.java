@@ -105,7 +105,8 @@ public final class ProcessRuntime implements InstanceRuntime {
         } catch (IOException e) {
             // already closed
         }
-        ProcessInstance instance = new ProcessInstance(spec.instanceId(), process, port, output, ram);
+        ProcessInstance instance =
+                new ProcessInstance(spec.instanceId(), process, port, output, ram, sandbox::killLeftovers);
         live.add(instance);
         instance.exit().whenComplete((code, failure) -> {
             live.remove(instance);

@@ -79,12 +79,20 @@ public final class InstanceSandbox implements AutoCloseable {
         return Map.of("TMPDIR", tmpDir.toString(), "HOME", tmpDir.toString());
     }
 
-    /** Kills what the instance left running under its uid, removes its folder, frees its uid and code copy. */
-    @Override
-    public void close() {
+    /**
+     * Kills what the instance left running under its own uid (a daemon it forked escapes the
+     * parent-death signal); call once it has exited. Nothing to do for an instance that ran as this
+     * data plane's user: its leftovers cannot be told from the data plane's other processes.
+     */
+    public void killLeftovers() {
         if (uid != -1) {
             StrayProcesses.kill(uid);
         }
+    }
+
+    /** Removes the instance's folder, frees its uid and its share of the code copy; after {@link #killLeftovers()}. */
+    @Override
+    public void close() {
         try {
             Folders.delete(tmpDir);
         } catch (IOException e) {

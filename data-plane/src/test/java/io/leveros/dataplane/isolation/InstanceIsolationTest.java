@@ -20,9 +20,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +58,7 @@ class InstanceIsolationTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> dataPlane.routing().ready());
     }
 
-    /** Services a, b and short v1, and upgraded v{@code upgraded}. */
+    /** Services a, b, short and forks v1, and upgraded v{@code upgraded}. */
     static RoutingSnapshot routes(long revision, long upgraded) throws Exception {
         return snapshot(
                 revision,
@@ -68,7 +71,10 @@ class InstanceIsolationTest {
                 service(
                         "upgraded",
                         version(upgraded, testInstanceArgv())
-                                .setCodeDir(code("upgraded").toString())));
+                                .setCodeDir(code("upgraded").toString())),
+                service(
+                        "forks",
+                        version(1, forkingArgv()).setCodeDir(code("forks").toString())));
     }
 
     /** A version's code folder in the data folder, with one file. */
@@ -97,6 +103,39 @@ class InstanceIsolationTest {
         assertThat(Path.of(call("upgraded", "cwd").asText()))
                 .as("the new version's copy")
                 .exists();
+    }
+
+    /** A test instance that leaves a daemon behind: a {@code sleep} its shell started before becoming it. */
+    static List<String> forkingArgv() {
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", "sleep 300 & exec \"$0\" \"$@\""));
+        argv.addAll(testInstanceArgv());
+        return argv;
+    }
+
+    @Test
+    void whatAnInstanceLeftRunningIsKilledOnceItExits() throws Exception {
+        long pid = call("forks", "pid").asLong();
+        int uid = (int) Files.getAttribute(Path.of("/proc/" + pid), "unix:uid");
+        List<Long> leftovers = new ArrayList<>();
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            processes
+                    .filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(p -> {
+                        try {
+                            return (int) Files.getAttribute(p, "unix:uid") == uid;
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    })
+                    .map(p -> Long.parseLong(p.getFileName().toString()))
+                    .filter(other -> other != pid)
+                    .forEach(leftovers::add);
+        }
+        assertThat(leftovers).as("the sleep it started, under its uid").isNotEmpty();
+        http.json("/forks/crash", "[]");
+        await("the sleep is killed once the instance has exited")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> leftovers.stream().noneMatch(DataPlaneProcessTest::alive));
     }
 
     static JsonNode call(String service, String method, String... args) throws Exception {
