@@ -6,7 +6,11 @@ package io.leveros.dataplane.isolation;
  * are needed.
  */
 public record IdRange(int first, int last) {
-    /** The default: a million ids far above those of accounts and of container user namespaces' usual maps. */
+    /**
+     * The default: a million ids far above those of accounts, and above the subordinate ids of the
+     * first 29 users of a machine (100000 + 65536 each); {@link IdRangeChecks} says at start when a
+     * machine needs another range.
+     */
     public static final IdRange DEFAULT = new IdRange(2_000_000, 2_999_999);
 
     /** The lowest id accepted: below it live the system's and people's accounts. */

@@ -65,6 +65,8 @@ public final class InstanceIsolation implements AutoCloseable {
         Mode mode = decide(uid, hasSetpriv, required);
         if (mode == Mode.SAME_USER) {
             LOG.log(Level.WARNING, sameUserWarning(uid, hasSetpriv));
+        } else {
+            IdRangeChecks.check(uids);
         }
         InstanceIsolation isolation =
                 new InstanceIsolation(mode, hasSetpriv, InstanceFolder.create(parent, nodeId), uids);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +50,26 @@ class InstanceIsolationModeTest {
         assertThatThrownBy(() -> IdRange.parse("--instance-uids", "many"))
                 .hasMessage(
                         "--instance-uids: 'many' (expected: FIRST-LAST, ids no account uses, e.g. 2000000-2999999)");
+    }
+
+    @Test
+    void idsMustBeMappedInTheDataPlanesUserNamespace() {
+        IdRangeChecks.mapped(IdRange.DEFAULT, "uid", List.of("         0          0 4294967295"));
+        List<String> rootless = List.of("0 1000 1", "1 100000 65536");
+        IdRangeChecks.mapped(new IdRange(10_000, 65_536), "uid", rootless);
+        assertThatThrownBy(() -> IdRangeChecks.mapped(IdRange.DEFAULT, "gid", rootless))
+                .hasMessage("--instance-uids 2000000-2999999: this data plane's user namespace maps only the gids 0-0,"
+                        + " 1-65536 (/proc/self/gid_map), so instances could not switch to these; pass"
+                        + " --instance-uids a range inside 0-0 or 1-65536");
+    }
+
+    @Test
+    void idsMustNotBeAUsersSubordinateIds() {
+        IdRangeChecks.notSubordinate(IdRange.DEFAULT, "uid", List.of("alice:100000:65536", "bob:165536:65536"));
+        assertThatThrownBy(() -> IdRangeChecks.notSubordinate(
+                        new IdRange(150_000, 200_000), "uid", List.of("alice:100000:65536", "bob:165536:65536")))
+                .hasMessageStartingWith("--instance-uids 150000-200000: 100000-165535 of them are subordinate uids of"
+                        + " user alice (/etc/subuid)");
     }
 
     @Test
