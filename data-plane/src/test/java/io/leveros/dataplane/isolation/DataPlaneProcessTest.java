@@ -43,6 +43,7 @@ class DataPlaneProcessTest {
     @BeforeEach
     void controlPlane() throws Exception {
         assumeTrue(InstanceIsolation.effectiveUid() == 0, "these tests start data planes as root and as nobody");
+        assumeTrue(Files.isExecutable(InstanceIsolation.SETPRIV), "setpriv (util-linux) switches users");
         controlPlane = new FakeControlPlane();
         controlPlane.push(snapshot(1, "dev.lever", service("a", version(1, testInstanceArgv()))));
     }

@@ -90,6 +90,9 @@ class InstanceIsolationTest {
             dataPlane.close();
             controlPlane.close();
         }
+        if (dataDir != null) {
+            Folders.delete(dataDir);
+        }
     }
 
     @Test
