@@ -26,7 +26,7 @@ public final class InstanceIsolation implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InstanceIsolation.class.getName());
     static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
-    public enum Mode {
+    enum Mode {
         SEPARATE_USERS,
         SAME_USER
     }
@@ -120,17 +120,8 @@ public final class InstanceIsolation implements AutoCloseable {
         }
     }
 
-    public Mode mode() {
-        return mode;
-    }
-
     boolean hasSetpriv() {
         return hasSetpriv;
-    }
-
-    /** The folder holding the instances' files. */
-    public Path folder() {
-        return folder.root();
     }
 
     /**

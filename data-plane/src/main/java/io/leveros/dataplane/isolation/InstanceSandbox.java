@@ -43,11 +43,6 @@ public final class InstanceSandbox implements AutoCloseable {
         return tmpDir;
     }
 
-    /** The uid the instance runs as, or -1 for this data plane's. */
-    public int uid() {
-        return uid;
-    }
-
     /**
      * {@code argv} run through {@code setpriv}: as the instance's uid and its version's gid with no
      * supplementary groups, no capabilities and {@code no_new_privs}, killed when its parent thread
