@@ -36,6 +36,16 @@ public final class DataPlaneOptions {
                                           until it is deployed again (default 10; 1 s, 2 s, ... 30 s apart)
               --idle-check-interval D     how often idle instances are looked for (default 1s)
               --stream-idle-timeout D     a stream with no message either way for this long is closed (default 10m)
+              --instance-dir DIR          where to make this data plane's instance folder (version code copies,
+                                          runtime files, instances' temporary folders); every user must be
+                                          able to traverse DIR (default: the system temporary folder)
+              --instance-uids A-B         uids and gids for instances when the data plane runs as root: one per
+                                          instance and per version, at random; ids no account or /etc/subuid
+                                          line uses (default 2000000-2999999)
+              --require-instance-isolation
+                                          refuse to start unless each instance can run as its own user (that is,
+                                          the data plane runs as root); without it, a data plane running as
+                                          another user runs instances as itself and says so
             """;
 
     private String bindHost = "0.0.0.0";

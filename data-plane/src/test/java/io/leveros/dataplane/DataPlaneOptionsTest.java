@@ -30,6 +30,12 @@ class DataPlaneOptionsTest {
     }
 
     @Test
+    void theUsageNamesTheIsolationOptions() {
+        assertThat(DataPlaneOptions.USAGE)
+                .contains("--instance-dir DIR", "--instance-uids A-B", "--require-instance-isolation");
+    }
+
+    @Test
     void badValuesAreNamed() {
         assertThatThrownBy(() -> DataPlaneOptions.parse("--instance-uids", "0-10"))
                 .hasMessageStartingWith("--instance-uids: instance ids 0-10 (expected: FIRST-LAST with 10000 <=");

@@ -32,6 +32,10 @@ final class InstanceFolder {
 
     /** Makes a fresh instance folder in {@code parent}, which every user must be able to traverse. */
     static InstanceFolder create(Path parent, String nodeId) {
+        if (!Files.isDirectory(parent)) {
+            throw new IllegalStateException("--instance-dir " + parent + " is not a folder (expected: an existing"
+                    + " folder every user can traverse, e.g. /tmp)");
+        }
         Path blocking = Folders.untraversableAncestor(parent.resolve("x"));
         if (blocking != null) {
             throw new IllegalStateException("--instance-dir " + parent + ": instances could not reach their files"
