@@ -37,7 +37,7 @@ public final class DataPlaneProcess implements AutoCloseable {
         command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
-                Snapshots.testClasspath(),
+                SharedTestFiles.classpath(),
                 "io.leveros.dataplane.DataPlaneMain",
                 "--port",
                 "0",
