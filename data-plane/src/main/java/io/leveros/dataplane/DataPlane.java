@@ -17,12 +17,14 @@ import io.leveros.dataplane.instance.LaunchCommands;
 import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.instance.PortAllocator;
 import io.leveros.dataplane.instance.ProcessRuntime;
+import io.leveros.dataplane.isolation.InstanceIsolation;
 import io.leveros.dataplane.metrics.CallMetrics;
 import io.leveros.dataplane.metrics.DataPlaneMetrics;
 import io.leveros.dataplane.metrics.VersionGauges;
 import io.leveros.dataplane.peer.InstanceReporter;
 import io.leveros.dataplane.routing.RoutesSubscriber;
 import io.leveros.dataplane.routing.RoutingState;
+import io.leveros.dataplane.routing.RoutingTable;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.dataplane.stream.InstanceStreams;
 import io.leveros.dataplane.stream.OpenStreams;
@@ -38,9 +40,12 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -78,11 +83,37 @@ public final class DataPlane implements AutoCloseable {
     private final DataPlaneMetrics metrics;
     private InstanceReporter reporter;
 
-    private static JavaClassArchive javaClassArchive(DataPlaneOptions options) {
-        if (options.cacheDir() == null || options.javaRuntimeLib() == null) {
-            return null;
+    /** How instances are run, with every runtime file where they can read it. */
+    private static LaunchCommands launchCommands(DataPlaneOptions options, InstanceIsolation isolation) {
+        Path java = LaunchCommands.currentJava();
+        Path javaRuntimeLib = options.javaRuntimeLib();
+        JavaClassArchive archive = null;
+        if (javaRuntimeLib != null) {
+            Path javaHome = Path.of(System.getProperty("java.home"));
+            java = isolation.readable(javaHome, "java").resolve(javaHome.relativize(java));
+            if (options.cacheDir() != null) {
+                archive = JavaClassArchive.prepare(
+                        LaunchCommands.currentJava(),
+                        javaRuntimeLib,
+                        options.cacheDir(),
+                        file -> isolation.readable(file, "java-runtime.jsa"));
+            }
+            javaRuntimeLib = isolation.readable(javaRuntimeLib, "java-runtime-lib");
         }
-        return JavaClassArchive.prepare(LaunchCommands.currentJava(), options.javaRuntimeLib(), options.cacheDir());
+        Path nodeRuntime =
+                options.nodeRuntime() == null ? null : isolation.readable(options.nodeRuntime(), "node-runtime");
+        return new LaunchCommands(java, javaRuntimeLib, archive, options.node(), nodeRuntime);
+    }
+
+    /** {@code env/service/version} of every live version. */
+    private static Set<String> liveVersions(RoutingTable table) {
+        Set<String> live = new HashSet<>();
+        for (ServiceRoute route : table.routes()) {
+            if (route.isLive()) {
+                live.add(route.poolKey());
+            }
+        }
+        return live;
     }
 
     private HttpServer publicServer;
@@ -93,18 +124,12 @@ public final class DataPlane implements AutoCloseable {
         this.vertx = vertx;
         this.routing = new RoutingState();
         this.drainTimeout = options.drainTimeout();
-        this.runtime = new ProcessRuntime(PortAllocator.parse(options.instancePorts()), logSink);
-        this.agent = new NodeAgent(
-                vertx,
-                runtime,
-                new LaunchCommands(
-                        LaunchCommands.currentJava(),
-                        options.javaRuntimeLib(),
-                        javaClassArchive(options),
-                        options.node(),
-                        options.nodeRuntime()),
-                options.instanceStartTimeout(),
-                options.drainTimeout());
+        InstanceIsolation isolation = InstanceIsolation.start(
+                options.instanceDir(), options.instanceUids(), options.requireInstanceIsolation(), options.nodeId());
+        this.runtime = new ProcessRuntime(
+                PortAllocator.parse(options.instancePorts()), logSink, launchCommands(options, isolation), isolation);
+        routing.onChange(table -> isolation.retain(liveVersions(table)));
+        this.agent = new NodeAgent(vertx, runtime, options.instanceStartTimeout(), options.drainTimeout());
         this.metrics = new DataPlaneMetrics(this::versionGauges);
         this.activator = new Activator(
                 vertx,
@@ -145,7 +170,14 @@ public final class DataPlane implements AutoCloseable {
     /** Starts a data plane; returns once both ports listen. */
     public static DataPlane start(DataPlaneOptions options, VertxOptions vertxOptions, Consumer<String> logSink)
             throws Exception {
-        DataPlane dataPlane = new DataPlane(options, Vertx.vertx(vertxOptions), logSink);
+        Vertx vertx = Vertx.vertx(vertxOptions);
+        DataPlane dataPlane;
+        try {
+            dataPlane = new DataPlane(options, vertx, logSink);
+        } catch (RuntimeException e) { // e.g. instances cannot be isolated as required
+            vertx.close();
+            throw e;
+        }
         try {
             dataPlane.listen(options);
         } catch (Exception e) {

@@ -1,5 +1,7 @@
 package io.leveros.dataplane;
 
+import java.io.UncheckedIOException;
+
 /** Parses the command line, starts the data plane, prints where it listens, stops it on exit. */
 final class DataPlaneBootstrap {
     private DataPlaneBootstrap() {}
@@ -13,7 +15,14 @@ final class DataPlaneBootstrap {
             System.exit(2);
             return;
         }
-        DataPlane dataPlane = DataPlane.start(options);
+        DataPlane dataPlane;
+        try {
+            dataPlane = DataPlane.start(options);
+        } catch (IllegalStateException | UncheckedIOException e) { // e.g. instances cannot be isolated as required
+            System.err.println("lever data plane: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(dataPlane::close, "lever-data-plane-stop"));
         System.out.println("lever data plane listening on " + options.bindHost() + ":" + dataPlane.port()
                 + " (HTTP API + gRPC), internal gateway 127.0.0.1:" + dataPlane.gatewayPort() + ", forwarding "

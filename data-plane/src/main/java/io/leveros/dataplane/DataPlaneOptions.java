@@ -1,5 +1,6 @@
 package io.leveros.dataplane;
 
+import io.leveros.dataplane.isolation.IdRange;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -40,6 +41,16 @@ public final class DataPlaneOptions {
               --stream-idle-timeout D     a stream with no message either way for this long is closed (default 10m)
               --body-timeout D            a call's body may go this long without a part arriving, else 408
                                           (default 30s)
+              --instance-dir DIR          where to make this data plane's instance folder (version code copies,
+                                          runtime files, instances' temporary folders); every user must be
+                                          able to traverse DIR (default: the system temporary folder)
+              --instance-uids A-B         uids and gids for instances when the data plane runs as root: one per
+                                          instance and per version, at random; ids no account or /etc/subuid
+                                          line uses (default 2000000-2999999)
+              --require-instance-isolation
+                                          refuse to start unless each instance can run as its own user (that is,
+                                          the data plane runs as root); without it, a data plane running as
+                                          another user runs instances as itself and says so
             """;
 
     private String bindHost = "0.0.0.0";
@@ -65,6 +76,12 @@ public final class DataPlaneOptions {
     private Duration idleCheckInterval = Duration.ofSeconds(1);
     private Duration streamIdleTimeout = Duration.ofMinutes(10);
     private Duration bodyTimeout = Duration.ofSeconds(30);
+    private Path instanceDir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    private IdRange instanceUids = IdRange.DEFAULT;
+    private boolean requireInstanceIsolation;
+
+    /** Options that take no value; {@code --flag=false} turns one off. */
+    private static final String REQUIRE_INSTANCE_ISOLATION = "--require-instance-isolation";
 
     /** @throws IllegalArgumentException naming the bad option and what was expected */
     public static DataPlaneOptions parse(String... args) {
@@ -76,6 +93,8 @@ public final class DataPlaneOptions {
             if (equals > 0) {
                 value = arg.substring(equals + 1);
                 arg = arg.substring(0, equals);
+            } else if (arg.equals(REQUIRE_INSTANCE_ISOLATION)) {
+                value = "true";
             } else if (i + 1 < args.length) {
                 value = args[++i];
             } else {
@@ -111,6 +130,9 @@ public final class DataPlaneOptions {
             case "--idle-check-interval" -> idleCheckInterval = duration(name, v);
             case "--stream-idle-timeout" -> streamIdleTimeout = duration(name, v);
             case "--body-timeout" -> bodyTimeout = positiveDuration(name, v);
+            case "--instance-dir" -> instanceDir = Path.of(v).toAbsolutePath();
+            case "--instance-uids" -> instanceUids = IdRange.parse(name, v);
+            case REQUIRE_INSTANCE_ISOLATION -> requireInstanceIsolation = bool(name, v);
             default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
         }
     }
@@ -137,6 +159,14 @@ public final class DataPlaneOptions {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + ": '" + value + "' is not a number");
         }
+    }
+
+    private static boolean bool(String name, String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + ": '" + value + "' (expected: true or false)");
+        };
     }
 
     static String hostPort(String name, String value) {
@@ -320,6 +350,19 @@ public final class DataPlaneOptions {
 
     public Duration streamIdleTimeout() {
         return streamIdleTimeout;
+    }
+
+    /** The folder the instance folder is made in. */
+    public Path instanceDir() {
+        return instanceDir;
+    }
+
+    public IdRange instanceUids() {
+        return instanceUids;
+    }
+
+    public boolean requireInstanceIsolation() {
+        return requireInstanceIsolation;
     }
 
     public DataPlaneOptions streamIdleTimeout(Duration timeout) {

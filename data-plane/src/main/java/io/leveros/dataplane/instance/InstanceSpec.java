@@ -1,14 +1,16 @@
 package io.leveros.dataplane.instance;
 
+import io.leveros.dataplane.routing.ServiceRoute;
+import io.leveros.proto.control.ServiceVersion;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
  * What to run for one instance. The runtime adds {@code LEVEROS_PORT} (and the listen host) itself,
- * since it is the one that knows which ports are free.
+ * since it is the one that knows which ports are free, and makes the command, since it is the one
+ * that knows where the code and the runtimes are for the instance.
  *
- * @param command the argv, first element absolute or on the {@code PATH}
+ * @param version the version to run: its entry point and code folder
  * @param environment the environment variables of the runtime contract except the port
  * @param logPrefix what each captured output line starts with, e.g. {@code lever://dev.lever/hello v3}
  */
@@ -16,15 +18,22 @@ public record InstanceSpec(
         String instanceId,
         String environmentName,
         String service,
-        long version,
-        Path workingDir,
-        List<String> command,
+        ServiceVersion version,
         Map<String, String> environment,
         int ramMb,
         String logPrefix) {
 
     public InstanceSpec {
-        command = List.copyOf(command);
         environment = Map.copyOf(environment);
+    }
+
+    /** {@code env/service/version}. */
+    public String versionKey() {
+        return ServiceRoute.poolKey(environmentName, service, version.getVersion());
+    }
+
+    /** The version's code folder, as deployed. */
+    public Path codeDir() {
+        return Path.of(version.getCodeDir());
     }
 }

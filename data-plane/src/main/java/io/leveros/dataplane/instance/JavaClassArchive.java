@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -24,18 +25,28 @@ public final class JavaClassArchive {
     static final String WARM_UP_MAIN = "io.leveros.runtime.warmup.WarmUpMain";
 
     private final Path archive;
-    private volatile boolean ready;
+    private final UnaryOperator<Path> readable;
+    /** Where instances map the archive from, once it is ready. */
+    private volatile Path mapped;
 
-    private JavaClassArchive(Path archive) {
+    private JavaClassArchive(Path archive, UnaryOperator<Path> readable) {
         this.archive = archive;
-        this.ready = Files.isRegularFile(archive);
+        this.readable = readable;
+        this.mapped = Files.isRegularFile(archive) ? readable.apply(archive) : null;
     }
 
-    /** Finds the archive for this runtime and JDK in {@code cacheDir}, making it in the background if missing. */
-    public static JavaClassArchive prepare(Path java, Path runtimeLib, Path cacheDir) {
+    /**
+     * Finds the archive for this runtime and JDK in {@code cacheDir}, making it in the background if
+     * missing.
+     *
+     * @param readable where instances can read a file: itself, or a copy (see {@code
+     *     isolation.InstanceIsolation#readable}); the training run uses the original runtime folder,
+     *     instances may use a copy of it (the JVM accepts an archive made with the same jars elsewhere)
+     */
+    public static JavaClassArchive prepare(Path java, Path runtimeLib, Path cacheDir, UnaryOperator<Path> readable) {
         JavaClassArchive classes = new JavaClassArchive(
-                cacheDir.resolve("java-runtime-" + Integer.toHexString(fingerprint(runtimeLib)) + ".jsa"));
-        if (!classes.ready) {
+                cacheDir.resolve("java-runtime-" + Integer.toHexString(fingerprint(runtimeLib)) + ".jsa"), readable);
+        if (!classes.isReady()) {
             Thread.ofPlatform().daemon().name("lever-java-class-archive").start(() -> classes.make(java, runtimeLib));
         }
         return classes;
@@ -43,11 +54,12 @@ public final class JavaClassArchive {
 
     /** JVM flags for an instance: the archive once it exists, nothing before. */
     public List<String> flags() {
-        return ready ? List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=error") : List.of();
+        Path file = mapped;
+        return file != null ? List.of("-XX:SharedArchiveFile=" + file, "-Xlog:cds*=error") : List.of();
     }
 
     public boolean isReady() {
-        return ready;
+        return mapped != null;
     }
 
     private void make(Path java, Path runtimeLib) {
@@ -81,9 +93,9 @@ public final class JavaClassArchive {
                 return;
             }
             Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            ready = true;
-            LOG.log(Level.INFO, "Java instances now start with the class-data archive " + archive);
-        } catch (IOException e) {
+            mapped = readable.apply(archive);
+            LOG.log(Level.INFO, "Java instances now start with the class-data archive " + mapped);
+        } catch (IOException | UncheckedIOException e) {
             LOG.log(
                     Level.WARNING,
                     "could not make the Java class-data archive: " + e + "; Java instances start without it");

@@ -51,7 +51,11 @@ public final class LaunchCommands {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
-    public List<String> argv(ServiceVersion version, Path codeDir, int ramMb) {
+    /**
+     * @param codeDir the code folder the instance runs in
+     * @param tmpDir the instance's own temporary folder
+     */
+    public List<String> argv(ServiceVersion version, Path codeDir, int ramMb, Path tmpDir) {
         List<String> argv = new ArrayList<>();
         switch (version.getEntryCase()) {
             case JAVA -> {
@@ -62,6 +66,9 @@ public final class LaunchCommands {
                 argv.add(javaExecutable.toString());
                 argv.add("-XX:+UseSerialGC");
                 argv.add("-Xss512k");
+                // no /tmp/hsperfdata_<uid> folder: each instance has its own uid, and only its own folder
+                argv.add("-XX:-UsePerfData");
+                argv.add("-Djava.io.tmpdir=" + tmpDir);
                 if (javaClassArchive != null) {
                     argv.addAll(javaClassArchive.flags());
                 }

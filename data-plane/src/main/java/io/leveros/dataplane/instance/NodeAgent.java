@@ -8,7 +8,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,7 +32,6 @@ public final class NodeAgent implements AutoCloseable {
 
     private final Vertx vertx;
     private final InstanceRuntime runtime;
-    private final LaunchCommands commands;
     private volatile boolean closing;
     private final ReadinessProbe probe;
     private final Duration startTimeout;
@@ -41,15 +39,9 @@ public final class NodeAgent implements AutoCloseable {
     private final Map<String, Instance> byToken = new ConcurrentHashMap<>();
     private volatile String gatewayAddress = "";
 
-    public NodeAgent(
-            Vertx vertx,
-            InstanceRuntime runtime,
-            LaunchCommands commands,
-            Duration startTimeout,
-            Duration drainTimeout) {
+    public NodeAgent(Vertx vertx, InstanceRuntime runtime, Duration startTimeout, Duration drainTimeout) {
         this.vertx = vertx;
         this.runtime = runtime;
-        this.commands = commands;
         this.probe = new ReadinessProbe(vertx);
         this.startTimeout = startTimeout;
         this.drainTimeout = drainTimeout;
@@ -124,7 +116,6 @@ public final class NodeAgent implements AutoCloseable {
     InstanceSpec spec(ServiceRoute route, String instanceId, String token) {
         ServiceVersion version = route.version();
         int ramMb = ramMb(version);
-        Path codeDir = Path.of(version.getCodeDir());
         Map<String, String> env = new HashMap<>();
         env.put("LEVEROS_ENVIRONMENT", route.environment());
         env.put("LEVEROS_SERVICE", route.service());
@@ -134,19 +125,9 @@ public final class NodeAgent implements AutoCloseable {
         env.put("LEVEROS_INSTANCE_TOKEN", token);
         env.put("LEVEROS_CONFIG", version.getConfigJson().isEmpty() ? "{}" : version.getConfigJson());
         env.put("LEVEROS_RAM_MB", Integer.toString(ramMb));
-        env.putAll(commands.environment(version));
         String prefix = "lever://" + route.environment() + "/" + route.service() + " v" + version.getVersion() + " ["
                 + instanceId + "]";
-        return new InstanceSpec(
-                instanceId,
-                route.environment(),
-                route.service(),
-                version.getVersion(),
-                codeDir,
-                commands.argv(version, codeDir, ramMb),
-                env,
-                ramMb,
-                prefix);
+        return new InstanceSpec(instanceId, route.environment(), route.service(), version, env, ramMb, prefix);
     }
 
     /** The version's {@code ram} in MB, or the default when it sets none. */

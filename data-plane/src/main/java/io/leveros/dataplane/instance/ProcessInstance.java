@@ -20,12 +20,26 @@ final class ProcessInstance implements InstanceHandle {
     private final CompletableFuture<Integer> exit;
     private volatile boolean exceededRam;
 
-    ProcessInstance(String instanceId, Process process, int port, OutputCapture output, MemoryLimits.Limit ram) {
+    /**
+     * @param leftovers run once the process has exited, before anything else: ends what it left
+     *     running, which would hold its output pipes and its memory cgroup
+     */
+    ProcessInstance(
+            String instanceId,
+            Process process,
+            int port,
+            OutputCapture output,
+            MemoryLimits.Limit ram,
+            Runnable leftovers) {
         this.instanceId = instanceId;
         this.process = process;
         this.port = port;
         this.output = output;
         this.exit = process.onExit()
+                .thenApply(exited -> {
+                    leftovers.run();
+                    return exited;
+                })
                 .thenCompose(exited -> output.ended()
                         .completeOnTimeout(null, OUTPUT_AFTER_EXIT_MS, TimeUnit.MILLISECONDS)
                         .thenApply(read -> exited))

@@ -1,49 +1,55 @@
 package io.leveros.dataplane.instance;
 
+import io.leveros.dataplane.isolation.InstanceIsolation;
+import io.leveros.dataplane.isolation.InstanceSandbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * Runs instances as plain OS processes on this machine, each held to its {@code ram} by a memory
- * cgroup where the OS offers one ({@link MemoryLimits}).
+ * cgroup where the OS offers one ({@link MemoryLimits}), and kept from the platform's files and
+ * from other instances by {@link InstanceIsolation} (its own uid when the data plane is root).
  *
  * <p>No instance may outlive the platform. Every process is started from one dedicated,
  * long-lived platform thread, through {@code /usr/bin/setpriv --pdeathsig SIGKILL} when it exists:
  * Linux sends the parent-death signal when the thread that forked the child exits, so a pool or
  * virtual thread would kill instances at random. A JVM shutdown hook stops whatever is left, drain
- * included.
+ * included. What may block before the fork (a version's first code copy) runs on virtual threads,
+ * so that one version's copy delays no other instance's start.
  */
 public final class ProcessRuntime implements InstanceRuntime {
-    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
     private static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(10);
 
     private final PortAllocator ports;
     private final String listenHost;
     private final Consumer<String> logSink;
-    private final boolean useSetpriv;
+    private final LaunchCommands commands;
+    private final InstanceIsolation isolation;
     private final ExecutorService launcher;
+    private final ExecutorService preparer = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<ProcessInstance> live = ConcurrentHashMap.newKeySet();
     private final MemoryLimits memory = MemoryLimits.detect();
     private final Thread shutdownHook;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    public ProcessRuntime(PortAllocator ports, Consumer<String> logSink) {
+    public ProcessRuntime(
+            PortAllocator ports, Consumer<String> logSink, LaunchCommands commands, InstanceIsolation isolation) {
         this.ports = ports;
         this.listenHost = "127.0.0.1";
         this.logSink = logSink;
-        this.useSetpriv = Files.isExecutable(SETPRIV);
+        this.commands = commands;
+        this.isolation = isolation;
         this.launcher = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "lever-instance-launcher");
             thread.setDaemon(true);
@@ -57,22 +63,30 @@ public final class ProcessRuntime implements InstanceRuntime {
 
     @Override
     public CompletableFuture<InstanceHandle> start(InstanceSpec spec) {
-        return CompletableFuture.supplyAsync(() -> launch(spec), launcher);
+        return CompletableFuture.supplyAsync(
+                        () -> isolation.open(spec.versionKey(), spec.codeDir(), spec.instanceId()), preparer)
+                .thenApplyAsync(
+                        sandbox -> {
+                            try {
+                                return launch(spec, sandbox);
+                            } catch (RuntimeException e) {
+                                closeLater(sandbox);
+                                throw e;
+                            }
+                        },
+                        launcher);
     }
 
-    private InstanceHandle launch(InstanceSpec spec) {
+    private InstanceHandle launch(InstanceSpec spec, InstanceSandbox sandbox) {
+        List<String> command = commands.argv(spec.version(), sandbox.codeDir(), spec.ramMb(), sandbox.tmpDir());
         int port = ports.allocate();
-        List<String> argv = new ArrayList<>(spec.command().size() + 4);
-        if (useSetpriv) {
-            argv.add(SETPRIV.toString());
-            argv.add("--pdeathsig");
-            argv.add("SIGKILL");
-            argv.add("--");
-        }
-        argv.addAll(spec.command());
-        ProcessBuilder builder =
-                new ProcessBuilder(argv).directory(spec.workingDir().toFile());
+        ProcessBuilder builder = new ProcessBuilder(sandbox.command(command))
+                .directory(sandbox.codeDir().toFile());
+        // the platform's own settings (LEVEROS_TOKEN, LEVEROS_STORE, ...) are not the instance's business
+        builder.environment().keySet().removeIf(name -> name.startsWith("LEVEROS_"));
         builder.environment().putAll(spec.environment());
+        builder.environment().putAll(commands.environment(spec.version()));
+        builder.environment().putAll(sandbox.environment());
         builder.environment().put("LEVEROS_PORT", Integer.toString(port));
         builder.environment().put("LEVEROS_LISTEN_HOST", listenHost);
         Process process;
@@ -80,7 +94,7 @@ public final class ProcessRuntime implements InstanceRuntime {
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(
-                    "could not run " + spec.command() + " in " + spec.workingDir() + ": " + e.getMessage(), e);
+                    "could not run " + command + " in " + sandbox.codeDir() + ": " + e.getMessage(), e);
         }
         MemoryLimits.Limit ram = memory.limit(spec.instanceId(), process.pid(), spec.ramMb());
         OutputCapture output = new OutputCapture(spec.logPrefix(), logSink);
@@ -91,10 +105,23 @@ public final class ProcessRuntime implements InstanceRuntime {
         } catch (IOException e) {
             // already closed
         }
-        ProcessInstance instance = new ProcessInstance(spec.instanceId(), process, port, output, ram);
+        ProcessInstance instance =
+                new ProcessInstance(spec.instanceId(), process, port, output, ram, sandbox::killLeftovers);
         live.add(instance);
-        instance.exit().whenComplete((code, failure) -> live.remove(instance));
+        instance.exit().whenComplete((code, failure) -> {
+            live.remove(instance);
+            closeLater(sandbox);
+        });
         return instance;
+    }
+
+    /** Frees what the instance had, off the thread that saw it exit (it may delete many files). */
+    private void closeLater(InstanceSandbox sandbox) {
+        try {
+            preparer.execute(sandbox::close);
+        } catch (RejectedExecutionException e) {
+            sandbox.close(); // closing: the instance folder goes next anyway
+        }
     }
 
     /** The instances still running, for tests and diagnostics. */
@@ -118,6 +145,8 @@ public final class ProcessRuntime implements InstanceRuntime {
             }
         }
         launcher.shutdown();
+        preparer.close(); // the instances' folders are removed before the instance folder is
+        isolation.close();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {

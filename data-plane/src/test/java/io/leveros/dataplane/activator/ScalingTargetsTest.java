@@ -16,6 +16,7 @@ import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.ScalingTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -110,10 +111,13 @@ class ScalingTargetsTest {
     @Test
     void aVersionThatKeepsFailingToStartIsGivenUpOn(@TempDir Path temp) throws Exception {
         Path starts = temp.resolve("starts");
+        // the instances may run as other users: they must be able to append to it
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwx--x--x"));
+        Files.setPosixFilePermissions(Files.createFile(starts), PosixFilePermissions.fromString("rw-rw-rw-"));
         target(1, 1_000_000, List.of("sh", "-c", "echo start >> '" + starts + "'; echo boom; exit 3"));
         await("three failed starts, 1 s and 2 s apart")
                 .atMost(Duration.ofSeconds(20))
-                .until(() -> Files.exists(starts) && Files.readAllLines(starts).size() == 3);
+                .until(() -> Files.readAllLines(starts).size() == 3);
         Http http = new Http(dataPlane.port());
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(http.json("/scaled/echo", "[]").body())

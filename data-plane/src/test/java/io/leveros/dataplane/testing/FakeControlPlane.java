@@ -13,6 +13,7 @@ import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,9 @@ public final class FakeControlPlane implements AutoCloseable {
     public FakeControlPlane() throws Exception {
         credentialFile = Files.createTempFile("lever-node-", ".credential");
         Files.writeString(credentialFile, CREDENTIAL + "\n");
+        // Readable by all: a test data plane may run as another user (DataPlaneProcessTest). A real
+        // credential file is the data plane user's alone.
+        Files.setPosixFilePermissions(credentialFile, PosixFilePermissions.fromString("rw-r--r--"));
         GrpcServer grpc = GrpcServer.server(vertx).callHandler(WATCH_ROUTES, request -> {
             if (!("Bearer " + CREDENTIAL).equals(request.headers().get("authorization"))) {
                 refused.incrementAndGet();

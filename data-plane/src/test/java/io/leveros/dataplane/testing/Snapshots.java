@@ -5,9 +5,6 @@ import io.leveros.proto.control.Environment;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.Service;
 import io.leveros.proto.control.ServiceVersion;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,27 +21,16 @@ public final class Snapshots {
                 "-XX:TieredStopAtLevel=1",
                 "-Xshare:auto",
                 "-cp",
-                testClasspath(),
+                SharedTestFiles.classpath(),
                 TestInstance.class.getName()));
         argv.addAll(List.of(args));
         return argv;
     }
 
-    static String testClasspath() {
-        Path target = Path.of("target");
-        try {
-            String deps = Files.readString(target.resolve("test-classpath.txt")).trim();
-            return target.resolve("test-classes").toAbsolutePath() + ":"
-                    + target.resolve("classes").toAbsolutePath() + ":" + deps;
-        } catch (IOException e) {
-            throw new UncheckedIOException("run the tests through Maven: target/test-classpath.txt is made by it", e);
-        }
-    }
-
     public static ServiceVersion.Builder version(long version, List<String> argv) {
         return ServiceVersion.newBuilder()
                 .setVersion(version)
-                .setCodeDir(Path.of("target").toAbsolutePath().toString())
+                .setCodeDir(SharedTestFiles.codeDir().toString())
                 .setCommand(CommandEntry.newBuilder().addAllArgv(argv))
                 .setConfigJson("{\"greeting\":\"hi\"}")
                 .setRamMb(128);

@@ -18,13 +18,17 @@ import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * A Lever instance for tests, run as its own process through a generic {@code entry} command. It
  * serves {@code core.LeverRPC/HandleRPC} on {@code LEVEROS_LISTEN_HOST:LEVEROS_PORT} with the
  * methods: {@code echo} (args back; bytes back as bytes), {@code id}, {@code pid}, {@code env},
  * {@code headers}, {@code sleep(ms)}, {@code fail(x)}, {@code byteFail}, {@code badArgs}, {@code
- * crash}; anything else is NOT_FOUND.
+ * crash}; for isolation tests {@code read(path)} and {@code write(path)} (what happened, as text:
+ * {@code "read N bytes"}, {@code "wrote"}, or {@code "failed: <exception>"}), {@code status} (its
+ * {@code /proc/self/status}), {@code cwd} and {@code getenv(name)}; anything else is NOT_FOUND.
  */
 public final class TestInstance {
     static final ServiceMethod<RPC, RPCReply> HANDLE_RPC = ServiceMethod.server(
@@ -81,7 +85,22 @@ public final class TestInstance {
                         "LEVEROS_CONFIG",
                         "LEVEROS_RAM_MB",
                         "LEVEROS_PORT",
-                        "LEVEROS_LISTEN_HOST")));
+                        "LEVEROS_LISTEN_HOST",
+                        "TMPDIR",
+                        "HOME")));
+            case "read" ->
+                response.send(result(JsonValues.of(
+                        attempt(() -> "read " + Files.readAllBytes(Path.of(arg(rpc))).length + " bytes"))));
+            case "write" ->
+                response.send(result(JsonValues.of(attempt(() -> {
+                    Files.writeString(Path.of(arg(rpc)), "written by " + System.getenv("LEVEROS_INSTANCE_ID"));
+                    return "wrote";
+                }))));
+            case "status" ->
+                response.send(result(JsonValues.of(attempt(() -> Files.readString(Path.of("/proc/self/status"))))));
+            case "getenv" -> response.send(result(JsonValues.of(String.valueOf(System.getenv(arg(rpc))))));
+            case "cwd" ->
+                response.send(result(JsonValues.of(Path.of("").toAbsolutePath().toString())));
             case "headers" ->
                 response.send(result(JSON.newBuilder()
                         .setJsonObject(JSONObject.newBuilder()
@@ -111,9 +130,26 @@ public final class TestInstance {
             default ->
                 response.status(GrpcStatus.NOT_FOUND)
                         .statusMessage("method '" + url.method() + "' not found in service '" + url.service()
-                                + "' (exported: echo, id, pid, env, headers, sleep, fail, byteFail, badArgs, crash)")
+                                + "' (exported: echo, id, pid, env, headers, sleep, fail, byteFail, badArgs, crash, read,"
+                                + " write, status, cwd, getenv)")
                         .end();
         }
+    }
+
+    private interface Attempt {
+        String run() throws Exception;
+    }
+
+    private static String attempt(Attempt attempt) {
+        try {
+            return attempt.run();
+        } catch (Exception e) {
+            return "failed: " + e;
+        }
+    }
+
+    private static String arg(RPC rpc) {
+        return rpc.getArgs().getElement(0).getJsonString();
     }
 
     private static RPCReply result(JSON value) {
