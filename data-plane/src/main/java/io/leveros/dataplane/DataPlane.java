@@ -14,6 +14,7 @@ import io.leveros.dataplane.ingress.Ingress;
 import io.leveros.dataplane.ingress.IngressHandler;
 import io.leveros.dataplane.instance.JavaClassArchive;
 import io.leveros.dataplane.instance.LaunchCommands;
+import io.leveros.dataplane.instance.MemoryLimits;
 import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.instance.PortAllocator;
 import io.leveros.dataplane.instance.ProcessRuntime;
@@ -121,13 +122,23 @@ public final class DataPlane implements AutoCloseable {
     private HttpServer forwardingServer;
 
     private DataPlane(DataPlaneOptions options, Vertx vertx, Consumer<String> logSink) {
+        if (options.nodeCredentialFile() == null) {
+            throw new IllegalArgumentException("--node-credential-file is missing: the control plane takes data planes "
+                    + "with a node credential only (lever up writes <data-dir>/local-node.credential; on a cluster, "
+                    + "issue one with `lever nodes credential <node-id>`)");
+        }
         this.vertx = vertx;
         this.routing = new RoutingState();
         this.drainTimeout = options.drainTimeout();
+        MemoryLimits memory = MemoryLimits.detect(options.allowUnlimitedRam());
         InstanceIsolation isolation = InstanceIsolation.start(
                 options.instanceDir(), options.instanceUids(), options.requireInstanceIsolation(), options.nodeId());
         this.runtime = new ProcessRuntime(
-                PortAllocator.parse(options.instancePorts()), logSink, launchCommands(options, isolation), isolation);
+                PortAllocator.parse(options.instancePorts()),
+                logSink,
+                launchCommands(options, isolation),
+                isolation,
+                memory);
         routing.onChange(table -> isolation.retain(liveVersions(table)));
         this.agent = new NodeAgent(vertx, runtime, options.instanceStartTimeout(), options.drainTimeout());
         this.metrics = new DataPlaneMetrics(this::versionGauges);
@@ -152,11 +163,6 @@ public final class DataPlane implements AutoCloseable {
                         .setProtocolVersion(HttpVersion.HTTP_2)
                         .setHttp2ClearTextUpgrade(false)
                         .setConnectTimeout(2_000));
-        if (options.nodeCredentialFile() == null) {
-            throw new IllegalArgumentException("--node-credential-file is missing: the control plane takes data planes "
-                    + "with a node credential only (lever up writes <data-dir>/local-node.credential; on a cluster, "
-                    + "issue one with `lever nodes credential <node-id>`)");
-        }
         this.credential = new NodeCredential(options.nodeCredentialFile());
         this.subscriber = new RoutesSubscriber(
                 vertx, controlPlaneClient, controlPlaneAddress(options), options.nodeId(), credential, routing);

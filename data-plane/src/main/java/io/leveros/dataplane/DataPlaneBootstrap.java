@@ -18,6 +18,10 @@ final class DataPlaneBootstrap {
         DataPlane dataPlane;
         try {
             dataPlane = DataPlane.start(options);
+        } catch (IllegalArgumentException e) { // an option missing, e.g. the node credential
+            System.err.println("lever data plane: " + e.getMessage());
+            System.exit(2);
+            return;
         } catch (IllegalStateException | UncheckedIOException e) { // e.g. instances cannot be isolated as required
             System.err.println("lever data plane: " + e.getMessage());
             System.exit(1);

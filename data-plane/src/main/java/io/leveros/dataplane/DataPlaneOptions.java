@@ -51,6 +51,9 @@ public final class DataPlaneOptions {
                                           refuse to start unless each instance can run as its own user (that is,
                                           the data plane runs as root); without it, a data plane running as
                                           another user runs instances as itself and says so
+              --allow-unlimited-ram       start even where instances cannot be held to their ram (no writable
+                                          memory cgroup: not root, or /sys/fs/cgroup hidden as under
+                                          `ip netns exec`); without it such a data plane refuses to start
             """;
 
     private String bindHost = "0.0.0.0";
@@ -83,6 +86,9 @@ public final class DataPlaneOptions {
     /** Options that take no value; {@code --flag=false} turns one off. */
     private static final String REQUIRE_INSTANCE_ISOLATION = "--require-instance-isolation";
 
+    private static final String ALLOW_UNLIMITED_RAM = "--allow-unlimited-ram";
+    private boolean allowUnlimitedRam;
+
     /** @throws IllegalArgumentException naming the bad option and what was expected */
     public static DataPlaneOptions parse(String... args) {
         DataPlaneOptions o = new DataPlaneOptions();
@@ -93,7 +99,7 @@ public final class DataPlaneOptions {
             if (equals > 0) {
                 value = arg.substring(equals + 1);
                 arg = arg.substring(0, equals);
-            } else if (arg.equals(REQUIRE_INSTANCE_ISOLATION)) {
+            } else if (arg.equals(REQUIRE_INSTANCE_ISOLATION) || arg.equals(ALLOW_UNLIMITED_RAM)) {
                 value = "true";
             } else if (i + 1 < args.length) {
                 value = args[++i];
@@ -133,6 +139,7 @@ public final class DataPlaneOptions {
             case "--instance-dir" -> instanceDir = Path.of(v).toAbsolutePath();
             case "--instance-uids" -> instanceUids = IdRange.parse(name, v);
             case REQUIRE_INSTANCE_ISOLATION -> requireInstanceIsolation = bool(name, v);
+            case ALLOW_UNLIMITED_RAM -> allowUnlimitedRam = bool(name, v);
             default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
         }
     }
@@ -280,6 +287,11 @@ public final class DataPlaneOptions {
     /** How long a call's body may go without a part arriving. */
     public Duration bodyTimeout() {
         return bodyTimeout;
+    }
+
+    /** Whether instances may run without a hard memory limit where none can be set up. */
+    public boolean allowUnlimitedRam() {
+        return allowUnlimitedRam;
     }
 
     /** The file holding this node's credential for the control plane, or {@code null} when none was given. */

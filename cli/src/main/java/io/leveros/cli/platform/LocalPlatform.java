@@ -256,7 +256,20 @@ public final class LocalPlatform {
         if (nodeRuntime != null) {
             command.addAll(List.of("--node-runtime", nodeRuntime.toString()));
         }
+        if (!runsAsRoot()) {
+            // A developer's own account rarely may make memory cgroups: instances are held to their ram by
+            // their runtime's heap flags only, and the data plane says so (it refuses that as root).
+            command.add("--allow-unlimited-ram");
+        }
         return command;
+    }
+
+    private static boolean runsAsRoot() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false; // not Linux: no cgroups either
+        }
     }
 
     private List<String> javaCommand(String component, List<Path> classpath, boolean aot) {

@@ -11,8 +11,9 @@ import java.util.List;
  * Hard memory limits for instance processes where the OS offers them: a Linux memory cgroup per
  * instance, created under the data plane's own (cgroup v2 {@code memory.max}, else v1 {@code
  * memory.limit_in_bytes}). An instance that goes over is killed by the kernel, and {@link
- * Limit#exceeded()} tells so afterwards. Where there is no writable memory cgroup, instances run
- * with their runtime's heap flags only, and the data plane says so once at start.
+ * Limit#exceeded()} tells so afterwards. Where there is no writable memory cgroup the data plane
+ * refuses to start, unless told to run instances with their runtime's heap flags only ({@code
+ * --allow-unlimited-ram}), which it then says once at start: enforcement is never dropped silently.
  */
 public final class MemoryLimits {
     private static final System.Logger LOG = System.getLogger(MemoryLimits.class.getName());
@@ -50,8 +51,33 @@ public final class MemoryLimits {
         return parent;
     }
 
-    /** The memory cgroup this process is in, if the data plane may make children in it. */
-    public static MemoryLimits detect() {
+    /**
+     * The memory cgroup this process is in, if the data plane may make children in it.
+     *
+     * @param allowUnlimited whether to go on without one (warned once) rather than refuse
+     * @throws IllegalStateException when there is none and {@code allowUnlimited} is false
+     */
+    public static MemoryLimits detect(boolean allowUnlimited) {
+        MemoryLimits limits = detect();
+        if (limits.parent == null && !allowUnlimited) {
+            throw new IllegalStateException(
+                    "no writable memory cgroup (in /sys/fs/cgroup, for this process's cgroup in "
+                            + "/proc/self/cgroup): instances could not be held to their lever.json ram. Run the data plane "
+                            + "as root where /sys/fs/cgroup is visible (under `ip netns exec` it is hidden: use `nsenter "
+                            + "--net=/run/netns/<name>` instead), or start it with --allow-unlimited-ram to run instances "
+                            + "held by their runtime's heap flags only");
+        }
+        if (limits.parent == null) {
+            LOG.log(
+                    Level.WARNING,
+                    "no writable memory cgroup: instances are held to their ram by their runtime's heap limit only"
+                            + " (--allow-unlimited-ram)");
+        }
+        return limits;
+    }
+
+    /** The memory cgroup this process is in, if the data plane may make children in it; none: no parent. */
+    static MemoryLimits detect() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
                 String[] parts = line.split(":", 3);
@@ -75,9 +101,6 @@ public final class MemoryLimits {
         } catch (IOException | RuntimeException e) {
             // no cgroups here
         }
-        LOG.log(
-                Level.WARNING,
-                "no writable memory cgroup: instances are held to their ram by their runtime's heap limit only");
         return new MemoryLimits(null, false);
     }
 

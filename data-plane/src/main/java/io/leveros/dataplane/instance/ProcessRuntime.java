@@ -39,13 +39,18 @@ public final class ProcessRuntime implements InstanceRuntime {
     private final ExecutorService launcher;
     private final ExecutorService preparer = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<ProcessInstance> live = ConcurrentHashMap.newKeySet();
-    private final MemoryLimits memory = MemoryLimits.detect();
+    private final MemoryLimits memory;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public ProcessRuntime(
-            PortAllocator ports, Consumer<String> logSink, LaunchCommands commands, InstanceIsolation isolation) {
+            PortAllocator ports,
+            Consumer<String> logSink,
+            LaunchCommands commands,
+            InstanceIsolation isolation,
+            MemoryLimits memory) {
         this.ports = ports;
+        this.memory = memory;
         this.listenHost = "127.0.0.1";
         this.logSink = logSink;
         this.commands = commands;

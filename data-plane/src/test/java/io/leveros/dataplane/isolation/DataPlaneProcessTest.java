@@ -82,7 +82,8 @@ class DataPlaneProcessTest {
 
     @Test
     void aDataPlaneThatIsNotRootRunsInstancesAsItselfAndSaysSo() throws Exception {
-        dataPlane = new DataPlaneProcess(controlPlane, AS_NOBODY, Map.of(), "--node-id", "nobody");
+        dataPlane =
+                new DataPlaneProcess(controlPlane, AS_NOBODY, Map.of(), "--node-id", "nobody", "--allow-unlimited-ram");
         Http http = routed(dataPlane);
         assertThat(dataPlane.output()).as("the warning at start").contains("instances are NOT isolated");
         String status = JSON.readTree(call(http, "/a/status")).asText();
@@ -99,13 +100,33 @@ class DataPlaneProcessTest {
     @Test
     void aDataPlaneThatIsNotRootRefusesToStartWhenIsolationIsRequired() throws Exception {
         dataPlane = new DataPlaneProcess(
-                controlPlane, AS_NOBODY, Map.of(), "--node-id", "refuses", "--require-instance-isolation");
+                controlPlane,
+                AS_NOBODY,
+                Map.of(),
+                "--node-id",
+                "refuses",
+                "--require-instance-isolation",
+                "--allow-unlimited-ram");
         assertThat(dataPlane.process().waitFor(30, TimeUnit.SECONDS))
                 .as("it ends")
                 .isTrue();
         assertThat(dataPlane.process().exitValue()).as("exit code").isNotZero();
         assertThat(dataPlane.output())
                 .contains("--require-instance-isolation: this data plane runs as uid 65534, not root");
+    }
+
+    @Test
+    void aDataPlaneThatCannotHoldInstancesToTheirRamRefusesToStartUnlessAllowed() throws Exception {
+        // As nobody the data plane may make no memory cgroup, as under `ip netns exec` (cgroups hidden).
+        dataPlane = new DataPlaneProcess(controlPlane, AS_NOBODY, Map.of(), "--node-id", "no-cgroup");
+        assertThat(dataPlane.process().waitFor(30, TimeUnit.SECONDS))
+                .as("it ends")
+                .isTrue();
+        assertThat(dataPlane.process().exitValue()).as("exit code").isNotZero();
+        assertThat(dataPlane.output())
+                .contains("no writable memory cgroup")
+                .contains("nsenter")
+                .contains("--allow-unlimited-ram");
     }
 
     /** The data plane's HTTP API, once it has its routes. */
