@@ -1,11 +1,13 @@
 package io.leveros.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,6 +126,19 @@ class SecurityIT {
         assertThat(attack("write", quoted(dataDir.resolve("token"))))
                 .as("rewriting the token")
                 .startsWith("\"REFUSED");
+    }
+
+    @Test
+    void anInstanceFloodingItsOutputIsDrainedAndDoesNotFloodThePlatformsLog() {
+        int before = platform.logText().length();
+        assertThat(attack("floodOutput", "300"))
+                .as("300 MB without a newline, written in full")
+                .startsWith("\"OK");
+        await("the note of what was not printed").atMost(Duration.ofSeconds(10)).until(() -> platform.logText()
+                .contains("lines of output not printed"));
+        assertThat(platform.logText().length() - before)
+                .as("what 300 MB of output added to lever up's log")
+                .isLessThan(4 * 1024 * 1024);
     }
 
     @Test

@@ -80,6 +80,22 @@ public class Attacker {
         }
     }
 
+    /** Writes {@code megabytes} MB to stdout without a newline: the platform must drain it, bounded. */
+    public String floodOutput(int megabytes) throws InterruptedException {
+        byte[] chunk = new byte[1024 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        long started = System.nanoTime();
+        for (int i = 0; i < megabytes; i++) {
+            System.out.write(chunk, 0, chunk.length);
+        }
+        System.out.flush();
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        Thread.sleep(100); // then one line the log has room for again
+        System.out.println();
+        System.out.println("flood done");
+        return "OK: wrote " + megabytes + " MB in " + millis + " ms";
+    }
+
     /** Another process's environment, where instance tokens and config live. */
     public String environOf(long pid) {
         return read("/proc/" + pid + "/environ");
