@@ -4,16 +4,13 @@ import io.leveros.controlplane.LeverProperties;
 import io.leveros.controlplane.audit.AuditEntry.Outcome;
 import io.leveros.controlplane.audit.AuditLog;
 import io.leveros.controlplane.security.FailedAuthentications;
+import io.leveros.controlplane.security.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -77,11 +74,9 @@ class NodeConfiguration {
             return new LocalNodeCredential(null);
         }
         Path file = properties.dataDir().resolve("local-node.credential");
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + UUID.randomUUID());
         try {
-            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(temp, credentials.issue(localNodeId) + "\n", StandardCharsets.US_ASCII);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            OwnerOnlyFiles.writeAtomically(
+                    file, (credentials.issue(localNodeId) + "\n").getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the local node's credential to " + file + ": " + e, e);
         }

@@ -1,12 +1,13 @@
 package io.leveros.controlplane.node;
 
+import io.leveros.controlplane.security.OwnerOnlyFiles;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -108,11 +109,10 @@ public final class NodeCredentials {
         revokedUntil.put(nodeId, clock.instant().getEpochSecond());
         Properties properties = new Properties();
         revokedUntil.forEach((node, until) -> properties.setProperty(node, Long.toString(until)));
-        Path temp = revocationsFile.resolveSibling(revocationsFile.getFileName() + ".tmp-" + UUID.randomUUID());
-        try (var out = Files.newOutputStream(temp)) {
-            properties.store(out, "node id = epoch second until which its credentials are refused");
-            out.close();
-            Files.move(temp, revocationsFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            StringWriter text = new StringWriter();
+            properties.store(text, "node id = epoch second until which its credentials are refused");
+            OwnerOnlyFiles.writeAtomically(revocationsFile, text.toString().getBytes(StandardCharsets.ISO_8859_1));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + revocationsFile + ": " + e, e);
         }

@@ -14,8 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.UUID;
 
-/** Files only their owner may read (mode 0600), replaced atomically: the token files. */
-final class OwnerOnlyFiles {
+/** Files only their owner may read (mode 0600), replaced atomically: tokens, keys, credentials. */
+public final class OwnerOnlyFiles {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private OwnerOnlyFiles() {}
@@ -25,7 +25,7 @@ final class OwnerOnlyFiles {
      * renames it over {@code file} atomically and forces the folder: a crash leaves the old file or the
      * new one, never a torn one, and once this returns the new one survives a crash.
      */
-    static void writeAtomically(Path file, byte[] content) throws IOException {
+    public static void writeAtomically(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = dir.resolve(file.getFileName() + ".tmp-" + UUID.randomUUID());
