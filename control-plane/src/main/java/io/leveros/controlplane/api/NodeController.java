@@ -78,13 +78,12 @@ class NodeController {
         });
     }
 
+    /** The node id, or a 400 INVALID_NODE_ID saying what one looks like. */
     private static String checked(String nodeId) {
-        if (nodeId == null || !NodeCredentials.NODE_ID.matcher(nodeId).matches()) {
-            throw new ControlPlaneException(
-                    ErrorCode.INVALID_NODE_ID,
-                    "node id '" + nodeId + "' (expected: 1-63 letters, digits, '_' or '-', starting with a letter "
-                            + "or digit, as the data plane's --node-id)");
+        try {
+            return NodeCredentials.checkNodeId(nodeId);
+        } catch (IllegalArgumentException e) {
+            throw new ControlPlaneException(ErrorCode.INVALID_NODE_ID, e.getMessage());
         }
-        return nodeId;
     }
 }

@@ -5,19 +5,15 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -36,7 +32,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class NodeCredentials {
     /** Node ids: what a host name or a container name looks like, no dots (they separate the parts). */
-    public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
 
     private static final String PREFIX = "lvn1.";
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
@@ -129,11 +125,16 @@ public final class NodeCredentials {
         return BASE64.encodeToString(mac("forwarding-key-v1"));
     }
 
-    private static void checkNodeId(String nodeId) {
+    /**
+     * @return {@code nodeId}
+     * @throws IllegalArgumentException naming the id and what a node id looks like
+     */
+    public static String checkNodeId(String nodeId) {
         if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
-            throw new IllegalArgumentException("node id '" + nodeId
-                    + "' (expected: 1-63 letters, digits, '_' or '-', starting with a letter or digit)");
+            throw new IllegalArgumentException("node id '" + nodeId + "' (expected: 1-63 letters, digits, '_' or '-',"
+                    + " starting with a letter or digit, as the data plane's --node-id)");
         }
+        return nodeId;
     }
 
     private byte[] mac(String text) {
@@ -160,22 +161,7 @@ public final class NodeCredentials {
     }
 
     private static byte[] loadOrCreateKey(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
-            Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + UUID.randomUUID());
-            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(temp, BASE64.encodeToString(random) + "\n", StandardCharsets.US_ASCII);
-            try {
-                Files.createLink(file, temp); // fails if another process made the key first: use theirs
-            } catch (FileAlreadyExistsException e) {
-                // keep the existing key
-            } finally {
-                Files.delete(temp);
-            }
-        }
-        byte[] key = Base64.getUrlDecoder()
-                .decode(Files.readString(file, StandardCharsets.US_ASCII).trim());
+        byte[] key = Base64.getUrlDecoder().decode(OwnerOnlyFiles.readOrCreateSecret(file));
         if (key.length < 32) {
             throw new IOException(file + " holds a " + key.length + "-byte key (expected: 32 bytes, base64url); "
                     + "delete it to make a new one, then issue new node credentials");

@@ -3,7 +3,6 @@ package io.leveros.controlplane.security;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -25,18 +24,7 @@ public final class AccessToken {
     /** Reads the token in {@code file}, or makes one there (mode 0600) if there is none. */
     public static AccessToken loadOrCreate(Path file) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            if (Files.exists(file)) {
-                String existing =
-                        Files.readString(file, StandardCharsets.US_ASCII).trim();
-                if (!existing.isEmpty()) {
-                    OwnerOnlyFiles.restrict(file);
-                    return new AccessToken(file, existing);
-                }
-            }
-            String token = randomSecret();
-            OwnerOnlyFiles.writeAtomically(file, (token + "\n").getBytes(StandardCharsets.US_ASCII));
-            return new AccessToken(file, token);
+            return new AccessToken(file, OwnerOnlyFiles.readOrCreateSecret(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the access token file " + file + ": " + e, e);
         }

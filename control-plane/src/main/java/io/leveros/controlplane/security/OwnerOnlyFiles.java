@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +63,25 @@ public final class OwnerOnlyFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the data folder " + dir + " owner-only: " + e, e);
         }
+    }
+
+    /**
+     * The secret in {@code file} (trimmed), or a new random one ({@link AccessToken#randomSecret})
+     * written there (0600) when the file is missing or empty. An existing file looser than 0600 is
+     * tightened.
+     */
+    public static String readOrCreateSecret(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        if (Files.exists(file)) {
+            String existing = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            if (!existing.isEmpty()) {
+                restrict(file);
+                return existing;
+            }
+        }
+        String secret = AccessToken.randomSecret();
+        writeAtomically(file, (secret + "\n").getBytes(StandardCharsets.US_ASCII));
+        return secret;
     }
 
     /** Sets mode 0600 if the file is looser. */
