@@ -272,10 +272,9 @@ public final class DataPlane implements AutoCloseable {
     }
 
     /**
-     * The port other nodes forward calls to (gRPC only): served
-     * by instances on this node, never forwarded again, private services allowed (the node that
-     * forwarded the call checked it). Only the cluster's data planes may call it ({@link
-     * io.leveros.dataplane.identity.ForwardingKey}).
+     * The port other nodes forward calls to (gRPC only): served by instances on this node, never
+     * forwarded again, private services allowed (the node that forwarded the call checked it). Only
+     * the cluster's data planes may call it ({@link io.leveros.dataplane.identity.ForwardingKey}).
      */
     private HttpServer forwardingServer(
             LeaseSource local, long requestTimeoutMs, CallerIdentity callers, DataPlaneOptions options) {
