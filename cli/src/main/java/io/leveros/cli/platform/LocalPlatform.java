@@ -112,11 +112,12 @@ public final class LocalPlatform {
                     exited.ran().toSeconds(),
                     delay.toMillis() / 1e3,
                     backoff.restarts());
-            ChildProcess restarted = null;
-            while (restarted == null) {
+            ChildProcess restarted;
+            while (true) {
                 Thread.sleep(delay);
                 try {
                     restarted = restart(exited);
+                    break;
                 } catch (IOException e) {
                     delay = backoff.after(Duration.ZERO);
                     err.printf(
@@ -124,7 +125,7 @@ public final class LocalPlatform {
                             exited.name(), e.getMessage(), delay.toMillis() / 1e3);
                 }
             }
-            if (restarted == exited) {
+            if (restarted == null) {
                 return; // stopping
             }
             reportWhenReady(restarted, err);
@@ -146,13 +147,10 @@ public final class LocalPlatform {
         }
     }
 
-    /**
-     * Starts the component again in place of {@code exited}; returns {@code exited} itself when the
-     * platform is stopping (nothing is started then).
-     */
+    /** Starts the component again in place of {@code exited}; {@code null} when the platform is stopping. */
     private synchronized ChildProcess restart(ChildProcess exited) throws IOException, InterruptedException {
         if (stopping) {
-            return exited;
+            return null;
         }
         ChildProcess restarted = ChildProcess.start(exited.name(), command(exited.name()));
         children.set(children.indexOf(exited), restarted);
