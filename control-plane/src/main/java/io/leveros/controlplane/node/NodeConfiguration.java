@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -66,23 +67,21 @@ class NodeConfiguration {
      */
     @Bean
     @Lazy(false)
-    LocalNodeCredential localNodeCredential(
+    InitializingBean localNodeCredential(
             NodeCredentials credentials,
             LeverProperties properties,
             @Value("${lever.local-node-id:}") String localNodeId) {
-        if (localNodeId.isBlank()) {
-            return new LocalNodeCredential(null);
-        }
         Path file = properties.dataDir().resolve("local-node.credential");
-        try {
-            OwnerOnlyFiles.writeAtomically(
-                    file, (credentials.issue(localNodeId) + "\n").getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the local node's credential to " + file + ": " + e, e);
-        }
-        return new LocalNodeCredential(file);
+        return () -> {
+            if (localNodeId.isBlank()) {
+                return;
+            }
+            try {
+                OwnerOnlyFiles.writeAtomically(
+                        file, (credentials.issue(localNodeId) + "\n").getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the local node's credential to " + file + ": " + e, e);
+            }
+        };
     }
-
-    /** @param file where the local node's credential was written, or {@code null} */
-    record LocalNodeCredential(Path file) {}
 }

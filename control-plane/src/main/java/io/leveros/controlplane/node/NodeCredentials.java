@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Properties;
@@ -112,12 +111,6 @@ public final class NodeCredentials {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + revocationsFile + ": " + e, e);
         }
-    }
-
-    /** When the node's credentials stopped being accepted, or {@code null} if never revoked. */
-    public Instant revokedAt(String nodeId) {
-        Long until = revokedUntil.get(nodeId);
-        return until == null ? null : Instant.ofEpochSecond(until);
     }
 
     /** The secret every data plane sends to the others' forwarding port; derived, so never stored. */

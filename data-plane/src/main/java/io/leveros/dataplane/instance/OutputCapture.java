@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -40,7 +39,6 @@ public final class OutputCapture {
     private final Consumer<String> sink;
     private final LongSupplier nanoClock;
     private final ArrayDeque<String> last = new ArrayDeque<>(KEPT_LINES);
-    private final AtomicLong droppedLines = new AtomicLong();
     private CompletableFuture<Void> ended = CompletableFuture.completedFuture(null);
     /** The log's budget: lines that may be printed now, refilled with time; guarded by {@code last}. */
     private double budget = LOG_LINES_PER_SECOND;
@@ -119,7 +117,6 @@ public final class OutputCapture {
             last.addLast(line.length() > MAX_KEPT_LINE_CHARS ? line.substring(0, MAX_KEPT_LINE_CHARS) + "…" : line);
             refill();
             if (budget < 1) {
-                droppedLines.incrementAndGet();
                 droppedSinceReport++;
                 return;
             }
@@ -155,10 +152,5 @@ public final class OutputCapture {
         synchronized (last) {
             return List.copyOf(last);
         }
-    }
-
-    /** Lines not printed since the instance started, for being over the log's rate. */
-    public long droppedLines() {
-        return droppedLines.get();
     }
 }

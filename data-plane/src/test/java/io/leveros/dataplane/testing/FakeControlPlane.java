@@ -17,7 +17,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The control plane's {@code Routing/WatchRoutes} at the seam: pushes the snapshots a test gives
@@ -39,7 +38,6 @@ public final class FakeControlPlane implements AutoCloseable {
     private final List<String> nodeIds = new CopyOnWriteArrayList<>();
     private final HttpServer server;
     private final Path credentialFile;
-    private final AtomicInteger refused = new AtomicInteger();
     private volatile RoutingSnapshot latest;
 
     public FakeControlPlane() throws Exception {
@@ -50,7 +48,6 @@ public final class FakeControlPlane implements AutoCloseable {
         Files.setPosixFilePermissions(credentialFile, PosixFilePermissions.fromString("rw-r--r--"));
         GrpcServer grpc = GrpcServer.server(vertx).callHandler(WATCH_ROUTES, request -> {
             if (!("Bearer " + CREDENTIAL).equals(request.headers().get("authorization"))) {
-                refused.incrementAndGet();
                 request.response().status(GrpcStatus.UNAUTHENTICATED).end();
                 return;
             }
@@ -83,11 +80,6 @@ public final class FakeControlPlane implements AutoCloseable {
     /** A file holding the credential this control plane takes, for {@code --node-credential-file}. */
     public Path credentialFile() {
         return credentialFile;
-    }
-
-    /** Watch calls refused for a missing or wrong credential. */
-    public int refused() {
-        return refused.get();
     }
 
     public List<String> nodeIds() {
