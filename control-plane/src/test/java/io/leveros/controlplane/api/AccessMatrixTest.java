@@ -6,11 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.leveros.controlplane.archive.ArchiveExtractor;
 import io.leveros.controlplane.security.AccessToken;
 import io.leveros.controlplane.testing.Api;
+import io.leveros.controlplane.testing.DataDirs;
 import io.leveros.controlplane.testing.TarGz;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.grpc.server.port=0", "lever.security.max-failed-authentications=1000000"})
 class AccessMatrixTest {
-    static final Path DATA_DIR = tempDir();
+    static final Path DATA_DIR = DataDirs.create(AccessMatrixTest.class);
     /** Caller name → token secret ({@code null} = no token); made once for the class. */
     static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
 
@@ -173,14 +172,6 @@ class AccessMatrixTest {
             assertThat(response.headers().firstValue("WWW-Authenticate")).contains("Bearer");
         } else if (expected == 403) {
             assertThat(json(response).get("code").asString()).isEqualTo("FORBIDDEN");
-        }
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("lever-access-matrix-test");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -17,6 +17,7 @@ import io.leveros.controlplane.node.NodeCredentials;
 import io.leveros.controlplane.routing.RoutesPublisher;
 import io.leveros.controlplane.security.AccessToken;
 import io.leveros.controlplane.testing.Api;
+import io.leveros.controlplane.testing.DataDirs;
 import io.leveros.controlplane.testing.TarGz;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.Node;
@@ -52,7 +53,7 @@ import tools.jackson.databind.JsonNode;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.grpc.server.port=0")
 class ControlPlaneIntegrationTest {
-    static final Path DATA_DIR = tempDir();
+    static final Path DATA_DIR = DataDirs.create(ControlPlaneIntegrationTest.class);
     static final AtomicInteger GRPC_PORT = new AtomicInteger();
 
     @DynamicPropertySource
@@ -450,14 +451,6 @@ class ControlPlaneIntegrationTest {
         }
         try (Stream<Path> all = Files.walk(dir)) {
             return all.sorted().toList();
-        }
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("lever-control-plane-test");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -7,13 +7,13 @@ import static org.awaitility.Awaitility.await;
 import io.leveros.controlplane.archive.ArchiveExtractor;
 import io.leveros.controlplane.security.AccessToken;
 import io.leveros.controlplane.testing.Api;
+import io.leveros.controlplane.testing.DataDirs;
 import io.leveros.controlplane.testing.TarGz;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,7 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.grpc.server.port=0", "lever.deploy.max-concurrent=1", "lever.deploy.max-wait=300ms"})
 class DeployBusyIntegrationTest {
-    static final Path DATA_DIR = tempDir();
+    static final Path DATA_DIR = DataDirs.create(DeployBusyIntegrationTest.class);
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
@@ -75,13 +75,5 @@ class DeployBusyIntegrationTest {
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(api.deploy("dev.lever", archive).statusCode())
                         .isEqualTo(201));
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("lever-deploy-busy-test");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.leveros.controlplane.archive.ArchiveExtractor;
 import io.leveros.controlplane.security.AccessToken;
 import io.leveros.controlplane.testing.Api;
+import io.leveros.controlplane.testing.DataDirs;
 import io.leveros.controlplane.testing.TarGz;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -29,7 +30,7 @@ import tools.jackson.databind.JsonNode;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.grpc.server.port=0", "lever.security.max-failed-authentications=1000000"})
 class SecurityIntegrationTest {
-    static final Path DATA_DIR = tempDir();
+    static final Path DATA_DIR = DataDirs.create(SecurityIntegrationTest.class);
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
@@ -222,13 +223,5 @@ class SecurityIntegrationTest {
         HttpResponse<String> created = admin.postJson("/api/v1/tokens", body);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         return json(created).get("token").asString();
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("lever-security-test");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -15,6 +15,7 @@ import io.grpc.stub.MetadataUtils;
 import io.leveros.controlplane.archive.ArchiveExtractor;
 import io.leveros.controlplane.security.AccessToken;
 import io.leveros.controlplane.testing.Api;
+import io.leveros.controlplane.testing.DataDirs;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.RoutingGrpc;
 import io.leveros.proto.control.RoutingSnapshot;
@@ -57,7 +58,7 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {"spring.grpc.server.port=0", "lever.local-node-id=local"})
 class NodeAuthenticationIntegrationTest {
     /** Made readable by all, as a data folder made by hand might be: the control plane tightens it. */
-    static final Path DATA_DIR = readableByAll(tempDir());
+    static final Path DATA_DIR = readableByAll(DataDirs.create(NodeAuthenticationIntegrationTest.class));
 
     static final AtomicInteger GRPC_PORT = new AtomicInteger();
 
@@ -114,7 +115,9 @@ class NodeAuthenticationIntegrationTest {
                 () -> RoutingGrpc.newBlockingStub(channel).reportInstances(fakeReport("local")),
                 Status.Code.UNAUTHENTICATED,
                 "--node-credential-file");
-        String forged = NodeCredentials.load(tempDir(), Clock.systemUTC()).issue("local");
+        String forged = NodeCredentials.load(
+                        DataDirs.create(NodeAuthenticationIntegrationTest.class), Clock.systemUTC())
+                .issue("local");
         assertRefused(
                 () -> firstSnapshot(RoutingGrpc.newBlockingStub(channel).withInterceptors(bearer(forged)), "local"),
                 Status.Code.UNAUTHENTICATED,
@@ -230,14 +233,6 @@ class NodeAuthenticationIntegrationTest {
     private static Path readableByAll(Path dir) {
         try {
             return Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("lever-node-auth-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
