@@ -37,6 +37,9 @@ import java.util.regex.Pattern;
  *     the platform default
  * @param scaleDownDelay how long a lower need must last before instances are stopped, {@code
  *     null} for the platform default
+ * @param resourceIdleTimeout how long a resource stays bound without a call before {@code
+ *     CloseResource}, {@code null} for the default (3 minutes)
+ * @param maxResourcesPerInstance the most resources one instance holds, {@code 0} for no limit
  * @param configJson the free-form {@code config} object as JSON text, {@code "{}"} when absent
  */
 public record LeverJson(
@@ -50,6 +53,8 @@ public record LeverJson(
         int ramMb,
         Duration idleTimeout,
         Duration scaleDownDelay,
+        Duration resourceIdleTimeout,
+        int maxResourcesPerInstance,
         String configJson) {
 
     public static final String FILE_NAME = "lever.json";
@@ -71,9 +76,11 @@ public record LeverJson(
             "ram",
             "idleTimeout",
             "scaleDownDelay",
+            "resourceIdleTimeout",
+            "maxResourcesPerInstance",
             "config");
     private static final String KNOWN_FIELDS_TEXT =
-            "name, description, entry, jsEntry, javaEntry, private, maxInstanceLoad, minInstances, maxInstances, ram, idleTimeout, scaleDownDelay, config";
+            "name, description, entry, jsEntry, javaEntry, private, maxInstanceLoad, minInstances, maxInstances, ram, idleTimeout, scaleDownDelay, resourceIdleTimeout, maxResourcesPerInstance, config";
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{2,254}");
     private static final Pattern JAVA_CLASS = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
@@ -153,6 +160,8 @@ public record LeverJson(
         int ramMb = optionalInt(root, "ram", DEFAULT_RAM_MB, MIN_RAM_MB, MAX_RAM_MB);
         Duration idleTimeout = optionalDuration(root, "idleTimeout");
         Duration scaleDownDelay = optionalDuration(root, "scaleDownDelay");
+        Duration resourceIdleTimeout = optionalDuration(root, "resourceIdleTimeout");
+        int maxResourcesPerInstance = optionalInt(root, "maxResourcesPerInstance", 0, 1, 1_000_000);
         String configJson = "{}";
         JsonNode config = root.get("config");
         if (config != null && !config.isNull()) {
@@ -173,6 +182,8 @@ public record LeverJson(
                 ramMb,
                 idleTimeout,
                 scaleDownDelay,
+                resourceIdleTimeout,
+                maxResourcesPerInstance,
                 configJson);
     }
 

@@ -38,7 +38,8 @@ class LeverJsonTest {
         LeverJson json = parse("""
                 {"name": "api", "javaEntry": "com.example.Api", "private": true, "maxInstanceLoad": 4,
                  "minInstances": 1, "maxInstances": 5, "ram": 512, "idleTimeout": "30s",
-                 "scaleDownDelay": "10s", "config": {"greeting": "hi", "n": 1}}""");
+                 "scaleDownDelay": "10s", "resourceIdleTimeout": "20s", "maxResourcesPerInstance": 100,
+                 "config": {"greeting": "hi", "n": 1}}""");
         assertThat(json.entry()).isEqualTo(new LeverJson.JavaEntry("com.example.Api"));
         assertThat(json.isPrivate()).isTrue();
         assertThat(json.maxInstanceLoad()).isEqualTo(4);
@@ -47,6 +48,8 @@ class LeverJsonTest {
         assertThat(json.ramMb()).isEqualTo(512);
         assertThat(json.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(json.scaleDownDelay()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(json.resourceIdleTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(json.maxResourcesPerInstance()).isEqualTo(100);
         assertThat(json.configJson()).isEqualTo("{\"greeting\":\"hi\",\"n\":1}");
     }
 
@@ -114,6 +117,12 @@ class LeverJsonTest {
                 Arguments.of(
                         "{\"name\": \"svc\", \"jsEntry\": \"a.js\", \"scaleDownDelay\": \"later\"}",
                         "'scaleDownDelay' must be a duration"),
+                Arguments.of(
+                        "{\"name\": \"svc\", \"jsEntry\": \"a.js\", \"resourceIdleTimeout\": \"idle\"}",
+                        "'resourceIdleTimeout' must be a duration"),
+                Arguments.of(
+                        "{\"name\": \"svc\", \"jsEntry\": \"a.js\", \"maxResourcesPerInstance\": 0}",
+                        "'maxResourcesPerInstance' must be a whole number from 1"),
                 Arguments.of(
                         "{\"name\": \"svc\", \"jsEntry\": \"a.js\", \"config\": [1]}", "'config' must be an object"),
                 Arguments.of("{\"name\": \"svc\",", "not valid JSON"));
