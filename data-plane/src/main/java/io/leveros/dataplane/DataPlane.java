@@ -23,6 +23,9 @@ import io.leveros.dataplane.metrics.CallMetrics;
 import io.leveros.dataplane.metrics.DataPlaneMetrics;
 import io.leveros.dataplane.metrics.VersionGauges;
 import io.leveros.dataplane.peer.InstanceReporter;
+import io.leveros.dataplane.placement.ControlPlaneLease;
+import io.leveros.dataplane.placement.ControlPlaneResources;
+import io.leveros.dataplane.placement.ResourcePlacement;
 import io.leveros.dataplane.routing.RoutesSubscriber;
 import io.leveros.dataplane.routing.RoutingState;
 import io.leveros.dataplane.routing.RoutingTable;
@@ -82,6 +85,8 @@ public final class DataPlane implements AutoCloseable {
     private final Duration drainTimeout;
     private final AtomicLong reportSequence = new AtomicLong();
     private final DataPlaneMetrics metrics;
+    private final ResourcePlacement resources;
+    private final long resourceTimer;
     private InstanceReporter reporter;
 
     /** How instances are run, with every runtime file where they can read it. */
@@ -164,6 +169,15 @@ public final class DataPlane implements AutoCloseable {
                         .setHttp2ClearTextUpgrade(false)
                         .setConnectTimeout(2_000));
         this.credential = new NodeCredential(options.nodeCredentialFile());
+        this.resources = new ResourcePlacement(
+                vertx,
+                activator,
+                new ControlPlaneResources(controlPlaneClient, controlPlaneAddress(options), credential),
+                new ControlPlaneLease(),
+                instanceClient,
+                options.nodeId(),
+                options.requestTimeout().toMillis());
+        this.resourceTimer = vertx.setPeriodic(1_000, id -> resources.expireIdle(System.nanoTime()));
         this.subscriber = new RoutesSubscriber(
                 vertx, controlPlaneClient, controlPlaneAddress(options), options.nodeId(), credential, routing);
     }
@@ -195,15 +209,15 @@ public final class DataPlane implements AutoCloseable {
 
     private void listen(DataPlaneOptions options) throws Exception {
         long requestTimeoutMs = options.requestTimeout().toMillis();
-        CallForwarder forwarder = new CallForwarder(activator::acquire, instanceClient, requestTimeoutMs);
+        CallForwarder forwarder = new CallForwarder(resources.forIngress(), instanceClient, requestTimeoutMs);
         CallerIdentity callers = new CallerIdentity(agent);
-        InstanceStreams streams = new InstanceStreams(activator::acquire, instanceClient, openStreams);
+        InstanceStreams streams = new InstanceStreams(resources.forIngress(), instanceClient, openStreams);
         gatewayServer = await(server(forwarder, streams, callers, Ingress.GATEWAY, options)
                 .listen(options.gatewayPort(), "127.0.0.1"));
         String gateway = "127.0.0.1:" + gatewayServer.actualPort();
         agent.gatewayAddress(gateway);
         instanceClient.gatewayAddress(gateway);
-        forwardingServer = await(forwardingServer(activator::acquireLocal, requestTimeoutMs, callers, options)
+        forwardingServer = await(forwardingServer(resources.forForwarded(), requestTimeoutMs, callers, options)
                 .listen(options.forwardingPort(), options.forwardingHost()));
         publicServer = await(server(forwarder, streams, callers, Ingress.PUBLIC, options)
                 .listen(options.port(), options.bindHost()));
@@ -216,6 +230,7 @@ public final class DataPlane implements AutoCloseable {
                 credential,
                 options.advertiseHost() + ":" + forwardingServer.actualPort(),
                 activator,
+                resources,
                 reportSequence);
         reporter.start();
     }
@@ -382,6 +397,7 @@ public final class DataPlane implements AutoCloseable {
             // closing anyway
         }
         openStreams.close();
+        vertx.cancelTimer(resourceTimer);
         activator.close();
         agent.close();
         instanceClient.close();

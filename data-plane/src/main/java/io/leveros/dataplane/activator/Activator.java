@@ -26,6 +26,7 @@ public final class Activator implements AutoCloseable {
     private final InstanceStarts starts;
     private final Map<String, ServicePool> pools = new ConcurrentHashMap<>();
     private final long idleTimer;
+    private volatile ResourceHolder resources = ResourceHolder.NONE;
 
     /**
      * @param reportSequence the sequence of the next instance report (see {@code ScalingTarget})
@@ -59,11 +60,40 @@ public final class Activator implements AutoCloseable {
         return pool(route).acquire(route, false);
     }
 
+    /**
+     * Who is told when instances holding resources drain or exit; set once while the data plane is
+     * wired, before any call.
+     */
+    public void holdResourcesWith(ResourceHolder holder) {
+        this.resources = holder;
+    }
+
+    /**
+     * A lease for a resource's first call here, on the instance with most room for resources
+     * (counted as bound to it); a new instance is started if none has room.
+     */
+    public Future<Lease> acquireForResource(ServiceRoute route) {
+        return pool(route).acquireForResource(route);
+    }
+
+    /** A lease on {@code instance}, which holds a resource; {@code null} once it takes no calls. */
+    public Lease leaseOnBound(Instance instance) {
+        ServicePool pool = pools.get(instance.route().poolKey());
+        return pool == null ? null : pool.leaseOnBound(instance);
+    }
+
+    /** Whether an instance of the route's version here has room for one more resource now. */
+    public boolean hasRoomForResource(ServiceRoute route) {
+        ServicePool pool = pools.get(route.poolKey());
+        return pool != null && pool.hasRoomForResource();
+    }
+
     private ServicePool pool(ServiceRoute route) {
         ServicePool pool = pools.get(route.poolKey());
         if (pool == null) {
             pool = pools.computeIfAbsent(
-                    route.poolKey(), key -> new ServicePool(route, agent, vertx, settings, reportSequence, starts));
+                    route.poolKey(),
+                    key -> new ServicePool(route, agent, vertx, settings, reportSequence, starts, resources));
         }
         return pool;
     }

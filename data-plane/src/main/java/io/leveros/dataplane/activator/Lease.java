@@ -7,57 +7,91 @@ import io.vertx.core.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One call's claim on where it is sent: an instance on this node, or a peer node that serves the
- * version with its own instances. Counted as load until {@link #release()}d. A stream may release
- * it from the callbacks of either of its two connections, so release is atomic.
+ * One call's claim on where it is sent: an instance on this node, a peer node that serves the
+ * version with its own instances, or the node that owns the call's resource. Counted as load until
+ * {@link #release()}d. A stream may release it from the callbacks of either of its two
+ * connections, so release is atomic.
  */
 public final class Lease {
     private final ServicePool pool;
     private final Instance instance;
     private final Peer peer;
+    private final SocketAddress ownerAddress;
+    private final String ownerNode;
+    private final long resourceEpoch;
     private final String service;
     private final long startedNanos;
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean stream;
+    private volatile Runnable onRelease;
 
-    private Lease(ServicePool pool, Instance instance, Peer peer, String service, long startedNanos) {
+    private Lease(
+            ServicePool pool,
+            Instance instance,
+            Peer peer,
+            SocketAddress ownerAddress,
+            String ownerNode,
+            long resourceEpoch,
+            String service,
+            long startedNanos) {
         this.pool = pool;
         this.instance = instance;
         this.peer = peer;
+        this.ownerAddress = ownerAddress;
+        this.ownerNode = ownerNode;
+        this.resourceEpoch = resourceEpoch;
         this.service = service;
         this.startedNanos = startedNanos;
     }
 
     /** @param startedNanos when the call got the instance, for its latency */
     static Lease onInstance(ServicePool pool, Instance instance, long startedNanos) {
-        return new Lease(pool, instance, null, instance.route().service(), startedNanos);
+        return new Lease(pool, instance, null, null, null, 0, instance.route().service(), startedNanos);
     }
 
     static Lease onPeer(Peer peer, ServiceRoute route) {
         peer.callStarted();
-        return new Lease(null, null, peer, route.service(), 0);
+        return new Lease(null, null, peer, null, null, 0, route.service(), 0);
     }
 
-    /** The instance on this node the call goes to, or {@code null} for a peer. */
+    /**
+     * A call for a resource that another node owns: sent to that node's forwarding port with the
+     * binding's epoch, which the owner checks before delivering it.
+     */
+    public static Lease onResourceOwner(SocketAddress address, String node, long epoch, ServiceRoute route) {
+        return new Lease(null, null, null, address, node, epoch, route.service(), 0);
+    }
+
+    /** The instance on this node the call goes to, or {@code null} for another node. */
     public Instance instance() {
         return instance;
     }
 
     /** Whether the call goes to another node's forwarding port. */
     public boolean onPeer() {
-        return peer != null;
+        return instance == null;
     }
 
-    /** Where the call goes: the instance's port on loopback, or the peer's forwarding port. */
+    /** The epoch of the resource binding sent to the owner node, 0 when the call goes elsewhere. */
+    public long resourceEpoch() {
+        return resourceEpoch;
+    }
+
+    /** Where the call goes: the instance's port on loopback, or the other node's forwarding port. */
     public SocketAddress address() {
-        return instance != null ? instance.address() : peer.address();
+        if (instance != null) {
+            return instance.address();
+        }
+        return peer != null ? peer.address() : ownerAddress;
     }
 
     /** Names the destination in error messages (built only then): {@code instance i-3 of service 'hello'}. */
     public String destination() {
-        return instance != null
-                ? "instance " + instance.id() + " of service '" + service + "'"
-                : peer + ", which serves service '" + service + "'";
+        if (instance != null) {
+            return "instance " + instance.id() + " of service '" + service + "'";
+        }
+        return (peer != null ? peer.toString() : "node '" + ownerNode + "' (" + ownerAddress + ")")
+                + ", which serves service '" + service + "'";
     }
 
     /**
@@ -71,13 +105,22 @@ public final class Lease {
         }
     }
 
+    /** Runs {@code action} when the lease is released (a bound resource counting its calls in flight). */
+    public void onRelease(Runnable action) {
+        this.onRelease = action;
+    }
+
     /** Ends the call's claim; idempotent. */
     public void release() {
         if (released.compareAndSet(false, true)) {
             if (instance != null) {
                 pool.release(instance, startedNanos, stream);
-            } else {
+            } else if (peer != null) {
                 peer.callEnded();
+            }
+            Runnable action = onRelease;
+            if (action != null) {
+                action.run();
             }
         }
     }

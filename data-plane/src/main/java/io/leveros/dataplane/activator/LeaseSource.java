@@ -1,6 +1,6 @@
 package io.leveros.dataplane.activator;
 
-import io.leveros.dataplane.routing.ServiceRoute;
+import io.leveros.dataplane.call.Call;
 import io.vertx.core.Future;
 
 /**
@@ -10,5 +10,5 @@ import io.vertx.core.Future;
 @FunctionalInterface
 public interface LeaseSource {
     /** Fails with a {@code CallException} NO_INSTANCE saying why no instance could be had. */
-    Future<Lease> acquire(ServiceRoute route);
+    Future<Lease> acquire(Call call);
 }

@@ -49,6 +49,16 @@ public record PoolLoad(
                 List.copyOf(instances));
     }
 
+    /** Resources bound to the instances. */
+    public int boundResources() {
+        int bound = 0;
+        for (InstanceLoad instance : instances) {
+            bound += instance.boundResources();
+        }
+        return bound;
+    }
+
     /** One started instance. */
-    public record InstanceLoad(String id, boolean draining, long startedAtUnixMs, int inFlight, long rssBytes) {}
+    public record InstanceLoad(
+            String id, boolean draining, long startedAtUnixMs, int inFlight, long rssBytes, int boundResources) {}
 }

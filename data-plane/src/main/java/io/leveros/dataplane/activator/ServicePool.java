@@ -44,6 +44,7 @@ final class ServicePool {
     private final ActivatorSettings settings;
     private final LongSupplier reportSequence;
     private final InstanceStarts starts;
+    private final ResourceHolder resources;
     /** Instances that take calls. */
     private final ArrayList<Instance> ready = new ArrayList<>();
     /**
@@ -84,8 +85,10 @@ final class ServicePool {
             Vertx vertx,
             ActivatorSettings settings,
             LongSupplier sequence,
-            InstanceStarts starts) {
+            InstanceStarts starts,
+            ResourceHolder resources) {
         this.route = route;
+        this.resources = resources;
         this.agent = agent;
         this.vertx = vertx;
         this.settings = settings;
@@ -134,7 +137,7 @@ final class ServicePool {
                                     + current.service() + "' in environment '" + current.environment()
                                     + "' to start (--max-queued-calls); retry later"));
                 }
-                waiter = new Waiter();
+                waiter = new Waiter(false);
                 waiters.addLast(waiter);
                 Waiter timed = waiter;
                 waiter.timer = vertx.setTimer(settings.queueTimeoutMs(), id -> timeout(timed));
@@ -152,6 +155,113 @@ final class ServicePool {
             launch();
         }
         return lease != null ? Future.succeededFuture(lease) : waiter.promise.future();
+    }
+
+    /**
+     * A lease for a resource's first call on this node: on the ready instance that holds the fewest
+     * resources (then the least busy) under {@code maxResourcesPerInstance}, counted as bound to it;
+     * else on a new instance once it has started. Fails with NO_INSTANCE when every instance is
+     * full and no more may start.
+     */
+    Future<Lease> acquireForResource(ServiceRoute current) {
+        Lease lease = null;
+        Waiter waiter = null;
+        boolean start = false;
+        long now = System.nanoTime();
+        synchronized (this) {
+            accrue(now);
+            route = current;
+            Instance roomiest = roomiest();
+            if (roomiest != null) {
+                roomiest.resourceBound();
+                lease = leaseOn(roomiest, now);
+            } else {
+                boolean backingOff = failing != null && (gaveUp() || now < retryAtNanos);
+                boolean mayStart = !retired && !backingOff && ready.size() + starting < cap();
+                if (!mayStart && starting == 0) {
+                    return Future.failedFuture(new CallException(ErrorCode.NO_INSTANCE, noRoomForResources(now)));
+                }
+                if (waiters.size() >= settings.maxQueuedCalls()) {
+                    return Future.failedFuture(new CallException(
+                            ErrorCode.TOO_MANY_WAITING,
+                            "too many calls (" + waiters.size() + ") are waiting for an instance of service '"
+                                    + current.service() + "' to start (--max-queued-calls); retry later"));
+                }
+                waiter = new Waiter(true);
+                waiters.addLast(waiter);
+                Waiter timed = waiter;
+                waiter.timer = vertx.setTimer(settings.queueTimeoutMs(), id -> timeout(timed));
+                if (mayStart && (starting == 0 || ready.size() + starting < waitingForResources())) {
+                    start = true;
+                    starting++;
+                    activated = true;
+                    lastStartSequence = reportSequence.getAsLong();
+                }
+            }
+        }
+        if (start) {
+            launch();
+        }
+        return lease != null ? Future.succeededFuture(lease) : waiter.promise.future();
+    }
+
+    /** Under the lock: the ready instance with room for one more resource that holds fewest, or null. */
+    private Instance roomiest() {
+        int max = route.maxResourcesPerInstance();
+        Instance best = null;
+        for (int i = 0; i < ready.size(); i++) {
+            Instance candidate = ready.get(i);
+            if (candidate.draining() || (max > 0 && candidate.boundResources() >= max)) {
+                continue;
+            }
+            if (best == null
+                    || candidate.boundResources() < best.boundResources()
+                    || (candidate.boundResources() == best.boundResources()
+                            && candidate.outstanding() < best.outstanding())) {
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    /** Whether a ready instance has room for one more resource. */
+    synchronized boolean hasRoomForResource() {
+        return roomiest() != null;
+    }
+
+    /** Under the lock: how many waiters want an instance for a new resource. */
+    private int waitingForResources() {
+        int count = 0;
+        for (Waiter waiter : waiters) {
+            count += waiter.forResource ? 1 : 0;
+        }
+        return count;
+    }
+
+    /** Under the lock: why a new resource finds no instance here. */
+    private String noRoomForResources(long now) {
+        if (ready.isEmpty() && failing != null) {
+            return startFailure(now);
+        }
+        return "every instance of service '" + route.service() + "' v" + route.versionNumber() + " here holds"
+                + " maxResourcesPerInstance (" + route.maxResourcesPerInstance() + ") resources and no more may"
+                + " start (" + ready.size() + " running; lever.json maxInstances, or the data plane's"
+                + " --local-max-instances); retry once a resource is closed, or raise the limits";
+    }
+
+    /**
+     * A lease on {@code instance}, which holds the call's resource; {@code null} when it no longer
+     * takes calls (it drains or exited), so the resource must be bound again.
+     */
+    Lease leaseOnBound(Instance instance) {
+        long now = System.nanoTime();
+        synchronized (this) {
+            if (instance.draining() || !ready.contains(instance)) {
+                return null;
+            }
+            accrue(now);
+            return leaseOn(instance, now);
+        }
     }
 
     /** Under the lock: whether starts failed too often in a row to try again. */
@@ -204,6 +314,7 @@ final class ServicePool {
     void reconcile(ServiceRoute current) {
         int toStart = 0;
         List<Instance> stopNow = new ArrayList<>();
+        List<Lease> closing = new ArrayList<>();
         synchronized (this) {
             route = current;
             int target = current.targetInstances();
@@ -216,12 +327,17 @@ final class ServicePool {
                 toStart = Math.min(target, cap()) - have;
             } else if (target < ready.size() && current.targetSequence() > lastStartSequence) {
                 List<Instance> leastBusy = new ArrayList<>(ready);
-                leastBusy.sort(Comparator.comparingInt(Instance::outstanding));
+                leastBusy.sort(
+                        Comparator.comparingInt(Instance::boundResources).thenComparingInt(Instance::outstanding));
+                long now = System.nanoTime();
                 for (Instance instance : leastBusy.subList(0, ready.size() - target)) {
                     ready.remove(instance);
                     instance.drain();
                     draining.add(instance);
-                    if (instance.outstanding() == 0) {
+                    if (instance.boundResources() > 0) {
+                        accrue(now);
+                        closing.add(leaseOn(instance, now));
+                    } else if (instance.outstanding() == 0) {
                         stopNow.add(instance);
                     }
                 }
@@ -243,6 +359,9 @@ final class ServicePool {
                     current.versionNumber(),
                     current.targetInstances());
             agent.stop(instance);
+        }
+        for (Lease lease : closing) {
+            resources.draining(lease.instance(), lease);
         }
         for (int i = 0; i < toStart; i++) {
             launch();
@@ -280,7 +399,17 @@ final class ServicePool {
             served = new ArrayList<>(waiters.size());
             Waiter waiter;
             while ((waiter = waiters.pollFirst()) != null) {
-                waiter.lease = leaseOn(PowerOfTwoChoices.pick(ready), now);
+                if (waiter.forResource) {
+                    Instance roomiest = roomiest();
+                    if (roomiest == null) {
+                        waiter.refusal = new CallException(ErrorCode.NO_INSTANCE, noRoomForResources(now));
+                    } else {
+                        roomiest.resourceBound();
+                        waiter.lease = leaseOn(roomiest, now);
+                    }
+                } else {
+                    waiter.lease = leaseOn(PowerOfTwoChoices.pick(ready), now);
+                }
                 served.add(waiter);
             }
             if (retired && instance.outstanding() == 0) {
@@ -291,7 +420,12 @@ final class ServicePool {
         instance.exited().onComplete(code -> onExit(instance, code.result()));
         for (Waiter waiter : served) {
             vertx.cancelTimer(waiter.timer);
-            if (!waiter.promise.tryComplete(waiter.lease)) {
+            if (waiter.refusal != null) {
+                waiter.promise.tryFail(waiter.refusal);
+            } else if (!waiter.promise.tryComplete(waiter.lease)) {
+                if (waiter.forResource) {
+                    waiter.lease.instance().resourceUnbound();
+                }
                 waiter.lease.release();
             }
         }
@@ -349,6 +483,7 @@ final class ServicePool {
                 lastExit = instance + " " + why;
             }
         }
+        resources.exited(instance);
         if (unexpected) {
             LOG.log(
                     Level.WARNING,
@@ -409,17 +544,25 @@ final class ServicePool {
     /** The version is no longer live: drain every instance, stopping each once its calls are done. */
     void retire() {
         List<Instance> stopNow = new ArrayList<>();
+        List<Lease> closing = new ArrayList<>();
+        long now = System.nanoTime();
         synchronized (this) {
             retired = true;
+            accrue(now);
             for (Instance instance : ready) {
                 instance.drain();
-                if (instance.outstanding() == 0 && waiters.isEmpty()) {
+                if (instance.boundResources() > 0) {
+                    closing.add(leaseOn(instance, now));
+                } else if (instance.outstanding() == 0 && waiters.isEmpty()) {
                     stopNow.add(instance);
                 }
             }
             ready.removeAll(stopNow);
         }
         stopNow.forEach(agent::stop);
+        for (Lease lease : closing) {
+            resources.draining(lease.instance(), lease);
+        }
     }
 
     /**
@@ -435,7 +578,9 @@ final class ServicePool {
             long idleNanos = route.idleTimeoutMs() * 1_000_000L;
             for (int i = ready.size() - 1; i >= 0 && ready.size() > route.minInstances(); i--) {
                 Instance instance = ready.get(i);
-                if (instance.outstanding() == 0 && nowNanos - instance.lastUsedNanos() > idleNanos) {
+                if (instance.outstanding() == 0
+                        && instance.boundResources() == 0
+                        && nowNanos - instance.lastUsedNanos() > idleNanos) {
                     ready.remove(i);
                     instance.drain();
                     draining.add(instance);
@@ -495,7 +640,8 @@ final class ServicePool {
                     instance.draining(),
                     instance.startedAtUnixMs(),
                     inFlightOf[i],
-                    instance.rssBytes()));
+                    instance.rssBytes(),
+                    instance.boundResources()));
         }
         return counters.withInstances(instances);
     }
@@ -507,7 +653,15 @@ final class ServicePool {
 
     private static final class Waiter {
         final Promise<Lease> promise = Promise.promise();
+        /** Waits for an instance with room for a new resource. */
+        final boolean forResource;
+
         long timer;
         Lease lease;
+        CallException refusal;
+
+        Waiter(boolean forResource) {
+            this.forResource = forResource;
+        }
     }
 }

@@ -20,6 +20,11 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405, GrpcStatus.UNIMPLEMENTED),
     PAYLOAD_TOO_LARGE(413, GrpcStatus.RESOURCE_EXHAUSTED),
     TOO_MANY_WAITING(429, GrpcStatus.RESOURCE_EXHAUSTED),
+    /**
+     * A node was sent a call for a resource it no longer owns (the binding moved): refused before
+     * any instance saw it, so the sender asks where the resource is now and sends it again.
+     */
+    RESOURCE_MOVED(409, GrpcStatus.ABORTED),
     INSTANCE_FAILED(502, GrpcStatus.UNAVAILABLE),
     NO_INSTANCE(503, GrpcStatus.UNAVAILABLE),
     INSTANCE_TIMEOUT(504, GrpcStatus.DEADLINE_EXCEEDED),

@@ -2,11 +2,11 @@ package io.leveros.dataplane.forwarding;
 
 import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.activator.LeaseSource;
+import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.instance.NodeAgent;
-import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.TimeUnit;
@@ -30,12 +30,25 @@ public final class CallForwarder {
     }
 
     /**
-     * @param leverUrl the absolute URL of the call, sent as {@code lever-url}
      * @param rpc the serialized {@code core.RPC}
      * @return the serialized {@code core.RPCReply}, or a {@code CallException}
      */
-    public Future<Buffer> forward(ServiceRoute route, String leverUrl, Buffer rpc) {
-        return leases.acquire(route).compose(lease -> call(lease, leverUrl, rpc));
+    public Future<Buffer> forward(Call call, Buffer rpc) {
+        return leases.acquire(call).compose(lease -> call(lease, call.leverUrl(), rpc)
+                .recover(failure -> movedOnce(call, lease, failure)
+                        ? forward(call.afterMove(lease.resourceEpoch()), rpc)
+                        : Future.failedFuture(failure)));
+    }
+
+    /**
+     * The call's resource had moved when it reached the node that owned it (refused there before
+     * any instance saw it): it is placed again, once.
+     */
+    private static boolean movedOnce(Call call, Lease lease, Throwable failure) {
+        return failure instanceof CallException e
+                && e.code() == ErrorCode.RESOURCE_MOVED
+                && call.movedEpoch() == 0
+                && lease.resourceEpoch() != 0;
     }
 
     private Future<Buffer> call(Lease lease, String leverUrl, Buffer rpc) {

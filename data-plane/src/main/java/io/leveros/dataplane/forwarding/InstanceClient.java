@@ -4,6 +4,7 @@ import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.identity.ForwardingKey;
+import io.leveros.dataplane.placement.ResourceEpoch;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -161,6 +162,9 @@ public final class InstanceClient implements AutoCloseable {
         headers.set(INTERNAL_GATEWAY, gatewayAddress);
         if (lease.onPeer()) {
             headers.set(ForwardingKey.HEADER, forwardingKey);
+            if (lease.resourceEpoch() != 0) {
+                headers.set(ResourceEpoch.HEADER, Long.toString(lease.resourceEpoch()));
+            }
         }
     }
 
@@ -192,6 +196,8 @@ public final class InstanceClient implements AutoCloseable {
             } else if (status == GrpcStatus.OK) {
                 reply.tryFail(new CallException(
                         ErrorCode.INSTANCE_FAILED, lease.destination() + " answered without a reply message"));
+            } else if (status == GrpcStatus.ABORTED && lease.resourceEpoch() != 0) {
+                reply.tryFail(ResourceEpoch.moved(response.statusMessage()));
             } else {
                 reply.tryFail(InstanceStatuses.toCallException(status, response.statusMessage()));
             }

@@ -2,12 +2,14 @@ package io.leveros.dataplane.ingress;
 
 import io.leveros.core.url.InvalidLeverUrlException;
 import io.leveros.core.url.LeverUrl;
+import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.forwarding.CallForwarder;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.identity.ForwardingKey;
 import io.leveros.dataplane.metrics.CallMetrics;
+import io.leveros.dataplane.placement.ResourceEpoch;
 import io.leveros.dataplane.routing.EnvironmentResolver;
 import io.leveros.dataplane.routing.RouteResolver;
 import io.leveros.dataplane.routing.RoutingState;
@@ -81,20 +83,18 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
 
     private void handleStream(GrpcServerRequest<Buffer, Buffer> request) {
         try {
-            Target target = target(request);
-            streams.relay(request, target.route(), target.leverUrl());
+            streams.relay(request, target(request));
         } catch (CallException e) {
             fail(request.response(), e);
         }
     }
 
-    /** Where a call goes: its route, its absolute Lever URL and its method. */
-    private record Target(ServiceRoute route, String leverUrl, String method) {}
-
-    private Target target(GrpcServerRequest<Buffer, Buffer> request) {
+    private Call target(GrpcServerRequest<Buffer, Buffer> request) {
         RoutingTable table = RouteResolver.readyTable(routing);
+        long resourceEpoch = 0;
         if (ingress == Ingress.FORWARDED) {
             ForwardingKey.check(request.headers().get(ForwardingKey.HEADER), table.forwardingKey());
+            resourceEpoch = ResourceEpoch.parse(request.headers().get(ResourceEpoch.HEADER));
         }
         LeverUrl url = leverUrl(request.headers().get(InstanceClient.LEVER_URL));
         String callerEnv = ingress == Ingress.GATEWAY
@@ -102,13 +102,13 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
                 : null;
         String environment = EnvironmentResolver.forUrl(table, url.environment(), callerEnv);
         ServiceRoute route = RouteResolver.resolve(table, environment, url.service(), ingress.allowsPrivate());
-        return new Target(route, url.withEnvironment(environment).toString(), url.method());
+        return Call.to(route, url, environment).withResourceEpoch(resourceEpoch);
     }
 
     private void handleRpc(GrpcServerRequest<Buffer, Buffer> request) {
         long startedNanos = System.nanoTime();
         GrpcServerResponse<Buffer, Buffer> response = request.response();
-        Target target;
+        Call target;
         try {
             target = target(request);
         } catch (CallException e) {
@@ -117,26 +117,20 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
             return;
         }
         ServiceRoute route = target.route();
-        request.last()
-                .compose(rpc -> forwarder.forward(route, target.leverUrl(), rpc))
-                .onComplete(outcome -> {
-                    int status;
-                    if (outcome.succeeded()) {
-                        response.send(outcome.result());
-                        status = statusOf(outcome.result());
-                    } else {
-                        fail(response, outcome.cause());
-                        status = outcome.cause() instanceof CallException e
-                                ? e.code().httpStatus()
-                                : ErrorCode.INSTANCE_FAILED.httpStatus();
-                    }
-                    calls.record(
-                            route.environment(),
-                            route.service(),
-                            target.method(),
-                            status,
-                            System.nanoTime() - startedNanos);
-                });
+        request.last().compose(rpc -> forwarder.forward(target, rpc)).onComplete(outcome -> {
+            int status;
+            if (outcome.succeeded()) {
+                response.send(outcome.result());
+                status = statusOf(outcome.result());
+            } else {
+                fail(response, outcome.cause());
+                status = outcome.cause() instanceof CallException e
+                        ? e.code().httpStatus()
+                        : ErrorCode.INSTANCE_FAILED.httpStatus();
+            }
+            calls.record(
+                    route.environment(), route.service(), target.method(), status, System.nanoTime() - startedNanos);
+        });
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.leveros.dataplane.ingress;
 
 import io.leveros.core.url.LeverUrl;
+import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.forwarding.CallForwarder;
@@ -75,7 +76,7 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest request) {
         long startedNanos = System.nanoTime();
         HttpServerResponse response = request.response();
-        Target target = null;
+        Call target = null;
         try {
             Cors.apply(request.getHeader(HttpHeaders.ORIGIN), response);
             if (request.canUpgradeToWebSocket()) {
@@ -88,15 +89,14 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
             target = target(request);
             String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
             if (target.streaming()) {
-                HttpStream.start(
-                        streams, request, ContentKind.ofStream(contentType), target.route(), target.leverUrl());
+                HttpStream.start(streams, request, ContentKind.ofStream(contentType), target);
                 return;
             }
             ContentKind kind = ContentKind.of(contentType);
-            Target call = target;
+            Call call = target;
             BodyReader.read(request, BodyReader.MAX_CALL_BODY, vertx, bodyTimeoutMs)
                     .map(kind::toRpc)
-                    .compose(rpc -> forwarder.forward(call.route(), call.leverUrl(), rpc))
+                    .compose(rpc -> forwarder.forward(call, rpc))
                     .onComplete(outcome -> {
                         if (outcome.succeeded()) {
                             HttpReplies.reply(response, outcome.result());
@@ -112,7 +112,7 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
     }
 
     /** Counts an answered call; {@code target} is {@code null} when the call named no known service. */
-    private void record(Target target, int status, long startedNanos) {
+    private void record(Call target, int status, long startedNanos) {
         long nanos = System.nanoTime() - startedNanos;
         if (target == null) {
             calls.recordUnrouted(status, nanos);
@@ -123,20 +123,17 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
 
     /** A WebSocket upgrade: accepted for streaming methods only, after the same checks as a POST. */
     private void webSocket(HttpServerRequest request) {
-        Target target = target(request);
+        Call target = target(request);
         if (!target.streaming()) {
             throw new CallException(
                     ErrorCode.MALFORMED_REQUEST,
                     "WebSocket is for streaming methods (names ending in Chan or _chan); call '" + request.path()
                             + "' with POST");
         }
-        WebSocketStream.start(streams, request, target.route(), target.leverUrl());
+        WebSocketStream.start(streams, request, target);
     }
 
-    /** Where a call goes: its route, its absolute Lever URL, its method, and whether it streams. */
-    private record Target(ServiceRoute route, String leverUrl, String method, boolean streaming) {}
-
-    private Target target(HttpServerRequest request) {
+    private Call target(HttpServerRequest request) {
         RoutingTable table = RouteResolver.readyTable(routing);
         LeverUrl path = CallPath.parse(request.path());
         String callerEnv = ingress == Ingress.GATEWAY
@@ -144,7 +141,7 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
                 : null;
         String environment = EnvironmentResolver.forHttp(table, request.getParam(FORCE_ENV), host(request), callerEnv);
         ServiceRoute route = RouteResolver.resolve(table, environment, path.service(), ingress.allowsPrivate());
-        return new Target(route, path.withEnvironment(environment).toString(), path.method(), path.isStreaming());
+        return Call.to(route, path, environment);
     }
 
     private static String host(HttpServerRequest request) {

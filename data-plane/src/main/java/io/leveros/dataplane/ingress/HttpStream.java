@@ -2,10 +2,10 @@ package io.leveros.dataplane.ingress;
 
 import io.leveros.core.json.JsonValues;
 import io.leveros.core.json.MalformedJsonException;
+import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.forwarding.InstanceClient;
-import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.dataplane.stream.InstanceStreams;
 import io.leveros.dataplane.stream.StreamBridge;
 import io.leveros.dataplane.stream.StreamMessages;
@@ -41,37 +41,25 @@ public final class HttpStream extends StreamBridge {
     private final HttpServerResponse response;
     private final boolean jsonMessages;
     private final LineSplitter lines;
-    private final ServiceRoute route;
-    private final String leverUrl;
+    private final Call call;
     private JSONArray args;
     private Buffer afterArgs;
     private boolean started;
     private boolean requestEnded;
     private boolean pausedByInstance;
 
-    private HttpStream(
-            InstanceStreams instances,
-            HttpServerRequest request,
-            ContentKind kind,
-            ServiceRoute route,
-            String leverUrl) {
+    private HttpStream(InstanceStreams instances, HttpServerRequest request, ContentKind kind, Call call) {
         super(instances);
         this.request = request;
         this.response = request.response();
         this.jsonMessages = kind == ContentKind.JSON;
         this.lines = new LineSplitter(InstanceClient.MAX_MESSAGE_SIZE, this::line);
-        this.route = route;
-        this.leverUrl = leverUrl;
+        this.call = call;
     }
 
     /** Reads the arguments line, then opens the stream on an instance. Never blocks. */
-    static void start(
-            InstanceStreams instances,
-            HttpServerRequest request,
-            ContentKind kind,
-            ServiceRoute route,
-            String leverUrl) {
-        HttpStream stream = new HttpStream(instances, request, kind, route, leverUrl);
+    static void start(InstanceStreams instances, HttpServerRequest request, ContentKind kind, Call call) {
+        HttpStream stream = new HttpStream(instances, request, kind, call);
         request.handler(stream::chunk);
         request.endHandler(v -> stream.requestEnded());
         request.exceptionHandler(failure -> stream.end(new End.ClientGone()));
@@ -89,7 +77,7 @@ public final class HttpStream extends StreamBridge {
                 started = true;
                 afterArgs = rest;
                 request.pause();
-                start(route, leverUrl, args);
+                start(call, args);
             }
         } catch (CallException e) {
             end(new End.PlatformError(e));
@@ -124,7 +112,7 @@ public final class HttpStream extends StreamBridge {
                                     + " arguments, e.g. [])");
                 }
                 started = true;
-                start(route, leverUrl, args);
+                start(call, args);
                 return;
             }
             if (jsonMessages) {

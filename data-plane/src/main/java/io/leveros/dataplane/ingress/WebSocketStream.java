@@ -2,9 +2,9 @@ package io.leveros.dataplane.ingress;
 
 import io.leveros.core.json.JsonValues;
 import io.leveros.core.json.MalformedJsonException;
+import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
-import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.dataplane.stream.InstanceStreams;
 import io.leveros.dataplane.stream.StreamBridge;
 import io.leveros.dataplane.stream.StreamMessages;
@@ -33,22 +33,20 @@ public final class WebSocketStream extends StreamBridge {
     private static final int MAX_CLOSE_REASON = 123;
 
     private final ServerWebSocket socket;
-    private final ServiceRoute route;
-    private final String leverUrl;
+    private final Call call;
     private boolean started;
     private boolean pausedByInstance;
 
-    private WebSocketStream(InstanceStreams instances, ServerWebSocket socket, ServiceRoute route, String leverUrl) {
+    private WebSocketStream(InstanceStreams instances, ServerWebSocket socket, Call call) {
         super(instances);
         this.socket = socket;
-        this.route = route;
-        this.leverUrl = leverUrl;
+        this.call = call;
     }
 
     /** Accepts the upgrade; the stream opens on the first message (the arguments). */
-    static void start(InstanceStreams instances, HttpServerRequest request, ServiceRoute route, String leverUrl) {
+    static void start(InstanceStreams instances, HttpServerRequest request, Call call) {
         request.toWebSocket().onSuccess(socket -> {
-            WebSocketStream stream = new WebSocketStream(instances, socket, route, leverUrl);
+            WebSocketStream stream = new WebSocketStream(instances, socket, call);
             socket.textMessageHandler(stream::text);
             socket.binaryMessageHandler(stream::binary);
             socket.closeHandler(v -> stream.end(new End.ClientGone()));
@@ -62,7 +60,7 @@ public final class WebSocketStream extends StreamBridge {
             if (!started) {
                 started = true;
                 socket.pause();
-                start(route, leverUrl, arguments(utf8));
+                start(call, arguments(utf8));
             } else if (utf8.length == 0) {
                 clientEnded();
             } else {

@@ -7,6 +7,7 @@ import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A ready instance as the request path sees it: where to send calls, and how many are in flight.
@@ -25,6 +26,8 @@ public final class Instance implements Loaded {
     private int outstanding;
     private long lastUsedNanos = System.nanoTime();
     private boolean draining;
+    /** Resources bound to this instance; changed by the resource placement, read by the pool. */
+    private final AtomicInteger boundResources = new AtomicInteger();
 
     Instance(ServiceRoute route, InstanceHandle handle, Future<Integer> exited) {
         this.route = route;
@@ -99,6 +102,18 @@ public final class Instance implements Loaded {
 
     public long lastUsedNanos() {
         return lastUsedNanos;
+    }
+
+    public int boundResources() {
+        return boundResources.get();
+    }
+
+    public void resourceBound() {
+        boundResources.incrementAndGet();
+    }
+
+    public void resourceUnbound() {
+        boundResources.decrementAndGet();
     }
 
     public boolean draining() {

@@ -3,11 +3,13 @@ package io.leveros.dataplane.peer;
 import io.leveros.dataplane.activator.Activator;
 import io.leveros.dataplane.activator.PoolLoad;
 import io.leveros.dataplane.identity.NodeCredential;
+import io.leveros.dataplane.placement.ResourcePlacement;
 import io.leveros.dataplane.retry.Jitter;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.InstanceReportAck;
 import io.leveros.proto.control.InstanceState;
+import io.leveros.proto.control.ResourceActivity;
 import io.leveros.proto.control.ServingVersion;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
@@ -18,6 +20,8 @@ import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import java.lang.System.Logger.Level;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -52,6 +56,7 @@ public final class InstanceReporter implements AutoCloseable {
     private final NodeCredential credential;
     private final String forwardingAddress;
     private final Activator activator;
+    private final ResourcePlacement resources;
     private final AtomicLong sequence;
     private InstanceReport lastSent;
     private long lastSentNanos;
@@ -74,7 +79,9 @@ public final class InstanceReporter implements AutoCloseable {
             NodeCredential credential,
             String forwardingAddress,
             Activator activator,
+            ResourcePlacement resources,
             AtomicLong sequence) {
+        this.resources = resources;
         this.vertx = vertx;
         this.sequence = sequence;
         this.controlPlane = controlPlane;
@@ -93,13 +100,15 @@ public final class InstanceReporter implements AutoCloseable {
     InstanceReport current() {
         InstanceReport.Builder report =
                 InstanceReport.newBuilder().setNodeId(nodeId).setForwardingAddress(forwardingAddress);
+        Map<String, List<ResourceActivity>> called = resources.calledSinceLastReport();
         activator.loads().stream()
                 .sorted(Comparator.comparing(load -> load.route().poolKey()))
-                .forEach(load -> report.addServing(serving(load)));
+                .forEach(load -> report.addServing(
+                        serving(load, called.getOrDefault(load.route().poolKey(), List.of()))));
         return report.build();
     }
 
-    private static ServingVersion serving(PoolLoad load) {
+    private static ServingVersion serving(PoolLoad load, List<ResourceActivity> called) {
         ServiceRoute route = load.route();
         return ServingVersion.newBuilder()
                 .setEnvironment(route.environment())
@@ -114,6 +123,8 @@ public final class InstanceReporter implements AutoCloseable {
                 .setOpenStreams(load.openStreams())
                 .setStartFailure(load.startFailure())
                 .setLastExit(load.lastExit())
+                .setBoundResources(load.boundResources())
+                .addAllResourceActivity(called)
                 .addAllInstances(load.instances().stream()
                         .map(instance -> InstanceState.newBuilder()
                                 .setInstanceId(instance.id())
@@ -121,6 +132,7 @@ public final class InstanceReporter implements AutoCloseable {
                                 .setStartedAtUnixMs(instance.startedAtUnixMs())
                                 .setInFlight(instance.inFlight())
                                 .setRssBytes(instance.rssBytes())
+                                .setBoundResources(instance.boundResources())
                                 .build())
                         .toList())
                 .build();
@@ -171,6 +183,7 @@ public final class InstanceReporter implements AutoCloseable {
                 .onComplete(sent -> {
                     inFlight = false;
                     if (sent.succeeded()) {
+                        resources.acknowledged(sent.result().getControlPlaneId());
                         lastSent = report;
                         lastSentNanos = now;
                         failing = false;

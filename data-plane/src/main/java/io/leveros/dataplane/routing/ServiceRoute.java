@@ -74,6 +74,20 @@ public record ServiceRoute(
         return version != null;
     }
 
+    /** lever.json's default {@code resourceIdleTimeout}: 3 minutes. */
+    public static final long DEFAULT_RESOURCE_IDLE_TIMEOUT_MS = 3 * 60 * 1000L;
+
+    /** How long a resource stays bound without a call (lever.json {@code resourceIdleTimeout}). */
+    public long resourceIdleTimeoutMs() {
+        long configured = version == null ? 0 : version.getResourceIdleTimeoutMs();
+        return configured > 0 ? configured : DEFAULT_RESOURCE_IDLE_TIMEOUT_MS;
+    }
+
+    /** The most resources one instance holds (lever.json {@code maxResourcesPerInstance}); 0: no limit. */
+    public int maxResourcesPerInstance() {
+        return version == null ? 0 : Math.max(0, version.getMaxResourcesPerInstance());
+    }
+
     public long versionNumber() {
         return version == null ? 0 : version.getVersion();
     }

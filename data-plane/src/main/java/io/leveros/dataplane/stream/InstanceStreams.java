@@ -2,8 +2,8 @@ package io.leveros.dataplane.stream;
 
 import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.activator.LeaseSource;
+import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.forwarding.InstanceClient;
-import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -35,20 +35,20 @@ public final class InstanceStreams {
     }
 
     /**
-     * Opens a stream on an instance of {@code route}. Called on an event loop; the stream and the
+     * Opens a stream for {@code call} on an instance. Called on an event loop; the stream and the
      * returned future belong to that event loop's context, whichever thread started the instance.
      */
-    Future<Opened> open(ServiceRoute route, String leverUrl) {
+    Future<Opened> open(Call call) {
         Context context = Vertx.currentContext();
         Promise<Opened> opened = Promise.promise();
-        leases.acquire(route)
+        leases.acquire(call)
                 .onComplete(leased -> onContext(context, () -> {
                     if (leased.failed()) {
                         opened.fail(leased.cause());
                         return;
                     }
                     Lease lease = leased.result();
-                    client.openStream(lease, leverUrl).onComplete(request -> {
+                    client.openStream(lease, call.leverUrl()).onComplete(request -> {
                         if (request.failed()) {
                             lease.release();
                             opened.fail(request.cause());

@@ -1,11 +1,11 @@
 package io.leveros.dataplane.stream;
 
 import io.leveros.dataplane.activator.Lease;
+import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.forwarding.InstanceStatuses;
-import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.proto.core.JSON;
 import io.leveros.proto.core.JSONArray;
 import io.leveros.proto.core.StreamMessage;
@@ -62,9 +62,9 @@ public abstract class StreamBridge implements OpenStreams.OpenStream {
     }
 
     /** Starts the call; keep the client's input paused until {@link #onOpen()}. */
-    protected final void start(ServiceRoute route, String leverUrl, JSONArray args) {
+    protected final void start(Call call, JSONArray args) {
         instances.open().add(this);
-        instances.open(route, leverUrl).onComplete(opened -> {
+        instances.open(call).onComplete(opened -> {
             if (opened.failed()) {
                 end(platformError(opened.cause()));
                 return;

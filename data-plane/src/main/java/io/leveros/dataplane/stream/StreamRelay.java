@@ -1,9 +1,9 @@
 package io.leveros.dataplane.stream;
 
 import io.leveros.dataplane.activator.Lease;
+import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.forwarding.InstanceClient;
-import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -35,9 +35,9 @@ public final class StreamRelay {
     }
 
     /** Called on the request's event loop; never blocks. */
-    public void relay(GrpcServerRequest<Buffer, Buffer> inbound, ServiceRoute route, String leverUrl) {
+    public void relay(GrpcServerRequest<Buffer, Buffer> inbound, Call call) {
         inbound.pause(); // nothing is read until the instance's side is open
-        instances.open(route, leverUrl).onComplete(opened -> {
+        instances.open(call).onComplete(opened -> {
             if (opened.failed()) {
                 fail(inbound.response(), opened.cause());
                 return;

@@ -1,0 +1,56 @@
+package io.leveros.dataplane.call;
+
+import io.leveros.core.url.LeverUrl;
+import io.leveros.dataplane.routing.ServiceRoute;
+
+/**
+ * One call as every ingress hands it on (HTTP, gRPC, WebSocket, HTTP streams, the internal gateway,
+ * the forwarding port): where it goes and what it names. The steps after the ingress (placement,
+ * activation, forwarding) read only this.
+ *
+ * @param route the live version of the called service
+ * @param leverUrl the call's absolute Lever URL, sent to the instance as {@code lever-url}
+ * @param method the called method
+ * @param resource the resource the call names, {@code ""} for a plain call
+ * @param streaming whether the method is a streaming one
+ * @param resourceEpoch the epoch of the resource's binding a forwarding node sent with the call
+ *     ({@code lever-resource-epoch}); 0 for calls that did not come from another node
+ * @param movedEpoch a binding epoch the owner node refused for this call (the resource moved): the
+ *     call is placed again without it; 0 for a first attempt
+ */
+public record Call(
+        ServiceRoute route,
+        String leverUrl,
+        String method,
+        String resource,
+        boolean streaming,
+        long resourceEpoch,
+        long movedEpoch) {
+
+    /** A call to {@code route}, addressed by {@code url} with its environment resolved. */
+    public static Call to(ServiceRoute route, LeverUrl url, String environment) {
+        return new Call(
+                route,
+                url.withEnvironment(environment).toString(),
+                url.method(),
+                url.resource(),
+                url.isStreaming(),
+                0,
+                0);
+    }
+
+    /** Whether the call names a resource (then it goes to the instance that holds it). */
+    public boolean hasResource() {
+        return !resource.isEmpty();
+    }
+
+    /** The same call, carrying the binding epoch a forwarding node sent. */
+    public Call withResourceEpoch(long epoch) {
+        return new Call(route, leverUrl, method, resource, streaming, epoch, movedEpoch);
+    }
+
+    /** The same call, to be placed again after its owner refused binding {@code epoch}. */
+    public Call afterMove(long epoch) {
+        return new Call(route, leverUrl, method, resource, streaming, resourceEpoch, epoch);
+    }
+}
