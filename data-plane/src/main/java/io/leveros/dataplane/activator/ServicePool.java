@@ -166,7 +166,7 @@ final class ServicePool {
     Future<Lease> acquireForResource(ServiceRoute current) {
         Lease lease = null;
         Waiter waiter = null;
-        boolean start = false;
+        int toStart = 0;
         long now = System.nanoTime();
         synchronized (this) {
             accrue(now);
@@ -192,14 +192,14 @@ final class ServicePool {
                 Waiter timed = waiter;
                 waiter.timer = vertx.setTimer(settings.queueTimeoutMs(), id -> timeout(timed));
                 if (mayStart && (starting == 0 || ready.size() + starting < waitingForResources())) {
-                    start = true;
-                    starting++;
+                    toStart = activated ? 1 : Math.max(1, Math.min(current.minInstances(), cap()));
+                    starting += toStart;
                     activated = true;
                     lastStartSequence = reportSequence.getAsLong();
                 }
             }
         }
-        if (start) {
+        for (int i = 0; i < toStart; i++) {
             launch();
         }
         return lease != null ? Future.succeededFuture(lease) : waiter.promise.future();

@@ -1,5 +1,12 @@
 package io.leveros.dataplane.testing;
 
+import io.leveros.proto.control.BindResourceRequest;
+import io.leveros.proto.control.InstanceReport;
+import io.leveros.proto.control.InstanceReportAck;
+import io.leveros.proto.control.ReleaseResourceReply;
+import io.leveros.proto.control.ReleaseResourceRequest;
+import io.leveros.proto.control.ResourceBinding;
+import io.leveros.proto.control.ResourceKey;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.WatchRoutesRequest;
 import io.vertx.core.Vertx;
@@ -10,17 +17,23 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The control plane's {@code Routing/WatchRoutes} at the seam: pushes the snapshots a test gives
- * it to every subscribed data plane (and the latest one to each new subscriber). Like the real one
+ * The control plane's {@code Routing} service at the seam: pushes the snapshots a test gives it to
+ * every subscribed data plane (and the latest one to each new subscriber), acknowledges reports,
+ * and binds resources to the reporting node (first come, one epoch per binding). Like the real one
  * it takes only callers with its node credential ({@link #credentialFile()}), refusing others with
  * UNAUTHENTICATED.
  */
@@ -33,7 +46,33 @@ public final class FakeControlPlane implements AutoCloseable {
             GrpcMessageEncoder.encoder(),
             GrpcMessageDecoder.decoder(WatchRoutesRequest.getDefaultInstance()));
 
+    static final ServiceMethod<InstanceReport, InstanceReportAck> REPORT_INSTANCES = ServiceMethod.server(
+            ServiceName.create("lever.control.v1", "Routing"),
+            "ReportInstances",
+            GrpcMessageEncoder.encoder(),
+            GrpcMessageDecoder.decoder(InstanceReport.getDefaultInstance()));
+    static final ServiceMethod<BindResourceRequest, ResourceBinding> BIND_RESOURCE = ServiceMethod.server(
+            ServiceName.create("lever.control.v1", "Routing"),
+            "BindResource",
+            GrpcMessageEncoder.encoder(),
+            GrpcMessageDecoder.decoder(BindResourceRequest.getDefaultInstance()));
+    static final ServiceMethod<ReleaseResourceRequest, ReleaseResourceReply> RELEASE_RESOURCE = ServiceMethod.server(
+            ServiceName.create("lever.control.v1", "Routing"),
+            "ReleaseResource",
+            GrpcMessageEncoder.encoder(),
+            GrpcMessageDecoder.decoder(ReleaseResourceRequest.getDefaultInstance()));
+
     private final Vertx vertx = Vertx.vertx();
+    /** Resource bindings, as the real control plane keeps them: one per key, each with a new epoch. */
+    private final Map<String, ResourceBinding> bindings = new ConcurrentHashMap<>();
+
+    private final AtomicLong epochs = new AtomicLong(1000);
+    private final List<String> releases = new CopyOnWriteArrayList<>();
+    private final AtomicInteger binds = new AtomicInteger();
+    private volatile String controlPlaneId = "fake-control-plane-1";
+    private volatile boolean answerReports = true;
+    private volatile String reportingNode = "";
+    private volatile String reportedForwardingAddress = "";
     private final List<GrpcServerResponse<WatchRoutesRequest, RoutingSnapshot>> streams = new CopyOnWriteArrayList<>();
     private final List<String> nodeIds = new CopyOnWriteArrayList<>();
     private final HttpServer server;
@@ -59,6 +98,56 @@ public final class FakeControlPlane implements AutoCloseable {
                 if (latest != null) {
                     response.write(latest);
                 }
+            });
+        });
+        grpc.callHandler(REPORT_INSTANCES, request -> {
+            if (refused(request)) {
+                return;
+            }
+            request.handler(report -> {
+                if (!answerReports) {
+                    request.response().status(GrpcStatus.UNAVAILABLE).end();
+                    return;
+                }
+                reportingNode = report.getNodeId();
+                reportedForwardingAddress = report.getForwardingAddress();
+                request.response()
+                        .send(InstanceReportAck.newBuilder()
+                                .setControlPlaneId(controlPlaneId)
+                                .build());
+            });
+        });
+        grpc.callHandler(BIND_RESOURCE, request -> {
+            if (refused(request)) {
+                return;
+            }
+            request.handler(bind -> {
+                binds.incrementAndGet();
+                ResourceBinding binding = bindings.computeIfAbsent(key(bind.getKey()), k -> ResourceBinding.newBuilder()
+                        .setKey(bind.getKey())
+                        .setNodeId(reportingNode)
+                        .setForwardingAddress(reportedForwardingAddress)
+                        .setEpoch(epochs.incrementAndGet())
+                        .build());
+                request.response().send(binding);
+            });
+        });
+        grpc.callHandler(RELEASE_RESOURCE, request -> {
+            if (refused(request)) {
+                return;
+            }
+            request.handler(release -> {
+                String key = key(release.getKey());
+                ResourceBinding binding = bindings.get(key);
+                boolean released =
+                        binding != null && binding.getEpoch() == release.getEpoch() && bindings.remove(key, binding);
+                if (released) {
+                    releases.add(release.getKey().getResource());
+                }
+                request.response()
+                        .send(ReleaseResourceReply.newBuilder()
+                                .setReleased(released)
+                                .build());
             });
         });
         server = vertx.createHttpServer()
@@ -103,6 +192,57 @@ public final class FakeControlPlane implements AutoCloseable {
                 stream.status(GrpcStatus.UNAVAILABLE).end();
             }
         });
+    }
+
+    private static boolean refused(GrpcServerRequest<?, ?> request) {
+        if (("Bearer " + CREDENTIAL).equals(request.headers().get("authorization"))) {
+            return false;
+        }
+        request.response().status(GrpcStatus.UNAUTHENTICATED).end();
+        return true;
+    }
+
+    private static String key(ResourceKey key) {
+        return key.getEnvironment() + "/" + key.getService() + "/" + key.getVersion() + "/" + key.getResource();
+    }
+
+    /** How many BindResource calls were answered. */
+    public int binds() {
+        return binds.get();
+    }
+
+    /** The resources whose bindings were released, in order. */
+    public List<String> releases() {
+        return releases;
+    }
+
+    /** Binds {@code resource} (of {@code env/service/version}) to another node, as if it had asked first. */
+    public void bindElsewhere(String env, String service, long version, String resource, String node, String address) {
+        ResourceKey key = ResourceKey.newBuilder()
+                .setEnvironment(env)
+                .setService(service)
+                .setVersion(version)
+                .setResource(resource)
+                .build();
+        bindings.put(
+                key(key),
+                ResourceBinding.newBuilder()
+                        .setKey(key)
+                        .setNodeId(node)
+                        .setForwardingAddress(address)
+                        .setEpoch(epochs.incrementAndGet())
+                        .build());
+    }
+
+    /** Acknowledges reports as another control-plane process from now on (as after a restart). */
+    public void restart(String newId) {
+        bindings.clear();
+        controlPlaneId = newId;
+    }
+
+    /** Whether reports are answered (a node whose reports fail loses its resource lease). */
+    public void answerReports(boolean answer) {
+        answerReports = answer;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.leveros.core.json.JsonValues;
 import io.leveros.core.url.LeverUrl;
 import io.leveros.proto.core.JSON;
+import io.leveros.proto.core.JSONArray;
 import io.leveros.proto.core.JSONObject;
 import io.leveros.proto.core.JSONProperty;
 import io.leveros.proto.core.RPC;
@@ -20,13 +21,16 @@ import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A Lever instance for tests, run as its own process through a generic {@code entry} command. It
  * serves {@code core.LeverRPC/HandleRPC} on {@code LEVEROS_LISTEN_HOST:LEVEROS_PORT} with the
  * methods: {@code echo} (args back; bytes back as bytes), {@code id}, {@code pid}, {@code env},
  * {@code headers}, {@code sleep(ms)}, {@code fail(x)}, {@code byteFail}, {@code badArgs}, {@code
- * crash}; for isolation tests {@code read(path)} and {@code write(path)} (what happened, as text:
+ * crash}; {@code NewResource} and {@code CloseResource} (recorded) and {@code resourceEvents} (what was
+ * recorded: {@code new:<resource>}, {@code close:<resource>}); for isolation tests {@code read(path)} and {@code write(path)} (what happened, as text:
  * {@code "read N bytes"}, {@code "wrote"}, or {@code "failed: <exception>"}), {@code status} (its
  * {@code /proc/self/status}), {@code cwd} and {@code getenv(name)}; anything else is NOT_FOUND.
  */
@@ -36,6 +40,9 @@ public final class TestInstance {
             "HandleRPC",
             GrpcMessageEncoder.encoder(),
             GrpcMessageDecoder.decoder(RPC.getDefaultInstance()));
+
+    /** {@code new:<resource>} and {@code close:<resource>} for each NewResource and CloseResource, in order. */
+    private static final List<String> RESOURCE_EVENTS = new CopyOnWriteArrayList<>();
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length > 0 && args[0].equals("--never-listen")) {
@@ -72,6 +79,15 @@ public final class TestInstance {
                                         .setJsonArray(rpc.getArgs())
                                         .build()));
             case "id" -> response.send(result(JsonValues.of(System.getenv("LEVEROS_INSTANCE_ID"))));
+            case "NewResource", "CloseResource" -> {
+                RESOURCE_EVENTS.add((url.method().equals("NewResource") ? "new:" : "close:") + url.resource());
+                response.send(result(JsonValues.nullValue()));
+            }
+            case "resourceEvents" -> {
+                JSONArray.Builder events = JSONArray.newBuilder();
+                RESOURCE_EVENTS.forEach(event -> events.addElement(JsonValues.of(event)));
+                response.send(result(JSON.newBuilder().setJsonArray(events).build()));
+            }
             case "pid" ->
                 response.send(result(JsonValues.of(ProcessHandle.current().pid())));
             case "env" ->
