@@ -7,7 +7,7 @@
 const grpc = require('@grpc/grpc-js');
 const { leverRpc } = require('./proto');
 const json = require('./json');
-const { LeverUrl, isChanMethod } = require('./url');
+const { LeverUrl, isChanMethod, formatHeader } = require('./url');
 const { Stream, remoteError, remoteByteError } = require('./stream');
 
 const DEFAULT_ENV = 'dev.lever';
@@ -94,7 +94,7 @@ class Client {
 
   _metadata(url, token) {
     const md = new grpc.Metadata();
-    md.set('lever-url', url.toString());
+    md.set('lever-url', formatHeader(url));
     if (token) md.set('lever-instance-token', token);
     return md;
   }

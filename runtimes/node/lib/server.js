@@ -6,7 +6,7 @@ const Module = require('module');
 const grpc = require('@grpc/grpc-js');
 const { leverRpc } = require('./proto');
 const json = require('./json');
-const { LeverUrl, isChanMethod, isExportedName } = require('./url');
+const { parseHeader, isChanMethod, isExportedName } = require('./url');
 const { Stream, errorFields } = require('./stream');
 
 const DRAIN_TIMEOUT_MS = 10 * 1000;
@@ -162,7 +162,7 @@ class Runtime {
     }
     let url;
     try {
-      url = LeverUrl.parse(String(text));
+      url = parseHeader(String(text));
     } catch (e) {
       return { refused: status(grpc.status.INVALID_ARGUMENT, 'lever-url header: ' + e.message) };
     }
@@ -278,7 +278,8 @@ class Runtime {
 
   /** Binds the port (readiness) and resolves with the bound port. */
   listen(host, port) {
-    const server = new grpc.Server({ 'grpc.max_receive_message_length': -1 });
+    // 64 KiB of headers: a long resource's non-ASCII characters travel escaped in lever-url (3 bytes each).
+    const server = new grpc.Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_metadata_size': 64 * 1024 });
     server.addService(leverRpc().service, {
       HandleRPC: (call, callback) => this.handleRpc(call, callback),
       HandleStreamingRPC: (call) => this.handleStreamingRpc(call),

@@ -91,6 +91,59 @@ class LeverUrl {
   }
 }
 
+// The lever-url gRPC header must be printable ASCII (grpc-js refuses anything
+// else, grpc-java turns it into '?'), so the resource's UTF-8 bytes outside
+// '!'..'~', and '%' itself, travel as %XX; an ASCII resource is sent as it is.
+// Same rule as io.leveros.core.url.LeverUrlHeader in the Java core.
+
+function needsEscaping(resource) {
+  for (let i = 0; i < resource.length; i++) {
+    const c = resource.charCodeAt(i);
+    if (c <= 0x20 || c > 0x7e || c === 0x25) return true;
+  }
+  return false;
+}
+
+/** The lever-url header value for a LeverUrl. */
+function formatHeader(url) {
+  if (!needsEscaping(url.resource)) return url.toString();
+  let escaped = '';
+  for (const b of Buffer.from(url.resource, 'utf8')) {
+    escaped += b <= 0x20 || b > 0x7e || b === 0x25
+      ? '%' + b.toString(16).toUpperCase().padStart(2, '0') : String.fromCharCode(b);
+  }
+  return new LeverUrl(url.environment, url.service, escaped, url.method).toString();
+}
+
+/** The LeverUrl a lever-url header names, its resource unescaped. */
+function parseHeader(text) {
+  const url = LeverUrl.parse(text);
+  const resource = url.resource;
+  if (!resource.includes('%')) return url;
+  const bytes = [];
+  for (let i = 0; i < resource.length; i++) {
+    const c = resource.charCodeAt(i);
+    if (c !== 0x25) {
+      bytes.push(c);
+      continue;
+    }
+    const hex = resource.substring(i + 1, i + 3);
+    if (!/^[0-9A-Fa-f]{2}$/.test(hex)) {
+      throw new InvalidLeverUrlError("'" + text + "': the resource has '%' at position " + i +
+        " not followed by two hex digits (expected: %XX escapes, '%' itself written %25)");
+    }
+    bytes.push(parseInt(hex, 16));
+    i += 2;
+  }
+  let decoded;
+  try {
+    decoded = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+  } catch (e) {
+    throw new InvalidLeverUrlError("'" + text + "': the resource's %XX escapes are not UTF-8 (expected: UTF-8 bytes)");
+  }
+  return new LeverUrl(url.environment, url.service, decoded, url.method);
+}
+
 function stripPort(host) {
   const colon = host.lastIndexOf(':');
   return colon < 0 ? host : host.substring(0, colon);
@@ -106,4 +159,6 @@ function isExportedName(method) {
   return method !== '' && method.charAt(0) !== '_';
 }
 
-module.exports = { LeverUrl, InvalidLeverUrlError, isChanMethod, isExportedName, parse: LeverUrl.parse };
+module.exports = {
+  LeverUrl, InvalidLeverUrlError, isChanMethod, isExportedName, parse: LeverUrl.parse, formatHeader, parseHeader,
+};

@@ -1,7 +1,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { LeverUrl, isChanMethod } = require('../lib/url');
+const { LeverUrl, isChanMethod, formatHeader, parseHeader } = require('../lib/url');
 
 test('absolute URLs: service before the first /, method after the last, resource between', () => {
   const u = LeverUrl.parse('lever://dev.lever/svc/res/with/slashes/method');
@@ -37,4 +37,16 @@ test('invalid URLs', () => {
 test('streaming method names', () => {
   for (const m of ['fooChan', 'foo_chan', 'chan', 'Chan']) assert.ok(isChanMethod(m), m);
   for (const m of ['foo', 'channel', 'fooChannel', 'chanFoo', 'foochan']) assert.ok(!isChanMethod(m), m);
+});
+
+test('lever-url header: the resource escaped to printable ASCII, as the Java LeverUrlHeader', () => {
+  assert.strictEqual(formatHeader(new LeverUrl('dev.lever', 'svc', 'a/b/c', 'm')), 'lever://dev.lever/svc/a/b/c/m');
+  const url = new LeverUrl('dev.lever', 'svc', 'héllo wörld/日本/100%/😀', 'whoHolds');
+  const header = formatHeader(url);
+  assert.strictEqual(header,
+    'lever://dev.lever/svc/h%C3%A9llo%20w%C3%B6rld/%E6%97%A5%E6%9C%AC/100%25/%F0%9F%98%80/whoHolds');
+  assert.deepStrictEqual(parseHeader(header), url);
+  assert.strictEqual(parseHeader('lever://e/s/plain/m').resource, 'plain');
+  assert.throws(() => parseHeader('lever://e/s/50%zz/m'), /'%' at position 2 not followed by two hex digits/);
+  assert.throws(() => parseHeader('lever://e/s/%FF/m'), /not UTF-8/);
 });

@@ -91,3 +91,38 @@ module.exports.hog = async function (megabytes) {
     }
     return held.length;
 };
+
+// Resources: the resource is the first argument when the call names one. What
+// NewResource and CloseResource recorded on this instance, in order.
+const resourceEvents = [];
+
+module.exports.NewResource = function (resource, callback) {
+    resourceEvents.push('new:' + resource);
+    callback(null, null);
+};
+
+module.exports.CloseResource = function (resource, callback) {
+    resourceEvents.push('close:' + resource);
+    callback(null, null);
+};
+
+// Called as /<service>/<resource>/whoHolds. (A plain call passes no resource: '' then.)
+module.exports.whoHolds = async function (...args) {
+    const resource = typeof args[0] === 'string' ? args[0] : '';
+    return {
+        instance: process.env.LEVEROS_INSTANCE_ID,
+        resource: resource,
+        opened: resourceEvents.lastIndexOf('new:' + resource) > resourceEvents.lastIndexOf('close:' + resource),
+    };
+};
+
+module.exports.resourceEvents = async function () {
+    return {instance: process.env.LEVEROS_INSTANCE_ID, events: resourceEvents.slice()};
+};
+
+// Sends {instance, resource}, then echoes every message until the client ends.
+module.exports.resourceChan = function (stream, resource) {
+    stream.write({instance: process.env.LEVEROS_INSTANCE_ID, resource: typeof resource === 'string' ? resource : ''});
+    stream.on('data', (message) => stream.write(message));
+    stream.on('end', () => stream.end());
+};

@@ -1,10 +1,13 @@
 package io.leveros.api;
 
+import io.leveros.api.internal.CurrentCall;
+
 /**
- * Who this service instance is, as the platform told it through its environment variables.
+ * Who this service instance is, as the platform told it through its environment variables, and
+ * which resource the call being handled is for ({@link #resource()}).
  *
- * <p>Each accessor reads its variable when called and answers {@code null} when it is not set
- * (for example when the class runs outside the platform, in a unit test).
+ * <p>Each environment accessor reads its variable when called and answers {@code null} when it is
+ * not set (for example when the class runs outside the platform, in a unit test).
  */
 public final class Lever {
     /** The variables the platform sets on every instance (see the instance runtime contract). */
@@ -52,5 +55,36 @@ public final class Lever {
      */
     public static String internalGateway() {
         return System.getenv(INTERNAL_RPC_GATEWAY);
+    }
+
+    /**
+     * The resource of the call being handled: for {@code lever://env/svc/<resource>/method} (or
+     * {@code POST /svc/<resource>/method}) everything between the service and the method, which may
+     * contain {@code /}; {@code ""} for a plain call ({@code /svc/method}) and outside any call.
+     *
+     * <p>Valid on the thread that runs the method, for regular and streaming methods alike (a
+     * streaming method runs on its own thread, which is the one that sees it). A thread the method
+     * starts or hands work to does not see it: read it first and pass the value on. Every call to a
+     * resource reaches the one instance holding that resource, which ran {@code newResource()}
+     * (the call {@code NewResource}) before the first of them, and runs {@code closeResource()}
+     * after the resource was idle for the service's {@code resourceIdleTimeout}:
+     *
+     * <pre>{@code
+     * public class Counters {
+     *     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+     *
+     *     public void newResource() { counts.put(Lever.resource(), new AtomicLong()); }
+     *
+     *     public long increment() { return counts.get(Lever.resource()).incrementAndGet(); }
+     *
+     *     public void closeResource() { counts.remove(Lever.resource()); }
+     * }
+     * }</pre>
+     *
+     * A client calls {@code client.resource("dev.lever", "counters", "page/home").invoke(Long.class,
+     * "increment")}. The lifecycle methods take no parameters; see {@code docs/resources.md}.
+     */
+    public static String resource() {
+        return CurrentCall.resource();
     }
 }

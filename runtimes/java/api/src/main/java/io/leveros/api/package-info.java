@@ -8,7 +8,9 @@
  * io.leveros.api.Lever} to learn which environment, service and instance the code runs as.
  *
  * <p>Streaming methods (named {@code ...Chan}, {@code ..._chan} or {@code chan}) take a {@link
- * io.leveros.api.LeverStream} as their first parameter. Resources (whose methods will receive the
- * resource name first) will add their types here.
+ * io.leveros.api.LeverStream} as their first parameter. A call for a resource ({@code
+ * /svc/<resource>/method}) reaches an ordinary method, which reads the resource with {@link
+ * io.leveros.api.Lever#resource()}; {@code newResource()} and {@code closeResource()} run when the
+ * platform binds the resource to this instance and lets it go.
  */
 package io.leveros.api;

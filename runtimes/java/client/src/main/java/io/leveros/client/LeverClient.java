@@ -9,6 +9,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.leveros.core.url.LeverUrl;
+import io.leveros.core.url.LeverUrlHeader;
 import io.leveros.proto.core.LeverRPCGrpc;
 import io.leveros.proto.core.RPCReply;
 import io.leveros.proto.core.StreamMessage;
@@ -164,7 +165,7 @@ public final class LeverClient implements AutoCloseable {
             throw new IllegalArgumentException("use invokeChan for streaming methods ('" + url.method()
                     + "' is one: its name ends in Chan or _chan); invoke is for request/reply methods");
         }
-        Metadata headers = headers(text);
+        Metadata headers = headers(url);
         RPCReply reply;
         try {
             reply = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
@@ -186,16 +187,17 @@ public final class LeverClient implements AutoCloseable {
                 StreamMessage.newBuilder().setRpc(codec.encodeArgs(args)).build();
         ClientStream stream = new ClientStream(this, text);
         LeverRPCGrpc.newStub(channel)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers(text)))
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers(url)))
                 .withOnReadyThreshold(ClientStream.SEND_BUFFER_BYTES)
                 .handleStreamingRPC(stream.observer());
         stream.open(rpc, timeout.toMillis());
         return stream;
     }
 
-    private Metadata headers(String url) {
+    /** The call's headers; the resource escaped as {@link LeverUrlHeader} says. */
+    private Metadata headers(LeverUrl url) {
         Metadata headers = new Metadata();
-        headers.put(LEVER_URL, url);
+        headers.put(LEVER_URL, LeverUrlHeader.format(url));
         if (instanceToken != null) {
             headers.put(INSTANCE_TOKEN, instanceToken);
         }

@@ -9,12 +9,16 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The service the end-to-end tests call; the method names are part of those tests, keep them.
  * Each method exercises one rule of the runtime contract (binding, results, errors, bytes).
  */
 public class TestService {
+    /** What {@link #newResource} and {@link #closeResource} recorded on this instance, in order. */
+    private final List<String> resourceEvents = new CopyOnWriteArrayList<>();
+
     /** A record argument and result. */
     public record Point(int x, int y) {}
 
@@ -171,6 +175,50 @@ public class TestService {
         who.put("instanceId", Lever.instanceId());
         who.put("codeVersion", Lever.codeVersion());
         return who;
+    }
+
+    /** The data plane's {@code NewResource} call: records {@code "new:<resource>"}. */
+    public void newResource() {
+        resourceEvents.add("new:" + Lever.resource());
+    }
+
+    /** The data plane's {@code CloseResource} call: records {@code "close:<resource>"}. */
+    public void closeResource() {
+        resourceEvents.add("close:" + Lever.resource());
+    }
+
+    /**
+     * Called as {@code /<service>/<resource>/whoHolds}: {@code {"instance", "resource", "opened"}},
+     * opened when this instance ran NewResource for the resource and no CloseResource since.
+     */
+    public Map<String, Object> whoHolds() {
+        String resource = Lever.resource();
+        Map<String, Object> who = new LinkedHashMap<>();
+        who.put("instance", Lever.instanceId());
+        who.put("resource", resource);
+        who.put(
+                "opened",
+                resourceEvents.lastIndexOf("new:" + resource) > resourceEvents.lastIndexOf("close:" + resource));
+        return who;
+    }
+
+    /** {@code {"instance", "events": ["new:r", "close:r", ...]}} of this instance, in order. */
+    public Map<String, Object> resourceEvents() {
+        Map<String, Object> events = new LinkedHashMap<>();
+        events.put("instance", Lever.instanceId());
+        events.put("events", List.copyOf(resourceEvents));
+        return events;
+    }
+
+    /** Sends {@code {"instance", "resource"}}, then echoes every message until the client closes. */
+    public void resourceChan(LeverStream stream) {
+        Map<String, Object> who = new LinkedHashMap<>();
+        who.put("instance", Lever.instanceId());
+        who.put("resource", Lever.resource());
+        stream.send(who);
+        for (LeverStream.Message message : stream) {
+            stream.send(message.isBytes() ? message.bytes() : message.as(Object.class));
+        }
     }
 
     /** Private (its name starts with _): calling it must answer NOT_FOUND. */

@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
  * (or {@code Object}). The argument count must match; a varargs method takes any number of
  * trailing arguments as its array.
  *
- * <p>Parameters that the platform fills rather than the caller (the stream of a streaming method;
- * a resource name later) are the {@code leading} ones: they are skipped here, their slots in the
+ * <p>Parameters that the platform fills rather than the caller (the stream of a streaming method)
+ * are the {@code leading} ones: they are skipped here, their slots in the
  * bound array are left {@code null} for the caller to fill.
  */
 final class ArgumentBinder {
@@ -56,6 +56,11 @@ final class ArgumentBinder {
         boolean takesBytes = parameters.length == 1
                 && (declared[leading].getType() == byte[].class || declared[leading].getType() == Object.class);
         return new ArgumentBinder(method.getName(), leading, parameters, method.isVarArgs(), takesBytes);
+    }
+
+    /** How many parameters the arguments bind (the leading ones not counted). */
+    int parameterCount() {
+        return parameters.length;
     }
 
     /** The parameter list as in source, {@code (int a, int b)}. */

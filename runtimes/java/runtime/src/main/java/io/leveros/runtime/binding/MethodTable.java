@@ -21,22 +21,41 @@ import java.util.stream.Collectors;
  * {@code java.lang.Object} (and overrides of them such as {@code toString}), bridge and synthetic
  * methods, and methods whose name starts with {@code _}. Lever methods are called by name, so two
  * exported methods with the same name refuse the start.
+ *
+ * <p>Resource lifecycle: the data plane calls {@code NewResource} on the instance it binds a
+ * resource to and {@code CloseResource} when it lets the resource go, with the resource in the URL
+ * and no arguments. Such a call runs the service's {@code newResource()} / {@code closeResource()}
+ * (Java naming) or a method literally named {@code NewResource} / {@code CloseResource}; a service
+ * with neither answers {@code NOT_FOUND} like for any unknown method (the data plane logs it once).
+ * The lifecycle methods take no parameters (they read {@code Lever.resource()}), so the start is
+ * refused when {@code NewResource}/{@code CloseResource} is declared with parameters, or when
+ * both spellings are declared. A {@code newResource}/{@code closeResource} that takes parameters is
+ * an ordinary method, callable by its own name only: not the lifecycle method.
  */
 public final class MethodTable {
+    /** The lifecycle calls, by the name in the URL, and the Java spelling each also answers to. */
+    private static final Map<String, String> LIFECYCLE =
+            Map.of("NewResource", "newResource", "CloseResource", "closeResource");
+
     private final String className;
     private final Map<String, ServiceMethod> methods;
+    /** {@code NewResource} / {@code CloseResource} when the service spells them the Java way. */
+    private final Map<String, ServiceMethod> lifecycle;
+
     private final String exported;
 
-    private MethodTable(String className, Map<String, ServiceMethod> methods) {
+    private MethodTable(String className, Map<String, ServiceMethod> methods, Map<String, ServiceMethod> lifecycle) {
         this.className = className;
         this.methods = Map.copyOf(methods);
+        this.lifecycle = Map.copyOf(lifecycle);
         this.exported = String.join(", ", methods.keySet());
     }
 
     /**
      * Compiles the exported methods of {@code service}.
      *
-     * @throws StartFailure when two exported methods share a name
+     * @throws StartFailure when two exported methods share a name, or the resource lifecycle
+     *     methods are declared with parameters or twice (see the class comment)
      */
     public static MethodTable build(LoadedService service, JsonMapping mapping) {
         Class<?> type = service.type();
@@ -59,7 +78,31 @@ public final class MethodTable {
                     entry.getKey(),
                     ServiceMethod.compile(overloads.getFirst(), service.instance(), mapping, replies, streamCodec));
         }
-        return new MethodTable(type.getName(), methods);
+        return new MethodTable(type.getName(), methods, lifecycle(type, methods));
+    }
+
+    /** The Java spellings of the lifecycle methods, by the name the data plane calls. */
+    private static Map<String, ServiceMethod> lifecycle(Class<?> type, Map<String, ServiceMethod> methods) {
+        Map<String, ServiceMethod> lifecycle = new HashMap<>();
+        for (Map.Entry<String, String> names : LIFECYCLE.entrySet()) {
+            String leverName = names.getKey();
+            String javaName = names.getValue();
+            ServiceMethod literal = methods.get(leverName);
+            ServiceMethod java = methods.get(javaName);
+            if (literal != null && literal.parameterCount() != 0) {
+                throw new StartFailure("method '" + leverName + "' of " + type.getName() + " takes parameters "
+                        + literal.signature() + " (expected: none): the platform calls it with no arguments when"
+                        + " it binds or lets go of a resource; read the resource with Lever.resource()");
+            }
+            if (literal != null && java != null && java.parameterCount() == 0) {
+                throw new StartFailure("service class " + type.getName() + " declares both " + leverName + "() and "
+                        + javaName + "(), which both answer the call '" + leverName + "'; keep one");
+            }
+            if (literal == null && java != null && java.parameterCount() == 0) {
+                lifecycle.put(leverName, java);
+            }
+        }
+        return lifecycle;
     }
 
     /** The exported methods by name (sorted), one list per name with its distinct signatures. */
@@ -121,6 +164,9 @@ public final class MethodTable {
      */
     public ServiceMethod find(String name, String service) {
         ServiceMethod method = methods.get(name);
+        if (method == null) {
+            method = lifecycle.get(name);
+        }
         if (method == null) {
             throw new CallRejectedException(
                     CallRejectedException.Reason.METHOD_NOT_FOUND,

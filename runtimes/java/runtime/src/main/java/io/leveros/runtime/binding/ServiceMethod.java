@@ -2,6 +2,7 @@ package io.leveros.runtime.binding;
 
 import io.leveros.api.LeverError;
 import io.leveros.api.LeverStream;
+import io.leveros.api.internal.CurrentCall;
 import io.leveros.core.url.MethodNames;
 import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.RPCReply;
@@ -16,6 +17,9 @@ import java.lang.reflect.Method;
  * One exported method, compiled at start-up: its argument binder, a method handle bound to the
  * service instance that takes an {@code Object[]} and answers an {@code Object} ({@code null} for
  * {@code void}), and the reply encoder. A call does no reflection lookups.
+ *
+ * <p>The method runs with the call's resource set for {@link io.leveros.api.Lever#resource()} on
+ * the calling thread, and cleared when it returns or throws.
  */
 public final class ServiceMethod {
     private static final MethodType GENERIC = MethodType.methodType(Object.class, Object[].class);
@@ -96,24 +100,39 @@ public final class ServiceMethod {
         return streaming;
     }
 
+    /** How many parameters the call binds (the stream of a streaming method not counted). */
+    public int parameterCount() {
+        return arguments.parameterCount();
+    }
+
     /** The parameter list as in source, {@code (int a, int b)}. */
     public String signature() {
         return arguments.signature();
     }
 
+    /** {@link #call(RPC, String)} for a call without a resource. */
+    public RPCReply call(RPC rpc) {
+        return call(rpc, "");
+    }
+
     /**
-     * Calls the method with the arguments of {@code rpc} on the calling thread.
+     * Calls the method with the arguments of {@code rpc} on the calling thread, with {@code
+     * resource} as {@link io.leveros.api.Lever#resource()} while it runs.
      *
+     * @param resource the call's resource, {@code ""} for none
      * @return the result, or the error the method raised
      * @throws CallRejectedException when the arguments cannot be bound (the method is not called)
      */
-    public RPCReply call(RPC rpc) {
+    public RPCReply call(RPC rpc, String resource) {
         Object[] args = arguments.bind(rpc);
         Object result;
+        CurrentCall.enter(resource);
         try {
             result = (Object) invoker.invokeExact(args);
         } catch (Throwable thrown) {
             return failed(thrown);
+        } finally {
+            CurrentCall.exit();
         }
         return replies.result(name, result);
     }
@@ -127,15 +146,23 @@ public final class ServiceMethod {
         return arguments.bind(rpc);
     }
 
+    /** {@link #callStreaming(LeverStream, Object[], String)} for a call without a resource. */
+    public Throwable callStreaming(LeverStream stream, Object[] args) {
+        return callStreaming(stream, args, "");
+    }
+
     /**
      * Runs a streaming method on the calling thread with {@code stream} and the arguments from
-     * {@link #bindStreaming}; what it returns is ignored.
+     * {@link #bindStreaming}, with {@code resource} as {@link io.leveros.api.Lever#resource()} while
+     * it runs; what it returns is ignored.
      *
+     * @param resource the call's resource, {@code ""} for none
      * @return {@code null} when the method returned, else what it threw (reported on stderr unless a
      *     {@link LeverError}); the caller sends it as the stream's error message
      */
-    public Throwable callStreaming(LeverStream stream, Object[] args) {
+    public Throwable callStreaming(LeverStream stream, Object[] args, String resource) {
         args[0] = stream;
+        CurrentCall.enter(resource);
         try {
             Object ignored = (Object) invoker.invokeExact(args);
             return null;
@@ -148,6 +175,8 @@ public final class ServiceMethod {
                 System.err.print("method '" + name + "' threw " + serviceTrace(cause));
             }
             return cause;
+        } finally {
+            CurrentCall.exit();
         }
     }
 

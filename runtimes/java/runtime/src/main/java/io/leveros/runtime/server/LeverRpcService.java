@@ -14,7 +14,8 @@ import java.util.concurrent.Executor;
 
 /**
  * {@code core.LeverRPC} over a {@link MethodTable}. Handlers run on virtual threads (the server's
- * executor), so a service method may block.
+ * executor), so a service method may block. The resource of the call's {@code lever-url} is handed
+ * to the method, which sets it for {@code Lever.resource()} while the handler runs.
  */
 final class LeverRpcService extends LeverRPCGrpc.LeverRPCImplBase {
     private final MethodTable table;
@@ -38,7 +39,7 @@ final class LeverRpcService extends LeverRPCGrpc.LeverRPCImplBase {
                         "method '" + method.name() + "' is a streaming method (its name ends in Chan or _chan):"
                                 + " call it with HandleStreamingRPC (invokeChan in the clients)");
             }
-            reply = method.call(request);
+            reply = method.call(request, url.resource());
         } catch (CallRejectedException e) {
             replies.onError(status(e).asRuntimeException());
             return;
@@ -58,7 +59,7 @@ final class LeverRpcService extends LeverRPCGrpc.LeverRPCImplBase {
                         "method '" + method.name() + "' is not a streaming method: call it with HandleRPC"
                                 + " (invoke in the clients)");
             }
-            return ServerStream.accept(replies, method, handlers);
+            return ServerStream.accept(replies, method, url.resource(), handlers);
         } catch (CallRejectedException e) {
             replies.onError(status(e).asRuntimeException());
         }

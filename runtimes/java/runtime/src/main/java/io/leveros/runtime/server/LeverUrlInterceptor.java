@@ -9,10 +9,12 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.leveros.core.url.InvalidLeverUrlException;
 import io.leveros.core.url.LeverUrl;
+import io.leveros.core.url.LeverUrlHeader;
 
 /**
  * Reads the call's destination from the {@code lever-url} metadata header into the gRPC {@link
- * Context} ({@link #URL}); a call without a valid one is refused with {@code INVALID_ARGUMENT}.
+ * Context} ({@link #URL}), the resource unescaped ({@link LeverUrlHeader}); a call without a valid
+ * one is refused with {@code INVALID_ARGUMENT}.
  * Runs on the transport thread, before the handler.
  */
 public final class LeverUrlInterceptor implements ServerInterceptor {
@@ -35,7 +37,7 @@ public final class LeverUrlInterceptor implements ServerInterceptor {
         }
         LeverUrl url;
         try {
-            url = LeverUrl.parse(text);
+            url = LeverUrlHeader.parse(text);
         } catch (InvalidLeverUrlException e) {
             return refuse(call, "lever-url header: " + e.getMessage());
         }

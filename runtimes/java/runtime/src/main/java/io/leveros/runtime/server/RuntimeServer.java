@@ -26,6 +26,12 @@ public final class RuntimeServer {
     /** Largest request accepted; byte arguments may be big. */
     static final int MAX_INBOUND_MESSAGE_BYTES = 16 * 1024 * 1024;
 
+    /**
+     * The headers of one call at most: gRPC's default (8 KiB) is too small for the {@code lever-url}
+     * of a long resource, whose non-ASCII characters travel escaped (3 bytes each as {@code %XX}).
+     */
+    static final int MAX_INBOUND_METADATA_BYTES = 64 * 1024;
+
     /** Netty's native epoll costs start-up time (a library extracted to /tmp) for nothing here. */
     private static final String NO_NATIVE_PROPERTY = "io.grpc.netty.shaded.io.netty.transport.noNative";
 
@@ -64,7 +70,8 @@ public final class RuntimeServer {
         ExecutorService executor = Executors.newThreadPerTaskExecutor(threads);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
                 .executor(executor)
-                .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
+                .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+                .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES);
         LeverRpcService.warmUp();
         return new Prepared(config, builder, executor, threads);
     }

@@ -46,6 +46,7 @@ final class ServerStream implements LeverStream {
 
     private final ServerCallStreamObserver<StreamMessage> call;
     private final ServiceMethod method;
+    private final String resource;
     private final StreamCodec codec;
     private final Executor executor;
     /** Holds at most INBOUND_WINDOW messages (the credit given to gRPC) plus one end marker. */
@@ -59,9 +60,11 @@ final class ServerStream implements LeverStream {
     private boolean receiveEnded; // method thread only
     private boolean receiveCancelled; // method thread only
 
-    private ServerStream(ServerCallStreamObserver<StreamMessage> call, ServiceMethod method, Executor executor) {
+    private ServerStream(
+            ServerCallStreamObserver<StreamMessage> call, ServiceMethod method, String resource, Executor executor) {
         this.call = call;
         this.method = method;
+        this.resource = resource;
         this.codec = method.streamCodec();
         this.executor = executor;
     }
@@ -69,12 +72,15 @@ final class ServerStream implements LeverStream {
     /**
      * Sets up flow control on {@code replies} and answers the observer of the client's messages.
      * Must run inside {@code handleStreamingRPC}.
+     *
+     * @param resource the call's resource ({@code ""} for none), {@code Lever.resource()} on the
+     *     method's thread
      */
     static StreamObserver<StreamMessage> accept(
-            StreamObserver<StreamMessage> replies, ServiceMethod method, Executor executor) {
+            StreamObserver<StreamMessage> replies, ServiceMethod method, String resource, Executor executor) {
         @SuppressWarnings("unchecked")
         ServerCallStreamObserver<StreamMessage> call = (ServerCallStreamObserver<StreamMessage>) replies;
-        ServerStream stream = new ServerStream(call, method, executor);
+        ServerStream stream = new ServerStream(call, method, resource, executor);
         call.disableAutoRequest();
         call.setOnReadyThreshold(ClientStream.SEND_BUFFER_BYTES);
         call.setOnReadyHandler(stream::signalSenders);
@@ -135,7 +141,7 @@ final class ServerStream implements LeverStream {
         } catch (IllegalStateException e) {
             return; // cancelled before the method started
         }
-        Throwable failure = method.callStreaming(this, args);
+        Throwable failure = method.callStreaming(this, args, resource);
         if (cancelled) {
             return;
         }
