@@ -1,6 +1,7 @@
 package io.leveros.dataplane.call;
 
 import io.leveros.core.url.LeverUrl;
+import io.leveros.core.url.LeverUrlHeader;
 import io.leveros.dataplane.routing.ServiceRoute;
 
 /**
@@ -9,7 +10,8 @@ import io.leveros.dataplane.routing.ServiceRoute;
  * activation, forwarding) read only this.
  *
  * @param route the live version of the called service
- * @param leverUrl the call's absolute Lever URL, sent to the instance as {@code lever-url}
+ * @param leverUrl the call's absolute Lever URL as the {@code lever-url} header sends it (its
+ *     resource escaped: {@link LeverUrlHeader})
  * @param method the called method
  * @param resource the resource the call names, {@code ""} for a plain call
  * @param streaming whether the method is a streaming one
@@ -31,7 +33,7 @@ public record Call(
     public static Call to(ServiceRoute route, LeverUrl url, String environment) {
         return new Call(
                 route,
-                url.withEnvironment(environment).toString(),
+                LeverUrlHeader.format(url.withEnvironment(environment)),
                 url.method(),
                 url.resource(),
                 url.isStreaming(),

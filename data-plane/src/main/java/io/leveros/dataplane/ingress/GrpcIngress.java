@@ -2,6 +2,7 @@ package io.leveros.dataplane.ingress;
 
 import io.leveros.core.url.InvalidLeverUrlException;
 import io.leveros.core.url.LeverUrl;
+import io.leveros.core.url.LeverUrlHeader;
 import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
@@ -153,7 +154,7 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
                     "the call has no 'lever-url' metadata (expected: lever://<env>/<service>/<method>)");
         }
         try {
-            return LeverUrl.parse(text);
+            return LeverUrlHeader.parse(text);
         } catch (InvalidLeverUrlException e) {
             throw new CallException(ErrorCode.INVALID_URL, "invalid lever-url: " + e.getMessage());
         }

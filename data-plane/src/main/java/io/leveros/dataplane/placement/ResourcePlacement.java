@@ -2,6 +2,7 @@ package io.leveros.dataplane.placement;
 
 import io.leveros.core.json.JsonValues;
 import io.leveros.core.url.LeverUrl;
+import io.leveros.core.url.LeverUrlHeader;
 import io.leveros.dataplane.activator.Activator;
 import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.activator.LeaseSource;
@@ -262,7 +263,7 @@ public final class ResourcePlacement implements ResourceHolder {
      * the method is logged once and treated as done; an error the method raises fails the future.
      */
     private Future<Void> lifecycle(Lease on, ServiceRoute route, String resource, String method) {
-        String url = new LeverUrl(route.environment(), route.service(), resource, method).toString();
+        String url = LeverUrlHeader.format(new LeverUrl(route.environment(), route.service(), resource, method));
         return client.call(on, url, NO_ARGUMENTS, requestTimeoutMs).transform(reply -> {
             if (reply.failed()) {
                 if (reply.cause() instanceof CallException e && e.code() == ErrorCode.METHOD_NOT_FOUND) {

@@ -15,11 +15,13 @@ import io.leveros.dataplane.testing.FakeControlPlane;
 import io.leveros.dataplane.testing.Http;
 import io.leveros.dataplane.testing.TestDataPlane;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -115,6 +117,23 @@ class ResourcePlacementTest {
 
     @Test
     @Order(2)
+    void plainCallsGoToTheLeastBusyInstances() throws Exception {
+        String busy = instanceOf("/sticky/cart-1/id");
+        CompletableFuture<HttpResponse<String>> slow =
+                http.postAsync("/sticky/cart-1/sleep", "application/json", "[1500]".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> dataPlane.activator().readyInstances(ENV + "/sticky/1").stream()
+                        .anyMatch(instance -> instance.outstanding() > 0));
+        for (int i = 0; i < 30; i++) {
+            assertThat(instanceOf("/sticky/id"))
+                    .as("a plain call never goes to the one instance with a call in flight")
+                    .isNotEqualTo(busy);
+        }
+        assertThat(slow.get().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(3)
     void aResourceWithSlashesIsOneResource() throws Exception {
         String holder = instanceOf("/sticky/orders/2026/12/id");
         for (int i = 0; i < 10; i++) {
@@ -124,7 +143,7 @@ class ResourcePlacementTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void anIdleResourceIsClosedAndReleased() throws Exception {
         String holder = instanceOf("/idle/short-lived/id");
         await().atMost(Duration.ofSeconds(10))
@@ -135,7 +154,7 @@ class ResourcePlacementTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void maxResourcesPerInstanceSendsNewResourcesToOtherInstancesThenRefuses() throws Exception {
         String first = instanceOf("/capped/a/id");
         String second = instanceOf("/capped/b/id");
@@ -147,7 +166,7 @@ class ResourcePlacementTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aKilledHolderIsReplacedAndTheNewOneOpensTheResourceFirst() throws Exception {
         String holder = instanceOf("/crashy/survivor/id");
         assertThat(call("/crashy/survivor/crash").statusCode()).isEqualTo(502);
@@ -160,7 +179,7 @@ class ResourcePlacementTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aRestartedControlPlaneMakesTheNodeCloseItsBindings() throws Exception {
         instanceOf("/restarted/kept-before/id");
         int bindsBefore = controlPlane.binds();
@@ -173,7 +192,7 @@ class ResourcePlacementTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void withoutTheControlPlaneResourceCallsAreRefusedAndPlainCallsServed() throws Exception {
         controlPlane.answerReports(false);
         try {
