@@ -33,6 +33,8 @@ class AutoscalerTest {
     private long sequence;
     /** Per node: completed calls and latency sum so far. */
     private final long[][] counters = new long[2][3];
+    /** lever.json maxResourcesPerInstance of the next {@link #deploy}. */
+    private int maxResourcesPerInstance;
 
     private void deploy(int minInstances, int maxInstances, Long scaleDownDelayMs) {
         store = FileMetadataStore.open(dir, Clock.systemUTC());
@@ -54,7 +56,9 @@ class AutoscalerTest {
                 new JsonMapper().readTree("{}"),
                 1,
                 1,
-                "/code"));
+                "/code",
+                null,
+                maxResourcesPerInstance));
         autoscaler = new Autoscaler(
                 store,
                 nodes,
