@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             StreamCommand.class,
             ServicesCommand.class,
             InstancesCommand.class,
+            ResourcesCommand.class,
             StatusCommand.class,
             VersionsCommand.class,
             EnvCommand.class,

@@ -44,7 +44,13 @@ public record VersionView(
         @Schema(description = "compressed size of the uploaded archive")
         long archiveBytes,
 
-        @Schema(description = "files and links extracted") int files) {
+        @Schema(description = "files and links extracted") int files,
+
+        @Schema(description = "how long a resource stays bound without a call; null means the default (3 minutes)")
+        Long resourceIdleTimeoutMs,
+
+        @Schema(description = "the most resources one instance holds; 0 means no limit")
+        int maxResourcesPerInstance) {
 
     private static final String REDACTED = "<redacted>";
 
@@ -68,7 +74,9 @@ public record VersionView(
                 showConfig ? version.config() : redacted(version.config()),
                 !showConfig,
                 version.archiveBytes(),
-                version.files());
+                version.files(),
+                version.resourceIdleTimeoutMs(),
+                version.maxResourcesPerInstance());
     }
 
     private static JsonNode redacted(JsonNode config) {

@@ -182,6 +182,10 @@ public final class DeployService {
                 JSON.readTree(leverJson.configJson()),
                 archive.archiveBytes(),
                 archive.files(),
-                versionDir.toString());
+                versionDir.toString(),
+                leverJson.resourceIdleTimeout() == null
+                        ? null
+                        : leverJson.resourceIdleTimeout().toMillis(),
+                leverJson.maxResourcesPerInstance());
     }
 }

@@ -4,6 +4,7 @@ import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.Node;
 import io.leveros.proto.control.ServingVersion;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,11 @@ public final class NodeRegistry {
 
     private final Duration expiry;
     private final Map<String, Reported> reported = new ConcurrentHashMap<>();
+    /** When each node last reported, kept when it closes its routes stream (until it expires). */
+    private final Map<String, Long> lastReportNanos = new ConcurrentHashMap<>();
+
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> expiryListeners = new CopyOnWriteArrayList<>();
     private volatile Known known = new Known(0, List.of(), Map.of());
 
     private record Reported(Node node, InstanceReport report, long seenNanos) {}
@@ -52,8 +58,30 @@ public final class NodeRegistry {
         listeners.add(listener);
     }
 
+    /**
+     * Called with the id of each node dropped because it sent no report for the expiry (not for a
+     * node that only closed its routes stream), on the expiry timer's thread, after the change.
+     */
+    public void onExpiry(Consumer<String> listener) {
+        expiryListeners.add(listener);
+    }
+
     public Known known() {
         return known;
+    }
+
+    /** How long a node stays known without a report ({@code lever.node-expiry}). */
+    public Duration expiry() {
+        return expiry;
+    }
+
+    /**
+     * Whether the node reported within the expiry, whether or not its routes stream is open: a node
+     * whose stream broke for a moment still holds what the control plane granted it.
+     */
+    public boolean reporting(String nodeId, long nowNanos) {
+        Long last = lastReportNanos.get(nodeId);
+        return last != null && nowNanos - last <= expiry.toNanos();
     }
 
     /** A data plane's report of what it serves now. */
@@ -72,7 +100,9 @@ public final class NodeRegistry {
         Node routed = node.build();
         boolean changed;
         synchronized (this) {
-            Reported before = reported.put(routed.getNodeId(), new Reported(routed, report, System.nanoTime()));
+            long now = System.nanoTime();
+            lastReportNanos.put(routed.getNodeId(), now);
+            Reported before = reported.put(routed.getNodeId(), new Reported(routed, report, now));
             changed = before == null || !before.node().equals(routed);
             if (before == null) {
                 log.info("Node '{}' reports, forwarding address {}", routed.getNodeId(), routed.getForwardingAddress());
@@ -99,15 +129,20 @@ public final class NodeRegistry {
         }
     }
 
-    /** Drops the nodes whose last report is older than the expiry. */
+    /** Drops the nodes whose last report is older than the expiry, and tells the expiry listeners. */
     public void expire(long nowNanos) {
         boolean changed = false;
+        List<String> expired = new ArrayList<>();
         synchronized (this) {
-            for (Map.Entry<String, Reported> entry : reported.entrySet()) {
-                if (nowNanos - entry.getValue().seenNanos() > expiry.toNanos()) {
-                    reported.remove(entry.getKey());
-                    log.warn("Node '{}' sent no report for {}: dropped", entry.getKey(), expiry);
-                    changed = true;
+            for (Map.Entry<String, Long> entry : lastReportNanos.entrySet()) {
+                if (nowNanos - entry.getValue() > expiry.toNanos()) {
+                    String nodeId = entry.getKey();
+                    lastReportNanos.remove(nodeId);
+                    expired.add(nodeId);
+                    if (reported.remove(nodeId) != null) {
+                        log.warn("Node '{}' sent no report for {}: dropped", nodeId, expiry);
+                        changed = true;
+                    }
                 }
             }
             if (changed) {
@@ -116,6 +151,9 @@ public final class NodeRegistry {
         }
         if (changed) {
             listeners.forEach(Runnable::run);
+        }
+        for (String nodeId : expired) {
+            expiryListeners.forEach(listener -> listener.accept(nodeId));
         }
     }
 

@@ -2,6 +2,7 @@ package io.leveros.controlplane.routing;
 
 import io.leveros.controlplane.node.NodeCredentials;
 import io.leveros.controlplane.node.NodeRegistry;
+import io.leveros.controlplane.resource.ResourceBindings;
 import io.leveros.controlplane.scaling.Autoscaler;
 import io.leveros.controlplane.store.MetadataStore;
 import org.springframework.context.ApplicationListener;
@@ -32,7 +33,8 @@ class RoutingConfiguration {
 
     @Bean
     @Lazy(false)
-    RoutingGrpcService routingGrpcService(RoutesPublisher publisher, NodeRegistry nodes) {
-        return new RoutingGrpcService(publisher, nodes);
+    RoutingGrpcService routingGrpcService(
+            RoutesPublisher publisher, NodeRegistry nodes, MetadataStore store, ResourceBindings bindings) {
+        return new RoutingGrpcService(publisher, nodes, store, bindings);
     }
 }

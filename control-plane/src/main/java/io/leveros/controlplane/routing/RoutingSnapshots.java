@@ -49,6 +49,8 @@ public final class RoutingSnapshots {
                 .setMaxInstances(version.maxInstances())
                 .setRamMb(version.ramMb())
                 .setIdleTimeoutMs(version.idleTimeoutMs() == null ? 0 : version.idleTimeoutMs())
+                .setResourceIdleTimeoutMs(version.resourceIdleTimeoutMs() == null ? 0 : version.resourceIdleTimeoutMs())
+                .setMaxResourcesPerInstance(version.maxResourcesPerInstance())
                 .setConfigJson(
                         version.config() == null ? "{}" : version.config().toString());
         VersionEntry entry = version.entry();

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * calls waiting for an instance.
  *
  * <p>Required = max(ceil(load / maxInstanceLoad), minInstances), at least one while the version had
- * a call within its idle timeout, at most maxInstances. Up at once (at most doubling per tick, or
+ * a call within its idle timeout or a bound resource, and at least ceil(bound resources /
+ * maxResourcesPerInstance), at most maxInstances. Up at once (at most doubling per tick, or
  * straight to minInstances); down once the lower need has lasted the scale-down delay (to the
  * highest need seen meanwhile); to minInstances, zero by default, once idle for the idle timeout.
  * New instances go to the nodes with the fewest, removed ones come from those with the most.
@@ -189,6 +190,7 @@ public final class Autoscaler {
         double concurrency = 0;
         double rate = 0;
         int inFlight = 0;
+        int bound = 0;
         int current = 0;
         String startFailure = "";
         String lastExit = "";
@@ -215,6 +217,7 @@ public final class Autoscaler {
             concurrency += read.concurrency;
             rate += read.rate;
             inFlight += serving.getInFlight();
+            bound += serving.getBoundResources();
             int instances = serving.getReadyInstances() + serving.getStartingInstances();
             current += instances;
             currentByNode.merge(report.nodeId(), instances, Integer::sum);
@@ -245,6 +248,7 @@ public final class Autoscaler {
         boolean recentlyActive = scaled.lastActiveNanos != 0 && now - scaled.lastActiveNanos < idleNanos;
         double maxInstanceLoad = version.maxInstanceLoad() > 0 ? version.maxInstanceLoad() : 10;
         int need = recentlyActive ? Math.max(1, (int) Math.ceil(load / maxInstanceLoad - 1e-9)) : 0;
+        need = Math.max(need, forResources(bound, version.maxResourcesPerInstance()));
         int required = Math.max(need, version.minInstances());
         if (version.maxInstances() > 0) {
             required = Math.min(required, version.maxInstances());
@@ -260,16 +264,22 @@ public final class Autoscaler {
             scaled.target = current;
         }
         String why = String.format(
-                Locale.ROOT,
-                "load %.1f (concurrency %.1f, upper %.1f; in flight %d; rate %.1f/s, latency %.3f s)"
-                        + " / maxInstanceLoad %s",
-                load,
-                scaled.concurrency.mean(),
-                scaled.concurrency.upper(),
-                inFlight,
-                scaled.rate.mean(),
-                scaled.latency.mean(),
-                maxInstanceLoad);
+                        Locale.ROOT,
+                        "load %.1f (concurrency %.1f, upper %.1f; in flight %d; rate %.1f/s, latency %.3f s)"
+                                + " / maxInstanceLoad %s",
+                        load,
+                        scaled.concurrency.mean(),
+                        scaled.concurrency.upper(),
+                        inFlight,
+                        scaled.rate.mean(),
+                        scaled.latency.mean(),
+                        maxInstanceLoad)
+                + (bound > 0
+                        ? "; " + bound + " bound resources"
+                                + (version.maxResourcesPerInstance() > 0
+                                        ? " / maxResourcesPerInstance " + version.maxResourcesPerInstance()
+                                        : "")
+                        : "");
         if (required > scaled.target) {
             int step = Math.max(Math.max(2 * scaled.target, scaled.target + 1), version.minInstances());
             int to = Math.min(required, step);
@@ -308,6 +318,19 @@ public final class Autoscaler {
 
         place(scaled, version, nodeIds, currentByNode, known, next);
         nextStatuses.put(key, status(version, scaled, current, load, inFlight, startFailure, lastExit));
+    }
+
+    /**
+     * The instances bound resources need: one while any is bound (its instance holds the resource's
+     * state, idle or not), and enough for each to hold at most {@code maxResourcesPerInstance}.
+     */
+    static int forResources(int bound, int maxResourcesPerInstance) {
+        if (bound <= 0) {
+            return 0;
+        }
+        return maxResourcesPerInstance > 0
+                ? Math.max(1, (bound + maxResourcesPerInstance - 1) / maxResourcesPerInstance)
+                : 1;
     }
 
     private static VersionStatus status(

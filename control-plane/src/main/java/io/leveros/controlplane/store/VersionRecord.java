@@ -1,6 +1,8 @@
 package io.leveros.controlplane.store;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import java.time.Instant;
 import tools.jackson.databind.JsonNode;
 
@@ -14,6 +16,10 @@ import tools.jackson.databind.JsonNode;
  * @param archiveBytes size of the uploaded (compressed) archive
  * @param files number of entries extracted
  * @param codeDir absolute path of the extracted code
+ * @param resourceIdleTimeoutMs lever.json {@code resourceIdleTimeout}; {@code null} for the default (3
+ *     minutes, and in records stored before it existed)
+ * @param maxResourcesPerInstance lever.json {@code maxResourcesPerInstance}; 0 for no limit (and in
+ *     records stored before it existed)
  */
 public record VersionRecord(
         String environment,
@@ -32,4 +38,7 @@ public record VersionRecord(
         JsonNode config,
         long archiveBytes,
         int files,
-        String codeDir) {}
+        String codeDir,
+        Long resourceIdleTimeoutMs,
+        // Absent from records stored before it existed: 0 then, not a refusal to load.
+        @JsonSetter(nulls = Nulls.AS_EMPTY) int maxResourcesPerInstance) {}

@@ -113,6 +113,7 @@ class AccessMatrixTest {
                 Endpoint.get(SERVICE, READS),
                 Endpoint.get(SERVICE + "/versions", READS),
                 Endpoint.get(SERVICE + "/instances", READS),
+                Endpoint.get(SERVICE + "/resources", READS),
                 Endpoint.get("/api/v1/scaling", READS),
                 Endpoint.get("/actuator/prometheus", READS),
                 Endpoint.json(

@@ -309,6 +309,7 @@ class ControlPlaneIntegrationTest {
                                     "lever.json",
                                     "{\"name\": \"routedService\", \"entry\": [\"./serve\", \"--fast\"], \"private\": true,"
                                             + " \"ram\": 128, \"idleTimeout\": \"30s\", \"maxInstances\": 3,"
+                                            + " \"resourceIdleTimeout\": \"90s\", \"maxResourcesPerInstance\": 5,"
                                             + " \"config\": {\"greeting\": \"hi\"}}")
                             .file("serve", "#!/bin/sh")
                             .build());
@@ -325,6 +326,8 @@ class ControlPlaneIntegrationTest {
             assertThat(live.getIdleTimeoutMs()).isEqualTo(30_000);
             assertThat(live.getMaxInstances()).isEqualTo(3);
             assertThat(live.getMaxInstanceLoad()).isEqualTo(10.0);
+            assertThat(live.getResourceIdleTimeoutMs()).isEqualTo(90_000);
+            assertThat(live.getMaxResourcesPerInstance()).isEqualTo(5);
             assertThat(live.getConfigJson()).isEqualTo("{\"greeting\":\"hi\"}");
             assertThat(Path.of(live.getCodeDir())).isAbsolute().isDirectory();
             assertThat(Path.of(live.getCodeDir()).resolve("serve")).exists();

@@ -6,6 +6,8 @@ import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.Node;
 import io.leveros.proto.control.ServingVersion;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +64,27 @@ class NodeRegistryTest {
         registry.expire(System.nanoTime() + Duration.ofSeconds(7).toNanos());
         assertThat(registry.known().nodes()).isEmpty();
         assertThat(changes).hasValue(4);
+    }
+
+    @Test
+    void expiryListenersHearOfNodesThatStoppedReportingNotOfNodesThatClosedTheirStream() {
+        List<String> expired = new CopyOnWriteArrayList<>();
+        registry.onExpiry(expired::add);
+        registry.report(report("a", 1));
+        registry.report(report("b", 1));
+        registry.forget("a");
+        long now = System.nanoTime();
+        assertThat(expired).as("a closed stream is no expiry").isEmpty();
+        assertThat(registry.reporting("a", now))
+                .as("a node that closed its stream but reported within the expiry")
+                .isTrue();
+
+        registry.expire(now + Duration.ofSeconds(7).toNanos());
+        assertThat(expired).containsExactlyInAnyOrder("a", "b");
+        assertThat(registry.reporting("a", now)).isFalse();
+        assertThat(registry.reporting("never", now)).isFalse();
+        registry.expire(now + Duration.ofSeconds(14).toNanos());
+        assertThat(expired).as("told once").hasSize(2);
     }
 
     @Test

@@ -76,7 +76,9 @@ public class AutoscalerBenchmark {
                     new JsonMapper().readTree("{}"),
                     1,
                     1,
-                    "/code"));
+                    "/code",
+                    null,
+                    0));
         }
         nodes = new NodeRegistry(Duration.ofHours(1));
         autoscaler = new Autoscaler(

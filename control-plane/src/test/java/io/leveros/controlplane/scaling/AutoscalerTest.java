@@ -33,6 +33,8 @@ class AutoscalerTest {
     private long sequence;
     /** Per node: completed calls and latency sum so far. */
     private final long[][] counters = new long[2][3];
+    /** lever.json maxResourcesPerInstance of the next {@link #deploy}. */
+    private int maxResourcesPerInstance;
 
     private void deploy(int minInstances, int maxInstances, Long scaleDownDelayMs) {
         store = FileMetadataStore.open(dir, Clock.systemUTC());
@@ -54,7 +56,9 @@ class AutoscalerTest {
                 new JsonMapper().readTree("{}"),
                 1,
                 1,
-                "/code"));
+                "/code",
+                null,
+                maxResourcesPerInstance));
         autoscaler = new Autoscaler(
                 store,
                 nodes,
@@ -73,6 +77,11 @@ class AutoscalerTest {
      * tick), {@code calls} more completed of 50 ms each.
      */
     private void report(int node, int ready, int inFlight, int calls) {
+        report(node, ready, inFlight, calls, 0);
+    }
+
+    /** As {@link #report(int, int, int, int)}, with {@code bound} resources bound to the instances. */
+    private void report(int node, int ready, int inFlight, int calls, int bound) {
         counters[node][0] += calls;
         counters[node][1] += calls * 50_000L;
         counters[node][2] += inFlight * 250_000L;
@@ -89,7 +98,8 @@ class AutoscalerTest {
                         .setInFlight(inFlight)
                         .setCompletedCalls(counters[node][0])
                         .setLatencySumMicros(counters[node][1])
-                        .setBusyMicros(counters[node][2]))
+                        .setBusyMicros(counters[node][2])
+                        .setBoundResources(bound))
                 .build());
     }
 
@@ -99,6 +109,56 @@ class AutoscalerTest {
         return autoscaler.targets().stream()
                 .mapToInt(ScalingTarget::getInstances)
                 .sum();
+    }
+
+    @Test
+    void anInstanceHoldingABoundResourceIsKeptPastTheIdleTimeout() {
+        deploy(0, 0, null);
+        report(0, 1, 0, 0, 1);
+        long from = now;
+        int target = tick();
+        while (now - from < Duration.ofSeconds(40).toNanos()) {
+            report(0, 1, 0, 0, 1);
+            target = tick();
+            assertThat(target)
+                    .as("no call for longer than the idle timeout (30 s), one resource bound")
+                    .isEqualTo(1);
+        }
+        report(0, 1, 0, 0, 0); // released
+        assertThat(tick()).isZero();
+        assertThat(autoscaler.recentDecisions().getFirst().reason()).contains("idleTimeout");
+    }
+
+    @Test
+    void boundResourcesOverMaxResourcesPerInstanceAskForMoreInstances() {
+        maxResourcesPerInstance = 4;
+        deploy(0, 0, null);
+        report(0, 1, 0, 0, 10); // 10 resources, 4 per instance: 3 instances
+        assertThat(tick()).isEqualTo(2);
+        assertThat(tick()).isEqualTo(3);
+        assertThat(tick()).isEqualTo(3);
+        assertThat(autoscaler.recentDecisions().getFirst().reason())
+                .contains("10 bound resources / maxResourcesPerInstance 4");
+    }
+
+    @Test
+    void boundResourcesAskForNoMoreThanMaxInstances() {
+        maxResourcesPerInstance = 4;
+        deploy(0, 2, null);
+        report(0, 1, 0, 0, 20);
+        for (int i = 0; i < 5; i++) {
+            assertThat(tick()).isLessThanOrEqualTo(2);
+        }
+        assertThat(tick()).isEqualTo(2);
+    }
+
+    @Test
+    void theInstancesBoundResourcesNeed() {
+        assertThat(Autoscaler.forResources(0, 4)).isZero();
+        assertThat(Autoscaler.forResources(1, 0)).as("no cap: one").isEqualTo(1);
+        assertThat(Autoscaler.forResources(500, 0)).isEqualTo(1);
+        assertThat(Autoscaler.forResources(4, 4)).isEqualTo(1);
+        assertThat(Autoscaler.forResources(5, 4)).isEqualTo(2);
     }
 
     @Test

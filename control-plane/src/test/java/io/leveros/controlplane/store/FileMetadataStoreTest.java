@@ -48,7 +48,9 @@ class FileMetadataStoreTest {
                 new JsonMapper().readTree("{\"k\": [1, 2.5, \"x\"]}"),
                 123,
                 4,
-                "/code/" + number);
+                "/code/" + number,
+                null,
+                0);
     }
 
     @Test
@@ -102,6 +104,54 @@ class FileMetadataStoreTest {
             assertThat(store.snapshot().revision()).isEqualTo(2);
         }
         assertThat(torn).doesNotExist();
+    }
+
+    @Test
+    void loadsVersionsStoredBeforeTheResourceSettingsWithTheirDefaults() throws IOException {
+        Files.writeString(dir.resolve(FileMetadataStore.STATE_FILE), """
+                {"format": 1, "revision": 3,
+                 "environments": [{"name": "dev.lever", "createdAt": "2026-01-01T00:00:00Z"}],
+                 "services": [{"environment": "dev.lever", "name": "old", "description": "", "private": false,
+                   "liveVersion": 1, "nextVersion": 2,
+                   "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}],
+                 "versions": [{"environment": "dev.lever", "service": "old", "version": 1,
+                   "deployedAt": "2026-01-01T00:00:00Z", "description": "", "entry": {"javaEntry": "Old"},
+                   "private": false, "maxInstanceLoad": 10, "minInstances": 0, "maxInstances": 0, "ramMb": 256,
+                   "idleTimeoutMs": null, "config": {}, "archiveBytes": 1, "files": 1, "codeDir": "/code/1"}]}
+                """);
+        try (FileMetadataStore store = open()) {
+            VersionRecord old = store.snapshot().versions("dev.lever", "old").getFirst();
+            assertThat(old.resourceIdleTimeoutMs()).isNull();
+            assertThat(old.maxResourcesPerInstance()).isZero();
+            store.reserveVersion("dev.lever", "old");
+            VersionRecord v2 = version("dev.lever", "old", 2);
+            store.commitVersion(new VersionRecord(
+                    v2.environment(),
+                    v2.service(),
+                    v2.version(),
+                    v2.deployedAt(),
+                    v2.description(),
+                    v2.entry(),
+                    v2.isPrivate(),
+                    v2.maxInstanceLoad(),
+                    v2.minInstances(),
+                    v2.maxInstances(),
+                    v2.ramMb(),
+                    v2.idleTimeoutMs(),
+                    v2.scaleDownDelayMs(),
+                    v2.config(),
+                    v2.archiveBytes(),
+                    v2.files(),
+                    v2.codeDir(),
+                    60_000L,
+                    8));
+        }
+        try (FileMetadataStore store = open()) {
+            VersionRecord v2 = store.snapshot().versions("dev.lever", "old").getFirst();
+            assertThat(v2.version()).isEqualTo(2);
+            assertThat(v2.resourceIdleTimeoutMs()).isEqualTo(60_000L);
+            assertThat(v2.maxResourcesPerInstance()).isEqualTo(8);
+        }
     }
 
     @Test
