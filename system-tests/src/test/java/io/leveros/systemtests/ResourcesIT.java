@@ -55,7 +55,9 @@ class ResourcesIT {
 
         /** Deploys the runtime's test service as {@code name} with more lever.json fields. */
         void deploy(String name, String moreLeverJson) {
-            String entry = this == JAVA ? "\"javaEntry\": \"io.leveros.testservice.TestService\"" : "\"jsEntry\": \"server.js\"";
+            String entry = this == JAVA
+                    ? "\"javaEntry\": \"io.leveros.testservice.TestService\""
+                    : "\"jsEntry\": \"server.js\"";
             String leverJson = "{\"name\": \"" + name + "\", " + entry + moreLeverJson + "}";
             Path folder = this == JAVA
                     ? TestServices.javaTestServiceWith(temp, leverJson)
@@ -64,7 +66,9 @@ class ResourcesIT {
             assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
             await(name + " is routed")
                     .atMost(Duration.ofSeconds(10))
-                    .until(() -> post(platform.httpPort(), "/" + name + "/resourceEvents").statusCode() == 200);
+                    .until(() -> post(platform.httpPort(), "/" + name + "/resourceEvents")
+                                    .statusCode()
+                            == 200);
         }
 
         String service(String what) {
@@ -104,7 +108,8 @@ class ResourcesIT {
     static JsonNode whoHolds(int port, String service, String resource) {
         StringBuilder path = new StringBuilder("/").append(service).append('/');
         for (String segment : resource.split("/", -1)) {
-            path.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20")).append('/');
+            path.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"))
+                    .append('/');
         }
         HttpResponse<String> response = post(port, path.append("whoHolds").toString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -148,7 +153,9 @@ class ResourcesIT {
         }
         await("three instances ready")
                 .atMost(Duration.ofSeconds(30))
-                .until(() -> platform.lever("instances", service).stdout().lines()
+                .until(() -> platform.lever("instances", service)
+                                .stdout()
+                                .lines()
                                 .filter(line -> line.contains("ready"))
                                 .count()
                         >= 3);
@@ -173,7 +180,9 @@ class ResourcesIT {
                     .isEqualTo(held.get("instance").asText());
         }
         HttpResponse<String> plain = post(platform.httpPort(), "/" + service + "//resourceEvents");
-        assertThat(plain.statusCode()).as("an empty resource is a plain call: " + plain.body()).isEqualTo(200);
+        assertThat(plain.statusCode())
+                .as("an empty resource is a plain call: " + plain.body())
+                .isEqualTo(200);
     }
 
     @ParameterizedTest
@@ -252,7 +261,10 @@ class ResourcesIT {
                 .untilAsserted(() -> {
                     LeverPlatform.CliResult listed = platform.lever("resources", service);
                     assertThat(listed.exitCode()).as(listed.toString()).isZero();
-                    assertThat(listed.stdout()).contains("inventory/eu").contains(holder).contains("local");
+                    assertThat(listed.stdout())
+                            .contains("inventory/eu")
+                            .contains(holder)
+                            .contains("local");
                 });
     }
 
@@ -263,7 +275,9 @@ class ResourcesIT {
         try (SecondNode second = SecondNode.join(platform, "second")) {
             await("the second node routes " + service)
                     .atMost(Duration.ofSeconds(10))
-                    .until(() -> post(second.httpPort(), "/" + service + "/resourceEvents").statusCode() == 200);
+                    .until(() -> post(second.httpPort(), "/" + service + "/resourceEvents")
+                                    .statusCode()
+                            == 200);
             ExecutorService pool = Executors.newFixedThreadPool(50);
             try {
                 CountDownLatch go = new CountDownLatch(1);
@@ -288,7 +302,9 @@ class ResourcesIT {
                         .as("NewResource ran once")
                         .hasSize(1);
                 for (int i = 0; i < 10; i++) {
-                    assertThat(whoHolds(second.httpPort(), service, "contested-key").get("instance").asText())
+                    assertThat(whoHolds(second.httpPort(), service, "contested-key")
+                                    .get("instance")
+                                    .asText())
                             .isEqualTo(holders.iterator().next());
                 }
             } finally {
