@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,36 @@ class ScalingTargetsTest {
         await("no instance process left")
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> dataPlane.runtime().live().isEmpty());
+    }
+
+    @Test
+    void scaleDownStopsInstancesWithoutResourcesFirstAndClosesResourcesBeforeTheLast() throws Exception {
+        dataPlane.close();
+        List<String> output = new CopyOnWriteArrayList<>();
+        dataPlane = TestDataPlane.start(
+                controlPlane, output::add, "--node-id", "this-node", "--idle-check-interval", "100ms");
+        target(3, 1_000_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ready() == 3);
+        Http http = new Http(dataPlane.port());
+        await("the node's resource lease (its first report acknowledged)")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> http.json("/scaled/held/id", "[]").statusCode() == 200);
+        String holder = http.json("/scaled/held/id", "[]").body().replace("\"", "");
+
+        target(1, 1_000_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ready() == 1);
+        assertThat(dataPlane.activator().readyInstances(POOL).getFirst().id())
+                .as("the instance holding a resource is kept longest")
+                .isEqualTo(holder);
+        assertThat(output).noneMatch(line -> line.contains("resource event close:held"));
+
+        target(0, 1_000_000);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> dataPlane.runtime().live().isEmpty());
+        assertThat(output)
+                .as("CloseResource ran on the holder before it stopped")
+                .anyMatch(line -> line.contains(holder) && line.contains("resource event close:held"));
+        assertThat(controlPlane.releases()).contains("held");
     }
 
     @Test

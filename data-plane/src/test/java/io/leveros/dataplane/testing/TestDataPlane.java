@@ -4,6 +4,7 @@ import io.leveros.dataplane.DataPlane;
 import io.leveros.dataplane.DataPlaneOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Starts a real data plane for a test: every port free (0), routes from {@code controlPlane},
@@ -14,6 +15,12 @@ public final class TestDataPlane {
 
     /** @param options more data-plane options, e.g. {@code "--node-id", "test"} */
     public static DataPlane start(FakeControlPlane controlPlane, String... options) throws Exception {
+        return start(controlPlane, System.out::println, options);
+    }
+
+    /** @param output where the instances' output lines go */
+    public static DataPlane start(FakeControlPlane controlPlane, Consumer<String> output, String... options)
+            throws Exception {
         List<String> args = new ArrayList<>(List.of(
                 "--port",
                 "0",
@@ -27,8 +34,6 @@ public final class TestDataPlane {
                 controlPlane.credentialFile().toString()));
         args.addAll(List.of(options));
         return DataPlane.start(
-                DataPlaneOptions.parse(args.toArray(String[]::new)),
-                BlockedThreadWatch.strictOptions(),
-                System.out::println);
+                DataPlaneOptions.parse(args.toArray(String[]::new)), BlockedThreadWatch.strictOptions(), output);
     }
 }

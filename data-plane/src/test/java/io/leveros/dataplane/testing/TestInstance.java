@@ -80,7 +80,9 @@ public final class TestInstance {
                                         .build()));
             case "id" -> response.send(result(JsonValues.of(System.getenv("LEVEROS_INSTANCE_ID"))));
             case "NewResource", "CloseResource" -> {
-                RESOURCE_EVENTS.add((url.method().equals("NewResource") ? "new:" : "close:") + url.resource());
+                String event = (url.method().equals("NewResource") ? "new:" : "close:") + url.resource();
+                RESOURCE_EVENTS.add(event);
+                System.out.println("resource event " + event);
                 response.send(result(JsonValues.nullValue()));
             }
             case "resourceEvents" -> {
