@@ -16,9 +16,10 @@ import java.util.function.LongSupplier;
  *
  * <p>Whatever the instance writes, memory stays bounded and the pipe is always drained, so the
  * instance never blocks on its own output: a line longer than {@link #MAX_LINE_BYTES} is cut into
- * pieces of that size; the log gets at most {@link #LOG_LINES_PER_SECOND} lines a second per
- * instance (bursts of up to that many at once), and the lines over it are counted, not printed,
- * and reported in one line once the log takes lines again. The kept last lines see every line.
+ * pieces of that size; the log gets at most {@link #LOG_LINES_PER_SECOND} lines and {@link
+ * #LOG_BYTES_PER_SECOND} bytes a second per instance (bursts of up to that much at once), and the
+ * lines over it are counted, not printed, and reported in one line once the log takes lines again.
+ * The kept last lines see every line.
  */
 public final class OutputCapture {
     /** How many lines are kept for error messages. */
@@ -33,6 +34,12 @@ public final class OutputCapture {
     /** Lines a second one instance may print to the platform's log. */
     public static final int LOG_LINES_PER_SECOND = 200;
 
+    /**
+     * Bytes a second one instance may print to the platform's log: without it, 200 lines of
+     * {@link #MAX_LINE_BYTES} would be 1.6 MB a second of one instance's flood.
+     */
+    public static final int LOG_BYTES_PER_SECOND = 200 * 1024;
+
     private static final int READ_BUFFER = 16 * 1024;
 
     private final String prefix;
@@ -42,6 +49,8 @@ public final class OutputCapture {
     private CompletableFuture<Void> ended = CompletableFuture.completedFuture(null);
     /** The log's budget: lines that may be printed now, refilled with time; guarded by {@code last}. */
     private double budget = LOG_LINES_PER_SECOND;
+    /** The same in bytes. */
+    private double byteBudget = LOG_BYTES_PER_SECOND;
 
     private long refilledNanos;
     private long droppedSinceReport;
@@ -116,11 +125,12 @@ public final class OutputCapture {
             }
             last.addLast(line.length() > MAX_KEPT_LINE_CHARS ? line.substring(0, MAX_KEPT_LINE_CHARS) + "…" : line);
             refill();
-            if (budget < 1) {
+            if (budget < 1 || byteBudget < line.length()) {
                 droppedSinceReport++;
                 return;
             }
             budget--;
+            byteBudget -= line.length();
             reportDropped();
             print(line);
         }
@@ -129,13 +139,14 @@ public final class OutputCapture {
     private void refill() {
         long now = nanoClock.getAsLong();
         budget = Math.min(LOG_LINES_PER_SECOND, budget + (now - refilledNanos) * LOG_LINES_PER_SECOND / 1e9);
+        byteBudget = Math.min(LOG_BYTES_PER_SECOND, byteBudget + (now - refilledNanos) * LOG_BYTES_PER_SECOND / 1e9);
         refilledNanos = now;
     }
 
     private void reportDropped() {
         if (droppedSinceReport > 0) {
-            print("[" + droppedSinceReport + " lines of output not printed: over " + LOG_LINES_PER_SECOND
-                    + " lines a second]");
+            print("[" + droppedSinceReport + " lines of output not printed: over " + LOG_LINES_PER_SECOND + " lines or "
+                    + LOG_BYTES_PER_SECOND / 1024 + " KiB a second]");
             droppedSinceReport = 0;
         }
     }
