@@ -146,6 +146,8 @@ public final class ResourceBenchmark {
                 bound.call();
                 warm[i] = System.nanoTime() - start;
             }
+            Arrays.sort(first);
+            Arrays.sort(warm);
             int opened = count(fresh.call("/" + SERVICE + "/resourceEvents", "[]"), "\"new:first-");
             rows.add(comparison(
                     "first call of a new resource (bind + NewResource) vs a bound call, warm instance",
@@ -261,6 +263,9 @@ public final class ResourceBenchmark {
                         connection = new KeepAliveHttpClient(ports.http(), path(""), ARGS);
                     }
                     connection.call(path("b-" + i), ARGS);
+                    if ((i + 1) % 20_000 == 0) {
+                        System.err.printf("  %,d bound%n", i + 1);
+                    }
                 } catch (IOException e) {
                     errors.incrementAndGet();
                     firstError.compareAndSet(null, e.getMessage());
