@@ -150,11 +150,11 @@ public final class ResourceBenchmark {
             Arrays.sort(warm);
             int opened = count(fresh.call("/" + SERVICE + "/resourceEvents", "[]"), "\"new:first-");
             rows.add(comparison(
-                    "first call of a new resource (bind + NewResource) vs a bound call, warm instance",
-                    "first",
-                    first,
+                    "bound call vs first call of a new resource (bind + NewResource), warm instance",
                     "bound",
-                    warm));
+                    warm,
+                    "first",
+                    first));
             if (opened != firstCalls) {
                 rows.add("| first calls: NewResource ran for | " + opened + " of " + firstCalls + " resources |");
             }
