@@ -32,7 +32,12 @@ final class KeepAliveHttpClient implements AutoCloseable {
 
     /** Sends the call and reads the whole reply; fails unless the status is 200. */
     void call() throws IOException {
-        out.write(request);
+        call(request);
+    }
+
+    /** Sends a call built once by {@link #request} and reads the whole reply; fails unless the status is 200. */
+    void call(byte[] prebuilt) throws IOException {
+        out.write(prebuilt);
         out.flush();
         in.skipNBytes(replyLength());
     }
@@ -47,7 +52,8 @@ final class KeepAliveHttpClient implements AutoCloseable {
         return new String(in.readNBytes(replyLength()), StandardCharsets.UTF_8);
     }
 
-    private byte[] request(String pathAndQuery, String jsonBody) {
+    /** The bytes of a call, to send many times with {@link #call(byte[])}. */
+    byte[] request(String pathAndQuery, String jsonBody) {
         byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
         String head = "POST " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
