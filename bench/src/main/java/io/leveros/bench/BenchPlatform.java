@@ -77,6 +77,11 @@ final class BenchPlatform {
 
     /** Runs the real CLI against the platform; fails if it does. */
     static void lever(Path dataDir, Ports ports, String... args) throws Exception {
+        leverOutput(dataDir, ports, args);
+    }
+
+    /** Runs the real CLI against the platform and answers what it printed; fails if it fails. */
+    static String leverOutput(Path dataDir, Ports ports, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 LEVER.toString(),
                 "--data-dir",
@@ -86,13 +91,12 @@ final class BenchPlatform {
                 "--host",
                 "127.0.0.1:" + ports.http()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
-            throw new IllegalStateException("lever " + String.join(" ", args) + " failed");
+            throw new IllegalStateException("lever " + String.join(" ", args) + " failed: " + output);
         }
+        return output;
     }
 
     /**

@@ -14,33 +14,59 @@ import java.nio.charset.StandardCharsets;
  * One instance per client thread; it understands only {@code Content-Length} replies.
  */
 final class KeepAliveHttpClient implements AutoCloseable {
+    private final int port;
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
     private final byte[] request;
 
     KeepAliveHttpClient(int port, String pathAndQuery, String jsonBody) throws IOException {
+        this.port = port;
         socket = new Socket("127.0.0.1", port);
         socket.setTcpNoDelay(true);
+        socket.setSoTimeout(60_000); // a stuck reply fails the benchmark instead of hanging it
         out = socket.getOutputStream();
         in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-        byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
-        String head = "POST " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
-        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-        request = new byte[headBytes.length + body.length];
-        System.arraycopy(headBytes, 0, request, 0, headBytes.length);
-        System.arraycopy(body, 0, request, headBytes.length, body.length);
+        request = request(pathAndQuery, jsonBody);
     }
 
     /** Sends the call and reads the whole reply; fails unless the status is 200. */
     void call() throws IOException {
-        out.write(request);
+        call(request);
+    }
+
+    /** Sends a call built once by {@link #request} and reads the whole reply; fails unless the status is 200. */
+    void call(byte[] prebuilt) throws IOException {
+        out.write(prebuilt);
         out.flush();
+        in.skipNBytes(replyLength());
+    }
+
+    /**
+     * Sends another call over the same connection (built per call: for calls that each name
+     * something new) and answers the reply's body; fails unless the status is 200.
+     */
+    String call(String pathAndQuery, String jsonBody) throws IOException {
+        out.write(request(pathAndQuery, jsonBody));
+        out.flush();
+        return new String(in.readNBytes(replyLength()), StandardCharsets.UTF_8);
+    }
+
+    /** The bytes of a call, to send many times with {@link #call(byte[])}. */
+    byte[] request(String pathAndQuery, String jsonBody) {
+        byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
+        String head = "POST " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] bytes = new byte[headBytes.length + body.length];
+        System.arraycopy(headBytes, 0, bytes, 0, headBytes.length);
+        System.arraycopy(body, 0, bytes, headBytes.length, body.length);
+        return bytes;
+    }
+
+    /** Reads the status line and headers; answers the body's length. */
+    private int replyLength() throws IOException {
         String status = line();
-        if (!status.startsWith("HTTP/1.1 200")) {
-            throw new IOException("unexpected reply: " + status);
-        }
         int length = -1;
         for (String header = line(); !header.isEmpty(); header = line()) {
             int colon = header.indexOf(':');
@@ -49,9 +75,13 @@ final class KeepAliveHttpClient implements AutoCloseable {
             }
         }
         if (length < 0) {
-            throw new IOException("reply without Content-Length");
+            throw new IOException("reply without Content-Length: " + status);
         }
-        in.skipNBytes(length);
+        if (!status.startsWith("HTTP/1.1 200")) {
+            String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            throw new IOException("unexpected reply: " + status + ": " + body);
+        }
+        return length;
     }
 
     private String line() throws IOException {

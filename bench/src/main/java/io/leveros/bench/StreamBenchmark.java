@@ -2,7 +2,6 @@ package io.leveros.bench;
 
 import io.leveros.client.ClientStream;
 import io.leveros.client.LeverClient;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,8 +15,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Measures streaming methods on this machine (docs/benchmarks.md): byte-stream throughput through
@@ -31,8 +28,6 @@ public final class StreamBenchmark {
     private static final int BLOCK = 64 * 1024;
     /** Messages a stream of the message-rate test may have awaiting their echo. */
     private static final int WINDOW = 64;
-
-    private static final Pattern GENERATION_USED = Pattern.compile("(?m)^\\S.*total \\d+K, used (\\d+)K");
 
     private final long megabytes;
     private final int seconds;
@@ -259,8 +254,8 @@ public final class StreamBenchmark {
     /** Opens idle streams (one message exchanged each) and measures the data plane's growth. */
     private void idleStreamMemory(LeverClient client, long pid) throws Exception {
         System.err.printf("Memory: %d idle streams ...%n", idleStreams);
-        long heapBefore = heapAfterGc(pid);
-        long rssBefore = rss(pid);
+        long heapBefore = JvmProbe.heapAfterGc(pid);
+        long rssBefore = JvmProbe.rss(pid);
         List<ClientStream> open = new ArrayList<>();
         for (int i = 0; i < idleStreams; i++) {
             ClientStream stream = client.service("dev.lever", "streamBench").invokeChan("echoChan");
@@ -268,8 +263,8 @@ public final class StreamBenchmark {
             stream.receive(Integer.class);
             open.add(stream);
         }
-        long heapAfter = heapAfterGc(pid);
-        long rssAfter = rss(pid);
+        long heapAfter = JvmProbe.heapAfterGc(pid);
+        long rssAfter = JvmProbe.rss(pid);
         open.forEach(ClientStream::close);
         rows.add(String.format(
                 Locale.ROOT,
@@ -277,35 +272,6 @@ public final class StreamBenchmark {
                 idleStreams,
                 (heapAfter - heapBefore) / 1024.0 / idleStreams,
                 (rssAfter - rssBefore) / 1024.0 / idleStreams));
-    }
-
-    private static long heapAfterGc(long pid) throws Exception {
-        jcmd(pid, "GC.run");
-        Matcher used = GENERATION_USED.matcher(jcmd(pid, "GC.heap_info"));
-        long kilobytes = 0;
-        while (used.find()) {
-            kilobytes += Long.parseLong(used.group(1));
-        }
-        return kilobytes * 1024;
-    }
-
-    private static String jcmd(long pid, String command) throws Exception {
-        Process jcmd = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), command)
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        jcmd.waitFor();
-        return output;
-    }
-
-    private static long rss(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IllegalStateException("no VmRSS for " + pid);
     }
 
     private static long dataPlanePid(int port) {

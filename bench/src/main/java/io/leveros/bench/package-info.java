@@ -1,5 +1,7 @@
 /**
- * The platform benchmark ({@code bench/run}): start-up, cold start, warm latency and throughput,
- * measured against the real platform. Results and how to read them: docs/benchmarks.md.
+ * The platform benchmarks ({@code bench/run}), measured against the real platform: start-up, cold
+ * start, warm latency and throughput ({@link io.leveros.bench.PlatformBenchmark}), streams,
+ * scaling, load reports and resources ({@link io.leveros.bench.ResourceBenchmark}). Results and how
+ * to read them: docs/benchmarks.md.
  */
 package io.leveros.bench;
