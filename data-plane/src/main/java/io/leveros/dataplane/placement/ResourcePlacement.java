@@ -65,8 +65,11 @@ public final class ResourcePlacement implements ResourceHolder {
     private final Map<String, Future<BoundResource>> bindings = new ConcurrentHashMap<>();
     /** The local bindings of each instance. */
     private final Map<Instance, Set<BoundResource>> byInstance = new ConcurrentHashMap<>();
+    /** The most resources one instance report lists as called (each ~100 bytes of a 4 MiB message). */
+    static final int MAX_REPORTED_ACTIVITY = 10_000;
+
     /** Local bindings called since the last report, by version ({@code env/service/version}). */
-    private volatile Map<String, Map<String, BoundResource>> called = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, BoundResource>> called = new ConcurrentHashMap<>();
     /** {@code env/service/version/method} of lifecycle methods a version lacks, logged once. */
     private final Set<String> missingLifecycle = ConcurrentHashMap.newKeySet();
 
@@ -426,14 +429,21 @@ public final class ResourcePlacement implements ResourceHolder {
         }
     }
 
-    /** The resources called since the last call of this, by version, for the instance report. */
+    /**
+     * The resources called since the last call of this, by version, for the instance report: at
+     * most {@link #MAX_REPORTED_ACTIVITY} (a report stays far below gRPC's 4 MiB message limit);
+     * the others wait for the next report.
+     */
     public Map<String, List<ResourceActivity>> calledSinceLastReport() {
-        Map<String, Map<String, BoundResource>> since = called;
-        called = new ConcurrentHashMap<>();
         Map<String, List<ResourceActivity>> activity = new HashMap<>();
-        since.forEach((poolKey, resources) -> {
-            List<ResourceActivity> list = new ArrayList<>(resources.size());
-            for (BoundResource bound : resources.values()) {
+        int taken = 0;
+        for (Map.Entry<String, Map<String, BoundResource>> version : called.entrySet()) {
+            List<ResourceActivity> list = new ArrayList<>();
+            for (var resources = version.getValue().values().iterator();
+                    resources.hasNext() && taken < MAX_REPORTED_ACTIVITY;
+                    taken++) {
+                BoundResource bound = resources.next();
+                resources.remove();
                 list.add(ResourceActivity.newBuilder()
                         .setResource(bound.resource())
                         .setInstanceId(bound.instance.id())
@@ -441,8 +451,10 @@ public final class ResourcePlacement implements ResourceHolder {
                         .setLastCallUnixMs(bound.lastCallUnixMs)
                         .build());
             }
-            activity.put(poolKey, list);
-        });
+            if (!list.isEmpty()) {
+                activity.put(version.getKey(), list);
+            }
+        }
         return activity;
     }
 
