@@ -1,6 +1,7 @@
 package io.leveros.dataplane.activator;
 
 import io.leveros.dataplane.balancing.PowerOfTwoChoices;
+import io.leveros.dataplane.balancing.ResourceRoom;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.instance.Instance;
@@ -14,7 +15,6 @@ import io.vertx.core.Vertx;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -207,21 +207,7 @@ final class ServicePool {
 
     /** Under the lock: the ready instance with room for one more resource that holds fewest, or null. */
     private Instance roomiest() {
-        int max = route.maxResourcesPerInstance();
-        Instance best = null;
-        for (int i = 0; i < ready.size(); i++) {
-            Instance candidate = ready.get(i);
-            if (candidate.draining() || (max > 0 && candidate.boundResources() >= max)) {
-                continue;
-            }
-            if (best == null
-                    || candidate.boundResources() < best.boundResources()
-                    || (candidate.boundResources() == best.boundResources()
-                            && candidate.outstanding() < best.outstanding())) {
-                best = candidate;
-            }
-        }
-        return best;
+        return ResourceRoom.roomiest(ready, route.maxResourcesPerInstance());
     }
 
     /** Whether a ready instance has room for one more resource. */
@@ -326,11 +312,8 @@ final class ServicePool {
             if (target > have && !backingOff) {
                 toStart = Math.min(target, cap()) - have;
             } else if (target < ready.size() && current.targetSequence() > lastStartSequence) {
-                List<Instance> leastBusy = new ArrayList<>(ready);
-                leastBusy.sort(
-                        Comparator.comparingInt(Instance::boundResources).thenComparingInt(Instance::outstanding));
                 long now = System.nanoTime();
-                for (Instance instance : leastBusy.subList(0, ready.size() - target)) {
+                for (Instance instance : ResourceRoom.toScaleDown(ready, ready.size() - target)) {
                     ready.remove(instance);
                     instance.drain();
                     draining.add(instance);
