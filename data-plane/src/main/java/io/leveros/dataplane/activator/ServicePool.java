@@ -7,7 +7,6 @@ import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.metrics.InstanceStarts;
-import io.leveros.dataplane.retry.Jitter;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -34,10 +33,6 @@ import java.util.function.LongSupplier;
  */
 final class ServicePool {
     private static final System.Logger LOG = System.getLogger(ServicePool.class.getName());
-    /** After a failed start the next waits this long, doubling with each failure up to the maximum. */
-    static final long FIRST_RETRY_MS = 1_000;
-
-    static final long MAX_RETRY_MS = 30_000;
 
     private final NodeAgent agent;
     private final Vertx vertx;
@@ -54,21 +49,15 @@ final class ServicePool {
     private final ArrayList<Instance> draining = new ArrayList<>();
 
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final StartBackoff backoff;
     private ServiceRoute route;
     private int starting;
     private boolean activated;
     private boolean retired;
     /** The report sequence current when this pool last started an instance. */
     private long lastStartSequence = -1;
-    /** The last start's failure while no start has succeeded since, else {@code null}. */
-    private CallException failing;
     /** The last instance that exited unasked, and why; else empty. */
     private String lastExit = "";
-
-    private long retryDelayMs;
-    private long retryAtNanos;
-    /** Failed starts since the last one that succeeded. */
-    private int failedStarts;
 
     private long completedCalls;
     private long latencySumNanos;
@@ -94,6 +83,7 @@ final class ServicePool {
         this.settings = settings;
         this.reportSequence = sequence;
         this.starts = starts;
+        this.backoff = new StartBackoff(settings.maxStartAttempts());
     }
 
     synchronized ServiceRoute route() {
@@ -127,8 +117,8 @@ final class ServicePool {
                 }
                 lease = leaseOn(chosen, now);
             } else {
-                if (failing != null && starting == 0 && (gaveUp() || now < retryAtNanos)) {
-                    return Future.failedFuture(new CallException(ErrorCode.NO_INSTANCE, startFailure(now)));
+                if (starting == 0 && backoff.holdsOff(now)) {
+                    return Future.failedFuture(new CallException(ErrorCode.NO_INSTANCE, backoff.why(now)));
                 }
                 if (waiters.size() >= settings.maxQueuedCalls()) {
                     return Future.failedFuture(new CallException(
@@ -176,8 +166,7 @@ final class ServicePool {
                 roomiest.resourceBound();
                 lease = leaseOn(roomiest, now);
             } else {
-                boolean backingOff = failing != null && (gaveUp() || now < retryAtNanos);
-                boolean mayStart = !retired && !backingOff && ready.size() + starting < cap();
+                boolean mayStart = !retired && !backoff.holdsOff(now) && ready.size() + starting < cap();
                 if (!mayStart && starting == 0) {
                     return Future.failedFuture(new CallException(ErrorCode.NO_INSTANCE, noRoomForResources(now)));
                 }
@@ -226,8 +215,8 @@ final class ServicePool {
 
     /** Under the lock: why a new resource finds no instance here. */
     private String noRoomForResources(long now) {
-        if (ready.isEmpty() && failing != null) {
-            return startFailure(now);
+        if (ready.isEmpty() && backoff.failing()) {
+            return backoff.why(now);
         }
         return "every instance of service '" + route.service() + "' v" + route.versionNumber() + " here holds"
                 + " maxResourcesPerInstance (" + route.maxResourcesPerInstance() + ") resources and no more may"
@@ -248,19 +237,6 @@ final class ServicePool {
             accrue(now);
             return leaseOn(instance, now);
         }
-    }
-
-    /** Under the lock: whether starts failed too often in a row to try again. */
-    private boolean gaveUp() {
-        return failedStarts >= settings.maxStartAttempts();
-    }
-
-    /** Under the lock, while {@code failing}: why there is no instance, and what happens next. */
-    private String startFailure(long now) {
-        String next = gaveUp()
-                ? "no start is tried again: it failed " + failedStarts + " times in a row"
-                : "the next start is tried in " + Math.max(0, retryAtNanos - now) / 1_000_000 + " ms";
-        return failing.getMessage() + "\n(" + next + "; fix the service and deploy it again)";
     }
 
     /** Under the lock, before the calls in flight or waiting change: adds the time since the last change. */
@@ -308,8 +284,7 @@ final class ServicePool {
                 return;
             }
             int have = ready.size() + starting;
-            boolean backingOff = failing != null && (gaveUp() || System.nanoTime() < retryAtNanos);
-            if (target > have && !backingOff) {
+            if (target > have && !backoff.holdsOff(System.nanoTime())) {
                 toStart = Math.min(target, cap()) - have;
             } else if (target < ready.size() && current.targetSequence() > lastStartSequence) {
                 long now = System.nanoTime();
@@ -372,9 +347,7 @@ final class ServicePool {
         synchronized (this) {
             accrue(now);
             starting--;
-            failing = null;
-            failedStarts = 0;
-            retryDelayMs = 0;
+            backoff.succeeded();
             ready.add(instance);
             if (retired) {
                 instance.drain();
@@ -421,21 +394,20 @@ final class ServicePool {
         List<Waiter> failed = List.of();
         boolean givingUp;
         synchronized (this) {
-            accrue(System.nanoTime());
+            long now = System.nanoTime();
+            accrue(now);
             starting--;
-            failing = cause instanceof CallException callException
-                    ? callException
-                    : new CallException(
-                            ErrorCode.NO_INSTANCE,
-                            "no instance of service '" + route.service() + "' could be started: " + cause);
-            failedStarts++;
-            retryDelayMs = retryDelayMs == 0 ? FIRST_RETRY_MS : Math.min(MAX_RETRY_MS, retryDelayMs * 2);
-            retryAtNanos = System.nanoTime() + Jitter.spread(retryDelayMs) * 1_000_000;
+            givingUp = backoff.failed(
+                    cause instanceof CallException callException
+                            ? callException
+                            : new CallException(
+                                    ErrorCode.NO_INSTANCE,
+                                    "no instance of service '" + route.service() + "' could be started: " + cause),
+                    now);
             if (ready.isEmpty() && starting == 0) {
                 failed = new ArrayList<>(waiters);
                 waiters.clear();
             }
-            givingUp = failedStarts == settings.maxStartAttempts();
         }
         LOG.log(Level.WARNING, cause.getMessage());
         if (givingUp) {
@@ -611,7 +583,7 @@ final class ServicePool {
                     inFlight + queuedLoad(),
                     waiters.size(),
                     openStreams,
-                    failing == null ? "" : startFailure(now),
+                    backoff.report(now),
                     lastExit,
                     List.of());
         }
