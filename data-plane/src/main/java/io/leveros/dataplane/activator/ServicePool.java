@@ -50,6 +50,7 @@ final class ServicePool {
 
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private final StartBackoff backoff;
+    private final PoolCounters counters = new PoolCounters(System.nanoTime());
     private ServiceRoute route;
     private int starting;
     private boolean activated;
@@ -58,15 +59,6 @@ final class ServicePool {
     private long lastStartSequence = -1;
     /** The last instance that exited unasked, and why; else empty. */
     private String lastExit = "";
-
-    private long completedCalls;
-    private long latencySumNanos;
-    private int inFlight;
-    private int openStreams;
-    /** The integral over time of the calls in flight or waiting: its growth per second is the concurrency. */
-    private long busyNanos;
-
-    private long busySince = System.nanoTime();
 
     ServicePool(
             ServiceRoute route,
@@ -241,24 +233,18 @@ final class ServicePool {
 
     /** Under the lock, before the calls in flight or waiting change: adds the time since the last change. */
     private void accrue(long now) {
-        busyNanos += (inFlight + queuedLoad()) * (now - busySince);
-        busySince = now;
+        counters.accrue(now, queuedLoad());
     }
 
-    /**
-     * Under the lock: the load the calls waiting for a start stand for. While no instance is
-     * ready, at most one instance's worth ({@code maxInstanceLoad}): nothing has measured what they
-     * cost yet, and a burst of first calls to a cold version should start one instance, not one per
-     * {@code maxInstanceLoad} of them; once they run on it, their real load shows.
-     */
+    /** Under the lock: the load the calls waiting for an instance stand for ({@link PoolCounters#queuedLoad}). */
     private int queuedLoad() {
-        return ready.isEmpty() ? (int) Math.min(waiters.size(), Math.ceil(route.maxInstanceLoad())) : waiters.size();
+        return PoolCounters.queuedLoad(waiters.size(), !ready.isEmpty(), route.maxInstanceLoad());
     }
 
     /** Under the lock: a lease on {@code chosen} from {@code now}, counted as in flight. */
     private Lease leaseOn(Instance chosen, long now) {
         chosen.callStarted();
-        inFlight++;
+        counters.callStarted();
         return Lease.onInstance(this, chosen, now);
     }
 
@@ -467,7 +453,7 @@ final class ServicePool {
 
     /** A stream opened on a lease of this pool: counted as an open stream until released. */
     synchronized void streamOpened() {
-        openStreams++;
+        counters.streamOpened();
     }
 
     /**
@@ -480,13 +466,7 @@ final class ServicePool {
         synchronized (this) {
             accrue(now);
             instance.callEnded(now);
-            inFlight--;
-            if (stream) {
-                openStreams--;
-            } else {
-                completedCalls++;
-                latencySumNanos += now - startedNanos;
-            }
+            counters.callEnded(startedNanos, now, stream);
             if (instance.draining() && instance.outstanding() == 0 && waiters.isEmpty()) {
                 stopNow = ready.remove(instance) | draining.contains(instance);
             }
@@ -560,7 +540,7 @@ final class ServicePool {
      * (a kernel file read, cached per instance).
      */
     PoolLoad load() {
-        PoolLoad counters;
+        PoolLoad totals;
         List<Instance> started;
         int[] inFlightOf;
         long now = System.nanoTime();
@@ -573,16 +553,16 @@ final class ServicePool {
             for (int i = 0; i < inFlightOf.length; i++) {
                 inFlightOf[i] = started.get(i).outstanding();
             }
-            counters = new PoolLoad(
+            totals = new PoolLoad(
                     route,
                     ready.size(),
                     starting,
-                    completedCalls,
-                    latencySumNanos / 1_000,
-                    busyNanos / 1_000,
-                    inFlight + queuedLoad(),
+                    counters.completedCalls(),
+                    counters.latencySumMicros(),
+                    counters.busyMicros(),
+                    counters.inFlight() + queuedLoad(),
                     waiters.size(),
-                    openStreams,
+                    counters.openStreams(),
                     backoff.report(now),
                     lastExit,
                     List.of());
@@ -598,7 +578,7 @@ final class ServicePool {
                     instance.rssBytes(),
                     instance.boundResources()));
         }
-        return counters.withInstances(instances);
+        return totals.withInstances(instances);
     }
 
     /** The ready instances, for tests and diagnostics. */
