@@ -1,5 +1,6 @@
 package io.leveros.dataplane.activator;
 
+import io.leveros.dataplane.activator.WaitQueue.Waiter;
 import io.leveros.dataplane.balancing.PowerOfTwoChoices;
 import io.leveros.dataplane.balancing.ResourceRoom;
 import io.leveros.dataplane.call.CallException;
@@ -9,10 +10,8 @@ import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.metrics.InstanceStarts;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.lang.System.Logger.Level;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -27,15 +26,20 @@ import java.util.function.LongSupplier;
  * While the version has no target yet, the pool scales by itself: one more when every instance is
  * at {@code maxInstanceLoad}, and instances idle for the idle timeout stop.
  *
- * <p>Thread-safety: state is guarded by {@code this}; critical sections are short and never do
- * I/O, and futures are completed and instances stopped outside the lock. Calls arrive on any event
- * loop.
+ * <p>The pool decides which instance lists change and when instances start and stop; its parts,
+ * each used under its lock, keep the rest: {@link WaitQueue} (the calls waiting for an instance),
+ * {@link StartBackoff} (failed starts), {@link PoolCounters} (the load for the reports), and the
+ * {@code balancing} package chooses instances ({@link PowerOfTwoChoices} for plain calls, {@link
+ * ResourceRoom} for new resources and scale-down).
+ *
+ * <p>Thread-safety: state, the parts' included, is guarded by {@code this}; critical sections are
+ * short and never do I/O, and futures are completed and instances stopped outside the lock. Calls
+ * arrive on any event loop.
  */
 final class ServicePool {
     private static final System.Logger LOG = System.getLogger(ServicePool.class.getName());
 
     private final NodeAgent agent;
-    private final Vertx vertx;
     private final ActivatorSettings settings;
     private final LongSupplier reportSequence;
     private final InstanceStarts starts;
@@ -48,7 +52,7 @@ final class ServicePool {
      */
     private final ArrayList<Instance> draining = new ArrayList<>();
 
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final WaitQueue waiters;
     private final StartBackoff backoff;
     private final PoolCounters counters = new PoolCounters(System.nanoTime());
     private ServiceRoute route;
@@ -71,10 +75,10 @@ final class ServicePool {
         this.route = route;
         this.resources = resources;
         this.agent = agent;
-        this.vertx = vertx;
         this.settings = settings;
         this.reportSequence = sequence;
         this.starts = starts;
+        this.waiters = new WaitQueue(vertx, settings.maxQueuedCalls(), settings.queueTimeoutMs(), this::timeout);
         this.backoff = new StartBackoff(settings.maxStartAttempts());
     }
 
@@ -112,17 +116,10 @@ final class ServicePool {
                 if (starting == 0 && backoff.holdsOff(now)) {
                     return Future.failedFuture(new CallException(ErrorCode.NO_INSTANCE, backoff.why(now)));
                 }
-                if (waiters.size() >= settings.maxQueuedCalls()) {
-                    return Future.failedFuture(new CallException(
-                            ErrorCode.TOO_MANY_WAITING,
-                            "too many calls (" + waiters.size() + ") are waiting for an instance of service '"
-                                    + current.service() + "' in environment '" + current.environment()
-                                    + "' to start (--max-queued-calls); retry later"));
+                if (waiters.full()) {
+                    return Future.failedFuture(waiters.tooMany(current, false));
                 }
-                waiter = new Waiter(false);
-                waiters.addLast(waiter);
-                Waiter timed = waiter;
-                waiter.timer = vertx.setTimer(settings.queueTimeoutMs(), id -> timeout(timed));
+                waiter = waiters.add(false);
                 if (starting == 0) {
                     toStart = activated ? 1 : Math.max(1, Math.min(current.minInstances(), cap()));
                     activated = true;
@@ -136,7 +133,7 @@ final class ServicePool {
         for (int i = 0; i < toStart; i++) {
             launch();
         }
-        return lease != null ? Future.succeededFuture(lease) : waiter.promise.future();
+        return lease != null ? Future.succeededFuture(lease) : waiter.future();
     }
 
     /**
@@ -162,17 +159,11 @@ final class ServicePool {
                 if (!mayStart && starting == 0) {
                     return Future.failedFuture(new CallException(ErrorCode.NO_INSTANCE, noRoomForResources(now)));
                 }
-                if (waiters.size() >= settings.maxQueuedCalls()) {
-                    return Future.failedFuture(new CallException(
-                            ErrorCode.TOO_MANY_WAITING,
-                            "too many calls (" + waiters.size() + ") are waiting for an instance of service '"
-                                    + current.service() + "' to start (--max-queued-calls); retry later"));
+                if (waiters.full()) {
+                    return Future.failedFuture(waiters.tooMany(current, true));
                 }
-                waiter = new Waiter(true);
-                waiters.addLast(waiter);
-                Waiter timed = waiter;
-                waiter.timer = vertx.setTimer(settings.queueTimeoutMs(), id -> timeout(timed));
-                if (mayStart && (starting == 0 || ready.size() + starting < waitingForResources())) {
+                waiter = waiters.add(true);
+                if (mayStart && (starting == 0 || ready.size() + starting < waiters.waitingForResources())) {
                     toStart = activated ? 1 : Math.max(1, Math.min(current.minInstances(), cap()));
                     starting += toStart;
                     activated = true;
@@ -183,7 +174,7 @@ final class ServicePool {
         for (int i = 0; i < toStart; i++) {
             launch();
         }
-        return lease != null ? Future.succeededFuture(lease) : waiter.promise.future();
+        return lease != null ? Future.succeededFuture(lease) : waiter.future();
     }
 
     /** Under the lock: the ready instance with room for one more resource that holds fewest, or null. */
@@ -194,15 +185,6 @@ final class ServicePool {
     /** Whether a ready instance has room for one more resource. */
     synchronized boolean hasRoomForResource() {
         return roomiest() != null;
-    }
-
-    /** Under the lock: how many waiters want an instance for a new resource. */
-    private int waitingForResources() {
-        int count = 0;
-        for (Waiter waiter : waiters) {
-            count += waiter.forResource ? 1 : 0;
-        }
-        return count;
     }
 
     /** Under the lock: why a new resource finds no instance here. */
@@ -340,17 +322,17 @@ final class ServicePool {
             }
             served = new ArrayList<>(waiters.size());
             Waiter waiter;
-            while ((waiter = waiters.pollFirst()) != null) {
-                if (waiter.forResource) {
+            while ((waiter = waiters.poll()) != null) {
+                if (waiter.forResource()) {
                     Instance roomiest = roomiest();
                     if (roomiest == null) {
-                        waiter.refusal = new CallException(ErrorCode.NO_INSTANCE, noRoomForResources(now));
+                        waiter.refuse(new CallException(ErrorCode.NO_INSTANCE, noRoomForResources(now)));
                     } else {
                         roomiest.resourceBound();
-                        waiter.lease = leaseOn(roomiest, now);
+                        waiter.serve(leaseOn(roomiest, now));
                     }
                 } else {
-                    waiter.lease = leaseOn(PowerOfTwoChoices.pick(ready), now);
+                    waiter.serve(leaseOn(PowerOfTwoChoices.pick(ready), now));
                 }
                 served.add(waiter);
             }
@@ -361,14 +343,11 @@ final class ServicePool {
         }
         instance.exited().onComplete(code -> onExit(instance, code.result()));
         for (Waiter waiter : served) {
-            vertx.cancelTimer(waiter.timer);
-            if (waiter.refusal != null) {
-                waiter.promise.tryFail(waiter.refusal);
-            } else if (!waiter.promise.tryComplete(waiter.lease)) {
-                if (waiter.forResource) {
-                    waiter.lease.instance().resourceUnbound();
+            if (!waiters.answer(waiter) && waiter.lease() != null) {
+                if (waiter.forResource()) {
+                    waiter.lease().instance().resourceUnbound();
                 }
-                waiter.lease.release();
+                waiter.lease().release();
             }
         }
         if (stopNow) {
@@ -391,8 +370,7 @@ final class ServicePool {
                                     "no instance of service '" + route.service() + "' could be started: " + cause),
                     now);
             if (ready.isEmpty() && starting == 0) {
-                failed = new ArrayList<>(waiters);
-                waiters.clear();
+                failed = waiters.removeAll();
             }
         }
         LOG.log(Level.WARNING, cause.getMessage());
@@ -407,8 +385,7 @@ final class ServicePool {
                     settings.maxStartAttempts());
         }
         for (Waiter waiter : failed) {
-            vertx.cancelTimer(waiter.timer);
-            waiter.promise.tryFail(cause);
+            waiters.fail(waiter, cause);
         }
     }
 
@@ -437,6 +414,7 @@ final class ServicePool {
         }
     }
 
+    /** A waiter's timer fired (on an event loop): it fails, unless it was served or failed meanwhile. */
     private void timeout(Waiter waiter) {
         synchronized (this) {
             accrue(System.nanoTime());
@@ -444,11 +422,10 @@ final class ServicePool {
                 return;
             }
         }
-        waiter.promise.tryFail(new CallException(
-                ErrorCode.NO_INSTANCE,
-                "no instance of service '" + route.service() + "' v" + route.versionNumber() + " in environment '"
-                        + route.environment() + "' became ready within " + settings.queueTimeoutMs()
-                        + " ms; see its output with `lever logs " + route.service() + "`"));
+        String why = "no instance of service '" + route.service() + "' v" + route.versionNumber() + " in environment '"
+                + route.environment() + "' became ready within " + settings.queueTimeoutMs()
+                + " ms; see its output with `lever logs " + route.service() + "`";
+        waiters.fail(waiter, new CallException(ErrorCode.NO_INSTANCE, why));
     }
 
     /** A stream opened on a lease of this pool: counted as an open stream until released. */
@@ -584,19 +561,5 @@ final class ServicePool {
     /** The ready instances, for tests and diagnostics. */
     synchronized List<Instance> readyInstances() {
         return List.copyOf(ready);
-    }
-
-    private static final class Waiter {
-        final Promise<Lease> promise = Promise.promise();
-        /** Waits for an instance with room for a new resource. */
-        final boolean forResource;
-
-        long timer;
-        Lease lease;
-        CallException refusal;
-
-        Waiter(boolean forResource) {
-            this.forResource = forResource;
-        }
     }
 }
