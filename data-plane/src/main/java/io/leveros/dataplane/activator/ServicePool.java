@@ -1,20 +1,18 @@
 package io.leveros.dataplane.activator;
 
+import io.leveros.dataplane.activator.WaitQueue.Waiter;
 import io.leveros.dataplane.balancing.PowerOfTwoChoices;
+import io.leveros.dataplane.balancing.ResourceRoom;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.metrics.InstanceStarts;
-import io.leveros.dataplane.retry.Jitter;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.lang.System.Logger.Level;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -28,19 +26,20 @@ import java.util.function.LongSupplier;
  * While the version has no target yet, the pool scales by itself: one more when every instance is
  * at {@code maxInstanceLoad}, and instances idle for the idle timeout stop.
  *
- * <p>Thread-safety: state is guarded by {@code this}; critical sections are short and never do
- * I/O, and futures are completed and instances stopped outside the lock. Calls arrive on any event
- * loop.
+ * <p>The pool decides which instance lists change and when instances start and stop; its parts,
+ * each used under its lock, keep the rest: {@link WaitQueue} (the calls waiting for an instance),
+ * {@link StartBackoff} (failed starts), {@link PoolCounters} (the load for the reports), and the
+ * {@code balancing} package chooses instances ({@link PowerOfTwoChoices} for plain calls, {@link
+ * ResourceRoom} for new resources and scale-down).
+ *
+ * <p>Thread-safety: state, the parts' included, is guarded by {@code this}; critical sections are
+ * short and never do I/O, and futures are completed and instances stopped outside the lock. Calls
+ * arrive on any event loop.
  */
 final class ServicePool {
     private static final System.Logger LOG = System.getLogger(ServicePool.class.getName());
-    /** After a failed start the next waits this long, doubling with each failure up to the maximum. */
-    static final long FIRST_RETRY_MS = 1_000;
-
-    static final long MAX_RETRY_MS = 30_000;
 
     private final NodeAgent agent;
-    private final Vertx vertx;
     private final ActivatorSettings settings;
     private final LongSupplier reportSequence;
     private final InstanceStarts starts;
@@ -53,31 +52,17 @@ final class ServicePool {
      */
     private final ArrayList<Instance> draining = new ArrayList<>();
 
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final WaitQueue waiters;
+    private final StartBackoff backoff;
+    private final PoolCounters counters = new PoolCounters(System.nanoTime());
     private ServiceRoute route;
     private int starting;
     private boolean activated;
     private boolean retired;
     /** The report sequence current when this pool last started an instance. */
     private long lastStartSequence = -1;
-    /** The last start's failure while no start has succeeded since, else {@code null}. */
-    private CallException failing;
     /** The last instance that exited unasked, and why; else empty. */
     private String lastExit = "";
-
-    private long retryDelayMs;
-    private long retryAtNanos;
-    /** Failed starts since the last one that succeeded. */
-    private int failedStarts;
-
-    private long completedCalls;
-    private long latencySumNanos;
-    private int inFlight;
-    private int openStreams;
-    /** The integral over time of the calls in flight or waiting: its growth per second is the concurrency. */
-    private long busyNanos;
-
-    private long busySince = System.nanoTime();
 
     ServicePool(
             ServiceRoute route,
@@ -90,10 +75,11 @@ final class ServicePool {
         this.route = route;
         this.resources = resources;
         this.agent = agent;
-        this.vertx = vertx;
         this.settings = settings;
         this.reportSequence = sequence;
         this.starts = starts;
+        this.waiters = new WaitQueue(vertx, settings.maxQueuedCalls(), settings.queueTimeoutMs(), this::timeout);
+        this.backoff = new StartBackoff(settings.maxStartAttempts());
     }
 
     synchronized ServiceRoute route() {
@@ -127,20 +113,13 @@ final class ServicePool {
                 }
                 lease = leaseOn(chosen, now);
             } else {
-                if (failing != null && starting == 0 && (gaveUp() || now < retryAtNanos)) {
-                    return Future.failedFuture(new CallException(ErrorCode.NO_INSTANCE, startFailure(now)));
+                if (starting == 0 && backoff.holdsOff(now)) {
+                    return Future.failedFuture(new CallException(ErrorCode.NO_INSTANCE, backoff.why(now)));
                 }
-                if (waiters.size() >= settings.maxQueuedCalls()) {
-                    return Future.failedFuture(new CallException(
-                            ErrorCode.TOO_MANY_WAITING,
-                            "too many calls (" + waiters.size() + ") are waiting for an instance of service '"
-                                    + current.service() + "' in environment '" + current.environment()
-                                    + "' to start (--max-queued-calls); retry later"));
+                if (waiters.full()) {
+                    return Future.failedFuture(waiters.tooMany(current, false));
                 }
-                waiter = new Waiter(false);
-                waiters.addLast(waiter);
-                Waiter timed = waiter;
-                waiter.timer = vertx.setTimer(settings.queueTimeoutMs(), id -> timeout(timed));
+                waiter = waiters.add(false);
                 if (starting == 0) {
                     toStart = activated ? 1 : Math.max(1, Math.min(current.minInstances(), cap()));
                     activated = true;
@@ -154,7 +133,7 @@ final class ServicePool {
         for (int i = 0; i < toStart; i++) {
             launch();
         }
-        return lease != null ? Future.succeededFuture(lease) : waiter.promise.future();
+        return lease != null ? Future.succeededFuture(lease) : waiter.future();
     }
 
     /**
@@ -176,22 +155,15 @@ final class ServicePool {
                 roomiest.resourceBound();
                 lease = leaseOn(roomiest, now);
             } else {
-                boolean backingOff = failing != null && (gaveUp() || now < retryAtNanos);
-                boolean mayStart = !retired && !backingOff && ready.size() + starting < cap();
+                boolean mayStart = !retired && !backoff.holdsOff(now) && ready.size() + starting < cap();
                 if (!mayStart && starting == 0) {
                     return Future.failedFuture(new CallException(ErrorCode.NO_INSTANCE, noRoomForResources(now)));
                 }
-                if (waiters.size() >= settings.maxQueuedCalls()) {
-                    return Future.failedFuture(new CallException(
-                            ErrorCode.TOO_MANY_WAITING,
-                            "too many calls (" + waiters.size() + ") are waiting for an instance of service '"
-                                    + current.service() + "' to start (--max-queued-calls); retry later"));
+                if (waiters.full()) {
+                    return Future.failedFuture(waiters.tooMany(current, true));
                 }
-                waiter = new Waiter(true);
-                waiters.addLast(waiter);
-                Waiter timed = waiter;
-                waiter.timer = vertx.setTimer(settings.queueTimeoutMs(), id -> timeout(timed));
-                if (mayStart && (starting == 0 || ready.size() + starting < waitingForResources())) {
+                waiter = waiters.add(true);
+                if (mayStart && (starting == 0 || ready.size() + starting < waiters.waitingForResources())) {
                     toStart = activated ? 1 : Math.max(1, Math.min(current.minInstances(), cap()));
                     starting += toStart;
                     activated = true;
@@ -202,26 +174,12 @@ final class ServicePool {
         for (int i = 0; i < toStart; i++) {
             launch();
         }
-        return lease != null ? Future.succeededFuture(lease) : waiter.promise.future();
+        return lease != null ? Future.succeededFuture(lease) : waiter.future();
     }
 
     /** Under the lock: the ready instance with room for one more resource that holds fewest, or null. */
     private Instance roomiest() {
-        int max = route.maxResourcesPerInstance();
-        Instance best = null;
-        for (int i = 0; i < ready.size(); i++) {
-            Instance candidate = ready.get(i);
-            if (candidate.draining() || (max > 0 && candidate.boundResources() >= max)) {
-                continue;
-            }
-            if (best == null
-                    || candidate.boundResources() < best.boundResources()
-                    || (candidate.boundResources() == best.boundResources()
-                            && candidate.outstanding() < best.outstanding())) {
-                best = candidate;
-            }
-        }
-        return best;
+        return ResourceRoom.roomiest(ready, route.maxResourcesPerInstance());
     }
 
     /** Whether a ready instance has room for one more resource. */
@@ -229,19 +187,10 @@ final class ServicePool {
         return roomiest() != null;
     }
 
-    /** Under the lock: how many waiters want an instance for a new resource. */
-    private int waitingForResources() {
-        int count = 0;
-        for (Waiter waiter : waiters) {
-            count += waiter.forResource ? 1 : 0;
-        }
-        return count;
-    }
-
     /** Under the lock: why a new resource finds no instance here. */
     private String noRoomForResources(long now) {
-        if (ready.isEmpty() && failing != null) {
-            return startFailure(now);
+        if (ready.isEmpty() && backoff.failing()) {
+            return backoff.why(now);
         }
         return "every instance of service '" + route.service() + "' v" + route.versionNumber() + " here holds"
                 + " maxResourcesPerInstance (" + route.maxResourcesPerInstance() + ") resources and no more may"
@@ -264,39 +213,20 @@ final class ServicePool {
         }
     }
 
-    /** Under the lock: whether starts failed too often in a row to try again. */
-    private boolean gaveUp() {
-        return failedStarts >= settings.maxStartAttempts();
-    }
-
-    /** Under the lock, while {@code failing}: why there is no instance, and what happens next. */
-    private String startFailure(long now) {
-        String next = gaveUp()
-                ? "no start is tried again: it failed " + failedStarts + " times in a row"
-                : "the next start is tried in " + Math.max(0, retryAtNanos - now) / 1_000_000 + " ms";
-        return failing.getMessage() + "\n(" + next + "; fix the service and deploy it again)";
-    }
-
     /** Under the lock, before the calls in flight or waiting change: adds the time since the last change. */
     private void accrue(long now) {
-        busyNanos += (inFlight + queuedLoad()) * (now - busySince);
-        busySince = now;
+        counters.accrue(now, queuedLoad());
     }
 
-    /**
-     * Under the lock: the load the calls waiting for a start stand for. While no instance is
-     * ready, at most one instance's worth ({@code maxInstanceLoad}): nothing has measured what they
-     * cost yet, and a burst of first calls to a cold version should start one instance, not one per
-     * {@code maxInstanceLoad} of them; once they run on it, their real load shows.
-     */
+    /** Under the lock: the load the calls waiting for an instance stand for ({@link PoolCounters#queuedLoad}). */
     private int queuedLoad() {
-        return ready.isEmpty() ? (int) Math.min(waiters.size(), Math.ceil(route.maxInstanceLoad())) : waiters.size();
+        return PoolCounters.queuedLoad(waiters.size(), !ready.isEmpty(), route.maxInstanceLoad());
     }
 
     /** Under the lock: a lease on {@code chosen} from {@code now}, counted as in flight. */
     private Lease leaseOn(Instance chosen, long now) {
         chosen.callStarted();
-        inFlight++;
+        counters.callStarted();
         return Lease.onInstance(this, chosen, now);
     }
 
@@ -322,15 +252,11 @@ final class ServicePool {
                 return;
             }
             int have = ready.size() + starting;
-            boolean backingOff = failing != null && (gaveUp() || System.nanoTime() < retryAtNanos);
-            if (target > have && !backingOff) {
+            if (target > have && !backoff.holdsOff(System.nanoTime())) {
                 toStart = Math.min(target, cap()) - have;
             } else if (target < ready.size() && current.targetSequence() > lastStartSequence) {
-                List<Instance> leastBusy = new ArrayList<>(ready);
-                leastBusy.sort(
-                        Comparator.comparingInt(Instance::boundResources).thenComparingInt(Instance::outstanding));
                 long now = System.nanoTime();
-                for (Instance instance : leastBusy.subList(0, ready.size() - target)) {
+                for (Instance instance : ResourceRoom.toScaleDown(ready, ready.size() - target)) {
                     ready.remove(instance);
                     instance.drain();
                     draining.add(instance);
@@ -389,26 +315,24 @@ final class ServicePool {
         synchronized (this) {
             accrue(now);
             starting--;
-            failing = null;
-            failedStarts = 0;
-            retryDelayMs = 0;
+            backoff.succeeded();
             ready.add(instance);
             if (retired) {
                 instance.drain();
             }
             served = new ArrayList<>(waiters.size());
             Waiter waiter;
-            while ((waiter = waiters.pollFirst()) != null) {
-                if (waiter.forResource) {
+            while ((waiter = waiters.poll()) != null) {
+                if (waiter.forResource()) {
                     Instance roomiest = roomiest();
                     if (roomiest == null) {
-                        waiter.refusal = new CallException(ErrorCode.NO_INSTANCE, noRoomForResources(now));
+                        waiter.refuse(new CallException(ErrorCode.NO_INSTANCE, noRoomForResources(now)));
                     } else {
                         roomiest.resourceBound();
-                        waiter.lease = leaseOn(roomiest, now);
+                        waiter.serve(leaseOn(roomiest, now));
                     }
                 } else {
-                    waiter.lease = leaseOn(PowerOfTwoChoices.pick(ready), now);
+                    waiter.serve(leaseOn(PowerOfTwoChoices.pick(ready), now));
                 }
                 served.add(waiter);
             }
@@ -419,14 +343,11 @@ final class ServicePool {
         }
         instance.exited().onComplete(code -> onExit(instance, code.result()));
         for (Waiter waiter : served) {
-            vertx.cancelTimer(waiter.timer);
-            if (waiter.refusal != null) {
-                waiter.promise.tryFail(waiter.refusal);
-            } else if (!waiter.promise.tryComplete(waiter.lease)) {
-                if (waiter.forResource) {
-                    waiter.lease.instance().resourceUnbound();
+            if (!waiters.answer(waiter) && waiter.lease() != null) {
+                if (waiter.forResource()) {
+                    waiter.lease().instance().resourceUnbound();
                 }
-                waiter.lease.release();
+                waiter.lease().release();
             }
         }
         if (stopNow) {
@@ -438,21 +359,19 @@ final class ServicePool {
         List<Waiter> failed = List.of();
         boolean givingUp;
         synchronized (this) {
-            accrue(System.nanoTime());
+            long now = System.nanoTime();
+            accrue(now);
             starting--;
-            failing = cause instanceof CallException callException
-                    ? callException
-                    : new CallException(
-                            ErrorCode.NO_INSTANCE,
-                            "no instance of service '" + route.service() + "' could be started: " + cause);
-            failedStarts++;
-            retryDelayMs = retryDelayMs == 0 ? FIRST_RETRY_MS : Math.min(MAX_RETRY_MS, retryDelayMs * 2);
-            retryAtNanos = System.nanoTime() + Jitter.spread(retryDelayMs) * 1_000_000;
+            givingUp = backoff.failed(
+                    cause instanceof CallException callException
+                            ? callException
+                            : new CallException(
+                                    ErrorCode.NO_INSTANCE,
+                                    "no instance of service '" + route.service() + "' could be started: " + cause),
+                    now);
             if (ready.isEmpty() && starting == 0) {
-                failed = new ArrayList<>(waiters);
-                waiters.clear();
+                failed = waiters.removeAll();
             }
-            givingUp = failedStarts == settings.maxStartAttempts();
         }
         LOG.log(Level.WARNING, cause.getMessage());
         if (givingUp) {
@@ -466,8 +385,7 @@ final class ServicePool {
                     settings.maxStartAttempts());
         }
         for (Waiter waiter : failed) {
-            vertx.cancelTimer(waiter.timer);
-            waiter.promise.tryFail(cause);
+            waiters.fail(waiter, cause);
         }
     }
 
@@ -496,6 +414,7 @@ final class ServicePool {
         }
     }
 
+    /** A waiter's timer fired (on an event loop): it fails, unless it was served or failed meanwhile. */
     private void timeout(Waiter waiter) {
         synchronized (this) {
             accrue(System.nanoTime());
@@ -503,16 +422,15 @@ final class ServicePool {
                 return;
             }
         }
-        waiter.promise.tryFail(new CallException(
-                ErrorCode.NO_INSTANCE,
-                "no instance of service '" + route.service() + "' v" + route.versionNumber() + " in environment '"
-                        + route.environment() + "' became ready within " + settings.queueTimeoutMs()
-                        + " ms; see its output with `lever logs " + route.service() + "`"));
+        String why = "no instance of service '" + route.service() + "' v" + route.versionNumber() + " in environment '"
+                + route.environment() + "' became ready within " + settings.queueTimeoutMs()
+                + " ms; see its output with `lever logs " + route.service() + "`";
+        waiters.fail(waiter, new CallException(ErrorCode.NO_INSTANCE, why));
     }
 
     /** A stream opened on a lease of this pool: counted as an open stream until released. */
     synchronized void streamOpened() {
-        openStreams++;
+        counters.streamOpened();
     }
 
     /**
@@ -525,13 +443,7 @@ final class ServicePool {
         synchronized (this) {
             accrue(now);
             instance.callEnded(now);
-            inFlight--;
-            if (stream) {
-                openStreams--;
-            } else {
-                completedCalls++;
-                latencySumNanos += now - startedNanos;
-            }
+            counters.callEnded(startedNanos, now, stream);
             if (instance.draining() && instance.outstanding() == 0 && waiters.isEmpty()) {
                 stopNow = ready.remove(instance) | draining.contains(instance);
             }
@@ -605,7 +517,7 @@ final class ServicePool {
      * (a kernel file read, cached per instance).
      */
     PoolLoad load() {
-        PoolLoad counters;
+        PoolLoad totals;
         List<Instance> started;
         int[] inFlightOf;
         long now = System.nanoTime();
@@ -618,17 +530,17 @@ final class ServicePool {
             for (int i = 0; i < inFlightOf.length; i++) {
                 inFlightOf[i] = started.get(i).outstanding();
             }
-            counters = new PoolLoad(
+            totals = new PoolLoad(
                     route,
                     ready.size(),
                     starting,
-                    completedCalls,
-                    latencySumNanos / 1_000,
-                    busyNanos / 1_000,
-                    inFlight + queuedLoad(),
+                    counters.completedCalls(),
+                    counters.latencySumMicros(),
+                    counters.busyMicros(),
+                    counters.inFlight() + queuedLoad(),
                     waiters.size(),
-                    openStreams,
-                    failing == null ? "" : startFailure(now),
+                    counters.openStreams(),
+                    backoff.report(now),
                     lastExit,
                     List.of());
         }
@@ -643,25 +555,11 @@ final class ServicePool {
                     instance.rssBytes(),
                     instance.boundResources()));
         }
-        return counters.withInstances(instances);
+        return totals.withInstances(instances);
     }
 
     /** The ready instances, for tests and diagnostics. */
     synchronized List<Instance> readyInstances() {
         return List.copyOf(ready);
-    }
-
-    private static final class Waiter {
-        final Promise<Lease> promise = Promise.promise();
-        /** Waits for an instance with room for a new resource. */
-        final boolean forResource;
-
-        long timer;
-        Lease lease;
-        CallException refusal;
-
-        Waiter(boolean forResource) {
-            this.forResource = forResource;
-        }
     }
 }

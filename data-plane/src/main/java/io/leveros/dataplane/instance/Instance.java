@@ -1,6 +1,6 @@
 package io.leveros.dataplane.instance;
 
-import io.leveros.dataplane.balancing.Loaded;
+import io.leveros.dataplane.balancing.ResourceHost;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A ready instance as the request path sees it: where to send calls, and how many are in flight.
  * The load counters are guarded by the owning pool's lock (see {@code activator.ServicePool}).
  */
-public final class Instance implements Loaded {
+public final class Instance implements ResourceHost {
     private static final long PAGE_SIZE = 4096;
 
     private final ServiceRoute route;
@@ -104,6 +104,7 @@ public final class Instance implements Loaded {
         return lastUsedNanos;
     }
 
+    @Override
     public int boundResources() {
         return boundResources.get();
     }
@@ -116,6 +117,7 @@ public final class Instance implements Loaded {
         boundResources.decrementAndGet();
     }
 
+    @Override
     public boolean draining() {
         return draining;
     }
