@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.ClientInterceptor;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
@@ -18,6 +17,7 @@ import io.leveros.controlplane.routing.RoutesPublisher;
 import io.leveros.controlplane.security.AccessToken;
 import io.leveros.controlplane.testing.Api;
 import io.leveros.controlplane.testing.DataDirs;
+import io.leveros.controlplane.testing.GrpcServerPort;
 import io.leveros.controlplane.testing.TarGz;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.Node;
@@ -34,40 +34,26 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Lazy;
-import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.grpc.server.port=0")
+@Import(GrpcServerPort.class)
 class ControlPlaneIntegrationTest {
     static final Path DATA_DIR = DataDirs.create(ControlPlaneIntegrationTest.class);
-    static final AtomicInteger GRPC_PORT = new AtomicInteger();
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
         registry.add("lever.data-dir", DATA_DIR::toString);
-    }
-
-    @TestConfiguration
-    static class GrpcPort {
-        @Bean
-        @Lazy(false)
-        ApplicationListener<GrpcServerStartedEvent> grpcPortListener() {
-            return event -> GRPC_PORT.set(event.getPort());
-        }
     }
 
     @AfterAll
@@ -77,6 +63,9 @@ class ControlPlaneIntegrationTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    GrpcServerPort grpc;
 
     @Autowired
     AccessToken token;
@@ -284,10 +273,7 @@ class ControlPlaneIntegrationTest {
 
     @Test
     void pushesRoutesToWatchers() throws InterruptedException {
-        await().atMost(Duration.ofSeconds(10)).until(() -> GRPC_PORT.get() > 0);
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT.get())
-                .usePlaintext()
-                .build();
+        ManagedChannel channel = grpc.channel();
         List<RoutingSnapshot> received = new CopyOnWriteArrayList<>();
         try {
             RoutingGrpc.newStub(channel)
@@ -339,10 +325,7 @@ class ControlPlaneIntegrationTest {
 
     @Test
     void instanceReportsReachEveryWatcherAndANodeThatLeavesIsDropped() throws InterruptedException {
-        await().atMost(Duration.ofSeconds(10)).until(() -> GRPC_PORT.get() > 0);
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT.get())
-                .usePlaintext()
-                .build();
+        ManagedChannel channel = grpc.channel();
         List<RoutingSnapshot> received = new CopyOnWriteArrayList<>();
         Context.CancellableContext reporterWatch = Context.current().withCancellation();
         Context.CancellableContext reconnectedWatch = Context.current().withCancellation();

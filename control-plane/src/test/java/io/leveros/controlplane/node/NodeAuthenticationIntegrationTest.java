@@ -3,11 +3,9 @@ package io.leveros.controlplane.node;
 import static io.leveros.controlplane.testing.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -16,6 +14,7 @@ import io.leveros.controlplane.archive.ArchiveExtractor;
 import io.leveros.controlplane.security.AccessToken;
 import io.leveros.controlplane.testing.Api;
 import io.leveros.controlplane.testing.DataDirs;
+import io.leveros.controlplane.testing.GrpcServerPort;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.RoutingGrpc;
 import io.leveros.proto.control.RoutingSnapshot;
@@ -27,9 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Iterator;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,12 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Lazy;
-import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -56,24 +49,14 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.grpc.server.port=0", "lever.local-node-id=local"})
+@Import(GrpcServerPort.class)
 class NodeAuthenticationIntegrationTest {
     /** Made readable by all, as a data folder made by hand might be: the control plane tightens it. */
     static final Path DATA_DIR = readableByAll(DataDirs.create(NodeAuthenticationIntegrationTest.class));
 
-    static final AtomicInteger GRPC_PORT = new AtomicInteger();
-
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
         registry.add("lever.data-dir", DATA_DIR::toString);
-    }
-
-    @TestConfiguration
-    static class GrpcPort {
-        @Bean
-        @Lazy(false)
-        ApplicationListener<GrpcServerStartedEvent> grpcPortListener() {
-            return event -> GRPC_PORT.set(event.getPort());
-        }
     }
 
     @AfterAll
@@ -85,6 +68,9 @@ class NodeAuthenticationIntegrationTest {
     int port;
 
     @Autowired
+    GrpcServerPort grpc;
+
+    @Autowired
     AccessToken token;
 
     @Autowired
@@ -94,10 +80,7 @@ class NodeAuthenticationIntegrationTest {
 
     @BeforeEach
     void connect() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> GRPC_PORT.get() > 0);
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT.get())
-                .usePlaintext()
-                .build();
+        channel = grpc.channel();
     }
 
     @AfterEach

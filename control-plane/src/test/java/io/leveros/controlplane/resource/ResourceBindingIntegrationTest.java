@@ -3,11 +3,9 @@ package io.leveros.controlplane.resource;
 import static io.leveros.controlplane.testing.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -17,6 +15,7 @@ import io.leveros.controlplane.node.NodeCredentials;
 import io.leveros.controlplane.security.AccessToken;
 import io.leveros.controlplane.testing.Api;
 import io.leveros.controlplane.testing.DataDirs;
+import io.leveros.controlplane.testing.GrpcServerPort;
 import io.leveros.controlplane.testing.TarGz;
 import io.leveros.proto.control.BindResourceRequest;
 import io.leveros.proto.control.InstanceReport;
@@ -28,22 +27,16 @@ import io.leveros.proto.control.ResourceKey;
 import io.leveros.proto.control.RoutingGrpc;
 import io.leveros.proto.control.ServingVersion;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Lazy;
-import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -55,23 +48,14 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.grpc.server.port=0", "lever.node-expiry=2s"})
+@Import(GrpcServerPort.class)
 class ResourceBindingIntegrationTest {
     static final Path DATA_DIR = DataDirs.create(ResourceBindingIntegrationTest.class);
-    static final AtomicInteger GRPC_PORT = new AtomicInteger();
     static final String RESOURCES = "/api/v1/environments/dev.lever/services/chat/resources";
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
         registry.add("lever.data-dir", DATA_DIR::toString);
-    }
-
-    @TestConfiguration
-    static class GrpcPort {
-        @Bean
-        @Lazy(false)
-        ApplicationListener<GrpcServerStartedEvent> grpcPortListener() {
-            return event -> GRPC_PORT.set(event.getPort());
-        }
     }
 
     @AfterAll
@@ -81,6 +65,9 @@ class ResourceBindingIntegrationTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    GrpcServerPort grpc;
 
     @Autowired
     AccessToken token;
@@ -93,10 +80,7 @@ class ResourceBindingIntegrationTest {
 
     @BeforeEach
     void connect() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> GRPC_PORT.get() > 0);
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT.get())
-                .usePlaintext()
-                .build();
+        channel = grpc.channel();
         api = new Api(port, token.value());
         if (api.get("/api/v1/environments/dev.lever/services/chat").statusCode() == 404) {
             assertThat(api.deploy("dev.lever", TarGz.service("chat")).statusCode())
