@@ -121,8 +121,7 @@ final class ServicePool {
                 }
                 waiter = waiters.add(false);
                 if (starting == 0) {
-                    toStart = activated ? 1 : Math.max(1, Math.min(current.minInstances(), cap()));
-                    activated = true;
+                    toStart = onDemand(current);
                 }
             }
             starting += toStart;
@@ -164,9 +163,8 @@ final class ServicePool {
                 }
                 waiter = waiters.add(true);
                 if (mayStart && (starting == 0 || ready.size() + starting < waiters.waitingForResources())) {
-                    toStart = activated ? 1 : Math.max(1, Math.min(current.minInstances(), cap()));
+                    toStart = onDemand(current);
                     starting += toStart;
-                    activated = true;
                     lastStartSequence = reportSequence.getAsLong();
                 }
             }
@@ -228,6 +226,16 @@ final class ServicePool {
         chosen.callStarted();
         counters.callStarted();
         return Lease.onInstance(this, chosen, now);
+    }
+
+    /**
+     * Under the lock: how many instances a call that finds none starts: {@code minInstances} on the
+     * version's first activation here, one after that.
+     */
+    private int onDemand(ServiceRoute current) {
+        int count = activated ? 1 : Math.max(1, Math.min(current.minInstances(), cap()));
+        activated = true;
+        return count;
     }
 
     private int cap() {
