@@ -31,24 +31,24 @@ public record Call(
 
     /** A call to {@code route}, addressed by {@code url} with its environment resolved. */
     public static Call to(ServiceRoute route, LeverUrl url, String environment) {
+        return to(route, url, environment, 0);
+    }
+
+    /** The same, for a call another node forwarded with the binding epoch {@code resourceEpoch}. */
+    public static Call to(ServiceRoute route, LeverUrl url, String environment, long resourceEpoch) {
         return new Call(
                 route,
                 LeverUrlHeader.format(url.withEnvironment(environment)),
                 url.method(),
                 url.resource(),
                 url.isStreaming(),
-                0,
+                resourceEpoch,
                 0);
     }
 
     /** Whether the call names a resource (then it goes to the instance that holds it). */
     public boolean hasResource() {
         return !resource.isEmpty();
-    }
-
-    /** The same call, carrying the binding epoch a forwarding node sent. */
-    public Call withResourceEpoch(long epoch) {
-        return new Call(route, leverUrl, method, resource, streaming, epoch, movedEpoch);
     }
 
     /** The same call, to be placed again after its owner refused binding {@code epoch}. */

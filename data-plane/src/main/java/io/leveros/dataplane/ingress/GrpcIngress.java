@@ -103,7 +103,7 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
                 : null;
         String environment = EnvironmentResolver.forUrl(table, url.environment(), callerEnv);
         ServiceRoute route = RouteResolver.resolve(table, environment, url.service(), ingress.allowsPrivate());
-        return Call.to(route, url, environment).withResourceEpoch(resourceEpoch);
+        return Call.to(route, url, environment, resourceEpoch);
     }
 
     private void handleRpc(GrpcServerRequest<Buffer, Buffer> request) {

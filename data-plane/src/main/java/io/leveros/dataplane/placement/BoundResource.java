@@ -25,9 +25,9 @@ final class BoundResource {
 
     final String ownerNode;
     final SocketAddress ownerAddress;
-    private final long boundAtUnixMs = System.currentTimeMillis();
+    /** When the last call ended (or the binding was made): idle time and the reports' "last call". */
     volatile long lastCallNanos = System.nanoTime();
-    volatile long lastCallUnixMs = System.currentTimeMillis();
+
     private int inFlight;
     private Promise<Void> closed;
     private Runnable whenIdle;
@@ -67,18 +67,12 @@ final class BoundResource {
         return resourceKey.getResource();
     }
 
-    long boundAtUnixMs() {
-        return boundAtUnixMs;
-    }
-
     /** A call is delivered; {@code false} (nothing counted) once the binding is closing. */
     synchronized boolean callStarted() {
         if (closed != null) {
             return false;
         }
         inFlight++;
-        lastCallNanos = System.nanoTime();
-        lastCallUnixMs = System.currentTimeMillis();
         return true;
     }
 

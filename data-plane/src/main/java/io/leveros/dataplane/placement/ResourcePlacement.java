@@ -436,6 +436,8 @@ public final class ResourcePlacement implements ResourceHolder {
      */
     public Map<String, List<ResourceActivity>> calledSinceLastReport() {
         Map<String, List<ResourceActivity>> activity = new HashMap<>();
+        long nowUnixMs = System.currentTimeMillis();
+        long nowNanos = System.nanoTime();
         int taken = 0;
         for (Map.Entry<String, Map<String, BoundResource>> version : called.entrySet()) {
             List<ResourceActivity> list = new ArrayList<>();
@@ -448,7 +450,7 @@ public final class ResourcePlacement implements ResourceHolder {
                         .setResource(bound.resource())
                         .setInstanceId(bound.instance.id())
                         .setEpoch(bound.epoch)
-                        .setLastCallUnixMs(bound.lastCallUnixMs)
+                        .setLastCallUnixMs(nowUnixMs - (nowNanos - bound.lastCallNanos) / 1_000_000)
                         .build());
             }
             if (!list.isEmpty()) {
