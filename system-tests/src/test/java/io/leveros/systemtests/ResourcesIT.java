@@ -180,9 +180,13 @@ class ResourcesIT {
                     .isEqualTo(held.get("instance").asText());
         }
         HttpResponse<String> plain = post(platform.httpPort(), "/" + service + "//resourceEvents");
-        assertThat(plain.statusCode())
-                .as("an empty resource is a plain call: " + plain.body())
-                .isEqualTo(200);
+        assertThat(plain.statusCode()).as(plain.body()).isEqualTo(200);
+        List<String> events = new ArrayList<>();
+        json(plain.body()).get("events").forEach(event -> events.add(event.asText()));
+        assertThat(events)
+                .as("an empty resource is a plain call: nothing was bound for it")
+                .isNotEmpty()
+                .doesNotContain("new:");
     }
 
     @ParameterizedTest
