@@ -21,6 +21,8 @@ public final class DataPlaneOptions {
               --advertise-host H          address other nodes reach the forwarding port at (default: the
                                           forwarding host, or 127.0.0.1 when that is 0.0.0.0)
               --control-plane HOST:PORT   control plane gRPC address (default 127.0.0.1:8091)
+              --data-dir DIR              this node's own state: the code of the versions it ran (a cache, fetched
+                                          from the control plane), its credential (default ~/.lever-node/<node-id>)
               --java-runtime-lib DIR      folder with the Java runtime's jars (needed for javaEntry)
               --cache-dir DIR             where to keep the Java instances' class-data archive (none: no archive)
               --node-runtime DIR          folder of the Node runtime package (needed for jsEntry)
@@ -63,6 +65,7 @@ public final class DataPlaneOptions {
     private String forwardingHost = "127.0.0.1";
     private String advertiseHost;
     private String controlPlane = "127.0.0.1:8091";
+    private Path dataDir;
     private Path javaRuntimeLib;
     private Path cacheDir;
     private Path nodeRuntime;
@@ -120,6 +123,7 @@ public final class DataPlaneOptions {
             case "--forwarding-host" -> forwardingHost = v;
             case "--advertise-host" -> advertiseHost = v;
             case "--control-plane" -> controlPlane = hostPort(name, v);
+            case "--data-dir" -> dataDir = Path.of(v).toAbsolutePath();
             case "--java-runtime-lib" -> javaRuntimeLib = Path.of(v).toAbsolutePath();
             case "--cache-dir" -> cacheDir = Path.of(v).toAbsolutePath();
             case "--node-runtime" -> nodeRuntime = Path.of(v).toAbsolutePath();
@@ -264,6 +268,14 @@ public final class DataPlaneOptions {
 
     public int controlPlanePort() {
         return Integer.parseInt(controlPlane.substring(controlPlane.lastIndexOf(':') + 1));
+    }
+
+    /** This node's own state (docs/cluster.md): made 0700 at start if missing. */
+    public Path dataDir() {
+        return dataDir != null
+                ? dataDir
+                : Path.of(System.getProperty("user.home"), ".lever-node", nodeId)
+                        .toAbsolutePath();
     }
 
     /** Folder for caches that speed up instance starts, or {@code null}. */

@@ -238,6 +238,8 @@ public final class LocalPlatform {
                 String.valueOf(ports.forwarding()),
                 "--control-plane",
                 "127.0.0.1:" + ports.grpc(),
+                "--data-dir",
+                dataDir.resolve("node").toString(),
                 "--java-runtime-lib",
                 home.javaRuntimeLib().toString(),
                 "--cache-dir",
