@@ -215,9 +215,11 @@ public final class DataPlane implements AutoCloseable {
 
     private void listen(DataPlaneOptions options) throws Exception {
         long requestTimeoutMs = options.requestTimeout().toMillis();
-        CallForwarder forwarder = new CallForwarder(resources.forIngress(), instanceClient, requestTimeoutMs);
+        CallForwarder forwarder = new CallForwarder(
+                resources.forIngress(), instanceClient, activator.unreachablePeers(), requestTimeoutMs);
         CallerIdentity callers = new CallerIdentity(agent);
-        InstanceStreams streams = new InstanceStreams(resources.forIngress(), instanceClient, openStreams);
+        InstanceStreams streams =
+                new InstanceStreams(resources.forIngress(), instanceClient, activator.unreachablePeers(), openStreams);
         gatewayServer = await(server(forwarder, streams, callers, Ingress.GATEWAY, options)
                 .listen(options.gatewayPort(), "127.0.0.1"));
         String gateway = "127.0.0.1:" + gatewayServer.actualPort();
@@ -299,8 +301,9 @@ public final class DataPlane implements AutoCloseable {
      */
     private HttpServer forwardingServer(
             LeaseSource local, long requestTimeoutMs, CallerIdentity callers, DataPlaneOptions options) {
-        CallForwarder forwarder = new CallForwarder(local, instanceClient, requestTimeoutMs);
-        InstanceStreams streams = new InstanceStreams(local, instanceClient, openStreams);
+        CallForwarder forwarder =
+                new CallForwarder(local, instanceClient, activator.unreachablePeers(), requestTimeoutMs);
+        InstanceStreams streams = new InstanceStreams(local, instanceClient, activator.unreachablePeers(), openStreams);
         GrpcServer grpc = grpcServer(
                 forwarder, streams, callers, Ingress.FORWARDED, metrics.calls().recorder(Ingress.FORWARDED.label()));
         return vertx.createHttpServer(serverOptions(options)).requestHandler(grpc);

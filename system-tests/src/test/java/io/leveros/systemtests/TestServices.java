@@ -8,7 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
 /** The service folders the tests deploy. */
-final class TestServices {
+public final class TestServices {
     static final Path JAVA_TEST_SERVICE = LeverPlatform.HOME.resolve("system-tests/services/java");
     static final Path JAVA_HELLO = LeverPlatform.HOME.resolve("examples/java-hello");
     static final Path NODE_TEST_SERVICE = LeverPlatform.HOME.resolve("system-tests/services/node");
@@ -20,7 +20,7 @@ final class TestServices {
      * A copy of the Java test service's compiled classes with another lever.json, e.g. to deploy
      * it under a second name or with other settings.
      */
-    static Path javaTestServiceWith(Path parent, String leverJson) {
+    public static Path javaTestServiceWith(Path parent, String leverJson) {
         try {
             Path folder = Files.createTempDirectory(parent, "service-");
             copyTree(JAVA_TEST_SERVICE.resolve("target/classes"), folder.resolve("classes"));

@@ -3,6 +3,7 @@ package io.leveros.dataplane.activator;
 import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.metrics.InstanceStarts;
+import io.leveros.dataplane.peer.UnreachablePeers;
 import io.leveros.dataplane.routing.RoutingTable;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Future;
@@ -25,6 +26,7 @@ public final class Activator implements AutoCloseable {
     private final LongSupplier reportSequence;
     private final InstanceStarts starts;
     private final Map<String, ServicePool> pools = new ConcurrentHashMap<>();
+    private final UnreachablePeers unreachablePeers = new UnreachablePeers();
     private final long idleTimer;
     private volatile ResourceHolder resources = ResourceHolder.NONE;
 
@@ -93,9 +95,15 @@ public final class Activator implements AutoCloseable {
         if (pool == null) {
             pool = pools.computeIfAbsent(
                     route.poolKey(),
-                    key -> new ServicePool(route, agent, vertx, settings, reportSequence, starts, resources));
+                    key -> new ServicePool(
+                            route, agent, vertx, settings, reportSequence, starts, resources, unreachablePeers));
         }
         return pool;
+    }
+
+    /** The other nodes calls could not reach a moment ago, left out of balancing meanwhile. */
+    public UnreachablePeers unreachablePeers() {
+        return unreachablePeers;
     }
 
     /** Each live version's instances on this node and the load on them, for the instance reports. */

@@ -77,6 +77,14 @@ public final class Lease {
         return resourceEpoch;
     }
 
+    /** The other node the call goes to, or {@code null} for an instance here. */
+    public String node() {
+        if (instance != null) {
+            return null;
+        }
+        return peer != null ? peer.nodeId() : ownerNode;
+    }
+
     /** Where the call goes: the instance's port on loopback, or the other node's forwarding port. */
     public SocketAddress address() {
         if (instance != null) {

@@ -8,6 +8,8 @@ import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.metrics.InstanceStarts;
+import io.leveros.dataplane.peer.Peer;
+import io.leveros.dataplane.peer.UnreachablePeers;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,6 +46,7 @@ final class ServicePool {
     private final LongSupplier reportSequence;
     private final InstanceStarts starts;
     private final ResourceHolder resources;
+    private final UnreachablePeers unreachable;
     /** Instances that take calls. */
     private final ArrayList<Instance> ready = new ArrayList<>();
     /**
@@ -71,8 +74,10 @@ final class ServicePool {
             ActivatorSettings settings,
             LongSupplier sequence,
             InstanceStarts starts,
-            ResourceHolder resources) {
+            ResourceHolder resources,
+            UnreachablePeers unreachable) {
         this.route = route;
+        this.unreachable = unreachable;
         this.resources = resources;
         this.agent = agent;
         this.settings = settings;
@@ -100,7 +105,10 @@ final class ServicePool {
             accrue(now);
             route = current;
             if (ready.isEmpty() && mayForward && !current.peers().isEmpty()) {
-                return Future.succeededFuture(Lease.onPeer(PowerOfTwoChoices.pick(current.peers()), current));
+                List<Peer> peers = unreachable.reachable(current.peers());
+                if (!peers.isEmpty()) {
+                    return Future.succeededFuture(Lease.onPeer(PowerOfTwoChoices.pick(peers), current));
+                }
             }
             if (!ready.isEmpty()) {
                 Instance chosen = PowerOfTwoChoices.pick(ready);

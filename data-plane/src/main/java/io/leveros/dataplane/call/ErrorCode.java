@@ -26,6 +26,11 @@ public enum ErrorCode {
      */
     RESOURCE_MOVED(409, GrpcStatus.ABORTED),
     INSTANCE_FAILED(502, GrpcStatus.UNAVAILABLE),
+    /**
+     * Another node's forwarding port could not be reached: nothing was delivered, so the call is
+     * placed again elsewhere (once per node); seen by a caller only when no other place was left.
+     */
+    NODE_UNREACHABLE(502, GrpcStatus.UNAVAILABLE),
     NO_INSTANCE(503, GrpcStatus.UNAVAILABLE),
     INSTANCE_TIMEOUT(504, GrpcStatus.DEADLINE_EXCEEDED),
     STREAM_IDLE(408, GrpcStatus.DEADLINE_EXCEEDED),

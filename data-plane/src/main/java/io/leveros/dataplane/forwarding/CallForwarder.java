@@ -7,6 +7,7 @@ import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.instance.NodeAgent;
+import io.leveros.dataplane.peer.UnreachablePeers;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +22,13 @@ public final class CallForwarder {
 
     private final LeaseSource leases;
     private final InstanceClient client;
+    private final UnreachablePeers unreachable;
     private final long requestTimeoutMs;
 
-    public CallForwarder(LeaseSource leases, InstanceClient client, long requestTimeoutMs) {
+    public CallForwarder(
+            LeaseSource leases, InstanceClient client, UnreachablePeers unreachable, long requestTimeoutMs) {
         this.leases = leases;
+        this.unreachable = unreachable;
         this.client = client;
         this.requestTimeoutMs = requestTimeoutMs;
     }
@@ -34,10 +38,23 @@ public final class CallForwarder {
      * @return the serialized {@code core.RPCReply}, or a {@code CallException}
      */
     public Future<Buffer> forward(Call call, Buffer rpc) {
-        return leases.acquire(call).compose(lease -> call(lease, call.leverUrl(), rpc)
-                .recover(failure -> movedOnce(call, lease, failure)
-                        ? forward(call.afterMove(lease.resourceEpoch()), rpc)
-                        : Future.failedFuture(failure)));
+        return forward(call, rpc, 0);
+    }
+
+    private Future<Buffer> forward(Call call, Buffer rpc, int detours) {
+        return leases.acquire(call)
+                .compose(lease -> call(lease, call.leverUrl(), rpc).recover(failure -> {
+                    if (movedOnce(call, lease, failure)) {
+                        return forward(call.afterMove(lease.resourceEpoch()), rpc, detours);
+                    }
+                    if (InstanceClient.notDelivered(lease, failure)) {
+                        unreachable.markUnreachable(lease.node());
+                        if (detours < UnreachablePeers.MAX_DETOURS) {
+                            return forward(call, rpc, detours + 1);
+                        }
+                    }
+                    return Future.failedFuture(failure);
+                }));
     }
 
     /**

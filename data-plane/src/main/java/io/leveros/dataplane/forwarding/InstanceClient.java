@@ -102,7 +102,7 @@ public final class InstanceClient implements AutoCloseable {
         Promise<Buffer> reply = Promise.promise();
         client.request(lease.address(), HANDLE_RPC).onComplete(requested -> {
             if (requested.failed()) {
-                reply.tryFail(failed(lease, requested.cause()));
+                reply.tryFail(notConnected(lease, requested.cause()));
                 return;
             }
             send(lease, requested.result(), leverUrl, rpc, timeoutMs, reply);
@@ -120,7 +120,7 @@ public final class InstanceClient implements AutoCloseable {
                     setHeaders(request.headers(), lease, leverUrl);
                     return request;
                 })
-                .recover(failure -> Future.failedFuture(failed(lease, failure)));
+                .recover(failure -> Future.failedFuture(notConnected(lease, failure)));
     }
 
     private void send(
@@ -204,16 +204,40 @@ public final class InstanceClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a call failed because the other node could not be reached (it died, or lost its link,
+     * and the snapshots do not say so yet): it never left this node, so it may be placed again
+     * without that node. Not for a resource's owner: only the control plane moves a binding.
+     */
+    public static boolean notDelivered(Lease lease, Throwable failure) {
+        return failure instanceof CallException e
+                && e.code() == ErrorCode.NODE_UNREACHABLE
+                && lease.resourceEpoch() == 0;
+    }
+
+    /** No connection to the destination: the call was not delivered. */
+    private static CallException notConnected(Lease lease, Throwable cause) {
+        if (!lease.onPeer() || cause instanceof CallException) {
+            return failed(lease, cause);
+        }
+        return new CallException(
+                ErrorCode.NODE_UNREACHABLE,
+                lease.destination() + " could not be reached (" + reason(cause) + "); the call was not delivered");
+    }
+
+    private static String reason(Throwable cause) {
+        return cause.getMessage() != null
+                ? cause.getMessage()
+                : cause.getClass().getSimpleName();
+    }
+
     public static CallException failed(Lease lease, Throwable cause) {
         if (cause instanceof CallException callException) {
             return callException;
         }
-        String reason = cause.getMessage() != null
-                ? cause.getMessage()
-                : cause.getClass().getSimpleName();
         return new CallException(
                 ErrorCode.INSTANCE_FAILED,
-                lease.destination() + " failed during the call (" + reason
+                lease.destination() + " failed during the call (" + reason(cause)
                         + "); retry: a new instance is started if needed");
     }
 

@@ -4,6 +4,7 @@ import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.activator.LeaseSource;
 import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.forwarding.InstanceClient;
+import io.leveros.dataplane.peer.UnreachablePeers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -22,11 +23,13 @@ public final class InstanceStreams {
 
     private final LeaseSource leases;
     private final InstanceClient client;
+    private final UnreachablePeers unreachable;
     private final OpenStreams open;
 
-    public InstanceStreams(LeaseSource leases, InstanceClient client, OpenStreams open) {
+    public InstanceStreams(LeaseSource leases, InstanceClient client, UnreachablePeers unreachable, OpenStreams open) {
         this.leases = leases;
         this.client = client;
+        this.unreachable = unreachable;
         this.open = open;
     }
 
@@ -39,8 +42,12 @@ public final class InstanceStreams {
      * returned future belong to that event loop's context, whichever thread started the instance.
      */
     Future<Opened> open(Call call) {
-        Context context = Vertx.currentContext();
         Promise<Opened> opened = Promise.promise();
+        open(call, Vertx.currentContext(), opened, 0);
+        return opened.future();
+    }
+
+    private void open(Call call, Context context, Promise<Opened> opened, int detours) {
         leases.acquire(call)
                 .onComplete(leased -> onContext(context, () -> {
                     if (leased.failed()) {
@@ -51,14 +58,21 @@ public final class InstanceStreams {
                     client.openStream(lease, call.leverUrl()).onComplete(request -> {
                         if (request.failed()) {
                             lease.release();
-                            opened.fail(request.cause());
+                            boolean notDelivered = InstanceClient.notDelivered(lease, request.cause());
+                            if (notDelivered) {
+                                unreachable.markUnreachable(lease.node());
+                            }
+                            if (notDelivered && detours < UnreachablePeers.MAX_DETOURS) {
+                                open(call, context, opened, detours + 1); // nothing was sent: elsewhere
+                            } else {
+                                opened.fail(request.cause());
+                            }
                         } else {
                             lease.forStream();
                             opened.complete(new Opened(lease, request.result()));
                         }
                     });
                 }));
-        return opened.future();
     }
 
     private static void onContext(Context context, Runnable action) {

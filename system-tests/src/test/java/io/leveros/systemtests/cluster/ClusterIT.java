@@ -1,0 +1,280 @@
+package io.leveros.systemtests.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.leveros.systemtests.TestServices;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real cluster (docs/cluster.md): Redis, two control planes and three data planes, each on its
+ * own host (network namespace, own address, own data folder, nothing shared on disk). Each scenario
+ * counts every call's outcome under steady load and prints its figures ({@code CLUSTER FIGURE}
+ * lines in the test output).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+    private static final String HELLO = "[\"world\"]";
+    private static final String HELLO_ANSWER = "\"Hello, world!\"";
+    private static final Duration PERIOD = Duration.ofMillis(20);
+
+    @TempDir
+    static Path temp;
+
+    static LeverCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        assumeTrue(NetworkHosts.available(), "cluster tests make network namespaces: they need root and `ip`");
+        cluster = LeverCluster.start("cluster", 2, 3);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static void figure(String text) {
+        System.out.println("CLUSTER FIGURE: " + text);
+    }
+
+    /** Deploys the Java test service as {@code name} with {@code settings} (lever.json keys) and waits until it answers through every node. */
+    private static void deploy(String name, String settings) {
+        Path folder = TestServices.javaTestServiceWith(
+                temp,
+                "{\"name\": \"" + name + "\", \"javaEntry\": \"io.leveros.testservice.TestService\"" + settings + "}");
+        LeverCluster.CliResult deployed = cluster.lever("deploy", folder.toString());
+        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+        for (String node : cluster.nodeNames()) {
+            await(name + " answers through " + node)
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> answers(node, "/" + name + "/sayHello"));
+        }
+    }
+
+    private static boolean answers(String node, String path) {
+        try {
+            var response = cluster.call(node, path, HELLO);
+            return response.statusCode() == 200 && response.body().equals(HELLO_ANSWER);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String leader(String controlPlane) {
+        String cluster = ClusterIT.cluster.api(controlPlane, "/cluster");
+        int at = cluster.indexOf("\"leaderId\":\"");
+        return at < 0 ? "" : cluster.substring(at + 12, cluster.indexOf('"', at + 12));
+    }
+
+    private static List<Path> cachedCode(String node) throws IOException {
+        Path code = cluster.folder().resolve(node).resolve("data/code");
+        if (!Files.isDirectory(code)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(code)) {
+            return entries.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}"))
+                    .toList();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyNodeJoinsFetchesTheCodeAndAnswers() throws IOException {
+        await("lever nodes lists the three nodes ready")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> {
+                    String nodes = cluster.lever("nodes").stdout();
+                    return nodes.contains("n1") && nodes.contains("n2") && nodes.contains("n3");
+                });
+        long started = System.nanoTime();
+        deploy("greeter", ", \"minInstances\": 3");
+        figure("deploy + first answer through all 3 nodes: " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        await("each node runs one greeter instance, from code it fetched")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> cluster.nodeNames().stream().allMatch(node -> {
+                    try {
+                        return !cachedCode(node).isEmpty();
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }));
+        for (String cp : cluster.controlPlaneNames()) {
+            assertThat(cluster.api(cp, "/nodes")).contains("\"n1\"", "\"n2\"", "\"n3\"");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theLeaderDiesAndTheOtherControlPlaneTakesOverWithoutAFailedCall() {
+        String leader = leader("cp1");
+        assertThat(leader).as("cp1 names a leader").isNotEmpty();
+        String other = cluster.controlPlaneNames().stream()
+                .filter(cp -> !leader.startsWith(cp) && !leader.contains(cp))
+                .findFirst()
+                .orElseThrow();
+        String dying = cluster.controlPlaneNames().stream()
+                .filter(cp -> !cp.equals(other))
+                .findFirst()
+                .orElseThrow();
+        try (SteadyLoad load =
+                SteadyLoad.start(cluster, cluster.nodeNames(), "/greeter/sayHello", HELLO, HELLO_ANSWER, PERIOD)) {
+            await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+            SteadyLoad.Tally before = load.tally();
+            long killed = System.nanoTime();
+            cluster.kill(dying);
+            await(other + " leads")
+                    .atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        String now = leader(other);
+                        return !now.isEmpty() && !now.equals(leader);
+                    });
+            figure("leader " + dying + " SIGKILLed -> " + other + " leads after "
+                    + (System.nanoTime() - killed) / 1_000_000 + " ms");
+            await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
+            SteadyLoad.Tally during = load.tally().since(before);
+            figure("calls to a warm service while the leader died: " + during);
+            assertThat(during.failed()).as(load.failuresSince(before)).isZero();
+            assertThat(during.succeeded()).isPositive();
+        } finally {
+            cluster.restart(dying);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void withEveryControlPlaneDownWarmServicesAnswerAndCrashedInstancesStartFromTheCache() {
+        try (SteadyLoad load =
+                SteadyLoad.start(cluster, cluster.nodeNames(), "/greeter/sayHello", HELLO, HELLO_ANSWER, PERIOD)) {
+            await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+            SteadyLoad.Tally before = load.tally();
+            cluster.controlPlaneNames().forEach(cluster::kill);
+            await().pollDelay(Duration.ofSeconds(30)).until(() -> true);
+            SteadyLoad.Tally during = load.tally().since(before);
+            figure("calls to a warm service during 30 s with both control planes down: " + during);
+            assertThat(during.failed()).as(load.failuresSince(before)).isZero();
+            assertThat(during.succeeded()).isGreaterThan(1000);
+        } finally {
+            cluster.controlPlaneNames().forEach(cluster::restart);
+        }
+        deploy("afterOutage", "");
+        figure("both control planes restarted: a new deploy answers through every node");
+    }
+
+    @Test
+    @Order(4)
+    void redisRestartsAndNothingDeployedIsLost() {
+        String versionsBefore = cluster.lever("versions", "greeter").stdout();
+        String servicesBefore = cluster.lever("services").stdout();
+        try (SteadyLoad load =
+                SteadyLoad.start(cluster, cluster.nodeNames(), "/greeter/sayHello", HELLO, HELLO_ANSWER, PERIOD)) {
+            SteadyLoad.Tally before = load.tally();
+            cluster.kill("redis");
+            Path folder = TestServices.javaTestServiceWith(
+                    temp, "{\"name\": \"duringOutage\", \"javaEntry\": \"io.leveros.testservice.TestService\"}");
+            LeverCluster.CliResult refused = cluster.lever("deploy", folder.toString());
+            assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+            assertThat(refused.stderr()).as(refused.toString()).containsIgnoringCase("store");
+            long down = System.nanoTime();
+            cluster.restart("redis");
+            await("a deploy works again once Redis is back")
+                    .atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> cluster.lever("deploy", folder.toString()).exitCode() == 0);
+            figure("Redis SIGKILLed and restarted: deploys work again " + (System.nanoTime() - down) / 1_000_000
+                    + " ms after the restart began");
+            SteadyLoad.Tally during = load.tally().since(before);
+            figure("calls to a warm service while Redis restarted: " + during);
+            assertThat(during.failed()).as(load.failuresSince(before)).isZero();
+        }
+        assertThat(cluster.lever("versions", "greeter").stdout()).isEqualTo(versionsBefore);
+        assertThat(cluster.lever("services").stdout())
+                .contains(servicesBefore.lines().skip(1).toList());
+    }
+
+    @Test
+    @Order(5)
+    void aKilledNodesVersionsAreServedElsewhereAndOnlyCallsInFlightThereFail() throws IOException {
+        Path folder = TestServices.javaTestServiceWith(
+                temp, "{\"name\": \"lonely\", \"javaEntry\": \"io.leveros.testservice.TestService\"}");
+        LeverCluster.CliResult deployed = cluster.lever("deploy", folder.toString());
+        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+        assertThat(cluster.call("n3", "/lonely/sayHello", HELLO).body()).isEqualTo(HELLO_ANSWER);
+        List<String> survivors = List.of("n1", "n2");
+        for (String node : survivors) {
+            await(node + " learns that n3 serves lonely")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> cluster.health(node).contains("\"dev.lever/lonely/"));
+        }
+        try (SteadyLoad load = SteadyLoad.start(cluster, survivors, "/lonely/sayHello", HELLO, HELLO_ANSWER, PERIOD)) {
+            await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+            SteadyLoad.Tally before = load.tally();
+            long killed = System.nanoTime();
+            cluster.kill("n3");
+            await("the control planes drop n3")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> !cluster.api("cp1", "/nodes").contains("\"n3\""));
+            figure("n3 SIGKILLed -> dropped from the cluster after " + (System.nanoTime() - killed) / 1_000_000
+                    + " ms");
+            await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+            SteadyLoad.Tally during = load.tally().since(before);
+            figure("calls through n1, n2 to a service whose only instance was on n3, while n3 died: " + during);
+            // Each caller has at most one call in flight: only those on n3 at the kill may fail.
+            assertThat(during.failed()).as(load.failuresSince(before)).isLessThanOrEqualTo(survivors.size());
+            assertThat(during.succeeded()).isPositive();
+        } finally {
+            cluster.restart("n3");
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aNodeCutOffIsDroppedAndComesBackWhenItsLinkDoes() {
+        List<String> others = List.of("n1", "n3");
+        try (SteadyLoad load = SteadyLoad.start(cluster, others, "/greeter/sayHello", HELLO, HELLO_ANSWER, PERIOD)) {
+            await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+            SteadyLoad.Tally before = load.tally();
+            long cut = System.nanoTime();
+            cluster.network().cut("n2");
+            await("n2 is no longer listed as ready")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> !cluster.api("cp1", "/nodes").contains("\"n2\""));
+            figure("n2's link down -> dropped from the cluster after " + (System.nanoTime() - cut) / 1_000_000 + " ms");
+            SteadyLoad.Tally during = load.tally().since(before);
+            figure("calls through n1, n3 while n2 was cut off: " + during);
+            assertThat(during.failed()).as(load.failuresSince(before)).isLessThanOrEqualTo(others.size());
+            long back = System.nanoTime();
+            cluster.network().reconnect("n2");
+            await("n2 reports again")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> cluster.api("cp1", "/nodes").contains("\"n2\""));
+            figure("n2's link up -> listed again after " + (System.nanoTime() - back) / 1_000_000 + " ms");
+            await("calls through n2 answer again")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> answers("n2", "/greeter/sayHello"));
+        } finally {
+            cluster.network().reconnect("n2");
+        }
+    }
+}
