@@ -2,9 +2,11 @@ package io.leveros.controlplane.store;
 
 import io.leveros.controlplane.LeverProperties;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -20,12 +22,11 @@ class StoreConfiguration {
 
     @Bean(destroyMethod = "close")
     @Lazy(false)
-    MetadataStore metadataStore(LeverProperties properties) {
+    MetadataStore metadataStore(LeverProperties properties, ObjectProvider<RedisConnectionFactory> redis) {
         return switch (properties.storeLocation()) {
             case StoreLocation.File file -> FileMetadataStore.open(properties.storeDir(), Clock.systemUTC());
-            case StoreLocation.Redis redis ->
-                throw new IllegalStateException(
-                        StoreLocation.SETTING + "=" + redis + ": the Redis store is not built yet");
+            case StoreLocation.Redis location ->
+                RedisMetadataStore.open(redis.getObject(), location.toString(), Clock.systemUTC());
         };
     }
 
