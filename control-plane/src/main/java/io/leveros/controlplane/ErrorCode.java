@@ -24,7 +24,8 @@ public enum ErrorCode {
     UNSUPPORTED_CONTENT_TYPE(415),
     TOO_MANY_FAILED_AUTHENTICATIONS(429),
     INTERNAL(500),
-    DEPLOY_BUSY(503);
+    DEPLOY_BUSY(503),
+    STORE_UNAVAILABLE(503);
 
     private final int status;
 

@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Environment variables: LEVEROS_ENV (--env), LEVEROS_IP_PORT (--host),",
-            "LEVEROS_API (--api), LEVEROS_DATA_DIR (--data-dir), LEVEROS_TOKEN (--token).",
+            "LEVEROS_API (--api), LEVEROS_DATA_DIR (--data-dir), LEVEROS_TOKEN (--token),",
+            "LEVEROS_STORE (lever up --store).",
             "Exit status: 0 on success, 1 on an error (one line on stderr), 2 on a usage error."
         })
 public final class LeverCommand implements Runnable {

@@ -86,6 +86,14 @@ public final class UpCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}; lever.json idleTimeout overrides it per service).")
     String idleTimeout;
 
+    @Option(
+            names = "--store",
+            defaultValue = "${env:LEVEROS_STORE:-file}",
+            paramLabel = "STORE",
+            description = "Where the metadata lives: file (in --data-dir) or redis://host:port[/db], shared by the"
+                    + " control planes of a cluster (env LEVEROS_STORE; default: ${DEFAULT-VALUE}).")
+    String store;
+
     @Spec
     CommandSpec spec;
 
@@ -104,10 +112,16 @@ public final class UpCommand implements Callable<Integer> {
         checkDuration("--request-timeout", requestTimeout, false);
         checkDuration("--scale-down-delay", scaleDownDelay, true);
         checkDuration("--idle-timeout", idleTimeout, false);
+        if (!store.equals("file") && !store.matches("redis://[^/]+:[0-9]+(/[0-9]+)?/?")) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--store: '" + store + "' is not a store (expected: file or redis://host:port[/db])");
+        }
         LocalPlatform platform = new LocalPlatform(
                 LeverHome.locate(),
                 new LocalPlatform.Ports(port, apiPort, grpcPort, gatewayPort, forwardingPort),
                 lever.global.dataDir,
+                store,
                 new LocalPlatform.Timeouts(streamIdleTimeout, requestTimeout, scaleDownDelay, idleTimeout));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (platform.isStarted()) {

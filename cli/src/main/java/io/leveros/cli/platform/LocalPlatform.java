@@ -44,6 +44,8 @@ public final class LocalPlatform {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final Timeouts timeouts;
+    /** The control plane's {@code lever.store}: {@code file} or {@code redis://host:port[/db]}. */
+    private final String store;
 
     /** The ports the platform listens on. */
     public record Ports(int http, int api, int grpc, int gateway, int forwarding) {}
@@ -58,8 +60,9 @@ public final class LocalPlatform {
      */
     public record Timeouts(String streamIdle, String request, String scaleDownDelay, String idle) {}
 
-    public LocalPlatform(LeverHome home, Ports ports, Path dataDir, Timeouts timeouts) {
+    public LocalPlatform(LeverHome home, Ports ports, Path dataDir, String store, Timeouts timeouts) {
         this.home = home;
+        this.store = store;
         this.ports = ports;
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.timeouts = timeouts;
@@ -211,6 +214,7 @@ public final class LocalPlatform {
                 "-jar",
                 jar.toString(),
                 "--lever.data-dir=" + dataDir,
+                "--lever.store=" + store,
                 "--server.port=" + ports.api(),
                 "--spring.grpc.server.port=" + ports.grpc(),
                 "--lever.scaling.scale-down-delay=" + timeouts.scaleDownDelay(),

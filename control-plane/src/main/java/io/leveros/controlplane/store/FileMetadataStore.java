@@ -1,7 +1,5 @@
 package io.leveros.controlplane.store;
 
-import io.leveros.controlplane.ControlPlaneException;
-import io.leveros.controlplane.ErrorCode;
 import io.leveros.core.environment.EnvironmentNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,9 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,8 +23,6 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The embedded store: the whole state in one JSON file, {@code <dir>/state.json}, with an in-memory
@@ -51,8 +45,6 @@ public final class FileMetadataStore implements MetadataStore {
     private final Path dir;
     private final Path stateFile;
     private final Clock clock;
-    private final JsonMapper mapper =
-            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final List<Consumer<StoreSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private volatile StoreSnapshot current;
@@ -111,7 +103,7 @@ public final class FileMetadataStore implements MetadataStore {
     private StoreSnapshot read() throws IOException {
         StoreFile file;
         try {
-            file = mapper.readValue(Files.readAllBytes(stateFile), StoreFile.class);
+            file = StoreJson.MAPPER.readValue(Files.readAllBytes(stateFile), StoreFile.class);
         } catch (JacksonException e) {
             throw new IllegalStateException("the metadata store file " + stateFile + " is not readable JSON ("
                     + e.getOriginalMessage() + "); it is only written by atomic rename, so it was changed "
@@ -137,108 +129,22 @@ public final class FileMetadataStore implements MetadataStore {
 
     @Override
     public EnvironmentRecord createEnvironment(String name) {
-        return write(draft -> {
-            if (draft.environments.stream().anyMatch(e -> e.name().equals(name))) {
-                throw new ControlPlaneException(
-                        ErrorCode.ENVIRONMENT_EXISTS, "environment '" + name + "' already exists");
-            }
-            EnvironmentRecord environment = new EnvironmentRecord(name, draft.now);
-            draft.environments.add(environment);
-            return environment;
-        });
+        return write(draft -> draft.createEnvironment(name));
     }
 
     @Override
     public void deleteEnvironment(String name) {
-        write(draft -> {
-            if (draft.environments.stream().noneMatch(e -> e.name().equals(name))) {
-                throw ControlPlaneException.environmentNotFound(name);
-            }
-            if (name.equals(EnvironmentNames.DEFAULT)) {
-                throw new ControlPlaneException(
-                        ErrorCode.DEFAULT_ENVIRONMENT,
-                        "environment '" + name + "' is the default environment and cannot be deleted");
-            }
-            List<String> deployed = draft.services.stream()
-                    .filter(s -> s.environment().equals(name) && s.deployed())
-                    .map(ServiceRecord::name)
-                    .toList();
-            if (!deployed.isEmpty()) {
-                throw new ControlPlaneException(
-                        ErrorCode.ENVIRONMENT_NOT_EMPTY,
-                        "environment '" + name + "' still has services " + deployed
-                                + " (expected: an empty environment; there is no way to delete a service yet)");
-            }
-            draft.environments.removeIf(e -> e.name().equals(name));
-            draft.services.removeIf(s -> s.environment().equals(name));
-            draft.versions.removeIf(v -> v.environment().equals(name));
-            return null;
-        });
+        write(draft -> draft.deleteEnvironment(name));
     }
 
     @Override
     public long reserveVersion(String environment, String service) {
-        return write(draft -> {
-            draft.requireEnvironment(environment);
-            int index = draft.serviceIndex(environment, service);
-            if (index < 0) {
-                draft.services.add(new ServiceRecord(environment, service, "", false, 0, 2, draft.now, draft.now));
-                return 1L;
-            }
-            ServiceRecord old = draft.services.get(index);
-            long version = Math.max(1, old.nextVersion());
-            draft.services.set(
-                    index,
-                    new ServiceRecord(
-                            environment,
-                            service,
-                            old.description(),
-                            old.isPrivate(),
-                            old.liveVersion(),
-                            version + 1,
-                            old.createdAt(),
-                            old.updatedAt()));
-            return version;
-        });
+        return write(draft -> draft.reserveVersion(environment, service));
     }
 
     @Override
     public ServiceRecord commitVersion(VersionRecord version) {
-        return write(draft -> {
-            draft.requireEnvironment(version.environment());
-            draft.versions.removeIf(v -> v.environment().equals(version.environment())
-                    && v.service().equals(version.service())
-                    && v.version() == version.version());
-            draft.versions.add(version);
-            int index = draft.serviceIndex(version.environment(), version.service());
-            ServiceRecord old = index >= 0
-                    ? draft.services.get(index)
-                    : new ServiceRecord(
-                            version.environment(),
-                            version.service(),
-                            "",
-                            false,
-                            0,
-                            version.version() + 1,
-                            draft.now,
-                            draft.now);
-            boolean goesLive = version.version() >= old.liveVersion();
-            ServiceRecord updated = new ServiceRecord(
-                    old.environment(),
-                    old.name(),
-                    goesLive ? version.description() : old.description(),
-                    goesLive ? version.isPrivate() : old.isPrivate(),
-                    goesLive ? version.version() : old.liveVersion(),
-                    Math.max(old.nextVersion(), version.version() + 1),
-                    old.createdAt(),
-                    draft.now);
-            if (index >= 0) {
-                draft.services.set(index, updated);
-            } else {
-                draft.services.add(updated);
-            }
-            return updated;
-        });
+        return write(draft -> draft.commitVersion(version));
     }
 
     @Override
@@ -251,45 +157,14 @@ public final class FileMetadataStore implements MetadataStore {
         listeners.clear();
     }
 
-    /** A mutable copy of the current state that one write changes. */
-    private static final class Draft {
-        final Instant now;
-        final List<EnvironmentRecord> environments;
-        final List<ServiceRecord> services;
-        final List<VersionRecord> versions;
-
-        Draft(StoreSnapshot from, Instant now) {
-            this.now = now;
-            this.environments = new ArrayList<>(from.environments());
-            this.services = new ArrayList<>(from.allServices());
-            this.versions = new ArrayList<>(from.allVersions());
-        }
-
-        void requireEnvironment(String name) {
-            if (environments.stream().noneMatch(e -> e.name().equals(name))) {
-                throw ControlPlaneException.environmentNotFound(name);
-            }
-        }
-
-        int serviceIndex(String environment, String service) {
-            for (int i = 0; i < services.size(); i++) {
-                ServiceRecord s = services.get(i);
-                if (s.environment().equals(environment) && s.name().equals(service)) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-    }
-
-    private <T> T write(Function<Draft, T> change) {
+    private <T> T write(Function<StoreDraft, T> change) {
         StoreSnapshot next;
         T result;
         writeLock.lock();
         try {
-            Draft draft = new Draft(current, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+            StoreDraft draft = new StoreDraft(current, clock.instant().truncatedTo(ChronoUnit.MILLIS));
             result = change.apply(draft);
-            next = new StoreSnapshot(current.revision() + 1, draft.environments, draft.services, draft.versions);
+            next = draft.toSnapshot(current.revision() + 1);
             persist(next);
             current = next;
         } finally {
@@ -308,7 +183,7 @@ public final class FileMetadataStore implements MetadataStore {
     private void persist(StoreSnapshot snapshot) {
         StoreFile file = new StoreFile(
                 FORMAT, snapshot.revision(), snapshot.environments(), snapshot.allServices(), snapshot.allVersions());
-        byte[] bytes = mapper.writeValueAsBytes(file);
+        byte[] bytes = StoreJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(file);
         Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
         try {
             try (FileChannel channel =

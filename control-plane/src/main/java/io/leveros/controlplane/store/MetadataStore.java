@@ -7,8 +7,8 @@ import java.util.function.Consumer;
  *
  * <p>Reads take a {@link #snapshot()}; each write is atomic and durable when it returns, bumps the
  * revision, and is then announced to the change listeners. Implementations: {@link FileMetadataStore}
- * (embedded, single node). A clustered backend (Redis) implements the same contract, with {@link
- * #reserveVersion} as an atomic counter.
+ * (embedded, single node) and {@link RedisMetadataStore} (shared by the control planes of a cluster);
+ * both apply the rules of {@link StoreDraft}. {@code MetadataStoreContract} tests both.
  *
  * <p>Writes throw {@link io.leveros.controlplane.ControlPlaneException} for the refusals named below.
  */
@@ -49,7 +49,11 @@ public interface MetadataStore extends AutoCloseable {
      */
     ServiceRecord commitVersion(VersionRecord version);
 
-    /** Called, on the writer's thread, with the new snapshot after every committed change. */
+    /**
+     * Called with the new snapshot after every committed change, in revision order: on the writer's
+     * thread, or for a change made elsewhere (another control plane on the same Redis) on the store's
+     * reload thread.
+     */
     void addChangeListener(Consumer<StoreSnapshot> listener);
 
     @Override

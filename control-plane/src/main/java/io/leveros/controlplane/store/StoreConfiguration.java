@@ -2,17 +2,46 @@ package io.leveros.controlplane.store;
 
 import io.leveros.controlplane.LeverProperties;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
-/** Chooses the store backend; only the embedded one exists so far. */
+/**
+ * Chooses the store backend from {@code lever.store}. In Redis mode it also provides the {@link
+ * org.springframework.data.redis.connection.RedisConnectionFactory} and {@link StringRedisTemplate}
+ * that other packages use (see {@link ConditionalOnRedisStore}); in file mode there are none. Boot's
+ * own Redis auto-configuration is excluded (application.properties), so nothing connects to a default
+ * localhost:6379.
+ */
 @Configuration(proxyBeanMethods = false)
 class StoreConfiguration {
 
     @Bean(destroyMethod = "close")
     @Lazy(false)
-    MetadataStore metadataStore(LeverProperties properties) {
-        return FileMetadataStore.open(properties.storeDir(), Clock.systemUTC());
+    MetadataStore metadataStore(LeverProperties properties, ObjectProvider<RedisConnectionFactory> redis) {
+        return switch (properties.storeLocation()) {
+            case StoreLocation.File file -> FileMetadataStore.open(properties.storeDir(), Clock.systemUTC());
+            case StoreLocation.Redis location ->
+                RedisMetadataStore.open(redis.getObject(), location.toString(), Clock.systemUTC());
+        };
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnRedisStore
+    static class RedisBeans {
+
+        @Bean(destroyMethod = "destroy")
+        LettuceConnectionFactory redisConnectionFactory(LeverProperties properties) {
+            return RedisConnections.connectionFactory((StoreLocation.Redis) properties.storeLocation());
+        }
+
+        @Bean
+        StringRedisTemplate stringRedisTemplate(LettuceConnectionFactory redisConnectionFactory) {
+            return new StringRedisTemplate(redisConnectionFactory);
+        }
     }
 }

@@ -1,0 +1,30 @@
+package io.leveros.cli.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** What {@code lever up} refuses before it starts anything. */
+class UpCommandTest {
+
+    @Test
+    void aStoreThatIsNeitherFileNorRedisIsRefusedNamingTheAcceptedForms() {
+        StringWriter err = new StringWriter();
+        var commandLine = LeverCommand.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+        int exit = commandLine.execute("up", "--store", "redis://only-a-host");
+        assertThat(exit).isNotZero();
+        assertThat(err.toString())
+                .contains("--store: 'redis://only-a-host' is not a store (expected: file or redis://host:port[/db])");
+    }
+
+    @Test
+    void theStoreDefaultsToTheFileStore() {
+        var commandLine = LeverCommand.commandLine();
+        commandLine.parseArgs("up");
+        UpCommand up = commandLine.getSubcommands().get("up").getCommand();
+        assertThat(up.store).isEqualTo(System.getenv().getOrDefault("LEVEROS_STORE", "file"));
+    }
+}

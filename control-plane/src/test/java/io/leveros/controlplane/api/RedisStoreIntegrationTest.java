@@ -1,0 +1,84 @@
+package io.leveros.controlplane.api;
+
+import static io.leveros.controlplane.testing.Api.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.leveros.controlplane.ControlPlaneApplication;
+import io.leveros.controlplane.security.AccessToken;
+import io.leveros.controlplane.store.MetadataStore;
+import io.leveros.controlplane.store.RedisMetadataStore;
+import io.leveros.controlplane.testing.Api;
+import io.leveros.controlplane.testing.RedisServer;
+import io.leveros.controlplane.testing.TarGz;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/** Two control planes started with lever.store=redis://... on one real redis-server. */
+class RedisStoreIntegrationTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void twoControlPlanesShareTheStoreAndAnUnreachableRedisIsA503() {
+        try (RedisServer redis = RedisServer.start(temp);
+                ConfigurableApplicationContext a = start(redis, temp.resolve("a"));
+                ConfigurableApplicationContext b = start(redis, temp.resolve("b"))) {
+            assertThat(a.getBean(MetadataStore.class)).isInstanceOf(RedisMetadataStore.class);
+            assertThat(a.getBeanNamesForType(RedisConnectionFactory.class)).hasSize(1);
+            assertThat(a.getBeanNamesForType(StringRedisTemplate.class)).hasSize(1);
+            Api apiA = api(a);
+            Api apiB = api(b);
+
+            assertThat(apiA.deploy("dev.lever", TarGz.service("sharedService")).statusCode())
+                    .isEqualTo(201);
+            await().atMost(Duration.ofSeconds(1))
+                    .until(() -> apiB.get("/api/v1/environments/dev.lever/services/sharedService")
+                                    .statusCode()
+                            == 200);
+            assertThat(json(apiB.deploy("dev.lever", TarGz.service("sharedService")))
+                            .get("version")
+                            .asLong())
+                    .isEqualTo(2);
+
+            redis.stop();
+            HttpResponse<String> refused = apiA.postJson("/api/v1/environments", "{\"name\": \"late.lever\"}");
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(json(refused).get("code").asString()).isEqualTo("STORE_UNAVAILABLE");
+            assertThat(json(refused).get("message").asString()).contains(redis.url());
+            assertThat(apiA.get("/api/v1/environments/dev.lever/services/sharedService")
+                            .statusCode())
+                    .isEqualTo(200);
+
+            redis.start();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> apiA.postJson("/api/v1/environments", "{\"name\": \"late.lever\"}")
+                                    .statusCode()
+                            == 201);
+            await().atMost(Duration.ofSeconds(3))
+                    .until(() -> apiB.get("/api/v1/environments/late.lever").statusCode() == 200);
+        }
+    }
+
+    private static ConfigurableApplicationContext start(RedisServer redis, Path dataDir) {
+        return SpringApplication.run(
+                ControlPlaneApplication.class,
+                "--lever.data-dir=" + dataDir,
+                "--lever.store=" + redis.url(),
+                "--server.port=0",
+                "--spring.grpc.server.port=0");
+    }
+
+    private static Api api(ConfigurableApplicationContext context) {
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        return new Api(port, context.getBean(AccessToken.class).value());
+    }
+}

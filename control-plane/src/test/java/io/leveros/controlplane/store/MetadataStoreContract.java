@@ -1,0 +1,221 @@
+package io.leveros.controlplane.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.leveros.controlplane.ControlPlaneException;
+import io.leveros.controlplane.ErrorCode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The {@link MetadataStore} contract, run against every backend (one subclass each). {@link #open()}
+ * opens a store on the same underlying data each time, so a second call is a reopen.
+ */
+abstract class MetadataStoreContract {
+
+    abstract MetadataStore open();
+
+    static VersionRecord version(String env, String service, long number) {
+        return new VersionRecord(
+                env,
+                service,
+                number,
+                Instant.parse("2026-01-01T00:00:00Z"),
+                "v" + number,
+                new VersionEntry("com.example.Hello", null, null),
+                false,
+                10,
+                0,
+                0,
+                256,
+                null,
+                null,
+                new JsonMapper().readTree("{\"k\": [1, 2.5, \"x\"], \"empty\": {}}"),
+                123,
+                4,
+                "/code/" + number,
+                null,
+                0);
+    }
+
+    static ErrorCode code(Throwable e) {
+        return ((ControlPlaneException) e).code();
+    }
+
+    @Test
+    void startsWithTheDefaultEnvironment() {
+        try (MetadataStore store = open()) {
+            assertThat(store.snapshot().environments())
+                    .extracting(EnvironmentRecord::name)
+                    .containsExactly("dev.lever");
+            assertThat(store.snapshot().revision()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void keepsEverythingAcrossReopen() {
+        try (MetadataStore store = open()) {
+            store.createEnvironment("staging.lever");
+            assertThat(store.reserveVersion("dev.lever", "helloService")).isEqualTo(1);
+            store.commitVersion(version("dev.lever", "helloService", 1));
+            assertThat(store.reserveVersion("dev.lever", "helloService")).isEqualTo(2);
+            store.commitVersion(version("dev.lever", "helloService", 2));
+        }
+        try (MetadataStore store = open()) {
+            StoreSnapshot snapshot = store.snapshot();
+            assertThat(snapshot.environments())
+                    .extracting(EnvironmentRecord::name)
+                    .containsExactly("dev.lever", "staging.lever");
+            ServiceRecord service =
+                    snapshot.service("dev.lever", "helloService").orElseThrow();
+            assertThat(service.liveVersion()).isEqualTo(2);
+            assertThat(service.nextVersion()).isEqualTo(3);
+            assertThat(service.description()).isEqualTo("v2");
+            assertThat(snapshot.versions("dev.lever", "helloService"))
+                    .extracting(VersionRecord::version)
+                    .containsExactly(2L, 1L);
+            assertThat(snapshot.versions("dev.lever", "helloService").getFirst())
+                    .isEqualTo(version("dev.lever", "helloService", 2));
+            assertThat(snapshot.revision()).isEqualTo(6);
+            assertThat(store.reserveVersion("dev.lever", "helloService")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void reservedButUncommittedServicesStayInvisible() {
+        try (MetadataStore store = open()) {
+            store.reserveVersion("dev.lever", "halfDeployed");
+            assertThat(store.snapshot().services("dev.lever")).isEmpty();
+            assertThat(store.snapshot().service("dev.lever", "halfDeployed")).isEmpty();
+            assertThat(store.reserveVersion("dev.lever", "halfDeployed")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void concurrentReservationsGetDistinctNumbersAndNoneIsReused() throws Exception {
+        try (MetadataStore store = open();
+                ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<Long>> numbers = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                numbers.add(pool.submit(() -> store.reserveVersion("dev.lever", "svc")));
+            }
+            Set<Long> distinct = ConcurrentHashMap.newKeySet();
+            for (Future<Long> number : numbers) {
+                distinct.add(number.get());
+            }
+            assertThat(distinct).hasSize(40).allMatch(n -> n >= 1 && n <= 40);
+        }
+        try (MetadataStore store = open()) {
+            assertThat(store.reserveVersion("dev.lever", "svc")).isEqualTo(41);
+        }
+    }
+
+    @Test
+    void concurrentDeploysKeepEveryVersionAndTheHighestLive() throws Exception {
+        try (MetadataStore store = open();
+                ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<Long>> deployed = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                deployed.add(pool.submit(() -> {
+                    long number = store.reserveVersion("dev.lever", "svc");
+                    store.commitVersion(version("dev.lever", "svc", number));
+                    return number;
+                }));
+            }
+            for (Future<Long> number : deployed) {
+                number.get();
+            }
+            assertThat(store.snapshot().versions("dev.lever", "svc")).hasSize(20);
+            assertThat(store.snapshot()
+                            .service("dev.lever", "svc")
+                            .orElseThrow()
+                            .liveVersion())
+                    .isEqualTo(20);
+        }
+    }
+
+    @Test
+    void aLowerVersionCommittedLateDoesNotReplaceAHigherLiveOne() {
+        try (MetadataStore store = open()) {
+            store.reserveVersion("dev.lever", "svc");
+            store.reserveVersion("dev.lever", "svc");
+            store.commitVersion(version("dev.lever", "svc", 2));
+            ServiceRecord after = store.commitVersion(version("dev.lever", "svc", 1));
+            assertThat(after.liveVersion()).isEqualTo(2);
+            assertThat(after.description()).isEqualTo("v2");
+            assertThat(store.snapshot().versions("dev.lever", "svc"))
+                    .extracting(VersionRecord::version)
+                    .containsExactly(2L, 1L);
+        }
+    }
+
+    @Test
+    void environmentRules() {
+        try (MetadataStore store = open()) {
+            assertThatThrownBy(() -> store.createEnvironment("dev.lever"))
+                    .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.ENVIRONMENT_EXISTS));
+            assertThatThrownBy(() -> store.deleteEnvironment("dev.lever"))
+                    .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.DEFAULT_ENVIRONMENT));
+            assertThatThrownBy(() -> store.deleteEnvironment("nope.lever"))
+                    .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.ENVIRONMENT_NOT_FOUND));
+            assertThatThrownBy(() -> store.reserveVersion("nope.lever", "svc"))
+                    .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.ENVIRONMENT_NOT_FOUND));
+            assertThatThrownBy(() -> store.commitVersion(version("nope.lever", "svc", 1)))
+                    .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.ENVIRONMENT_NOT_FOUND));
+
+            store.createEnvironment("staging.lever");
+            store.reserveVersion("staging.lever", "svc");
+            store.commitVersion(version("staging.lever", "svc", 1));
+            assertThatThrownBy(() -> store.deleteEnvironment("staging.lever"))
+                    .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.ENVIRONMENT_NOT_EMPTY))
+                    .hasMessageContaining("[svc]");
+
+            store.createEnvironment("empty.lever");
+            store.reserveVersion("empty.lever", "neverCommitted");
+            store.deleteEnvironment("empty.lever");
+            assertThat(store.snapshot().environment("empty.lever")).isEmpty();
+            assertThat(store.snapshot().allServices("empty.lever")).isEmpty();
+        }
+        try (MetadataStore store = open()) {
+            assertThat(store.snapshot().environment("empty.lever")).isEmpty();
+            assertThat(store.snapshot().environment("staging.lever")).isPresent();
+        }
+    }
+
+    @Test
+    void everyWriteGrowsTheRevisionAndIsAnnouncedWithItsSnapshot() {
+        try (MetadataStore store = open()) {
+            List<Long> seen = new CopyOnWriteArrayList<>();
+            store.addChangeListener(snapshot -> seen.add(snapshot.revision()));
+            store.createEnvironment("staging.lever");
+            store.reserveVersion("staging.lever", "svc");
+            store.commitVersion(version("staging.lever", "svc", 1));
+            store.createEnvironment("other.lever");
+            store.deleteEnvironment("other.lever");
+            assertThat(seen).containsExactly(2L, 3L, 4L, 5L, 6L);
+            assertThat(store.snapshot().revision()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void aRefusedWriteChangesNothing() {
+        try (MetadataStore store = open()) {
+            StoreSnapshot before = store.snapshot();
+            assertThatThrownBy(() -> store.createEnvironment("dev.lever")).isInstanceOf(ControlPlaneException.class);
+            assertThat(store.snapshot()).isSameAs(before);
+        }
+        try (MetadataStore store = open()) {
+            assertThat(store.snapshot().revision()).isEqualTo(1);
+        }
+    }
+}
