@@ -48,9 +48,10 @@ class FileMetadataStoreTest {
                 new JsonMapper().readTree("{\"k\": [1, 2.5, \"x\"]}"),
                 123,
                 4,
-                "/code/" + number,
                 null,
-                0);
+                0,
+                "ab".repeat(32),
+                100);
     }
 
     @Test
@@ -123,6 +124,8 @@ class FileMetadataStoreTest {
             VersionRecord old = store.snapshot().versions("dev.lever", "old").getFirst();
             assertThat(old.resourceIdleTimeoutMs()).isNull();
             assertThat(old.maxResourcesPerInstance()).isZero();
+            assertThat(old.codeSha256()).isNull();
+            assertThat(old.codeBytes()).isZero();
             store.reserveVersion("dev.lever", "old");
             VersionRecord v2 = version("dev.lever", "old", 2);
             store.commitVersion(new VersionRecord(
@@ -142,15 +145,18 @@ class FileMetadataStoreTest {
                     v2.config(),
                     v2.archiveBytes(),
                     v2.files(),
-                    v2.codeDir(),
                     60_000L,
-                    8));
+                    8,
+                    "ab".repeat(32),
+                    100));
         }
         try (FileMetadataStore store = open()) {
             VersionRecord v2 = store.snapshot().versions("dev.lever", "old").getFirst();
             assertThat(v2.version()).isEqualTo(2);
             assertThat(v2.resourceIdleTimeoutMs()).isEqualTo(60_000L);
             assertThat(v2.maxResourcesPerInstance()).isEqualTo(8);
+            assertThat(v2.codeSha256()).isEqualTo("ab".repeat(32));
+            assertThat(v2.codeBytes()).isEqualTo(100);
         }
     }
 
