@@ -4,6 +4,8 @@ import io.leveros.dataplane.activator.Activator;
 import io.leveros.dataplane.activator.ActivatorSettings;
 import io.leveros.dataplane.activator.LeaseSource;
 import io.leveros.dataplane.activator.PoolLoad;
+import io.leveros.dataplane.code.CodeCache;
+import io.leveros.dataplane.code.ControlPlaneCode;
 import io.leveros.dataplane.forwarding.CallForwarder;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.identity.NodeCredential;
@@ -26,6 +28,7 @@ import io.leveros.dataplane.peer.InstanceReporter;
 import io.leveros.dataplane.placement.ControlPlaneLease;
 import io.leveros.dataplane.placement.ControlPlaneResources;
 import io.leveros.dataplane.placement.ResourcePlacement;
+import io.leveros.dataplane.routing.LastRoutes;
 import io.leveros.dataplane.routing.RoutesSubscriber;
 import io.leveros.dataplane.routing.RoutingState;
 import io.leveros.dataplane.routing.RoutingTable;
@@ -33,6 +36,7 @@ import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.dataplane.stream.InstanceStreams;
 import io.leveros.dataplane.stream.OpenStreams;
 import io.leveros.dataplane.stream.StreamRelay;
+import io.leveros.proto.control.RoutingSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -87,6 +91,7 @@ public final class DataPlane implements AutoCloseable {
     private final DataPlaneMetrics metrics;
     private final ResourcePlacement resources;
     private final long resourceTimer;
+    private final LastRoutes lastRoutes;
     private InstanceReporter reporter;
 
     /** How instances are run, with every runtime file where they can read it. */
@@ -109,6 +114,15 @@ public final class DataPlane implements AutoCloseable {
         Path nodeRuntime =
                 options.nodeRuntime() == null ? null : isolation.readable(options.nodeRuntime(), "node-runtime");
         return new LaunchCommands(java, javaRuntimeLib, archive, options.node(), nodeRuntime);
+    }
+
+    /** The code archives the table names. */
+    private static Set<String> codeArchives(RoutingTable table) {
+        Set<String> named = new HashSet<>();
+        for (ServiceRoute route : table.routes()) {
+            named.add(route.version().getCodeSha256());
+        }
+        return named;
     }
 
     /** {@code env/service/version} of every live version. */
@@ -138,13 +152,25 @@ public final class DataPlane implements AutoCloseable {
         MemoryLimits memory = MemoryLimits.detect(options.allowUnlimitedRam());
         InstanceIsolation isolation = InstanceIsolation.start(
                 options.instanceDir(), options.instanceUids(), options.requireInstanceIsolation(), options.nodeId());
+        this.controlPlaneClient = GrpcClient.client(
+                vertx,
+                new HttpClientOptions()
+                        .setProtocolVersion(HttpVersion.HTTP_2)
+                        .setHttp2ClearTextUpgrade(false)
+                        .setConnectTimeout(2_000));
+        this.credential = new NodeCredential(options.nodeCredentialFile());
+        CodeCache code = CodeCache.open(
+                options.dataDir(),
+                new ControlPlaneCode(vertx, controlPlaneClient, controlPlaneAddress(options), credential));
         this.runtime = new ProcessRuntime(
                 PortAllocator.parse(options.instancePorts()),
                 logSink,
                 launchCommands(options, isolation),
                 isolation,
+                code,
                 memory);
         routing.onChange(table -> isolation.retain(liveVersions(table)));
+        routing.onChange(table -> code.retain(codeArchives(table)));
         this.agent = new NodeAgent(vertx, runtime, options.instanceStartTimeout(), options.drainTimeout());
         this.metrics = new DataPlaneMetrics(this::versionGauges);
         this.activator = new Activator(
@@ -162,13 +188,6 @@ public final class DataPlane implements AutoCloseable {
         this.instanceClient = new InstanceClient(vertx);
         routing.onChange(table -> instanceClient.forwardingKey(table.forwardingKey()));
         this.openStreams = new OpenStreams(vertx, options.streamIdleTimeout());
-        this.controlPlaneClient = GrpcClient.client(
-                vertx,
-                new HttpClientOptions()
-                        .setProtocolVersion(HttpVersion.HTTP_2)
-                        .setHttp2ClearTextUpgrade(false)
-                        .setConnectTimeout(2_000));
-        this.credential = new NodeCredential(options.nodeCredentialFile());
         this.resources = new ResourcePlacement(
                 vertx,
                 activator,
@@ -186,6 +205,13 @@ public final class DataPlane implements AutoCloseable {
                 }));
         this.subscriber = new RoutesSubscriber(
                 vertx, controlPlaneClient, controlPlaneAddress(options), options.nodeId(), credential, routing);
+        // Static stability: the routes known before a restart serve until a control plane answers.
+        this.lastRoutes = new LastRoutes(options.dataDir());
+        RoutingSnapshot last = lastRoutes.load();
+        if (last != null) {
+            routing.update(RoutingTable.compile(last, options.nodeId()));
+        }
+        routing.onChange(lastRoutes::save);
     }
 
     /** Starts a data plane with default Vert.x options, printing instance output to stdout. */
@@ -410,6 +436,7 @@ public final class DataPlane implements AutoCloseable {
         activator.close();
         agent.close();
         instanceClient.close();
+        lastRoutes.close();
         try {
             await(vertx.close());
         } catch (Exception e) {

@@ -5,6 +5,9 @@ import io.leveros.controlplane.ErrorCode;
 import io.leveros.controlplane.LeverProperties;
 import io.leveros.controlplane.archive.ArchiveExtractor;
 import io.leveros.controlplane.archive.ExtractedArchive;
+import io.leveros.controlplane.code.CodeArchives;
+import io.leveros.controlplane.code.CodePacker;
+import io.leveros.controlplane.code.PackedCode;
 import io.leveros.controlplane.store.MetadataStore;
 import io.leveros.controlplane.store.ServiceRecord;
 import io.leveros.controlplane.store.VersionEntry;
@@ -32,13 +35,15 @@ import tools.jackson.databind.json.JsonMapper;
  * <ol>
  *   <li>extract and check the archive into {@code <code>/.tmp-<random>/} ({@link ArchiveExtractor});
  *   <li>validate lever.json ({@link LeverJson#parse}, the one validator);
+ *   <li>pack the service folder into the canonical archive nodes fetch ({@link CodePacker}), beside it;
  *   <li>take the next version number ({@link MetadataStore#reserveVersion});
- *   <li>rename the folder to {@code <code>/<env>/<service>/<version>/};
+ *   <li>rename the folder to {@code <code>/<env>/<service>/<version>/} and the archive to {@code
+ *       <version>.tar.gz} beside it ({@link CodeArchives});
  *   <li>commit the version ({@link MetadataStore#commitVersion}), which makes it live and, through the
  *       store's change listeners, pushes a new routing snapshot.
  * </ol>
  *
- * <p>Until step 3 nothing outside the temporary folder changes, and it is always deleted. Deploys run in
+ * <p>Until step 4 nothing outside the temporary folder changes, and it is always deleted. Deploys run in
  * parallel, at most {@code lever.deploy.max-concurrent} extracting at once ({@link DeploySlots}); the store
  * hands out distinct numbers.
  */
@@ -51,6 +56,7 @@ public final class DeployService {
     private final ArchiveExtractor extractor;
     private final DeploySlots slots;
     private final Path codeDir;
+    private final CodeArchives archives;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
@@ -59,6 +65,7 @@ public final class DeployService {
         this.extractor = extractor;
         this.slots = slots;
         this.codeDir = codeDir.toAbsolutePath().normalize();
+        this.archives = new CodeArchives(this.codeDir);
         this.clock = clock;
         removeLeftovers();
     }
@@ -100,22 +107,28 @@ public final class DeployService {
             throw ControlPlaneException.environmentNotFound(environment);
         }
         Path temp = codeDir.resolve(TEMP_PREFIX + HexFormat.of().formatHex(randomBytes()));
+        Path tempPacked = temp.resolveSibling(temp.getFileName() + ".tar.gz");
         try {
             ExtractedArchive archive;
+            LeverJson leverJson;
+            PackedCode packed;
             try (DeploySlots.Slot slot = slots.acquire()) {
                 archive = extractor.extract(upload, temp);
+                leverJson = parse(archive.leverJson());
+                packed = pack(archive.serviceDir(), tempPacked);
             }
-            LeverJson leverJson = parse(archive.leverJson());
             long version = store.reserveVersion(environment, leverJson.name());
-            Path versionDir =
-                    codeDir.resolve(environment).resolve(leverJson.name()).resolve(Long.toString(version));
+            Path versionDir = archives.folder(environment, leverJson.name(), version);
+            Path versionArchive = archives.archive(environment, leverJson.name(), version);
             moveIntoPlace(archive.serviceDir(), versionDir);
-            VersionRecord record = record(environment, version, leverJson, archive, versionDir);
+            VersionRecord record = record(environment, version, leverJson, archive, packed);
             ServiceRecord service;
             try {
+                moveIntoPlace(tempPacked, versionArchive);
                 service = store.commitVersion(record);
             } catch (RuntimeException e) {
                 ArchiveExtractor.deleteQuietly(versionDir);
+                ArchiveExtractor.deleteQuietly(versionArchive);
                 throw e;
             }
             log.info(
@@ -129,6 +142,16 @@ public final class DeployService {
             return new Deployment(record, service);
         } finally {
             ArchiveExtractor.deleteQuietly(temp);
+            ArchiveExtractor.deleteQuietly(tempPacked);
+        }
+    }
+
+    private static PackedCode pack(Path serviceDir, Path archive) {
+        try {
+            return CodePacker.pack(serviceDir, archive);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot pack the extracted code of " + serviceDir + " into " + archive + ": " + e, e);
         }
     }
 
@@ -150,7 +173,7 @@ public final class DeployService {
         try {
             Files.createDirectories(to.getParent());
             if (Files.exists(to)) {
-                throw new IllegalStateException("the code folder " + to + " already exists although its version "
+                throw new IllegalStateException("the code " + to + " already exists although its version "
                         + "number was just taken; was the data dir changed by hand?");
             }
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
@@ -162,7 +185,7 @@ public final class DeployService {
     }
 
     private VersionRecord record(
-            String environment, long version, LeverJson leverJson, ExtractedArchive archive, Path versionDir) {
+            String environment, long version, LeverJson leverJson, ExtractedArchive archive, PackedCode packed) {
         return new VersionRecord(
                 environment,
                 leverJson.name(),
@@ -182,10 +205,11 @@ public final class DeployService {
                 JSON.readTree(leverJson.configJson()),
                 archive.archiveBytes(),
                 archive.files(),
-                versionDir.toString(),
                 leverJson.resourceIdleTimeout() == null
                         ? null
                         : leverJson.resourceIdleTimeout().toMillis(),
-                leverJson.maxResourcesPerInstance());
+                leverJson.maxResourcesPerInstance(),
+                packed.sha256(),
+                packed.bytes());
     }
 }

@@ -4,12 +4,15 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.leveros.controlplane.code.CodeStreaming;
 import io.leveros.controlplane.node.NodeAuthentication;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.resource.BindingKey;
 import io.leveros.controlplane.resource.ResourceBindings;
 import io.leveros.controlplane.store.MetadataStore;
 import io.leveros.proto.control.BindResourceRequest;
+import io.leveros.proto.control.CodeChunk;
+import io.leveros.proto.control.FetchCodeRequest;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.InstanceReportAck;
 import io.leveros.proto.control.ReleaseResourceReply;
@@ -25,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code lever.control.v1.Routing}: data planes call {@code WatchRoutes} once and keep the stream open,
  * and {@code ReportInstances} after every change of what they serve and every couple of seconds. Every
  * call has passed {@link NodeAuthentication}: a data plane watches and reports as its own node only,
- * and binds and releases resources as its own node ({@link ResourceBindings}).
+ * and binds and releases resources as its own node ({@link ResourceBindings}); {@code FetchCode} streams a
+ * version's code archive ({@link CodeStreaming}).
  */
 public final class RoutingGrpcService extends RoutingGrpc.RoutingImplBase {
     private static final Logger log = LoggerFactory.getLogger(RoutingGrpcService.class);
@@ -35,9 +39,15 @@ public final class RoutingGrpcService extends RoutingGrpc.RoutingImplBase {
     private final MetadataStore store;
     private final ResourceBindings bindings;
     private final InstanceReportAck ack;
+    private final CodeStreaming code;
 
     public RoutingGrpcService(
-            RoutesPublisher publisher, NodeRegistry nodes, MetadataStore store, ResourceBindings bindings) {
+            RoutesPublisher publisher,
+            NodeRegistry nodes,
+            MetadataStore store,
+            ResourceBindings bindings,
+            CodeStreaming code) {
+        this.code = code;
         this.publisher = publisher;
         this.nodes = nodes;
         this.store = store;
@@ -120,6 +130,11 @@ public final class RoutingGrpcService extends RoutingGrpc.RoutingImplBase {
         responseObserver.onNext(
                 ReleaseResourceReply.newBuilder().setReleased(released).build());
         responseObserver.onCompleted();
+    }
+
+    @Override
+    public void fetchCode(FetchCodeRequest request, StreamObserver<CodeChunk> responseObserver) {
+        code.fetch(NodeAuthentication.NODE.get(), request, (ServerCallStreamObserver<CodeChunk>) responseObserver);
     }
 
     private static RuntimeException otherNode(String what, String named, String authenticated) {

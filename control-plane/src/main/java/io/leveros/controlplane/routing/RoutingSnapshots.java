@@ -42,7 +42,6 @@ public final class RoutingSnapshots {
     static ServiceVersion version(VersionRecord version) {
         ServiceVersion.Builder builder = ServiceVersion.newBuilder()
                 .setVersion(version.version())
-                .setCodeDir(version.codeDir())
                 .setPrivate(version.isPrivate())
                 .setMaxInstanceLoad(version.maxInstanceLoad())
                 .setMinInstances(version.minInstances())
@@ -53,6 +52,9 @@ public final class RoutingSnapshots {
                 .setMaxResourcesPerInstance(version.maxResourcesPerInstance())
                 .setConfigJson(
                         version.config() == null ? "{}" : version.config().toString());
+        if (version.codeSha256() != null) {
+            builder.setCodeSha256(version.codeSha256()).setCodeBytes(version.codeBytes());
+        }
         VersionEntry entry = version.entry();
         if (entry.javaEntry() != null) {
             builder.setJava(JavaEntry.newBuilder().setClassName(entry.javaEntry()));

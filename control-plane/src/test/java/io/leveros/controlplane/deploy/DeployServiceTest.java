@@ -16,9 +16,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,8 +69,13 @@ class DeployServiceTest {
                         .liveVersion())
                 .isEqualTo(2);
         Path v2 = dataDir.resolve("code/dev.lever/helloService/2");
-        assertThat(second.version().codeDir()).isEqualTo(v2.toString());
         assertThat(v2.resolve("lever.json")).exists();
+        Path archive = dataDir.resolve("code/dev.lever/helloService/2.tar.gz");
+        assertThat(archive).hasSize(second.version().codeBytes());
+        assertThat(sha256(archive)).isEqualTo(second.version().codeSha256());
+        assertThat(first.version().codeSha256())
+                .as("the same code packs into the same archive")
+                .isEqualTo(second.version().codeSha256());
         assertThat(v2.resolve("classes/com/example/Hello.class")).hasContent("not really a class");
         assertThat(codeEntries()).containsExactly("dev.lever");
     }
@@ -79,7 +87,7 @@ class DeployServiceTest {
                 .file("myservice/index.js", "exports.hi = cb => cb(null, 'hi')")
                 .build();
         Deployment deployment = deploys.deploy("dev.lever", upload(archive));
-        assertThat(Path.of(deployment.version().codeDir()).resolve("index.js")).exists();
+        assertThat(dataDir.resolve("code/dev.lever/wrapped/1/index.js")).exists();
         assertThat(deployment.version().entry().jsEntry()).isEqualTo("index.js");
     }
 
@@ -99,7 +107,7 @@ class DeployServiceTest {
         assertThat(store.snapshot()).isSameAs(before);
         assertThat(codeEntries()).containsExactly("dev.lever");
         try (Stream<Path> versions = Files.list(dataDir.resolve("code/dev.lever/helloService"))) {
-            assertThat(versions.map(p -> p.getFileName().toString())).containsExactly("1");
+            assertThat(versions.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("1", "1.tar.gz");
         }
     }
 
@@ -165,6 +173,14 @@ class DeployServiceTest {
                 dataDir.resolve("code"),
                 Clock.systemUTC());
         assertThat(dataDir.resolve("code/.tmp-crashed")).doesNotExist();
+    }
+
+    static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static InputStream upload(byte[] archive) {

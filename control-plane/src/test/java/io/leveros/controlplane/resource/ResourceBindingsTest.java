@@ -63,9 +63,10 @@ class ResourceBindingsTest {
                 new JsonMapper().readTree("{}"),
                 1,
                 1,
-                "/code",
                 null,
-                2));
+                2,
+                "ab".repeat(32),
+                100));
         bindings = started(Clock.systemUTC(), Duration.ZERO);
     }
 

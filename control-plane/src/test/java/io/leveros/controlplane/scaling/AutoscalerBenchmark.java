@@ -76,9 +76,10 @@ public class AutoscalerBenchmark {
                     new JsonMapper().readTree("{}"),
                     1,
                     1,
-                    "/code",
                     null,
-                    0));
+                    0,
+                    "ab".repeat(32),
+                    100));
         }
         nodes = new NodeRegistry(Duration.ofHours(1));
         autoscaler = new Autoscaler(

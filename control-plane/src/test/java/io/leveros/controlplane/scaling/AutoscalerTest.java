@@ -56,9 +56,10 @@ class AutoscalerTest {
                 new JsonMapper().readTree("{}"),
                 1,
                 1,
-                "/code",
                 null,
-                maxResourcesPerInstance));
+                maxResourcesPerInstance,
+                "ab".repeat(32),
+                100));
         autoscaler = new Autoscaler(
                 store,
                 nodes,

@@ -70,15 +70,18 @@ class FileMetadataStoreTest extends MetadataStoreContract {
                     v2.config(),
                     v2.archiveBytes(),
                     v2.files(),
-                    v2.codeDir(),
                     60_000L,
-                    8));
+                    8,
+                    "ab".repeat(32),
+                    100));
         }
         try (FileMetadataStore store = open()) {
             VersionRecord v2 = store.snapshot().versions("dev.lever", "old").getFirst();
             assertThat(v2.version()).isEqualTo(2);
             assertThat(v2.resourceIdleTimeoutMs()).isEqualTo(60_000L);
             assertThat(v2.maxResourcesPerInstance()).isEqualTo(8);
+            assertThat(v2.codeSha256()).isEqualTo("ab".repeat(32));
+            assertThat(v2.codeBytes()).isEqualTo(100);
         }
     }
 

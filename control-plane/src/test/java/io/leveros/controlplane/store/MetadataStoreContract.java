@@ -43,9 +43,10 @@ abstract class MetadataStoreContract {
                 new JsonMapper().readTree("{\"k\": [1, 2.5, \"x\"], \"empty\": {}}"),
                 123,
                 4,
-                "/code/" + number,
                 null,
-                0);
+                0,
+                "ab".repeat(32),
+                100);
     }
 
     static ErrorCode code(Throwable e) {

@@ -2,7 +2,6 @@ package io.leveros.dataplane.instance;
 
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.proto.control.ServiceVersion;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -10,7 +9,7 @@ import java.util.Map;
  * since it is the one that knows which ports are free, and makes the command, since it is the one
  * that knows where the code and the runtimes are for the instance.
  *
- * @param version the version to run: its entry point and code folder
+ * @param version the version to run: its entry point and code archive
  * @param environment the environment variables of the runtime contract except the port
  * @param logPrefix what each captured output line starts with, e.g. {@code lever://dev.lever/hello v3}
  */
@@ -30,10 +29,5 @@ public record InstanceSpec(
     /** {@code env/service/version}. */
     public String versionKey() {
         return ServiceRoute.poolKey(environmentName, service, version.getVersion());
-    }
-
-    /** The version's code folder, as deployed. */
-    public Path codeDir() {
-        return Path.of(version.getCodeDir());
     }
 }

@@ -1,5 +1,6 @@
 package io.leveros.dataplane.instance;
 
+import io.leveros.dataplane.code.CodeCache;
 import io.leveros.dataplane.isolation.InstanceIsolation;
 import io.leveros.dataplane.isolation.InstanceSandbox;
 import java.io.IOException;
@@ -25,8 +26,9 @@ import java.util.function.Consumer;
  * long-lived platform thread, through {@code /usr/bin/setpriv --pdeathsig SIGKILL} when it exists:
  * Linux sends the parent-death signal when the thread that forked the child exits, so a pool or
  * virtual thread would kill instances at random. A JVM shutdown hook stops whatever is left, drain
- * included. What may block before the fork (a version's first code copy) runs on virtual threads,
- * so that one version's copy delays no other instance's start.
+ * included. What may block before the fork (a version's first fetch into the {@link CodeCache}, its
+ * first code copy) runs off the caller's thread (a Vert.x event loop), on virtual threads, so that one
+ * version's fetch or copy delays no other instance's start.
  */
 public final class ProcessRuntime implements InstanceRuntime {
     private static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(10);
@@ -36,6 +38,7 @@ public final class ProcessRuntime implements InstanceRuntime {
     private final Consumer<String> logSink;
     private final LaunchCommands commands;
     private final InstanceIsolation isolation;
+    private final CodeCache codeCache;
     private final ExecutorService launcher;
     private final ExecutorService preparer = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<ProcessInstance> live = ConcurrentHashMap.newKeySet();
@@ -48,7 +51,9 @@ public final class ProcessRuntime implements InstanceRuntime {
             Consumer<String> logSink,
             LaunchCommands commands,
             InstanceIsolation isolation,
+            CodeCache code,
             MemoryLimits memory) {
+        this.codeCache = code;
         this.ports = ports;
         this.memory = memory;
         this.listenHost = "127.0.0.1";
@@ -68,8 +73,9 @@ public final class ProcessRuntime implements InstanceRuntime {
 
     @Override
     public CompletableFuture<InstanceHandle> start(InstanceSpec spec) {
-        return CompletableFuture.supplyAsync(
-                        () -> isolation.open(spec.versionKey(), spec.codeDir(), spec.instanceId()), preparer)
+        return codeCache
+                .acquire(spec.environmentName(), spec.service(), spec.version())
+                .thenApplyAsync(codeDir -> isolation.open(spec.versionKey(), codeDir, spec.instanceId()), preparer)
                 .thenApplyAsync(
                         sandbox -> {
                             try {
@@ -79,7 +85,12 @@ public final class ProcessRuntime implements InstanceRuntime {
                                 throw e;
                             }
                         },
-                        launcher);
+                        launcher)
+                .whenComplete((instance, failure) -> {
+                    if (failure != null) {
+                        codeCache.release(spec.version());
+                    }
+                });
     }
 
     private InstanceHandle launch(InstanceSpec spec, InstanceSandbox sandbox) {
@@ -116,6 +127,7 @@ public final class ProcessRuntime implements InstanceRuntime {
         instance.exit().whenComplete((code, failure) -> {
             live.remove(instance);
             closeLater(sandbox);
+            codeCache.release(spec.version());
         });
         return instance;
     }
@@ -152,6 +164,7 @@ public final class ProcessRuntime implements InstanceRuntime {
         launcher.shutdown();
         preparer.close(); // the instances' folders are removed before the instance folder is
         isolation.close();
+        codeCache.close();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {

@@ -4,6 +4,7 @@ import static io.leveros.dataplane.testing.Snapshots.service;
 import static io.leveros.dataplane.testing.Snapshots.snapshot;
 import static io.leveros.dataplane.testing.Snapshots.testInstanceArgv;
 import static io.leveros.dataplane.testing.Snapshots.version;
+import static io.leveros.dataplane.testing.TestCode.withCode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -63,18 +64,11 @@ class InstanceIsolationTest {
         return snapshot(
                 revision,
                 "dev.lever",
-                service("a", version(1, testInstanceArgv()).setCodeDir(code("a").toString())),
-                service("b", version(1, testInstanceArgv()).setCodeDir(code("b").toString())),
-                service(
-                        "short",
-                        version(1, testInstanceArgv()).setCodeDir(code("short").toString())),
-                service(
-                        "upgraded",
-                        version(upgraded, testInstanceArgv())
-                                .setCodeDir(code("upgraded").toString())),
-                service(
-                        "forks",
-                        version(1, forkingArgv()).setCodeDir(code("forks").toString())));
+                service("a", withCode(version(1, testInstanceArgv()), code("a"))),
+                service("b", withCode(version(1, testInstanceArgv()), code("b"))),
+                service("short", withCode(version(1, testInstanceArgv()), code("short"))),
+                service("upgraded", withCode(version(upgraded, testInstanceArgv()), code("upgraded"))),
+                service("forks", withCode(version(1, forkingArgv()), code("forks"))));
     }
 
     /** A version's code folder in the data folder, with one file. */

@@ -4,7 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,12 @@ public final class DataPlaneProcess implements AutoCloseable {
                 controlPlane.address(),
                 "--node-credential-file",
                 controlPlane.credentialFile().toString()));
+        if (!List.of(options).contains("--data-dir")) {
+            // the data plane may run as another user: it makes its data dir itself, in a folder all may write
+            Path parent = Files.createTempDirectory("lever-node-");
+            Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxrwxrwx"));
+            command.addAll(List.of("--data-dir", parent.resolve("node").toString()));
+        }
         command.addAll(List.of(options));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);

@@ -1,6 +1,9 @@
 package io.leveros.dataplane.testing;
 
+import com.google.protobuf.ByteString;
 import io.leveros.proto.control.BindResourceRequest;
+import io.leveros.proto.control.CodeChunk;
+import io.leveros.proto.control.FetchCodeRequest;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.InstanceReportAck;
 import io.leveros.proto.control.ReleaseResourceReply;
@@ -24,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +66,16 @@ public final class FakeControlPlane implements AutoCloseable {
             GrpcMessageEncoder.encoder(),
             GrpcMessageDecoder.decoder(ReleaseResourceRequest.getDefaultInstance()));
 
+    static final ServiceMethod<FetchCodeRequest, CodeChunk> FETCH_CODE = ServiceMethod.server(
+            ServiceName.create("lever.control.v1", "Routing"),
+            "FetchCode",
+            GrpcMessageEncoder.encoder(),
+            GrpcMessageDecoder.decoder(FetchCodeRequest.getDefaultInstance()));
+
     private final Vertx vertx = Vertx.vertx();
+    private final AtomicInteger codeFetches = new AtomicInteger();
+    private volatile CompletableFuture<Void> codeGate = CompletableFuture.completedFuture(null);
+    private volatile boolean damageCode;
     /** Resource bindings, as the real control plane keeps them: one per key, each with a new epoch. */
     private final Map<String, ResourceBinding> bindings = new ConcurrentHashMap<>();
 
@@ -150,6 +163,35 @@ public final class FakeControlPlane implements AutoCloseable {
                                 .build());
             });
         });
+        grpc.callHandler(FETCH_CODE, request -> {
+            if (refused(request)) {
+                return;
+            }
+            request.handler(fetch -> {
+                codeFetches.incrementAndGet();
+                byte[] archive = TestCode.ARCHIVES.get(fetch.getCodeSha256());
+                if (archive == null) {
+                    request.response()
+                            .status(GrpcStatus.NOT_FOUND)
+                            .statusMessage("no code with sha256 " + fetch.getCodeSha256())
+                            .end();
+                    return;
+                }
+                byte[] sent = archive.clone();
+                if (damageCode) {
+                    sent[sent.length / 2] ^= 1;
+                }
+                codeGate.thenRun(() -> vertx.runOnContext(v -> {
+                    for (int at = 0; at < sent.length; at += 64 * 1024) {
+                        request.response()
+                                .write(CodeChunk.newBuilder()
+                                        .setData(ByteString.copyFrom(sent, at, Math.min(64 * 1024, sent.length - at)))
+                                        .build());
+                    }
+                    request.response().end();
+                }));
+            });
+        });
         server = vertx.createHttpServer()
                 .requestHandler(grpc)
                 .listen(0, "127.0.0.1")
@@ -204,6 +246,21 @@ public final class FakeControlPlane implements AutoCloseable {
 
     private static String key(ResourceKey key) {
         return key.getEnvironment() + "/" + key.getService() + "/" + key.getVersion() + "/" + key.getResource();
+    }
+
+    /** How many FetchCode calls came. */
+    public int codeFetches() {
+        return codeFetches.get();
+    }
+
+    /** FetchCode answers only once {@code gate} completes. */
+    public void holdCode(CompletableFuture<Void> gate) {
+        codeGate = gate;
+    }
+
+    /** Whether FetchCode sends the archives with one bit flipped. */
+    public void damageCode(boolean damage) {
+        damageCode = damage;
     }
 
     /** How many BindResource calls were answered. */

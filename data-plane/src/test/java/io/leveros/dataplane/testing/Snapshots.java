@@ -28,12 +28,13 @@ public final class Snapshots {
     }
 
     public static ServiceVersion.Builder version(long version, List<String> argv) {
-        return ServiceVersion.newBuilder()
-                .setVersion(version)
-                .setCodeDir(SharedTestFiles.codeDir().toString())
-                .setCommand(CommandEntry.newBuilder().addAllArgv(argv))
-                .setConfigJson("{\"greeting\":\"hi\"}")
-                .setRamMb(128);
+        return TestCode.withCode(
+                ServiceVersion.newBuilder()
+                        .setVersion(version)
+                        .setCommand(CommandEntry.newBuilder().addAllArgv(argv))
+                        .setConfigJson("{\"greeting\":\"hi\"}")
+                        .setRamMb(128),
+                SharedTestFiles.codeDir());
     }
 
     public static Service service(String name, ServiceVersion.Builder live) {

@@ -2,6 +2,7 @@ package io.leveros.dataplane.testing;
 
 import io.leveros.dataplane.DataPlane;
 import io.leveros.dataplane.DataPlaneOptions;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -32,6 +33,10 @@ public final class TestDataPlane {
                 controlPlane.address(),
                 "--node-credential-file",
                 controlPlane.credentialFile().toString()));
+        if (!List.of(options).contains("--data-dir")) {
+            args.addAll(List.of(
+                    "--data-dir", Files.createTempDirectory("lever-node-").toString()));
+        }
         args.addAll(List.of(options));
         return DataPlane.start(
                 DataPlaneOptions.parse(args.toArray(String[]::new)), BlockedThreadWatch.strictOptions(), output);
