@@ -50,6 +50,21 @@ class NodeConfiguration {
         return NodeCredentials.load(properties.dataDir(), Clock.systemUTC());
     }
 
+    @Bean
+    JoinTokens joinTokens(LeverProperties properties) {
+        return new JoinTokens(new JoinTokenFile(properties.dataDir().resolve("join-tokens.json")), Clock.systemUTC());
+    }
+
+    @Bean
+    ClusterJoin clusterJoin(
+            JoinTokens tokens,
+            NodeCredentials credentials,
+            NodeRegistry registry,
+            FailedAuthentications failures,
+            AuditLog audit) {
+        return new ClusterJoin(tokens, credentials, registry, failures, audit);
+    }
+
     /** Every gRPC service (routing, and any other the server registers) is behind it. */
     @Bean
     @GlobalServerInterceptor

@@ -1,5 +1,6 @@
 package io.leveros.controlplane.routing;
 
+import io.leveros.controlplane.node.ClusterJoin;
 import io.leveros.controlplane.node.NodeCredentials;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.resource.ResourceBindings;
@@ -34,7 +35,11 @@ class RoutingConfiguration {
     @Bean
     @Lazy(false)
     RoutingGrpcService routingGrpcService(
-            RoutesPublisher publisher, NodeRegistry nodes, MetadataStore store, ResourceBindings bindings) {
-        return new RoutingGrpcService(publisher, nodes, store, bindings);
+            RoutesPublisher publisher,
+            NodeRegistry nodes,
+            MetadataStore store,
+            ResourceBindings bindings,
+            ClusterJoin join) {
+        return new RoutingGrpcService(publisher, nodes, store, bindings, join);
     }
 }

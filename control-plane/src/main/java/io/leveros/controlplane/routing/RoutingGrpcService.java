@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.leveros.controlplane.node.ClusterJoin;
 import io.leveros.controlplane.node.NodeAuthentication;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.resource.BindingKey;
@@ -12,6 +13,8 @@ import io.leveros.controlplane.store.MetadataStore;
 import io.leveros.proto.control.BindResourceRequest;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.InstanceReportAck;
+import io.leveros.proto.control.JoinClusterReply;
+import io.leveros.proto.control.JoinClusterRequest;
 import io.leveros.proto.control.ReleaseResourceReply;
 import io.leveros.proto.control.ReleaseResourceRequest;
 import io.leveros.proto.control.ResourceBinding;
@@ -24,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code lever.control.v1.Routing}: data planes call {@code WatchRoutes} once and keep the stream open,
  * and {@code ReportInstances} after every change of what they serve and every couple of seconds. Every
- * call has passed {@link NodeAuthentication}: a data plane watches and reports as its own node only,
+ * call but {@code JoinCluster} has passed {@link NodeAuthentication}: a data plane watches and reports as its own node only,
  * and binds and releases resources as its own node ({@link ResourceBindings}).
  */
 public final class RoutingGrpcService extends RoutingGrpc.RoutingImplBase {
@@ -35,9 +38,15 @@ public final class RoutingGrpcService extends RoutingGrpc.RoutingImplBase {
     private final MetadataStore store;
     private final ResourceBindings bindings;
     private final InstanceReportAck ack;
+    private final ClusterJoin join;
 
     public RoutingGrpcService(
-            RoutesPublisher publisher, NodeRegistry nodes, MetadataStore store, ResourceBindings bindings) {
+            RoutesPublisher publisher,
+            NodeRegistry nodes,
+            MetadataStore store,
+            ResourceBindings bindings,
+            ClusterJoin join) {
+        this.join = join;
         this.publisher = publisher;
         this.nodes = nodes;
         this.store = store;
@@ -119,6 +128,20 @@ public final class RoutingGrpcService extends RoutingGrpc.RoutingImplBase {
         boolean released = bindings.release(nodeId, key, request.getEpoch());
         responseObserver.onNext(
                 ReleaseResourceReply.newBuilder().setReleased(released).build());
+        responseObserver.onCompleted();
+    }
+
+    /** The one call without a node credential ({@link NodeAuthentication} lets it through). */
+    @Override
+    public void joinCluster(JoinClusterRequest request, StreamObserver<JoinClusterReply> responseObserver) {
+        JoinClusterReply reply;
+        try {
+            reply = join.join(request, NodeAuthentication.CLIENT.get());
+        } catch (StatusRuntimeException e) {
+            responseObserver.onError(e);
+            return;
+        }
+        responseObserver.onNext(reply);
         responseObserver.onCompleted();
     }
 
