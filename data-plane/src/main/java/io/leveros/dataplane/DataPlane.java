@@ -8,6 +8,7 @@ import io.leveros.dataplane.code.CodeCache;
 import io.leveros.dataplane.code.ControlPlaneCode;
 import io.leveros.dataplane.forwarding.CallForwarder;
 import io.leveros.dataplane.forwarding.InstanceClient;
+import io.leveros.dataplane.identity.ClusterJoin;
 import io.leveros.dataplane.identity.NodeCredential;
 import io.leveros.dataplane.ingress.CallerIdentity;
 import io.leveros.dataplane.ingress.GrpcIngress;
@@ -25,6 +26,7 @@ import io.leveros.dataplane.metrics.CallMetrics;
 import io.leveros.dataplane.metrics.DataPlaneMetrics;
 import io.leveros.dataplane.metrics.VersionGauges;
 import io.leveros.dataplane.peer.InstanceReporter;
+import io.leveros.dataplane.peer.NodeMemory;
 import io.leveros.dataplane.placement.ControlPlaneLease;
 import io.leveros.dataplane.placement.ControlPlaneResources;
 import io.leveros.dataplane.placement.ResourcePlacement;
@@ -48,6 +50,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,10 +144,13 @@ public final class DataPlane implements AutoCloseable {
     private HttpServer forwardingServer;
 
     private DataPlane(DataPlaneOptions options, Vertx vertx, Consumer<String> logSink) {
-        if (options.nodeCredentialFile() == null) {
-            throw new IllegalArgumentException("--node-credential-file is missing: the control plane takes data planes "
-                    + "with a node credential only (lever up writes <data-dir>/local-node.credential; on a cluster, "
-                    + "issue one with `lever nodes credential <node-id>`)");
+        if (!options.nodeCredentialFileGiven()
+                && options.joinTokenFile() == null
+                && !Files.exists(options.nodeCredentialFile())) {
+            throw new IllegalArgumentException("no node credential: " + options.nodeCredentialFile() + " does not exist"
+                    + " and neither --node-credential-file nor --join-token-file was given; the control plane takes"
+                    + " data planes with a node credential only (join a cluster with --join-token-file, a token from"
+                    + " `lever nodes join-token`; or issue a credential with `lever nodes credential <node-id>`)");
         }
         this.vertx = vertx;
         this.routing = new RoutingState();
@@ -231,12 +237,42 @@ public final class DataPlane implements AutoCloseable {
             throw e;
         }
         try {
+            dataPlane.joinIfNew(options);
             dataPlane.listen(options);
         } catch (Exception e) {
             dataPlane.close();
             throw e;
         }
         return dataPlane;
+    }
+
+    /**
+     * With {@code --join-token-file} and no credential yet: joins the cluster (trying for up to a
+     * minute while the control plane cannot be reached) and keeps the credential.
+     */
+    private void joinIfNew(DataPlaneOptions options) throws Exception {
+        Path credentialFile = options.nodeCredentialFile();
+        if (options.joinTokenFile() == null || Files.exists(credentialFile)) {
+            return;
+        }
+        String token = ClusterJoin.readToken(options.joinTokenFile());
+        try {
+            ClusterJoin.join(
+                            vertx,
+                            controlPlaneClient,
+                            controlPlaneAddress(options),
+                            options.nodeId(),
+                            token,
+                            credentialFile,
+                            60_000)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(90, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure
+                    ? new IllegalStateException("cannot join the cluster: " + failure.getMessage(), failure)
+                    : e;
+        }
     }
 
     private void listen(DataPlaneOptions options) throws Exception {
@@ -265,7 +301,8 @@ public final class DataPlane implements AutoCloseable {
                 options.advertiseHost() + ":" + forwardingServer.actualPort(),
                 activator,
                 resources,
-                reportSequence);
+                reportSequence,
+                new NodeMemory(options.memoryCapacityBytes()));
         reporter.start();
     }
 

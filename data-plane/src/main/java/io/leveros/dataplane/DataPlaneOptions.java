@@ -31,6 +31,13 @@ public final class DataPlaneOptions {
               --node-credential-file F    this node's credential for the control plane (lever up writes
                                           <data-dir>/local-node.credential; on a cluster, issue one with
                                           `lever nodes credential <node-id>`); read at every (re)connect
+                                          (default <data-dir>/node.credential)
+              --join-token-file F         a cluster join token (`lever nodes join-token`): when the node has no
+                                          credential yet, join the cluster with it once and keep the credential
+                                          in <data-dir>/node.credential (0600)
+              --memory-capacity SIZE      memory this node offers instances, reported to the control plane for
+                                          placement, e.g. 4g or 512m (default: the machine's, or its cgroup
+                                          limit when lower)
               --instance-start-timeout D  how long an instance may take to become ready (default 30s)
               --request-timeout D         how long a call may take (default 5m)
               --drain-timeout D           SIGTERM to SIGKILL delay when stopping an instance (default 10s)
@@ -72,6 +79,8 @@ public final class DataPlaneOptions {
     private String node = "node";
     private String nodeId = "local";
     private Path nodeCredentialFile;
+    private Path joinTokenFile;
+    private long memoryCapacityBytes;
     private Duration instanceStartTimeout = Duration.ofSeconds(30);
     private Duration requestTimeout = Duration.ofMinutes(5);
     private Duration drainTimeout = Duration.ofSeconds(10);
@@ -130,6 +139,8 @@ public final class DataPlaneOptions {
             case "--node" -> node = v;
             case "--node-id" -> nodeId = v;
             case "--node-credential-file" -> nodeCredentialFile = Path.of(v).toAbsolutePath();
+            case "--join-token-file" -> joinTokenFile = Path.of(v).toAbsolutePath();
+            case "--memory-capacity" -> memoryCapacityBytes = size(name, v);
             case "--instance-start-timeout" -> instanceStartTimeout = duration(name, v);
             case "--request-timeout" -> requestTimeout = duration(name, v);
             case "--drain-timeout" -> drainTimeout = duration(name, v);
@@ -170,6 +181,30 @@ public final class DataPlaneOptions {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + ": '" + value + "' is not a number");
         }
+    }
+
+    /** {@code 4g}, {@code 512m}, {@code 65536k} or a bare number of bytes; more than 0. */
+    static long size(String name, String value) {
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = 1;
+        if (!v.isEmpty()) {
+            switch (v.charAt(v.length() - 1)) {
+                case 'k' -> unit = 1L << 10;
+                case 'm' -> unit = 1L << 20;
+                case 'g' -> unit = 1L << 30;
+                default -> unit = 1;
+            }
+        }
+        try {
+            long amount = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1));
+            if (amount > 0 && amount <= Long.MAX_VALUE / unit) {
+                return amount * unit;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException(
+                name + ": '" + value + "' (expected: a size > 0 with an optional k, m or g suffix, e.g. 4g or 512m)");
     }
 
     private static boolean bool(String name, String value) {
@@ -306,9 +341,24 @@ public final class DataPlaneOptions {
         return allowUnlimitedRam;
     }
 
-    /** The file holding this node's credential for the control plane, or {@code null} when none was given. */
+    /** The file holding this node's credential: {@code --node-credential-file}, else {@code <data-dir>/node.credential}. */
     public Path nodeCredentialFile() {
-        return nodeCredentialFile;
+        return nodeCredentialFile != null ? nodeCredentialFile : dataDir().resolve("node.credential");
+    }
+
+    /** Whether {@code --node-credential-file} was given (lever up's data plane may start before it is written). */
+    public boolean nodeCredentialFileGiven() {
+        return nodeCredentialFile != null;
+    }
+
+    /** The cluster join token file, or {@code null}. */
+    public Path joinTokenFile() {
+        return joinTokenFile;
+    }
+
+    /** {@code --memory-capacity} in bytes, or 0 for the machine's own. */
+    public long memoryCapacityBytes() {
+        return memoryCapacityBytes;
     }
 
     public String nodeId() {

@@ -2,24 +2,31 @@ package io.leveros.controlplane.api;
 
 import io.leveros.controlplane.ControlPlaneException;
 import io.leveros.controlplane.ErrorCode;
+import io.leveros.controlplane.node.JoinTokens;
 import io.leveros.controlplane.node.NodeCredentials;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.routing.RoutesPublisher;
+import io.leveros.controlplane.security.Caller;
 import io.leveros.proto.control.Node;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 /** The cluster's nodes: which report now, and their credentials (issued at join time, revoked on removal). */
 @RestController
@@ -29,8 +36,15 @@ class NodeController {
     private final NodeCredentials credentials;
     private final RoutesPublisher routes;
     private final AuditedCalls audited;
+    private final JoinTokens joinTokens;
 
-    NodeController(NodeRegistry nodes, NodeCredentials credentials, RoutesPublisher routes, AuditedCalls audited) {
+    NodeController(
+            NodeRegistry nodes,
+            NodeCredentials credentials,
+            RoutesPublisher routes,
+            AuditedCalls audited,
+            JoinTokens joinTokens) {
+        this.joinTokens = joinTokens;
         this.nodes = nodes;
         this.credentials = credentials;
         this.routes = routes;
@@ -76,6 +90,66 @@ class NodeController {
             credentials.revoke(checked(nodeId));
             routes.disconnect(nodeId);
         });
+    }
+
+    @GetMapping("/join-tokens")
+    @Operation(summary = "The cluster join tokens that have not expired (never their secrets) (admin)")
+    List<JoinTokens.JoinTokenInfo> joinTokens() {
+        return joinTokens.list();
+    }
+
+    @PostMapping("/join-tokens")
+    @Operation(
+            summary = "Make a cluster join token (admin): a new node trades it for its credential"
+                    + " (data plane --join-token-file); its secret is in this answer only."
+                    + " Body: {\"expires\": \"24h\"} (optional, m/h/d, default 24h)")
+    ResponseEntity<JoinTokens.CreatedJoinToken> createJoinToken(
+            @RequestBody(required = false) JsonNode body, HttpServletRequest request) throws IOException {
+        JoinTokens.CreatedJoinToken created = audited.run(
+                request,
+                "node.join-token.create",
+                "join-token",
+                () -> joinTokens.create(validity(body), Caller.of(request).token()),
+                token -> token.info().id() + ", expires " + token.info().expiresAt());
+        return ResponseEntity.created(
+                        URI.create("/api/v1/nodes/join-tokens/" + created.info().id()))
+                .body(created);
+    }
+
+    @DeleteMapping("/join-tokens/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Revoke a cluster join token (admin); nodes that joined with it keep their credentials")
+    void revokeJoinToken(@PathVariable("id") String id, HttpServletRequest request) throws IOException {
+        audited.run(request, "node.join-token.revoke", id, () -> joinTokens.revoke(id));
+    }
+
+    /** {@code expires}: {@code 30m}, {@code 24h}, {@code 7d}; 24 hours when absent. */
+    static Duration validity(JsonNode body) {
+        JsonNode expires = body == null ? null : body.get("expires");
+        if (expires == null || expires.isNull()) {
+            return Duration.ofHours(24);
+        }
+        String text = expires.isString() ? expires.asString().trim() : expires.toString();
+        try {
+            if (text.length() >= 2) {
+                long amount = Long.parseLong(text.substring(0, text.length() - 1));
+                Duration duration =
+                        switch (text.charAt(text.length() - 1)) {
+                            case 'm' -> Duration.ofMinutes(amount);
+                            case 'h' -> Duration.ofHours(amount);
+                            case 'd' -> Duration.ofDays(amount);
+                            default -> null;
+                        };
+                if (duration != null && amount > 0) {
+                    return duration;
+                }
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new ControlPlaneException(
+                ErrorCode.INVALID_JOIN_TOKEN_REQUEST,
+                "expires: '" + text + "' (expected: a positive number of minutes, hours or days, e.g. 30m, 24h, 7d)");
     }
 
     /** The node id, or a 400 INVALID_NODE_ID saying what one looks like. */

@@ -9,6 +9,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.leveros.controlplane.security.FailedAuthentications;
+import io.leveros.proto.control.RoutingGrpc;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.function.BiConsumer;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Lets a gRPC call through only with a valid node credential ({@code authorization: Bearer
  * lvn1...}, {@link NodeCredentials}); the services read the caller's node id from {@link #NODE}. A
- * call without one is closed with {@code UNAUTHENTICATED} before any service sees it. A client
+ * call without one is closed with {@code UNAUTHENTICATED} before any service sees it, except {@code
+ * JoinCluster}, which trades a join token for a credential ({@link ClusterJoin}) and is refused only
+ * while its address is over the failure limit. A client
  * address that keeps failing gets {@code RESOURCE_EXHAUSTED}, unlogged, for its failed calls for a
  * while ({@link FailedAuthentications}, as the REST API); a valid credential always passes, so a local process that fails
  * on purpose cannot lock the data planes of its machine out.
@@ -28,6 +31,13 @@ public final class NodeAuthentication implements ServerInterceptor {
 
     /** The authenticated node id of the current call. */
     public static final Context.Key<String> NODE = Context.key("lever-node");
+
+    /** The caller's address, for {@code JoinCluster} (which counts its own failures). */
+    public static final Context.Key<String> CLIENT = Context.key("lever-client");
+
+    /** The one call without a node credential: it trades a join token for one ({@link ClusterJoin}). */
+    private static final String JOIN_CLUSTER =
+            RoutingGrpc.getJoinClusterMethod().getFullMethodName();
 
     static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -48,6 +58,13 @@ public final class NodeAuthentication implements ServerInterceptor {
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(
             ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+        if (call.getMethodDescriptor().getFullMethodName().equals(JOIN_CLUSTER)) {
+            String client = clientAddress(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+            if (!failures.retryAfter(client).isZero()) {
+                return limited(call, client);
+            }
+            return Contexts.interceptCall(Context.current().withValue(CLIENT, client), call, headers, next);
+        }
         String header = headers.get(AUTHORIZATION);
         String node = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? credentials.verify(header.substring(BEARER.length()).trim())
@@ -57,11 +74,7 @@ public final class NodeAuthentication implements ServerInterceptor {
         }
         String client = clientAddress(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
         if (!failures.retryAfter(client).isZero()) {
-            call.close(
-                    Status.RESOURCE_EXHAUSTED.withDescription("too many failed authentications from " + client
-                            + "; refused without a look for a minute (valid credentials still pass)"),
-                    new Metadata());
-            return new ServerCall.Listener<>() {};
+            return limited(call, client);
         }
         String problem = header == null
                 ? "no 'authorization: Bearer <node credential>' metadata"
@@ -72,7 +85,15 @@ public final class NodeAuthentication implements ServerInterceptor {
         call.close(
                 Status.UNAUTHENTICATED.withDescription("the control plane takes calls from data planes only: "
                         + problem + "; give the data plane its credential with --node-credential-file (issue one "
-                        + "with `lever nodes credential <node-id>`)"),
+                        + "with `lever nodes credential <node-id>`, or join with a join token: --join-token-file)"),
+                new Metadata());
+        return new ServerCall.Listener<>() {};
+    }
+
+    private static <Q, A> ServerCall.Listener<Q> limited(ServerCall<Q, A> call, String client) {
+        call.close(
+                Status.RESOURCE_EXHAUSTED.withDescription("too many failed authentications from " + client
+                        + "; refused without a look for a minute (valid credentials still pass)"),
                 new Metadata());
         return new ServerCall.Listener<>() {};
     }

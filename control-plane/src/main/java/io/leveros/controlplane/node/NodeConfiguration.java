@@ -5,6 +5,7 @@ import io.leveros.controlplane.audit.AuditEntry.Outcome;
 import io.leveros.controlplane.audit.AuditLog;
 import io.leveros.controlplane.security.FailedAuthentications;
 import io.leveros.controlplane.security.OwnerOnlyFiles;
+import io.leveros.controlplane.store.MetadataStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +32,13 @@ class NodeConfiguration {
     /** @param expiry {@code lever.node-expiry}: data planes report every 2 s, so 6 s is three missed reports */
     @Bean
     @Lazy(false)
-    NodeRegistry nodeRegistry(@Value("${lever.node-expiry:6s}") Duration expiry) {
-        return new NodeRegistry(expiry);
+    NodeRegistry nodeRegistry(@Value("${lever.node-expiry:6s}") Duration expiry, MetadataStore store) {
+        NodeRegistry registry = new NodeRegistry(expiry);
+        registry.ram((environment, service, version) -> store.snapshot()
+                .version(environment, service, version)
+                .map(record -> record.ramMb() * (1L << 20))
+                .orElse(0L));
+        return registry;
     }
 
     @Bean(destroyMethod = "shutdownNow")
@@ -48,6 +54,21 @@ class NodeConfiguration {
     @Lazy(false)
     NodeCredentials nodeCredentials(LeverProperties properties) {
         return NodeCredentials.load(properties.dataDir(), Clock.systemUTC());
+    }
+
+    @Bean
+    JoinTokens joinTokens(LeverProperties properties) {
+        return new JoinTokens(new JoinTokenFile(properties.dataDir().resolve("join-tokens.json")), Clock.systemUTC());
+    }
+
+    @Bean
+    ClusterJoin clusterJoin(
+            JoinTokens tokens,
+            NodeCredentials credentials,
+            NodeRegistry registry,
+            FailedAuthentications failures,
+            AuditLog audit) {
+        return new ClusterJoin(tokens, credentials, registry, failures, audit);
     }
 
     /** Every gRPC service (routing, and any other the server registers) is behind it. */

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,7 +30,21 @@ import org.slf4j.LoggerFactory;
 public final class NodeRegistry {
     private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
 
+    /** A node's state while it reports on time. */
+    public static final String READY = "ready";
+    /** A node's state once it missed reports (two thirds of the expiry), until it is dropped ("dead"). */
+    public static final String UNREACHABLE = "unreachable";
+
+    /** The ram (lever.json, in bytes) of a version's instances; 0 when unknown or unlimited. */
+    @FunctionalInterface
+    public interface VersionRam {
+        long bytes(String environment, String service, long version);
+    }
+
     private final Duration expiry;
+    private final long unreachableAfterNanos;
+    private volatile VersionRam ram = (environment, service, version) -> 0;
+    private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
     private final Map<String, Reported> reported = new ConcurrentHashMap<>();
     /** When each node last reported, kept when it closes its routes stream (until it expires). */
     private final Map<String, Long> lastReportNanos = new ConcurrentHashMap<>();
@@ -51,6 +66,27 @@ public final class NodeRegistry {
     /** @param expiry how long a node stays known without a report */
     public NodeRegistry(Duration expiry) {
         this.expiry = expiry;
+        this.unreachableAfterNanos = expiry.toNanos() * 2 / 3;
+    }
+
+    /** How the memory the nodes' instances take is counted (the store knows each version's ram). */
+    public void ram(VersionRam ram) {
+        this.ram = ram;
+    }
+
+    /**
+     * The memory {@code report}'s instances take by their ram (lever.json): ready and starting
+     * instances of every version, live or not.
+     */
+    public long reservedBytes(InstanceReport report) {
+        long reserved = 0;
+        for (ServingVersion serving : report.getServingList()) {
+            int instances = serving.getReadyInstances() + serving.getStartingInstances();
+            if (instances > 0) {
+                reserved += instances * ram.bytes(serving.getEnvironment(), serving.getService(), serving.getVersion());
+            }
+        }
+        return reserved;
     }
 
     /** Called after every change, on the thread that made it. */
@@ -86,8 +122,15 @@ public final class NodeRegistry {
 
     /** A data plane's report of what it serves now. */
     public void report(InstanceReport report) {
-        Node.Builder node =
-                Node.newBuilder().setNodeId(report.getNodeId()).setForwardingAddress(report.getForwardingAddress());
+        Node.Builder node = Node.newBuilder()
+                .setNodeId(report.getNodeId())
+                .setForwardingAddress(report.getForwardingAddress())
+                .setMemoryTotalBytes(report.getMemoryTotalBytes())
+                .setMemoryAvailableBytes(
+                        report.getMemoryTotalBytes() == 0
+                                ? 0
+                                : Math.max(0, report.getMemoryTotalBytes() - reservedBytes(report)))
+                .setState(READY);
         for (ServingVersion serving : report.getServingList()) {
             if (serving.getReadyInstances() > 0) {
                 node.addServing(ServingVersion.newBuilder()
@@ -102,8 +145,12 @@ public final class NodeRegistry {
         synchronized (this) {
             long now = System.nanoTime();
             lastReportNanos.put(routed.getNodeId(), now);
+            boolean wasUnreachable = unreachable.remove(routed.getNodeId());
             Reported before = reported.put(routed.getNodeId(), new Reported(routed, report, now));
-            changed = before == null || !before.node().equals(routed);
+            changed = before == null || wasUnreachable || !before.node().equals(routed);
+            if (wasUnreachable) {
+                log.info("Node '{}' reports again", routed.getNodeId());
+            }
             if (before == null) {
                 log.info("Node '{}' reports, forwarding address {}", routed.getNodeId(), routed.getForwardingAddress());
             }
@@ -119,6 +166,7 @@ public final class NodeRegistry {
         boolean changed;
         synchronized (this) {
             changed = reported.remove(nodeId) != null;
+            unreachable.remove(nodeId);
             if (changed) {
                 rebuild(true);
             }
@@ -129,15 +177,31 @@ public final class NodeRegistry {
         }
     }
 
-    /** Drops the nodes whose last report is older than the expiry, and tells the expiry listeners. */
+    /**
+     * Marks the nodes that missed reports {@link #UNREACHABLE}, drops those whose last report is
+     * older than the expiry (they are dead: the autoscaler places their instances on the others),
+     * and tells the expiry listeners.
+     */
     public void expire(long nowNanos) {
         boolean changed = false;
         List<String> expired = new ArrayList<>();
         synchronized (this) {
             for (Map.Entry<String, Long> entry : lastReportNanos.entrySet()) {
-                if (nowNanos - entry.getValue() > expiry.toNanos()) {
-                    String nodeId = entry.getKey();
+                String nodeId = entry.getKey();
+                long silentNanos = nowNanos - entry.getValue();
+                if (silentNanos > unreachableAfterNanos
+                        && silentNanos <= expiry.toNanos()
+                        && reported.containsKey(nodeId)
+                        && unreachable.add(nodeId)) {
+                    log.warn(
+                            "Node '{}' missed its reports for {} ms: unreachable",
+                            nodeId,
+                            Duration.ofNanos(silentNanos).toMillis());
+                    changed = true;
+                }
+                if (silentNanos > expiry.toNanos()) {
                     lastReportNanos.remove(nodeId);
+                    unreachable.remove(nodeId);
                     expired.add(nodeId);
                     if (reported.remove(nodeId) != null) {
                         log.warn("Node '{}' sent no report for {}: dropped", nodeId, expiry);
@@ -166,6 +230,9 @@ public final class NodeRegistry {
                 routingChanged
                         ? reported.values().stream()
                                 .map(Reported::node)
+                                .map(node -> unreachable.contains(node.getNodeId())
+                                        ? node.toBuilder().setState(UNREACHABLE).build()
+                                        : node)
                                 .sorted(Comparator.comparing(Node::getNodeId))
                                 .toList()
                         : known.nodes(),

@@ -1,6 +1,7 @@
 package io.leveros.controlplane.routing;
 
 import io.leveros.controlplane.code.CodeStreaming;
+import io.leveros.controlplane.node.ClusterJoin;
 import io.leveros.controlplane.node.NodeCredentials;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.resource.ResourceBindings;
@@ -39,7 +40,8 @@ class RoutingConfiguration {
             NodeRegistry nodes,
             MetadataStore store,
             ResourceBindings bindings,
-            CodeStreaming code) {
-        return new RoutingGrpcService(publisher, nodes, store, bindings, code);
+            CodeStreaming code,
+            ClusterJoin join) {
+        return new RoutingGrpcService(publisher, nodes, store, bindings, code, join);
     }
 }

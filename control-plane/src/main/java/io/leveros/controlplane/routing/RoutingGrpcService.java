@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.leveros.controlplane.code.CodeStreaming;
+import io.leveros.controlplane.node.ClusterJoin;
 import io.leveros.controlplane.node.NodeAuthentication;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.resource.BindingKey;
@@ -15,6 +16,8 @@ import io.leveros.proto.control.CodeChunk;
 import io.leveros.proto.control.FetchCodeRequest;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.InstanceReportAck;
+import io.leveros.proto.control.JoinClusterReply;
+import io.leveros.proto.control.JoinClusterRequest;
 import io.leveros.proto.control.ReleaseResourceReply;
 import io.leveros.proto.control.ReleaseResourceRequest;
 import io.leveros.proto.control.ResourceBinding;
@@ -27,9 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code lever.control.v1.Routing}: data planes call {@code WatchRoutes} once and keep the stream open,
  * and {@code ReportInstances} after every change of what they serve and every couple of seconds. Every
- * call has passed {@link NodeAuthentication}: a data plane watches and reports as its own node only,
- * and binds and releases resources as its own node ({@link ResourceBindings}); {@code FetchCode} streams a
- * version's code archive ({@link CodeStreaming}).
+ * call but {@code JoinCluster} has passed {@link NodeAuthentication}: a data plane watches and reports as its
+ * own node only, and binds and releases resources as its own node ({@link ResourceBindings}); {@code
+ * FetchCode} streams a version's code archive ({@link CodeStreaming}).
  */
 public final class RoutingGrpcService extends RoutingGrpc.RoutingImplBase {
     private static final Logger log = LoggerFactory.getLogger(RoutingGrpcService.class);
@@ -40,14 +43,17 @@ public final class RoutingGrpcService extends RoutingGrpc.RoutingImplBase {
     private final ResourceBindings bindings;
     private final InstanceReportAck ack;
     private final CodeStreaming code;
+    private final ClusterJoin join;
 
     public RoutingGrpcService(
             RoutesPublisher publisher,
             NodeRegistry nodes,
             MetadataStore store,
             ResourceBindings bindings,
-            CodeStreaming code) {
+            CodeStreaming code,
+            ClusterJoin join) {
         this.code = code;
+        this.join = join;
         this.publisher = publisher;
         this.nodes = nodes;
         this.store = store;
@@ -135,6 +141,20 @@ public final class RoutingGrpcService extends RoutingGrpc.RoutingImplBase {
     @Override
     public void fetchCode(FetchCodeRequest request, StreamObserver<CodeChunk> responseObserver) {
         code.fetch(NodeAuthentication.NODE.get(), request, (ServerCallStreamObserver<CodeChunk>) responseObserver);
+    }
+
+    /** The one call without a node credential ({@link NodeAuthentication} lets it through). */
+    @Override
+    public void joinCluster(JoinClusterRequest request, StreamObserver<JoinClusterReply> responseObserver) {
+        JoinClusterReply reply;
+        try {
+            reply = join.join(request, NodeAuthentication.CLIENT.get());
+        } catch (StatusRuntimeException e) {
+            responseObserver.onError(e);
+            return;
+        }
+        responseObserver.onNext(reply);
+        responseObserver.onCompleted();
     }
 
     private static RuntimeException otherNode(String what, String named, String authenticated) {

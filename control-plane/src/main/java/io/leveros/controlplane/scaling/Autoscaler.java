@@ -7,6 +7,7 @@ import io.leveros.controlplane.store.ServiceRecord;
 import io.leveros.controlplane.store.StoreSnapshot;
 import io.leveros.controlplane.store.VersionRecord;
 import io.leveros.proto.control.InstanceReport;
+import io.leveros.proto.control.Node;
 import io.leveros.proto.control.ScalingTarget;
 import io.leveros.proto.control.ServingVersion;
 import java.time.Duration;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * maxResourcesPerInstance), at most maxInstances. Up at once (at most doubling per tick, or
  * straight to minInstances); down once the lower need has lasted the scale-down delay (to the
  * highest need seen meanwhile); to minInstances, zero by default, once idle for the idle timeout.
- * New instances go to the nodes with the fewest, removed ones come from those with the most.
+ * New instances go to nodes where their ram fits in the free memory, the ones with the fewest first,
+ * removed ones come from those with the most.
  *
  * <p>Thread-safety: {@link #tick} runs on one timer thread; readers get immutable snapshots.
  */
@@ -70,7 +72,50 @@ public final class Autoscaler {
             double ratePerSecond,
             double latencySeconds,
             String startFailure,
-            String lastExit) {}
+            String lastExit,
+            String unplaced) {}
+
+    /**
+     * The nodes' memory as placement sees it during one tick: what each has free for more instances
+     * (its capacity minus the ram of what runs there and of what this tick placed), {@link
+     * Long#MAX_VALUE} for a node that reports no capacity; an unreachable node takes nothing new.
+     */
+    private static final class Room {
+        final Map<String, Long> free = new HashMap<>();
+        final Set<String> unreachable = new HashSet<>();
+
+        Room(NodeRegistry.Known known) {
+            for (Node node : known.nodes()) {
+                free.put(
+                        node.getNodeId(),
+                        node.getMemoryTotalBytes() == 0 ? Long.MAX_VALUE : node.getMemoryAvailableBytes());
+                if (NodeRegistry.UNREACHABLE.equals(node.getState())) {
+                    unreachable.add(node.getNodeId());
+                }
+            }
+        }
+
+        boolean fits(String nodeId, long ramBytes) {
+            return !unreachable.contains(nodeId) && free.getOrDefault(nodeId, Long.MAX_VALUE) >= ramBytes;
+        }
+
+        void take(String nodeId, long bytes) {
+            free.computeIfPresent(nodeId, (id, left) -> left == Long.MAX_VALUE ? left : left - bytes);
+        }
+
+        /** The node with the most free memory among those that take instances, as {@code "N MB on node"}. */
+        String largest() {
+            String best = null;
+            long most = -1;
+            for (Map.Entry<String, Long> entry : new java.util.TreeMap<>(free).entrySet()) {
+                if (!unreachable.contains(entry.getKey()) && entry.getValue() > most) {
+                    best = entry.getKey();
+                    most = entry.getValue();
+                }
+            }
+            return best == null ? "no reachable node" : Math.max(0, most) / (1L << 20) + " MB on node '" + best + "'";
+        }
+    }
 
     private record NodeServing(String nodeId, long measuredAtMicros, ServingVersion serving) {}
 
@@ -128,6 +173,7 @@ public final class Autoscaler {
         Set<String> live = new HashSet<>();
         List<ScalingTarget> next = new ArrayList<>();
         Map<String, VersionStatus> nextStatuses = new LinkedHashMap<>();
+        Room room = new Room(known);
         for (EnvironmentRecord environment : state.environments()) {
             for (ServiceRecord service : state.services(environment.name())) {
                 VersionRecord version = state.liveVersion(service).orElse(null);
@@ -144,6 +190,7 @@ public final class Autoscaler {
                         byVersion.getOrDefault(key, List.of()),
                         nodeIds,
                         known,
+                        room,
                         nowNanos,
                         next,
                         nextStatuses);
@@ -182,6 +229,7 @@ public final class Autoscaler {
             List<NodeServing> reports,
             List<String> nodeIds,
             NodeRegistry.Known known,
+            Room room,
             long now,
             List<ScalingTarget> next,
             Map<String, VersionStatus> nextStatuses) {
@@ -316,7 +364,7 @@ public final class Autoscaler {
             scaled.lowSinceNanos = -1;
         }
 
-        place(scaled, version, nodeIds, currentByNode, known, next);
+        place(scaled, version, nodeIds, currentByNode, known, room, next);
         nextStatuses.put(key, status(version, scaled, current, load, inFlight, startFailure, lastExit));
     }
 
@@ -352,7 +400,8 @@ public final class Autoscaler {
                 scaled.rate.mean(),
                 scaled.latency.mean(),
                 startFailure,
-                lastExit);
+                lastExit,
+                scaled.unplaced);
     }
 
     private void decide(VersionRecord version, ScaledVersion scaled, int to, String reason) {
@@ -367,6 +416,10 @@ public final class Autoscaler {
                 to,
                 reason);
         scaled.target = to;
+        record(decision);
+    }
+
+    private void record(ScalingDecision decision) {
         synchronized (this) {
             decisions.addLast(decision);
             while (decisions.size() > DECISIONS_KEPT) {
@@ -377,20 +430,25 @@ public final class Autoscaler {
     }
 
     /**
-     * Spreads the target over the nodes: each keeps what it runs, new instances go to the nodes
-     * with the fewest, removed ones come from those with the most. A node's target keeps the report
-     * sequence of the decision that last changed it.
+     * Spreads the target over the nodes: each keeps what it runs; a new instance goes to a node
+     * where the version's ram fits in the free memory ({@link Room}), the one with the fewest
+     * instances of the version, then the one with the most free memory; removed ones come from the
+     * nodes with the most. What fits nowhere is not placed, and recorded once as a decision naming
+     * the version, its ram and the largest free memory. A node's target keeps the report sequence
+     * of the decision that last changed it.
      */
-    private static void place(
+    private void place(
             ScaledVersion scaled,
             VersionRecord version,
             List<String> nodeIds,
             Map<String, Integer> currentByNode,
             NodeRegistry.Known known,
+            Room room,
             List<ScalingTarget> next) {
         if (nodeIds.isEmpty()) {
             return;
         }
+        long ramBytes = version.ramMb() * (1L << 20);
         int[] counts = new int[nodeIds.size()];
         int total = 0;
         for (int i = 0; i < counts.length; i++) {
@@ -398,10 +456,48 @@ public final class Autoscaler {
             total += counts[i];
         }
         for (; total < scaled.target; total++) {
-            counts[indexOf(counts, true)]++;
+            int chosen = -1;
+            for (int i = 0; i < counts.length; i++) {
+                String nodeId = nodeIds.get(i);
+                if (room.fits(nodeId, ramBytes)
+                        && (chosen < 0
+                                || counts[i] < counts[chosen]
+                                || (counts[i] == counts[chosen]
+                                        && room.free.getOrDefault(nodeId, Long.MAX_VALUE)
+                                                > room.free.getOrDefault(nodeIds.get(chosen), Long.MAX_VALUE)))) {
+                    chosen = i;
+                }
+            }
+            if (chosen < 0) {
+                break;
+            }
+            counts[chosen]++;
+            room.take(nodeIds.get(chosen), ramBytes);
         }
         for (; total > scaled.target; total--) {
-            counts[indexOf(counts, false)]--;
+            int most = indexOf(counts, false);
+            counts[most]--;
+            room.take(nodeIds.get(most), -ramBytes);
+        }
+        String unplaced = total < scaled.target
+                ? "placed " + total + " of " + scaled.target + " instances: ram " + version.ramMb()
+                        + " MB fits in the free memory of no node (largest free: " + room.largest()
+                        + "); add a node or memory, or lower ram in lever.json"
+                : "";
+        if (!unplaced.equals(scaled.unplaced)) {
+            scaled.unplaced = unplaced;
+            if (!unplaced.isEmpty()) {
+                log.warn(
+                        "lever://{}/{} v{}: {}", version.environment(), version.service(), version.version(), unplaced);
+                record(new ScalingDecision(
+                        Instant.now(),
+                        version.environment(),
+                        version.service(),
+                        version.version(),
+                        scaled.target,
+                        total,
+                        unplaced));
+            }
         }
         Map<String, long[]> placed = new HashMap<>();
         for (int i = 0; i < counts.length; i++) {

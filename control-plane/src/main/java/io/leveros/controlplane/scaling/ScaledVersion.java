@@ -27,6 +27,8 @@ final class ScaledVersion {
     int lowMax;
     /** Per node: the instances placed there, and the report sequence that decision saw. */
     Map<String, long[]> placed = Map.of();
+    /** Why instances of the target fit on no node, as last recorded; empty while all are placed. */
+    String unplaced = "";
 
     /** One node's cumulative counters as of its report's {@code measuredAtMicros}, and the rates since its previous report. */
     static final class NodeCounters {

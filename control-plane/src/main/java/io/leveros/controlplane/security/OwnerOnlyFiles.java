@@ -85,7 +85,7 @@ public final class OwnerOnlyFiles {
     }
 
     /** Sets mode 0600 if the file is looser. */
-    static void restrict(Path path) throws IOException {
+    public static void restrict(Path path) throws IOException {
         try {
             if (!Files.getPosixFilePermissions(path).equals(OWNER_ONLY)) {
                 Files.setPosixFilePermissions(path, OWNER_ONLY);

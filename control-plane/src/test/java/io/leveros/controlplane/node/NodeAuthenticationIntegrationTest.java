@@ -16,6 +16,7 @@ import io.leveros.controlplane.testing.Api;
 import io.leveros.controlplane.testing.DataDirs;
 import io.leveros.controlplane.testing.GrpcServerPort;
 import io.leveros.proto.control.InstanceReport;
+import io.leveros.proto.control.JoinClusterRequest;
 import io.leveros.proto.control.RoutingGrpc;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.WatchRoutesRequest;
@@ -164,6 +165,57 @@ class NodeAuthenticationIntegrationTest {
         assertThat(api.post("/api/v1/nodes/node-d/credential", "application/json", new byte[0], false)
                         .statusCode())
                 .isEqualTo(401);
+    }
+
+    @Test
+    void aJoinTokenBuysANodeCredentialUntilItIsRevoked() {
+        Api api = new Api(port, token.value());
+        HttpResponse<String> made = api.postJson("/api/v1/nodes/join-tokens", "{\"expires\": \"1h\"}");
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+        String joinToken = json(made).get("token").asString();
+        String id = json(made).get("info").get("id").asString();
+        assertThat(joinToken).startsWith("lvj_").hasSize(4 + 43);
+        assertThat(api.get("/api/v1/nodes/join-tokens").body()).contains(id).doesNotContain(joinToken);
+        assertThat(DATA_DIR.resolve("join-tokens.json")).content().contains(id).doesNotContain(joinToken);
+
+        String credential = RoutingGrpc.newBlockingStub(channel)
+                .joinCluster(JoinClusterRequest.newBuilder()
+                        .setNodeId("joined-1")
+                        .setJoinToken(joinToken)
+                        .build())
+                .getNodeCredential();
+        assertThat(credentials.verify(credential)).isEqualTo("joined-1");
+        RoutingGrpc.newBlockingStub(channel)
+                .withInterceptors(bearer(credential))
+                .reportInstances(fakeReport("joined-1"));
+        assertRefused(
+                () -> join("joined-1", joinToken),
+                Status.Code.ALREADY_EXISTS,
+                "node 'joined-1' is a member that reports now");
+        assertRefused(() -> join("a.b", joinToken), Status.Code.INVALID_ARGUMENT, "node id 'a.b'");
+        assertRefused(() -> join("joined-2", "lvj_guessed"), Status.Code.UNAUTHENTICATED, "join token is not valid");
+        assertRefused(() -> join("joined-2", token.value()), Status.Code.UNAUTHENTICATED, "--join-token-file");
+
+        assertThat(api.delete("/api/v1/nodes/join-tokens/" + id, true).statusCode())
+                .isEqualTo(204);
+        assertRefused(() -> join("joined-2", joinToken), Status.Code.UNAUTHENTICATED, "expired or revoked");
+        HttpResponse<String> again = api.delete("/api/v1/nodes/join-tokens/" + id, true);
+        assertThat(json(again).get("code").asString()).isEqualTo("JOIN_TOKEN_NOT_FOUND");
+        HttpResponse<String> badExpiry = api.postJson("/api/v1/nodes/join-tokens", "{\"expires\": \"soon\"}");
+        assertThat(badExpiry.statusCode()).isEqualTo(400);
+        assertThat(json(badExpiry).get("message").asString()).contains("'soon'", "24h");
+        assertThat(api.post("/api/v1/nodes/join-tokens", "application/json", new byte[0], false)
+                        .statusCode())
+                .isEqualTo(401);
+    }
+
+    private String join(String nodeId, String joinToken) {
+        return RoutingGrpc.newBlockingStub(channel)
+                .joinCluster(JoinClusterRequest.newBuilder()
+                        .setNodeId(nodeId)
+                        .setJoinToken(joinToken)
+                        .build())
+                .getNodeCredential();
     }
 
     /** Last: it leaves this test's address blocked for failed calls. */

@@ -61,9 +61,46 @@ class NodeRegistryTest {
 
         registry.expire(System.nanoTime() + Duration.ofSeconds(5).toNanos());
         assertThat(registry.known().nodes()).as("within the expiry").hasSize(1);
+        assertThat(registry.known().nodes().getFirst().getState()).isEqualTo("unreachable");
         registry.expire(System.nanoTime() + Duration.ofSeconds(7).toNanos());
         assertThat(registry.known().nodes()).isEmpty();
-        assertThat(changes).hasValue(4);
+        assertThat(changes).as("2 reports, left, unreachable, dead").hasValue(5);
+    }
+
+    @Test
+    void aNodeIsReadyWhileItReportsUnreachableAfterMissedReportsAndReadyWhenItIsBack() {
+        registry.report(report("a", 1));
+        assertThat(registry.known().nodes().getFirst().getState()).isEqualTo("ready");
+        registry.expire(System.nanoTime() + Duration.ofSeconds(3).toNanos());
+        assertThat(registry.known().nodes().getFirst().getState())
+                .as("one report late (every 2 s)")
+                .isEqualTo("ready");
+        registry.expire(System.nanoTime() + Duration.ofMillis(4_500).toNanos());
+        assertThat(registry.known().nodes().getFirst().getState()).isEqualTo("unreachable");
+        long revision = registry.known().revision();
+        registry.report(report("a", 1));
+        assertThat(registry.known().nodes().getFirst().getState()).isEqualTo("ready");
+        assertThat(registry.known().revision()).isGreaterThan(revision);
+    }
+
+    @Test
+    void aNodesFreeMemoryIsItsCapacityLessTheRamOfItsInstances() {
+        registry.ram((environment, service, version) -> 256L << 20);
+        registry.report(report("a", 3).toBuilder()
+                .setMemoryTotalBytes(1L << 30)
+                .setMemoryAvailableBytes(123)
+                .build());
+        Node node = registry.known().nodes().getFirst();
+        assertThat(node.getMemoryTotalBytes()).isEqualTo(1L << 30);
+        assertThat(node.getMemoryAvailableBytes()).as("1024 - 3 x 256 MB").isEqualTo(256L << 20);
+        long revision = registry.known().revision();
+        registry.report(report("a", 3).toBuilder()
+                .setMemoryTotalBytes(1L << 30)
+                .setMemoryAvailableBytes(456)
+                .build());
+        assertThat(registry.known().revision())
+                .as("the machine's free memory changing makes no new snapshot")
+                .isEqualTo(revision);
     }
 
     @Test

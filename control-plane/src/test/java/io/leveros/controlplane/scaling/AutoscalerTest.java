@@ -27,7 +27,10 @@ class AutoscalerTest {
     Path dir;
 
     private FileMetadataStore store;
-    private final NodeRegistry nodes = new NodeRegistry(Duration.ofHours(1));
+    private NodeRegistry nodes = new NodeRegistry(Duration.ofHours(1));
+    /** Per node: the memory capacity it reports (0: none). */
+    private final long[] capacity = new long[2];
+
     private Autoscaler autoscaler;
     private long now = 1_000_000_000L;
     private long sequence;
@@ -60,6 +63,7 @@ class AutoscalerTest {
                 maxResourcesPerInstance,
                 "ab".repeat(32),
                 100));
+        nodes.ram((environment, service, version) -> 256L << 20);
         autoscaler = new Autoscaler(
                 store,
                 nodes,
@@ -91,6 +95,7 @@ class AutoscalerTest {
                 .setForwardingAddress("127.0.0.1:350" + node)
                 .setSequence(++sequence)
                 .setMeasuredAtMicros(now / 1_000)
+                .setMemoryTotalBytes(capacity[node])
                 .addServing(ServingVersion.newBuilder()
                         .setEnvironment("dev.lever")
                         .setService("svc")
@@ -268,5 +273,61 @@ class AutoscalerTest {
         assertThat(autoscaler.targets().get(1).getReportSequence())
                 .as("the target of node-1 did not change, nor its sequence")
                 .isEqualTo(decidedAt);
+    }
+
+    @Test
+    void instancesGoWhereTheirRamFitsSpreadThenByMostFreeMemory() {
+        capacity[0] = 1L << 30;
+        capacity[1] = 512L << 20;
+        deploy(4, 0, null);
+        report(0, 0, 0, 0);
+        report(1, 0, 0, 0);
+        assertThat(tick()).isEqualTo(4);
+        assertThat(autoscaler.targets()).extracting(ScalingTarget::getInstances).containsExactly(2, 2);
+        assertThat(autoscaler.statuses().get("dev.lever/svc/1").unplaced()).isEmpty();
+    }
+
+    @Test
+    void whatFitsNowhereIsPlacedAsFarAsItGoesAndSaysWhy() {
+        capacity[0] = 1L << 30;
+        capacity[1] = 512L << 20;
+        deploy(8, 0, null);
+        report(0, 0, 0, 0);
+        report(1, 0, 0, 0);
+        assertThat(tick()).as("1024 + 512 MB hold 6 instances of 256 MB").isEqualTo(6);
+        assertThat(autoscaler.targets()).extracting(ScalingTarget::getInstances).containsExactly(4, 2);
+        String why = autoscaler.recentDecisions().getFirst().reason();
+        assertThat(why).contains("placed 6 of 8", "ram 256 MB", "largest free: 0 MB");
+        assertThat(autoscaler.statuses().get("dev.lever/svc/1").unplaced()).isEqualTo(why);
+        int decisions = autoscaler.recentDecisions().size();
+        tick();
+        assertThat(autoscaler.recentDecisions())
+                .as("recorded once, not every tick")
+                .hasSize(decisions);
+    }
+
+    @Test
+    void aDeadNodesInstancesArePlacedOnTheNodesThatStillReport() {
+        nodes = new NodeRegistry(Duration.ofMillis(600));
+        deploy(4, 0, null);
+        report(0, 0, 0, 0);
+        report(1, 0, 0, 0);
+        assertThat(tick()).isEqualTo(4);
+        assertThat(autoscaler.targets()).extracting(ScalingTarget::getInstances).containsExactly(2, 2);
+        report(0, 2, 0, 0);
+        report(1, 2, 0, 0);
+        // node-1 dies: only node-0 keeps reporting until node-1 has been silent for the expiry.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (nodes.known().nodes().size() > 1 && System.nanoTime() < deadline) {
+            report(0, 2, 0, 0);
+            nodes.expire(System.nanoTime());
+            Thread.onSpinWait();
+        }
+        assertThat(nodes.known().nodes())
+                .extracting(io.leveros.proto.control.Node::getNodeId)
+                .containsExactly("node-0");
+        tick();
+        assertThat(autoscaler.targets()).as("node-0 runs all 4").hasSize(1);
+        assertThat(autoscaler.targets().getFirst().getInstances()).isEqualTo(4);
     }
 }

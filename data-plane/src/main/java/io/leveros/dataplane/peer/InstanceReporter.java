@@ -58,6 +58,7 @@ public final class InstanceReporter implements AutoCloseable {
     private final Activator activator;
     private final ResourcePlacement resources;
     private final AtomicLong sequence;
+    private final NodeMemory memory;
     private InstanceReport lastSent;
     private long lastSentNanos;
     private boolean inFlight;
@@ -80,7 +81,9 @@ public final class InstanceReporter implements AutoCloseable {
             String forwardingAddress,
             Activator activator,
             ResourcePlacement resources,
-            AtomicLong sequence) {
+            AtomicLong sequence,
+            NodeMemory memory) {
+        this.memory = memory;
         this.resources = resources;
         this.vertx = vertx;
         this.sequence = sequence;
@@ -143,7 +146,7 @@ public final class InstanceReporter implements AutoCloseable {
      * Taking the number first keeps the activator's rule sound: an instance started after it is
      * started at that number or later, so no target decided from this report can stop it.
      */
-    private record Measured(InstanceReport report, long sequence, long atNanos) {}
+    private record Measured(InstanceReport report, long sequence, long atNanos, NodeMemory.Reading memory) {}
 
     private void look() {
         if (inFlight || System.nanoTime() < retryAtNanos) {
@@ -152,7 +155,7 @@ public final class InstanceReporter implements AutoCloseable {
         inFlight = true;
         vertx.executeBlocking(() -> {
                     long number = sequence.incrementAndGet();
-                    return new Measured(current(), number, System.nanoTime());
+                    return new Measured(current(), number, System.nanoTime(), memory.read());
                 })
                 .onComplete(built -> {
                     if (built.succeeded()) {
@@ -164,7 +167,10 @@ public final class InstanceReporter implements AutoCloseable {
                 });
     }
 
-    /** On the event loop: sends the report unless it says what the last one said, recently. */
+    /**
+     * On the event loop: sends the report unless it says what the last one said, recently. Free
+     * memory changes all the time, so it rides along but is not a change that makes a report.
+     */
     private void send(Measured measured) {
         InstanceReport report = measured.report();
         long now = measured.atNanos();
@@ -175,6 +181,8 @@ public final class InstanceReporter implements AutoCloseable {
         InstanceReport numbered = report.toBuilder()
                 .setSequence(measured.sequence())
                 .setMeasuredAtMicros(now / 1_000)
+                .setMemoryTotalBytes(measured.memory().totalBytes())
+                .setMemoryAvailableBytes(measured.memory().availableBytes())
                 .build();
         credential
                 .request(client, controlPlane, REPORT_INSTANCES)

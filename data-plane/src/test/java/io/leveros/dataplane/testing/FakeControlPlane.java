@@ -6,6 +6,8 @@ import io.leveros.proto.control.CodeChunk;
 import io.leveros.proto.control.FetchCodeRequest;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.InstanceReportAck;
+import io.leveros.proto.control.JoinClusterReply;
+import io.leveros.proto.control.JoinClusterRequest;
 import io.leveros.proto.control.ReleaseResourceReply;
 import io.leveros.proto.control.ReleaseResourceRequest;
 import io.leveros.proto.control.ResourceBinding;
@@ -43,6 +45,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FakeControlPlane implements AutoCloseable {
     static final String CREDENTIAL = "lvn1.test-node-credential";
+    /** The join token {@code JoinCluster} takes, trading it for {@link #CREDENTIAL}. */
+    public static final String JOIN_TOKEN = "lvj_test-join-token";
+
+    static final ServiceMethod<JoinClusterRequest, JoinClusterReply> JOIN_CLUSTER = ServiceMethod.server(
+            ServiceName.create("lever.control.v1", "Routing"),
+            "JoinCluster",
+            GrpcMessageEncoder.encoder(),
+            GrpcMessageDecoder.decoder(JoinClusterRequest.getDefaultInstance()));
 
     static final ServiceMethod<WatchRoutesRequest, RoutingSnapshot> WATCH_ROUTES = ServiceMethod.server(
             ServiceName.create("lever.control.v1", "Routing"),
@@ -91,6 +101,8 @@ public final class FakeControlPlane implements AutoCloseable {
     private final HttpServer server;
     private final Path credentialFile;
     private volatile RoutingSnapshot latest;
+    private volatile InstanceReport lastReport;
+    private final List<String> joined = new CopyOnWriteArrayList<>();
 
     public FakeControlPlane() throws Exception {
         credentialFile = Files.createTempFile("lever-node-", ".credential");
@@ -122,6 +134,7 @@ public final class FakeControlPlane implements AutoCloseable {
                     request.response().status(GrpcStatus.UNAVAILABLE).end();
                     return;
                 }
+                lastReport = report;
                 reportingNode = report.getNodeId();
                 reportedForwardingAddress = report.getForwardingAddress();
                 request.response()
@@ -130,6 +143,22 @@ public final class FakeControlPlane implements AutoCloseable {
                                 .build());
             });
         });
+        grpc.callHandler(
+                JOIN_CLUSTER,
+                request -> request.handler(join -> {
+                    if (!JOIN_TOKEN.equals(join.getJoinToken())) {
+                        request.response()
+                                .status(GrpcStatus.UNAUTHENTICATED)
+                                .statusMessage("the join token is not valid")
+                                .end();
+                        return;
+                    }
+                    joined.add(join.getNodeId());
+                    request.response()
+                            .send(JoinClusterReply.newBuilder()
+                                    .setNodeCredential(CREDENTIAL)
+                                    .build());
+                }));
         grpc.callHandler(BIND_RESOURCE, request -> {
             if (refused(request)) {
                 return;
@@ -211,6 +240,16 @@ public final class FakeControlPlane implements AutoCloseable {
     /** A file holding the credential this control plane takes, for {@code --node-credential-file}. */
     public Path credentialFile() {
         return credentialFile;
+    }
+
+    /** The node ids that joined with {@link #JOIN_TOKEN}. */
+    public List<String> joined() {
+        return joined;
+    }
+
+    /** The last instance report, or {@code null}. */
+    public InstanceReport lastReport() {
+        return lastReport;
     }
 
     public List<String> nodeIds() {
