@@ -26,6 +26,7 @@ import io.leveros.dataplane.peer.InstanceReporter;
 import io.leveros.dataplane.placement.ControlPlaneLease;
 import io.leveros.dataplane.placement.ControlPlaneResources;
 import io.leveros.dataplane.placement.ResourcePlacement;
+import io.leveros.dataplane.routing.ControlPlanes;
 import io.leveros.dataplane.routing.RoutesSubscriber;
 import io.leveros.dataplane.routing.RoutingState;
 import io.leveros.dataplane.routing.RoutingTable;
@@ -40,7 +41,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
@@ -76,6 +76,7 @@ public final class DataPlane implements AutoCloseable {
     private final GrpcClient controlPlaneClient;
 
     private final NodeCredential credential;
+    private final ControlPlanes controlPlanes;
     private final RoutesSubscriber subscriber;
     private final ProcessRuntime runtime;
     private final NodeAgent agent;
@@ -169,10 +170,11 @@ public final class DataPlane implements AutoCloseable {
                         .setHttp2ClearTextUpgrade(false)
                         .setConnectTimeout(2_000));
         this.credential = new NodeCredential(options.nodeCredentialFile());
+        this.controlPlanes = options.controlPlanes();
         this.resources = new ResourcePlacement(
                 vertx,
                 activator,
-                new ControlPlaneResources(controlPlaneClient, controlPlaneAddress(options), credential),
+                new ControlPlaneResources(controlPlaneClient, controlPlanes, credential),
                 new ControlPlaneLease(),
                 instanceClient,
                 options.nodeId(),
@@ -184,8 +186,8 @@ public final class DataPlane implements AutoCloseable {
                     resources.expireIdle(System.nanoTime());
                     return null;
                 }));
-        this.subscriber = new RoutesSubscriber(
-                vertx, controlPlaneClient, controlPlaneAddress(options), options.nodeId(), credential, routing);
+        this.subscriber =
+                new RoutesSubscriber(vertx, controlPlaneClient, controlPlanes, options.nodeId(), credential, routing);
     }
 
     /** Starts a data plane with default Vert.x options, printing instance output to stdout. */
@@ -231,7 +233,7 @@ public final class DataPlane implements AutoCloseable {
         reporter = new InstanceReporter(
                 vertx,
                 controlPlaneClient,
-                controlPlaneAddress(options),
+                controlPlanes,
                 options.nodeId(),
                 credential,
                 options.advertiseHost() + ":" + forwardingServer.actualPort(),
@@ -239,10 +241,6 @@ public final class DataPlane implements AutoCloseable {
                 resources,
                 reportSequence);
         reporter.start();
-    }
-
-    private static SocketAddress controlPlaneAddress(DataPlaneOptions options) {
-        return SocketAddress.inetSocketAddress(options.controlPlanePort(), options.controlPlaneHost());
     }
 
     /** The public port or the internal gateway: HTTP API, gRPC, health and metrics. */

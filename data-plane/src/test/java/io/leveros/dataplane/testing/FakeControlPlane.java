@@ -69,6 +69,7 @@ public final class FakeControlPlane implements AutoCloseable {
     private final AtomicLong epochs = new AtomicLong(1000);
     private final List<String> releases = new CopyOnWriteArrayList<>();
     private final AtomicInteger binds = new AtomicInteger();
+    private final AtomicInteger reports = new AtomicInteger();
     private volatile String controlPlaneId = "fake-control-plane-1";
     private volatile boolean answerReports = true;
     private volatile String reportingNode = "";
@@ -109,6 +110,7 @@ public final class FakeControlPlane implements AutoCloseable {
                     request.response().status(GrpcStatus.UNAVAILABLE).end();
                     return;
                 }
+                reports.incrementAndGet();
                 reportingNode = report.getNodeId();
                 reportedForwardingAddress = report.getForwardingAddress();
                 request.response()
@@ -204,6 +206,11 @@ public final class FakeControlPlane implements AutoCloseable {
 
     private static String key(ResourceKey key) {
         return key.getEnvironment() + "/" + key.getService() + "/" + key.getVersion() + "/" + key.getResource();
+    }
+
+    /** How many instance reports were acknowledged. */
+    public int reports() {
+        return reports.get();
     }
 
     /** How many BindResource calls were answered. */
