@@ -1,5 +1,6 @@
 package io.leveros.controlplane;
 
+import io.leveros.controlplane.store.StoreLocation;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -11,15 +12,25 @@ import org.springframework.util.unit.DataSize;
  *
  * @param dataDir where the token, the metadata store and the deployed code live ({@code ~/.lever})
  * @param deploy limits applied to every uploaded service archive
+ * @param store where the metadata lives: {@code file} (default) or {@code redis://host:port[/db]}
  */
 @ConfigurationProperties("lever")
-public record LeverProperties(Path dataDir, @DefaultValue Deploy deploy) {
+public record LeverProperties(
+        Path dataDir,
+        @DefaultValue Deploy deploy,
+        @DefaultValue("file") String store) {
 
     public LeverProperties {
         if (dataDir == null) {
             dataDir = Path.of(System.getProperty("user.home"), ".lever");
         }
         dataDir = dataDir.toAbsolutePath().normalize();
+        StoreLocation.parse(store); // a bad value stops the start here, naming the setting
+    }
+
+    /** The parsed {@code lever.store}. */
+    public StoreLocation storeLocation() {
+        return StoreLocation.parse(store);
     }
 
     /**
