@@ -30,6 +30,7 @@ import io.leveros.dataplane.peer.NodeMemory;
 import io.leveros.dataplane.placement.ControlPlaneLease;
 import io.leveros.dataplane.placement.ControlPlaneResources;
 import io.leveros.dataplane.placement.ResourcePlacement;
+import io.leveros.dataplane.routing.ControlPlanes;
 import io.leveros.dataplane.routing.LastRoutes;
 import io.leveros.dataplane.routing.RoutesSubscriber;
 import io.leveros.dataplane.routing.RoutingState;
@@ -46,7 +47,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
@@ -83,6 +83,7 @@ public final class DataPlane implements AutoCloseable {
     private final GrpcClient controlPlaneClient;
 
     private final NodeCredential credential;
+    private final ControlPlanes controlPlanes;
     private final RoutesSubscriber subscriber;
     private final ProcessRuntime runtime;
     private final NodeAgent agent;
@@ -165,9 +166,9 @@ public final class DataPlane implements AutoCloseable {
                         .setHttp2ClearTextUpgrade(false)
                         .setConnectTimeout(2_000));
         this.credential = new NodeCredential(options.nodeCredentialFile());
+        this.controlPlanes = options.controlPlanes();
         CodeCache code = CodeCache.open(
-                options.dataDir(),
-                new ControlPlaneCode(vertx, controlPlaneClient, controlPlaneAddress(options), credential));
+                options.dataDir(), new ControlPlaneCode(vertx, controlPlaneClient, controlPlanes, credential));
         this.runtime = new ProcessRuntime(
                 PortAllocator.parse(options.instancePorts()),
                 logSink,
@@ -197,7 +198,7 @@ public final class DataPlane implements AutoCloseable {
         this.resources = new ResourcePlacement(
                 vertx,
                 activator,
-                new ControlPlaneResources(controlPlaneClient, controlPlaneAddress(options), credential),
+                new ControlPlaneResources(controlPlaneClient, controlPlanes, credential),
                 new ControlPlaneLease(),
                 instanceClient,
                 options.nodeId(),
@@ -209,8 +210,8 @@ public final class DataPlane implements AutoCloseable {
                     resources.expireIdle(System.nanoTime());
                     return null;
                 }));
-        this.subscriber = new RoutesSubscriber(
-                vertx, controlPlaneClient, controlPlaneAddress(options), options.nodeId(), credential, routing);
+        this.subscriber =
+                new RoutesSubscriber(vertx, controlPlaneClient, controlPlanes, options.nodeId(), credential, routing);
         // Static stability: the routes known before a restart serve until a control plane answers.
         this.lastRoutes = new LastRoutes(options.dataDir());
         RoutingSnapshot last = lastRoutes.load();
@@ -260,7 +261,7 @@ public final class DataPlane implements AutoCloseable {
             ClusterJoin.join(
                             vertx,
                             controlPlaneClient,
-                            controlPlaneAddress(options),
+                            controlPlanes.all(),
                             options.nodeId(),
                             token,
                             credentialFile,
@@ -295,7 +296,7 @@ public final class DataPlane implements AutoCloseable {
         reporter = new InstanceReporter(
                 vertx,
                 controlPlaneClient,
-                controlPlaneAddress(options),
+                controlPlanes,
                 options.nodeId(),
                 credential,
                 options.advertiseHost() + ":" + forwardingServer.actualPort(),
@@ -304,10 +305,6 @@ public final class DataPlane implements AutoCloseable {
                 reportSequence,
                 new NodeMemory(options.memoryCapacityBytes()));
         reporter.start();
-    }
-
-    private static SocketAddress controlPlaneAddress(DataPlaneOptions options) {
-        return SocketAddress.inetSocketAddress(options.controlPlanePort(), options.controlPlaneHost());
     }
 
     /** The public port or the internal gateway: HTTP API, gRPC, health and metrics. */

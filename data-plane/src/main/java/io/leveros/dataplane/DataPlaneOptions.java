@@ -1,6 +1,7 @@
 package io.leveros.dataplane;
 
 import io.leveros.dataplane.isolation.IdRange;
+import io.leveros.dataplane.routing.ControlPlanes;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -20,7 +21,10 @@ public final class DataPlaneOptions {
                                           the node's address on the cluster's private network)
               --advertise-host H          address other nodes reach the forwarding port at (default: the
                                           forwarding host, or 127.0.0.1 when that is 0.0.0.0)
-              --control-plane HOST:PORT   control plane gRPC address (default 127.0.0.1:8091)
+              --control-plane HOST:PORT[,HOST:PORT...]
+                                          the control planes' gRPC addresses (default 127.0.0.1:8091): routes
+                                          from the first that answers (give every node the same order),
+                                          instance reports to every one
               --data-dir DIR              this node's own state: the code of the versions it ran (a cache, fetched
                                           from the control plane), its credential (default ~/.lever-node/<node-id>)
               --java-runtime-lib DIR      folder with the Java runtime's jars (needed for javaEntry)
@@ -131,7 +135,7 @@ public final class DataPlaneOptions {
             case "--forwarding-port" -> forwardingPort = port(name, v);
             case "--forwarding-host" -> forwardingHost = v;
             case "--advertise-host" -> advertiseHost = v;
-            case "--control-plane" -> controlPlane = hostPort(name, v);
+            case "--control-plane" -> controlPlane = controlPlanes(name, v);
             case "--data-dir" -> dataDir = Path.of(v).toAbsolutePath();
             case "--java-runtime-lib" -> javaRuntimeLib = Path.of(v).toAbsolutePath();
             case "--cache-dir" -> cacheDir = Path.of(v).toAbsolutePath();
@@ -288,21 +292,24 @@ public final class DataPlaneOptions {
         return forwardingHost.equals("0.0.0.0") ? "127.0.0.1" : forwardingHost;
     }
 
+    /** The control planes' addresses as given: {@code host:port[,host:port...]}. */
     public String controlPlane() {
         return controlPlane;
     }
 
-    public DataPlaneOptions controlPlane(String hostPort) {
-        this.controlPlane = hostPort("controlPlane", hostPort);
+    public DataPlaneOptions controlPlane(String hostPorts) {
+        this.controlPlane = controlPlanes("controlPlane", hostPorts);
         return this;
     }
 
-    public String controlPlaneHost() {
-        return controlPlane.substring(0, controlPlane.lastIndexOf(':'));
+    /** The control planes, parsed. */
+    public ControlPlanes controlPlanes() {
+        return ControlPlanes.parse("--control-plane", controlPlane);
     }
 
-    public int controlPlanePort() {
-        return Integer.parseInt(controlPlane.substring(controlPlane.lastIndexOf(':') + 1));
+    private static String controlPlanes(String name, String value) {
+        ControlPlanes.parse(name, value);
+        return value;
     }
 
     /** This node's own state (docs/cluster.md): made 0700 at start if missing. */

@@ -1,6 +1,7 @@
 package io.leveros.dataplane.code;
 
 import io.leveros.dataplane.identity.NodeCredential;
+import io.leveros.dataplane.routing.ControlPlanes;
 import io.leveros.proto.control.CodeChunk;
 import io.leveros.proto.control.FetchCodeRequest;
 import io.vertx.core.Future;
@@ -9,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
@@ -49,14 +49,17 @@ public final class ControlPlaneCode {
 
     private final Vertx vertx;
     private final GrpcClient client;
-    private final SocketAddress controlPlane;
+    private final ControlPlanes controlPlanes;
     private final NodeCredential credential;
 
-    /** @param client the data plane's gRPC client for the control plane (h2c), closed by its owner */
-    public ControlPlaneCode(Vertx vertx, GrpcClient client, SocketAddress controlPlane, NodeCredential credential) {
+    /**
+     * @param client the data plane's gRPC client for the control plane (h2c), closed by its owner
+     * @param controlPlanes code comes from the one the routes come from (every control plane has it)
+     */
+    public ControlPlaneCode(Vertx vertx, GrpcClient client, ControlPlanes controlPlanes, NodeCredential credential) {
         this.vertx = vertx;
         this.client = client;
-        this.controlPlane = controlPlane;
+        this.controlPlanes = controlPlanes;
         this.credential = credential;
     }
 
@@ -68,7 +71,7 @@ public final class ControlPlaneCode {
         return vertx.fileSystem()
                 .open(file.toString(), new OpenOptions().setCreateNew(true).setWrite(true))
                 .compose(out -> credential
-                        .request(client, controlPlane, FETCH_CODE)
+                        .request(client, controlPlanes.routesFrom(), FETCH_CODE)
                         .compose(call -> call.send(request).compose(response -> receive(call, response, out, maxBytes)))
                         .andThen(done -> out.close()))
                 .onFailure(failure -> credential.callFailed());

@@ -20,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -79,7 +80,7 @@ public final class ClusterJoin {
     public static Future<Void> join(
             Vertx vertx,
             GrpcClient client,
-            SocketAddress controlPlane,
+            List<SocketAddress> controlPlanes,
             String nodeId,
             String joinToken,
             Path credentialFile,
@@ -89,18 +90,28 @@ public final class ClusterJoin {
                 .setJoinToken(joinToken)
                 .build();
         Promise<Void> done = Promise.promise();
-        attempt(vertx, client, controlPlane, request, credentialFile, System.nanoTime() + deadlineMs * 1_000_000, done);
+        attempt(
+                vertx,
+                client,
+                controlPlanes,
+                0,
+                request,
+                credentialFile,
+                System.nanoTime() + deadlineMs * 1_000_000,
+                done);
         return done.future();
     }
 
     private static void attempt(
             Vertx vertx,
             GrpcClient client,
-            SocketAddress controlPlane,
+            List<SocketAddress> controlPlanes,
+            int attempt,
             JoinClusterRequest request,
             Path credentialFile,
             long deadlineNanos,
             Promise<Void> done) {
+        SocketAddress controlPlane = controlPlanes.get(attempt % controlPlanes.size()); // each in turn
         client.request(controlPlane, JOIN_CLUSTER)
                 .compose(call -> call.send(request))
                 .compose(response -> response.last().recover(failure -> {
@@ -125,7 +136,14 @@ public final class ClusterJoin {
                         vertx.setTimer(
                                 RETRY_MS,
                                 id -> attempt(
-                                        vertx, client, controlPlane, request, credentialFile, deadlineNanos, done));
+                                        vertx,
+                                        client,
+                                        controlPlanes,
+                                        attempt + 1,
+                                        request,
+                                        credentialFile,
+                                        deadlineNanos,
+                                        done));
                     }
                 });
     }

@@ -5,6 +5,7 @@ import io.leveros.dataplane.activator.PoolLoad;
 import io.leveros.dataplane.identity.NodeCredential;
 import io.leveros.dataplane.placement.ResourcePlacement;
 import io.leveros.dataplane.retry.Jitter;
+import io.leveros.dataplane.routing.ControlPlanes;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.InstanceReportAck;
@@ -22,16 +23,21 @@ import java.lang.System.Logger.Level;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Tells the control plane which live versions this node has instances of, the load on them, and
- * where other nodes forward calls to it ({@code lever.control.v1.Routing/ReportInstances}). Looks
- * every 250 ms and reports when something changed (so four times a second under load: the
- * autoscaler's input), else every 2 s, so a restarted control plane knows the node again within
- * seconds. The counters are cumulative, so a lost report loses nothing. One report in flight at a
- * time; after a failed one the next waits 250 ms, doubling up to 2 s, jittered so that the nodes
- * of a cluster do not all retry at the instant their control plane is back.
+ * Tells every control plane which live versions this node has instances of, the load on them, and
+ * where other nodes forward calls to it ({@code lever.control.v1.Routing/ReportInstances}): each
+ * control plane keeps every node's reports, so whichever leads can scale. Looks every 250 ms and
+ * reports when something changed (so four times a second under load: the autoscaler's input), else
+ * every 2 s, so a restarted control plane knows the node again within seconds. The counters are
+ * cumulative, so a lost report loses nothing. Each control plane has its own sender: one report in
+ * flight at a time (given up after {@link #REPORT_TIMEOUT_MS}); after a failed one the next waits
+ * 250 ms, doubling up to 2 s, jittered so that the nodes of a cluster do not all retry at the
+ * instant their control plane is back. A control plane that fails or hangs never holds up the
+ * reports to the others. Only the acknowledgements of the control plane the routes come from (the
+ * resource authority) hold this node's resource lease.
  *
  * <p>The report is built on a worker thread (it takes every pool's lock and reads the instances'
  * memory from {@code /proc}); the rest runs on one Vert.x event loop, never on the request path.
@@ -42,6 +48,8 @@ public final class InstanceReporter implements AutoCloseable {
     static final long HEARTBEAT_NANOS = 2_000_000_000L;
     /** The longest wait after failed reports (250 ms doubling, jittered): a heartbeat's period. */
     static final long MAX_RETRY_MS = 2_000;
+    /** A report unanswered for this long failed: a hung control plane is tried again later. */
+    static final long REPORT_TIMEOUT_MS = 5_000;
 
     private static final ServiceMethod<InstanceReportAck, InstanceReport> REPORT_INSTANCES = ServiceMethod.client(
             ServiceName.create("lever.control.v1", "Routing"),
@@ -51,7 +59,8 @@ public final class InstanceReporter implements AutoCloseable {
 
     private final Vertx vertx;
     private final GrpcClient client;
-    private final SocketAddress controlPlane;
+    private final ControlPlanes controlPlanes;
+    private final List<Sender> senders;
     private final String nodeId;
     private final NodeCredential credential;
     private final String forwardingAddress;
@@ -59,13 +68,7 @@ public final class InstanceReporter implements AutoCloseable {
     private final ResourcePlacement resources;
     private final AtomicLong sequence;
     private final NodeMemory memory;
-    private InstanceReport lastSent;
-    private long lastSentNanos;
-    private boolean inFlight;
-    private boolean failing;
-    private long retryDelayMs;
-    private long retryAtNanos;
-    private boolean everSent;
+    private boolean building;
     private long timer = -1;
 
     /**
@@ -75,7 +78,7 @@ public final class InstanceReporter implements AutoCloseable {
     public InstanceReporter(
             Vertx vertx,
             GrpcClient client,
-            SocketAddress controlPlane,
+            ControlPlanes controlPlanes,
             String nodeId,
             NodeCredential credential,
             String forwardingAddress,
@@ -87,7 +90,8 @@ public final class InstanceReporter implements AutoCloseable {
         this.resources = resources;
         this.vertx = vertx;
         this.sequence = sequence;
-        this.controlPlane = controlPlane;
+        this.controlPlanes = controlPlanes;
+        this.senders = controlPlanes.all().stream().map(Sender::new).toList();
         this.nodeId = nodeId;
         this.credential = credential;
         this.forwardingAddress = forwardingAddress;
@@ -148,72 +152,105 @@ public final class InstanceReporter implements AutoCloseable {
      */
     private record Measured(InstanceReport report, long sequence, long atNanos, NodeMemory.Reading memory) {}
 
+    /**
+     * Builds a report when any control plane's sender can take one, and gives it to each that can. A
+     * sender busy with the previous report skips this one (its resource activity, kept for the
+     * control plane's idle expiry, is then reported to the others only).
+     */
     private void look() {
-        if (inFlight || System.nanoTime() < retryAtNanos) {
+        long now = System.nanoTime();
+        if (building || senders.stream().noneMatch(sender -> sender.ready(now))) {
             return;
         }
-        inFlight = true;
+        building = true;
         vertx.executeBlocking(() -> {
                     long number = sequence.incrementAndGet();
                     return new Measured(current(), number, System.nanoTime(), memory.read());
                 })
                 .onComplete(built -> {
-                    if (built.succeeded()) {
-                        send(built.result());
-                    } else {
-                        inFlight = false;
+                    building = false;
+                    if (built.failed()) {
                         LOG.log(Level.WARNING, "could not build this node''s instance report: {0}", built.cause());
+                        return;
+                    }
+                    for (Sender sender : senders) {
+                        if (sender.ready(System.nanoTime())) {
+                            sender.send(built.result());
+                        }
                     }
                 });
     }
 
-    /**
-     * On the event loop: sends the report unless it says what the last one said, recently. Free
-     * memory changes all the time, so it rides along but is not a change that makes a report.
-     */
-    private void send(Measured measured) {
-        InstanceReport report = measured.report();
-        long now = measured.atNanos();
-        if (report.equals(lastSent) && now - lastSentNanos < HEARTBEAT_NANOS) {
-            inFlight = false;
-            return;
+    /** The reports to one control plane; on the event loop. */
+    private final class Sender {
+        private final SocketAddress controlPlane;
+        private InstanceReport lastSent;
+        private long lastSentNanos;
+        private boolean inFlight;
+        private boolean failing;
+        private long retryDelayMs;
+        private long retryAtNanos;
+        private boolean everSent;
+
+        Sender(SocketAddress controlPlane) {
+            this.controlPlane = controlPlane;
         }
-        InstanceReport numbered = report.toBuilder()
-                .setSequence(measured.sequence())
-                .setMeasuredAtMicros(now / 1_000)
-                .setMemoryTotalBytes(measured.memory().totalBytes())
-                .setMemoryAvailableBytes(measured.memory().availableBytes())
-                .build();
-        credential
-                .request(client, controlPlane, REPORT_INSTANCES)
-                .compose(request -> request.send(numbered))
-                .compose(response -> response.last())
-                .onComplete(sent -> {
-                    inFlight = false;
-                    if (sent.succeeded()) {
-                        resources.acknowledged(sent.result().getControlPlaneId());
-                        lastSent = report;
-                        lastSentNanos = now;
-                        failing = false;
-                        everSent = true;
-                        retryDelayMs = 0;
-                    } else {
-                        lastSent = null;
-                        credential.callFailed();
-                        // Before the first report the control plane is most likely still starting.
-                        LOG.log(
-                                everSent && !failing ? Level.WARNING : Level.DEBUG,
-                                "could not report this node''s instances to the control plane at {0}: {1};"
-                                        + " retrying",
-                                controlPlane,
-                                sent.cause().toString());
-                        failing = true;
-                        if (everSent) { // before that, the control plane is starting: keep looking every 250 ms
-                            retryDelayMs = Math.min(MAX_RETRY_MS, Math.max(LOOK_INTERVAL_MS, retryDelayMs * 2));
-                            retryAtNanos = System.nanoTime() + Jitter.spread(retryDelayMs) * 1_000_000;
+
+        boolean ready(long nowNanos) {
+            return !inFlight && nowNanos >= retryAtNanos;
+        }
+
+        /** Sends the report unless it says what the last one said, recently. */
+        void send(Measured measured) {
+            InstanceReport report = measured.report();
+            long now = measured.atNanos();
+            if (report.equals(lastSent) && now - lastSentNanos < HEARTBEAT_NANOS) {
+                return;
+            }
+            inFlight = true;
+            InstanceReport numbered = report.toBuilder()
+                    .setSequence(measured.sequence())
+                    .setMeasuredAtMicros(now / 1_000)
+                    .setMemoryTotalBytes(measured.memory().totalBytes())
+                    .setMemoryAvailableBytes(measured.memory().availableBytes())
+                    .build();
+            credential
+                    .request(client, controlPlane, REPORT_INSTANCES)
+                    .compose(request -> request.send(numbered))
+                    .compose(response -> response.last())
+                    .timeout(REPORT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .onComplete(sent -> {
+                        inFlight = false;
+                        if (sent.succeeded()) {
+                            if (controlPlane.equals(controlPlanes.routesFrom())) {
+                                resources.acknowledged(sent.result().getControlPlaneId());
+                            }
+                            lastSent = report;
+                            lastSentNanos = now;
+                            failing = false;
+                            everSent = true;
+                            retryDelayMs = 0;
+                        } else {
+                            failed(sent.cause());
                         }
-                    }
-                });
+                    });
+        }
+
+        private void failed(Throwable cause) {
+            lastSent = null;
+            credential.callFailed();
+            // Before the first report the control plane is most likely still starting.
+            LOG.log(
+                    everSent && !failing ? Level.WARNING : Level.DEBUG,
+                    "could not report this node''s instances to the control plane at {0}: {1}; retrying",
+                    controlPlane,
+                    cause.toString());
+            failing = true;
+            if (everSent) { // before that, the control plane is starting: keep looking every 250 ms
+                retryDelayMs = Math.min(MAX_RETRY_MS, Math.max(LOOK_INTERVAL_MS, retryDelayMs * 2));
+                retryAtNanos = System.nanoTime() + Jitter.spread(retryDelayMs) * 1_000_000;
+            }
+        }
     }
 
     @Override

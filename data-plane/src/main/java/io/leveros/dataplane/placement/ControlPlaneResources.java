@@ -1,13 +1,13 @@
 package io.leveros.dataplane.placement;
 
 import io.leveros.dataplane.identity.NodeCredential;
+import io.leveros.dataplane.routing.ControlPlanes;
 import io.leveros.proto.control.BindResourceRequest;
 import io.leveros.proto.control.ReleaseResourceReply;
 import io.leveros.proto.control.ReleaseResourceRequest;
 import io.leveros.proto.control.ResourceBinding;
 import io.leveros.proto.control.ResourceKey;
 import io.vertx.core.Future;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
@@ -16,7 +16,10 @@ import io.vertx.grpc.common.ServiceName;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
 
-/** {@link ResourceAuthority} over the control plane's {@code Routing/BindResource} and {@code ReleaseResource}. */
+/**
+ * {@link ResourceAuthority} over the {@code Routing/BindResource} and {@code ReleaseResource} of the
+ * control plane the routes come from.
+ */
 public final class ControlPlaneResources implements ResourceAuthority {
     private static final System.Logger LOG = System.getLogger(ControlPlaneResources.class.getName());
 
@@ -40,13 +43,14 @@ public final class ControlPlaneResources implements ResourceAuthority {
                     GrpcMessageDecoder.decoder(ReleaseResourceReply.getDefaultInstance()));
 
     private final GrpcClient client;
-    private final SocketAddress controlPlane;
+    private final ControlPlanes controlPlanes;
     private final NodeCredential credential;
 
     /** @param client the data plane's gRPC client for the control plane (h2c), closed by its owner */
-    public ControlPlaneResources(GrpcClient client, SocketAddress controlPlane, NodeCredential credential) {
+    /** @param controlPlanes binds and releases go to the one the routes come from */
+    public ControlPlaneResources(GrpcClient client, ControlPlanes controlPlanes, NodeCredential credential) {
         this.client = client;
-        this.controlPlane = controlPlane;
+        this.controlPlanes = controlPlanes;
         this.credential = credential;
     }
 
@@ -55,7 +59,7 @@ public final class ControlPlaneResources implements ResourceAuthority {
         BindResourceRequest request =
                 BindResourceRequest.newBuilder().setKey(key).setCanHost(canHost).build();
         return credential
-                .request(client, controlPlane, BIND_RESOURCE)
+                .request(client, controlPlanes.routesFrom(), BIND_RESOURCE)
                 .compose(call -> call.send(request))
                 .compose(response -> response.last())
                 .timeout(BIND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -66,7 +70,7 @@ public final class ControlPlaneResources implements ResourceAuthority {
         ReleaseResourceRequest request =
                 ReleaseResourceRequest.newBuilder().setKey(key).setEpoch(epoch).build();
         credential
-                .request(client, controlPlane, RELEASE_RESOURCE)
+                .request(client, controlPlanes.routesFrom(), RELEASE_RESOURCE)
                 .compose(call -> call.send(request))
                 .compose(response -> response.last())
                 .onFailure(failure -> LOG.log(

@@ -14,13 +14,16 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import java.lang.System.Logger.Level;
+import java.util.List;
 
 /**
- * Keeps one {@code lever.control.v1.Routing/WatchRoutes} stream open to the control plane (with this
- * node's credential) and
- * swaps every snapshot it receives into the {@link RoutingState}. When the stream fails or ends it
- * reconnects with capped exponential backoff (100 ms → 5 s, jittered) while the last table keeps serving;
- * until the first snapshot it retries every 100 ms.
+ * Keeps one {@code lever.control.v1.Routing/WatchRoutes} stream open to a control plane (with this
+ * node's credential) and swaps every snapshot it receives into the {@link RoutingState}. It starts
+ * with the first of the {@link ControlPlanes}; when the stream fails, ends or cannot be opened it
+ * tries the next one 100 ms later (jittered), so a node fails over within a second of its control
+ * plane going away (or the connect timeout, 2 s, when the address does not answer). Once every
+ * control plane failed in a row it waits longer, doubling up to 5 s, while the last table keeps
+ * serving; until the first snapshot it tries every 100 ms.
  *
  * <p>Runs on one Vert.x event loop; never called from the request path.
  */
@@ -37,10 +40,16 @@ public final class RoutesSubscriber implements AutoCloseable {
 
     private final Vertx vertx;
     private final GrpcClient client;
-    private final SocketAddress controlPlane;
+    private final ControlPlanes controlPlanes;
     private final String nodeId;
     private final NodeCredential credential;
     private final RoutingState state;
+    private final ScalingTermFence terms = new ScalingTermFence();
+    /** Index into the control planes of the one this stream is to. */
+    private int index;
+    /** Control planes that failed in a row, since a stream last delivered a snapshot. */
+    private int failedInARow;
+
     private long backoffMs = MIN_BACKOFF_MS;
     private int attempt;
     private volatile boolean closed;
@@ -49,13 +58,13 @@ public final class RoutesSubscriber implements AutoCloseable {
     public RoutesSubscriber(
             Vertx vertx,
             GrpcClient client,
-            SocketAddress controlPlane,
+            ControlPlanes controlPlanes,
             String nodeId,
             NodeCredential credential,
             RoutingState state) {
         this.vertx = vertx;
         this.client = client;
-        this.controlPlane = controlPlane;
+        this.controlPlanes = controlPlanes;
         this.nodeId = nodeId;
         this.credential = credential;
         this.state = state;
@@ -71,39 +80,65 @@ public final class RoutesSubscriber implements AutoCloseable {
             return;
         }
         int current = ++attempt;
+        SocketAddress controlPlane = controlPlanes.all().get(index);
         credential
                 .request(client, controlPlane, WATCH_ROUTES)
                 .compose(request -> request.send(
                         WatchRoutesRequest.newBuilder().setNodeId(nodeId).build()))
-                .onSuccess(response -> follow(response, current))
-                .onFailure(failure -> retry(current, "could not open WatchRoutes: " + failure));
+                .onSuccess(response -> follow(response, controlPlane, current))
+                .onFailure(failure -> retry(current, controlPlane, "could not open WatchRoutes: " + failure));
     }
 
-    private void follow(GrpcClientResponse<WatchRoutesRequest, RoutingSnapshot> response, int current) {
+    private void follow(
+            GrpcClientResponse<WatchRoutesRequest, RoutingSnapshot> response, SocketAddress controlPlane, int current) {
+        boolean[] accepted = {false};
         response.handler(snapshot -> {
+            if (current != attempt) {
+                return; // a stream given up on
+            }
             backoffMs = MIN_BACKOFF_MS;
-            RoutingTable table = RoutingTable.compile(snapshot, nodeId);
-            if (state.update(table)) {
+            failedInARow = 0;
+            RoutingTable table = RoutingTable.compile(terms.apply(snapshot), nodeId);
+            // Until this stream delivered a table, the current one may be another control plane's.
+            if (state.update(table, !accepted[0])) {
+                if (!accepted[0] && !controlPlane.equals(controlPlanes.routesFrom())) {
+                    LOG.log(
+                            Level.WARNING,
+                            "routes now come from the control plane at {0} (was {1})",
+                            controlPlane,
+                            controlPlanes.routesFrom());
+                }
+                accepted[0] = true;
+                controlPlanes.routesFrom(controlPlane);
                 LOG.log(Level.DEBUG, "routing table revision {0} swapped in", table.revision());
             }
         });
-        response.exceptionHandler(failure -> retry(current, "WatchRoutes stream failed: " + failure));
+        response.exceptionHandler(failure -> retry(current, controlPlane, "WatchRoutes stream failed: " + failure));
         response.endHandler(v -> {
             GrpcStatus status = response.status();
-            retry(current, "WatchRoutes stream ended with status " + status + " " + response.statusMessage());
+            retry(
+                    current,
+                    controlPlane,
+                    "WatchRoutes stream ended with status " + status + " " + response.statusMessage());
         });
     }
 
-    private void retry(int failedAttempt, String reason) {
+    private void retry(int failedAttempt, SocketAddress controlPlane, String reason) {
         if (closed || failedAttempt != attempt) {
             return;
         }
         attempt++; // a second report of the same failure is ignored
         credential.callFailed();
+        List<SocketAddress> all = controlPlanes.all();
+        index = (index + 1) % all.size();
+        failedInARow++;
         boolean starting = state.table().revision() < 0;
-        boolean firstOfOutage = backoffMs == MIN_BACKOFF_MS;
-        long delay = Jitter.spread(backoffMs);
-        if (!starting) {
+        boolean firstOfOutage = failedInARow == 1;
+        long delay;
+        if (starting || failedInARow < all.size()) {
+            delay = Jitter.spread(MIN_BACKOFF_MS); // the next control plane at once
+        } else {
+            delay = Jitter.spread(backoffMs); // every one failed: back off
             backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
         }
         // Before the first snapshot the control plane is most likely still starting (lever up starts
@@ -111,10 +146,11 @@ public final class RoutesSubscriber implements AutoCloseable {
         // as the control plane is. After that, warn once per outage, not at every retry.
         LOG.log(
                 !starting && firstOfOutage ? Level.WARNING : Level.DEBUG,
-                "control plane at {0}: {1}; keeping routing revision {2}, retrying in {3} ms",
+                "control plane at {0}: {1}; keeping routing revision {2}, trying {3} in {4} ms",
                 controlPlane,
                 reason,
                 state.table().revision(),
+                all.get(index),
                 delay);
         vertx.setTimer(delay, id -> connect());
     }

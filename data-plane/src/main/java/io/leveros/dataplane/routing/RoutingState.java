@@ -32,8 +32,19 @@ public final class RoutingState {
      * @return whether it was swapped in
      */
     public boolean update(RoutingTable next) {
+        return update(next, false);
+    }
+
+    /**
+     * Swaps in {@code next} unless it is older than the current table; when {@code otherSource}, only
+     * by revision: cluster revisions are counted by each control plane, so one from another control
+     * plane than the current table's does not order them.
+     *
+     * @return whether it was swapped in
+     */
+    public boolean update(RoutingTable next, boolean otherSource) {
         synchronized (this) {
-            if (next.olderThan(table)) {
+            if (otherSource ? next.revision() < table.revision() : next.olderThan(table)) {
                 return false;
             }
             table = next;

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.leveros.dataplane.identity.NodeCredential;
+import io.leveros.dataplane.routing.ControlPlanes;
 import io.leveros.dataplane.testing.FakeControlPlane;
 import io.leveros.dataplane.testing.TestCode;
 import io.leveros.proto.control.ServiceVersion;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -62,7 +62,7 @@ class CodeCacheTest {
                 new ControlPlaneCode(
                         vertx,
                         client,
-                        SocketAddress.inetSocketAddress(controlPlane.port(), "127.0.0.1"),
+                        ControlPlanes.parse("--control-plane", "127.0.0.1:" + controlPlane.port()),
                         new NodeCredential(controlPlane.credentialFile())));
     }
 

@@ -92,6 +92,7 @@ public final class FakeControlPlane implements AutoCloseable {
     private final AtomicLong epochs = new AtomicLong(1000);
     private final List<String> releases = new CopyOnWriteArrayList<>();
     private final AtomicInteger binds = new AtomicInteger();
+    private final AtomicInteger reports = new AtomicInteger();
     private volatile String controlPlaneId = "fake-control-plane-1";
     private volatile boolean answerReports = true;
     private volatile String reportingNode = "";
@@ -135,6 +136,7 @@ public final class FakeControlPlane implements AutoCloseable {
                     return;
                 }
                 lastReport = report;
+                reports.incrementAndGet();
                 reportingNode = report.getNodeId();
                 reportedForwardingAddress = report.getForwardingAddress();
                 request.response()
@@ -300,6 +302,11 @@ public final class FakeControlPlane implements AutoCloseable {
     /** Whether FetchCode sends the archives with one bit flipped. */
     public void damageCode(boolean damage) {
         damageCode = damage;
+    }
+
+    /** How many instance reports were acknowledged. */
+    public int reports() {
+        return reports.get();
     }
 
     /** How many BindResource calls were answered. */
