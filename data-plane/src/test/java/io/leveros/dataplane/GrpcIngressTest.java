@@ -14,6 +14,7 @@ import io.leveros.dataplane.testing.FakeControlPlane;
 import io.leveros.dataplane.testing.Snapshots;
 import io.leveros.dataplane.testing.TestDataPlane;
 import io.leveros.proto.control.Environment;
+import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.core.JSONArray;
 import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.RPCReply;
@@ -58,19 +59,24 @@ class GrpcIngressTest {
         blocked = BlockedThreadWatch.install();
         controlPlane = new FakeControlPlane();
         dataPlane = TestDataPlane.start(controlPlane);
-        controlPlane.push(snapshot(
-                        1,
-                        "dev.lever",
-                        service("hello", version(1, testInstanceArgv())),
-                        service("secret", version(1, testInstanceArgv()).setPrivate(true)))
-                .toBuilder()
-                .addEnvironments(Environment.newBuilder().setName("staging.lever"))
-                .build());
+        controlPlane.push(routes(1, Snapshots.FORWARDING_KEY));
         await().until(() -> dataPlane.routing().ready());
         vertx = Vertx.vertx();
         client = GrpcClient.client(
                 vertx,
                 new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    }
+
+    static RoutingSnapshot routes(long revision, String forwardingKey) {
+        return snapshot(
+                        revision,
+                        "dev.lever",
+                        service("hello", version(1, testInstanceArgv())),
+                        service("secret", version(1, testInstanceArgv()).setPrivate(true)))
+                .toBuilder()
+                .addEnvironments(Environment.newBuilder().setName("staging.lever"))
+                .setForwardingKey(forwardingKey)
+                .build();
     }
 
     @AfterAll
@@ -193,6 +199,37 @@ class GrpcIngressTest {
                 args(),
                 Map.of("lever-forwarding-key", Snapshots.FORWARDING_KEY));
         assertThat(withKey.status()).as(withKey.message()).isEqualTo(GrpcStatus.OK);
+    }
+
+    /** A node was revoked: the key changed. Calls sent with the old one just before still pass, for a while. */
+    @Test
+    void aRotatedKeyLetsThePreviousOnePassBrieflyAndAnInstanceTokenNever() throws Exception {
+        long revision = dataPlane.routing().table().revision();
+        controlPlane.push(routes(revision + 1, "rotated-forwarding-key"));
+        await().until(() -> dataPlane.routing().table().forwardingKey().equals("rotated-forwarding-key"));
+        try {
+            for (String key : List.of("rotated-forwarding-key", Snapshots.FORWARDING_KEY)) {
+                Outcome outcome = call(
+                        dataPlane.forwardingPort(),
+                        "lever://dev.lever/secret/id",
+                        args(),
+                        Map.of("lever-forwarding-key", key));
+                assertThat(outcome.status()).as(key + ": " + outcome.message()).isEqualTo(GrpcStatus.OK);
+            }
+            assertThat(dataPlane.routing().previousForwardingKey(System.nanoTime() + 11_000_000_000L))
+                    .as("after the overlap")
+                    .isEmpty();
+            String token = instanceToken().get("lever-instance-token");
+            for (Map<String, String> headers : List.of(
+                    instanceToken(), Map.of("lever-forwarding-key", token), Map.of("lever-forwarding-key", "stale"))) {
+                Outcome refused = call(dataPlane.forwardingPort(), "lever://dev.lever/secret/id", args(), headers);
+                assertThat(refused.status()).as(headers.toString()).isEqualTo(GrpcStatus.UNAUTHENTICATED);
+                assertThat(refused.message()).contains("lever-forwarding-key");
+            }
+        } finally {
+            controlPlane.push(routes(revision + 2, Snapshots.FORWARDING_KEY));
+            await().until(() -> dataPlane.routing().table().forwardingKey().equals(Snapshots.FORWARDING_KEY));
+        }
     }
 
     @Test

@@ -53,9 +53,11 @@ public final class StatusCommand implements Callable<Integer> {
                                 "%.0f ms",
                                 version.path("latencySeconds").asDouble() * 1000),
                         firstLine(
-                                version.path("startFailure").asText().isEmpty()
-                                        ? version.path("lastExit").asText()
-                                        : version.path("startFailure").asText()));
+                                !version.path("startFailure").asText().isEmpty()
+                                        ? version.path("startFailure").asText()
+                                        : !version.path("unplaced").asText().isEmpty()
+                                                ? version.path("unplaced").asText()
+                                                : version.path("lastExit").asText()));
             }
             table.print(System.out);
         }

@@ -18,7 +18,10 @@ import picocli.CommandLine.Spec;
             "Run the platform on this machine (control plane + data plane) on embedded defaults.",
             "Data is kept in --data-dir (default ~/.lever). A plane that exits by itself is restarted (1 s, doubling"
                     + " to 30 s while it keeps exiting); the data plane keeps serving while the control plane is away.",
-            "Ctrl-C (or SIGTERM) stops everything, instances included."
+            "Ctrl-C (or SIGTERM) stops everything, instances included.",
+            "With --join, run only a data plane that joins a cluster's control planes as a new node:"
+                    + " lever up --join HOST:8091 --join-token-file F --node-id ID --advertise-host IP"
+                    + " (the join token from `lever nodes join-token`; the node's data in <data-dir>/node)."
         })
 public final class UpCommand implements Callable<Integer> {
     @ParentCommand
@@ -51,7 +54,8 @@ public final class UpCommand implements Callable<Integer> {
     @Option(
             names = "--forwarding-port",
             defaultValue = "3500",
-            description = "Calls forwarded by other data planes, on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+            description = "Calls forwarded by other data planes, on 127.0.0.1, or on --advertise-host with --join"
+                    + " (default: ${DEFAULT-VALUE}).")
     int forwardingPort;
 
     @Option(
@@ -94,8 +98,87 @@ public final class UpCommand implements Callable<Integer> {
                     + " control planes of a cluster (env LEVEROS_STORE; default: ${DEFAULT-VALUE}).")
     String store;
 
+    @Option(
+            names = "--join",
+            paramLabel = "HOST:PORT[,HOST:PORT]",
+            description = "Join the cluster whose control planes' gRPC ports these are, as a data plane only"
+                    + " (no control plane here).")
+    String join;
+
+    @Option(
+            names = "--join-token-file",
+            paramLabel = "FILE",
+            description = "With --join: the cluster join token (`lever nodes join-token`), used once, when the node"
+                    + " has no credential yet (<data-dir>/node/node.credential).")
+    java.nio.file.Path joinTokenFile;
+
+    @Option(
+            names = "--node-id",
+            paramLabel = "ID",
+            description = "With --join: this node's name, letters, digits, '_' or '-' (default: the host name).")
+    String nodeId;
+
+    @Option(
+            names = "--advertise-host",
+            paramLabel = "IP",
+            defaultValue = "127.0.0.1",
+            description = "With --join: this node's address on the cluster network; its forwarding port listens"
+                    + " there and the other nodes forward calls to it (default: ${DEFAULT-VALUE}).")
+    String advertiseHost;
+
+    @Option(
+            names = "--memory-capacity",
+            paramLabel = "SIZE",
+            description = "With --join: the memory this node offers instances, e.g. 4g (default: the machine's).")
+    String memoryCapacity;
+
     @Spec
     CommandSpec spec;
+
+    /** The cluster to join, or {@code null} without {@code --join}; refuses a half-given join. */
+    private LocalPlatform.Join joinOptions() {
+        if (join == null) {
+            if (joinTokenFile != null || nodeId != null || memoryCapacity != null) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--join-token-file, --node-id and --memory-capacity go with --join HOST:PORT (a node that"
+                                + " joins a cluster); without --join, lever up runs the whole platform as node 'local'");
+            }
+            return null;
+        }
+        for (String address : join.split(",")) {
+            if (!address.matches("[^:,\\s]+:[0-9]{1,5}")) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--join: '" + address
+                                + "' (expected: the control planes' gRPC addresses, HOST:PORT[,HOST:PORT],"
+                                + " e.g. 10.0.0.1:8091)");
+            }
+        }
+        if (joinTokenFile == null) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--join needs --join-token-file FILE: the join token `lever nodes join-token` printed (needed"
+                            + " once, while the node has no credential)");
+        }
+        String id = nodeId != null ? nodeId : hostName();
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,62}")) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--node-id: '" + id + "' (expected: 1-63 letters, digits, '_' or '-', starting with a letter or"
+                            + " digit)");
+        }
+        return new LocalPlatform.Join(join, joinTokenFile.toAbsolutePath(), id, advertiseHost, memoryCapacity);
+    }
+
+    private static String hostName() {
+        try {
+            String name = java.net.InetAddress.getLocalHost().getHostName();
+            return name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
+        } catch (java.net.UnknownHostException e) {
+            return "node";
+        }
+    }
 
     private void checkDuration(String option, String value, boolean zeroAllowed) {
         if (!value.matches("[1-9][0-9]*(ms|s|m)") && !(zeroAllowed && value.equals("0"))) {
@@ -122,7 +205,8 @@ public final class UpCommand implements Callable<Integer> {
                 new LocalPlatform.Ports(port, apiPort, grpcPort, gatewayPort, forwardingPort),
                 lever.global.dataDir,
                 store,
-                new LocalPlatform.Timeouts(streamIdleTimeout, requestTimeout, scaleDownDelay, idleTimeout));
+                new LocalPlatform.Timeouts(streamIdleTimeout, requestTimeout, scaleDownDelay, idleTimeout),
+                joinOptions());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (platform.isStarted()) {
                 System.out.println("Stopping Lever ...");

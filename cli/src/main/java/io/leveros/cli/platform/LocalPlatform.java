@@ -60,12 +60,30 @@ public final class LocalPlatform {
      */
     public record Timeouts(String streamIdle, String request, String scaleDownDelay, String idle) {}
 
-    public LocalPlatform(LeverHome home, Ports ports, Path dataDir, String store, Timeouts timeouts) {
+    /**
+     * A node joining a cluster ({@code lever up --join}): a data plane only, no control plane.
+     *
+     * @param controlPlanes the cluster's control planes' gRPC addresses, {@code HOST:PORT[,HOST:PORT]}
+     * @param joinTokenFile the join token, used once when the node has no credential yet
+     * @param advertiseHost where the other nodes reach this one's forwarding port (it listens there)
+     * @param memoryCapacity {@code --memory-capacity} for the data plane, or {@code null}
+     */
+    public record Join(
+            String controlPlanes, Path joinTokenFile, String nodeId, String advertiseHost, String memoryCapacity) {}
+
+    private final Join join;
+
+    /**
+     * @param store {@code lever.store} for the control plane
+     * @param join the cluster to join as a data plane only, or {@code null} for the whole platform
+     */
+    public LocalPlatform(LeverHome home, Ports ports, Path dataDir, String store, Timeouts timeouts, Join join) {
         this.home = home;
         this.store = store;
         this.ports = ports;
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.timeouts = timeouts;
+        this.join = join;
     }
 
     /** Starts both planes and waits until they serve; prints progress to {@code out}. */
@@ -73,6 +91,17 @@ public final class LocalPlatform {
         checkPortsFree();
         Files.createDirectories(dataDir.resolve("cache"));
         long started = System.nanoTime();
+        if (join != null) {
+            out.printf(
+                    "Joining the cluster at %s as node '%s' (data in %s) ...%n",
+                    join.controlPlanes(), join.nodeId(), dataDir.resolve("node"));
+            waitUntilReady(startChild(DATA_PLANE), healthUrl(DATA_PLANE), started, out);
+            out.printf("%nNode '%s' is up in %.1f s.%n", join.nodeId(), (System.nanoTime() - started) / 1e9);
+            out.printf("  HTTP API (calls)    http://127.0.0.1:%d/<service>/<method>%n", ports.http());
+            out.printf("  forwarding port     %s:%d (other nodes)%n", join.advertiseHost(), ports.forwarding());
+            out.printf("Press Ctrl-C to stop.%n%n");
+            return;
+        }
         out.printf("Starting Lever (data in %s) ...%n", dataDir);
         ChildProcess controlPlane = startChild(CONTROL_PLANE);
         ChildProcess dataPlane = startChild(DATA_PLANE);
@@ -230,6 +259,28 @@ public final class LocalPlatform {
 
     private List<String> dataPlaneCommand() {
         List<String> command = javaCommand("data-plane", List.of(home.dataPlaneLib()), false);
+        List<String> identity = join == null
+                ? List.of(
+                        "--control-plane",
+                        "127.0.0.1:" + ports.grpc(),
+                        "--node-id",
+                        LOCAL_NODE,
+                        "--node-credential-file",
+                        dataDir.resolve("local-node.credential").toString())
+                : new ArrayList<>(List.of(
+                        "--control-plane",
+                        join.controlPlanes(),
+                        "--node-id",
+                        join.nodeId(),
+                        "--join-token-file",
+                        join.joinTokenFile().toString(),
+                        "--forwarding-host",
+                        join.advertiseHost(),
+                        "--advertise-host",
+                        join.advertiseHost()));
+        if (join != null && join.memoryCapacity() != null) {
+            identity.addAll(List.of("--memory-capacity", join.memoryCapacity()));
+        }
         command.addAll(List.of(
                 "-cp",
                 home.dataPlaneLib() + "/*",
@@ -240,22 +291,17 @@ public final class LocalPlatform {
                 String.valueOf(ports.gateway()),
                 "--forwarding-port",
                 String.valueOf(ports.forwarding()),
-                "--control-plane",
-                "127.0.0.1:" + ports.grpc(),
                 "--data-dir",
                 dataDir.resolve("node").toString(),
                 "--java-runtime-lib",
                 home.javaRuntimeLib().toString(),
                 "--cache-dir",
                 dataDir.resolve("cache").toString(),
-                "--node-id",
-                LOCAL_NODE,
-                "--node-credential-file",
-                dataDir.resolve("local-node.credential").toString(),
                 "--stream-idle-timeout",
                 timeouts.streamIdle(),
                 "--request-timeout",
                 timeouts.request()));
+        command.addAll(identity);
         Path nodeRuntime = home.nodeRuntime();
         if (nodeRuntime != null) {
             command.addAll(List.of("--node-runtime", nodeRuntime.toString()));
@@ -324,8 +370,10 @@ public final class LocalPlatform {
 
     private void checkPortsFree() {
         check(ports.http(), "--port", "the HTTP API");
-        check(ports.api(), "--api-port", "the REST API");
-        check(ports.grpc(), "--grpc-port", "the control plane's gRPC");
+        if (join == null) {
+            check(ports.api(), "--api-port", "the REST API");
+            check(ports.grpc(), "--grpc-port", "the control plane's gRPC");
+        }
         check(ports.gateway(), "--gateway-port", "the internal gateway");
         check(ports.forwarding(), "--forwarding-port", "the port for calls from other data planes");
     }

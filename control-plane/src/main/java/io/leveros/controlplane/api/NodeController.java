@@ -7,7 +7,9 @@ import io.leveros.controlplane.node.NodeCredentials;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.routing.RoutesPublisher;
 import io.leveros.controlplane.security.Caller;
+import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.Node;
+import io.leveros.proto.control.ServingVersion;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -52,20 +54,48 @@ class NodeController {
     }
 
     /**
+     * @param state {@code ready} (reports on time) or {@code unreachable} (missed reports; dropped,
+     *     that is dead, after {@code lever.node-expiry})
      * @param forwardingAddress where other nodes forward calls to it
-     * @param servingVersions how many live versions it has ready instances of
+     * @param memoryTotalBytes the memory it offers instances (0: it reports none)
+     * @param memoryAvailableBytes the machine's free memory now, as the node reported it
+     * @param memoryReservedBytes the ram (lever.json) of the instances it runs or starts
+     * @param instances its instances, ready and starting
+     * @param servingVersions how many versions it has ready instances of
      */
-    record NodeView(String nodeId, String forwardingAddress, int servingVersions) {}
+    record NodeView(
+            String nodeId,
+            String state,
+            String forwardingAddress,
+            long memoryTotalBytes,
+            long memoryAvailableBytes,
+            long memoryReservedBytes,
+            int instances,
+            int servingVersions) {}
 
     /** @param credential the secret to give the node's data plane ({@code --node-credential-file}); shown once */
     record IssuedCredential(String nodeId, String credential, Instant issuedAt) {}
 
     @GetMapping
-    @Operation(summary = "The nodes whose data planes report now")
+    @Operation(summary = "The nodes whose data planes report, with their state, memory and instances")
     List<NodeView> list() {
+        NodeRegistry.Known known = nodes.known();
         List<NodeView> views = new ArrayList<>();
-        for (Node node : nodes.known().nodes()) {
-            views.add(new NodeView(node.getNodeId(), node.getForwardingAddress(), node.getServingCount()));
+        for (Node node : known.nodes()) {
+            InstanceReport report = known.reports().get(node.getNodeId());
+            int instances = 0;
+            for (ServingVersion serving : report.getServingList()) {
+                instances += serving.getReadyInstances() + serving.getStartingInstances();
+            }
+            views.add(new NodeView(
+                    node.getNodeId(),
+                    node.getState(),
+                    node.getForwardingAddress(),
+                    report.getMemoryTotalBytes(),
+                    report.getMemoryAvailableBytes(),
+                    nodes.reservedBytes(report),
+                    instances,
+                    node.getServingCount()));
         }
         return views;
     }

@@ -32,6 +32,9 @@ public final class NodeAuthentication implements ServerInterceptor {
     /** The authenticated node id of the current call. */
     public static final Context.Key<String> NODE = Context.key("lever-node");
 
+    /** The current call's node credential, to check it again later (a long stream outlives a revocation). */
+    public static final Context.Key<String> CREDENTIAL = Context.key("lever-node-credential");
+
     /** The caller's address, for {@code JoinCluster} (which counts its own failures). */
     public static final Context.Key<String> CLIENT = Context.key("lever-client");
 
@@ -66,11 +69,13 @@ public final class NodeAuthentication implements ServerInterceptor {
             return Contexts.interceptCall(Context.current().withValue(CLIENT, client), call, headers, next);
         }
         String header = headers.get(AUTHORIZATION);
-        String node = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? credentials.verify(header.substring(BEARER.length()).trim())
+        String credential = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? header.substring(BEARER.length()).trim()
                 : null;
+        String node = credentials.verify(credential);
         if (node != null) {
-            return Contexts.interceptCall(Context.current().withValue(NODE, node), call, headers, next);
+            return Contexts.interceptCall(
+                    Context.current().withValues(NODE, node, CREDENTIAL, credential), call, headers, next);
         }
         String client = clientAddress(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
         if (!failures.retryAfter(client).isZero()) {

@@ -11,9 +11,12 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -26,8 +29,9 @@ import javax.crypto.spec.SecretKeySpec;
  * distinct from every REST token and grants nothing on the REST API.
  *
  * <p>Revoking a node refuses every credential issued to it until then ({@code
- * <data-dir>/node-revocations}); a new one can be issued afterwards. The same key derives the
- * forwarding key the data planes present to each other.
+ * <data-dir>/node-revocations}); a new one can be issued afterwards. The same key and the
+ * revocations derive the forwarding key the data planes present to each other, so it changes with
+ * every revocation.
  */
 public final class NodeCredentials {
     /** Node ids: what a host name or a container name looks like, no dots (they separate the parts). */
@@ -40,6 +44,8 @@ public final class NodeCredentials {
     private final Path revocationsFile;
     private final Clock clock;
     private final Map<String, Long> revokedUntil = new ConcurrentHashMap<>();
+    private final List<Runnable> revocationListeners = new CopyOnWriteArrayList<>();
+    private volatile String forwardingKey;
 
     private NodeCredentials(byte[] key, Path revocationsFile, Clock clock) {
         this.key = key;
@@ -54,6 +60,7 @@ public final class NodeCredentials {
             NodeCredentials credentials = new NodeCredentials(
                     loadOrCreateKey(dataDir.resolve("cluster.key")), dataDir.resolve("node-revocations"), clock);
             credentials.readRevocations();
+            credentials.forwardingKey = credentials.deriveForwardingKey();
             return credentials;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the cluster key in " + dataDir + ": " + e, e);
@@ -111,11 +118,34 @@ public final class NodeCredentials {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + revocationsFile + ": " + e, e);
         }
+        forwardingKey = deriveForwardingKey();
+        revocationListeners.forEach(Runnable::run);
     }
 
-    /** The secret every data plane sends to the others' forwarding port; derived, so never stored. */
+    /** Called after every revocation (the forwarding key changed), on the revoking thread. */
+    public void onRevocation(Runnable listener) {
+        revocationListeners.add(listener);
+    }
+
+    /**
+     * The secret every data plane sends to the others' forwarding port; derived, so never stored.
+     * It changes with every revocation (the membership generation): a revoked node, whose routes
+     * stream is ended, never learns the new one.
+     */
     public String forwardingKey() {
-        return BASE64.encodeToString(mac("forwarding-key-v1"));
+        return forwardingKey;
+    }
+
+    /**
+     * HMAC of the revocations under the cluster key: every control plane that shares the key and the
+     * revocations derives the same one.
+     */
+    private String deriveForwardingKey() {
+        StringBuilder generation = new StringBuilder("forwarding-key-v2");
+        new TreeMap<>(revokedUntil)
+                .forEach((node, until) ->
+                        generation.append('|').append(node).append('=').append(until));
+        return BASE64.encodeToString(mac(generation.toString()));
     }
 
     /**

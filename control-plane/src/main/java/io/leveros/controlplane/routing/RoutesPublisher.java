@@ -1,6 +1,7 @@
 package io.leveros.controlplane.routing;
 
 import io.grpc.stub.ServerCallStreamObserver;
+import io.leveros.controlplane.node.NodeCredentials;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.scaling.Autoscaler;
 import io.leveros.controlplane.store.MetadataStore;
@@ -8,6 +9,7 @@ import io.leveros.controlplane.store.StoreSnapshot;
 import io.leveros.proto.control.RoutingSnapshot;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,7 @@ public final class RoutesPublisher {
     private final MetadataStore store;
     private final NodeRegistry nodes;
     private final Autoscaler autoscaler;
-    private final String forwardingKey;
+    private final NodeCredentials credentials;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private long clusterRevision = System.currentTimeMillis() * 1000;
     /** The store compiled at its latest revision: recompiled only when the store changes. */
@@ -35,16 +37,21 @@ public final class RoutesPublisher {
 
     private volatile RoutingSnapshot latest;
 
-    /** @param forwardingKey what data planes present to each other's forwarding port, sent with every snapshot */
-    public RoutesPublisher(MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler, String forwardingKey) {
+    /**
+     * @param credentials the forwarding key sent with every snapshot (it changes with each revocation),
+     *     and the check that a stream's credential is still valid before each snapshot it is sent
+     */
+    public RoutesPublisher(
+            MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler, NodeCredentials credentials) {
         this.store = store;
         this.nodes = nodes;
         this.autoscaler = autoscaler;
-        this.forwardingKey = forwardingKey;
+        this.credentials = credentials;
         this.latest = withClusterRevision(build());
         store.addChangeListener(state -> publish());
         nodes.onChange(this::publish);
         autoscaler.onChange(this::publish);
+        credentials.onRevocation(this::publish);
     }
 
     /** The newest snapshot. */
@@ -65,7 +72,7 @@ public final class RoutesPublisher {
         return compiledStore.toBuilder()
                 .addAllNodes(nodes.known().nodes())
                 .addAllTargets(autoscaler.targets())
-                .setForwardingKey(forwardingKey)
+                .setForwardingKey(credentials.forwardingKey())
                 .build();
     }
 
@@ -93,7 +100,8 @@ public final class RoutesPublisher {
     private static boolean sameContent(RoutingSnapshot built, RoutingSnapshot latest) {
         return built.getRevision() == latest.getRevision()
                 && built.getNodesList().equals(latest.getNodesList())
-                && built.getTargetsList().equals(latest.getTargetsList());
+                && built.getTargetsList().equals(latest.getTargetsList())
+                && built.getForwardingKey().equals(latest.getForwardingKey());
     }
 
     /** Orders snapshots: by store revision, then by cluster revision. */
@@ -103,9 +111,13 @@ public final class RoutesPublisher {
                         && snapshot.getClusterRevision() > than.getClusterRevision());
     }
 
-    /** Adds a data plane's stream: it gets the current snapshot at once, then every newer one. */
-    public void subscribe(String nodeId, ServerCallStreamObserver<RoutingSnapshot> call) {
-        Subscriber subscriber = new Subscriber(nodeId, call);
+    /**
+     * Adds a data plane's stream: it gets the current snapshot at once, then every newer one while
+     * {@code credential} stays valid; the stream of a revoked node is ended instead of being sent the
+     * snapshot with the new forwarding key.
+     */
+    public void subscribe(String nodeId, String credential, ServerCallStreamObserver<RoutingSnapshot> call) {
+        Subscriber subscriber = new Subscriber(nodeId, () -> credentials.verify(credential) != null, call);
         call.setOnCancelHandler(() -> {
             subscribers.remove(subscriber);
             subscriber.cancel();
@@ -146,19 +158,26 @@ public final class RoutesPublisher {
 
     private static final class Subscriber {
         private final String nodeId;
+        private final BooleanSupplier member;
         private final ServerCallStreamObserver<RoutingSnapshot> call;
         private RoutingSnapshot pending;
         private RoutingSnapshot sent;
         private boolean closed;
 
-        Subscriber(String nodeId, ServerCallStreamObserver<RoutingSnapshot> call) {
+        Subscriber(String nodeId, BooleanSupplier member, ServerCallStreamObserver<RoutingSnapshot> call) {
             this.nodeId = nodeId;
+            this.member = member;
             this.call = call;
         }
 
         synchronized void offer(RoutingSnapshot snapshot) {
             RoutingSnapshot known = pending != null ? pending : sent;
             if (closed || (known != null && !newer(snapshot, known))) {
+                return;
+            }
+            if (!member.getAsBoolean()) {
+                log.info("Ending the routes stream of '{}': its credential was revoked", nodeId);
+                complete();
                 return;
             }
             pending = snapshot;

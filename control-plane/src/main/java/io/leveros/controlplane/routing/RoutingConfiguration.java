@@ -21,7 +21,7 @@ class RoutingConfiguration {
     @Lazy(false)
     RoutesPublisher routesPublisher(
             MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler, NodeCredentials credentials) {
-        return new RoutesPublisher(store, nodes, autoscaler, credentials.forwardingKey());
+        return new RoutesPublisher(store, nodes, autoscaler, credentials);
     }
 
     /**

@@ -70,7 +70,8 @@ public final class RoutingGrpcService extends RoutingGrpc.RoutingImplBase {
             responseObserver.onError(otherNode("watch routes", request.getNodeId(), nodeId));
             return;
         }
-        publisher.subscribe(nodeId, (ServerCallStreamObserver<RoutingSnapshot>) responseObserver);
+        publisher.subscribe(nodeId, NodeAuthentication.CREDENTIAL.get(), (ServerCallStreamObserver<RoutingSnapshot>)
+                responseObserver);
     }
 
     @Override

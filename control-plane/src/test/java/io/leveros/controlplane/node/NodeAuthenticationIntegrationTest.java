@@ -149,9 +149,32 @@ class NodeAuthenticationIntegrationTest {
         String credential = json(issued).get("credential").asString();
         ClientInterceptor nodeC = bearer(credential);
         RoutingGrpc.newBlockingStub(channel).withInterceptors(nodeC).reportInstances(fakeReport("node-c"));
+        Iterator<RoutingSnapshot> revokedStream = RoutingGrpc.newBlockingStub(channel)
+                .withInterceptors(nodeC)
+                .withDeadlineAfter(20, java.util.concurrent.TimeUnit.SECONDS)
+                .watchRoutes(WatchRoutesRequest.newBuilder().setNodeId("node-c").build());
+        Iterator<RoutingSnapshot> memberStream = RoutingGrpc.newBlockingStub(channel)
+                .withInterceptors(bearer(credentials.issue("node-e")))
+                .withDeadlineAfter(20, java.util.concurrent.TimeUnit.SECONDS)
+                .watchRoutes(WatchRoutesRequest.newBuilder().setNodeId("node-e").build());
+        String keyBefore = revokedStream.next().getForwardingKey();
+        assertThat(memberStream.next().getForwardingKey()).isEqualTo(keyBefore);
 
         HttpResponse<String> revoked = api.delete("/api/v1/nodes/node-c/credential", true);
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(204);
+        assertThat(credentials.forwardingKey())
+                .as("a new membership generation")
+                .isNotEqualTo(keyBefore);
+        RoutingSnapshot next = memberStream.next();
+        while (next.getForwardingKey().equals(keyBefore)) {
+            next = memberStream.next();
+        }
+        assertThat(next.getForwardingKey()).isEqualTo(credentials.forwardingKey());
+        while (revokedStream.hasNext()) {
+            assertThat(revokedStream.next().getForwardingKey())
+                    .as("the revoked node never learns the new key")
+                    .isEqualTo(keyBefore);
+        }
         assertRefused(
                 () -> RoutingGrpc.newBlockingStub(channel)
                         .withInterceptors(nodeC)

@@ -7,7 +7,8 @@ import io.vertx.core.http.HttpHeaders;
 /**
  * The forwarding port's door: a forwarded call must carry the cluster's forwarding key ({@code
  * lever-forwarding-key}), which the control plane gives to authenticated data planes only, with
- * the routing snapshots. Anything else (a local process, an instance, a host outside the cluster)
+ * the routing snapshots. The key changes whenever a node is revoked (the revoked node's stream is
+ * ended, so it never learns the new one); the previous key passes for 10 s after the change. Anything else (a local process, an instance, a host outside the cluster)
  * is refused before it is routed.
  */
 public final class ForwardingKey {
@@ -30,6 +31,18 @@ public final class ForwardingKey {
      * @throws CallException UNAUTHENTICATED unless {@code given} is the key (compared in constant time)
      */
     public static void check(String given, String key) {
+        check(given, key, "");
+    }
+
+    /**
+     * As {@link #check(String, String)}, also letting {@code previous} pass: the key before the
+     * membership changed, during the short overlap after the change ({@code
+     * RoutingState.previousForwardingKey}), so calls sent across the change are not refused.
+     */
+    public static void check(String given, String key, String previous) {
+        if (given != null && !previous.isEmpty() && sameInConstantTime(given, previous)) {
+            return;
+        }
         if (given == null || key.isEmpty() || !sameInConstantTime(given, key)) {
             throw new CallException(
                     ErrorCode.UNAUTHENTICATED,

@@ -94,7 +94,10 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         RoutingTable table = RouteResolver.readyTable(routing);
         long resourceEpoch = 0;
         if (ingress == Ingress.FORWARDED) {
-            ForwardingKey.check(request.headers().get(ForwardingKey.HEADER), table.forwardingKey());
+            ForwardingKey.check(
+                    request.headers().get(ForwardingKey.HEADER),
+                    table.forwardingKey(),
+                    routing.previousForwardingKey(System.nanoTime()));
             resourceEpoch = ResourceEpoch.parse(request.headers().get(ResourceEpoch.HEADER));
         }
         LeverUrl url = leverUrl(request.headers().get(InstanceClient.LEVER_URL));

@@ -9,7 +9,12 @@ import java.util.function.Consumer;
  * call {@link #table()} (a volatile read) on every request; there is no lock on the request path.
  */
 public final class RoutingState {
+    /** How long the forwarding key before a change still passes: calls already sent with it finish. */
+    public static final long FORWARDING_KEY_OVERLAP_NANOS = 10_000_000_000L;
+
     private volatile RoutingTable table = RoutingTable.EMPTY;
+    private volatile String previousForwardingKey = "";
+    private volatile long previousForwardingKeyUntilNanos;
     private final List<Consumer<RoutingTable>> listeners = new CopyOnWriteArrayList<>();
 
     public RoutingTable table() {
@@ -19,6 +24,14 @@ public final class RoutingState {
     /** Whether a snapshot has arrived since start. */
     public boolean ready() {
         return table.revision() >= 0;
+    }
+
+    /**
+     * The forwarding key before the last change (a node was revoked), for {@link
+     * #FORWARDING_KEY_OVERLAP_NANOS} after the change; else empty (nothing passes with it).
+     */
+    public String previousForwardingKey(long nowNanos) {
+        return nowNanos - previousForwardingKeyUntilNanos < 0 ? previousForwardingKey : "";
     }
 
     /** Called with every new table after it is swapped in, on the thread that swapped it. */
@@ -46,6 +59,10 @@ public final class RoutingState {
         synchronized (this) {
             if (otherSource ? next.revision() < table.revision() : next.olderThan(table)) {
                 return false;
+            }
+            if (!table.forwardingKey().isEmpty() && !table.forwardingKey().equals(next.forwardingKey())) {
+                previousForwardingKey = table.forwardingKey();
+                previousForwardingKeyUntilNanos = System.nanoTime() + FORWARDING_KEY_OVERLAP_NANOS;
             }
             table = next;
         }

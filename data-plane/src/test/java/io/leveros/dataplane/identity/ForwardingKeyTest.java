@@ -23,4 +23,12 @@ class ForwardingKeyTest {
                 .as("before the first snapshot nothing passes")
                 .isInstanceOf(CallException.class);
     }
+
+    @Test
+    void thePreviousKeyPassesOnlyWhileItIsGiven() {
+        assertThatCode(() -> ForwardingKey.check("old", KEY, "old")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> ForwardingKey.check("old", KEY, ""))
+                .hasMessageContaining("wrong lever-forwarding-key");
+        assertThatThrownBy(() -> ForwardingKey.check("", KEY, "")).isInstanceOf(CallException.class);
+    }
 }
