@@ -1,8 +1,8 @@
 package io.leveros.controlplane.routing;
 
 import io.grpc.stub.ServerCallStreamObserver;
+import io.leveros.controlplane.cluster.ScalingTargets;
 import io.leveros.controlplane.node.NodeRegistry;
-import io.leveros.controlplane.scaling.Autoscaler;
 import io.leveros.controlplane.store.MetadataStore;
 import io.leveros.controlplane.store.StoreSnapshot;
 import io.leveros.proto.control.RoutingSnapshot;
@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the data planes watching the routes and sends each the newest snapshot after every store change,
- * every change of what the nodes serve ({@link NodeRegistry}) and every change of the autoscaler's targets.
+ * every change of what the nodes serve ({@link NodeRegistry}) and every change of the leader's scaling targets
+ * ({@link ScalingTargets}, with the term that decided them).
  * A snapshot's cluster revision grows with each of the last two; it starts from the clock, so it grows
  * across control-plane restarts too.
  *
@@ -26,7 +27,7 @@ public final class RoutesPublisher {
 
     private final MetadataStore store;
     private final NodeRegistry nodes;
-    private final Autoscaler autoscaler;
+    private final ScalingTargets targets;
     private final String forwardingKey;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private long clusterRevision = System.currentTimeMillis() * 1000;
@@ -36,15 +37,15 @@ public final class RoutesPublisher {
     private volatile RoutingSnapshot latest;
 
     /** @param forwardingKey what data planes present to each other's forwarding port, sent with every snapshot */
-    public RoutesPublisher(MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler, String forwardingKey) {
+    public RoutesPublisher(MetadataStore store, NodeRegistry nodes, ScalingTargets targets, String forwardingKey) {
         this.store = store;
         this.nodes = nodes;
-        this.autoscaler = autoscaler;
+        this.targets = targets;
         this.forwardingKey = forwardingKey;
         this.latest = withClusterRevision(build());
         store.addChangeListener(state -> publish());
         nodes.onChange(this::publish);
-        autoscaler.onChange(this::publish);
+        targets.onChange(this::publish);
     }
 
     /** The newest snapshot. */
@@ -62,9 +63,11 @@ public final class RoutesPublisher {
         if (compiledStore == null || compiledStore.getRevision() != state.revision()) {
             compiledStore = RoutingSnapshots.of(state);
         }
+        ScalingTargets.Decided decided = targets.current();
         return compiledStore.toBuilder()
                 .addAllNodes(nodes.known().nodes())
-                .addAllTargets(autoscaler.targets())
+                .addAllTargets(decided.targets())
+                .setScalingTerm(decided.term())
                 .setForwardingKey(forwardingKey)
                 .build();
     }
@@ -93,7 +96,8 @@ public final class RoutesPublisher {
     private static boolean sameContent(RoutingSnapshot built, RoutingSnapshot latest) {
         return built.getRevision() == latest.getRevision()
                 && built.getNodesList().equals(latest.getNodesList())
-                && built.getTargetsList().equals(latest.getTargetsList());
+                && built.getTargetsList().equals(latest.getTargetsList())
+                && built.getScalingTerm() == latest.getScalingTerm();
     }
 
     /** Orders snapshots: by store revision, then by cluster revision. */

@@ -1,9 +1,9 @@
 package io.leveros.controlplane.routing;
 
+import io.leveros.controlplane.cluster.ScalingTargets;
 import io.leveros.controlplane.node.NodeCredentials;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.resource.ResourceBindings;
-import io.leveros.controlplane.scaling.Autoscaler;
 import io.leveros.controlplane.store.MetadataStore;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -18,8 +18,8 @@ class RoutingConfiguration {
     @Bean
     @Lazy(false)
     RoutesPublisher routesPublisher(
-            MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler, NodeCredentials credentials) {
-        return new RoutesPublisher(store, nodes, autoscaler, credentials.forwardingKey());
+            MetadataStore store, NodeRegistry nodes, ScalingTargets targets, NodeCredentials credentials) {
+        return new RoutesPublisher(store, nodes, targets, credentials.forwardingKey());
     }
 
     /**
