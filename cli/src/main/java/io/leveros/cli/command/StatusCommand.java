@@ -28,6 +28,15 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        JsonNode cluster = lever.global.controlPlane().get("/cluster");
+        if (cluster.path("term").asLong() > 0) { // several control planes on one Redis
+            System.out.println("Control plane " + cluster.path("controlPlaneId").asText()
+                    + (cluster.path("leading").asBoolean()
+                            ? " leads (term " + cluster.path("term").asText() + ")."
+                            : " follows; " + cluster.path("leaderId").asText() + " leads (term "
+                                    + cluster.path("term").asText()
+                                    + ") and makes the scaling decisions: ask it for them."));
+        }
         JsonNode scaling = lever.global.controlPlane().get("/scaling");
         JsonNode versions = scaling.path("versions");
         if (versions.isEmpty()) {

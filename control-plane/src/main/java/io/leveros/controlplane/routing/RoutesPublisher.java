@@ -1,9 +1,9 @@
 package io.leveros.controlplane.routing;
 
 import io.grpc.stub.ServerCallStreamObserver;
+import io.leveros.controlplane.cluster.ScalingTargets;
 import io.leveros.controlplane.node.NodeCredentials;
 import io.leveros.controlplane.node.NodeRegistry;
-import io.leveros.controlplane.scaling.Autoscaler;
 import io.leveros.controlplane.store.MetadataStore;
 import io.leveros.controlplane.store.StoreSnapshot;
 import io.leveros.proto.control.RoutingSnapshot;
@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the data planes watching the routes and sends each the newest snapshot after every store change,
- * every change of what the nodes serve ({@link NodeRegistry}) and every change of the autoscaler's targets.
+ * every change of what the nodes serve ({@link NodeRegistry}) and every change of the leader's scaling targets
+ * ({@link ScalingTargets}, with the term that decided them).
  * A snapshot's cluster revision grows with each of the last two; it starts from the clock, so it grows
  * across control-plane restarts too.
  *
@@ -28,7 +29,7 @@ public final class RoutesPublisher {
 
     private final MetadataStore store;
     private final NodeRegistry nodes;
-    private final Autoscaler autoscaler;
+    private final ScalingTargets targets;
     private final NodeCredentials credentials;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private long clusterRevision = System.currentTimeMillis() * 1000;
@@ -42,15 +43,15 @@ public final class RoutesPublisher {
      *     and the check that a stream's credential is still valid before each snapshot it is sent
      */
     public RoutesPublisher(
-            MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler, NodeCredentials credentials) {
+            MetadataStore store, NodeRegistry nodes, ScalingTargets targets, NodeCredentials credentials) {
         this.store = store;
         this.nodes = nodes;
-        this.autoscaler = autoscaler;
+        this.targets = targets;
         this.credentials = credentials;
         this.latest = withClusterRevision(build());
         store.addChangeListener(state -> publish());
         nodes.onChange(this::publish);
-        autoscaler.onChange(this::publish);
+        targets.onChange(this::publish);
         credentials.onRevocation(this::publish);
     }
 
@@ -69,9 +70,11 @@ public final class RoutesPublisher {
         if (compiledStore == null || compiledStore.getRevision() != state.revision()) {
             compiledStore = RoutingSnapshots.of(state);
         }
+        ScalingTargets.Decided decided = targets.current();
         return compiledStore.toBuilder()
                 .addAllNodes(nodes.known().nodes())
-                .addAllTargets(autoscaler.targets())
+                .addAllTargets(decided.targets())
+                .setScalingTerm(decided.term())
                 .setForwardingKey(credentials.forwardingKey())
                 .build();
     }
@@ -101,6 +104,7 @@ public final class RoutesPublisher {
         return built.getRevision() == latest.getRevision()
                 && built.getNodesList().equals(latest.getNodesList())
                 && built.getTargetsList().equals(latest.getTargetsList())
+                && built.getScalingTerm() == latest.getScalingTerm()
                 && built.getForwardingKey().equals(latest.getForwardingKey());
     }
 

@@ -1,11 +1,11 @@
 package io.leveros.controlplane.routing;
 
+import io.leveros.controlplane.cluster.ScalingTargets;
 import io.leveros.controlplane.code.CodeStreaming;
 import io.leveros.controlplane.node.ClusterJoin;
 import io.leveros.controlplane.node.NodeCredentials;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.resource.ResourceBindings;
-import io.leveros.controlplane.scaling.Autoscaler;
 import io.leveros.controlplane.store.MetadataStore;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -20,8 +20,8 @@ class RoutingConfiguration {
     @Bean
     @Lazy(false)
     RoutesPublisher routesPublisher(
-            MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler, NodeCredentials credentials) {
-        return new RoutesPublisher(store, nodes, autoscaler, credentials);
+            MetadataStore store, NodeRegistry nodes, ScalingTargets targets, NodeCredentials credentials) {
+        return new RoutesPublisher(store, nodes, targets, credentials);
     }
 
     /**

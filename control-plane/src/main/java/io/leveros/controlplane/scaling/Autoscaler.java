@@ -124,7 +124,6 @@ public final class Autoscaler {
     private final Settings settings;
     private final Map<String, ScaledVersion> versions = new HashMap<>();
     private final ArrayDeque<ScalingDecision> decisions = new ArrayDeque<>();
-    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<ScalingDecision>> decisionListeners = new CopyOnWriteArrayList<>();
     private volatile List<ScalingTarget> targets = List.of();
     private volatile Map<String, VersionStatus> statuses = Map.of();
@@ -137,11 +136,6 @@ public final class Autoscaler {
 
     public Settings settings() {
         return settings;
-    }
-
-    /** Called after a tick changed the targets, on the tick's thread. */
-    public void onChange(Runnable listener) {
-        listeners.add(listener);
     }
 
     /** Called with each decision as it is made, on the tick's thread. */
@@ -162,6 +156,16 @@ public final class Autoscaler {
     /** The most recent decisions, newest first. */
     public synchronized List<ScalingDecision> recentDecisions() {
         return List.copyOf(decisions.reversed());
+    }
+
+    /**
+     * Forgets every decision and measure: this control plane has just become the leader, and what it
+     * knew from an earlier term is stale. The next tick starts from what the nodes report running.
+     */
+    public synchronized void reset() {
+        versions.clear();
+        targets = List.of();
+        statuses = Map.of();
     }
 
     /** One round of decisions. */
@@ -200,7 +204,6 @@ public final class Autoscaler {
         statuses = Map.copyOf(nextStatuses);
         if (!next.equals(targets)) {
             targets = List.copyOf(next);
-            listeners.forEach(Runnable::run);
         }
     }
 

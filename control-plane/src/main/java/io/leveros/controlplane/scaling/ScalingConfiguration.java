@@ -1,5 +1,7 @@
 package io.leveros.controlplane.scaling;
 
+import io.leveros.controlplane.cluster.Leadership;
+import io.leveros.controlplane.cluster.ScalingTargets;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.store.MetadataStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,19 +44,31 @@ class ScalingConfiguration {
         }
     }
 
+    /**
+     * Ticks the autoscaler while this control plane leads, and publishes its targets whenever they
+     * change, fenced by the term it leads in. Every tick asks the leadership afresh, so a leader that
+     * lost its lease stops deciding at its next tick; one that (re)gains it starts from a reset.
+     */
     @Bean(destroyMethod = "shutdownNow")
     @Lazy(false)
-    ScheduledExecutorService scalingTimer(Autoscaler autoscaler, NodeRegistry nodes, MeterRegistry registry) {
+    ScheduledExecutorService scalingTimer(
+            Autoscaler autoscaler,
+            NodeRegistry nodes,
+            MeterRegistry registry,
+            Leadership leadership,
+            ScalingTargets scalingTargets) {
         ScalingMetrics metrics = new ScalingMetrics(registry, autoscaler, nodes);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("autoscaler").factory());
         long tick = autoscaler.settings().tick().toNanos();
+        LeaderTicks ticks = new LeaderTicks(autoscaler, leadership, scalingTargets);
         timer.scheduleAtFixedRate(
                 () -> {
                     try {
                         long started = System.nanoTime();
-                        autoscaler.tick(started);
-                        metrics.ticked(System.nanoTime() - started);
+                        if (ticks.tick(started)) {
+                            metrics.ticked(System.nanoTime() - started);
+                        }
                     } catch (RuntimeException e) {
                         log.error("Autoscaler tick failed; trying again at the next tick", e);
                     }

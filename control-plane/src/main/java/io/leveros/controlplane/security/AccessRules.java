@@ -38,7 +38,7 @@ public final class AccessRules {
                     return new Permission.Deploy(segments[4]);
                 }
             }
-            case "scaling" -> {
+            case "scaling", "cluster" -> {
                 if (read && segments.length == 4) {
                     return Permission.READ;
                 }

@@ -115,6 +115,7 @@ class AccessMatrixTest {
                 Endpoint.get(SERVICE + "/instances", READS),
                 Endpoint.get(SERVICE + "/resources", READS),
                 Endpoint.get("/api/v1/scaling", READS),
+                Endpoint.get("/api/v1/cluster", READS),
                 Endpoint.get("/actuator/prometheus", READS),
                 Endpoint.json(
                         "POST", "/api/v1/environments", "{\"name\": \"made.lever\"}", 401, 401, 403, 403, 403, 201),

@@ -399,6 +399,16 @@ class ControlPlaneIntegrationTest {
     }
 
     @Test
+    void inFileModeTheOneControlPlaneLeadsInTermZero() {
+        JsonNode cluster = json(api.get("/api/v1/cluster"));
+        assertThat(cluster.get("leading").asBoolean()).isTrue();
+        assertThat(cluster.get("term").asLong()).isZero();
+        assertThat(cluster.get("leaderId").asString())
+                .isEqualTo(cluster.get("controlPlaneId").asString())
+                .isNotEmpty();
+    }
+
+    @Test
     void servesHealthMetricsAndOpenApi() {
         HttpResponse<String> health = api.get("/actuator/health");
         assertThat(health.statusCode()).isEqualTo(200);

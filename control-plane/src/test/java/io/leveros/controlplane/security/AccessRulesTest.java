@@ -17,6 +17,7 @@ class AccessRulesTest {
         "GET,    /api/v1/environments/dev.lever/services/s/versions,     read",
         "GET,    /api/v1/environments/dev.lever/services/s/instances,    read",
         "GET,    /api/v1/scaling,                                        read",
+        "GET,    /api/v1/cluster,                                        read",
         "POST,   /api/v1/environments/dev.lever/deployments,             deploy:dev.lever",
         "POST,   /api/v1/environments/prod.lever/deployments,            deploy:prod.lever",
         "POST,   /api/v1/environments,                                   admin",
