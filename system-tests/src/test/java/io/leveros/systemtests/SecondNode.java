@@ -21,22 +21,28 @@ import java.util.concurrent.TimeUnit;
  */
 final class SecondNode implements AutoCloseable {
     private final Process process;
+    private final List<String> command;
     private final int httpPort;
     private final int gatewayPort;
+    private final Path dataDir;
     private final Path log;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private SecondNode(Process process, int httpPort, int gatewayPort, Path log) {
+    private SecondNode(Process process, List<String> command, int httpPort, int gatewayPort, Path dataDir, Path log) {
         this.process = process;
+        this.command = command;
         this.httpPort = httpPort;
         this.gatewayPort = gatewayPort;
+        this.dataDir = dataDir;
         this.log = log;
     }
 
+    /** Joins a node with its own, new data dir (in {@code target/}, never the platform's). */
     static SecondNode join(LeverPlatform platform, String nodeId) {
         int httpPort = LeverPlatform.freePort();
         int gatewayPort = LeverPlatform.freePort();
         Path log = Path.of("target", nodeId + "-" + System.nanoTime() + ".log").toAbsolutePath();
+        Path dataDir = log.resolveSibling(log.getFileName() + ".data");
         Path credential = joinCredential(platform, nodeId, log.resolveSibling(log.getFileName() + ".credential"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of(
@@ -57,17 +63,31 @@ final class SecondNode implements AutoCloseable {
                 nodeId,
                 "--node-credential-file",
                 credential.toString(),
+                "--data-dir",
+                dataDir.toString(),
                 "--java-runtime-lib",
                 LeverPlatform.HOME.resolve("runtimes/java/runtime/target/lib").toString(),
                 "--node-runtime",
                 LeverPlatform.HOME.resolve("runtimes/node").toString());
+        return launch(command, httpPort, gatewayPort, dataDir, log);
+    }
+
+    /**
+     * Starts this node's data plane again, with the same ports, data dir and credential, once this one
+     * is {@link #close closed}: no control plane needs to answer.
+     */
+    SecondNode restart() {
+        return launch(command, httpPort, gatewayPort, dataDir, log);
+    }
+
+    private static SecondNode launch(List<String> command, int httpPort, int gatewayPort, Path dataDir, Path log) {
         try {
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
-            SecondNode node = new SecondNode(process, httpPort, gatewayPort, log);
-            await("node " + nodeId + " ready (log: " + log + ")")
+            SecondNode node = new SecondNode(process, command, httpPort, gatewayPort, dataDir, log);
+            await("node ready (log: " + log + ")")
                     .atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(100))
                     .failFast("the data plane exited", () -> !process.isAlive())
@@ -110,6 +130,16 @@ final class SecondNode implements AutoCloseable {
 
     int httpPort() {
         return httpPort;
+    }
+
+    /** The node's own data dir ({@code --data-dir}). */
+    Path dataDir() {
+        return dataDir;
+    }
+
+    /** The data plane's command line. */
+    List<String> command() {
+        return command;
     }
 
     String httpAddress() {
