@@ -62,10 +62,10 @@ public final class LeverPlatform implements AutoCloseable {
         }
     }
 
-    /** Starts a platform on an existing data folder (e.g. after a restart). */
-    public static LeverPlatform startOn(Path dataDir, String name) {
+    /** Starts a platform on an existing data folder (e.g. after a restart), with more {@code lever up} options. */
+    public static LeverPlatform startOn(Path dataDir, String name, String... upOptions) {
         LeverPlatform platform = new LeverPlatform(dataDir, log(name));
-        platform.launch();
+        platform.launch(upOptions);
         return platform;
     }
 

@@ -3,8 +3,10 @@ package io.leveros.controlplane.node;
 import io.leveros.controlplane.LeverProperties;
 import io.leveros.controlplane.audit.AuditEntry.Outcome;
 import io.leveros.controlplane.audit.AuditLog;
+import io.leveros.controlplane.security.ClusterSecrets;
 import io.leveros.controlplane.security.FailedAuthentications;
 import io.leveros.controlplane.security.OwnerOnlyFiles;
+import io.leveros.controlplane.store.ConditionalOnRedisStore;
 import io.leveros.controlplane.store.MetadataStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,11 +17,15 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.grpc.server.GlobalServerInterceptor;
 
 /**
@@ -28,6 +34,7 @@ import org.springframework.grpc.server.GlobalServerInterceptor;
  */
 @Configuration(proxyBeanMethods = false)
 class NodeConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(NodeConfiguration.class);
 
     /** @param expiry {@code lever.node-expiry}: data planes report every 2 s, so 6 s is three missed reports */
     @Bean
@@ -52,8 +59,34 @@ class NodeConfiguration {
 
     @Bean
     @Lazy(false)
-    NodeCredentials nodeCredentials(LeverProperties properties) {
-        return NodeCredentials.load(properties.dataDir(), Clock.systemUTC());
+    NodeCredentials nodeCredentials(
+            LeverProperties properties, ClusterSecrets secrets, ObjectProvider<StringRedisTemplate> redis) {
+        StringRedisTemplate template = redis.getIfAvailable();
+        NodeRevocations revocations = template == null
+                ? new FileNodeRevocations(properties.dataDir().resolve("node-revocations"))
+                : new RedisNodeRevocations(template, properties.storeLocation().toString());
+        return NodeCredentials.load(secrets, revocations, Clock.systemUTC());
+    }
+
+    /** Redis mode: a node revoked by another control plane is refused here within a second. */
+    @Bean(destroyMethod = "shutdownNow")
+    @Lazy(false)
+    @ConditionalOnRedisStore
+    ScheduledExecutorService nodeRevocationRefreshTimer(NodeCredentials credentials) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("node-revocation-refresh").factory());
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        credentials.refresh();
+                    } catch (RuntimeException e) {
+                        log.debug("Refreshing the node revocations failed (the last ones read stay in force)", e);
+                    }
+                },
+                1,
+                1,
+                TimeUnit.SECONDS);
+        return timer;
     }
 
     @Bean

@@ -1,11 +1,8 @@
 package io.leveros.controlplane.node;
 
-import io.leveros.controlplane.security.OwnerOnlyFiles;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import io.leveros.controlplane.security.ClusterSecrets;
+import io.leveros.controlplane.security.FileClusterSecrets;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -13,7 +10,6 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,14 +20,15 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Issues and checks the credentials data planes present to the control plane's gRPC port: {@code
  * lvn1.<node-id>.<issued-at-seconds>.<mac>}, the MAC an HMAC-SHA256 of the rest under the cluster
- * key ({@code <data-dir>/cluster.key}, 32 random bytes, owner-only, made on first start). A
+ * key ({@link ClusterSecrets} {@code cluster.key}: 32 random bytes, made on first start, in {@code
+ * <data-dir>/cluster.key} owner-only, or in Redis shared by the cluster's control planes). A
  * credential names its node, so a data plane can only speak for the node it was issued to; it is
  * distinct from every REST token and grants nothing on the REST API.
  *
- * <p>Revoking a node refuses every credential issued to it until then ({@code
- * <data-dir>/node-revocations}); a new one can be issued afterwards. The same key and the
- * revocations derive the forwarding key the data planes present to each other, so it changes with
- * every revocation.
+ * <p>Revoking a node refuses every credential issued to it until then ({@link NodeRevocations}; in
+ * Redis mode {@link #refresh()} runs every second so a revocation on another control plane counts here
+ * within a second); a new one can be issued afterwards. The same key and the revocations derive the
+ * forwarding key the data planes present to each other, so it changes with every revocation.
  */
 public final class NodeCredentials {
     /** Node ids: what a host name or a container name looks like, no dots (they separate the parts). */
@@ -41,29 +38,46 @@ public final class NodeCredentials {
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
 
     private final byte[] key;
-    private final Path revocationsFile;
+    private final NodeRevocations revocations;
     private final Clock clock;
     private final Map<String, Long> revokedUntil = new ConcurrentHashMap<>();
     private final List<Runnable> revocationListeners = new CopyOnWriteArrayList<>();
     private volatile String forwardingKey;
 
-    private NodeCredentials(byte[] key, Path revocationsFile, Clock clock) {
+    private NodeCredentials(byte[] key, NodeRevocations revocations, Clock clock) {
         this.key = key;
-        this.revocationsFile = revocationsFile;
+        this.revocations = revocations;
         this.clock = clock;
+        refresh();
     }
 
-    /** Reads the cluster key and the revocations in {@code dataDir}, making the key on first start. */
+    /** File mode: the cluster key and the revocations in {@code dataDir}, the key made on first start. */
     public static NodeCredentials load(Path dataDir, Clock clock) {
-        try {
-            Files.createDirectories(dataDir);
-            NodeCredentials credentials = new NodeCredentials(
-                    loadOrCreateKey(dataDir.resolve("cluster.key")), dataDir.resolve("node-revocations"), clock);
-            credentials.readRevocations();
-            credentials.forwardingKey = credentials.deriveForwardingKey();
-            return credentials;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the cluster key in " + dataDir + ": " + e, e);
+        return load(
+                new FileClusterSecrets(dataDir), new FileNodeRevocations(dataDir.resolve("node-revocations")), clock);
+    }
+
+    static NodeCredentials load(ClusterSecrets secrets, NodeRevocations revocations, Clock clock) {
+        return new NodeCredentials(clusterKey(secrets), revocations, clock);
+    }
+
+    /**
+     * Reads the revocations again (made by other control planes on the same Redis); when there is a
+     * new one, the forwarding key changes and the revocation listeners are told.
+     */
+    public synchronized void refresh() {
+        boolean changed = false;
+        for (Map.Entry<String, Long> revoked : revocations.load().entrySet()) {
+            Long known = revokedUntil.get(revoked.getKey());
+            if (known == null || known < revoked.getValue()) {
+                revokedUntil.put(revoked.getKey(), revoked.getValue());
+                changed = true;
+            }
+        }
+        if (forwardingKey == null) {
+            forwardingKey = deriveForwardingKey();
+        } else if (changed) {
+            revoked();
         }
     }
 
@@ -108,16 +122,13 @@ public final class NodeCredentials {
     /** Refuses every credential issued to {@code nodeId} until now; kept across restarts. */
     public synchronized void revoke(String nodeId) {
         checkNodeId(nodeId);
-        revokedUntil.put(nodeId, clock.instant().getEpochSecond());
-        Properties properties = new Properties();
-        revokedUntil.forEach((node, until) -> properties.setProperty(node, Long.toString(until)));
-        try {
-            StringWriter text = new StringWriter();
-            properties.store(text, "node id = epoch second until which its credentials are refused");
-            OwnerOnlyFiles.writeAtomically(revocationsFile, text.toString().getBytes(StandardCharsets.ISO_8859_1));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + revocationsFile + ": " + e, e);
-        }
+        long until = clock.instant().getEpochSecond();
+        revocations.record(nodeId, until);
+        revokedUntil.merge(nodeId, until, Math::max);
+        revoked();
+    }
+
+    private void revoked() {
         forwardingKey = deriveForwardingKey();
         revocationListeners.forEach(Runnable::run);
     }
@@ -170,24 +181,12 @@ public final class NodeCredentials {
         }
     }
 
-    private void readRevocations() throws IOException {
-        if (!Files.exists(revocationsFile)) {
-            return;
-        }
-        Properties properties = new Properties();
-        try (var in = Files.newInputStream(revocationsFile)) {
-            properties.load(in);
-        }
-        for (String node : properties.stringPropertyNames()) {
-            revokedUntil.put(node, Long.parseLong(properties.getProperty(node).trim()));
-        }
-    }
-
-    private static byte[] loadOrCreateKey(Path file) throws IOException {
-        byte[] key = Base64.getUrlDecoder().decode(OwnerOnlyFiles.readOrCreateSecret(file));
+    private static byte[] clusterKey(ClusterSecrets secrets) {
+        byte[] key = Base64.getUrlDecoder().decode(secrets.readOrCreate("cluster.key"));
         if (key.length < 32) {
-            throw new IOException(file + " holds a " + key.length + "-byte key (expected: 32 bytes, base64url); "
-                    + "delete it to make a new one, then issue new node credentials");
+            throw new IllegalStateException("the cluster key holds " + key.length + " bytes (expected: 32 bytes, "
+                    + "base64url); delete <data-dir>/cluster.key (or lever:secret:cluster.key in Redis mode) to "
+                    + "make a new one, then issue new node credentials");
         }
         return key;
     }

@@ -3,6 +3,7 @@ package io.leveros.controlplane.security;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -28,6 +29,23 @@ public final class AccessToken {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the access token file " + file + ": " + e, e);
         }
+    }
+
+    /**
+     * The root token of the cluster ({@code secrets}' {@code token}), also kept in {@code file} (mode
+     * 0600) for the local CLI: in Redis mode the file is rewritten when it holds another value.
+     */
+    public static AccessToken of(ClusterSecrets secrets, Path file) {
+        String value = secrets.readOrCreate("token");
+        try {
+            if (!Files.exists(file)
+                    || !Files.readString(file, StandardCharsets.US_ASCII).trim().equals(value)) {
+                OwnerOnlyFiles.writeAtomically(file, (value + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the access token file " + file + ": " + e, e);
+        }
+        return new AccessToken(file, value);
     }
 
     /** 32 {@code SecureRandom} bytes, URL-safe base64 without padding (43 characters). */

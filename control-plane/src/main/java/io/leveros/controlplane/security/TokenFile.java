@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.SerializationFeature;
@@ -13,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code <data-dir>/tokens.json}: {@code {"format": 1, "tokens": [TokenRecord]}}, mode 0600, replaced
  * atomically on every change. Holds hashes only, never a token's secret.
  */
-final class TokenFile {
+final class TokenFile implements TokenStore {
     private static final int FORMAT = 1;
     private static final JsonMapper JSON =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -27,7 +28,8 @@ final class TokenFile {
     record Content(int format, List<TokenRecord> tokens) {}
 
     /** The tokens in the file; none if there is no file yet. */
-    List<TokenRecord> load() {
+    @Override
+    public List<TokenRecord> load() {
         if (!Files.exists(file)) {
             return List.of();
         }
@@ -49,7 +51,28 @@ final class TokenFile {
         }
     }
 
-    void save(List<TokenRecord> tokens) {
+    @Override
+    public boolean add(TokenRecord token) {
+        List<TokenRecord> tokens = new ArrayList<>(load());
+        if (tokens.stream().anyMatch(t -> t.name().equals(token.name()))) {
+            return false;
+        }
+        tokens.add(token);
+        save(tokens);
+        return true;
+    }
+
+    @Override
+    public boolean remove(String name) {
+        List<TokenRecord> tokens = new ArrayList<>(load());
+        if (!tokens.removeIf(t -> t.name().equals(name))) {
+            return false;
+        }
+        save(tokens);
+        return true;
+    }
+
+    private void save(List<TokenRecord> tokens) {
         try {
             OwnerOnlyFiles.writeAtomically(file, JSON.writeValueAsBytes(new Content(FORMAT, tokens)));
         } catch (IOException e) {

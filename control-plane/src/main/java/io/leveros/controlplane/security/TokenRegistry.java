@@ -20,8 +20,10 @@ import java.util.Optional;
 
 /**
  * Every token this control plane accepts: the built-in {@code root} ({@link AccessToken}, scope admin)
- * and the named ones made through the API, kept in {@link TokenFile} as hashes. Reads take no lock and
- * see one consistent set; changes are serialised and on disk before they take effect.
+ * and the named ones made through the API, kept as hashes in a {@link TokenStore} ({@code tokens.json},
+ * or Redis shared by the control planes of a cluster). Reads take no lock and see one consistent set;
+ * changes are serialised and stored before they take effect. In Redis mode {@link #refresh()} runs every
+ * second, so a token made or revoked on another control plane counts here within a second.
  */
 public final class TokenRegistry {
     /** The built-in token's name. */
@@ -30,16 +32,21 @@ public final class TokenRegistry {
     static final String PREFIX = "lvt_";
 
     private final AccessToken root;
-    private final TokenFile file;
+    private final TokenStore store;
     private final Clock clock;
     private volatile Map<String, TokenRecord> byName;
     private volatile Map<String, TokenRecord> byHash;
 
-    TokenRegistry(AccessToken root, TokenFile file, Clock clock) {
+    TokenRegistry(AccessToken root, TokenStore store, Clock clock) {
         this.root = root;
-        this.file = file;
+        this.store = store;
         this.clock = clock;
-        install(file.load());
+        refresh();
+    }
+
+    /** Reads the stored tokens again (changes made by other control planes on the same Redis). */
+    public void refresh() {
+        install(store.load());
     }
 
     /** The caller {@code secret} belongs to, if it is a token of this control plane. */
@@ -64,19 +71,16 @@ public final class TokenRegistry {
 
     /** @throws ControlPlaneException {@code TOKEN_EXISTS} when the name is taken (also by {@code root}) */
     public synchronized CreatedToken create(TokenRequest request, String createdBy) {
-        if (request.name().equals(ROOT) || byName.containsKey(request.name())) {
+        String secret = PREFIX + AccessToken.randomSecret();
+        TokenRecord token = new TokenRecord(
+                request.name(), request.scope(), request.environments(), clock.instant(), createdBy, sha256(secret));
+        if (request.name().equals(ROOT) || !store.add(token)) {
             throw new ControlPlaneException(
                     ErrorCode.TOKEN_EXISTS,
                     "a token named '" + request.name() + "' exists already (expected: a new name; revoke the old"
                             + " one first with DELETE /api/v1/tokens/" + request.name() + " to replace it)");
         }
-        String secret = PREFIX + AccessToken.randomSecret();
-        TokenRecord token = new TokenRecord(
-                request.name(), request.scope(), request.environments(), clock.instant(), createdBy, sha256(secret));
-        List<TokenRecord> next = new ArrayList<>(byName.values());
-        next.add(token);
-        file.save(next);
-        install(next);
+        refresh();
         return new CreatedToken(token.info(), secret);
     }
 
@@ -88,17 +92,16 @@ public final class TokenRegistry {
             throw new ControlPlaneException(
                     ErrorCode.BUILT_IN_TOKEN,
                     "token 'root' is built in and cannot be revoked through the API (to replace it, stop the control"
-                            + " plane, delete " + root.file() + " and start it again)");
+                            + " plane, delete " + root.file()
+                            + " (with a Redis store: the key lever:secret:token) and start"
+                            + " it again)");
         }
-        if (!byName.containsKey(name)) {
+        if (!store.remove(name)) {
             throw new ControlPlaneException(
                     ErrorCode.TOKEN_NOT_FOUND,
                     "token '" + name + "' not found (list the tokens with GET /api/v1/tokens)");
         }
-        List<TokenRecord> next = new ArrayList<>(byName.values());
-        next.removeIf(token -> token.name().equals(name));
-        file.save(next);
-        install(next);
+        refresh();
     }
 
     private void install(List<TokenRecord> tokens) {

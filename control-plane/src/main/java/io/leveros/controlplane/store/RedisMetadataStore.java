@@ -325,13 +325,11 @@ public final class RedisMetadataStore implements MetadataStore {
     }
 
     private ControlPlaneException unavailable(DataAccessException e) {
-        String cause = e.getMostSpecificCause().getMessage();
+        ControlPlaneException failure = RedisFailures.unavailable("the metadata store", address, e);
         return new ControlPlaneException(
-                ErrorCode.STORE_UNAVAILABLE,
-                "the metadata store at " + address + " cannot be reached (" + cause + "): check that redis-server "
-                        + "runs there and that this host can connect to it (setting lever.store); reads are served "
-                        + "from the last snapshot" + (current == null ? "" : ", revision " + current.revision())
-                        + ", until it is back",
+                failure.code(),
+                failure.getMessage() + "; reads are served from the last snapshot"
+                        + (current == null ? "" : ", revision " + current.revision()) + ", until it is back",
                 e);
     }
 

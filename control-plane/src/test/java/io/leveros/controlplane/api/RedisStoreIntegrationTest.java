@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.leveros.controlplane.ControlPlaneApplication;
+import io.leveros.controlplane.node.NodeCredentials;
 import io.leveros.controlplane.security.AccessToken;
 import io.leveros.controlplane.store.MetadataStore;
 import io.leveros.controlplane.store.RedisMetadataStore;
@@ -12,7 +13,9 @@ import io.leveros.controlplane.testing.Api;
 import io.leveros.controlplane.testing.RedisServer;
 import io.leveros.controlplane.testing.TarGz;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-/** Two control planes started with lever.store=redis://... on one real redis-server. */
+/** Two control planes started with lever.store=redis://... on one real redis-server: one store, one set of secrets. */
 class RedisStoreIntegrationTest {
     @TempDir
     Path temp;
@@ -68,6 +71,44 @@ class RedisStoreIntegrationTest {
         }
     }
 
+    @Test
+    void tokensAndNodeCredentialsMadeOnOneControlPlaneWorkOnTheOther() throws Exception {
+        try (RedisServer redis = RedisServer.start(temp);
+                ConfigurableApplicationContext a = start(redis, temp.resolve("a"));
+                ConfigurableApplicationContext b = start(redis, temp.resolve("b"))) {
+            String root = a.getBean(AccessToken.class).value();
+            assertThat(b.getBean(AccessToken.class).value()).isEqualTo(root);
+            assertThat(Files.readString(temp.resolve("b/token")).trim()).isEqualTo(root);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(temp.resolve("b/token"))))
+                    .isEqualTo("rw-------");
+            Api apiA = api(a);
+
+            HttpResponse<String> created = apiA.postJson("/api/v1/tokens", "{\"name\": \"ci\", \"scope\": \"read\"}");
+            assertThat(created.statusCode()).isEqualTo(201);
+            Api ciOnB = new Api(port(b), json(created).get("token").asString());
+            await().atMost(Duration.ofSeconds(2))
+                    .until(() -> ciOnB.get("/api/v1/environments").statusCode() == 200);
+            assertThat(api(b).postJson("/api/v1/tokens", "{\"name\": \"ci\", \"scope\": \"read\"}")
+                            .statusCode())
+                    .isEqualTo(409);
+            assertThat(apiA.delete("/api/v1/tokens/ci", true).statusCode()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(2))
+                    .until(() -> ciOnB.get("/api/v1/environments").statusCode() == 401);
+
+            NodeCredentials credentialsA = a.getBean(NodeCredentials.class);
+            NodeCredentials credentialsB = b.getBean(NodeCredentials.class);
+            String node = credentialsA.issue("node-7");
+            assertThat(credentialsB.verify(node)).isEqualTo("node-7");
+            assertThat(credentialsB.forwardingKey()).isEqualTo(credentialsA.forwardingKey());
+            credentialsA.revoke("node-7");
+            await().atMost(Duration.ofSeconds(2)).until(() -> credentialsB.verify(node) == null);
+
+            assertThat(temp.resolve("a/cluster.key")).doesNotExist();
+            assertThat(temp.resolve("a/tokens.json")).doesNotExist();
+            assertThat(temp.resolve("a/node-revocations")).doesNotExist();
+        }
+    }
+
     private static ConfigurableApplicationContext start(RedisServer redis, Path dataDir) {
         return SpringApplication.run(
                 ControlPlaneApplication.class,
@@ -78,7 +119,10 @@ class RedisStoreIntegrationTest {
     }
 
     private static Api api(ConfigurableApplicationContext context) {
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return new Api(port, context.getBean(AccessToken.class).value());
+        return new Api(port(context), context.getBean(AccessToken.class).value());
+    }
+
+    private static int port(ConfigurableApplicationContext context) {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 }
