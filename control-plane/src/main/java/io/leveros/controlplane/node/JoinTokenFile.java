@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.SerializationFeature;
@@ -14,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code <data-dir>/join-tokens.json}: {@code {"format": 1, "tokens": [...]}}, mode 0600, replaced
  * atomically on every change. Holds hashes only, never a join token's secret.
  */
-final class JoinTokenFile {
+final class JoinTokenFile implements JoinTokenStore {
     private static final int FORMAT = 1;
     private static final JsonMapper JSON =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -27,7 +28,25 @@ final class JoinTokenFile {
 
     record Content(int format, List<JoinTokens.StoredJoinToken> tokens) {}
 
-    List<JoinTokens.StoredJoinToken> load() {
+    @Override
+    public synchronized void add(JoinTokens.StoredJoinToken token) {
+        List<JoinTokens.StoredJoinToken> next = new ArrayList<>(load());
+        next.add(token);
+        save(next);
+    }
+
+    @Override
+    public synchronized boolean remove(String id) {
+        List<JoinTokens.StoredJoinToken> next = new ArrayList<>(load());
+        if (!next.removeIf(token -> token.id().equals(id))) {
+            return false;
+        }
+        save(next);
+        return true;
+    }
+
+    @Override
+    public synchronized List<JoinTokens.StoredJoinToken> load() {
         if (!Files.exists(file)) {
             return List.of();
         }
@@ -49,7 +68,7 @@ final class JoinTokenFile {
         }
     }
 
-    void save(List<JoinTokens.StoredJoinToken> tokens) {
+    private void save(List<JoinTokens.StoredJoinToken> tokens) {
         try {
             OwnerOnlyFiles.writeAtomically(file, JSON.writeValueAsBytes(new Content(FORMAT, tokens)));
         } catch (IOException e) {

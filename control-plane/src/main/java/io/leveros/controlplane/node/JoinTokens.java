@@ -9,7 +9,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,10 +17,11 @@ import java.util.List;
  * The cluster join tokens: an admin makes one ({@code lever nodes join-token}), a new node trades it
  * for its node credential ({@code Routing/JoinCluster}), so the admin token never goes to a node. A
  * token is {@code lvj_} + 32 random bytes (base64url), shown once, kept as its SHA-256 only
- * ({@link JoinTokenFile}); it joins any number of nodes until it expires or is revoked.
+ * ({@link JoinTokenStore}: a file, or Redis so every control plane of a cluster knows it); it joins
+ * any number of nodes until it expires or is revoked.
  *
- * <p>Thread-safety: reads see one immutable list; changes are serialised and on disk before they
- * take effect.
+ * <p>Thread-safety: the store is read on every use (joins are rare) and each change is one store
+ * operation.
  */
 public final class JoinTokens {
     static final String PREFIX = "lvj_";
@@ -45,14 +45,12 @@ public final class JoinTokens {
         }
     }
 
-    private final JoinTokenFile file;
+    private final JoinTokenStore store;
     private final Clock clock;
-    private volatile List<StoredJoinToken> tokens;
 
-    JoinTokens(JoinTokenFile file, Clock clock) {
-        this.file = file;
+    JoinTokens(JoinTokenStore store, Clock clock) {
+        this.store = store;
         this.clock = clock;
-        this.tokens = file.load();
     }
 
     /**
@@ -60,7 +58,7 @@ public final class JoinTokens {
      *
      * @throws ControlPlaneException {@code INVALID_JOIN_TOKEN_REQUEST} for a duration that is not positive
      */
-    public synchronized CreatedJoinToken create(Duration validFor, String createdBy) {
+    public CreatedJoinToken create(Duration validFor, String createdBy) {
         if (validFor.isZero() || validFor.isNegative()) {
             throw new ControlPlaneException(
                     ErrorCode.INVALID_JOIN_TOKEN_REQUEST,
@@ -73,10 +71,12 @@ public final class JoinTokens {
         Instant now = clock.instant();
         StoredJoinToken token =
                 new StoredJoinToken("j-" + hash.substring(0, 10), now, createdBy, now.plus(validFor), hash);
-        List<StoredJoinToken> next = new ArrayList<>(withoutExpired(now));
-        next.add(token);
-        file.save(next);
-        tokens = List.copyOf(next);
+        for (StoredJoinToken stored : store.load()) {
+            if (!now.isBefore(stored.expiresAt())) {
+                store.remove(stored.id());
+            }
+        }
+        store.add(token);
         return new CreatedJoinToken(token.info(), secret);
     }
 
@@ -88,16 +88,13 @@ public final class JoinTokens {
     }
 
     /** @throws ControlPlaneException {@code JOIN_TOKEN_NOT_FOUND} */
-    public synchronized void revoke(String id) {
-        List<StoredJoinToken> next = new ArrayList<>(tokens);
-        if (!next.removeIf(token -> token.id().equals(id))) {
+    public void revoke(String id) {
+        if (!store.remove(id)) {
             throw new ControlPlaneException(
                     ErrorCode.JOIN_TOKEN_NOT_FOUND,
                     "join token '" + id + "' not found (list them with `lever nodes join-tokens` or"
                             + " GET /api/v1/nodes/join-tokens)");
         }
-        file.save(next);
-        tokens = List.copyOf(next);
     }
 
     /** The id of the join token {@code secret} is, if it is one that has not expired; else {@code null}. */
@@ -107,7 +104,7 @@ public final class JoinTokens {
         }
         String hash = sha256(secret);
         Instant now = clock.instant();
-        for (StoredJoinToken token : tokens) {
+        for (StoredJoinToken token : store.load()) {
             // Comparing hashes: the timing can only reveal a hash prefix, which does not help to guess a secret.
             if (token.sha256().equals(hash) && now.isBefore(token.expiresAt())) {
                 return token.id();
@@ -117,7 +114,9 @@ public final class JoinTokens {
     }
 
     private List<StoredJoinToken> withoutExpired(Instant now) {
-        return tokens.stream().filter(token -> now.isBefore(token.expiresAt())).toList();
+        return store.load().stream()
+                .filter(token -> now.isBefore(token.expiresAt()))
+                .toList();
     }
 
     private static String sha256(String secret) {

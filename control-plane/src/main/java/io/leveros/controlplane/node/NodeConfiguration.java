@@ -90,8 +90,12 @@ class NodeConfiguration {
     }
 
     @Bean
-    JoinTokens joinTokens(LeverProperties properties) {
-        return new JoinTokens(new JoinTokenFile(properties.dataDir().resolve("join-tokens.json")), Clock.systemUTC());
+    JoinTokens joinTokens(LeverProperties properties, ObjectProvider<StringRedisTemplate> redis) {
+        StringRedisTemplate template = redis.getIfAvailable();
+        JoinTokenStore store = template == null
+                ? new JoinTokenFile(properties.dataDir().resolve("join-tokens.json"))
+                : new RedisJoinTokens(template, properties.storeLocation().toString());
+        return new JoinTokens(store, Clock.systemUTC());
     }
 
     @Bean

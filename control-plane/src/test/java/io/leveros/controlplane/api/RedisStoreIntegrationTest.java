@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.leveros.controlplane.ControlPlaneApplication;
+import io.leveros.controlplane.node.JoinTokens;
 import io.leveros.controlplane.node.NodeCredentials;
 import io.leveros.controlplane.security.AccessToken;
 import io.leveros.controlplane.store.MetadataStore;
@@ -100,8 +101,23 @@ class RedisStoreIntegrationTest {
             String node = credentialsA.issue("node-7");
             assertThat(credentialsB.verify(node)).isEqualTo("node-7");
             assertThat(credentialsB.forwardingKey()).isEqualTo(credentialsA.forwardingKey());
+            String keyBefore = credentialsB.forwardingKey();
             credentialsA.revoke("node-7");
             await().atMost(Duration.ofSeconds(2)).until(() -> credentialsB.verify(node) == null);
+            assertThat(credentialsB.forwardingKey())
+                    .as("the revocation on A rotates the forwarding key B sends")
+                    .isNotEqualTo(keyBefore)
+                    .isEqualTo(credentialsA.forwardingKey());
+
+            JoinTokens joinTokensA = a.getBean(JoinTokens.class);
+            JoinTokens joinTokensB = b.getBean(JoinTokens.class);
+            JoinTokens.CreatedJoinToken joinToken = joinTokensA.create(Duration.ofHours(1), "root");
+            assertThat(joinTokensB.verify(joinToken.token()))
+                    .as("a join token made on A joins a node through B")
+                    .isEqualTo(joinToken.info().id());
+            joinTokensB.revoke(joinToken.info().id());
+            assertThat(joinTokensA.verify(joinToken.token())).isNull();
+            assertThat(temp.resolve("a/join-tokens.json")).doesNotExist();
 
             assertThat(temp.resolve("a/cluster.key")).doesNotExist();
             assertThat(temp.resolve("a/tokens.json")).doesNotExist();
