@@ -97,17 +97,19 @@ public final class CodeArchives {
 
     private void copyFromShared(VersionRecord version, Path file) throws IOException {
         Path temp = file.resolveSibling(TEMP_PREFIX + file.getFileName() + "-" + UUID.randomUUID());
+        long started = System.nanoTime();
         try {
             Files.createDirectories(file.getParent());
             shared.copyTo(new PackedCode(version.codeSha256(), version.codeBytes()), temp);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             ArchiveExtractor.forceDirectory(file.getParent());
             log.info(
-                    "Copied the code of {}/{} version {} from the shared store to {} ({} bytes, sha256 {})",
+                    "Copied the code of {}/{} version {} from the shared store to {} in {} ms ({} bytes, sha256 {})",
                     version.environment(),
                     version.service(),
                     version.version(),
                     file,
+                    (System.nanoTime() - started) / 1_000_000,
                     version.codeBytes(),
                     version.codeSha256());
         } finally {
