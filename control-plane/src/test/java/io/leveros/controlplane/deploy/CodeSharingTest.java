@@ -134,6 +134,19 @@ class CodeSharingTest {
                 });
         assertThat(b.archives.archive("dev.lever", "damaged", 1)).doesNotExist();
         assertThat(leftovers(b)).isEmpty();
+
+        String lastChunk = "lever:code:" + deployed.codeSha256() + ":3";
+        try (RedisConnection connection = a.connections.getConnection()) {
+            connection.keyCommands().del(lastChunk.getBytes(StandardCharsets.UTF_8));
+        }
+        assertThatThrownBy(() -> b.fetch("damaged", 1, deployed.codeSha256()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DATA_LOSS);
+                    assertThat(e.getStatus().getDescription())
+                            .contains(" is damaged: chunk " + lastChunk + " of 4 is missing; nothing was kept.");
+                });
+        assertThat(b.archives.archive("dev.lever", "damaged", 1)).doesNotExist();
+        assertThat(leftovers(b)).isEmpty();
     }
 
     @Test
