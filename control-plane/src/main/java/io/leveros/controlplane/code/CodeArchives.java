@@ -10,13 +10,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Where the deployed code is: {@code <code>/<env>/<service>/<version>/}, the extracted folder, and
  * {@code <code>/<env>/<service>/<version>.tar.gz}, its canonical archive ({@link CodePacker}), the one
- * thing nodes fetch.
+ * thing nodes fetch. In Redis mode every archive is also in the shared store ({@link RedisCodeStore}),
+ * stored before its version is committed; an archive this control plane lacks on disk (the deploy went
+ * through another one, or its disk was replaced) is fetched from there on first use ({@link #local}).
  */
 public final class CodeArchives {
     private static final Logger log = LoggerFactory.getLogger(CodeArchives.class);
@@ -24,10 +29,92 @@ public final class CodeArchives {
     private static final String TEMP_PREFIX = ".tmp-";
 
     private final Path root;
+    private final RedisCodeStore shared; // null in file mode
+    private final ConcurrentMap<Path, CompletableFuture<Path>> copies = new ConcurrentHashMap<>();
 
-    /** @param root the control plane's code folder ({@code <data-dir>/code}) */
+    /** File mode: the archives are only on this disk. */
     public CodeArchives(Path root) {
+        this(root, null);
+    }
+
+    /**
+     * @param root the control plane's code folder ({@code <data-dir>/code})
+     * @param shared the store every archive is also kept in, or null (file mode)
+     */
+    public CodeArchives(Path root, RedisCodeStore shared) {
         this.root = root.toAbsolutePath().normalize();
+        this.shared = shared;
+    }
+
+    /** The control plane's code folder. */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Keeps the packed archive {@code file} in the shared store (Redis mode; nothing in file mode). Called
+     * before the version is committed, so no committed version lacks its code there.
+     *
+     * @throws io.leveros.controlplane.ControlPlaneException {@code STORE_UNAVAILABLE} when Redis cannot be
+     *     reached
+     */
+    public void share(PackedCode code, Path file) {
+        if (shared != null) {
+            shared.put(code, file);
+        }
+    }
+
+    /**
+     * The archive file of a version on this disk. When it is missing in Redis mode, it is copied from the
+     * shared store first: into a temporary file beside it, its size and SHA-256 checked against the
+     * record, forced to disk, renamed into place. Concurrent calls for one archive share one copy. The
+     * future fails with {@link SharedCodeException} (absent or damaged in the store; nothing kept) or a
+     * {@code STORE_UNAVAILABLE} {@link io.leveros.controlplane.ControlPlaneException}. In file mode, and
+     * when the file is there, it completes at once with the path, which may not exist (file mode).
+     */
+    public CompletableFuture<Path> local(VersionRecord version) {
+        Path file = archive(version.environment(), version.service(), version.version());
+        if (shared == null || Files.exists(file)) {
+            return CompletableFuture.completedFuture(file);
+        }
+        CompletableFuture<Path> copy = new CompletableFuture<>();
+        CompletableFuture<Path> running = copies.putIfAbsent(file, copy);
+        if (running != null) {
+            return running;
+        }
+        Thread.ofVirtual().name("lever-code-copy").start(() -> {
+            try {
+                copyFromShared(version, file);
+                copy.complete(file);
+            } catch (Throwable e) {
+                copy.completeExceptionally(e);
+            } finally {
+                copies.remove(file, copy);
+            }
+        });
+        return copy;
+    }
+
+    private void copyFromShared(VersionRecord version, Path file) throws IOException {
+        Path temp = file.resolveSibling(TEMP_PREFIX + file.getFileName() + "-" + UUID.randomUUID());
+        long started = System.nanoTime();
+        try {
+            Files.createDirectories(file.getParent());
+            shared.copyTo(new PackedCode(version.codeSha256(), version.codeBytes()), temp);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            ArchiveExtractor.forceDirectory(file.getParent());
+            log.info(
+                    "Copied the code of {}/{} version {} from the shared store to {} in {} ms ({} bytes, sha256 {})",
+                    version.environment(),
+                    version.service(),
+                    version.version(),
+                    file,
+                    (System.nanoTime() - started) / 1_000_000,
+                    version.codeBytes(),
+                    version.codeSha256());
+        } finally {
+            Files.deleteIfExists(temp);
+        }
     }
 
     /** The extracted code of a version. */
@@ -89,6 +176,7 @@ public final class CodeArchives {
                 continue;
             }
             PackedCode packed = pack(folder, version.environment(), version.service(), version.version());
+            share(packed, archive(version.environment(), version.service(), version.version()));
             store.commitVersion(version.withCode(packed.sha256(), packed.bytes()));
             log.info(
                     "Packed the code of {}/{} version {}, deployed before code distribution ({} bytes, sha256 {})",
@@ -97,6 +185,43 @@ public final class CodeArchives {
                     version.version(),
                     packed.bytes(),
                     packed.sha256());
+        }
+    }
+
+    /**
+     * Redis mode: stores every archive this disk has and the shared store lacks (versions deployed before
+     * archives were shared). Run once at start; a failure is logged, and the next start tries again.
+     */
+    public void shareUnshared(MetadataStore store) {
+        if (shared == null) {
+            return;
+        }
+        for (VersionRecord version : store.snapshot().allVersions()) {
+            Path file = archive(version.environment(), version.service(), version.version());
+            if (version.codeSha256() == null || !Files.exists(file)) {
+                continue;
+            }
+            PackedCode code = new PackedCode(version.codeSha256(), version.codeBytes());
+            try {
+                if (!shared.contains(code)) {
+                    shared.put(code, file);
+                    log.info(
+                            "Stored the code of {}/{} version {} in the shared store ({} bytes, sha256 {})",
+                            version.environment(),
+                            version.service(),
+                            version.version(),
+                            version.codeBytes(),
+                            version.codeSha256());
+                }
+            } catch (RuntimeException e) {
+                log.warn(
+                        "Could not store the code of {}/{} version {} in the shared store; the next start tries "
+                                + "again: {}",
+                        version.environment(),
+                        version.service(),
+                        version.version(),
+                        e.getMessage());
+            }
         }
     }
 

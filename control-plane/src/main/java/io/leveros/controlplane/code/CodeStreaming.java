@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.leveros.controlplane.ControlPlaneException;
+import io.leveros.controlplane.ErrorCode;
 import io.leveros.controlplane.store.MetadataStore;
 import io.leveros.controlplane.store.VersionRecord;
 import io.leveros.proto.control.CodeChunk;
@@ -14,6 +16,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * Answers {@code Routing/FetchCode}: streams a version's archive from its file in chunks of {@link
  * #CHUNK_BYTES}, only as fast as the node reads (a chunk is sent only while the call {@link
  * ServerCallStreamObserver#isReady() is ready}), so the archive is never in memory whole and a slow
- * node holds one chunk, not the file.
+ * node holds one chunk, not the file. An archive missing on this disk is first copied from the shared
+ * store ({@link CodeArchives#local}): a store that cannot be reached is {@code UNAVAILABLE}, an archive
+ * absent there {@code NOT_FOUND}, a damaged one {@code DATA_LOSS}.
  */
 public final class CodeStreaming {
     private static final Logger log = LoggerFactory.getLogger(CodeStreaming.class);
@@ -57,36 +62,60 @@ public final class CodeStreaming {
                     .asRuntimeException());
             return;
         }
-        Path file = archives.archive(version.environment(), version.service(), version.version());
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            call.onError(Status.NOT_FOUND
-                    .withDescription(
-                            "no code for " + name + ": its archive " + file + " is missing on this control plane")
-                    .asRuntimeException());
-            return;
-        } catch (IOException e) {
-            call.onError(Status.INTERNAL
-                    .withDescription("cannot read the code of " + name + " from " + file + ": " + e)
-                    .asRuntimeException());
-            return;
-        }
         log.debug("Node '{}' fetches the code of {} ({} bytes)", nodeId, name, version.codeBytes());
-        new Sender(channel, call, name).start();
+        Sender sender = new Sender(call, name);
+        sender.start(); // handlers can only be set before this method returns
+        archives.local(version).whenComplete((file, failure) -> {
+            if (failure != null) {
+                sender.fail(status(failure instanceof CompletionException ? failure.getCause() : failure, name));
+            } else {
+                open(file, name, sender);
+            }
+        });
     }
 
-    /** Reads the next chunk each time the call can take one; one sender per call. */
+    private static void open(Path file, String name, Sender sender) {
+        try {
+            sender.send(FileChannel.open(file, StandardOpenOption.READ));
+        } catch (NoSuchFileException e) {
+            sender.fail(Status.NOT_FOUND.withDescription(
+                    "no code for " + name + ": its archive " + file + " is missing on this control plane"));
+        } catch (IOException e) {
+            sender.fail(
+                    Status.INTERNAL.withDescription("cannot read the code of " + name + " from " + file + ": " + e));
+        }
+    }
+
+    private static Status status(Throwable failure, String name) {
+        return switch (failure) {
+            case SharedCodeException e
+            when e.problem() == SharedCodeException.Problem.MISSING ->
+                Status.NOT_FOUND.withDescription("no code for " + name + ": " + e.getMessage());
+            case SharedCodeException e ->
+                Status.DATA_LOSS.withDescription("cannot serve the code of " + name + ": " + e.getMessage());
+            case ControlPlaneException e
+            when e.code() == ErrorCode.STORE_UNAVAILABLE ->
+                Status.UNAVAILABLE.withDescription("the code of " + name + " is not on this control plane's disk "
+                        + "and " + e.getMessage() + "; the node fetches it again at its next start");
+            default ->
+                Status.INTERNAL.withDescription(
+                        "cannot copy the code of " + name + " from the shared store: " + failure);
+        };
+    }
+
+    /**
+     * Reads the next chunk each time the call can take one; one sender per call. Its handlers are set when
+     * the call starts; it sends once it is given the archive ({@link #send}), or ends the call ({@link
+     * #fail}).
+     */
     private static final class Sender implements Runnable {
-        private final FileChannel channel;
         private final ServerCallStreamObserver<CodeChunk> call;
         private final String name;
         private final ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES);
+        private FileChannel channel; // null until the archive is on disk
         private boolean done;
 
-        Sender(FileChannel channel, ServerCallStreamObserver<CodeChunk> call, String name) {
-            this.channel = channel;
+        Sender(ServerCallStreamObserver<CodeChunk> call, String name) {
             this.call = call;
             this.name = name;
         }
@@ -94,17 +123,31 @@ public final class CodeStreaming {
         void start() {
             call.setOnCancelHandler(this::close);
             call.setOnReadyHandler(this);
+        }
+
+        synchronized void send(FileChannel archive) {
+            channel = archive;
+            if (done) { // the node went away meanwhile
+                close();
+                return;
+            }
             run(); // the ready handler fires only on a change to ready; the call may be ready already
+        }
+
+        synchronized void fail(Status status) {
+            if (!done) {
+                done = true;
+                call.onError(status.asRuntimeException());
+            }
         }
 
         @Override
         public synchronized void run() {
             try {
-                while (!done && call.isReady()) {
+                while (channel != null && !done && call.isReady()) {
                     buffer.clear();
                     int read = channel.read(buffer);
                     if (read < 0) {
-                        done = true;
                         close();
                         call.onCompleted();
                         return;
@@ -126,6 +169,9 @@ public final class CodeStreaming {
 
         private synchronized void close() {
             done = true;
+            if (channel == null) {
+                return;
+            }
             try {
                 channel.close();
             } catch (IOException ignored) {

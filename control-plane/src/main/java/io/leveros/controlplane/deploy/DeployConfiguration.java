@@ -3,6 +3,7 @@ package io.leveros.controlplane.deploy;
 import io.leveros.controlplane.LeverProperties;
 import io.leveros.controlplane.archive.ArchiveExtractor;
 import io.leveros.controlplane.archive.ArchiveLimits;
+import io.leveros.controlplane.code.CodeArchives;
 import io.leveros.controlplane.store.MetadataStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,7 +23,8 @@ class DeployConfiguration {
     /** Made at start, not at the first deploy: it removes what an interrupted deploy left. */
     @Bean
     @Lazy(false)
-    DeployService deployService(MetadataStore store, ArchiveExtractor extractor, LeverProperties properties) {
-        return new DeployService(store, extractor, properties);
+    DeployService deployService(
+            MetadataStore store, ArchiveExtractor extractor, CodeArchives archives, LeverProperties properties) {
+        return new DeployService(store, extractor, archives, properties);
     }
 }

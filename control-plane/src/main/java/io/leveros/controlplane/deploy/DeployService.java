@@ -36,6 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>extract and check the archive into {@code <code>/.tmp-<random>/} ({@link ArchiveExtractor});
  *   <li>validate lever.json ({@link LeverJson#parse}, the one validator);
  *   <li>pack the service folder into the canonical archive nodes fetch ({@link CodePacker}), beside it;
+ *   <li>in Redis mode, store that archive in Redis ({@link CodeArchives#share}), so every control plane
+ *       can serve it; an unreachable Redis fails the deploy here with {@code STORE_UNAVAILABLE};
  *   <li>take the next version number ({@link MetadataStore#reserveVersion});
  *   <li>rename the folder to {@code <code>/<env>/<service>/<version>/} and the archive to {@code
  *       <version>.tar.gz} beside it ({@link CodeArchives});
@@ -43,9 +45,10 @@ import tools.jackson.databind.json.JsonMapper;
  *       store's change listeners, pushes a new routing snapshot.
  * </ol>
  *
- * <p>Until step 4 nothing outside the temporary folder changes, and it is always deleted. Deploys run in
+ * <p>Until step 5 nothing outside the temporary folder changes, and it is always deleted. Deploys run in
  * parallel, at most {@code lever.deploy.max-concurrent} extracting at once ({@link DeploySlots}); the store
- * hands out distinct numbers.
+ * hands out distinct numbers. An archive stored in Redis by a deploy that fails later stays there (it is
+ * content-addressed: the same code deployed again reuses it).
  */
 public final class DeployService {
     private static final Logger log = LoggerFactory.getLogger(DeployService.class);
@@ -60,23 +63,25 @@ public final class DeployService {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    DeployService(MetadataStore store, ArchiveExtractor extractor, DeploySlots slots, Path codeDir, Clock clock) {
+    DeployService(
+            MetadataStore store, ArchiveExtractor extractor, DeploySlots slots, CodeArchives archives, Clock clock) {
         this.store = store;
         this.extractor = extractor;
         this.slots = slots;
-        this.codeDir = codeDir.toAbsolutePath().normalize();
-        this.archives = new CodeArchives(this.codeDir);
+        this.codeDir = archives.root();
+        this.archives = archives;
         this.clock = clock;
         removeLeftovers();
     }
 
-    public DeployService(MetadataStore store, ArchiveExtractor extractor, LeverProperties properties) {
+    public DeployService(
+            MetadataStore store, ArchiveExtractor extractor, CodeArchives archives, LeverProperties properties) {
         this(
                 store,
                 extractor,
                 new DeploySlots(
                         properties.deploy().maxConcurrent(), properties.deploy().maxWait()),
-                properties.codeDir(),
+                archives,
                 Clock.systemUTC());
     }
 
@@ -99,7 +104,7 @@ public final class DeployService {
      * Deploys the archive read from {@code upload} to {@code environment}.
      *
      * @throws ControlPlaneException {@code ENVIRONMENT_NOT_FOUND}, {@code INVALID_ARCHIVE}, {@code
-     *     INVALID_LEVER_JSON}, {@code PAYLOAD_TOO_LARGE}; {@link DeployBusyException} when too many
+     *     INVALID_LEVER_JSON}, {@code PAYLOAD_TOO_LARGE}, {@code STORE_UNAVAILABLE} (Redis mode); {@link DeployBusyException} when too many
      *     deploys are being extracted
      */
     public Deployment deploy(String environment, InputStream upload) {
@@ -117,6 +122,7 @@ public final class DeployService {
                 leverJson = parse(archive.leverJson());
                 packed = pack(archive.serviceDir(), tempPacked);
             }
+            archives.share(packed, tempPacked);
             long version = store.reserveVersion(environment, leverJson.name());
             Path versionDir = archives.folder(environment, leverJson.name(), version);
             Path versionArchive = archives.archive(environment, leverJson.name(), version);

@@ -7,6 +7,7 @@ import io.leveros.controlplane.ControlPlaneException;
 import io.leveros.controlplane.ErrorCode;
 import io.leveros.controlplane.archive.ArchiveExtractor;
 import io.leveros.controlplane.archive.ArchiveLimits;
+import io.leveros.controlplane.code.CodeArchives;
 import io.leveros.controlplane.store.FileMetadataStore;
 import io.leveros.controlplane.store.StoreSnapshot;
 import io.leveros.controlplane.store.VersionRecord;
@@ -46,7 +47,7 @@ class DeployServiceTest {
                 store,
                 new ArchiveExtractor(new ArchiveLimits(1024 * 1024, 1024 * 1024, 100)),
                 new DeploySlots(2, Duration.ofSeconds(5)),
-                dataDir.resolve("code"),
+                new CodeArchives(dataDir.resolve("code")),
                 Clock.systemUTC());
     }
 
@@ -170,7 +171,7 @@ class DeployServiceTest {
                 store,
                 new ArchiveExtractor(new ArchiveLimits(1, 1, 1)),
                 new DeploySlots(1, Duration.ZERO),
-                dataDir.resolve("code"),
+                new CodeArchives(dataDir.resolve("code")),
                 Clock.systemUTC());
         assertThat(dataDir.resolve("code/.tmp-crashed")).doesNotExist();
     }
