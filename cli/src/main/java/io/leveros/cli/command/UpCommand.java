@@ -115,15 +115,18 @@ public final class UpCommand implements Callable<Integer> {
     @Option(
             names = "--node-id",
             paramLabel = "ID",
-            description = "With --join: this node's name, letters, digits, '_' or '-' (default: the host name).")
+            description = "This node's name, letters, digits, '_' or '-' (default: local; with --join: the host"
+                    + " name). Each node of a cluster needs its own.")
     String nodeId;
 
     @Option(
             names = "--advertise-host",
             paramLabel = "IP",
             defaultValue = "127.0.0.1",
-            description = "With --join: this node's address on the cluster network; its forwarding port listens"
-                    + " there and the other nodes forward calls to it (default: ${DEFAULT-VALUE}).")
+            description = "This machine's address on the cluster network: the forwarding port listens there and the"
+                    + " other nodes forward calls to it; without --join the control plane's REST and gRPC ports"
+                    + " listen there too, for the nodes that join it (default: ${DEFAULT-VALUE}, this machine"
+                    + " only).")
     String advertiseHost;
 
     @Option(
@@ -138,11 +141,11 @@ public final class UpCommand implements Callable<Integer> {
     /** The cluster to join, or {@code null} without {@code --join}; refuses a half-given join. */
     private LocalPlatform.Join joinOptions() {
         if (join == null) {
-            if (joinTokenFile != null || nodeId != null || memoryCapacity != null) {
+            if (joinTokenFile != null || memoryCapacity != null) {
                 throw new ParameterException(
                         spec.commandLine(),
-                        "--join-token-file, --node-id and --memory-capacity go with --join HOST:PORT (a node that"
-                                + " joins a cluster); without --join, lever up runs the whole platform as node 'local'");
+                        "--join-token-file and --memory-capacity go with --join HOST:PORT (a node that joins a"
+                                + " cluster); without --join, lever up runs the whole platform here");
             }
             return null;
         }
@@ -161,14 +164,24 @@ public final class UpCommand implements Callable<Integer> {
                     "--join needs --join-token-file FILE: the join token `lever nodes join-token` printed (needed"
                             + " once, while the node has no credential)");
         }
-        String id = nodeId != null ? nodeId : hostName();
+        return new LocalPlatform.Join(
+                join, joinTokenFile.toAbsolutePath(), checkedNodeId(hostName()), advertiseHost, memoryCapacity);
+    }
+
+    /** The whole platform's node and address (without {@code --join}). */
+    private LocalPlatform.Local localOptions() {
+        return new LocalPlatform.Local(checkedNodeId(LocalPlatform.Local.LAPTOP.nodeId()), advertiseHost);
+    }
+
+    private String checkedNodeId(String byDefault) {
+        String id = nodeId != null ? nodeId : byDefault;
         if (!id.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,62}")) {
             throw new ParameterException(
                     spec.commandLine(),
                     "--node-id: '" + id + "' (expected: 1-63 letters, digits, '_' or '-', starting with a letter or"
                             + " digit)");
         }
-        return new LocalPlatform.Join(join, joinTokenFile.toAbsolutePath(), id, advertiseHost, memoryCapacity);
+        return id;
     }
 
     private static String hostName() {
@@ -206,6 +219,7 @@ public final class UpCommand implements Callable<Integer> {
                 lever.global.dataDir,
                 store,
                 new LocalPlatform.Timeouts(streamIdleTimeout, requestTimeout, scaleDownDelay, idleTimeout),
+                localOptions(),
                 joinOptions());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (platform.isStarted()) {

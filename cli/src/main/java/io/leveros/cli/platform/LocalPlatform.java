@@ -31,7 +31,14 @@ public final class LocalPlatform {
     private static final String CONTROL_PLANE = "control plane";
     private static final String DATA_PLANE = "data plane";
     /** The node id of the one data plane of `lever up`. */
-    private static final String LOCAL_NODE = "local";
+    /**
+     * The whole platform on this machine ({@code lever up} without {@code --join}): its node's name, and
+     * the address its control plane (REST, gRPC) and forwarding port listen on: 127.0.0.1 on a laptop,
+     * the machine's cluster address for a control plane other nodes join.
+     */
+    public record Local(String nodeId, String host) {
+        public static final Local LAPTOP = new Local("local", "127.0.0.1");
+    }
 
     private final LeverHome home;
     private final Ports ports;
@@ -72,12 +79,16 @@ public final class LocalPlatform {
             String controlPlanes, Path joinTokenFile, String nodeId, String advertiseHost, String memoryCapacity) {}
 
     private final Join join;
+    private final Local local;
 
     /**
      * @param store {@code lever.store} for the control plane
+     * @param local the whole platform's node and address (ignored with {@code join})
      * @param join the cluster to join as a data plane only, or {@code null} for the whole platform
      */
-    public LocalPlatform(LeverHome home, Ports ports, Path dataDir, String store, Timeouts timeouts, Join join) {
+    public LocalPlatform(
+            LeverHome home, Ports ports, Path dataDir, String store, Timeouts timeouts, Local local, Join join) {
+        this.local = local;
         this.home = home;
         this.store = store;
         this.ports = ports;
@@ -110,8 +121,8 @@ public final class LocalPlatform {
         out.printf("%nLever is up in %.1f s.%n", (System.nanoTime() - started) / 1e9);
         out.printf("  HTTP API (calls)    http://127.0.0.1:%d/<service>/<method>%n", ports.http());
         out.printf("  gRPC (core.LeverRPC) 127.0.0.1:%d%n", ports.http());
-        out.printf("  REST API            http://127.0.0.1:%d/api/v1%n", ports.api());
-        out.printf("  API docs            http://127.0.0.1:%d/swagger-ui.html%n", ports.api());
+        out.printf("  REST API            http://%s:%d/api/v1%n", local.host(), ports.api());
+        out.printf("  API docs            http://%s:%d/swagger-ui.html%n", local.host(), ports.api());
         out.printf("  API token           %s%n", dataDir.resolve("token"));
         out.printf("Deploy a service with: lever deploy <folder>. Press Ctrl-C to stop.%n%n");
     }
@@ -231,7 +242,7 @@ public final class LocalPlatform {
 
     private String healthUrl(String name) {
         return name.equals(CONTROL_PLANE)
-                ? "http://127.0.0.1:" + ports.api() + "/actuator/health"
+                ? "http://" + local.host() + ":" + ports.api() + "/actuator/health"
                 : "http://127.0.0.1:" + ports.http() + "/_lever/health";
     }
 
@@ -248,12 +259,12 @@ public final class LocalPlatform {
                 "--spring.grpc.server.port=" + ports.grpc(),
                 "--lever.scaling.scale-down-delay=" + timeouts.scaleDownDelay(),
                 "--lever.scaling.idle-timeout=" + timeouts.idle(),
-                // The data plane below is this cluster's one node: its credential is written at start.
-                "--lever.local-node-id=" + LOCAL_NODE,
-                // Local mode: only this machine talks to the control plane (the routing stream
-                // carries every service's config); the data plane's public port stays open.
-                "--server.address=127.0.0.1",
-                "--spring.grpc.server.host=127.0.0.1"));
+                // The data plane below is a node of this cluster: its credential is written at start.
+                "--lever.local-node-id=" + local.nodeId(),
+                // On a laptop only this machine talks to the control plane (the routing stream carries
+                // every service's config); in a cluster, the machine's address on the cluster network.
+                "--server.address=" + local.host(),
+                "--spring.grpc.server.host=" + local.host()));
         return command;
     }
 
@@ -262,11 +273,13 @@ public final class LocalPlatform {
         List<String> identity = join == null
                 ? List.of(
                         "--control-plane",
-                        "127.0.0.1:" + ports.grpc(),
+                        local.host() + ":" + ports.grpc(),
                         "--node-id",
-                        LOCAL_NODE,
+                        local.nodeId(),
                         "--node-credential-file",
-                        dataDir.resolve("local-node.credential").toString())
+                        dataDir.resolve("local-node.credential").toString(),
+                        "--forwarding-host",
+                        local.host())
                 : new ArrayList<>(List.of(
                         "--control-plane",
                         join.controlPlanes(),
