@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
@@ -21,7 +22,10 @@ import io.vertx.grpc.common.ServiceName;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Downloads a version's code archive with {@code Routing/FetchCode}, with this node's credential, into a
@@ -63,19 +67,56 @@ public final class ControlPlaneCode {
         this.credential = credential;
     }
 
+    /** How long opening the call may take (a connection that cannot be had, a control plane that does not answer). */
+    static final long OPEN_TIMEOUT_MS = 10_000;
+
     /**
      * Streams the archive into {@code file} (created; must not exist). Fails as soon as more than {@code
-     * maxBytes} arrive, so a wrong answer cannot fill the disk.
+     * maxBytes} arrive, so a wrong answer cannot fill the disk. Asks the control plane the routes come
+     * from first, then each other one in turn when a control plane cannot be reached, does not open the
+     * call within {@link #OPEN_TIMEOUT_MS} or fails it.
      */
     public Future<Downloaded> download(FetchCodeRequest request, Path file, long maxBytes) {
-        return vertx.fileSystem()
-                .open(file.toString(), new OpenOptions().setCreateNew(true).setWrite(true))
-                .compose(out -> credential
-                        .request(client, controlPlanes.routesFrom(), FETCH_CODE)
-                        .compose(call -> call.send(request).compose(response -> receive(call, response, out, maxBytes)))
-                        .andThen(done -> out.close()))
-                .onFailure(failure -> credential.callFailed());
+        List<SocketAddress> order = new ArrayList<>(controlPlanes.all());
+        order.remove(controlPlanes.routesFrom());
+        order.addFirst(controlPlanes.routesFrom());
+        return attempt(order, 0, request, file, maxBytes, new ArrayList<>());
     }
+
+    private Future<Downloaded> attempt(
+            List<SocketAddress> order,
+            int index,
+            FetchCodeRequest request,
+            Path file,
+            long maxBytes,
+            List<String> failures) {
+        SocketAddress controlPlane = order.get(index);
+        return vertx.fileSystem()
+                .delete(file.toString())
+                .recover(absent -> Future.succeededFuture())
+                .compose(deleted -> vertx.fileSystem()
+                        .open(
+                                file.toString(),
+                                new OpenOptions().setCreateNew(true).setWrite(true)))
+                .compose(out -> credential
+                        .request(client, controlPlane, FETCH_CODE)
+                        .compose(call -> call.send(request)
+                                .compose(response -> Future.succeededFuture(new Opened(call, response))))
+                        .timeout(OPEN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                        .compose(opened -> receive(opened.call(), opened.response(), out, maxBytes))
+                        .andThen(done -> out.close()))
+                .recover(failure -> {
+                    credential.callFailed();
+                    failures.add(controlPlane + ": " + failure.getMessage());
+                    return index + 1 < order.size()
+                            ? attempt(order, index + 1, request, file, maxBytes, failures)
+                            : Future.failedFuture(String.join("; ", failures));
+                });
+    }
+
+    private record Opened(
+            GrpcClientRequest<FetchCodeRequest, CodeChunk> call,
+            GrpcClientResponse<FetchCodeRequest, CodeChunk> response) {}
 
     private Future<Downloaded> receive(
             GrpcClientRequest<FetchCodeRequest, CodeChunk> call,

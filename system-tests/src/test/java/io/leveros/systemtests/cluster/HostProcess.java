@@ -78,6 +78,10 @@ final class HostProcess {
         }
     }
 
+    synchronized long pid() {
+        return process.pid();
+    }
+
     String name() {
         return name;
     }
