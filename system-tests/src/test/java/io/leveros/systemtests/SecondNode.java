@@ -151,6 +151,12 @@ final class SecondNode implements AutoCloseable {
         return InstanceProcesses.withEnv("LEVEROS_INTERNAL_RPC_GATEWAY=127.0.0.1:" + gatewayPort);
     }
 
+    /** The instance processes of {@code service} this node runs. */
+    List<Long> instancePidsOf(String service) {
+        List<Long> ofService = InstanceProcesses.withEnv("LEVEROS_SERVICE=" + service);
+        return instancePids().stream().filter(ofService::contains).toList();
+    }
+
     String logText() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";

@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Downloads a version's code archive with {@code Routing/FetchCode}, with this node's credential, into a
  * file, hashing it on the way: each chunk is hashed and handed to the file's writer; while the writer is
- * behind, the stream is paused (gRPC flow control then holds the control plane back). The file is forced
- * to disk before the download completes. Runs on a Vert.x event loop and never blocks it.
+ * behind, the stream is paused (gRPC flow control then holds the control plane back). The file is closed,
+ * every write landed, before the download completes. Runs on a Vert.x event loop and never blocks it.
  */
 public final class ControlPlaneCode {
     private static final ServiceMethod<CodeChunk, FetchCodeRequest> FETCH_CODE = ServiceMethod.client(
@@ -104,7 +104,7 @@ public final class ControlPlaneCode {
                                 .compose(response -> Future.succeededFuture(new Opened(call, response))))
                         .timeout(OPEN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                         .compose(opened -> receive(opened.call(), opened.response(), out, maxBytes))
-                        .andThen(done -> out.close()))
+                        .onFailure(failure -> out.close()))
                 .recover(failure -> {
                     credential.callFailed();
                     failures.add(controlPlane + ": " + failure.getMessage());
@@ -160,8 +160,11 @@ public final class ControlPlaneCode {
                 result.tryFail("FetchCode ended with " + response.status() + ": " + response.statusMessage());
                 return;
             }
-            out.flush() // forces the file to disk
-                    .onSuccess(flushed ->
+            // Closing waits for every queued write (a flush would not: it can run before the last
+            // writes land, and the archive would be read short). The archive is read once, at once,
+            // and what is extracted from it is forced to disk, so it need not be itself.
+            out.end()
+                    .onSuccess(closed ->
                             result.tryComplete(new Downloaded(HexFormat.of().formatHex(sha256.digest()), received[0])))
                     .onFailure(failure -> result.tryFail("cannot write the archive: " + failure));
         });
