@@ -359,7 +359,7 @@ public final class LeverCluster implements AutoCloseable {
         return get(controlPlaneUrl(controlPlane) + "/api/v1" + path, "Bearer " + token);
     }
 
-    /** POSTs a JSON call to a node's HTTP API: the status, or -1 when the node did not answer. */
+    /** POSTs a JSON call to a node's HTTP API (30 s timeout); an {@code IOException} when the node does not answer. */
     public HttpResponse<String> call(String node, String path, String jsonBody) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + nodeAddress(node) + path))
                 .timeout(Duration.ofSeconds(30))
