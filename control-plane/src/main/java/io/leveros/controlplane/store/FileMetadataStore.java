@@ -16,9 +16,7 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +34,7 @@ import tools.jackson.core.JacksonException;
  *
  * <p>Writes are serialised by a lock; reads never take it.
  */
-public final class FileMetadataStore implements MetadataStore {
+public final class FileMetadataStore extends DraftedStore {
     static final String STATE_FILE = "state.json";
     private static final String TEMP_PREFIX = STATE_FILE + ".tmp-";
     private static final int FORMAT = 1;
@@ -46,7 +44,6 @@ public final class FileMetadataStore implements MetadataStore {
     private final Path stateFile;
     private final Clock clock;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final List<Consumer<StoreSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private volatile StoreSnapshot current;
 
     /** The persisted form. {@code format} lets a later version migrate old files. */
@@ -128,36 +125,12 @@ public final class FileMetadataStore implements MetadataStore {
     }
 
     @Override
-    public EnvironmentRecord createEnvironment(String name) {
-        return write(draft -> draft.createEnvironment(name));
-    }
-
-    @Override
-    public void deleteEnvironment(String name) {
-        write(draft -> draft.deleteEnvironment(name));
-    }
-
-    @Override
-    public long reserveVersion(String environment, String service) {
-        return write(draft -> draft.reserveVersion(environment, service));
-    }
-
-    @Override
-    public ServiceRecord commitVersion(VersionRecord version) {
-        return write(draft -> draft.commitVersion(version));
-    }
-
-    @Override
-    public void addChangeListener(Consumer<StoreSnapshot> listener) {
-        listeners.add(listener);
-    }
-
-    @Override
     public void close() {
-        listeners.clear();
+        stopAnnouncing();
     }
 
-    private <T> T write(Function<StoreDraft, T> change) {
+    @Override
+    <T> T write(Function<StoreDraft, T> change) {
         StoreSnapshot next;
         T result;
         writeLock.lock();
@@ -170,13 +143,7 @@ public final class FileMetadataStore implements MetadataStore {
         } finally {
             writeLock.unlock();
         }
-        for (Consumer<StoreSnapshot> listener : listeners) {
-            try {
-                listener.accept(next);
-            } catch (RuntimeException e) {
-                log.warn("A store change listener failed on revision {}", next.revision(), e);
-            }
-        }
+        announce(next);
         return result;
     }
 

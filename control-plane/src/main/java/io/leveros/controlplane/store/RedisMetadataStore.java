@@ -11,12 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +45,7 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * announcements missed while disconnected. While Redis is unreachable, reads keep the last snapshot and
  * writes throw {@code STORE_UNAVAILABLE}; when it is back, the store reloads and tells its listeners.
  */
-public final class RedisMetadataStore implements MetadataStore {
+public final class RedisMetadataStore extends DraftedStore {
     static final String REVISION = "lever:revision";
     static final String ENVIRONMENTS = "lever:environments";
     static final String SERVICES = "lever:services";
@@ -94,7 +92,6 @@ public final class RedisMetadataStore implements MetadataStore {
     private final Clock clock;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Object advanceLock = new Object();
-    private final List<Consumer<StoreSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService reloader;
     private final RedisMessageListenerContainer subscription;
     private volatile StoreSnapshot current;
@@ -155,33 +152,8 @@ public final class RedisMetadataStore implements MetadataStore {
     }
 
     @Override
-    public EnvironmentRecord createEnvironment(String name) {
-        return write(draft -> draft.createEnvironment(name));
-    }
-
-    @Override
-    public void deleteEnvironment(String name) {
-        write(draft -> draft.deleteEnvironment(name));
-    }
-
-    @Override
-    public long reserveVersion(String environment, String service) {
-        return write(draft -> draft.reserveVersion(environment, service));
-    }
-
-    @Override
-    public ServiceRecord commitVersion(VersionRecord version) {
-        return write(draft -> draft.commitVersion(version));
-    }
-
-    @Override
-    public void addChangeListener(Consumer<StoreSnapshot> listener) {
-        listeners.add(listener);
-    }
-
-    @Override
     public void close() {
-        listeners.clear();
+        stopAnnouncing();
         reloader.shutdownNow();
         try {
             subscription.destroy();
@@ -190,7 +162,8 @@ public final class RedisMetadataStore implements MetadataStore {
         }
     }
 
-    private <T> T write(Function<StoreDraft, T> change) {
+    @Override
+    <T> T write(Function<StoreDraft, T> change) {
         writeLock.lock();
         try {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -340,13 +313,7 @@ public final class RedisMetadataStore implements MetadataStore {
                 return;
             }
             current = next;
-            for (Consumer<StoreSnapshot> listener : listeners) {
-                try {
-                    listener.accept(next);
-                } catch (RuntimeException e) {
-                    log.warn("A store change listener failed on revision {}", next.revision(), e);
-                }
-            }
+            announce(next);
         }
     }
 
