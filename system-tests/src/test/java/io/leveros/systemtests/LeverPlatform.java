@@ -155,9 +155,19 @@ public final class LeverPlatform implements AutoCloseable {
 
     /** Runs {@code lever} with {@code stdin} as its standard input. */
     public CliResult leverWithInput(byte[] stdin, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                LEVER.toString(), "--data-dir", dataDir.toString(), "--api", apiUrl(), "--host", httpAddress()));
-        command.addAll(List.of(args));
+        List<String> options =
+                new ArrayList<>(List.of("--data-dir", dataDir.toString(), "--api", apiUrl(), "--host", httpAddress()));
+        options.addAll(List.of(args));
+        return runLever(options, stdin);
+    }
+
+    /**
+     * Runs the real {@code lever} command with {@code arguments} (and {@code stdin}, or none), without the
+     * caller's {@code LEVEROS_*} settings; waits at most 2 minutes.
+     */
+    public static CliResult runLever(List<String> arguments, byte[] stdin) {
+        List<String> command = new ArrayList<>(List.of(LEVER.toString()));
+        command.addAll(arguments);
         try {
             Path out = Files.createTempFile("lever-out", ".txt");
             Path err = Files.createTempFile("lever-err", ".txt");
@@ -172,7 +182,7 @@ public final class LeverPlatform implements AutoCloseable {
             }
             if (!process.waitFor(2, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                throw new AssertionError("lever " + String.join(" ", args) + " did not finish in 2 minutes");
+                throw new AssertionError("lever " + String.join(" ", arguments) + " did not finish in 2 minutes");
             }
             CliResult result = new CliResult(process.exitValue(), Files.readAllBytes(out), Files.readString(err));
             Files.delete(out);

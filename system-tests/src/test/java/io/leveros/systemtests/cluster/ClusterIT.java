@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.leveros.systemtests.LeverPlatform;
 import io.leveros.systemtests.TestServices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +51,15 @@ class ClusterIT {
         }
     }
 
+    /** Waits until the load's calls are being answered, so what follows is measured under load. */
+    private static void awaitAnswering(SteadyLoad load) {
+        await("the steady load is answered")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> load.tally().succeeded() >= 20);
+    }
+
+    /** A measured window (how long an outage lasts, how long calls are counted), not a wait for something. */
     private static void pause(Duration duration) {
         try {
             Thread.sleep(duration);
@@ -67,7 +78,7 @@ class ClusterIT {
         Path folder = TestServices.javaTestServiceWith(
                 temp,
                 "{\"name\": \"" + name + "\", \"javaEntry\": \"io.leveros.testservice.TestService\"" + settings + "}");
-        LeverCluster.CliResult deployed = cluster.lever("deploy", folder.toString());
+        LeverPlatform.CliResult deployed = cluster.lever("deploy", folder.toString());
         assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
         for (String node : cluster.nodeNames()) {
             await(name + " answers through " + node)
@@ -84,8 +95,7 @@ class ClusterIT {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicReference<String> lastAnswer =
-            new java.util.concurrent.atomic.AtomicReference<>("");
+    private static final AtomicReference<String> lastAnswer = new AtomicReference<>("");
 
     private static boolean answers(String node, String path) {
         try {
@@ -168,7 +178,7 @@ class ClusterIT {
         assertThat(clusterField(other, "leaderId")).isEqualTo(clusterField(dying, "controlPlaneId"));
         try (SteadyLoad load =
                 SteadyLoad.start(cluster, cluster.nodeNames(), "/greeter/sayHello", HELLO, HELLO_ANSWER, PERIOD)) {
-            pause(Duration.ofSeconds(2));
+            awaitAnswering(load);
             SteadyLoad.Tally before = load.tally();
             long killed = System.nanoTime();
             cluster.kill(dying);
@@ -195,7 +205,7 @@ class ClusterIT {
         String pid = cluster.call("n1", "/solo/pid", "[]").body();
         try (SteadyLoad load =
                 SteadyLoad.start(cluster, cluster.nodeNames(), "/greeter/sayHello", HELLO, HELLO_ANSWER, PERIOD)) {
-            pause(Duration.ofSeconds(1));
+            awaitAnswering(load);
             SteadyLoad.Tally before = load.tally();
             cluster.controlPlaneNames().forEach(cluster::kill);
             pause(Duration.ofSeconds(5));
@@ -221,7 +231,7 @@ class ClusterIT {
         // planes were restarted can stay "starting" on a node; not asserted here until it is fixed.
         Path folder = TestServices.javaTestServiceWith(
                 temp, "{\"name\": \"afterOutage\", \"javaEntry\": \"io.leveros.testservice.TestService\"}");
-        LeverCluster.CliResult deployed = cluster.lever("deploy", folder.toString());
+        LeverPlatform.CliResult deployed = cluster.lever("deploy", folder.toString());
         assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
         assertThat(serviceNames(cluster.lever("services").stdout())).contains("afterOutage", "greeter", "solo");
         for (String node : cluster.nodeNames()) {
@@ -242,7 +252,7 @@ class ClusterIT {
             cluster.kill("redis");
             Path folder = TestServices.javaTestServiceWith(
                     temp, "{\"name\": \"duringOutage\", \"javaEntry\": \"io.leveros.testservice.TestService\"}");
-            LeverCluster.CliResult refused = cluster.lever("deploy", folder.toString());
+            LeverPlatform.CliResult refused = cluster.lever("deploy", folder.toString());
             assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
             assertThat(refused.stderr()).as(refused.toString()).containsIgnoringCase("store");
             long down = System.nanoTime();
@@ -266,7 +276,7 @@ class ClusterIT {
     void aKilledNodesVersionsAreServedElsewhereAndOnlyCallsInFlightThereFail() throws IOException {
         Path folder = TestServices.javaTestServiceWith(
                 temp, "{\"name\": \"lonely\", \"javaEntry\": \"io.leveros.testservice.TestService\"}");
-        LeverCluster.CliResult deployed = cluster.lever("deploy", folder.toString());
+        LeverPlatform.CliResult deployed = cluster.lever("deploy", folder.toString());
         assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
         assertThat(cluster.call("n3", "/lonely/sayHello", HELLO).body()).isEqualTo(HELLO_ANSWER);
         List<String> survivors = List.of("n1", "n2");
@@ -277,7 +287,7 @@ class ClusterIT {
                     .until(() -> cluster.health(node).contains("\"dev.lever/lonely/"));
         }
         try (SteadyLoad load = SteadyLoad.start(cluster, survivors, "/lonely/sayHello", HELLO, HELLO_ANSWER, PERIOD)) {
-            pause(Duration.ofSeconds(2));
+            awaitAnswering(load);
             SteadyLoad.Tally before = load.tally();
             long killed = System.nanoTime();
             cluster.kill("n3");
@@ -309,7 +319,7 @@ class ClusterIT {
     void aNodeCutOffIsDroppedAndComesBackWhenItsLinkDoes() {
         List<String> others = List.of("n1", "n3");
         try (SteadyLoad load = SteadyLoad.start(cluster, others, "/greeter/sayHello", HELLO, HELLO_ANSWER, PERIOD)) {
-            pause(Duration.ofSeconds(1));
+            awaitAnswering(load);
             SteadyLoad.Tally before = load.tally();
             long cut = System.nanoTime();
             cluster.network().cut("n2");

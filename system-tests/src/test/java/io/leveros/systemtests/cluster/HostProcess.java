@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +24,11 @@ final class HostProcess {
     /** Starts it (again), appending to its log. */
     synchronized HostProcess start() {
         try {
-            Files.writeString(log, "\n=== start " + String.join(" ", command) + "\n", optionsToAppend());
+            Files.writeString(
+                    log,
+                    "\n=== start " + String.join(" ", command) + "\n",
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -32,12 +37,6 @@ final class HostProcess {
         } catch (IOException e) {
             throw new UncheckedIOException(name + ": " + e.getMessage(), e);
         }
-    }
-
-    private static java.nio.file.OpenOption[] optionsToAppend() {
-        return new java.nio.file.OpenOption[] {
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND
-        };
     }
 
     synchronized boolean isAlive() {

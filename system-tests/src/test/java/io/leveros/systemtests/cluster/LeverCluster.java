@@ -3,6 +3,7 @@ package io.leveros.systemtests.cluster;
 import static org.awaitility.Awaitility.await;
 
 import io.leveros.systemtests.LeverPlatform;
+import io.leveros.systemtests.LeverPlatform.CliResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -307,8 +308,7 @@ public final class LeverCluster implements AutoCloseable {
 
     /** Runs the real {@code lever} CLI against the first control plane that answers. */
     public CliResult lever(String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                LeverPlatform.LEVER.toString(),
+        List<String> arguments = new ArrayList<>(List.of(
                 "--data-dir",
                 folder.resolve("cli").toString(),
                 "--api",
@@ -316,31 +316,10 @@ public final class LeverCluster implements AutoCloseable {
                 "--host",
                 nodeAddressOrLocal()));
         if (token != null) {
-            command.addAll(List.of("--token", token));
+            arguments.addAll(List.of("--token", token));
         }
-        command.addAll(List.of(args));
-        try {
-            Path out = Files.createTempFile(folder, "lever-out", ".txt");
-            Path err = Files.createTempFile(folder, "lever-err", ".txt");
-            ProcessBuilder builder =
-                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().keySet().removeIf(key -> key.startsWith("LEVEROS_"));
-            Process process = builder.start();
-            process.getOutputStream().close();
-            if (!process.waitFor(2, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new AssertionError("lever " + String.join(" ", args) + " did not finish in 2 minutes");
-            }
-            CliResult result = new CliResult(process.exitValue(), Files.readString(out), Files.readString(err));
-            Files.delete(out);
-            Files.delete(err);
-            return result;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        arguments.addAll(List.of(args));
+        return LeverPlatform.runLever(arguments, null);
     }
 
     private String nodeAddressOrLocal() {
@@ -401,12 +380,5 @@ public final class LeverCluster implements AutoCloseable {
         controlPlanes.forEach(HostProcess::stop);
         redis.stop();
         network.close();
-    }
-
-    public record CliResult(int exitCode, String stdout, String stderr) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\nstdout: " + stdout + "\nstderr: " + stderr;
-        }
     }
 }
