@@ -10,8 +10,11 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Reads an instance's stdout and stderr on one virtual thread per stream (never an event loop),
- * prints each line as {@code <prefix> <line>} to the log sink, and keeps the last lines for error
+ * Reads an instance's stdout and stderr on one platform thread per stream (never an event loop, never
+ * a virtual thread: a pipe read blocks in native code for as long as the instance is quiet, and on a
+ * virtual thread it would hold one of the few carriers that every virtual thread of the data plane
+ * shares; a node with a few quiet instances then ran nothing else on virtual threads, and a new
+ * version's first start waited forever for its code), prints each line as {@code <prefix> <line>} to the log sink, and keeps the last lines for error
  * messages (e.g. why an instance could not start).
  *
  * <p>Whatever the instance writes, memory stays bounded and the pipe is always drained, so the
@@ -69,7 +72,7 @@ public final class OutputCapture {
     /** Follows a stream until it ends. Call before {@link #ended()}. */
     public void follow(InputStream stream, String name) {
         CompletableFuture<Void> pumped = new CompletableFuture<>();
-        Thread.ofVirtual().name(prefix + " " + name).start(() -> {
+        Thread.ofPlatform().daemon().name(prefix + " " + name).start(() -> {
             pump(stream);
             pumped.complete(null);
         });

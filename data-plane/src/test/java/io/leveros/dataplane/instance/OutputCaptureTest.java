@@ -6,7 +6,9 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +18,30 @@ class OutputCaptureTest {
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final OutputCapture capture = new OutputCapture(PREFIX, log::add, now::get);
+
+    /**
+     * A pipe read blocks in native code for as long as the instance writes nothing; on a virtual thread
+     * it holds a carrier of the scheduler every virtual thread shares, and a node with a few quiet
+     * instances had none left for anything else (a new version's code fetch never ran).
+     */
+    @Test
+    void theStreamsAreReadOnPlatformThreads() throws Exception {
+        CompletableFuture<Thread> reader = new CompletableFuture<>();
+        capture.follow(
+                new InputStream() {
+                    @Override
+                    public int read() {
+                        reader.complete(Thread.currentThread());
+                        return -1;
+                    }
+                },
+                "stdout");
+        capture.ended().get(5, TimeUnit.SECONDS);
+        assertThat(reader.get().isVirtual()).isFalse();
+        assertThat(reader.get().isDaemon())
+                .as("an instance's output never keeps the data plane alive")
+                .isTrue();
+    }
 
     @Test
     void aHugeLineWithoutNewlineIsCutIntoBoundedPiecesAndDrainedToTheEnd() {
