@@ -303,7 +303,8 @@ public final class DataPlane implements AutoCloseable {
                 activator,
                 resources,
                 reportSequence,
-                new NodeMemory(options.memoryCapacityBytes()));
+                new NodeMemory(options.memoryCapacityBytes()),
+                subscriber::unanswered);
         reporter.start();
     }
 
@@ -327,7 +328,7 @@ public final class DataPlane implements AutoCloseable {
                 options.bodyTimeout().toMillis(),
                 metrics.refusals());
         return vertx.createHttpServer(serverOptions(options))
-                .requestHandler(new IngressHandler(grpc, api, routing, vertx, metrics));
+                .requestHandler(new IngressHandler(grpc, api, routing, controlPlanes, vertx, metrics));
     }
 
     private List<VersionGauges> versionGauges() {

@@ -1,6 +1,7 @@
 package io.leveros.dataplane.ingress;
 
 import io.leveros.dataplane.metrics.DataPlaneMetrics;
+import io.leveros.dataplane.routing.ControlPlanes;
 import io.leveros.dataplane.routing.RoutingState;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Handler;
@@ -23,14 +24,22 @@ public final class IngressHandler implements Handler<HttpServerRequest> {
     private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
     private static final CharSequence METRICS_TYPE = HttpHeaders.createOptimized(DataPlaneMetrics.CONTENT_TYPE);
 
+    private final ControlPlanes controlPlanes;
     private final GrpcServer grpc;
     private final HttpApiHandler api;
     private final RoutingState routing;
     private final Vertx vertx;
     private final DataPlaneMetrics metrics;
 
+    /** @param controlPlanes for the health answer: which control plane the routes come from */
     public IngressHandler(
-            GrpcServer grpc, HttpApiHandler api, RoutingState routing, Vertx vertx, DataPlaneMetrics metrics) {
+            GrpcServer grpc,
+            HttpApiHandler api,
+            RoutingState routing,
+            ControlPlanes controlPlanes,
+            Vertx vertx,
+            DataPlaneMetrics metrics) {
+        this.controlPlanes = controlPlanes;
         this.grpc = grpc;
         this.api = api;
         this.routing = routing;
@@ -86,7 +95,8 @@ public final class IngressHandler implements Handler<HttpServerRequest> {
             request.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                     .end(Buffer.buffer("{\"status\":\"UP\",\"routes\":"
-                            + routing.table().revision() + ",\"servedByPeers\":" + servedByPeers() + "}"));
+                            + routing.table().revision() + ",\"routesFrom\":\"" + controlPlanes.routesFrom()
+                            + "\",\"servedByPeers\":" + servedByPeers() + "}"));
         } else {
             request.response()
                     .setStatusCode(503)

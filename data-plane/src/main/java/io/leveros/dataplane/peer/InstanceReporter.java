@@ -24,7 +24,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * Tells every control plane which live versions this node has instances of, the load on them, and
@@ -37,7 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * 250 ms, doubling up to 2 s, jittered so that the nodes of a cluster do not all retry at the
  * instant their control plane is back. A control plane that fails or hangs never holds up the
  * reports to the others. Only the acknowledgements of the control plane the routes come from (the
- * resource authority) hold this node's resource lease.
+ * resource authority) hold this node's resource lease. A control plane that leaves {@link
+ * #UNANSWERED_REPORTS} reports in a row unanswered (timed out, not refused: a refusal is a reset, which
+ * every stream to it sees too) is reported to the routes' subscriber, which cannot tell a cut
+ * connection from a quiet one.
  *
  * <p>The report is built on a worker thread (it takes every pool's lock and reads the instances'
  * memory from {@code /proc}); the rest runs on one Vert.x event loop, never on the request path.
@@ -50,6 +55,8 @@ public final class InstanceReporter implements AutoCloseable {
     static final long MAX_RETRY_MS = 2_000;
     /** A report unanswered for this long failed: a hung control plane is tried again later. */
     static final long REPORT_TIMEOUT_MS = 5_000;
+    /** Reports in a row a control plane leaves unanswered before its connection is taken for cut. */
+    static final int UNANSWERED_REPORTS = 2;
 
     private static final ServiceMethod<InstanceReportAck, InstanceReport> REPORT_INSTANCES = ServiceMethod.client(
             ServiceName.create("lever.control.v1", "Routing"),
@@ -68,12 +75,15 @@ public final class InstanceReporter implements AutoCloseable {
     private final ResourcePlacement resources;
     private final AtomicLong sequence;
     private final NodeMemory memory;
+    private final BiConsumer<SocketAddress, Long> unanswered;
     private boolean building;
     private long timer = -1;
 
     /**
      * @param client the data plane's gRPC client for the control plane (h2c), closed by its owner
      * @param sequence the reports' sequence numbers, shared with the activator
+     * @param unanswered told the control plane and for how long (ms) once it left {@link
+     *     #UNANSWERED_REPORTS} or more reports in a row unanswered, at each further one
      */
     public InstanceReporter(
             Vertx vertx,
@@ -85,8 +95,10 @@ public final class InstanceReporter implements AutoCloseable {
             Activator activator,
             ResourcePlacement resources,
             AtomicLong sequence,
-            NodeMemory memory) {
+            NodeMemory memory,
+            BiConsumer<SocketAddress, Long> unanswered) {
         this.memory = memory;
+        this.unanswered = unanswered;
         this.resources = resources;
         this.vertx = vertx;
         this.sequence = sequence;
@@ -191,6 +203,8 @@ public final class InstanceReporter implements AutoCloseable {
         private long retryDelayMs;
         private long retryAtNanos;
         private boolean everSent;
+        private int unansweredInARow;
+        private long unansweredSinceNanos;
 
         Sender(SocketAddress controlPlane) {
             this.controlPlane = controlPlane;
@@ -230,6 +244,7 @@ public final class InstanceReporter implements AutoCloseable {
                             failing = false;
                             everSent = true;
                             retryDelayMs = 0;
+                            unansweredInARow = 0;
                         } else {
                             failed(sent.cause());
                         }
@@ -238,6 +253,16 @@ public final class InstanceReporter implements AutoCloseable {
 
         private void failed(Throwable cause) {
             lastSent = null;
+            if (cause instanceof TimeoutException) {
+                if (unansweredInARow++ == 0) {
+                    unansweredSinceNanos = System.nanoTime() - REPORT_TIMEOUT_MS * 1_000_000;
+                }
+                if (unansweredInARow >= UNANSWERED_REPORTS) {
+                    unanswered.accept(controlPlane, (System.nanoTime() - unansweredSinceNanos) / 1_000_000);
+                }
+            } else {
+                unansweredInARow = 0;
+            }
             credential.callFailed();
             // Before the first report the control plane is most likely still starting.
             LOG.log(

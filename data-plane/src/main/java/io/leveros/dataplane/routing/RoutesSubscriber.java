@@ -4,9 +4,11 @@ import io.leveros.dataplane.identity.NodeCredential;
 import io.leveros.dataplane.retry.Jitter;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.WatchRoutesRequest;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
@@ -24,6 +26,13 @@ import java.util.List;
  * plane going away (or the connect timeout, 2 s, when the address does not answer). Once every
  * control plane failed in a row it waits longer, doubling up to 5 s, while the last table keeps
  * serving; until the first snapshot it tries every 100 ms.
+ *
+ * <p>A control plane that went away without a reset (its host or link gone) leaves the stream open
+ * and silent, and a stream that carries nothing when nothing changes cannot tell that from a quiet
+ * cluster. The {@link io.leveros.dataplane.peer.InstanceReporter}'s reports, answered by every control
+ * plane every 2 s, can: when the control plane this stream is to (or is being opened to) leaves them
+ * unanswered ({@link #unanswered}), the stream is given up and the next control plane tried, as if
+ * it had failed.
  *
  * <p>Runs on one Vert.x event loop; never called from the request path.
  */
@@ -45,6 +54,12 @@ public final class RoutesSubscriber implements AutoCloseable {
     private final NodeCredential credential;
     private final RoutingState state;
     private final ScalingTermFence terms = new ScalingTermFence();
+    private Context context;
+    /** The control plane of the current attempt, and its call once there is one. */
+    private SocketAddress attemptTo;
+
+    private GrpcClientRequest<WatchRoutesRequest, RoutingSnapshot> attemptCall;
+
     /** Index into the control planes of the one this stream is to. */
     private int index;
     /** Control planes that failed in a row, since a stream last delivered a snapshot. */
@@ -72,7 +87,29 @@ public final class RoutesSubscriber implements AutoCloseable {
 
     /** Opens the stream; returns at once. */
     public void start() {
-        vertx.runOnContext(v -> connect());
+        context = vertx.getOrCreateContext();
+        context.runOnContext(v -> connect());
+    }
+
+    /**
+     * The reports to {@code controlPlane} went unanswered for {@code silentMs}: if the routes come, or
+     * are being asked, from it, the stream is given up for the next control plane. Any thread.
+     */
+    public void unanswered(SocketAddress controlPlane, long silentMs) {
+        context.runOnContext(v -> {
+            if (closed || !controlPlane.equals(attemptTo)) {
+                return;
+            }
+            int current = attempt;
+            if (attemptCall != null) {
+                attemptCall.cancel();
+            }
+            retry(
+                    current,
+                    controlPlane,
+                    "it answered no report for " + silentMs + " ms, so its connection is taken for cut (a host or"
+                            + " link gone without a reset)");
+        });
     }
 
     private void connect() {
@@ -81,10 +118,17 @@ public final class RoutesSubscriber implements AutoCloseable {
         }
         int current = ++attempt;
         SocketAddress controlPlane = controlPlanes.all().get(index);
+        attemptTo = controlPlane;
+        attemptCall = null;
         credential
                 .request(client, controlPlane, WATCH_ROUTES)
-                .compose(request -> request.send(
-                        WatchRoutesRequest.newBuilder().setNodeId(nodeId).build()))
+                .compose(request -> {
+                    if (current == attempt) {
+                        attemptCall = request;
+                    }
+                    return request.send(
+                            WatchRoutesRequest.newBuilder().setNodeId(nodeId).build());
+                })
                 .onSuccess(response -> follow(response, controlPlane, current))
                 .onFailure(failure -> retry(current, controlPlane, "could not open WatchRoutes: " + failure));
     }

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -349,6 +351,61 @@ class ClusterIT {
                     .until(() -> answers("n2", "/greeter/sayHello"));
         } finally {
             cluster.network().reconnect("n2");
+        }
+    }
+
+    /** The control plane {@code node} takes its routes from (its health answer's {@code routesFrom}). */
+    private static String routesFrom(String node) {
+        Matcher matcher = Pattern.compile("\"routesFrom\":\"([^\"]*)\"").matcher(cluster.health(node));
+        if (!matcher.find()) {
+            return "";
+        }
+        String address = matcher.group(1);
+        return cluster.controlPlaneNames().stream()
+                .filter(cp -> address.equals(cluster.network().address(cp) + ":" + LeverCluster.GRPC_PORT))
+                .findFirst()
+                .orElse(address);
+    }
+
+    /**
+     * A control plane whose link goes down sends no reset: the nodes' route streams to it stay open
+     * and silent. The nodes notice by their reports going unanswered and take their routes from the
+     * other one, so what is deployed meanwhile reaches them.
+     */
+    @Test
+    @Order(7)
+    void aControlPlaneCutOffWithoutAResetIsLeftForTheOther() {
+        String cut = routesFrom("n1");
+        assertThat(cluster.controlPlaneNames())
+                .as("n1's routes come from a control plane")
+                .contains(cut);
+        String other = cluster.controlPlaneNames().stream()
+                .filter(cp -> !cp.equals(cut))
+                .findFirst()
+                .orElseThrow();
+        try (SteadyLoad load =
+                SteadyLoad.start(cluster, cluster.nodeNames(), "/greeter/sayHello", HELLO, HELLO_ANSWER, PERIOD)) {
+            awaitAnswering(load);
+            SteadyLoad.Tally before = load.tally();
+            long cutAt = System.nanoTime();
+            cluster.network().cut(cut);
+            for (String node : cluster.nodeNames()) {
+                await(node + " takes its routes from " + other)
+                        .atMost(Duration.ofSeconds(40))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> routesFrom(node).equals(other));
+            }
+            figure(cut + "'s link down (no reset) -> every node takes its routes from " + other + " after "
+                    + (System.nanoTime() - cutAt) / 1_000_000 + " ms");
+            long deployAt = System.nanoTime();
+            deploy("duringCut", "");
+            figure("a version deployed through " + other + " while " + cut + " was cut off answers through every"
+                    + " node " + (System.nanoTime() - deployAt) / 1_000_000 + " ms after the deploy began");
+            SteadyLoad.Tally during = load.tally().since(before);
+            figure("calls to a warm service while " + cut + " was cut off: " + during);
+            assertThat(during.failed()).as(load.failuresSince(before)).isZero();
+        } finally {
+            cluster.network().reconnect(cut);
         }
     }
 }
