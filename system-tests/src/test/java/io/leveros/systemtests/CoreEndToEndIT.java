@@ -7,6 +7,7 @@ import io.leveros.client.ClientStream;
 import io.leveros.client.LeverClient;
 import io.leveros.client.LeverException;
 import io.leveros.client.RemoteException;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -252,6 +253,39 @@ class CoreEndToEndIT {
                 platform.leverWithInput(new byte[] {10, 20, 30}, "invoke", "/testService/reverseBytes", "--");
         assertThat(stdin.exitCode()).as(stdin.toString()).isZero();
         assertThat(stdin.stdoutBytes()).containsExactly(30, 20, 10);
+    }
+
+    @Test
+    void cliTakesArgumentsFromAFileOrStdinAndTimesTheCall(@TempDir Path temp) throws IOException {
+        Path args = Files.writeString(temp.resolve("args.json"), "[2, 40]\n");
+        LeverPlatform.CliResult fromFile = platform.lever("invoke", "/testService/add", "--args", "@" + args, "--time");
+        assertThat(fromFile.exitCode()).as(fromFile.toString()).isZero();
+        assertThat(fromFile.stdout().trim()).isEqualTo("42");
+        assertThat(fromFile.stderr()).matches("(?s)lever: lever://dev.lever/testService//add took \\d+\\.\\d ms\\s*");
+
+        LeverPlatform.CliResult fromStdin = platform.leverWithInput(
+                "[\"stdin\"]".getBytes(StandardCharsets.UTF_8), "invoke", "/testService/sayHello", "--args", "-");
+        assertThat(fromStdin.stdout().trim()).isEqualTo("\"Hello, stdin!\"");
+
+        LeverPlatform.CliResult notAnArray = platform.leverWithInput(
+                "\"stdin\"".getBytes(StandardCharsets.UTF_8), "invoke", "/testService/sayHello", "--args", "-");
+        assertThat(notAnArray.exitCode()).isEqualTo(1);
+        assertThat(notAnArray.stderr()).contains("--args -").contains("expected a JSON array of arguments");
+
+        LeverPlatform.CliResult both = platform.lever("invoke", "/testService/add", "--args", "@" + args, "1");
+        assertThat(both.exitCode()).isEqualTo(1);
+        assertThat(both.stderr()).contains("there can be no JSONARG as well");
+
+        LeverPlatform.CliResult missing = platform.lever("invoke", "/testService/add", "--args", "@/no/such/args.json");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.stderr()).contains("there is no file /no/such/args.json");
+    }
+
+    @Test
+    void cliPrintsItsCompletionScript() {
+        LeverPlatform.CliResult completion = platform.lever("completion");
+        assertThat(completion.exitCode()).as(completion.toString()).isZero();
+        assertThat(completion.stdout()).contains("_complete_lever").contains("complete -F");
     }
 
     @Test

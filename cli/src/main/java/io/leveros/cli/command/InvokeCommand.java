@@ -12,6 +12,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,7 +30,9 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "Call a method and print its result as JSON (bytes are written raw).",
             "Each argument is JSON: strings need their quotes, e.g. lever invoke /helloService/sayHello '\"world\"'.",
-            "With -- as the only argument, standard input is sent as one byte argument."
+            "With -- as the only argument, standard input is sent as one byte argument.",
+            "Long or generated arguments: --args @args.json (or --args - for standard input), a JSON array",
+            "of them, e.g. [\"world\", 42]."
         })
 public final class InvokeCommand implements Callable<Integer> {
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -51,6 +56,18 @@ public final class InvokeCommand implements Callable<Integer> {
     @Option(names = "--pretty", description = "Indent the JSON result.")
     boolean pretty;
 
+    @Option(
+            names = "--args",
+            paramLabel = "@FILE|-",
+            description = "Take the arguments from a file (@FILE) or standard input (-): a JSON array of them,"
+                    + " e.g. [\"world\", 42]. Not with JSONARGs.")
+    String argsSource;
+
+    @Option(
+            names = "--time",
+            description = "Print how long the call took (from sending it to the whole answer) on standard error.")
+    boolean time;
+
     @Override
     public Integer call() throws IOException {
         GlobalOptions global = lever.global;
@@ -58,13 +75,54 @@ public final class InvokeCommand implements Callable<Integer> {
         if (target.isStreaming()) {
             throw new CliException("'" + target.method() + "' is a streaming method: use lever stream " + url);
         }
-        HttpResponse<byte[]> response;
-        if (args.size() == 1 && args.getFirst().equals("--")) {
-            response = global.dataPlane().call(target, "application/octet-stream", System.in.readAllBytes());
+        String contentType = "application/json";
+        byte[] body;
+        if (argsSource != null) {
+            if (!args.isEmpty()) {
+                throw new CliException("--args " + argsSource + " gives the arguments, so there can be no JSONARG "
+                        + "as well (found: " + String.join(" ", args) + "); put them all in the array");
+            }
+            body = argsArray(argsSource, readArgs(argsSource));
+        } else if (args.size() == 1 && args.getFirst().equals("--")) {
+            contentType = "application/octet-stream";
+            body = System.in.readAllBytes();
         } else {
-            response = global.dataPlane().call(target, "application/json", jsonArgs(args));
+            body = jsonArgs(args);
+        }
+        long started = System.nanoTime();
+        HttpResponse<byte[]> response = global.dataPlane().call(target, contentType, body);
+        if (time) {
+            System.err.printf("lever: %s took %.1f ms%n", target, (System.nanoTime() - started) / 1e6);
         }
         return print(target, response);
+    }
+
+    private static byte[] readArgs(String source) throws IOException {
+        if (source.equals("-")) {
+            return System.in.readAllBytes();
+        }
+        if (!source.startsWith("@") || source.length() == 1) {
+            throw new CliException("--args " + source + ": expected @FILE (a file holding a JSON array of the "
+                    + "arguments, e.g. --args @args.json) or - (the same from standard input)");
+        }
+        Path file = Path.of(source.substring(1));
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new CliException("--args " + source + ": there is no file " + file.toAbsolutePath());
+        } catch (IOException e) {
+            throw new CliException("--args " + source + ": cannot read " + file.toAbsolutePath() + ": " + e);
+        }
+    }
+
+    /** The call's body from what {@code --args} read: checked to be one JSON array, sent as it was written. */
+    static byte[] argsArray(String source, byte[] text) {
+        try {
+            JsonValues.parseArgs(text);
+            return text;
+        } catch (MalformedJsonException e) {
+            throw new CliException("--args " + source + ": " + e.getMessage());
+        }
     }
 
     static LeverUrl parseUrl(String text, String env) {

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             NodesCommand.class,
             TokensCommand.class,
             AuditCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
@@ -57,6 +58,8 @@ public final class LeverCommand implements Runnable {
         // "--" means "one byte argument from stdin" to `lever invoke`, as in the original CLI.
         commandLine.setEndOfOptionsDelimiter("--end-of-options");
         commandLine.setUnmatchedOptionsArePositionalParams(true);
+        // @FILE is lever invoke --args' own (a JSON array of arguments), not picocli's argument files.
+        commandLine.setExpandAtFiles(false);
         commandLine.setExecutionExceptionHandler(LeverCommand::reportError);
         // `lever tokens create ci --scope deploy --env a --env b`: one token, several environments.
         commandLine

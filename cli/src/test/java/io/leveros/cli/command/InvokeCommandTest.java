@@ -36,4 +36,17 @@ class InvokeCommandTest {
                 .isEqualTo("prod.lever");
         assertThatThrownBy(() -> InvokeCommand.parseUrl("svc", "dev.lever")).isInstanceOf(CliException.class);
     }
+
+    @Test
+    void argsFromAFileMustBeOneJsonArray() {
+        byte[] array = "[\"world\", 42]\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(InvokeCommand.argsArray("@args.json", array)).isEqualTo(array);
+        assertThatThrownBy(() -> InvokeCommand.argsArray("@args.json", "\"world\"".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("--args @args.json")
+                .hasMessageContaining("expected a JSON array of arguments");
+        assertThatThrownBy(() -> InvokeCommand.argsArray("-", "[1, 2".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("--args -");
+    }
 }
