@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
         description = "Lever OS for the JVM: deploy services as plain functions and call them.",
         subcommands = {
             UpCommand.class,
+            NewCommand.class,
             DeployCommand.class,
             InvokeCommand.class,
             StreamCommand.class,
