@@ -162,6 +162,22 @@ public final class LeverPlatform implements AutoCloseable {
     }
 
     /**
+     * Starts the real {@code lever} command against this platform without waiting for it (for verbs that
+     * run until stopped, like {@code lever dev}); its stdout and stderr go to {@code output}.
+     */
+    public Process startLever(Path output, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                LEVER.toString(), "--data-dir", dataDir.toString(), "--api", apiUrl(), "--host", httpAddress()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().keySet().removeIf(key -> key.startsWith("LEVEROS_"));
+        return builder.start();
+    }
+
+    /**
      * Runs the real {@code lever} command with {@code arguments} (and {@code stdin}, or none), without the
      * caller's {@code LEVEROS_*} settings; waits at most 2 minutes.
      */

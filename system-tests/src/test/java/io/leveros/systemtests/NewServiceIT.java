@@ -1,11 +1,13 @@
 package io.leveros.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -47,10 +49,7 @@ class NewServiceIT {
         return output;
     }
 
-    private static void deploysAndAnswers(String name, Path folder) {
-        LeverPlatform.CliResult deployed = platform.lever("deploy", folder.toString());
-        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
-
+    private static void answersBothMethods(String name) {
         LeverPlatform.CliResult hello = platform.lever("invoke", "/" + name + "/sayHello", "\"world\"");
         assertThat(hello.exitCode()).as(hello.toString()).isZero();
         assertThat(hello.stdout()).isEqualTo("\"Hello, world!\"\n");
@@ -62,7 +61,7 @@ class NewServiceIT {
     }
 
     @Test
-    void aNewJavaServiceBuildsOnItsOwnAndAnswersBothMethods(@TempDir Path temp) throws Exception {
+    void aNewJavaServiceIsBuiltByItsDeployAndAnswersBothMethods(@TempDir Path temp) throws Exception {
         Path folder = temp.resolve("hello-java");
         LeverPlatform.CliResult created = platform.lever("new", "hello-java", folder.toString());
         assertThat(created.exitCode()).as(created.toString()).isZero();
@@ -70,11 +69,26 @@ class NewServiceIT {
                 .contains("Wrote the Java service hello-java")
                 .contains("./mvnw -q package");
 
+        // Nothing built yet: the deploy builds it with the folder's own Maven wrapper.
+        LeverPlatform.CliResult deployed = platform.lever("deploy", folder.toString());
+        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+        assertThat(deployed.stderr()).contains("Building hello-java: ./mvnw -B -q package -DskipTests");
+        answersBothMethods("hello-java");
+
+        // Its unit tests pass with its own build, outside Lever's source tree.
         run(folder, List.of(folder.resolve("mvnw").toString(), "-B", "-q", "package"));
         assertThat(Files.readString(folder.resolve("target/surefire-reports/example.hellojava.HelloJavaTest.txt")))
                 .contains("Tests run: 2, Failures: 0, Errors: 0");
 
-        deploysAndAnswers("hello-java", folder);
+        // A build that fails deploys nothing: the compiler's error is shown, the live version serves on.
+        Path source = folder.resolve("src/main/java/example/hellojava/HelloJava.java");
+        Files.writeString(source, Files.readString(source).replace("return \"Hello, \"", "return \"Hi, \" +"));
+        run(folder, List.of("rm", "-rf", "target"));
+        LeverPlatform.CliResult broken = platform.lever("deploy", folder.toString());
+        assertThat(broken.exitCode()).as(broken.toString()).isEqualTo(1);
+        assertThat(broken.stderr()).contains("HelloJava.java").contains("the build of hello-java failed");
+        assertThat(broken.stderr()).contains("nothing was deployed");
+        answersBothMethods("hello-java");
     }
 
     @Test
@@ -88,7 +102,9 @@ class NewServiceIT {
                 .contains("# pass 2")
                 .contains("# fail 0");
 
-        deploysAndAnswers("helloNode", folder);
+        LeverPlatform.CliResult deployed = platform.lever("deploy", folder.toString());
+        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+        answersBothMethods("helloNode");
     }
 
     @Test
@@ -111,5 +127,62 @@ class NewServiceIT {
         LeverPlatform.CliResult badLanguage = platform.lever("new", "rubySvc", "--lang", "ruby");
         assertThat(badLanguage.exitCode()).isEqualTo(1);
         assertThat(badLanguage.stderr()).contains("--lang ruby: expected java or node");
+    }
+
+    private static String answer(String name) {
+        return new String(
+                platform.postJson("/" + name + "/sayHello", "[\"world\"]").body(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@code lever dev} on a new service: a saved edit answers through the platform (the time from the
+     * save to the new answer is printed), and a lever.json broken mid-edit deploys nothing.
+     */
+    private static void devDeploysEachSave(Path temp, String name, String language, String source, String hello)
+            throws Exception {
+        Path folder = temp.resolve(name);
+        LeverPlatform.CliResult created = platform.lever("new", name, "--lang", language, folder.toString());
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        Path log = temp.resolve("dev.log");
+        Process dev = platform.startLever(log, "dev", folder.toString());
+        try {
+            await("lever dev deployed " + name + " and watches it")
+                    .atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> !dev.isAlive() || Files.readString(log).contains("watching"));
+            assertThat(dev.isAlive()).as(Files.readString(log)).isTrue();
+            assertThat(answer(name)).isEqualTo("\"Hello, world!\"");
+
+            Path file = folder.resolve(source);
+            long saved = System.nanoTime();
+            Files.writeString(file, Files.readString(file).replace(hello, hello.replace("Hello", "Howdy")));
+            await("the edit answers")
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> answer(name).equals("\"Howdy, world!\""));
+            System.out.println("DEV FIGURE: " + language + " file saved -> new answer after "
+                    + (System.nanoTime() - saved) / 1_000_000 + " ms");
+
+            Files.writeString(folder.resolve("lever.json"), "{\"name\": ");
+            await("the broken lever.json is shown")
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(log).contains("the live version serves on"));
+            assertThat(Files.readString(log)).contains("lever.json");
+            assertThat(answer(name)).isEqualTo("\"Howdy, world!\"");
+        } finally {
+            dev.destroy();
+            dev.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void leverDevDeploysEachSavedChangeOfANodeService(@TempDir Path temp) throws Exception {
+        devDeploysEachSave(temp, "devNode", "node", "server.js", "'Hello, '");
+    }
+
+    @Test
+    void leverDevDeploysEachSavedChangeOfAJavaService(@TempDir Path temp) throws Exception {
+        devDeploysEachSave(temp, "devJava", "java", "src/main/java/example/devjava/DevJava.java", "\"Hello, \"");
     }
 }

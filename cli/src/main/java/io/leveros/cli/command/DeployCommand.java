@@ -6,7 +6,9 @@ import io.leveros.cli.api.ControlPlaneClient;
 import io.leveros.cli.archive.ServiceArchive;
 import io.leveros.core.leverjson.InvalidLeverJsonException;
 import io.leveros.core.leverjson.LeverJson;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpRequest;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -25,7 +28,9 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description = {
             "Deploy the service in a folder (with its lever.json) to the environment (--env).",
-            "The upload becomes a new immutable version, live at once."
+            "The upload becomes a new immutable version, live at once.",
+            "A Java service with a Maven build (mvnw or pom.xml) and no build output yet is built first",
+            "(package, tests skipped); --no-build deploys the folder as it is."
         })
 public final class DeployCommand implements Callable<Integer> {
     @ParentCommand
@@ -34,13 +39,43 @@ public final class DeployCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The service folder (default: .).")
     Path folder = Path.of(".");
 
+    @Option(names = "--no-build", description = "Deploy the folder as it is, even a Java service not built yet.")
+    boolean noBuild;
+
     @Override
     public Integer call() throws IOException {
-        PrintStream progress = System.err;
-        Path dir = folder.toAbsolutePath().normalize();
-        LeverJson service = readLeverJson(dir);
-        warnIfJavaServiceIsNotBuilt(dir, service, progress);
+        Deployed deployed = deploy(lever.global, folder.toAbsolutePath().normalize(), !noBuild, System.err);
+        System.out.printf(
+                "Deployed %s v%s to %s (live).%n", deployed.service(), deployed.version(), deployed.environment());
+        System.err.printf("Call it with: lever invoke /%s/<method> [jsonargs...]%n", deployed.service());
+        return 0;
+    }
 
+    /** What a deploy made live. */
+    record Deployed(String service, String version, String environment) {}
+
+    /**
+     * Packs {@code dir} and uploads it as a new live version of its service, building a Java service
+     * that has no build output first when {@code buildIfNeeded}.
+     *
+     * @param progress where the steps (and a build's output) are told
+     * @throws CliException saying what was wrong; nothing was deployed
+     */
+    static Deployed deploy(GlobalOptions global, Path dir, boolean buildIfNeeded, PrintStream progress)
+            throws IOException {
+        LeverJson service = readLeverJson(dir);
+        if (service.entry() instanceof LeverJson.JavaEntry java && !isBuilt(dir, java)) {
+            if (buildIfNeeded && buildCommand(dir, "package") != null) {
+                build(dir, service, "package", progress);
+                if (!isBuilt(dir, java)) {
+                    throw new CliException("the build of " + service.name() + " succeeded but " + classFile(java)
+                            + " is still not under target/classes/ (is lever.json's javaEntry the right class?);"
+                            + " nothing was deployed");
+                }
+            } else {
+                progress.println(notBuiltWarning(java));
+            }
+        }
         Path archive = Files.createTempFile("lever-deploy-", ".tar.gz");
         try {
             progress.printf("Packing %s from %s ...%n", service.name(), dir);
@@ -51,26 +86,22 @@ public final class DeployCommand implements Callable<Integer> {
             long size = Files.size(archive);
             progress.printf(
                     "Uploading %s (%d files, %s compressed) to %s ...%n",
-                    service.name(), summary.files(), bytes(size), lever.global.env);
-            JsonNode version = lever.global
-                    .controlPlane()
+                    service.name(), summary.files(), bytes(size), global.env);
+            JsonNode version = global.controlPlane()
                     .post(
-                            "/environments/" + ControlPlaneClient.segment(lever.global.env) + "/deployments",
+                            "/environments/" + ControlPlaneClient.segment(global.env) + "/deployments",
                             "application/gzip",
                             HttpRequest.BodyPublishers.ofFile(archive));
-            System.out.printf(
-                    "Deployed %s v%s to %s (live).%n",
+            return new Deployed(
                     version.path("service").asText(service.name()),
                     version.path("version").asText(),
-                    version.path("environment").asText(lever.global.env));
-            progress.printf("Call it with: lever invoke /%s/<method> [jsonargs...]%n", service.name());
-            return 0;
+                    version.path("environment").asText(global.env));
         } finally {
             Files.deleteIfExists(archive);
         }
     }
 
-    private static LeverJson readLeverJson(Path dir) throws IOException {
+    static LeverJson readLeverJson(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new CliException(dir + " is not a folder (expected the folder of a service, holding its lever.json)");
         }
@@ -86,15 +117,12 @@ public final class DeployCommand implements Callable<Integer> {
         }
     }
 
-    private static void warnIfJavaServiceIsNotBuilt(Path dir, LeverJson service, PrintStream progress)
-            throws IOException {
-        if (!(service.entry() instanceof LeverJson.JavaEntry java)) {
-            return;
-        }
-        String classFile = java.className().replace('.', '/') + ".class";
+    /** Whether the entry class is in a class folder, or there is a jar, where the Java runtime looks. */
+    private static boolean isBuilt(Path dir, LeverJson.JavaEntry java) throws IOException {
+        String classFile = classFile(java);
         for (String classes : List.of("classes", "target/classes", "build/classes/java/main")) {
             if (Files.isRegularFile(dir.resolve(classes).resolve(classFile))) {
-                return;
+                return true;
             }
         }
         for (String jars : List.of(".", "lib", "target", "build/libs")) {
@@ -102,15 +130,83 @@ public final class DeployCommand implements Callable<Integer> {
             if (Files.isDirectory(jarDir)) {
                 try (Stream<Path> files = Files.list(jarDir)) {
                     if (files.anyMatch(f -> f.toString().endsWith(".jar"))) {
-                        return;
+                        return true;
                     }
                 }
             }
         }
-        progress.printf(
-                "warning: %s not found under classes/, target/classes/ or build/classes/java/main/ and no .jar in"
-                        + " the folder, lib/, target/ or build/libs/: build the service first (e.g. mvn package)%n",
-                classFile);
+        return false;
+    }
+
+    private static String classFile(LeverJson.JavaEntry java) {
+        return java.className().replace('.', '/') + ".class";
+    }
+
+    private static String notBuiltWarning(LeverJson.JavaEntry java) {
+        return "warning: " + classFile(java) + " not found under classes/, target/classes/ or"
+                + " build/classes/java/main/ and no .jar in the folder, lib/, target/ or build/libs/: build the"
+                + " service first (e.g. ./mvnw package)";
+    }
+
+    /**
+     * The Maven command that runs {@code goal} in {@code dir}: its wrapper, else {@code mvn} for a pom;
+     * {@code null} when the folder has no Maven build (or no Maven to run it).
+     */
+    static List<String> buildCommand(Path dir, String goal) {
+        if (Files.isRegularFile(dir.resolve("mvnw"))) {
+            return List.of(dir.resolve("mvnw").toString(), "-B", "-q", goal, "-DskipTests");
+        }
+        if (Files.isRegularFile(dir.resolve("pom.xml")) && onPath("mvn")) {
+            return List.of("mvn", "-B", "-q", goal, "-DskipTests");
+        }
+        return null;
+    }
+
+    /**
+     * Runs Maven's {@code goal} (tests skipped) in a Java service's folder, its output shown as it goes.
+     *
+     * @throws CliException when it fails; nothing was deployed
+     */
+    static void build(Path dir, LeverJson service, String goal, PrintStream progress) throws IOException {
+        List<String> command = buildCommand(dir, goal);
+        String display = (command.getFirst().endsWith("mvnw") ? "./mvnw " : "mvn ")
+                + String.join(" ", command.subList(1, command.size()));
+        progress.printf("Building %s: %s ...%n", service.name(), display);
+        long started = System.nanoTime();
+        Process build = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
+        try (InputStream output = build.getInputStream()) {
+            output.transferTo(progress);
+        }
+        int exit;
+        try {
+            exit = build.waitFor();
+        } catch (InterruptedException e) {
+            build.destroy();
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted while building " + service.name() + "; nothing was deployed");
+        }
+        if (exit != 0) {
+            throw new CliException("the build of " + service.name() + " failed (exit " + exit + ", its output is above)"
+                    + "; fix it and deploy again (or deploy the folder as it is with --no-build); nothing was"
+                    + " deployed");
+        }
+        progress.printf("Built %s in %.1f s.%n", service.name(), (System.nanoTime() - started) / 1e9);
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String entry : path.split(File.pathSeparator)) {
+            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String bytes(long size) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             UpCommand.class,
             NewCommand.class,
             DeployCommand.class,
+            DevCommand.class,
             InvokeCommand.class,
             StreamCommand.class,
             ServicesCommand.class,
