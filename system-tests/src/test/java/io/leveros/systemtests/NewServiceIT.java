@@ -136,7 +136,8 @@ class NewServiceIT {
 
     /**
      * {@code lever dev} on a new service: a saved edit answers through the platform (the time from the
-     * save to the new answer is printed), and a lever.json broken mid-edit deploys nothing.
+     * save to the new answer is printed); a source that does not build, and a lever.json broken mid-edit,
+     * deploy nothing.
      */
     private static void devDeploysEachSave(Path temp, String name, String language, String source, String hello)
             throws Exception {
@@ -163,12 +164,18 @@ class NewServiceIT {
             System.out.println("DEV FIGURE: " + language + " file saved -> new answer after "
                     + (System.nanoTime() - saved) / 1_000_000 + " ms");
 
+            Files.writeString(file, Files.readString(file) + "\nthis is not code(\n");
+            await("the source that does not build is shown")
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(log).contains("the live version serves on"));
+            assertThat(answer(name)).isEqualTo("\"Howdy, world!\"");
+
             Files.writeString(folder.resolve("lever.json"), "{\"name\": ");
             await("the broken lever.json is shown")
                     .atMost(Duration.ofMinutes(1))
                     .pollInterval(Duration.ofMillis(100))
-                    .until(() -> Files.readString(log).contains("the live version serves on"));
-            assertThat(Files.readString(log)).contains("lever.json");
+                    .until(() -> Files.readString(log).contains("lever.json: "));
             assertThat(answer(name)).isEqualTo("\"Howdy, world!\"");
         } finally {
             dev.destroy();

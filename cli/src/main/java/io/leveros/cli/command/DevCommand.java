@@ -1,6 +1,8 @@
 package io.leveros.cli.command;
 
 import io.leveros.cli.CliException;
+import io.leveros.cli.build.QuickJavaCompile;
+import io.leveros.cli.platform.LeverHome;
 import io.leveros.core.leverjson.LeverJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +19,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,7 +66,7 @@ public final class DevCommand implements Callable<Integer> {
             throw new CliException(dir + " is not a folder (expected the folder of a service, holding its lever.json)");
         }
         // The first deploy must work: there is nothing live to fall back on yet.
-        DeployCommand.Deployed first = cycle(dir, System.nanoTime());
+        DeployCommand.Deployed first = cycle(dir, Set.of(dir), System.nanoTime());
         if (first == null) {
             throw new CliException("the first deploy of " + dir + " failed (above); fix it and run lever dev again");
         }
@@ -78,27 +81,29 @@ public final class DevCommand implements Callable<Integer> {
             while (true) {
                 WatchKey key = watcher.take();
                 long changed = System.nanoTime();
-                boolean relevant = false;
+                Set<Path> changes = new HashSet<>();
                 // Take every event until the folder is quiet: one deploy for one save.
                 for (; key != null; key = watcher.poll(QUIET_MS, TimeUnit.MILLISECONDS)) {
                     Path parent = watched.get(key);
                     for (WatchEvent<?> event : key.pollEvents()) {
                         if (event.context() instanceof Path name && parent != null) {
                             Path path = parent.resolve(name);
-                            relevant |= !ignored(path) && !editorsOwn(name.toString());
+                            if (!ignored(path) && !editorsOwn(name.toString())) {
+                                changes.add(path);
+                            }
                             if (Files.isDirectory(path) && !ignored(path)) {
                                 register(path, watcher, watched);
                             }
                         } else {
-                            relevant = true; // overflow: something changed
+                            changes.add(dir); // overflow: something changed, maybe anything
                         }
                     }
                     if (!key.reset()) {
                         watched.remove(key);
                     }
                 }
-                if (relevant) {
-                    cycle(dir, changed);
+                if (!changes.isEmpty()) {
+                    cycle(dir, changes, changed);
                 }
             }
         }
@@ -108,12 +113,17 @@ public final class DevCommand implements Callable<Integer> {
      * Builds (if the language has a step) and deploys; says what went live and how long after the change,
      * or what failed. Returns what was deployed, or {@code null}.
      */
-    private DeployCommand.Deployed cycle(Path dir, long changedNanos) throws IOException {
+    private DeployCommand.Deployed cycle(Path dir, Set<Path> changes, long changedNanos) throws IOException {
         try {
             LeverJson service = DeployCommand.readLeverJson(dir);
             switch (service.entry()) {
                 case LeverJson.JavaEntry java -> {
-                    if (DeployCommand.buildCommand(dir, "compile") != null) {
+                    Path sources = dir.resolve("src/main/java");
+                    if (built
+                            && changes.stream().allMatch(path -> path.startsWith(sources))
+                            && QuickJavaCompile.applies(dir)) {
+                        compile(dir, service);
+                    } else if (DeployCommand.buildCommand(dir, "compile") != null) {
                         DeployCommand.build(dir, service, built ? "compile" : "package", System.err);
                         built = true;
                     }
@@ -132,6 +142,21 @@ public final class DevCommand implements Callable<Integer> {
             out.flush();
             return null;
         }
+    }
+
+    /** A source edit: the JDK's compiler, in this process (see {@link QuickJavaCompile}). */
+    private void compile(Path dir, LeverJson service) throws IOException {
+        long started = System.nanoTime();
+        QuickJavaCompile.Result result =
+                QuickJavaCompile.compile(dir, LeverHome.locate().javaApiJar());
+        System.err.print(result.messages());
+        if (!result.ok()) {
+            throw new CliException(service.name() + " does not compile (the compiler's messages are above); nothing"
+                    + " was deployed");
+        }
+        System.err.printf(
+                "Compiled %d sources of %s in %.1f s.%n",
+                result.sources(), service.name(), (System.nanoTime() - started) / 1e9);
     }
 
     /** {@code node --check} of the entry module, so a syntax error is shown instead of deployed. */

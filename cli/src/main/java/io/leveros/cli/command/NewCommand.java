@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -73,24 +72,13 @@ public final class NewCommand implements Callable<Integer> {
     }
 
     /** The platform's version: the CLI jar's, or (running from classes) the built API jar's. */
-    static String leverVersion(LeverHome home) throws IOException {
+    static String leverVersion(LeverHome home) {
         String version = NewCommand.class.getPackage().getImplementationVersion();
         if (version != null) {
             return version;
         }
-        Path target = home.root().resolve("runtimes/java/api/target");
-        if (Files.isDirectory(target)) {
-            try (Stream<Path> jars = Files.list(target)) {
-                for (Path jar : jars.toList()) {
-                    String file = jar.getFileName().toString();
-                    if (file.startsWith("lever-java-api-") && file.endsWith(".jar") && !file.contains("sources")) {
-                        return file.substring("lever-java-api-".length(), file.length() - ".jar".length());
-                    }
-                }
-            }
-        }
-        throw new CliException("cannot tell the platform's version: build Lever first (./mvnw -DskipTests install in "
-                + home.root() + ")");
+        String jar = home.javaApiJar().getFileName().toString();
+        return jar.substring("lever-java-api-".length(), jar.length() - ".jar".length());
     }
 
     /**

@@ -1,9 +1,12 @@
 package io.leveros.cli.platform;
 
 import io.leveros.cli.CliException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /**
  * Where the built platform components are: the repository (or unpacked distribution) that the
@@ -48,6 +51,25 @@ public record LeverHome(Path root) {
     public Path nodeRuntime() {
         Path runtime = root.resolve("runtimes/node");
         return Files.isDirectory(runtime.resolve("node_modules")) ? runtime : null;
+    }
+
+    /** The built {@code lever-java-api} jar: what a Java service compiles against. */
+    public Path javaApiJar() {
+        Path target = built(root.resolve("runtimes/java/api/target"), "the Java service API");
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(file -> {
+                        String name = file.getFileName().toString();
+                        return name.startsWith("lever-java-api-")
+                                && name.endsWith(".jar")
+                                && !name.endsWith("-sources.jar")
+                                && !name.endsWith("-javadoc.jar");
+                    })
+                    .findFirst()
+                    .orElseThrow(() -> new CliException("the Java service API is not built (no lever-java-api jar in "
+                            + target + "): run ./mvnw -DskipTests install in " + root));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Path built(Path path, String what) {

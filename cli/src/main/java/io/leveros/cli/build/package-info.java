@@ -1,0 +1,2 @@
+/** Building a service folder before it is deployed, for {@code lever dev}'s quick turns. */
+package io.leveros.cli.build;
