@@ -282,6 +282,18 @@ class CoreEndToEndIT {
     }
 
     @Test
+    void cliPrintsTheVersionOfEachPart() {
+        LeverPlatform.CliResult version = platform.lever("version");
+        assertThat(version.exitCode()).as(version.toString()).isZero();
+        List<String> lines = version.stdout().lines().toList();
+        assertThat(lines).hasSize(3);
+        String cli = lines.get(0).replaceFirst("^lever CLI\\s+", "");
+        assertThat(cli).as("the CLI's jar says its version").isNotBlank().isNotEqualTo("development build");
+        assertThat(lines.get(1)).startsWith("control plane").contains(" " + cli + " (" + platform.apiUrl() + ")");
+        assertThat(lines.get(2)).startsWith("data plane").contains(" " + cli + " (" + platform.httpAddress() + ")");
+    }
+
+    @Test
     void cliPrintsItsCompletionScript() {
         LeverPlatform.CliResult completion = platform.lever("completion");
         assertThat(completion.exitCode()).as(completion.toString()).isZero();

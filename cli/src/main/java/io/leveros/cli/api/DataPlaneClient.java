@@ -45,6 +45,29 @@ public final class DataPlaneClient {
         }
     }
 
+    /** The data plane's {@code GET /_lever/health} answer (JSON text), whatever its status. */
+    public String health() {
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create("http://" + host + "/_lever/health"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new CliException("invalid --host '" + host + "' (expected host:port, e.g. 127.0.0.1:8080)");
+        }
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach the data plane at " + host
+                    + " (is the platform running? Start it with: lever up, or point --host at it)");
+        } catch (IOException e) {
+            throw new CliException("asking the data plane at " + host + " for its health failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
     private URI uri(LeverUrl url) {
         StringBuilder path = new StringBuilder("http://").append(host).append('/');
         path.append(encode(url.service())).append('/');

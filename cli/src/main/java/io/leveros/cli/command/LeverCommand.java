@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             NodesCommand.class,
             TokensCommand.class,
             AuditCommand.class,
+            VersionCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class
         },
@@ -87,11 +88,16 @@ public final class LeverCommand implements Runnable {
         return 1;
     }
 
+    /** This CLI's version, from its jar ("development build" when run from classes). */
+    static String version() {
+        String version = LeverCommand.class.getPackage().getImplementationVersion();
+        return version == null ? "development build" : version;
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = LeverCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"lever " + (version == null ? "development build" : version)};
+            return new String[] {"lever " + version()};
         }
     }
 }

@@ -21,13 +21,21 @@ class ClusterController {
      * @param leading whether it leads now
      * @param leaderId the leader as it last saw it (empty: none seen yet)
      * @param term the leader's term (0: a single control plane, file mode)
+     * @param version this control plane's version ("development build" when not run from its jar)
      */
-    record ClusterView(String controlPlaneId, boolean leading, String leaderId, long term) {}
+    record ClusterView(String controlPlaneId, boolean leading, String leaderId, long term, String version) {}
+
+    private static final String VERSION = version();
+
+    private static String version() {
+        String version = ClusterController.class.getPackage().getImplementationVersion();
+        return version == null ? "development build" : version;
+    }
 
     @GetMapping("/cluster")
     @Operation(summary = "This control plane's id, and which control plane leads in which term")
     ClusterView cluster() {
         Leadership.State state = leadership.state();
-        return new ClusterView(state.controlPlaneId(), state.leading(), state.leaderId(), state.term());
+        return new ClusterView(state.controlPlaneId(), state.leading(), state.leaderId(), state.term(), VERSION);
     }
 }

@@ -406,6 +406,9 @@ class ControlPlaneIntegrationTest {
         assertThat(cluster.get("leaderId").asString())
                 .isEqualTo(cluster.get("controlPlaneId").asString())
                 .isNotEmpty();
+        assertThat(cluster.get("version").asString())
+                .as("run from classes, not its jar")
+                .isEqualTo("development build");
     }
 
     @Test

@@ -24,6 +24,9 @@ public final class IngressHandler implements Handler<HttpServerRequest> {
     private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
     private static final CharSequence METRICS_TYPE = HttpHeaders.createOptimized(DataPlaneMetrics.CONTENT_TYPE);
 
+    /** This data plane's version, for the health answer ("development build" when not run from its jar). */
+    static final String VERSION = version();
+
     private final ControlPlanes controlPlanes;
     private final GrpcServer grpc;
     private final HttpApiHandler api;
@@ -95,7 +98,8 @@ public final class IngressHandler implements Handler<HttpServerRequest> {
             request.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                     .end(Buffer.buffer("{\"status\":\"UP\",\"routes\":"
-                            + routing.table().revision() + ",\"routesFrom\":\"" + controlPlanes.routesFrom()
+                            + routing.table().revision() + ",\"version\":\"" + VERSION + "\",\"routesFrom\":\""
+                            + controlPlanes.routesFrom()
                             + "\",\"servedByPeers\":" + servedByPeers() + "}"));
         } else {
             request.response()
@@ -104,5 +108,10 @@ public final class IngressHandler implements Handler<HttpServerRequest> {
                     .end(Buffer.buffer("{\"status\":\"DOWN\",\"message\":\"no routing snapshot from the control"
                             + " plane yet\"}"));
         }
+    }
+
+    private static String version() {
+        String version = IngressHandler.class.getPackage().getImplementationVersion();
+        return version == null ? "development build" : version;
     }
 }
