@@ -1,5 +1,7 @@
 package io.leveros.cli.build;
 
+import io.leveros.core.javaservice.ServiceClassPath;
+import java.io.File;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -15,8 +17,8 @@ import javax.tools.ToolProvider;
  * Compiles a Maven-layout service's {@code src/main/java} into {@code target/classes} with the JDK's
  * compiler in this process: what {@code lever dev} does after a source edit instead of starting
  * Maven (seconds of JVM start and project model for what javac does in under one). The class path is
- * the classes already built, the jars where the Java runtime finds a service's libraries ({@code
- * lib/}, {@code target/}, {@code target/dependency/}, the folder itself) and {@code lever-java-api}.
+ * what the Java runtime loads the service from ({@link ServiceClassPath}: the classes already built
+ * and the jars beside them) and {@code lever-java-api}.
  * Resources, generated sources and anything else of the build are Maven's: {@code lever dev} runs
  * Maven when other files change.
  */
@@ -39,22 +41,15 @@ public final class QuickJavaCompile {
         try (Stream<Path> files = Files.walk(dir.resolve("src/main/java"))) {
             sources = files.filter(f -> f.toString().endsWith(".java")).toList();
         }
-        List<String> classPath =
-                new ArrayList<>(List.of(dir.resolve("target/classes").toString()));
-        for (String jars : List.of(".", "lib", "target", "target/dependency")) {
-            Path jarDir = dir.resolve(jars);
-            if (Files.isDirectory(jarDir)) {
-                try (Stream<Path> files = Files.list(jarDir)) {
-                    files.filter(f -> f.toString().endsWith(".jar")).forEach(f -> classPath.add(f.toString()));
-                }
-            }
-        }
+        // What the Java runtime will load the service from (target/classes among it), and the API.
+        List<String> classPath = new ArrayList<>();
+        ServiceClassPath.in(dir).entries().forEach(entry -> classPath.add(entry.toString()));
         classPath.add(apiJar.toString());
         List<String> options = List.of(
                 "-d",
                 dir.resolve("target/classes").toString(),
                 "-classpath",
-                String.join(java.io.File.pathSeparator, classPath),
+                String.join(File.pathSeparator, classPath),
                 "-parameters",
                 "--release",
                 "21",

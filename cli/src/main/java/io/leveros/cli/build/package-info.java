@@ -1,2 +1,5 @@
-/** Building a service folder before it is deployed, for {@code lever dev}'s quick turns. */
+/**
+ * Building a service folder before it is deployed: its Maven build ({@code lever deploy}, {@code lever
+ * dev}), the quick in-process compile of a source edit ({@code lever dev}), and running such tools.
+ */
 package io.leveros.cli.build;

@@ -4,19 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.leveros.cli.CliException;
 import io.leveros.cli.api.ControlPlaneClient;
 import io.leveros.cli.archive.ServiceArchive;
+import io.leveros.cli.build.MavenBuild;
+import io.leveros.core.javaservice.ServiceClassPath;
 import io.leveros.core.leverjson.InvalidLeverJsonException;
 import io.leveros.core.leverjson.LeverJson;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -65,8 +63,9 @@ public final class DeployCommand implements Callable<Integer> {
             throws IOException {
         LeverJson service = readLeverJson(dir);
         if (service.entry() instanceof LeverJson.JavaEntry java && !isBuilt(dir, java)) {
-            if (buildIfNeeded && buildCommand(dir, "package") != null) {
-                build(dir, service, "package", progress);
+            MavenBuild build = MavenBuild.in(dir);
+            if (buildIfNeeded && build != null) {
+                build.run("package", service.name(), progress);
                 if (!isBuilt(dir, java)) {
                     throw new CliException("the build of " + service.name() + " succeeded but " + classFile(java)
                             + " is still not under target/classes/ (is lever.json's javaEntry the right class?);"
@@ -118,24 +117,10 @@ public final class DeployCommand implements Callable<Integer> {
     }
 
     /** Whether the entry class is in a class folder, or there is a jar, where the Java runtime looks. */
-    private static boolean isBuilt(Path dir, LeverJson.JavaEntry java) throws IOException {
+    private static boolean isBuilt(Path dir, LeverJson.JavaEntry java) {
         String classFile = classFile(java);
-        for (String classes : List.of("classes", "target/classes", "build/classes/java/main")) {
-            if (Files.isRegularFile(dir.resolve(classes).resolve(classFile))) {
-                return true;
-            }
-        }
-        for (String jars : List.of(".", "lib", "target", "build/libs")) {
-            Path jarDir = dir.resolve(jars);
-            if (Files.isDirectory(jarDir)) {
-                try (Stream<Path> files = Files.list(jarDir)) {
-                    if (files.anyMatch(f -> f.toString().endsWith(".jar"))) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
+        return ServiceClassPath.in(dir).entries().stream()
+                .anyMatch(entry -> !Files.isDirectory(entry) || Files.isRegularFile(entry.resolve(classFile)));
     }
 
     private static String classFile(LeverJson.JavaEntry java) {
@@ -143,70 +128,8 @@ public final class DeployCommand implements Callable<Integer> {
     }
 
     private static String notBuiltWarning(LeverJson.JavaEntry java) {
-        return "warning: " + classFile(java) + " not found under classes/, target/classes/ or"
-                + " build/classes/java/main/ and no .jar in the folder, lib/, target/ or build/libs/: build the"
-                + " service first (e.g. ./mvnw package)";
-    }
-
-    /**
-     * The Maven command that runs {@code goal} in {@code dir}: its wrapper, else {@code mvn} for a pom;
-     * {@code null} when the folder has no Maven build (or no Maven to run it).
-     */
-    static List<String> buildCommand(Path dir, String goal) {
-        if (Files.isRegularFile(dir.resolve("mvnw"))) {
-            return List.of(dir.resolve("mvnw").toString(), "-B", "-q", goal, "-DskipTests");
-        }
-        if (Files.isRegularFile(dir.resolve("pom.xml")) && onPath("mvn")) {
-            return List.of("mvn", "-B", "-q", goal, "-DskipTests");
-        }
-        return null;
-    }
-
-    /**
-     * Runs Maven's {@code goal} (tests skipped) in a Java service's folder, its output shown as it goes.
-     *
-     * @throws CliException when it fails; nothing was deployed
-     */
-    static void build(Path dir, LeverJson service, String goal, PrintStream progress) throws IOException {
-        List<String> command = buildCommand(dir, goal);
-        String display = (command.getFirst().endsWith("mvnw") ? "./mvnw " : "mvn ")
-                + String.join(" ", command.subList(1, command.size()));
-        progress.printf("Building %s: %s ...%n", service.name(), display);
-        long started = System.nanoTime();
-        Process build = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        try (InputStream output = build.getInputStream()) {
-            output.transferTo(progress);
-        }
-        int exit;
-        try {
-            exit = build.waitFor();
-        } catch (InterruptedException e) {
-            build.destroy();
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted while building " + service.name() + "; nothing was deployed");
-        }
-        if (exit != 0) {
-            throw new CliException("the build of " + service.name() + " failed (exit " + exit + ", its output is above)"
-                    + "; fix it and deploy again (or deploy the folder as it is with --no-build); nothing was"
-                    + " deployed");
-        }
-        progress.printf("Built %s in %.1f s.%n", service.name(), (System.nanoTime() - started) / 1e9);
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String entry : path.split(File.pathSeparator)) {
-            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, program))) {
-                return true;
-            }
-        }
-        return false;
+        return "warning: " + classFile(java) + " is in none of " + ServiceClassPath.searchedPlaces()
+                + ": build the service first (e.g. ./mvnw package)";
     }
 
     private static String bytes(long size) {

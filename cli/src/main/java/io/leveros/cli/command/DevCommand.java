@@ -1,11 +1,13 @@
 package io.leveros.cli.command;
 
 import io.leveros.cli.CliException;
+import io.leveros.cli.build.MavenBuild;
 import io.leveros.cli.build.QuickJavaCompile;
+import io.leveros.cli.build.ToolRun;
 import io.leveros.cli.platform.LeverHome;
 import io.leveros.core.leverjson.LeverJson;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -119,12 +121,13 @@ public final class DevCommand implements Callable<Integer> {
             switch (service.entry()) {
                 case LeverJson.JavaEntry java -> {
                     Path sources = dir.resolve("src/main/java");
+                    MavenBuild maven = MavenBuild.in(dir);
                     if (built
                             && changes.stream().allMatch(path -> path.startsWith(sources))
                             && QuickJavaCompile.applies(dir)) {
                         compile(dir, service);
-                    } else if (DeployCommand.buildCommand(dir, "compile") != null) {
-                        DeployCommand.build(dir, service, built ? "compile" : "package", System.err);
+                    } else if (maven != null) {
+                        maven.run(built ? "compile" : "package", service.name(), System.err);
                         built = true;
                     }
                 }
@@ -165,20 +168,10 @@ public final class DevCommand implements Callable<Integer> {
         if (!Files.isRegularFile(entry)) {
             throw new CliException("the jsEntry " + js.module() + " is not a file in " + dir);
         }
-        Process check = new ProcessBuilder(List.of("node", "--check", entry.toString()))
-                .redirectErrorStream(true)
-                .start();
-        String output;
-        try (InputStream in = check.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try {
-            if (check.waitFor() != 0) {
-                throw new CliException(js.module() + " does not parse:\n" + output.strip() + "\nnothing was deployed");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted");
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        if (ToolRun.run(List.of("node", "--check", entry.toString()), dir, output) != 0) {
+            throw new CliException(js.module() + " does not parse:\n"
+                    + output.toString(StandardCharsets.UTF_8).strip() + "\nnothing was deployed");
         }
     }
 

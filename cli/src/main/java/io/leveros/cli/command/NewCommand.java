@@ -1,10 +1,10 @@
 package io.leveros.cli.command;
 
 import io.leveros.cli.CliException;
+import io.leveros.cli.build.ToolRun;
 import io.leveros.cli.platform.LeverHome;
 import io.leveros.cli.template.ServiceTemplate;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,7 +45,7 @@ public final class NewCommand implements Callable<Integer> {
     String lang;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
         ServiceTemplate template = ServiceTemplate.forLanguage(lang);
         Path folder = (dir == null ? Path.of(name) : dir).toAbsolutePath().normalize();
         ServiceTemplate.check(name, folder);
@@ -85,18 +85,14 @@ public final class NewCommand implements Callable<Integer> {
      * Puts the built {@code lever-java-api} jar into the local Maven repository unless it is there, so
      * the new service's own build resolves it.
      */
-    private static void installJavaApi(LeverHome home, String version) throws IOException, InterruptedException {
+    private static void installJavaApi(LeverHome home, String version) throws IOException {
         Path repository = Path.of(System.getProperty("user.home"), ".m2", "repository");
         Path installed =
                 repository.resolve("io/leveros/lever-java-api/" + version + "/lever-java-api-" + version + ".jar");
         if (Files.exists(installed)) {
             return;
         }
-        Path built = home.root().resolve("runtimes/java/api/target/lever-java-api-" + version + ".jar");
-        if (!Files.exists(built)) {
-            throw new CliException(built + " is missing: build Lever first (./mvnw -DskipTests install in "
-                    + home.root() + "); nothing was written");
-        }
+        Path built = home.javaApiJar();
         System.err.println("lever: installing io.leveros:lever-java-api:" + version
                 + " into your local Maven repository (once) ...");
         // Its own pom (in the jar) names Lever's parent pom, which a machine that only built Lever does
@@ -112,20 +108,16 @@ public final class NewCommand implements Callable<Integer> {
                   <name>Lever OS for the JVM: Java service API</name>
                 </project>
                 """.formatted(version));
-        Process install = new ProcessBuilder(
+        int exit = ToolRun.run(
+                List.of(
                         home.root().resolve("mvnw").toString(),
                         "-B",
                         "-q",
                         "install:install-file",
                         "-Dfile=" + built,
-                        "-DpomFile=" + pom)
-                .directory(home.root().toFile())
-                .redirectErrorStream(true)
-                .start();
-        try (InputStream output = install.getInputStream()) {
-            output.transferTo(System.err);
-        }
-        int exit = install.waitFor();
+                        "-DpomFile=" + pom),
+                home.root(),
+                System.err);
         Files.delete(pom);
         if (exit != 0 || !Files.exists(installed)) {
             throw new CliException("could not install lever-java-api into " + repository + " (Maven's output is"

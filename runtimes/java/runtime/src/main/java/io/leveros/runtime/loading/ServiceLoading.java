@@ -1,5 +1,6 @@
 package io.leveros.runtime.loading;
 
+import io.leveros.core.javaservice.ServiceClassPath;
 import io.leveros.runtime.StartFailure;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;

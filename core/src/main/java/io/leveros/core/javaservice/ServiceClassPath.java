@@ -1,4 +1,4 @@
-package io.leveros.runtime.loading;
+package io.leveros.core.javaservice;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.leveros.runtime.loading;
+package io.leveros.core.javaservice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
