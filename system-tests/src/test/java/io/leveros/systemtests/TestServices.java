@@ -1,5 +1,8 @@
 package io.leveros.systemtests;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +16,10 @@ public final class TestServices {
     static final Path JAVA_HELLO = LeverPlatform.HOME.resolve("examples/java-hello");
     static final Path NODE_TEST_SERVICE = LeverPlatform.HOME.resolve("system-tests/services/node");
     static final Path NODE_HELLO = LeverPlatform.HOME.resolve("examples/helloServiceJS");
+    static final Path JAVA_CHAT = LeverPlatform.HOME.resolve("examples/java-chat");
+    static final Path NODE_CHAT = LeverPlatform.HOME.resolve("examples/node-chat");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TestServices() {}
 
@@ -39,6 +46,32 @@ public final class TestServices {
             Files.copy(NODE_TEST_SERVICE.resolve("server.js"), folder.resolve("server.js"));
             Files.writeString(folder.resolve("lever.json"), leverJson);
             return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A copy of a service folder (its build output included) whose lever.json has {@code field} set
+     * to {@code value}, e.g. to deploy an example with more instances.
+     */
+    static Path copyWith(Path service, Path parent, String field, int value) {
+        try {
+            Path folder = Files.createTempDirectory(parent, "service-");
+            copyTree(service, folder);
+            ObjectNode leverJson =
+                    (ObjectNode) JSON.readTree(folder.resolve("lever.json").toFile());
+            leverJson.put(field, value);
+            JSON.writeValue(folder.resolve("lever.json").toFile(), leverJson);
+            return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
