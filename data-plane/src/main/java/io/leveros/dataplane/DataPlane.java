@@ -22,6 +22,8 @@ import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.instance.PortAllocator;
 import io.leveros.dataplane.instance.ProcessRuntime;
 import io.leveros.dataplane.isolation.InstanceIsolation;
+import io.leveros.dataplane.logs.LogsHandler;
+import io.leveros.dataplane.logs.NodeLogs;
 import io.leveros.dataplane.metrics.CallMetrics;
 import io.leveros.dataplane.metrics.DataPlaneMetrics;
 import io.leveros.dataplane.metrics.VersionGauges;
@@ -44,6 +46,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
@@ -96,6 +99,7 @@ public final class DataPlane implements AutoCloseable {
     private final ResourcePlacement resources;
     private final long resourceTimer;
     private final LastRoutes lastRoutes;
+    private final NodeLogs logs = new NodeLogs();
     private InstanceReporter reporter;
 
     /** How instances are run, with every runtime file where they can read it. */
@@ -172,6 +176,7 @@ public final class DataPlane implements AutoCloseable {
         this.runtime = new ProcessRuntime(
                 PortAllocator.parse(options.instancePorts()),
                 logSink,
+                logs,
                 launchCommands(options, isolation),
                 isolation,
                 code,
@@ -356,9 +361,11 @@ public final class DataPlane implements AutoCloseable {
     }
 
     /**
-     * The port other nodes forward calls to (gRPC only): served by instances on this node, never
+     * The port other nodes forward calls to (gRPC), and where the control plane reads this node's
+     * instance output ({@link LogsHandler}): calls are served by instances on this node, never
      * forwarded again, private services allowed (the node that forwarded the call checked it). Only
-     * the cluster's data planes may call it ({@link io.leveros.dataplane.identity.ForwardingKey}).
+     * holders of the cluster's forwarding key (its data and control planes) may call it ({@link
+     * io.leveros.dataplane.identity.ForwardingKey}).
      */
     private HttpServer forwardingServer(
             LeaseSource local, long requestTimeoutMs, CallerIdentity callers, DataPlaneOptions options) {
@@ -367,7 +374,14 @@ public final class DataPlane implements AutoCloseable {
         InstanceStreams streams = new InstanceStreams(local, instanceClient, activator.unreachablePeers(), openStreams);
         GrpcServer grpc = grpcServer(
                 forwarder, streams, callers, Ingress.FORWARDED, metrics.calls().recorder(Ingress.FORWARDED.label()));
-        return vertx.createHttpServer(serverOptions(options)).requestHandler(grpc);
+        LogsHandler logsHandler = new LogsHandler(vertx, logs, routing, options.nodeId());
+        return vertx.createHttpServer(serverOptions(options)).requestHandler(request -> {
+            if (request.method() == HttpMethod.GET && LogsHandler.PATH.equals(request.path())) {
+                logsHandler.handle(request);
+            } else {
+                grpc.handle(request);
+            }
+        });
     }
 
     private GrpcServer grpcServer(

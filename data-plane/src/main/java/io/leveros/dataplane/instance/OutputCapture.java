@@ -1,5 +1,6 @@
 package io.leveros.dataplane.instance;
 
+import io.leveros.dataplane.logs.NodeLogs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,15 +15,17 @@ import java.util.function.LongSupplier;
  * a virtual thread: a pipe read blocks in native code for as long as the instance is quiet, and on a
  * virtual thread it would hold one of the few carriers that every virtual thread of the data plane
  * shares; a node with a few quiet instances then ran nothing else on virtual threads, and a new
- * version's first start waited forever for its code), prints each line as {@code <prefix> <line>} to the log sink, and keeps the last lines for error
- * messages (e.g. why an instance could not start).
+ * version's first start waited forever for its code), keeps every line in the instance's {@link
+ * NodeLogs.InstanceLog} (for {@code lever logs}), prints it as {@code <prefix> <line>} to the
+ * platform's log, and keeps the last lines for error messages (e.g. why an instance could not
+ * start).
  *
  * <p>Whatever the instance writes, memory stays bounded and the pipe is always drained, so the
  * instance never blocks on its own output: a line longer than {@link #MAX_LINE_BYTES} is cut into
  * pieces of that size; the log gets at most {@link #LOG_LINES_PER_SECOND} lines and {@link
  * #LOG_BYTES_PER_SECOND} bytes a second per instance (bursts of up to that much at once), and the
  * lines over it are counted, not printed, and reported in one line once the log takes lines again.
- * The kept last lines see every line.
+ * The instance's log and the kept last lines see every line (the instance's log is bounded itself).
  */
 public final class OutputCapture {
     /** How many lines are kept for error messages. */
@@ -47,6 +50,7 @@ public final class OutputCapture {
 
     private final String prefix;
     private final Consumer<String> sink;
+    private final NodeLogs.InstanceLog instanceLog;
     private final LongSupplier nanoClock;
     private final ArrayDeque<String> last = new ArrayDeque<>(KEPT_LINES);
     private CompletableFuture<Void> ended = CompletableFuture.completedFuture(null);
@@ -58,13 +62,14 @@ public final class OutputCapture {
     private long refilledNanos;
     private long droppedSinceReport;
 
-    public OutputCapture(String prefix, Consumer<String> sink) {
-        this(prefix, sink, System::nanoTime);
+    public OutputCapture(String prefix, Consumer<String> sink, NodeLogs.InstanceLog instanceLog) {
+        this(prefix, sink, instanceLog, System::nanoTime);
     }
 
-    OutputCapture(String prefix, Consumer<String> sink, LongSupplier nanoClock) {
+    OutputCapture(String prefix, Consumer<String> sink, NodeLogs.InstanceLog instanceLog, LongSupplier nanoClock) {
         this.prefix = prefix;
         this.sink = sink;
+        this.instanceLog = instanceLog;
         this.nanoClock = nanoClock;
         this.refilledNanos = nanoClock.getAsLong();
     }
@@ -73,7 +78,7 @@ public final class OutputCapture {
     public void follow(InputStream stream, String name) {
         CompletableFuture<Void> pumped = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name(prefix + " " + name).start(() -> {
-            pump(stream);
+            pump(stream, name);
             pumped.complete(null);
         });
         ended = CompletableFuture.allOf(ended, pumped);
@@ -85,7 +90,7 @@ public final class OutputCapture {
     }
 
     /** Reads to the end, whatever happens to a line on its way to the log. */
-    void pump(InputStream stream) {
+    void pump(InputStream stream, String name) {
         byte[] buffer = new byte[READ_BUFFER];
         byte[] line = new byte[MAX_LINE_BYTES];
         int length = 0;
@@ -94,11 +99,11 @@ public final class OutputCapture {
                 for (int i = 0; i < read; i++) {
                     byte b = buffer[i];
                     if (b == '\n') {
-                        emit(line, length);
+                        emit(name, line, length);
                         length = 0;
                     } else {
                         if (length == MAX_LINE_BYTES) {
-                            emit(line, length);
+                            emit(name, line, length);
                             length = 0;
                         }
                         line[length++] = b;
@@ -109,19 +114,20 @@ public final class OutputCapture {
             // the process is gone and its pipe closed; nothing more to read
         }
         if (length > 0) {
-            emit(line, length);
+            emit(name, line, length);
         }
         synchronized (last) {
             reportDropped();
         }
     }
 
-    private void emit(byte[] bytes, int length) {
+    private void emit(String stream, byte[] bytes, int length) {
         int end = length > 0 && bytes[length - 1] == '\r' ? length - 1 : length;
-        add(new String(bytes, 0, end, StandardCharsets.UTF_8));
+        add(stream, new String(bytes, 0, end, StandardCharsets.UTF_8));
     }
 
-    void add(String line) {
+    void add(String stream, String line) {
+        instanceLog.append(stream, line);
         synchronized (last) {
             if (last.size() == KEPT_LINES) {
                 last.removeFirst();

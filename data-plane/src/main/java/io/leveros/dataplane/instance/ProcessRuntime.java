@@ -3,6 +3,8 @@ package io.leveros.dataplane.instance;
 import io.leveros.dataplane.code.CodeCache;
 import io.leveros.dataplane.isolation.InstanceIsolation;
 import io.leveros.dataplane.isolation.InstanceSandbox;
+import io.leveros.dataplane.logs.LogSource;
+import io.leveros.dataplane.logs.NodeLogs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -36,6 +38,7 @@ public final class ProcessRuntime implements InstanceRuntime {
     private final PortAllocator ports;
     private final String listenHost;
     private final Consumer<String> logSink;
+    private final NodeLogs logs;
     private final LaunchCommands commands;
     private final InstanceIsolation isolation;
     private final CodeCache codeCache;
@@ -49,6 +52,7 @@ public final class ProcessRuntime implements InstanceRuntime {
     public ProcessRuntime(
             PortAllocator ports,
             Consumer<String> logSink,
+            NodeLogs logs,
             LaunchCommands commands,
             InstanceIsolation isolation,
             CodeCache code,
@@ -58,6 +62,7 @@ public final class ProcessRuntime implements InstanceRuntime {
         this.memory = memory;
         this.listenHost = "127.0.0.1";
         this.logSink = logSink;
+        this.logs = logs;
         this.commands = commands;
         this.isolation = isolation;
         this.launcher = Executors.newSingleThreadExecutor(runnable -> {
@@ -113,7 +118,9 @@ public final class ProcessRuntime implements InstanceRuntime {
                     "could not run " + command + " in " + sandbox.codeDir() + ": " + e.getMessage(), e);
         }
         MemoryLimits.Limit ram = memory.limit(spec.instanceId(), process.pid(), spec.ramMb());
-        OutputCapture output = new OutputCapture(spec.logPrefix(), logSink);
+        NodeLogs.InstanceLog log = logs.open(new LogSource(
+                spec.environmentName(), spec.service(), spec.version().getVersion(), spec.instanceId()));
+        OutputCapture output = new OutputCapture(spec.logPrefix(), logSink, log);
         output.follow(process.getInputStream(), "stdout");
         output.follow(process.getErrorStream(), "stderr");
         try {
@@ -126,6 +133,7 @@ public final class ProcessRuntime implements InstanceRuntime {
         live.add(instance);
         instance.exit().whenComplete((code, failure) -> {
             live.remove(instance);
+            log.exited();
             closeLater(sandbox);
             codeCache.release(spec.version());
         });

@@ -2,6 +2,10 @@ package io.leveros.dataplane.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leveros.dataplane.logs.LogFilter;
+import io.leveros.dataplane.logs.LogLine;
+import io.leveros.dataplane.logs.LogSource;
+import io.leveros.dataplane.logs.NodeLogs;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +21,9 @@ class OutputCaptureTest {
 
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
-    private final OutputCapture capture = new OutputCapture(PREFIX, log::add, now::get);
+    private final NodeLogs nodeLogs = new NodeLogs();
+    private final NodeLogs.InstanceLog instanceLog = nodeLogs.open(new LogSource("dev.lever", "svc", 1, "i"));
+    private final OutputCapture capture = new OutputCapture(PREFIX, log::add, instanceLog, now::get);
 
     /**
      * A pipe read blocks in native code for as long as the instance writes nothing; on a virtual thread
@@ -46,7 +52,7 @@ class OutputCaptureTest {
     @Test
     void aHugeLineWithoutNewlineIsCutIntoBoundedPiecesAndDrainedToTheEnd() {
         long total = 64L * 1024 * 1024; // 64 MiB of 'x' and no newline
-        capture.pump(new RepeatingStream((byte) 'x', total));
+        capture.pump(new RepeatingStream((byte) 'x', total), "stdout");
 
         long pieces = total / OutputCapture.MAX_LINE_BYTES;
         int burst = OutputCapture.LOG_BYTES_PER_SECOND / OutputCapture.MAX_LINE_BYTES;
@@ -63,12 +69,12 @@ class OutputCaptureTest {
     @Test
     void theLogTakesAFewHundredLinesASecondAndSaysHowManyItSkipped() {
         for (int i = 0; i < 1_000; i++) {
-            capture.add("line " + i);
+            capture.add("stdout", "line " + i);
         }
         assertThat(log).hasSize(OutputCapture.LOG_LINES_PER_SECOND);
 
         now.addAndGet(1_000_000_000L); // a second later the budget is full again
-        capture.add("after the burst");
+        capture.add("stdout", "after the burst");
         assertThat(log.subList(log.size() - 2, log.size()))
                 .containsExactly(
                         PREFIX + " [800 lines of output not printed: over 200 lines or 200 KiB a second]",
@@ -77,18 +83,33 @@ class OutputCaptureTest {
     }
 
     @Test
+    void everyLineGoesToTheInstanceLogWithItsStreamEvenWhenThePlatformLogIsOverItsRate() {
+        for (int i = 0; i < OutputCapture.LOG_LINES_PER_SECOND + 50; i++) {
+            capture.add("stderr", "line " + i);
+        }
+        List<LogLine> kept = nodeLogs.read(new LogFilter("dev.lever", "svc", 0, "", 0, ""), 100_000);
+        assertThat(kept).hasSize(OutputCapture.LOG_LINES_PER_SECOND + 50);
+        assertThat(kept.getLast().stream()).isEqualTo("stderr");
+        assertThat(kept.getLast().text()).isEqualTo("line " + (OutputCapture.LOG_LINES_PER_SECOND + 49));
+        assertThat(log).hasSize(OutputCapture.LOG_LINES_PER_SECOND);
+    }
+
+    @Test
     void linesEndAtNewlinesWithoutTheirCarriageReturnAndTheLastOneNeedsNone() {
-        capture.pump(new ByteArrayInputStream("one\r\ntwo\nthree".getBytes(StandardCharsets.UTF_8)));
+        capture.pump(new ByteArrayInputStream("one\r\ntwo\nthree".getBytes(StandardCharsets.UTF_8)), "stdout");
         assertThat(log).containsExactly(PREFIX + " one", PREFIX + " two", PREFIX + " three");
     }
 
     @Test
     void aFailingLogDoesNotStopTheDraining() {
-        OutputCapture failing = new OutputCapture(PREFIX, line -> {
-            throw new IllegalStateException("log is full");
-        });
+        OutputCapture failing = new OutputCapture(
+                PREFIX,
+                line -> {
+                    throw new IllegalStateException("log is full");
+                },
+                instanceLog);
         RepeatingStream stream = new RepeatingStream((byte) '\n', 1_000_000);
-        failing.pump(stream);
+        failing.pump(stream, "stdout");
         assertThat(stream.remaining).isZero();
         assertThat(failing.lastLines()).hasSize(OutputCapture.KEPT_LINES);
     }
