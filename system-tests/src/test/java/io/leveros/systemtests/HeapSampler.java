@@ -42,24 +42,35 @@ final class HeapSampler implements AutoCloseable {
 
     /** The heap in use now (every generation, garbage not yet collected included), in bytes. */
     static long usedBytes(long pid) {
+        String output = jcmd(pid, "GC.heap_info");
+        long kilobytes = 0;
+        // e.g. "DefNew     total 116160K, used 82999K [...]" and "Tenured    total 258048K, used 1166K"
+        Matcher generation = GENERATION_USED.matcher(output);
+        while (generation.find()) {
+            kilobytes += Long.parseLong(generation.group(1));
+        }
+        if (kilobytes == 0) {
+            throw new IllegalStateException("no heap figures in: " + output);
+        }
+        return kilobytes * 1024;
+    }
+
+    /** The heap in use after a full collection: what the JVM holds on to, in bytes. */
+    static long usedAfterFullGc(long pid) {
+        jcmd(pid, "GC.run");
+        return usedBytes(pid);
+    }
+
+    private static String jcmd(long pid, String command) {
         try {
-            Process jcmd = new ProcessBuilder(JCMD.toString(), Long.toString(pid), "GC.heap_info")
+            Process jcmd = new ProcessBuilder(JCMD.toString(), Long.toString(pid), command)
                     .redirectErrorStream(true)
                     .start();
             String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             jcmd.waitFor();
-            long kilobytes = 0;
-            // e.g. "DefNew     total 116160K, used 82999K [...]" and "Tenured    total 258048K, used 1166K"
-            Matcher generation = GENERATION_USED.matcher(output);
-            while (generation.find()) {
-                kilobytes += Long.parseLong(generation.group(1));
-            }
-            if (kilobytes == 0) {
-                throw new IllegalStateException("no heap figures in: " + output);
-            }
-            return kilobytes * 1024;
+            return output;
         } catch (IOException e) {
-            throw new IllegalStateException("jcmd " + pid + " GC.heap_info failed: " + e, e);
+            throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

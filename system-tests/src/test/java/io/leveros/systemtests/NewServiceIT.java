@@ -136,8 +136,8 @@ class NewServiceIT {
 
     /**
      * {@code lever dev} on a new service: a saved edit answers through the platform (the time from the
-     * save to the new answer is printed); a source that does not build, and a lever.json broken mid-edit,
-     * deploy nothing.
+     * save to the new answer is printed) and the new instance's output is printed; a source that does
+     * not build, and a lever.json broken mid-edit, deploy nothing.
      */
     private static void devDeploysEachSave(Path temp, String name, String language, String source, String hello)
             throws Exception {
@@ -163,6 +163,9 @@ class NewServiceIT {
                     .until(() -> answer(name).equals("\"Howdy, world!\""));
             System.out.println("DEV FIGURE: " + language + " file saved -> new answer after "
                     + (System.nanoTime() - saved) / 1_000_000 + " ms");
+            await("lever dev prints what the new version's instance wrote")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.readString(log).lines().anyMatch(line -> line.matches(".* v2 \\S+ serving .*")));
 
             Files.writeString(file, Files.readString(file) + "\nthis is not code(\n");
             await("the source that does not build is shown")

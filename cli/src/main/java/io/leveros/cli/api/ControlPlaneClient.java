@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leveros.cli.CliException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Calls the control plane's REST API ({@code /api/v1}) with a bearer token on every call ({@code --token}
@@ -62,6 +65,34 @@ public final class ControlPlaneClient {
                 .POST(body));
     }
 
+    /**
+     * GETs an NDJSON answer and hands each non-empty line to {@code each} as it arrives, until the
+     * answer ends (for a following answer: until this process stops).
+     */
+    public void lines(String path, Consumer<String> each) {
+        HttpResponse<Stream<String>> response;
+        try {
+            response = http.send(
+                    authorized(HttpRequest.newBuilder(uri(path))).GET().build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+        try (Stream<String> lines = response.body()) {
+            if (response.statusCode() < 200 || response.statusCode() >= 300) {
+                throw failure(
+                        response.statusCode(),
+                        parse(String.join("\n", lines.toList()).getBytes(StandardCharsets.UTF_8)));
+            }
+            lines.filter(line -> !line.isEmpty()).forEach(each);
+        } catch (UncheckedIOException e) {
+            throw new CliException("the control plane at " + baseUrl + " stopped answering: "
+                    + e.getCause().getMessage());
+        }
+    }
+
     public JsonNode delete(String path) {
         return send(authorized(HttpRequest.newBuilder(uri(path))).DELETE());
     }
@@ -105,11 +136,8 @@ public final class ControlPlaneClient {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (ConnectException e) {
-            throw new CliException("cannot reach the control plane at " + baseUrl
-                    + " (is the platform running? Start it with: lever up, or point --api at it)");
         } catch (IOException e) {
-            throw new CliException("talking to the control plane at " + baseUrl + " failed: " + e.getMessage());
+            throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
@@ -119,12 +147,25 @@ public final class ControlPlaneClient {
         if (status >= 200 && status < 300) {
             return body;
         }
+        throw failure(status, body);
+    }
+
+    private CliException unreachable(IOException e) {
+        if (e instanceof ConnectException) {
+            return new CliException("cannot reach the control plane at " + baseUrl
+                    + " (is the platform running? Start it with: lever up, or point --api at it)");
+        }
+        return new CliException("talking to the control plane at " + baseUrl + " failed: " + e.getMessage());
+    }
+
+    /** The error of an answer that is not a success, with the token the CLI sent when it was refused. */
+    private CliException failure(int status, JsonNode body) {
         String message =
                 body != null && body.hasNonNull("message") ? body.get("message").asText() : "HTTP " + status;
         if (status == 401) {
-            throw new CliException(message + " (the CLI sent " + tokenSource() + ")");
+            return new CliException(message + " (the CLI sent " + tokenSource() + ")");
         }
-        throw new CliException(message);
+        return new CliException(message);
     }
 
     private static JsonNode parse(byte[] body) {

@@ -1,6 +1,7 @@
 package io.leveros.cli.command;
 
 import io.leveros.cli.CliException;
+import io.leveros.cli.api.ControlPlaneClient;
 import io.leveros.cli.build.MavenBuild;
 import io.leveros.cli.build.QuickJavaCompile;
 import io.leveros.cli.build.ToolRun;
@@ -20,6 +21,7 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -43,7 +45,8 @@ import picocli.CommandLine.ParentCommand;
             "Deploy the service in a folder, then again each time a file in it is saved, until Ctrl-C.",
             "A Java service is compiled first (its Maven build), a Node.js one syntax-checked (node --check);",
             "a change that does not build, or a lever.json that is not valid, is shown and deploys nothing,",
-            "and the live version serves on. The service's output is printed by lever up."
+            "and the live version serves on. What the service's instances write is printed here as it comes",
+            "(as lever logs -f prints it), every version's."
         })
 public final class DevCommand implements Callable<Integer> {
     /** A change is acted on once the folder has been quiet this long (an editor's save is several events). */
@@ -63,6 +66,7 @@ public final class DevCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        Instant started = Instant.now();
         Path dir = folder.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             throw new CliException(dir + " is not a folder (expected the folder of a service, holding its lever.json)");
@@ -72,6 +76,7 @@ public final class DevCommand implements Callable<Integer> {
         if (first == null) {
             throw new CliException("the first deploy of " + dir + " failed (above); fix it and run lever dev again");
         }
+        followLogs(first.service(), started);
         out.printf(
                 "lever dev: watching %s; each saved change is deployed (Ctrl-C to stop).%n"
                         + "Call it: lever invoke /%s/<method> [jsonargs...], or POST http://%s/%s/<method>%n",
@@ -109,6 +114,37 @@ public final class DevCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * Prints the service's output from {@code since} on, in the background, for as long as this runs;
+     * when the control plane goes away it tries again every 2 s, from the last line it printed.
+     */
+    private void followLogs(String service, Instant since) {
+        Thread.ofPlatform().daemon().name("lever-dev-logs").start(() -> {
+            long[] from = {since.toEpochMilli()};
+            boolean said = false;
+            while (true) {
+                String path = ControlPlaneClient.servicePath(lever.global.env, service) + "/logs?follow=true&since="
+                        + Instant.ofEpochMilli(from[0]);
+                try {
+                    lever.global.controlPlane().lines(path, line -> {
+                        LogsCommand.print(line, false, out, System.err);
+                        from[0] = Math.max(from[0], LogsCommand.timeOf(line) + 1);
+                    });
+                } catch (CliException e) {
+                    if (!said) {
+                        out.println("lever dev: not following the service's output for now: " + e.getMessage());
+                        said = true;
+                    }
+                }
+                try {
+                    Thread.sleep(2_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
     }
 
     /**

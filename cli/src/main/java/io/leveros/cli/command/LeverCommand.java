@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             ServicesCommand.class,
             InstancesCommand.class,
             ResourcesCommand.class,
+            LogsCommand.class,
             StatusCommand.class,
             VersionsCommand.class,
             EnvCommand.class,

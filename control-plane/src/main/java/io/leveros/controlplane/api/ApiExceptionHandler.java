@@ -14,6 +14,7 @@ import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
@@ -74,6 +75,10 @@ class ApiExceptionHandler {
         return answer(
                 ErrorCode.NOT_FOUND, "no such path: /" + e.getResourcePath() + " (see /swagger-ui.html for the API)");
     }
+
+    /** A streamed answer's reader went away (e.g. {@code lever logs -f} stopped): nothing to answer. */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void readerLeft() {}
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ApiError> failed(Exception e) {

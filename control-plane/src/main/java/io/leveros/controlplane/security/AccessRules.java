@@ -31,6 +31,9 @@ public final class AccessRules {
         }
         switch (segments[3]) {
             case "environments" -> {
+                if (read && segments.length == 8 && segments[7].equals("logs")) {
+                    return new Permission.Deploy(segments[4]); // output may hold what a reader should not see
+                }
                 if (read) {
                     return Permission.READ;
                 }

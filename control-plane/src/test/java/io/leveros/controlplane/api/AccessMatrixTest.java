@@ -114,6 +114,7 @@ class AccessMatrixTest {
                 Endpoint.get(SERVICE + "/versions", READS),
                 Endpoint.get(SERVICE + "/instances", READS),
                 Endpoint.get(SERVICE + "/resources", READS),
+                Endpoint.get(SERVICE + "/logs", 401, 401, 403, 200, 403, 200),
                 Endpoint.get("/api/v1/scaling", READS),
                 Endpoint.get("/api/v1/cluster", READS),
                 Endpoint.get("/actuator/prometheus", READS),

@@ -16,6 +16,8 @@ class AccessRulesTest {
         "GET,    /api/v1/environments/dev.lever/services/s,              read",
         "GET,    /api/v1/environments/dev.lever/services/s/versions,     read",
         "GET,    /api/v1/environments/dev.lever/services/s/instances,    read",
+        "GET,    /api/v1/environments/dev.lever/services/s/logs,         deploy:dev.lever",
+        "GET,    /api/v1/environments/prod.lever/services/s/logs,        deploy:prod.lever",
         "GET,    /api/v1/scaling,                                        read",
         "GET,    /api/v1/cluster,                                        read",
         "POST,   /api/v1/environments/dev.lever/deployments,             deploy:dev.lever",
