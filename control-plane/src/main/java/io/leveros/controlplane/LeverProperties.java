@@ -41,13 +41,24 @@ public record LeverProperties(
      * @param maxFiles the most entries (files, folders, links) the archive may hold
      * @param maxConcurrent the most uploads extracted at once
      * @param maxWait how long a deploy past {@code maxConcurrent} waits before 503 {@code DEPLOY_BUSY}
+     * @param keepVersions how many versions of a service are kept (the newest, and always the live one);
+     *     older ones are forgotten and their code deleted
      */
     public record Deploy(
             @DefaultValue("30MB") DataSize maxArchiveBytes,
             @DefaultValue("512MB") DataSize maxExtractedBytes,
             @DefaultValue("20000") int maxFiles,
             @DefaultValue("2") int maxConcurrent,
-            @DefaultValue("30s") Duration maxWait) {}
+            @DefaultValue("30s") Duration maxWait,
+            @DefaultValue("10") int keepVersions) {
+
+        public Deploy {
+            if (keepVersions < 1) {
+                throw new IllegalArgumentException(
+                        "lever.deploy.keep-versions must be at least 1 (the live version), not " + keepVersions);
+            }
+        }
+    }
 
     /** {@code <data-dir>/token}. */
     public Path tokenFile() {

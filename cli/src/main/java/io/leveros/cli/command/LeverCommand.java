@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             LogsCommand.class,
             StatusCommand.class,
             VersionsCommand.class,
+            RollbackCommand.class,
             EnvCommand.class,
             NodesCommand.class,
             TokensCommand.class,

@@ -8,7 +8,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code lever versions <service>}: every deployed version of a service, newest first. */
-@Command(name = "versions", mixinStandardHelpOptions = true, description = "List the deployed versions of a service.")
+@Command(
+        name = "versions",
+        mixinStandardHelpOptions = true,
+        description = {
+            "List the kept versions of a service (--env), newest first: which one is live, when and by whom",
+            "(the token's name) each was deployed. The control plane keeps the newest lever.deploy.keep-versions",
+            "(10) and the live one; lever rollback makes a kept one live again."
+        })
 public final class VersionsCommand implements Callable<Integer> {
     @ParentCommand
     LeverCommand lever;
@@ -20,12 +27,15 @@ public final class VersionsCommand implements Callable<Integer> {
     public Integer call() {
         String env = lever.global.env;
         JsonNode versions = lever.global.controlPlane().get(ControlPlaneClient.servicePath(env, service) + "/versions");
-        Table table = new Table("VERSION", "LIVE", "DEPLOYED", "ENTRY");
+        Table table = new Table("VERSION", "LIVE", "DEPLOYED", "BY", "ENTRY");
         for (JsonNode version : versions) {
             table.row(
                     "v" + version.path("version").asText(),
                     version.path("live").asBoolean() ? "live" : "",
                     version.path("deployedAt").asText(),
+                    version.path("deployedBy").isTextual()
+                            ? version.path("deployedBy").asText()
+                            : "-",
                     version.path("entry").toString());
         }
         table.print(System.out);

@@ -71,7 +71,7 @@ class DeploymentController {
                             + "of it, or raise lever.deploy.max-archive-bytes)");
         }
         try (InputStream body = request.getInputStream()) {
-            return deployService.deploy(env, body);
+            return deployService.deploy(env, body, Caller.of(request).token());
         }
     }
 

@@ -50,7 +50,12 @@ public record VersionView(
         Long resourceIdleTimeoutMs,
 
         @Schema(description = "the most resources one instance holds; 0 means no limit")
-        int maxResourcesPerInstance) {
+        int maxResourcesPerInstance,
+
+        @Schema(
+                description =
+                        "the name of the token that deployed it; null for versions deployed before it was recorded")
+        String deployedBy) {
 
     private static final String REDACTED = "<redacted>";
 
@@ -76,7 +81,8 @@ public record VersionView(
                 version.archiveBytes(),
                 version.files(),
                 version.resourceIdleTimeoutMs(),
-                version.maxResourcesPerInstance());
+                version.maxResourcesPerInstance(),
+                version.deployedBy());
     }
 
     private static JsonNode redacted(JsonNode config) {

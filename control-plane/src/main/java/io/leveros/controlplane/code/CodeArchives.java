@@ -2,6 +2,8 @@ package io.leveros.controlplane.code;
 
 import io.leveros.controlplane.archive.ArchiveExtractor;
 import io.leveros.controlplane.store.MetadataStore;
+import io.leveros.controlplane.store.ServiceRecord;
+import io.leveros.controlplane.store.StoreSnapshot;
 import io.leveros.controlplane.store.VersionRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -114,6 +116,38 @@ public final class CodeArchives {
                     version.codeSha256());
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Deletes the code on this disk of the versions the store forgot ({@code lever.deploy.keep-versions}):
+     * in each service's folder, the folders and archives of versions older than the oldest one {@code
+     * snapshot} keeps. A service the snapshot keeps no version of is left alone (its first deploy may be
+     * under way). Newer numbers are never touched, so a deploy whose code is in place but not yet
+     * committed keeps it. Runs on the store's change listener; failures are logged.
+     */
+    public void forgetDropped(StoreSnapshot snapshot) {
+        for (ServiceRecord service : snapshot.allServices()) {
+            long oldestKept = snapshot.versions(service.environment(), service.name()).stream()
+                    .mapToLong(VersionRecord::version)
+                    .min()
+                    .orElse(0);
+            Path dir = root.resolve(service.environment()).resolve(service.name());
+            if (oldestKept == 0 || !Files.isDirectory(dir)) {
+                continue;
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                for (Path entry : entries) {
+                    String name = entry.getFileName().toString();
+                    String number = name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : name;
+                    if (number.matches("\\d{1,18}") && Long.parseLong(number) < oldestKept) {
+                        ArchiveExtractor.deleteQuietly(entry);
+                        log.info("Deleted {}: its version is no longer kept", entry);
+                    }
+                }
+            } catch (IOException e) {
+                log.warn("Could not list {} to delete the code of forgotten versions: {}", dir, e.toString());
+            }
         }
     }
 

@@ -3,6 +3,8 @@ package io.leveros.controlplane.code;
 import io.leveros.controlplane.LeverProperties;
 import io.leveros.controlplane.store.MetadataStore;
 import io.leveros.controlplane.store.StoreLocation;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,6 +31,10 @@ class CodeConfiguration {
                 };
         archives.packUnpacked(store);
         archives.shareUnshared(store);
+        ExecutorService forgetter = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().daemon().name("lever-code-forgetter").factory());
+        store.addChangeListener(snapshot -> forgetter.execute(() -> archives.forgetDropped(store.snapshot())));
+        archives.forgetDropped(store.snapshot());
         return archives;
     }
 

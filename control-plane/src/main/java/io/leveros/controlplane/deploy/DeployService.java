@@ -42,7 +42,10 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>rename the folder to {@code <code>/<env>/<service>/<version>/} and the archive to {@code
  *       <version>.tar.gz} beside it ({@link CodeArchives});
  *   <li>commit the version ({@link MetadataStore#commitVersion}), which makes it live and, through the
- *       store's change listeners, pushes a new routing snapshot.
+ *       store's change listeners, pushes a new routing snapshot;
+ *   <li>forget the service's versions beyond the newest {@code lever.deploy.keep-versions} ({@link
+ *       MetadataStore#dropOldVersions}); every control plane then deletes their code ({@link
+ *       CodeArchives#forgetDropped}).
  * </ol>
  *
  * <p>Until step 5 nothing outside the temporary folder changes, and it is always deleted. Deploys run in
@@ -61,11 +64,18 @@ public final class DeployService {
     private final Path codeDir;
     private final CodeArchives archives;
     private final Clock clock;
+    private final int keepVersions;
     private final SecureRandom random = new SecureRandom();
 
     DeployService(
-            MetadataStore store, ArchiveExtractor extractor, DeploySlots slots, CodeArchives archives, Clock clock) {
+            MetadataStore store,
+            ArchiveExtractor extractor,
+            DeploySlots slots,
+            CodeArchives archives,
+            Clock clock,
+            int keepVersions) {
         this.store = store;
+        this.keepVersions = keepVersions;
         this.extractor = extractor;
         this.slots = slots;
         this.codeDir = archives.root();
@@ -82,7 +92,8 @@ public final class DeployService {
                 new DeploySlots(
                         properties.deploy().maxConcurrent(), properties.deploy().maxWait()),
                 archives,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                properties.deploy().keepVersions());
     }
 
     /** Deletes extraction folders left by a crash; no deploy is running yet. */
@@ -101,13 +112,14 @@ public final class DeployService {
     }
 
     /**
-     * Deploys the archive read from {@code upload} to {@code environment}.
+     * Deploys the archive read from {@code upload} to {@code environment}; {@code deployedBy} (a token
+     * name) is recorded with the version.
      *
      * @throws ControlPlaneException {@code ENVIRONMENT_NOT_FOUND}, {@code INVALID_ARCHIVE}, {@code
      *     INVALID_LEVER_JSON}, {@code PAYLOAD_TOO_LARGE}, {@code STORE_UNAVAILABLE} (Redis mode); {@link DeployBusyException} when too many
      *     deploys are being extracted
      */
-    public Deployment deploy(String environment, InputStream upload) {
+    public Deployment deploy(String environment, InputStream upload, String deployedBy) {
         if (store.snapshot().environment(environment).isEmpty()) {
             throw ControlPlaneException.environmentNotFound(environment);
         }
@@ -127,7 +139,7 @@ public final class DeployService {
             Path versionDir = archives.folder(environment, leverJson.name(), version);
             Path versionArchive = archives.archive(environment, leverJson.name(), version);
             moveIntoPlace(archive.serviceDir(), versionDir);
-            VersionRecord record = record(environment, version, leverJson, archive, packed);
+            VersionRecord record = record(environment, version, leverJson, archive, packed, deployedBy);
             ServiceRecord service;
             try {
                 moveIntoPlace(tempPacked, versionArchive);
@@ -145,10 +157,54 @@ public final class DeployService {
                     archive.files(),
                     archive.archiveBytes(),
                     service.liveVersion() == version ? "" : "; version " + service.liveVersion() + " stays live");
+            forgetOldVersions(environment, leverJson.name());
             return new Deployment(record, service);
         } finally {
             ArchiveExtractor.deleteQuietly(temp);
             ArchiveExtractor.deleteQuietly(tempPacked);
+        }
+    }
+
+    /**
+     * Makes a kept version live again: {@code version}, or when null the newest kept one before the live
+     * one. Returns the service after the change.
+     *
+     * @throws ControlPlaneException {@code SERVICE_NOT_FOUND}, {@code VERSION_NOT_FOUND}
+     */
+    public ServiceRecord rollback(String environment, String service, Long version) {
+        ServiceRecord current = store.snapshot()
+                .service(environment, service)
+                .filter(ServiceRecord::deployed)
+                .orElseThrow(() -> ControlPlaneException.serviceNotFound(environment, service));
+        long target = version != null
+                ? version
+                : store.snapshot().versions(environment, service).stream()
+                        .mapToLong(VersionRecord::version)
+                        .filter(kept -> kept < current.liveVersion())
+                        .max()
+                        .orElseThrow(() -> new ControlPlaneException(
+                                ErrorCode.VERSION_NOT_FOUND,
+                                "no version of " + service + " before v" + current.liveVersion()
+                                        + " is kept, so there is nothing to roll back to; name one with --to"));
+        ServiceRecord updated = store.makeLive(environment, service, target);
+        log.info("Rolled back {}/{}: version {} is live (was {})", environment, service, target, current.liveVersion());
+        return updated;
+    }
+
+    /** Forgets the versions beyond the newest {@code keepVersions}; a failure here fails no deploy. */
+    private void forgetOldVersions(String environment, String service) {
+        try {
+            for (VersionRecord dropped : store.dropOldVersions(environment, service, keepVersions)) {
+                log.info(
+                        "Forgot {}/{} version {}: only the newest {} versions are kept (lever.deploy.keep-versions)",
+                        environment,
+                        service,
+                        dropped.version(),
+                        keepVersions);
+            }
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Could not forget the old versions of {}/{}; the next deploy tries again", environment, service, e);
         }
     }
 
@@ -191,7 +247,12 @@ public final class DeployService {
     }
 
     private VersionRecord record(
-            String environment, long version, LeverJson leverJson, ExtractedArchive archive, PackedCode packed) {
+            String environment,
+            long version,
+            LeverJson leverJson,
+            ExtractedArchive archive,
+            PackedCode packed,
+            String deployedBy) {
         return new VersionRecord(
                 environment,
                 leverJson.name(),
@@ -216,6 +277,7 @@ public final class DeployService {
                         : leverJson.resourceIdleTimeout().toMillis(),
                 leverJson.maxResourcesPerInstance(),
                 packed.sha256(),
-                packed.bytes());
+                packed.bytes(),
+                deployedBy);
     }
 }

@@ -40,6 +40,9 @@ public final class AccessRules {
                 if (method.equals("POST") && segments.length == 6 && segments[5].equals("deployments")) {
                     return new Permission.Deploy(segments[4]);
                 }
+                if (method.equals("POST") && segments.length == 8 && segments[7].equals("rollback")) {
+                    return new Permission.Deploy(segments[4]);
+                }
             }
             case "scaling", "cluster" -> {
                 if (read && segments.length == 4) {

@@ -41,6 +41,16 @@ abstract class DraftedStore implements MetadataStore {
     }
 
     @Override
+    public final ServiceRecord makeLive(String environment, String service, long version) {
+        return write(draft -> draft.makeLive(environment, service, version));
+    }
+
+    @Override
+    public final List<VersionRecord> dropOldVersions(String environment, String service, int keep) {
+        return write(draft -> draft.dropOldVersions(environment, service, keep));
+    }
+
+    @Override
     public final void addChangeListener(Consumer<StoreSnapshot> listener) {
         listeners.add(listener);
     }

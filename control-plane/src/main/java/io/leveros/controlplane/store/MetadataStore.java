@@ -1,5 +1,6 @@
 package io.leveros.controlplane.store;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -48,6 +49,20 @@ public interface MetadataStore extends AutoCloseable {
      * @throws io.leveros.controlplane.ControlPlaneException {@code ENVIRONMENT_NOT_FOUND}
      */
     ServiceRecord commitVersion(VersionRecord version);
+
+    /**
+     * Makes a kept version of a service live again (a rollback).
+     *
+     * @throws io.leveros.controlplane.ControlPlaneException {@code ENVIRONMENT_NOT_FOUND}, {@code
+     *     SERVICE_NOT_FOUND}, {@code VERSION_NOT_FOUND}
+     */
+    ServiceRecord makeLive(String environment, String service, long version);
+
+    /**
+     * Forgets the versions of a service beyond its newest {@code keep} (at least 1), never the live
+     * one; returns those it forgot. Their code is removed by whoever keeps it ({@code CodeArchives}).
+     */
+    List<VersionRecord> dropOldVersions(String environment, String service, int keep);
 
     /**
      * Called with the new snapshot after every committed change, in revision order: on the writer's

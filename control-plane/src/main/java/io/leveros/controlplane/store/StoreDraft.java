@@ -5,6 +5,7 @@ import io.leveros.controlplane.ErrorCode;
 import io.leveros.core.environment.EnvironmentNames;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -112,6 +113,72 @@ final class StoreDraft {
             services.add(updated);
         }
         return updated;
+    }
+
+    /**
+     * Makes a kept version of a service live again (a rollback).
+     *
+     * @throws ControlPlaneException {@code SERVICE_NOT_FOUND}, {@code VERSION_NOT_FOUND} (naming the
+     *     kept versions)
+     */
+    ServiceRecord makeLive(String environment, String service, long version) {
+        requireEnvironment(environment);
+        int index = serviceIndex(environment, service);
+        if (index < 0 || !services.get(index).deployed()) {
+            throw ControlPlaneException.serviceNotFound(environment, service);
+        }
+        VersionRecord record = versions.stream()
+                .filter(v ->
+                        v.environment().equals(environment) && v.service().equals(service) && v.version() == version)
+                .findFirst()
+                .orElseThrow(() -> new ControlPlaneException(
+                        ErrorCode.VERSION_NOT_FOUND,
+                        "version " + version + " of " + service + " is not kept (kept: "
+                                + keptVersions(environment, service) + ")"));
+        ServiceRecord old = services.get(index);
+        ServiceRecord updated = new ServiceRecord(
+                environment,
+                service,
+                record.description(),
+                record.isPrivate(),
+                version,
+                old.nextVersion(),
+                old.createdAt(),
+                now);
+        services.set(index, updated);
+        return updated;
+    }
+
+    /**
+     * Drops the versions of a service beyond its newest {@code keep} (never the live one); returns the
+     * dropped ones.
+     */
+    List<VersionRecord> dropOldVersions(String environment, String service, int keep) {
+        long live = services.stream()
+                .filter(s -> s.environment().equals(environment) && s.name().equals(service))
+                .mapToLong(ServiceRecord::liveVersion)
+                .findFirst()
+                .orElse(0);
+        List<VersionRecord> newestFirst = versions.stream()
+                .filter(v -> v.environment().equals(environment) && v.service().equals(service))
+                .sorted(Comparator.comparingLong(VersionRecord::version).reversed())
+                .toList();
+        List<VersionRecord> dropped = new ArrayList<>();
+        for (int i = Math.max(1, keep); i < newestFirst.size(); i++) {
+            if (newestFirst.get(i).version() != live) {
+                dropped.add(newestFirst.get(i));
+            }
+        }
+        versions.removeAll(dropped);
+        return dropped;
+    }
+
+    private List<Long> keptVersions(String environment, String service) {
+        return versions.stream()
+                .filter(v -> v.environment().equals(environment) && v.service().equals(service))
+                .map(VersionRecord::version)
+                .sorted()
+                .toList();
     }
 
     private void requireEnvironment(String name) {

@@ -23,6 +23,8 @@ import tools.jackson.databind.JsonNode;
  *     minutes, and in records stored before it existed)
  * @param maxResourcesPerInstance lever.json {@code maxResourcesPerInstance}; 0 for no limit (and in
  *     records stored before it existed)
+ * @param deployedBy the name of the token that deployed it; {@code null} in records stored before it
+ *     was recorded
  */
 // codeDir: the absolute path of the code, in records stored before code distribution; the path
 // follows from the version's name (io.leveros.controlplane.code.CodeArchives).
@@ -48,7 +50,8 @@ public record VersionRecord(
         // Absent from records stored before it existed: 0 then, not a refusal to load.
         @JsonSetter(nulls = Nulls.AS_EMPTY) int maxResourcesPerInstance,
         String codeSha256,
-        @JsonSetter(nulls = Nulls.AS_EMPTY) long codeBytes) {
+        @JsonSetter(nulls = Nulls.AS_EMPTY) long codeBytes,
+        String deployedBy) {
 
     /** This version with its code archive's hash and size. */
     public VersionRecord withCode(String sha256, long bytes) {
@@ -72,6 +75,7 @@ public record VersionRecord(
                 resourceIdleTimeoutMs,
                 maxResourcesPerInstance,
                 sha256,
-                bytes);
+                bytes,
+                deployedBy);
     }
 }

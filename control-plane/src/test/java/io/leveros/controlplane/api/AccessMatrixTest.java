@@ -115,6 +115,8 @@ class AccessMatrixTest {
                 Endpoint.get(SERVICE + "/instances", READS),
                 Endpoint.get(SERVICE + "/resources", READS),
                 Endpoint.get(SERVICE + "/logs", 401, 401, 403, 200, 403, 200),
+                // One version only: nothing before it to roll back to.
+                Endpoint.json("POST", SERVICE + "/rollback", "{}", 401, 401, 403, 404, 403, 404),
                 Endpoint.get("/api/v1/scaling", READS),
                 Endpoint.get("/api/v1/cluster", READS),
                 Endpoint.get("/actuator/prometheus", READS),

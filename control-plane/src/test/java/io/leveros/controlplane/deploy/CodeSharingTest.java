@@ -240,7 +240,8 @@ class CodeSharingTest {
                     new ArchiveExtractor(new ArchiveLimits(16 << 20, 16 << 20, 100)),
                     new DeploySlots(2, Duration.ofSeconds(5)),
                     archives,
-                    Clock.systemUTC());
+                    Clock.systemUTC(),
+                    3);
             CodeStreaming streaming = new CodeStreaming(store, archives);
             server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                     .addService(new RoutingGrpc.RoutingImplBase() {
@@ -262,7 +263,7 @@ class CodeSharingTest {
                     .file("serve", "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8), 0755)
                     .file("noise.bin", NOISE, 0644)
                     .build();
-            return deploys.deploy("dev.lever", new ByteArrayInputStream(upload));
+            return deploys.deploy("dev.lever", new ByteArrayInputStream(upload), "ci");
         }
 
         VersionRecord awaitVersion(String service, long version) {

@@ -43,12 +43,17 @@ class DeployServiceTest {
     @BeforeEach
     void setUp() {
         store = FileMetadataStore.open(dataDir.resolve("store"), Clock.systemUTC());
-        deploys = new DeployService(
+        deploys = deployService(10);
+    }
+
+    private DeployService deployService(int keepVersions) {
+        return new DeployService(
                 store,
                 new ArchiveExtractor(new ArchiveLimits(1024 * 1024, 1024 * 1024, 100)),
                 new DeploySlots(2, Duration.ofSeconds(5)),
                 new CodeArchives(dataDir.resolve("code")),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                keepVersions);
     }
 
     @AfterEach
@@ -58,8 +63,8 @@ class DeployServiceTest {
 
     @Test
     void deploysNumberedVersionsAndMakesTheNewestLive() throws IOException {
-        Deployment first = deploys.deploy("dev.lever", upload(TarGz.service("helloService")));
-        Deployment second = deploys.deploy("dev.lever", upload(TarGz.service("helloService")));
+        Deployment first = deploys.deploy("dev.lever", upload(TarGz.service("helloService")), "ci");
+        Deployment second = deploys.deploy("dev.lever", upload(TarGz.service("helloService")), "ci");
 
         assertThat(first.version().version()).isEqualTo(1);
         assertThat(second.version().version()).isEqualTo(2);
@@ -82,25 +87,72 @@ class DeployServiceTest {
     }
 
     @Test
+    void recordsWhoDeployedEachVersion() {
+        Deployment deployment = deploys.deploy("dev.lever", upload(TarGz.service("helloService")), "ci");
+        assertThat(deployment.version().deployedBy()).isEqualTo("ci");
+        assertThat(store.snapshot()
+                        .version("dev.lever", "helloService", 1)
+                        .orElseThrow()
+                        .deployedBy())
+                .isEqualTo("ci");
+    }
+
+    @Test
+    void keepsTheNewestVersionsAndDeletesTheCodeOfTheOthers() {
+        DeployService keepingThree = deployService(3);
+        for (int i = 0; i < 5; i++) {
+            keepingThree.deploy("dev.lever", upload(TarGz.service("helloService")), "ci");
+        }
+        assertThat(store.snapshot().versions("dev.lever", "helloService"))
+                .extracting(VersionRecord::version)
+                .containsExactlyInAnyOrder(3L, 4L, 5L);
+        CodeArchives archives = new CodeArchives(dataDir.resolve("code"));
+        archives.forgetDropped(store.snapshot());
+        Path service = dataDir.resolve("code/dev.lever/helloService");
+        assertThat(service.resolve("1")).doesNotExist();
+        assertThat(service.resolve("2.tar.gz")).doesNotExist();
+        assertThat(service.resolve("3")).exists();
+        assertThat(service.resolve("5.tar.gz")).exists();
+    }
+
+    @Test
+    void rollbackMakesTheVersionBeforeTheLiveOneLiveOrTheOneNamed() {
+        for (int i = 0; i < 3; i++) {
+            deploys.deploy("dev.lever", upload(TarGz.service("helloService")), "ci");
+        }
+        assertThat(deploys.rollback("dev.lever", "helloService", null).liveVersion())
+                .isEqualTo(2);
+        assertThat(deploys.rollback("dev.lever", "helloService", null).liveVersion())
+                .isEqualTo(1);
+        assertThatThrownBy(() -> deploys.rollback("dev.lever", "helloService", null))
+                .hasMessage("no version of helloService before v1 is kept, so there is nothing to roll back to;"
+                        + " name one with --to");
+        assertThat(deploys.rollback("dev.lever", "helloService", 3L).liveVersion())
+                .isEqualTo(3);
+        assertThatThrownBy(() -> deploys.rollback("dev.lever", "nothing", null))
+                .hasMessageContaining("service 'nothing' not found");
+    }
+
+    @Test
     void unwrapsASingleTopLevelFolder() {
         byte[] archive = TarGz.create()
                 .file("myservice/lever.json", "{\"name\": \"wrapped\", \"jsEntry\": \"index.js\"}")
                 .file("myservice/index.js", "exports.hi = cb => cb(null, 'hi')")
                 .build();
-        Deployment deployment = deploys.deploy("dev.lever", upload(archive));
+        Deployment deployment = deploys.deploy("dev.lever", upload(archive), "ci");
         assertThat(dataDir.resolve("code/dev.lever/wrapped/1/index.js")).exists();
         assertThat(deployment.version().entry().jsEntry()).isEqualTo("index.js");
     }
 
     @Test
     void anInvalidLeverJsonChangesNothing() throws IOException {
-        deploys.deploy("dev.lever", upload(TarGz.service("helloService")));
+        deploys.deploy("dev.lever", upload(TarGz.service("helloService")), "ci");
         StoreSnapshot before = store.snapshot();
         byte[] archive = TarGz.create()
                 .file("lever.json", "{\"name\": \"helloService\", \"javaEntry\": \"com.example.Hello\", \"colour\": 1}")
                 .build();
 
-        assertThatThrownBy(() -> deploys.deploy("dev.lever", upload(archive)))
+        assertThatThrownBy(() -> deploys.deploy("dev.lever", upload(archive), "ci"))
                 .isInstanceOfSatisfying(
                         ControlPlaneException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_LEVER_JSON))
                 .hasMessageContaining("unknown field 'colour'");
@@ -119,7 +171,7 @@ class DeployServiceTest {
                 .file("lever.json", "{\"name\": \"evil\", \"javaEntry\": \"x.Y\"}")
                 .file("../evil", "x")
                 .build();
-        assertThatThrownBy(() -> deploys.deploy("dev.lever", upload(archive)))
+        assertThatThrownBy(() -> deploys.deploy("dev.lever", upload(archive), "ci"))
                 .isInstanceOfSatisfying(
                         ControlPlaneException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARCHIVE));
         assertThat(store.snapshot()).isSameAs(before);
@@ -134,7 +186,7 @@ class DeployServiceTest {
                 throw new AssertionError("the upload must not be read");
             }
         };
-        assertThatThrownBy(() -> deploys.deploy("nope.lever", neverRead))
+        assertThatThrownBy(() -> deploys.deploy("nope.lever", neverRead, "ci"))
                 .isInstanceOfSatisfying(ControlPlaneException.class, e -> assertThat(e.code())
                         .isEqualTo(ErrorCode.ENVIRONMENT_NOT_FOUND));
     }
@@ -144,7 +196,7 @@ class DeployServiceTest {
         List<Future<Deployment>> results = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
             for (int i = 0; i < 8; i++) {
-                results.add(pool.submit(() -> deploys.deploy("dev.lever", upload(TarGz.service("busyService")))));
+                results.add(pool.submit(() -> deploys.deploy("dev.lever", upload(TarGz.service("busyService")), "ci")));
             }
         }
         List<Long> versions = new ArrayList<>();
@@ -172,7 +224,8 @@ class DeployServiceTest {
                 new ArchiveExtractor(new ArchiveLimits(1, 1, 1)),
                 new DeploySlots(1, Duration.ZERO),
                 new CodeArchives(dataDir.resolve("code")),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                3);
         assertThat(dataDir.resolve("code/.tmp-crashed")).doesNotExist();
     }
 

@@ -66,7 +66,8 @@ class ResourceBindingsTest {
                 null,
                 2,
                 "ab".repeat(32),
-                100));
+                100,
+                null));
         bindings = started(Clock.systemUTC(), Duration.ZERO);
     }
 

@@ -79,7 +79,8 @@ public class AutoscalerBenchmark {
                     null,
                     0,
                     "ab".repeat(32),
-                    100));
+                    100,
+                    null));
         }
         nodes = new NodeRegistry(Duration.ofHours(1));
         autoscaler = new Autoscaler(

@@ -62,7 +62,8 @@ class AutoscalerTest {
                 null,
                 maxResourcesPerInstance,
                 "ab".repeat(32),
-                100));
+                100,
+                null));
         nodes.ram((environment, service, version) -> 256L << 20);
         autoscaler = new Autoscaler(
                 store,

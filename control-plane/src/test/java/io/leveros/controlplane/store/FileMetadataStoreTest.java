@@ -73,7 +73,8 @@ class FileMetadataStoreTest extends MetadataStoreContract {
                     60_000L,
                     8,
                     "ab".repeat(32),
-                    100));
+                    100,
+                    null));
         }
         try (FileMetadataStore store = open()) {
             VersionRecord v2 = store.snapshot().versions("dev.lever", "old").getFirst();

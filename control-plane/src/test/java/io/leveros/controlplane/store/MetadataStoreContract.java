@@ -46,7 +46,8 @@ abstract class MetadataStoreContract {
                 null,
                 0,
                 "ab".repeat(32),
-                100);
+                100,
+                null);
     }
 
     static ErrorCode code(Throwable e) {
@@ -89,6 +90,60 @@ abstract class MetadataStoreContract {
                     .isEqualTo(version("dev.lever", "helloService", 2));
             assertThat(snapshot.revision()).isEqualTo(6);
             assertThat(store.reserveVersion("dev.lever", "helloService")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aKeptVersionGoesLiveAgainAndStaysSoAcrossReopenUntilTheNextDeploy() {
+        try (MetadataStore store = open()) {
+            for (long v = 1; v <= 3; v++) {
+                store.reserveVersion("dev.lever", "svc");
+                store.commitVersion(version("dev.lever", "svc", v));
+            }
+            assertThat(store.makeLive("dev.lever", "svc", 1).liveVersion()).isEqualTo(1);
+        }
+        try (MetadataStore store = open()) {
+            ServiceRecord service = store.snapshot().service("dev.lever", "svc").orElseThrow();
+            assertThat(service.liveVersion()).isEqualTo(1);
+            assertThat(service.description()).isEqualTo("v1");
+            assertThat(store.reserveVersion("dev.lever", "svc")).isEqualTo(4);
+            assertThat(store.commitVersion(version("dev.lever", "svc", 4)).liveVersion())
+                    .isEqualTo(4);
+        }
+    }
+
+    @Test
+    void makingAVersionLiveThatIsNotKeptChangesNothingAndSaysWhatIsKept() {
+        try (MetadataStore store = open()) {
+            store.reserveVersion("dev.lever", "svc");
+            store.commitVersion(version("dev.lever", "svc", 1));
+            long revision = store.snapshot().revision();
+            assertThatThrownBy(() -> store.makeLive("dev.lever", "svc", 7))
+                    .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.VERSION_NOT_FOUND))
+                    .hasMessage("version 7 of svc is not kept (kept: [1])");
+            assertThatThrownBy(() -> store.makeLive("dev.lever", "nothing", 1))
+                    .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.SERVICE_NOT_FOUND));
+            assertThat(store.snapshot().revision()).isEqualTo(revision);
+        }
+    }
+
+    @Test
+    void oldVersionsBeyondTheKeptNumberAreForgottenButNeverTheLiveOne() {
+        try (MetadataStore store = open()) {
+            for (long v = 1; v <= 5; v++) {
+                store.reserveVersion("dev.lever", "svc");
+                store.commitVersion(version("dev.lever", "svc", v));
+            }
+            store.makeLive("dev.lever", "svc", 1);
+            assertThat(store.dropOldVersions("dev.lever", "svc", 2))
+                    .extracting(VersionRecord::version)
+                    .containsExactlyInAnyOrder(2L, 3L);
+        }
+        try (MetadataStore store = open()) {
+            assertThat(store.snapshot().versions("dev.lever", "svc"))
+                    .extracting(VersionRecord::version)
+                    .containsExactlyInAnyOrder(1L, 4L, 5L);
+            assertThat(store.dropOldVersions("dev.lever", "svc", 2)).isEmpty();
         }
     }
 
