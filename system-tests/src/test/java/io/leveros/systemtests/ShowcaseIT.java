@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -65,6 +66,7 @@ class ShowcaseIT {
 
     @ParameterizedTest
     @EnumSource(Language.class)
+    @Timeout(value = 3, unit = TimeUnit.MINUTES) // a message that never comes must not hang the suite
     void chatRoomsAreStickyStreamedAndModerated(Language language) {
         succeeds(platform.lever("env", "create", language.env));
         succeeds(platform.lever(
