@@ -294,24 +294,33 @@ class DataPlaneIntegrationTest {
         String metered = "environment=\"dev.lever\",service=\"metered\"";
         String calls = "lever_dataplane_call_duration_seconds_count";
         assertThat(samples)
-                .containsEntry(calls + "{ingress=\"public\"," + metered + ",method=\"echo\",status=\"200\"}", "3")
-                .containsEntry(calls + "{ingress=\"public\"," + metered + ",method=\"fail\",status=\"500\"}", "1")
-                .containsEntry(calls + "{ingress=\"internal\"," + metered + ",method=\"echo\",status=\"200\"}", "1")
+                .containsEntry(
+                        calls + "{ingress=\"public\"," + metered + ",version=\"1\",method=\"echo\",status=\"200\"}",
+                        "3")
+                .containsEntry(
+                        calls + "{ingress=\"public\"," + metered + ",version=\"1\",method=\"fail\",status=\"500\"}",
+                        "1")
+                .containsEntry(
+                        calls + "{ingress=\"internal\"," + metered + ",version=\"1\",method=\"echo\",status=\"200\"}",
+                        "1")
                 .containsEntry("lever_dataplane_instance_start_seconds_count{" + metered + ",outcome=\"ready\"}", "1")
                 .containsEntry("lever_dataplane_instances{" + metered + ",version=\"1\",state=\"ready\"}", "1")
                 .containsEntry("lever_dataplane_instances{" + metered + ",version=\"1\",state=\"starting\"}", "0")
                 .containsEntry("lever_dataplane_calls_in_flight{" + metered + ",version=\"1\"}", "0")
                 .containsEntry("lever_dataplane_queued_calls{" + metered + ",version=\"1\"}", "0");
         assertThat(Long.parseLong(samples.get(calls
-                        + "{ingress=\"public\",environment=\"dev.lever\",service=\"broken\",method=\"echo\","
+                        + "{ingress=\"public\",environment=\"dev.lever\",service=\"broken\",version=\"1\",method=\"echo\","
                         + "status=\"503\"}")))
                 .isPositive();
         assertThat(Long.parseLong(samples.get(
                         "lever_dataplane_instance_start_seconds_count{environment=\"dev.lever\",service=\"broken\","
                                 + "outcome=\"failed\"}")))
                 .isPositive();
-        assertThat(Long.parseLong(samples.get(
-                        calls + "{ingress=\"public\",environment=\"\",service=\"\",method=\"\",status=\"404\"}")))
+        assertThat(
+                        Long.parseLong(
+                                samples.get(
+                                        calls
+                                                + "{ingress=\"public\",environment=\"\",service=\"\",version=\"\",method=\"\",status=\"404\"}")))
                 .isPositive();
     }
 

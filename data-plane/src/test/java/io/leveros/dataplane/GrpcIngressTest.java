@@ -292,7 +292,7 @@ class GrpcIngressTest {
         call(dataPlane.port(), "/hello/nope", args());
         Map<String, String> samples = CallMetricsTest.parse(dataPlane.metrics().scrape());
         String hello = "lever_dataplane_call_duration_seconds_count{ingress=\"public\",environment=\"dev.lever\","
-                + "service=\"hello\",method=";
+                + "service=\"hello\",version=\"1\",method=";
         assertThat(Long.parseLong(samples.get(hello + "\"echo\",status=\"200\"}")))
                 .isPositive();
         assertThat(Long.parseLong(samples.get(hello + "\"fail\",status=\"500\"}")))

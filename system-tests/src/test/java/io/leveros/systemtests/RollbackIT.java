@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,16 @@ class RollbackIT {
 
         LeverPlatform.CliResult audit = platform.lever("audit");
         assertThat(audit.stdout()).contains("rollback");
+
+        String metrics = platform.dataPlaneMetrics();
+        for (String version : new String[] {"1", "2"}) {
+            assertThat(PrometheusScrape.sum(
+                            metrics,
+                            "lever_dataplane_call_duration_seconds_count",
+                            Map.of("service", "flip", "version", version, "status", "200")))
+                    .as("calls to v" + version + " are counted apart, to compare versions")
+                    .isPositive();
+        }
     }
 
     @Test

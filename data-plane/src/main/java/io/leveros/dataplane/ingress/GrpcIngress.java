@@ -133,7 +133,12 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
                         : ErrorCode.INSTANCE_FAILED.httpStatus();
             }
             calls.record(
-                    route.environment(), route.service(), target.method(), status, System.nanoTime() - startedNanos);
+                    route.environment(),
+                    route.service(),
+                    route.versionNumber(),
+                    target.method(),
+                    status,
+                    System.nanoTime() - startedNanos);
         });
     }
 

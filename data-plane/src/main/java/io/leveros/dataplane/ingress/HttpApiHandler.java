@@ -117,7 +117,8 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
         if (target == null) {
             calls.recordUnrouted(status, nanos);
         } else {
-            calls.record(target.route().environment(), target.route().service(), target.method(), status, nanos);
+            ServiceRoute route = target.route();
+            calls.record(route.environment(), route.service(), route.versionNumber(), target.method(), status, nanos);
         }
     }
 

@@ -7,18 +7,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Unary calls counted per ingress, environment, service, method and status, each series a
- * latency histogram ({@code lever_dataplane_call_duration_seconds}). Recording a call takes three
- * map lookups by strings the call already has and allocates nothing once its series exists.
+ * Unary calls counted per ingress, environment, service, version, method and status, each series a
+ * latency histogram ({@code lever_dataplane_call_duration_seconds}): the version label lets the
+ * calls of a new version be compared with the old one's while both serve. Recording a call takes
+ * three map lookups by strings the call already has and a scan of a few versions, and allocates
+ * nothing once its series exists.
  *
- * <p>Method names come from callers, so a service keeps at most {@link #MAX_METHODS_PER_SERVICE}
- * of them; calls to further names count under {@link #OTHER_METHODS}. Calls that named no service
- * known here (a bad path, an unknown environment or service) count with empty environment,
- * service and method.
+ * <p>Method names come from callers, so a version keeps at most {@link #MAX_METHODS_PER_SERVICE}
+ * of them; calls to further names count under {@link #OTHER_METHODS}. A service keeps the series of
+ * the {@link #MAX_VERSIONS_PER_SERVICE} versions called most recently first (a new one drops the
+ * oldest), so deploys do not grow the scrape without bound. Calls that named no service known here
+ * (a bad path, an unknown environment or service) count with empty environment, service, version
+ * and method.
  */
 public final class CallMetrics {
     public static final int MAX_METHODS_PER_SERVICE = 100;
     public static final String OTHER_METHODS = "(other)";
+    public static final int MAX_VERSIONS_PER_SERVICE = 4;
     static final String NAME = "lever_dataplane_call_duration_seconds";
 
     private final List<Recorder> recorders = new CopyOnWriteArrayList<>();
@@ -37,7 +42,7 @@ public final class CallMetrics {
         text.family(
                 NAME,
                 "histogram",
-                "Unary calls answered by this data plane, by ingress, environment, service, method and HTTP"
+                "Unary calls answered by this data plane, by ingress, environment, service, version, method and HTTP"
                         + " status (gRPC outcomes as the status the HTTP API gives them), and their latency.");
         for (Recorder recorder : recorders) {
             recorder.write(text);
@@ -53,8 +58,8 @@ public final class CallMetrics {
             this.ingress = ingress;
         }
 
-        /** A call that was answered {@code status} after {@code nanos}. */
-        public void record(String environment, String service, String method, int status, long nanos) {
+        /** A call to {@code version} (0: none) that was answered {@code status} after {@code nanos}. */
+        public void record(String environment, String service, long version, String method, int status, long nanos) {
             Map<String, ServiceCalls> services = byEnvironment.get(environment);
             if (services == null) {
                 services = byEnvironment.computeIfAbsent(environment, e -> new ConcurrentHashMap<>());
@@ -63,17 +68,19 @@ public final class CallMetrics {
             if (calls == null) {
                 calls = services.computeIfAbsent(service, s -> new ServiceCalls());
             }
-            calls.histogram(method, status).record(nanos);
+            calls.version(version).histogram(method, status).record(nanos);
         }
 
         /** A call that named no service known here. */
         public void recordUnrouted(int status, long nanos) {
-            record("", "", "", status, nanos);
+            record("", "", 0, "", status, nanos);
         }
 
         private void write(PrometheusText text) {
-            byEnvironment.forEach((environment, services) ->
-                    services.forEach((service, calls) -> calls.methods.forEach((method, statuses) -> {
+            byEnvironment.forEach((environment, services) -> services.forEach((service, calls) -> {
+                for (VersionCalls version : calls.versions) {
+                    String versionLabel = version.version == 0 ? "" : Long.toString(version.version);
+                    version.methods.forEach((method, statuses) -> {
                         for (StatusHistogram series : statuses.byStatus) {
                             series.histogram.write(
                                     text,
@@ -82,15 +89,53 @@ public final class CallMetrics {
                                             "ingress", ingress,
                                             "environment", environment,
                                             "service", service,
+                                            "version", versionLabel,
                                             "method", method,
                                             "status", Integer.toString(series.status)));
                         }
-                    })));
+                    });
+                }
+            }));
         }
     }
 
+    /** A service's versions, in the order they were first called: a handful, in an array searched in order. */
     private static final class ServiceCalls {
+        volatile VersionCalls[] versions = new VersionCalls[0];
+
+        VersionCalls version(long version) {
+            for (VersionCalls calls : versions) {
+                if (calls.version == version) {
+                    return calls;
+                }
+            }
+            return add(version);
+        }
+
+        private synchronized VersionCalls add(long version) {
+            for (VersionCalls calls : versions) {
+                if (calls.version == version) {
+                    return calls;
+                }
+            }
+            VersionCalls added = new VersionCalls(version);
+            VersionCalls[] kept = versions.length < MAX_VERSIONS_PER_SERVICE
+                    ? versions
+                    : Arrays.copyOfRange(versions, 1, versions.length);
+            VersionCalls[] grown = Arrays.copyOf(kept, kept.length + 1);
+            grown[grown.length - 1] = added;
+            versions = grown;
+            return added;
+        }
+    }
+
+    private static final class VersionCalls {
+        final long version;
         final Map<String, MethodCalls> methods = new ConcurrentHashMap<>();
+
+        VersionCalls(long version) {
+            this.version = version;
+        }
 
         DurationHistogram histogram(String method, int status) {
             MethodCalls calls = methods.get(method);

@@ -86,6 +86,6 @@ public class HotPathBenchmark {
     @Benchmark
     public void recordCall() {
         latency = (latency + 7_919_000) % 100_000_000; // latencies spread over the buckets
-        calls.record("dev.lever", "helloService", "sayHello", 200, latency);
+        calls.record("dev.lever", "helloService", 3, "sayHello", 200, latency);
     }
 }

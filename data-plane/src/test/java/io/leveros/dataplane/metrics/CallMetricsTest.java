@@ -42,13 +42,14 @@ public class CallMetricsTest {
     void callsAreCountedPerSeriesIntoCumulativeBuckets() {
         CallMetrics calls = new CallMetrics();
         CallMetrics.Recorder recorder = calls.recorder("public");
-        recorder.record("dev.lever", "hello", "echo", 200, 3_000_000); // 3 ms
-        recorder.record("dev.lever", "hello", "echo", 200, 40_000_000); // 40 ms
-        recorder.record("dev.lever", "hello", "echo", 500, 1_000_000);
+        recorder.record("dev.lever", "hello", 3, "echo", 200, 3_000_000); // 3 ms
+        recorder.record("dev.lever", "hello", 3, "echo", 200, 40_000_000); // 40 ms
+        recorder.record("dev.lever", "hello", 3, "echo", 500, 1_000_000);
         recorder.recordUnrouted(404, 100_000);
 
         Map<String, String> samples = parse(scrape(calls));
-        String echo = "ingress=\"public\",environment=\"dev.lever\",service=\"hello\",method=\"echo\",status=\"200\"";
+        String echo =
+                "ingress=\"public\",environment=\"dev.lever\",service=\"hello\",version=\"3\",method=\"echo\",status=\"200\"";
         assertThat(samples)
                 .containsEntry("lever_dataplane_call_duration_seconds_count{" + echo + "}", "2")
                 .containsEntry("lever_dataplane_call_duration_seconds_bucket{" + echo + ",le=\"0.0025\"}", "0")
@@ -59,11 +60,11 @@ public class CallMetricsTest {
         assertThat(samples)
                 .containsEntry(
                         "lever_dataplane_call_duration_seconds_count{ingress=\"public\",environment=\"dev.lever\","
-                                + "service=\"hello\",method=\"echo\",status=\"500\"}",
+                                + "service=\"hello\",version=\"3\",method=\"echo\",status=\"500\"}",
                         "1")
                 .containsEntry(
                         "lever_dataplane_call_duration_seconds_count{ingress=\"public\",environment=\"\","
-                                + "service=\"\",method=\"\",status=\"404\"}",
+                                + "service=\"\",version=\"\",method=\"\",status=\"404\"}",
                         "1");
     }
 
@@ -71,9 +72,9 @@ public class CallMetricsTest {
     void methodNamesAreBoundedAndEscaped() {
         CallMetrics calls = new CallMetrics();
         CallMetrics.Recorder recorder = calls.recorder("internal");
-        recorder.record("dev.lever", "hello", "we\"ird\\\nname", 200, 1);
+        recorder.record("dev.lever", "hello", 3, "we\"ird\\\nname", 200, 1);
         for (int i = 0; i < CallMetrics.MAX_METHODS_PER_SERVICE + 50; i++) {
-            recorder.record("dev.lever", "hello", "m" + i, 200, 1);
+            recorder.record("dev.lever", "hello", 3, "m" + i, 200, 1);
         }
         Map<String, String> samples = parse(scrape(calls));
         List<String> counts = samples.keySet().stream()
@@ -83,10 +84,28 @@ public class CallMetricsTest {
         assertThat(samples)
                 .containsEntry(
                         "lever_dataplane_call_duration_seconds_count{ingress=\"internal\",environment=\"dev.lever\","
-                                + "service=\"hello\",method=\"(other)\",status=\"200\"}",
+                                + "service=\"hello\",version=\"3\",method=\"(other)\",status=\"200\"}",
                         "51")
-                .containsKey("lever_dataplane_call_duration_seconds_count{ingress=\"internal\",environment="
-                        + "\"dev.lever\",service=\"hello\",method=\"we\\\"ird\\\\\\nname\",status=\"200\"}");
+                .containsKey(
+                        "lever_dataplane_call_duration_seconds_count{ingress=\"internal\",environment="
+                                + "\"dev.lever\",service=\"hello\",version=\"3\",method=\"we\\\"ird\\\\\\nname\",status=\"200\"}");
+    }
+
+    @Test
+    void eachVersionHasItsSeriesAndAServiceKeepsTheVersionsCalledLast() {
+        CallMetrics calls = new CallMetrics();
+        CallMetrics.Recorder recorder = calls.recorder("public");
+        for (long version = 1; version <= CallMetrics.MAX_VERSIONS_PER_SERVICE + 1; version++) {
+            recorder.record("dev.lever", "hello", version, "echo", 200, 1_000_000);
+        }
+        recorder.record("dev.lever", "hello", 2, "echo", 200, 1_000_000);
+        Map<String, String> samples = parse(scrape(calls));
+        String count = "lever_dataplane_call_duration_seconds_count{ingress=\"public\",environment=\"dev.lever\","
+                + "service=\"hello\",version=\"%d\",method=\"echo\",status=\"200\"}";
+        assertThat(samples)
+                .doesNotContainKey(count.formatted(1))
+                .containsEntry(count.formatted(2), "2")
+                .containsEntry(count.formatted(CallMetrics.MAX_VERSIONS_PER_SERVICE + 1), "1");
     }
 
     @Test
@@ -96,12 +115,12 @@ public class CallMetricsTest {
         String service = "hello";
         String method = "echo";
         for (int i = 0; i < 100_000; i++) { // warm up: compiled, series made
-            recorder.record(environment, service, method, 200 + i % 2 * 300, i);
+            recorder.record(environment, service, 300, method, 200 + i % 2 * 300, i);
         }
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 100_000; i++) {
-            recorder.record(environment, service, method, 200 + i % 2 * 300, i);
+            recorder.record(environment, service, 300, method, 200 + i % 2 * 300, i);
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertThat(allocated).as("bytes allocated by 100,000 calls").isLessThan(10_000);
