@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +29,9 @@ public final class LeverPlatform implements AutoCloseable {
     public static final Path HOME =
             Path.of(System.getProperty("lever.home", "..")).toAbsolutePath().normalize();
     public static final Path LEVER = HOME.resolve("bin/lever");
+    private static final int FIRST_TEST_PORT = 20_000;
+    private static final int TEST_PORTS = 12_000;
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final Path dataDir;
     private final int httpPort;
@@ -324,12 +330,25 @@ public final class LeverPlatform implements AutoCloseable {
         }
     }
 
+    /**
+     * A port nothing listens on, for a process to bind later: below the kernel's ephemeral range
+     * (32768 and up), so that no outgoing connection made meanwhile can take it as its local port (a
+     * port the kernel handed out, {@code new ServerSocket(0)}, sometimes was by the time the data
+     * plane bound it: "Address already in use"), and never the same one twice in a test run.
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int port = FIRST_TEST_PORT + ThreadLocalRandom.current().nextInt(TEST_PORTS);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                // taken: try another
+            }
         }
+        throw new IllegalStateException("no free port in " + FIRST_TEST_PORT + "-" + (FIRST_TEST_PORT + TEST_PORTS));
     }
 
     /** What a {@code lever} command did. */
