@@ -102,6 +102,15 @@ class LogsIT {
         }
     }
 
+    /** The JSON lines a {@code lever logs -f --json} has printed to {@code output} so far. */
+    private static List<JsonNode> followed(Path output) throws IOException {
+        return Files.readString(output)
+                .lines()
+                .filter(line -> line.startsWith("{"))
+                .map(TestServices::json)
+                .toList();
+    }
+
     private static Set<String> nodes(List<JsonNode> lines) {
         Set<String> nodes = new HashSet<>();
         lines.forEach(line -> nodes.add(line.path("node").asText()));
@@ -159,28 +168,35 @@ class LogsIT {
         Path output = temp.resolve("follow.out");
         Process follow = platform.startLever(output, "logs", "followed", "-f", "--json", "--grep", "live");
         try {
-            await("the follower has its kept lines")
+            await("the follower prints new lines")
                     .atMost(Duration.ofSeconds(20))
-                    .pollDelay(Duration.ofSeconds(2))
-                    .until(follow::isAlive);
+                    .until(() -> {
+                        say(platform.httpPort(), "followed", "live ready");
+                        return followed(output).stream()
+                                .anyMatch(line -> line.path("text").asText().startsWith("live ready"));
+                    });
             for (int i = 0; i < 10; i++) {
                 say(platform.httpPort(), "followed", "live " + i);
                 say(second.httpPort(), "followed", "live " + (100 + i));
             }
-            List<JsonNode> followed = await("every line arrives while following")
+            // Each instance writes "live done" after its calls' lines, and a node sends its lines in order:
+            // once both instances' "live done" lines are in, every line (and any second copy of one) has come.
+            Set<String> done = new HashSet<>();
+            await("both instances' last line arrives")
                     .atMost(Duration.ofSeconds(20))
-                    .until(
-                            () -> Files.readString(output)
-                                    .lines()
-                                    .filter(line -> line.startsWith("{"))
-                                    .map(TestServices::json)
-                                    .toList(),
-                            lines -> lines.size() >= 20);
-            Thread.sleep(1_000); // a duplicate would have come by now
-            followed = Files.readString(output)
-                    .lines()
-                    .filter(line -> line.startsWith("{"))
-                    .map(TestServices::json)
+                    .until(() -> {
+                        done.add(say(platform.httpPort(), "followed", "live done")
+                                .replace("\"", ""));
+                        done.add(say(second.httpPort(), "followed", "live done").replace("\"", ""));
+                        Set<String> arrived = new HashSet<>();
+                        followed(output).stream()
+                                .filter(line -> line.path("text").asText().startsWith("live done"))
+                                .forEach(line ->
+                                        arrived.add(line.path("instance").asText()));
+                        return done.size() == 2 && arrived.containsAll(done);
+                    });
+            List<JsonNode> followed = followed(output).stream()
+                    .filter(line -> line.path("text").asText().matches("live \\d+ from .*"))
                     .toList();
             assertThat(followed)
                     .extracting(line -> line.path("text").asText().replaceAll(" from .*", ""))

@@ -129,8 +129,8 @@ public final class DevCommand implements Callable<Integer> {
                         + Instant.ofEpochMilli(from[0]);
                 try {
                     lever.global.controlPlane().lines(path, line -> {
-                        LogsCommand.print(line, false, out, System.err);
-                        from[0] = Math.max(from[0], LogsCommand.timeOf(line) + 1);
+                        long time = LogsCommand.print(line, false, out, System.err);
+                        from[0] = Math.max(from[0], time + 1);
                     });
                 } catch (CliException e) {
                     if (!said) {

@@ -90,19 +90,22 @@ public final class LogsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One line of the API: as it is ({@code --json}), or readable; a node's error goes to {@code err}. */
-    static void print(String line, boolean json, PrintStream out, PrintStream err) {
+    /**
+     * One line of the API: as it is ({@code --json}), or readable; a node's error goes to {@code err}.
+     * Returns the line's {@code time} (epoch ms), 0 when it has none.
+     */
+    static long print(String line, boolean json, PrintStream out, PrintStream err) {
         JsonNode entry;
         try {
             entry = JSON.readTree(line);
         } catch (IOException e) {
             err.println("lever logs: the control plane sent a line that is not JSON: " + line);
-            return;
+            return 0;
         }
         if (entry.has("error")) {
             err.println("lever logs: " + entry.get("error").asText());
             err.flush();
-            return;
+            return entry.path("time").asLong();
         }
         if (json) {
             out.println(line);
@@ -115,15 +118,7 @@ public final class LogsCommand implements Callable<Integer> {
                     + entry.path("text").asText());
         }
         out.flush();
-    }
-
-    /** The {@code time} of a line of the API (epoch ms), 0 when it has none. */
-    static long timeOf(String line) {
-        try {
-            return JSON.readTree(line).path("time").asLong();
-        } catch (IOException e) {
-            return 0;
-        }
+        return entry.path("time").asLong();
     }
 
     private static String encode(String value) {

@@ -44,6 +44,16 @@ class LogsCommandTest {
     }
 
     @Test
+    void printingALineAnswersItsTimeSoAFollowerCanResumeAfterIt() {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertThat(LogsCommand.print("{\"time\":42,\"text\":\"t\"}", false, sink, sink))
+                .isEqualTo(42);
+        assertThat(LogsCommand.print("{\"time\":7,\"error\":\"e\"}", true, sink, sink))
+                .isEqualTo(7);
+        assertThat(LogsCommand.print("not json", false, sink, sink)).isZero();
+    }
+
+    @Test
     void jsonPrintsTheLineAsItCame() {
         String line =
                 "{\"time\":1,\"node\":\"n\",\"version\":1,\"instance\":\"i\",\"stream\":\"stdout\",\"text\":\"t\"}";
