@@ -50,9 +50,14 @@ public record LeverProperties(
             @DefaultValue("20000") int maxFiles,
             @DefaultValue("2") int maxConcurrent,
             @DefaultValue("30s") Duration maxWait,
-            @DefaultValue("10") int keepVersions) {
+            @DefaultValue("10") int keepVersions,
+            @DefaultValue("3m") Duration startTimeout) {
 
         public Deploy {
+            if (startTimeout.isNegative() || startTimeout.isZero()) {
+                throw new IllegalArgumentException(
+                        "lever.deploy.start-timeout must be positive (e.g. 3m), not " + startTimeout);
+            }
             if (keepVersions < 1) {
                 throw new IllegalArgumentException(
                         "lever.deploy.keep-versions must be at least 1 (the live version), not " + keepVersions);

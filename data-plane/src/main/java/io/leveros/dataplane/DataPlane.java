@@ -193,13 +193,15 @@ public final class DataPlane implements AutoCloseable {
                         options.localMaxInstances(),
                         options.maxStartAttempts(),
                         options.instanceStartTimeout().toMillis() + 1_000,
-                        options.idleCheckInterval().toMillis()),
+                        options.idleCheckInterval().toMillis(),
+                        options.handover().toMillis()),
                 reportSequence::get,
                 metrics.starts());
         routing.onChange(activator::onRoutes);
         this.instanceClient = new InstanceClient(vertx);
         routing.onChange(table -> instanceClient.forwardingKey(table.forwardingKey()));
         this.openStreams = new OpenStreams(vertx, options.streamIdleTimeout());
+        activator.endReplacedStreamsWith(openStreams);
         this.resources = new ResourcePlacement(
                 vertx,
                 activator,

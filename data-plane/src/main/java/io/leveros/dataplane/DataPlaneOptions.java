@@ -51,6 +51,9 @@ public final class DataPlaneOptions {
               --max-start-attempts N      failed starts in a row after which a version is not started again
                                           until it is deployed again (default 10; 1 s, 2 s, ... 30 s apart)
               --idle-check-interval D     how often idle instances are looked for (default 1s)
+              --handover D                after a new version goes live, the replaced one's ready instances
+                                          take a share of new calls falling from all to none over D, while
+                                          the new instances warm up; 0 = switch at once (default 3s)
               --stream-idle-timeout D     a stream with no message either way for this long is closed (default 10m)
               --body-timeout D            a call's body may go this long without a part arriving, else 408
                                           (default 30s)
@@ -93,6 +96,7 @@ public final class DataPlaneOptions {
     private int maxStartAttempts = 10;
     private int localMaxInstances = 16;
     private Duration idleCheckInterval = Duration.ofSeconds(1);
+    private Duration handover = Duration.ofSeconds(3);
     private Duration streamIdleTimeout = Duration.ofMinutes(10);
     private Duration bodyTimeout = Duration.ofSeconds(30);
     private Path instanceDir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
@@ -153,6 +157,7 @@ public final class DataPlaneOptions {
             case "--max-local-instances" -> localMaxInstances = positive(name, v);
             case "--max-start-attempts" -> maxStartAttempts = positive(name, v);
             case "--idle-check-interval" -> idleCheckInterval = duration(name, v);
+            case "--handover" -> handover = duration(name, v);
             case "--stream-idle-timeout" -> streamIdleTimeout = duration(name, v);
             case "--body-timeout" -> bodyTimeout = positiveDuration(name, v);
             case "--instance-dir" -> instanceDir = Path.of(v).toAbsolutePath();
@@ -427,6 +432,10 @@ public final class DataPlaneOptions {
     public DataPlaneOptions idleCheckInterval(Duration interval) {
         this.idleCheckInterval = interval;
         return this;
+    }
+
+    public Duration handover() {
+        return handover;
     }
 
     public Duration streamIdleTimeout() {

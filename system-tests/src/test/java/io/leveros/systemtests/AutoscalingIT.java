@@ -275,7 +275,9 @@ class AutoscalingIT {
     void aServiceThatCannotStartIs503AtOnceWhileItBacksOff() {
         Path folder = TestServices.javaTestServiceWith(
                 temp, "{\"name\": \"brokenService\", \"javaEntry\": \"io.leveros.testservice.NoSuchClass\"}");
-        assertThat(platform.lever("deploy", folder.toString()).exitCode()).isZero();
+        LeverPlatform.CliResult deploy = platform.lever("deploy", folder.toString());
+        assertThat(deploy.exitCode()).as(deploy.toString()).isEqualTo(1);
+        assertThat(deploy.stderr()).contains("brokenService v1 could not start").contains("NoSuchClass");
         HttpResponse<byte[]> first = platform.postJson("/brokenService/instanceId", "[]");
         assertThat(first.statusCode()).isEqualTo(503);
         assertThat(new String(first.body(), StandardCharsets.UTF_8)).contains("NoSuchClass");

@@ -482,7 +482,11 @@ class CoreEndToEndIT {
     void serviceThatCannotStartGets503WithTheReason(@TempDir Path temp) {
         Path folder = TestServices.javaTestServiceWith(
                 temp, "{\"name\": \"overloadedService\", \"javaEntry\": \"io.leveros.testservice.Overloaded\"}");
-        assertThat(platform.lever("deploy", folder.toString()).exitCode()).isZero();
+        LeverPlatform.CliResult deploy = platform.lever("deploy", folder.toString());
+        assertThat(deploy.exitCode()).as(deploy.toString()).isEqualTo(1);
+        assertThat(deploy.stderr())
+                .contains("overloadedService v1 could not start")
+                .contains("greet");
         HttpResponse<byte[]> response = platform.postJson("/overloadedService/greet", "[\"x\"]");
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(body(response)).contains("NO_INSTANCE").contains("greet");

@@ -20,13 +20,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code lever deploy [dir]}: uploads a service folder as a new live version. */
+/** {@code lever deploy [dir]}: uploads a service folder as a new version and waits until it is live. */
 @Command(
         name = "deploy",
         mixinStandardHelpOptions = true,
         description = {
             "Deploy the service in a folder (with its lever.json) to the environment (--env).",
-            "The upload becomes a new immutable version, live at once.",
+            "The upload becomes a new immutable version. Its instances start (as many as the live version",
+            "runs, at least one) while the live version serves; once they are ready, new calls go to it and",
+            "the old instances finish their calls and stop. A version that cannot start never takes a call:",
+            "the deploy fails with its last output. Waits for that, showing progress, unless --no-wait.",
             "A Java service with a Maven build (mvnw or pom.xml) and no build output yet is built first",
             "(package, tests skipped); --no-build deploys the folder as it is."
         })
@@ -40,20 +43,44 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--no-build", description = "Deploy the folder as it is, even a Java service not built yet.")
     boolean noBuild;
 
+    @Option(
+            names = "--no-wait",
+            description = "Return once the upload is accepted, while the version starts (lever versions shows its"
+                    + " state).")
+    boolean noWait;
+
     @Override
     public Integer call() throws IOException {
         Deployed deployed = deploy(lever.global, folder.toAbsolutePath().normalize(), !noBuild, System.err);
+        if (noWait) {
+            System.out.printf(
+                    "Deployed %s v%d to %s (starting; lever versions %s shows when it is live).%n",
+                    deployed.service(), deployed.version(), deployed.environment(), deployed.service());
+            return 0;
+        }
+        StartWait.Outcome outcome = StartWait.await(lever.global, deployed.service(), deployed.version(), System.err);
+        if (!outcome.live()) {
+            System.out.printf(
+                    "Deployed %s v%d to %s, but v%d was started meanwhile and replaced it.%n",
+                    deployed.service(), deployed.version(), deployed.environment(), outcome.replacedBy());
+            return 0;
+        }
         System.out.printf(
-                "Deployed %s v%s to %s (live).%n", deployed.service(), deployed.version(), deployed.environment());
+                "Deployed %s v%d to %s (live%s, started in %.1f s).%n",
+                deployed.service(),
+                deployed.version(),
+                deployed.environment(),
+                outcome.replacedVersion() > 0 ? "; v" + outcome.replacedVersion() + " drains" : "",
+                outcome.took().toMillis() / 1000.0);
         System.err.printf("Call it with: lever invoke /%s/<method> [jsonargs...]%n", deployed.service());
         return 0;
     }
 
-    /** What a deploy made live. */
-    record Deployed(String service, String version, String environment) {}
+    /** What a deploy uploaded: the new version, starting. */
+    record Deployed(String service, long version, String environment) {}
 
     /**
-     * Packs {@code dir} and uploads it as a new live version of its service, building a Java service
+     * Packs {@code dir} and uploads it as a new version of its service (which then starts), building a Java service
      * that has no build output first when {@code buildIfNeeded}.
      *
      * @param progress where the steps (and a build's output) are told
@@ -93,7 +120,7 @@ public final class DeployCommand implements Callable<Integer> {
                             HttpRequest.BodyPublishers.ofFile(archive));
             return new Deployed(
                     version.path("service").asText(service.name()),
-                    version.path("version").asText(),
+                    version.path("version").asLong(),
                     version.path("environment").asText(global.env));
         } finally {
             Files.deleteIfExists(archive);

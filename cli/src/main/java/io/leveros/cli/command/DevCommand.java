@@ -171,6 +171,7 @@ public final class DevCommand implements Callable<Integer> {
                 default -> {}
             }
             DeployCommand.Deployed deployed = DeployCommand.deploy(lever.global, dir, false, System.err);
+            StartWait.await(lever.global, deployed.service(), deployed.version(), System.err);
             out.printf(
                     "lever dev: %s v%s is live, %.1f s after the change%n",
                     deployed.service(), deployed.version(), (System.nanoTime() - changedNanos) / 1e9);

@@ -12,9 +12,11 @@ import picocli.CommandLine.ParentCommand;
         name = "versions",
         mixinStandardHelpOptions = true,
         description = {
-            "List the kept versions of a service (--env), newest first: which one is live, when and by whom",
-            "(the token's name) each was deployed. The control plane keeps the newest lever.deploy.keep-versions",
-            "(10) and the live one; lever rollback makes a kept one live again."
+            "List the kept versions of a service (--env), newest first: its state, when and by whom (the",
+            "token's name) each was deployed. STATE is live (new calls run it), starting (a deploy or rollback",
+            "whose instances start; it goes live once they are ready), failed (it could not start, and never",
+            "took a call: why is printed below the table) or kept. The control plane keeps the newest",
+            "lever.deploy.keep-versions (10) and the live one; lever rollback makes a kept one live again."
         })
 public final class VersionsCommand implements Callable<Integer> {
     @ParentCommand
@@ -27,11 +29,23 @@ public final class VersionsCommand implements Callable<Integer> {
     public Integer call() {
         String env = lever.global.env;
         JsonNode versions = lever.global.controlPlane().get(ControlPlaneClient.servicePath(env, service) + "/versions");
-        Table table = new Table("VERSION", "LIVE", "DEPLOYED", "BY", "ENTRY");
+        Table table = new Table("VERSION", "STATE", "DEPLOYED", "BY", "ENTRY");
+        StringBuilder failures = new StringBuilder();
         for (JsonNode version : versions) {
+            String state = version.path("state").asText();
+            if (version.path("live").asBoolean() && !state.equals("live")) {
+                state = "live, " + state; // a first version, live while its start is checked
+            }
+            if (version.path("startFailure").isTextual()) {
+                failures.append(System.lineSeparator())
+                        .append("v")
+                        .append(version.path("version").asText())
+                        .append(": ")
+                        .append(version.path("startFailure").asText());
+            }
             table.row(
                     "v" + version.path("version").asText(),
-                    version.path("live").asBoolean() ? "live" : "",
+                    state,
                     version.path("deployedAt").asText(),
                     version.path("deployedBy").isTextual()
                             ? version.path("deployedBy").asText()
@@ -39,6 +53,10 @@ public final class VersionsCommand implements Callable<Integer> {
                     version.path("entry").toString());
         }
         table.print(System.out);
+        System.out.print(
+                failures.isEmpty()
+                        ? ""
+                        : failures.substring(System.lineSeparator().length()) + "\n");
         return 0;
     }
 }

@@ -40,7 +40,8 @@ class DeploymentController {
 
     @PostMapping
     @Operation(
-            summary = "Deploy a service archive; the new version goes live",
+            summary = "Deploy a service archive: the new version starts, and goes live once its instances are"
+                    + " ready (the first version of a service at once); follow its state in the versions listing",
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             description = "the service folder as a tar.gz, lever.json at its root",
@@ -53,9 +54,7 @@ class DeploymentController {
         Deployment deployment =
                 audited.run(request, "deploy", env, () -> receive(env, request), DeploymentController::detail);
         VersionView view = VersionView.of(
-                deployment.version(),
-                deployment.service().liveVersion(),
-                Caller.of(request).maySeeSecretsOf(env));
+                deployment.version(), deployment.service(), Caller.of(request).maySeeSecretsOf(env));
         URI location = URI.create("/api/v1/environments/" + env + "/services/" + view.service() + "/versions");
         return ResponseEntity.created(location).body(view);
     }
@@ -78,7 +77,7 @@ class DeploymentController {
     private static String detail(Deployment deployment) {
         long version = deployment.version().version();
         return deployment.version().service() + " v" + version
-                + (deployment.service().liveVersion() == version ? "" : " (not live: a newer version is)");
+                + (deployment.service().startingVersion() == version ? "" : " (not started: a newer version is)");
     }
 
     private static void checkContentType(String contentType) {

@@ -11,7 +11,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /api/v1/environments/{env}/services/{service}/rollback}: a kept version goes live again. */
+/**
+ * {@code POST /api/v1/environments/{env}/services/{service}/rollback}: a kept version starts again, and goes
+ * live once its instances are ready.
+ */
 @RestController
 @RequestMapping("/api/v1/environments/{env}/services/{service}/rollback")
 class RollbackController {
@@ -23,13 +26,13 @@ class RollbackController {
         this.audited = audited;
     }
 
-    /** @param version the version to make live; absent: the newest kept one before the live one */
+    /** @param version the version to start; absent: the newest kept one before the live one */
     record RollbackRequest(Long version) {}
 
     @PostMapping
     @Operation(
-            summary = "Make a kept version live again: the given one, or without a body the newest kept"
-                    + " version before the live one")
+            summary = "Start a kept version again (the given one, or without a body the newest kept version"
+                    + " before the live one); it goes live once its instances are ready")
     ServiceView rollback(
             @PathVariable("env") String env,
             @PathVariable("service") String service,
@@ -41,7 +44,10 @@ class RollbackController {
                 "rollback",
                 env,
                 () -> deploys.rollback(env, service, body == null ? null : body.version()),
-                live -> service + " v" + live.liveVersion());
+                started -> service
+                        + (started.replacing()
+                                ? " v" + started.startingVersion() + " starting"
+                                : " v" + started.liveVersion() + " stays live"));
         return ServiceView.of(updated);
     }
 }

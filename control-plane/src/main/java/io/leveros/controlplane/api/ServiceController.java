@@ -38,10 +38,9 @@ class ServiceController {
     List<VersionView> versions(
             @PathVariable("env") String env, @PathVariable("service") String service, HttpServletRequest request) {
         ServiceVersions versions = catalog.versions(env, service);
-        long live = versions.service().liveVersion();
         boolean showConfig = Caller.of(request).maySeeSecretsOf(env);
         return versions.versions().stream()
-                .map(v -> VersionView.of(v, live, showConfig))
+                .map(v -> VersionView.of(v, versions.service(), showConfig))
                 .toList();
     }
 }

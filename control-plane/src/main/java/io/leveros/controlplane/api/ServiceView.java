@@ -2,6 +2,7 @@ package io.leveros.controlplane.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.leveros.controlplane.store.ServiceRecord;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 
 /** A deployed service, as docs/contracts.md shows it. */
@@ -11,6 +12,18 @@ public record ServiceView(
         String description,
         @JsonProperty("private") boolean isPrivate,
         long liveVersion,
+
+        @Schema(
+                description = "the version starting (a deploy or rollback); it replaces the live one once ready,"
+                        + " and equals liveVersion while a service's first version starts; 0 when none")
+        long startingVersion,
+
+        @Schema(description = "the last version that could not start and never went live; 0 when none")
+        long failedVersion,
+
+        @Schema(description = "why failedVersion could not start, with the instance's last output; null when none")
+        String startFailure,
+
         Instant createdAt,
         Instant updatedAt) {
 
@@ -21,6 +34,9 @@ public record ServiceView(
                 service.description(),
                 service.isPrivate(),
                 service.liveVersion(),
+                service.startingVersion(),
+                service.failedVersion(),
+                service.startFailure(),
                 service.createdAt(),
                 service.updatedAt());
     }

@@ -1,6 +1,7 @@
 package io.leveros.controlplane.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.leveros.controlplane.store.ServiceRecord;
 import io.leveros.controlplane.store.VersionEntry;
 import io.leveros.controlplane.store.VersionRecord;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -18,6 +19,16 @@ public record VersionView(
         String service,
         long version,
         boolean live,
+
+        @Schema(
+                description = "live (new calls run it), starting (its instances start; it goes live once they"
+                        + " are ready), failed (it could not start and never went live) or kept",
+                allowableValues = {"live", "starting", "failed", "kept"})
+        String state,
+
+        @Schema(description = "why it could not start, with the instance's last output; null unless failed")
+        String startFailure,
+
         Instant deployedAt,
         String description,
         VersionEntry entry,
@@ -60,12 +71,15 @@ public record VersionView(
     private static final String REDACTED = "<redacted>";
 
     /** @param showConfig whether the caller may see the config values (else only their keys) */
-    static VersionView of(VersionRecord version, long liveVersion, boolean showConfig) {
+    static VersionView of(VersionRecord version, ServiceRecord service, boolean showConfig) {
+        boolean failed = version.version() == service.failedVersion();
         return new VersionView(
                 version.environment(),
                 version.service(),
                 version.version(),
-                version.version() == liveVersion,
+                version.version() == service.liveVersion(),
+                state(version.version(), service),
+                failed ? service.startFailure() : null,
                 version.deployedAt(),
                 version.description(),
                 version.entry(),
@@ -83,6 +97,16 @@ public record VersionView(
                 version.resourceIdleTimeoutMs(),
                 version.maxResourcesPerInstance(),
                 version.deployedBy());
+    }
+
+    private static String state(long version, ServiceRecord service) {
+        if (version == service.startingVersion()) {
+            return "starting";
+        }
+        if (version == service.liveVersion()) {
+            return "live";
+        }
+        return version == service.failedVersion() ? "failed" : "kept";
     }
 
     private static JsonNode redacted(JsonNode config) {

@@ -4,6 +4,8 @@ import io.leveros.controlplane.LeverProperties;
 import io.leveros.controlplane.archive.ArchiveExtractor;
 import io.leveros.controlplane.archive.ArchiveLimits;
 import io.leveros.controlplane.code.CodeArchives;
+import io.leveros.controlplane.node.NodeRegistry;
+import io.leveros.controlplane.scaling.Autoscaler;
 import io.leveros.controlplane.store.MetadataStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,5 +28,11 @@ class DeployConfiguration {
     DeployService deployService(
             MetadataStore store, ArchiveExtractor extractor, CodeArchives archives, LeverProperties properties) {
         return new DeployService(store, extractor, archives, properties);
+    }
+
+    @Bean
+    VersionStarts versionStarts(
+            MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler, LeverProperties properties) {
+        return new VersionStarts(store, nodes, autoscaler, properties.deploy().startTimeout());
     }
 }

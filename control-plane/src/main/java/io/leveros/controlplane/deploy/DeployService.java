@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns an uploaded archive into a new live version.
+ * Turns an uploaded archive into a new version, started to replace the live one.
  *
  * <ol>
  *   <li>extract and check the archive into {@code <code>/.tmp-<random>/} ({@link ArchiveExtractor});
@@ -41,8 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>take the next version number ({@link MetadataStore#reserveVersion});
  *   <li>rename the folder to {@code <code>/<env>/<service>/<version>/} and the archive to {@code
  *       <version>.tar.gz} beside it ({@link CodeArchives});
- *   <li>commit the version ({@link MetadataStore#commitVersion}), which makes it live and, through the
- *       store's change listeners, pushes a new routing snapshot;
+ *   <li>commit the version ({@link MetadataStore#commitVersion}), which starts it (live at once if it is
+ *       the service's first) and, through the store's change listeners, pushes a new routing snapshot: the
+ *       nodes start its instances, and {@link VersionStarts} makes it live once they are ready;
  *   <li>forget the service's versions beyond the newest {@code lever.deploy.keep-versions} ({@link
  *       MetadataStore#dropOldVersions}); every control plane then deletes their code ({@link
  *       CodeArchives#forgetDropped}).
@@ -156,7 +157,9 @@ public final class DeployService {
                     version,
                     archive.files(),
                     archive.archiveBytes(),
-                    service.liveVersion() == version ? "" : "; version " + service.liveVersion() + " stays live");
+                    service.startingVersion() == version
+                            ? "; starting it"
+                            : "; version " + service.startingVersion() + " is newer and starting");
             forgetOldVersions(environment, leverJson.name());
             return new Deployment(record, service);
         } finally {
@@ -166,8 +169,9 @@ public final class DeployService {
     }
 
     /**
-     * Makes a kept version live again: {@code version}, or when null the newest kept one before the live
-     * one. Returns the service after the change.
+     * Starts a kept version to replace the live one ({@link VersionStarts} makes it live once ready):
+     * {@code version}, or when null the newest kept one before the live one. Returns the service after
+     * the change.
      *
      * @throws ControlPlaneException {@code SERVICE_NOT_FOUND}, {@code VERSION_NOT_FOUND}
      */
@@ -186,8 +190,13 @@ public final class DeployService {
                                 ErrorCode.VERSION_NOT_FOUND,
                                 "no version of " + service + " before v" + current.liveVersion()
                                         + " is kept, so there is nothing to roll back to; name one with --to"));
-        ServiceRecord updated = store.makeLive(environment, service, target);
-        log.info("Rolled back {}/{}: version {} is live (was {})", environment, service, target, current.liveVersion());
+        ServiceRecord updated = store.startVersion(environment, service, target);
+        log.info(
+                "Rolling back {}/{}: starting version {} to replace version {}",
+                environment,
+                service,
+                target,
+                current.liveVersion());
         return updated;
     }
 
@@ -278,6 +287,9 @@ public final class DeployService {
                 leverJson.maxResourcesPerInstance(),
                 packed.sha256(),
                 packed.bytes(),
-                deployedBy);
+                deployedBy,
+                leverJson.upgradeStreamGrace() == null
+                        ? null
+                        : leverJson.upgradeStreamGrace().toMillis());
     }
 }

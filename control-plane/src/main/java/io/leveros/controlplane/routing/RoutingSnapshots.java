@@ -20,7 +20,8 @@ public final class RoutingSnapshots {
     private RoutingSnapshots() {}
 
     /**
-     * Every environment with its deployed services and each one's live version. The routes publisher
+     * Every environment with its deployed services, each one's live version and the one starting to
+     * replace it. The routes publisher
      * adds the nodes, the targets and the cluster revision.
      */
     public static RoutingSnapshot of(StoreSnapshot store) {
@@ -31,8 +32,16 @@ public final class RoutingSnapshots {
             Environment.Builder env = Environment.newBuilder().setName(environment.name());
             for (ServiceRecord service : store.services(environment.name())) {
                 Optional<VersionRecord> live = store.liveVersion(service);
-                live.ifPresent(version -> env.addServices(
-                        Service.newBuilder().setName(service.name()).setLive(version(version))));
+                if (live.isEmpty()) {
+                    continue;
+                }
+                Service.Builder routed =
+                        Service.newBuilder().setName(service.name()).setLive(version(live.get()));
+                if (service.replacing()) {
+                    store.version(service.environment(), service.name(), service.startingVersion())
+                            .ifPresent(starting -> routed.setStarting(version(starting)));
+                }
+                env.addServices(routed);
             }
             snapshot.addEnvironments(env);
         }
@@ -50,6 +59,7 @@ public final class RoutingSnapshots {
                 .setIdleTimeoutMs(version.idleTimeoutMs() == null ? 0 : version.idleTimeoutMs())
                 .setResourceIdleTimeoutMs(version.resourceIdleTimeoutMs() == null ? 0 : version.resourceIdleTimeoutMs())
                 .setMaxResourcesPerInstance(version.maxResourcesPerInstance())
+                .setUpgradeStreamGraceMs(version.upgradeStreamGraceMs() == null ? 0 : version.upgradeStreamGraceMs())
                 .setConfigJson(
                         version.config() == null ? "{}" : version.config().toString());
         if (version.codeSha256() != null) {

@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * New instances go to nodes where their ram fits in the free memory, the ones with the fewest first,
  * removed ones come from those with the most.
  *
+ * <p>A version starting to replace the live one is started warm: as many instances as the live one runs
+ * (see {@link #warm}).
+ *
  * <p>Thread-safety: {@link #tick} runs on one timer thread; readers get immutable snapshots.
  */
 public final class Autoscaler {
@@ -187,6 +190,9 @@ public final class Autoscaler {
                 String key = key(version.environment(), version.service(), version.version());
                 live.add(key);
                 ScaledVersion scaled = versions.computeIfAbsent(key, k -> new ScaledVersion());
+                if (service.startingVersion() == version.version()) {
+                    scaled.lastActiveNanos = nowNanos; // a first version: one instance shows that it starts
+                }
                 scale(
                         key,
                         scaled,
@@ -198,6 +204,27 @@ public final class Autoscaler {
                         nowNanos,
                         next,
                         nextStatuses);
+                if (service.replacing()) {
+                    VersionRecord starting = state.version(
+                                    service.environment(), service.name(), service.startingVersion())
+                            .orElse(null);
+                    if (starting != null) {
+                        String startingKey = key(starting.environment(), starting.service(), starting.version());
+                        live.add(startingKey);
+                        warm(
+                                startingKey,
+                                versions.computeIfAbsent(startingKey, k -> new ScaledVersion()),
+                                starting,
+                                Math.max(scaled.target, 0),
+                                byVersion.getOrDefault(startingKey, List.of()),
+                                nodeIds,
+                                known,
+                                room,
+                                nowNanos,
+                                next,
+                                nextStatuses);
+                    }
+                }
             }
         }
         versions.keySet().retainAll(live);
@@ -369,6 +396,52 @@ public final class Autoscaler {
 
         place(scaled, version, nodeIds, currentByNode, known, room, next);
         nextStatuses.put(key, status(version, scaled, current, load, inFlight, startFailure, lastExit));
+    }
+
+    /**
+     * A version starting to replace a live one runs as many instances as the live one is meant to (at
+     * least one, within its own minInstances and maxInstances) before it takes any call, so the switch
+     * finds it warm (docs/upgrades.md). It counts as active meanwhile: once live, it is not scaled down
+     * before its own load says so.
+     */
+    private void warm(
+            String key,
+            ScaledVersion scaled,
+            VersionRecord version,
+            int liveTarget,
+            List<NodeServing> reports,
+            List<String> nodeIds,
+            NodeRegistry.Known known,
+            Room room,
+            long now,
+            List<ScalingTarget> next,
+            Map<String, VersionStatus> nextStatuses) {
+        int current = 0;
+        String startFailure = "";
+        String lastExit = "";
+        Map<String, Integer> currentByNode = new HashMap<>();
+        for (NodeServing report : reports) {
+            ServingVersion serving = report.serving();
+            int instances = serving.getReadyInstances() + serving.getStartingInstances();
+            current += instances;
+            currentByNode.merge(report.nodeId(), instances, Integer::sum);
+            if (!serving.getStartFailure().isEmpty()) {
+                startFailure = serving.getStartFailure();
+            }
+            if (!serving.getLastExit().isEmpty()) {
+                lastExit = report.nodeId() + ": " + serving.getLastExit();
+            }
+        }
+        int wanted = Math.max(Math.max(1, liveTarget), version.minInstances());
+        if (version.maxInstances() > 0) {
+            wanted = Math.min(wanted, version.maxInstances());
+        }
+        scaled.lastActiveNanos = now;
+        if (wanted != scaled.target) {
+            decide(version, scaled, wanted, "starting to replace the live version, which runs " + liveTarget);
+        }
+        place(scaled, version, nodeIds, currentByNode, known, room, next);
+        nextStatuses.put(key, status(version, scaled, current, 0, 0, startFailure, lastExit));
     }
 
     /**

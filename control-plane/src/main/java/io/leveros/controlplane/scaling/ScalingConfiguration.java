@@ -2,6 +2,7 @@ package io.leveros.controlplane.scaling;
 
 import io.leveros.controlplane.cluster.Leadership;
 import io.leveros.controlplane.cluster.ScalingTargets;
+import io.leveros.controlplane.deploy.VersionStarts;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.store.MetadataStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,12 +57,13 @@ class ScalingConfiguration {
             NodeRegistry nodes,
             MeterRegistry registry,
             Leadership leadership,
-            ScalingTargets scalingTargets) {
+            ScalingTargets scalingTargets,
+            VersionStarts versionStarts) {
         ScalingMetrics metrics = new ScalingMetrics(registry, autoscaler, nodes);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("autoscaler").factory());
         long tick = autoscaler.settings().tick().toNanos();
-        LeaderTicks ticks = new LeaderTicks(autoscaler, leadership, scalingTargets);
+        LeaderTicks ticks = new LeaderTicks(autoscaler, leadership, scalingTargets, versionStarts);
         timer.scheduleAtFixedRate(
                 () -> {
                     try {

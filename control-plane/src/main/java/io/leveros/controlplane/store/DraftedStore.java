@@ -41,8 +41,18 @@ abstract class DraftedStore implements MetadataStore {
     }
 
     @Override
-    public final ServiceRecord makeLive(String environment, String service, long version) {
-        return write(draft -> draft.makeLive(environment, service, version));
+    public final ServiceRecord startVersion(String environment, String service, long version) {
+        return write(draft -> draft.startVersion(environment, service, version));
+    }
+
+    @Override
+    public final ServiceRecord finishStart(String environment, String service, long version) {
+        return write(draft -> draft.finishStart(environment, service, version));
+    }
+
+    @Override
+    public final ServiceRecord failStart(String environment, String service, long version, String reason) {
+        return write(draft -> draft.failStart(environment, service, version, reason));
     }
 
     @Override

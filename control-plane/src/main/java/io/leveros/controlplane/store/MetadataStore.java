@@ -43,24 +43,35 @@ public interface MetadataStore extends AutoCloseable {
     long reserveVersion(String environment, String service);
 
     /**
-     * Records a version whose code is in place and makes it live, unless a higher version of the same
-     * service went live meanwhile. Returns the service record after the change.
+     * Records a version whose code is in place. A service's first version is live at once; a later one
+     * starts ({@link ServiceRecord#startingVersion}) and goes live by {@link #finishStart}, unless a
+     * higher version is live or starting meanwhile. Returns the service record after the change.
      *
      * @throws io.leveros.controlplane.ControlPlaneException {@code ENVIRONMENT_NOT_FOUND}
      */
     ServiceRecord commitVersion(VersionRecord version);
 
     /**
-     * Makes a kept version of a service live again (a rollback).
+     * Starts a kept version of a service to replace the live one (a rollback); the live version itself
+     * cancels any start.
      *
      * @throws io.leveros.controlplane.ControlPlaneException {@code ENVIRONMENT_NOT_FOUND}, {@code
      *     SERVICE_NOT_FOUND}, {@code VERSION_NOT_FOUND}
      */
-    ServiceRecord makeLive(String environment, String service, long version);
+    ServiceRecord startVersion(String environment, String service, long version);
+
+    /** The starting version is ready and becomes live; nothing changes if another one is starting by now. */
+    ServiceRecord finishStart(String environment, String service, long version);
+
+    /**
+     * The starting version cannot start: it is recorded as failed with {@code reason} and the live version
+     * stays; nothing changes if another one is starting by now.
+     */
+    ServiceRecord failStart(String environment, String service, long version, String reason);
 
     /**
      * Forgets the versions of a service beyond its newest {@code keep} (at least 1), never the live
-     * one; returns those it forgot. Their code is removed by whoever keeps it ({@code CodeArchives}).
+     * or starting one; returns those it forgot. Their code is removed by whoever keeps it ({@code CodeArchives}).
      */
     List<VersionRecord> dropOldVersions(String environment, String service, int keep);
 

@@ -67,25 +67,20 @@ final class StoreDraft {
         requireEnvironment(environment);
         int index = serviceIndex(environment, service);
         if (index < 0) {
-            services.add(new ServiceRecord(environment, service, "", false, 0, 2, now, now));
+            services.add(new ServiceRecord(environment, service, "", false, 0, 2, now, now, 0, 0, null));
             return 1L;
         }
         ServiceRecord old = services.get(index);
         long version = Math.max(1, old.nextVersion());
-        services.set(
-                index,
-                new ServiceRecord(
-                        environment,
-                        service,
-                        old.description(),
-                        old.isPrivate(),
-                        old.liveVersion(),
-                        version + 1,
-                        old.createdAt(),
-                        old.updatedAt()));
+        services.set(index, withVersions(old, old.liveVersion(), version + 1, old.startingVersion(), old.updatedAt()));
         return version;
     }
 
+    /**
+     * Records a version. A service's first version is live at once (nothing else could serve its calls)
+     * and starting; a later one starts, and goes live once it is ready ({@link #finishStart}), unless a
+     * higher version is live or starting by then. Committing a version again changes only its record.
+     */
     ServiceRecord commitVersion(VersionRecord version) {
         requireEnvironment(version.environment());
         versions.removeIf(v -> v.environment().equals(version.environment())
@@ -96,17 +91,28 @@ final class StoreDraft {
         ServiceRecord old = index >= 0
                 ? services.get(index)
                 : new ServiceRecord(
-                        version.environment(), version.service(), "", false, 0, version.version() + 1, now, now);
-        boolean goesLive = version.version() >= old.liveVersion();
-        ServiceRecord updated = new ServiceRecord(
-                old.environment(),
-                old.name(),
-                goesLive ? version.description() : old.description(),
-                goesLive ? version.isPrivate() : old.isPrivate(),
-                goesLive ? version.version() : old.liveVersion(),
-                Math.max(old.nextVersion(), version.version() + 1),
-                old.createdAt(),
-                now);
+                        version.environment(),
+                        version.service(),
+                        "",
+                        false,
+                        0,
+                        version.version() + 1,
+                        now,
+                        now,
+                        0,
+                        0,
+                        null);
+        long nextVersion = Math.max(old.nextVersion(), version.version() + 1);
+        ServiceRecord updated;
+        if (!old.deployed()) {
+            updated = live(old, version, nextVersion, version.version());
+        } else if (version.version() > old.liveVersion() && version.version() >= old.startingVersion()) {
+            updated = withVersions(old, old.liveVersion(), nextVersion, version.version(), now);
+        } else if (version.version() == old.liveVersion()) {
+            updated = live(old, version, nextVersion, old.startingVersion());
+        } else {
+            updated = withVersions(old, old.liveVersion(), nextVersion, old.startingVersion(), now);
+        }
         if (index >= 0) {
             services.set(index, updated);
         } else {
@@ -116,18 +122,104 @@ final class StoreDraft {
     }
 
     /**
-     * Makes a kept version of a service live again (a rollback).
+     * Starts a kept version of a service to replace the live one (a rollback); naming the live version
+     * cancels the start of any other.
      *
      * @throws ControlPlaneException {@code SERVICE_NOT_FOUND}, {@code VERSION_NOT_FOUND} (naming the
      *     kept versions)
      */
-    ServiceRecord makeLive(String environment, String service, long version) {
+    ServiceRecord startVersion(String environment, String service, long version) {
+        ServiceRecord old = deployedService(environment, service);
+        keptVersion(environment, service, version);
+        ServiceRecord updated = withVersions(
+                old, old.liveVersion(), old.nextVersion(), version == old.liveVersion() ? 0 : version, now);
+        services.set(serviceIndex(environment, service), updated);
+        return updated;
+    }
+
+    /**
+     * The starting {@code version} is ready: it becomes live. Changes nothing when another version is
+     * starting by now (a later deploy or rollback replaced this one).
+     */
+    ServiceRecord finishStart(String environment, String service, long version) {
+        ServiceRecord old = deployedService(environment, service);
+        if (old.startingVersion() != version) {
+            return old;
+        }
+        ServiceRecord updated = live(old, keptVersion(environment, service, version), old.nextVersion(), 0);
+        services.set(serviceIndex(environment, service), updated);
+        return updated;
+    }
+
+    /**
+     * The starting {@code version} cannot start: it stops starting and is recorded as failed with {@code
+     * reason}; the live version stays. Changes nothing when another version is starting by now.
+     */
+    ServiceRecord failStart(String environment, String service, long version, String reason) {
+        ServiceRecord old = deployedService(environment, service);
+        if (old.startingVersion() != version) {
+            return old;
+        }
+        ServiceRecord updated = new ServiceRecord(
+                old.environment(),
+                old.name(),
+                old.description(),
+                old.isPrivate(),
+                old.liveVersion(),
+                old.nextVersion(),
+                old.createdAt(),
+                now,
+                0,
+                version,
+                reason);
+        services.set(serviceIndex(environment, service), updated);
+        return updated;
+    }
+
+    /** {@code old} with {@code version} live; a failure recorded for that version is forgotten. */
+    private ServiceRecord live(ServiceRecord old, VersionRecord version, long nextVersion, long startingVersion) {
+        boolean failed = old.failedVersion() == version.version();
+        return new ServiceRecord(
+                old.environment(),
+                old.name(),
+                version.description(),
+                version.isPrivate(),
+                version.version(),
+                nextVersion,
+                old.createdAt(),
+                now,
+                startingVersion,
+                failed ? 0 : old.failedVersion(),
+                failed ? null : old.startFailure());
+    }
+
+    private static ServiceRecord withVersions(
+            ServiceRecord old, long liveVersion, long nextVersion, long startingVersion, Instant updatedAt) {
+        return new ServiceRecord(
+                old.environment(),
+                old.name(),
+                old.description(),
+                old.isPrivate(),
+                liveVersion,
+                nextVersion,
+                old.createdAt(),
+                updatedAt,
+                startingVersion,
+                old.failedVersion(),
+                old.startFailure());
+    }
+
+    private ServiceRecord deployedService(String environment, String service) {
         requireEnvironment(environment);
         int index = serviceIndex(environment, service);
         if (index < 0 || !services.get(index).deployed()) {
             throw ControlPlaneException.serviceNotFound(environment, service);
         }
-        VersionRecord record = versions.stream()
+        return services.get(index);
+    }
+
+    private VersionRecord keptVersion(String environment, String service, long version) {
+        return versions.stream()
                 .filter(v ->
                         v.environment().equals(environment) && v.service().equals(service) && v.version() == version)
                 .findFirst()
@@ -135,37 +227,27 @@ final class StoreDraft {
                         ErrorCode.VERSION_NOT_FOUND,
                         "version " + version + " of " + service + " is not kept (kept: "
                                 + keptVersions(environment, service) + ")"));
-        ServiceRecord old = services.get(index);
-        ServiceRecord updated = new ServiceRecord(
-                environment,
-                service,
-                record.description(),
-                record.isPrivate(),
-                version,
-                old.nextVersion(),
-                old.createdAt(),
-                now);
-        services.set(index, updated);
-        return updated;
     }
 
     /**
-     * Drops the versions of a service beyond its newest {@code keep} (never the live one); returns the
+     * Drops the versions of a service beyond its newest {@code keep} (never the live or the starting one); returns the
      * dropped ones.
      */
     List<VersionRecord> dropOldVersions(String environment, String service, int keep) {
-        long live = services.stream()
+        ServiceRecord record = services.stream()
                 .filter(s -> s.environment().equals(environment) && s.name().equals(service))
-                .mapToLong(ServiceRecord::liveVersion)
                 .findFirst()
-                .orElse(0);
+                .orElse(null);
+        long live = record == null ? 0 : record.liveVersion();
+        long starting = record == null ? 0 : record.startingVersion();
         List<VersionRecord> newestFirst = versions.stream()
                 .filter(v -> v.environment().equals(environment) && v.service().equals(service))
                 .sorted(Comparator.comparingLong(VersionRecord::version).reversed())
                 .toList();
         List<VersionRecord> dropped = new ArrayList<>();
         for (int i = Math.max(1, keep); i < newestFirst.size(); i++) {
-            if (newestFirst.get(i).version() != live) {
+            long version = newestFirst.get(i).version();
+            if (version != live && version != starting) {
                 dropped.add(newestFirst.get(i));
             }
         }

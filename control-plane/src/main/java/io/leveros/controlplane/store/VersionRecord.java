@@ -25,6 +25,8 @@ import tools.jackson.databind.JsonNode;
  *     records stored before it existed)
  * @param deployedBy the name of the token that deployed it; {@code null} in records stored before it
  *     was recorded
+ * @param upgradeStreamGraceMs lever.json {@code upgradeStreamGrace}; {@code null} for the default (5
+ *     minutes, and in records stored before it existed)
  */
 // codeDir: the absolute path of the code, in records stored before code distribution; the path
 // follows from the version's name (io.leveros.controlplane.code.CodeArchives).
@@ -51,7 +53,8 @@ public record VersionRecord(
         @JsonSetter(nulls = Nulls.AS_EMPTY) int maxResourcesPerInstance,
         String codeSha256,
         @JsonSetter(nulls = Nulls.AS_EMPTY) long codeBytes,
-        String deployedBy) {
+        String deployedBy,
+        Long upgradeStreamGraceMs) {
 
     /** This version with its code archive's hash and size. */
     public VersionRecord withCode(String sha256, long bytes) {
@@ -76,6 +79,7 @@ public record VersionRecord(
                 maxResourcesPerInstance,
                 sha256,
                 bytes,
-                deployedBy);
+                deployedBy,
+                upgradeStreamGraceMs);
     }
 }

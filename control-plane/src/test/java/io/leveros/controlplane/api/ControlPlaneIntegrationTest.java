@@ -93,12 +93,15 @@ class ControlPlaneIntegrationTest {
     }
 
     @Test
-    void deploysVersionsThatGoLive() {
+    void deploysAFirstVersionThatIsLiveAtOnceAndASecondThatStartsFirst() {
         HttpResponse<String> first = api.deploy("dev.lever", TarGz.service("helloService"));
         assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
         JsonNode v1 = json(first);
         assertThat(v1.get("version").asLong()).isEqualTo(1);
         assertThat(v1.get("live").asBoolean()).isTrue();
+        assertThat(v1.get("state").asString())
+                .as("live while its start is checked")
+                .isEqualTo("starting");
         assertThat(v1.get("environment").asString()).isEqualTo("dev.lever");
         assertThat(v1.get("service").asString()).isEqualTo("helloService");
         assertThat(v1.get("entry").get("javaEntry").asString()).isEqualTo("com.example.Hello");
@@ -111,9 +114,14 @@ class ControlPlaneIntegrationTest {
         HttpResponse<String> second = api.deploy("dev.lever", TarGz.service("helloService"));
         assertThat(second.statusCode()).as(second.body()).isEqualTo(201);
         assertThat(json(second).get("version").asLong()).isEqualTo(2);
+        assertThat(json(second).get("live").asBoolean()).isFalse();
+        assertThat(json(second).get("state").asString()).isEqualTo("starting");
 
         JsonNode service = json(api.get("/api/v1/environments/dev.lever/services/helloService"));
-        assertThat(service.get("liveVersion").asLong()).isEqualTo(2);
+        assertThat(service.get("liveVersion").asLong())
+                .as("no node runs here, so v2 never becomes ready")
+                .isEqualTo(1);
+        assertThat(service.get("startingVersion").asLong()).isEqualTo(2);
         assertThat(service.get("name").asString()).isEqualTo("helloService");
         assertThat(service.has("createdAt") && service.has("updatedAt") && service.has("description"))
                 .isTrue();
@@ -123,8 +131,8 @@ class ControlPlaneIntegrationTest {
 
         JsonNode versions = json(api.get("/api/v1/environments/dev.lever/services/helloService/versions"));
         assertThat(versions.findValuesAsString("version")).startsWith("2", "1");
-        assertThat(versions.get(0).get("live").asBoolean()).isTrue();
-        assertThat(versions.get(1).get("live").asBoolean()).isFalse();
+        assertThat(versions.get(0).get("state").asString()).isEqualTo("starting");
+        assertThat(versions.get(1).get("live").asBoolean()).isTrue();
         assertThat(DATA_DIR.resolve("code/dev.lever/helloService/2/lever.json")).exists();
     }
 

@@ -39,7 +39,10 @@ class RestartPersistenceTest {
             assertThat(second.getBean(AccessToken.class).value()).isEqualTo(token);
             Api api = api(second, token);
             JsonNode service = json(api.get("/api/v1/environments/dev.lever/services/durableService"));
-            assertThat(service.get("liveVersion").asLong()).isEqualTo(2);
+            assertThat(service.get("liveVersion").asLong()).isEqualTo(1);
+            assertThat(service.get("startingVersion").asLong())
+                    .as("v2 still starts (no node runs here to make it ready)")
+                    .isEqualTo(2);
             JsonNode versions = json(api.get("/api/v1/environments/dev.lever/services/durableService/versions"));
             assertThat(versions.findValuesAsString("version")).containsExactly("2", "1");
             assertThat(api.get("/api/v1/environments/kept.lever").statusCode()).isEqualTo(200);

@@ -62,18 +62,19 @@ class DeployServiceTest {
     }
 
     @Test
-    void deploysNumberedVersionsAndMakesTheNewestLive() throws IOException {
+    void deploysNumberedVersionsAndStartsTheNewest() throws IOException {
         Deployment first = deploys.deploy("dev.lever", upload(TarGz.service("helloService")), "ci");
         Deployment second = deploys.deploy("dev.lever", upload(TarGz.service("helloService")), "ci");
 
         assertThat(first.version().version()).isEqualTo(1);
         assertThat(second.version().version()).isEqualTo(2);
-        assertThat(second.live()).isTrue();
-        assertThat(store.snapshot()
-                        .service("dev.lever", "helloService")
-                        .orElseThrow()
-                        .liveVersion())
-                .isEqualTo(2);
+        assertThat(first.service().liveVersion())
+                .as("a first version is live at once")
+                .isEqualTo(1);
+        assertThat(second.service().liveVersion())
+                .as("until v2's instances are ready")
+                .isEqualTo(1);
+        assertThat(second.service().startingVersion()).isEqualTo(2);
         Path v2 = dataDir.resolve("code/dev.lever/helloService/2");
         assertThat(v2.resolve("lever.json")).exists();
         Path archive = dataDir.resolve("code/dev.lever/helloService/2.tar.gz");
@@ -101,7 +102,11 @@ class DeployServiceTest {
     void keepsTheNewestVersionsAndDeletesTheCodeOfTheOthers() {
         DeployService keepingThree = deployService(3);
         for (int i = 0; i < 5; i++) {
-            keepingThree.deploy("dev.lever", upload(TarGz.service("helloService")), "ci");
+            long version = keepingThree
+                    .deploy("dev.lever", upload(TarGz.service("helloService")), "ci")
+                    .version()
+                    .version();
+            store.finishStart("dev.lever", "helloService", version);
         }
         assertThat(store.snapshot().versions("dev.lever", "helloService"))
                 .extracting(VersionRecord::version)
@@ -116,18 +121,23 @@ class DeployServiceTest {
     }
 
     @Test
-    void rollbackMakesTheVersionBeforeTheLiveOneLiveOrTheOneNamed() {
+    void rollbackStartsTheVersionBeforeTheLiveOneOrTheOneNamed() {
         for (int i = 0; i < 3; i++) {
-            deploys.deploy("dev.lever", upload(TarGz.service("helloService")), "ci");
+            long version = deploys.deploy("dev.lever", upload(TarGz.service("helloService")), "ci")
+                    .version()
+                    .version();
+            store.finishStart("dev.lever", "helloService", version);
         }
-        assertThat(deploys.rollback("dev.lever", "helloService", null).liveVersion())
+        assertThat(deploys.rollback("dev.lever", "helloService", null).startingVersion())
                 .isEqualTo(2);
-        assertThat(deploys.rollback("dev.lever", "helloService", null).liveVersion())
+        store.finishStart("dev.lever", "helloService", 2);
+        assertThat(deploys.rollback("dev.lever", "helloService", null).startingVersion())
                 .isEqualTo(1);
+        store.finishStart("dev.lever", "helloService", 1);
         assertThatThrownBy(() -> deploys.rollback("dev.lever", "helloService", null))
                 .hasMessage("no version of helloService before v1 is kept, so there is nothing to roll back to;"
                         + " name one with --to");
-        assertThat(deploys.rollback("dev.lever", "helloService", 3L).liveVersion())
+        assertThat(deploys.rollback("dev.lever", "helloService", 3L).startingVersion())
                 .isEqualTo(3);
         assertThatThrownBy(() -> deploys.rollback("dev.lever", "nothing", null))
                 .hasMessageContaining("service 'nothing' not found");
@@ -207,7 +217,7 @@ class DeployServiceTest {
         assertThat(store.snapshot()
                         .service("dev.lever", "busyService")
                         .orElseThrow()
-                        .liveVersion())
+                        .startingVersion())
                 .isEqualTo(8);
         assertThat(store.snapshot().versions("dev.lever", "busyService"))
                 .extracting(VersionRecord::version)

@@ -67,6 +67,7 @@ class ResourceBindingsTest {
                 2,
                 "ab".repeat(32),
                 100,
+                null,
                 null));
         bindings = started(Clock.systemUTC(), Duration.ZERO);
     }

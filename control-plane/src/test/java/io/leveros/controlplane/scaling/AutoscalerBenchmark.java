@@ -80,7 +80,9 @@ public class AutoscalerBenchmark {
                     0,
                     "ab".repeat(32),
                     100,
+                    null,
                     null));
+            store.finishStart("dev.lever", name, 1);
         }
         nodes = new NodeRegistry(Duration.ofHours(1));
         autoscaler = new Autoscaler(

@@ -42,10 +42,20 @@ class AutoscalerTest {
     private void deploy(int minInstances, int maxInstances, Long scaleDownDelayMs) {
         store = FileMetadataStore.open(dir, Clock.systemUTC());
         store.reserveVersion("dev.lever", "svc");
-        store.commitVersion(new VersionRecord(
+        store.commitVersion(version(1, minInstances, maxInstances, scaleDownDelayMs));
+        store.finishStart("dev.lever", "svc", 1);
+        nodes.ram((environment, service, version) -> 256L << 20);
+        autoscaler = new Autoscaler(
+                store,
+                nodes,
+                new Autoscaler.Settings(Duration.ofMillis(250), Duration.ofSeconds(45), Duration.ofMinutes(5)));
+    }
+
+    private VersionRecord version(long version, int minInstances, int maxInstances, Long scaleDownDelayMs) {
+        return new VersionRecord(
                 "dev.lever",
                 "svc",
-                1,
+                version,
                 Instant.now(),
                 "",
                 new VersionEntry("Svc", null, null),
@@ -63,12 +73,8 @@ class AutoscalerTest {
                 maxResourcesPerInstance,
                 "ab".repeat(32),
                 100,
-                null));
-        nodes.ram((environment, service, version) -> 256L << 20);
-        autoscaler = new Autoscaler(
-                store,
-                nodes,
-                new Autoscaler.Settings(Duration.ofMillis(250), Duration.ofSeconds(45), Duration.ofMinutes(5)));
+                null,
+                null);
     }
 
     @AfterEach
@@ -166,6 +172,50 @@ class AutoscalerTest {
         assertThat(Autoscaler.forResources(500, 0)).isEqualTo(1);
         assertThat(Autoscaler.forResources(4, 4)).isEqualTo(1);
         assertThat(Autoscaler.forResources(5, 4)).isEqualTo(2);
+    }
+
+    @Test
+    void aFirstVersionGetsOneInstanceWhileItsStartIsChecked() {
+        store = FileMetadataStore.open(dir, Clock.systemUTC());
+        store.reserveVersion("dev.lever", "svc");
+        store.commitVersion(version(1, 0, 0, null));
+        nodes.ram((environment, service, version) -> 256L << 20);
+        autoscaler = new Autoscaler(
+                store,
+                nodes,
+                new Autoscaler.Settings(Duration.ofMillis(250), Duration.ofSeconds(45), Duration.ofMinutes(5)));
+        report(0, 0, 0, 0);
+        assertThat(tick()).isEqualTo(1);
+    }
+
+    @Test
+    void aVersionStartingToReplaceTheLiveOneRunsAsManyInstancesWithinItsMaxInstances() {
+        deploy(0, 0, null);
+        report(0, 1, 12, 0); // 12 in flight, maxInstanceLoad 4: 3 instances
+        for (int i = 0; i < 3; i++) {
+            tick();
+        }
+        assertThat(targetOf(1)).isEqualTo(3);
+        store.reserveVersion("dev.lever", "svc");
+        store.commitVersion(version(2, 0, 0, null));
+        tick();
+        assertThat(targetOf(1)).as("the live version serves on meanwhile").isEqualTo(3);
+        assertThat(targetOf(2)).isEqualTo(3);
+
+        store.reserveVersion("dev.lever", "svc");
+        store.commitVersion(version(3, 0, 2, null));
+        tick();
+        assertThat(targetOf(2)).as("replaced by v3 before it went live").isZero();
+        assertThat(targetOf(3)).as("its maxInstances").isEqualTo(2);
+        assertThat(autoscaler.recentDecisions().getFirst().reason())
+                .isEqualTo("starting to replace the live version, which runs 3");
+    }
+
+    private int targetOf(long version) {
+        return autoscaler.targets().stream()
+                .filter(target -> target.getVersion() == version)
+                .mapToInt(ScalingTarget::getInstances)
+                .sum();
     }
 
     @Test

@@ -74,6 +74,7 @@ class FileMetadataStoreTest extends MetadataStoreContract {
                     8,
                     "ab".repeat(32),
                     100,
+                    null,
                     null));
         }
         try (FileMetadataStore store = open()) {

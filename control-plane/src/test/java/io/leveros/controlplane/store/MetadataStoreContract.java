@@ -47,6 +47,7 @@ abstract class MetadataStoreContract {
                 0,
                 "ab".repeat(32),
                 100,
+                null,
                 null);
     }
 
@@ -72,6 +73,7 @@ abstract class MetadataStoreContract {
             store.commitVersion(version("dev.lever", "helloService", 1));
             assertThat(store.reserveVersion("dev.lever", "helloService")).isEqualTo(2);
             store.commitVersion(version("dev.lever", "helloService", 2));
+            store.finishStart("dev.lever", "helloService", 2);
         }
         try (MetadataStore store = open()) {
             StoreSnapshot snapshot = store.snapshot();
@@ -88,8 +90,77 @@ abstract class MetadataStoreContract {
                     .containsExactly(2L, 1L);
             assertThat(snapshot.versions("dev.lever", "helloService").getFirst())
                     .isEqualTo(version("dev.lever", "helloService", 2));
-            assertThat(snapshot.revision()).isEqualTo(6);
+            assertThat(snapshot.revision()).isEqualTo(7);
             assertThat(store.reserveVersion("dev.lever", "helloService")).isEqualTo(3);
+        }
+    }
+
+    /** What a deploy does once the version's instances are ready. */
+    static void deployLive(MetadataStore store, String environment, String service, long version) {
+        store.commitVersion(version(environment, service, version));
+        store.finishStart(environment, service, version);
+    }
+
+    @Test
+    void theFirstVersionIsLiveAtOnceALaterOneOnlyOnceItsStartFinished() {
+        try (MetadataStore store = open()) {
+            store.reserveVersion("dev.lever", "svc");
+            ServiceRecord first = store.commitVersion(version("dev.lever", "svc", 1));
+            assertThat(first.liveVersion()).isEqualTo(1);
+            assertThat(first.startingVersion()).isEqualTo(1);
+            assertThat(first.replacing()).isFalse();
+            assertThat(store.finishStart("dev.lever", "svc", 1).startingVersion())
+                    .isZero();
+            store.reserveVersion("dev.lever", "svc");
+            ServiceRecord second = store.commitVersion(version("dev.lever", "svc", 2));
+            assertThat(second.liveVersion()).isEqualTo(1);
+            assertThat(second.startingVersion()).isEqualTo(2);
+            assertThat(second.replacing()).isTrue();
+            assertThat(second.description()).isEqualTo("v1");
+            ServiceRecord live = store.finishStart("dev.lever", "svc", 2);
+            assertThat(live.liveVersion()).isEqualTo(2);
+            assertThat(live.startingVersion()).isZero();
+            assertThat(live.description()).isEqualTo("v2");
+        }
+    }
+
+    @Test
+    void aVersionThatCannotStartIsRecordedAsFailedAndTheLiveOneStays() {
+        try (MetadataStore store = open()) {
+            deployLive(store, "dev.lever", "svc", 1);
+            store.reserveVersion("dev.lever", "svc");
+            store.commitVersion(version("dev.lever", "svc", 2));
+            ServiceRecord failed = store.failStart("dev.lever", "svc", 2, "exited with code 1 before it was ready");
+            assertThat(failed.liveVersion()).isEqualTo(1);
+            assertThat(failed.startingVersion()).isZero();
+            assertThat(failed.failedVersion()).isEqualTo(2);
+            assertThat(failed.startFailure()).isEqualTo("exited with code 1 before it was ready");
+            long revision = store.snapshot().revision();
+            assertThat(store.finishStart("dev.lever", "svc", 2).liveVersion()).isEqualTo(1);
+            assertThat(store.snapshot().revision()).isEqualTo(revision + 1);
+        }
+        try (MetadataStore store = open()) {
+            ServiceRecord service = store.snapshot().service("dev.lever", "svc").orElseThrow();
+            assertThat(service.failedVersion()).isEqualTo(2);
+            assertThat(service.startFailure()).isEqualTo("exited with code 1 before it was ready");
+        }
+    }
+
+    @Test
+    void aLaterDeployReplacesTheStartingVersionWhoseEndThenChangesNothing() {
+        try (MetadataStore store = open()) {
+            deployLive(store, "dev.lever", "svc", 1);
+            store.reserveVersion("dev.lever", "svc");
+            store.commitVersion(version("dev.lever", "svc", 2));
+            store.reserveVersion("dev.lever", "svc");
+            assertThat(store.commitVersion(version("dev.lever", "svc", 3)).startingVersion())
+                    .isEqualTo(3);
+            assertThat(store.finishStart("dev.lever", "svc", 2).liveVersion()).isEqualTo(1);
+            assertThat(store.failStart("dev.lever", "svc", 2, "late").failedVersion())
+                    .isZero();
+            assertThat(store.startVersion("dev.lever", "svc", 1).startingVersion())
+                    .as("naming the live version cancels the start")
+                    .isZero();
         }
     }
 
@@ -98,16 +169,18 @@ abstract class MetadataStoreContract {
         try (MetadataStore store = open()) {
             for (long v = 1; v <= 3; v++) {
                 store.reserveVersion("dev.lever", "svc");
-                store.commitVersion(version("dev.lever", "svc", v));
+                deployLive(store, "dev.lever", "svc", v);
             }
-            assertThat(store.makeLive("dev.lever", "svc", 1).liveVersion()).isEqualTo(1);
+            assertThat(store.startVersion("dev.lever", "svc", 1).startingVersion())
+                    .isEqualTo(1);
+            assertThat(store.finishStart("dev.lever", "svc", 1).liveVersion()).isEqualTo(1);
         }
         try (MetadataStore store = open()) {
             ServiceRecord service = store.snapshot().service("dev.lever", "svc").orElseThrow();
             assertThat(service.liveVersion()).isEqualTo(1);
             assertThat(service.description()).isEqualTo("v1");
             assertThat(store.reserveVersion("dev.lever", "svc")).isEqualTo(4);
-            assertThat(store.commitVersion(version("dev.lever", "svc", 4)).liveVersion())
+            assertThat(store.commitVersion(version("dev.lever", "svc", 4)).startingVersion())
                     .isEqualTo(4);
         }
     }
@@ -118,10 +191,10 @@ abstract class MetadataStoreContract {
             store.reserveVersion("dev.lever", "svc");
             store.commitVersion(version("dev.lever", "svc", 1));
             long revision = store.snapshot().revision();
-            assertThatThrownBy(() -> store.makeLive("dev.lever", "svc", 7))
+            assertThatThrownBy(() -> store.startVersion("dev.lever", "svc", 7))
                     .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.VERSION_NOT_FOUND))
                     .hasMessage("version 7 of svc is not kept (kept: [1])");
-            assertThatThrownBy(() -> store.makeLive("dev.lever", "nothing", 1))
+            assertThatThrownBy(() -> store.startVersion("dev.lever", "nothing", 1))
                     .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.SERVICE_NOT_FOUND));
             assertThat(store.snapshot().revision()).isEqualTo(revision);
         }
@@ -132,9 +205,10 @@ abstract class MetadataStoreContract {
         try (MetadataStore store = open()) {
             for (long v = 1; v <= 5; v++) {
                 store.reserveVersion("dev.lever", "svc");
-                store.commitVersion(version("dev.lever", "svc", v));
+                deployLive(store, "dev.lever", "svc", v);
             }
-            store.makeLive("dev.lever", "svc", 1);
+            store.startVersion("dev.lever", "svc", 1);
+            store.finishStart("dev.lever", "svc", 1);
             assertThat(store.dropOldVersions("dev.lever", "svc", 2))
                     .extracting(VersionRecord::version)
                     .containsExactlyInAnyOrder(2L, 3L);
@@ -177,7 +251,7 @@ abstract class MetadataStoreContract {
     }
 
     @Test
-    void concurrentDeploysKeepEveryVersionAndTheHighestLive() throws Exception {
+    void concurrentDeploysKeepEveryVersionAndStartTheHighest() throws Exception {
         try (MetadataStore store = open();
                 ExecutorService pool = Executors.newFixedThreadPool(4)) {
             List<Future<Long>> deployed = new ArrayList<>();
@@ -195,7 +269,7 @@ abstract class MetadataStoreContract {
             assertThat(store.snapshot()
                             .service("dev.lever", "svc")
                             .orElseThrow()
-                            .liveVersion())
+                            .startingVersion())
                     .isEqualTo(20);
         }
     }

@@ -104,7 +104,7 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
                 assertThat(store.snapshot()
                                 .service("dev.lever", "svc")
                                 .orElseThrow()
-                                .liveVersion())
+                                .startingVersion())
                         .isEqualTo(40);
             }
         }
@@ -181,7 +181,7 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
             assertThat(b.snapshot()
                             .service("staging.lever", "svc")
                             .orElseThrow()
-                            .liveVersion())
+                            .startingVersion())
                     .isEqualTo(2);
         }
         try (RedisMetadataStore reopened = open()) {

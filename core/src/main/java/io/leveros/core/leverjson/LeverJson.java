@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  * @param resourceIdleTimeout how long a resource stays bound without a call before {@code
  *     CloseResource}, {@code null} for the default (3 minutes)
  * @param maxResourcesPerInstance the most resources one instance holds, {@code 0} for no limit
+ * @param upgradeStreamGrace how long a stream open on a version that another replaced may still run
+ *     before it ends with an error saying so, {@code null} for the default (5 minutes)
  * @param configJson the free-form {@code config} object as JSON text, {@code "{}"} when absent
  */
 public record LeverJson(
@@ -55,6 +57,7 @@ public record LeverJson(
         Duration scaleDownDelay,
         Duration resourceIdleTimeout,
         int maxResourcesPerInstance,
+        Duration upgradeStreamGrace,
         String configJson) {
 
     public static final String FILE_NAME = "lever.json";
@@ -78,9 +81,10 @@ public record LeverJson(
             "scaleDownDelay",
             "resourceIdleTimeout",
             "maxResourcesPerInstance",
+            "upgradeStreamGrace",
             "config");
     private static final String KNOWN_FIELDS_TEXT =
-            "name, description, entry, jsEntry, javaEntry, private, maxInstanceLoad, minInstances, maxInstances, ram, idleTimeout, scaleDownDelay, resourceIdleTimeout, maxResourcesPerInstance, config";
+            "name, description, entry, jsEntry, javaEntry, private, maxInstanceLoad, minInstances, maxInstances, ram, idleTimeout, scaleDownDelay, resourceIdleTimeout, maxResourcesPerInstance, upgradeStreamGrace, config";
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{2,254}");
     private static final Pattern JAVA_CLASS = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
@@ -162,6 +166,7 @@ public record LeverJson(
         Duration scaleDownDelay = optionalDuration(root, "scaleDownDelay");
         Duration resourceIdleTimeout = optionalDuration(root, "resourceIdleTimeout");
         int maxResourcesPerInstance = optionalInt(root, "maxResourcesPerInstance", 0, 1, 1_000_000);
+        Duration upgradeStreamGrace = optionalDuration(root, "upgradeStreamGrace");
         String configJson = "{}";
         JsonNode config = root.get("config");
         if (config != null && !config.isNull()) {
@@ -184,6 +189,7 @@ public record LeverJson(
                 scaleDownDelay,
                 resourceIdleTimeout,
                 maxResourcesPerInstance,
+                upgradeStreamGrace,
                 configJson);
     }
 

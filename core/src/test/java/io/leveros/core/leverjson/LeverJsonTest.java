@@ -39,7 +39,7 @@ class LeverJsonTest {
                 {"name": "api", "javaEntry": "com.example.Api", "private": true, "maxInstanceLoad": 4,
                  "minInstances": 1, "maxInstances": 5, "ram": 512, "idleTimeout": "30s",
                  "scaleDownDelay": "10s", "resourceIdleTimeout": "20s", "maxResourcesPerInstance": 100,
-                 "config": {"greeting": "hi", "n": 1}}""");
+                 "upgradeStreamGrace": "90s", "config": {"greeting": "hi", "n": 1}}""");
         assertThat(json.entry()).isEqualTo(new LeverJson.JavaEntry("com.example.Api"));
         assertThat(json.isPrivate()).isTrue();
         assertThat(json.maxInstanceLoad()).isEqualTo(4);
@@ -50,6 +50,7 @@ class LeverJsonTest {
         assertThat(json.scaleDownDelay()).isEqualTo(Duration.ofSeconds(10));
         assertThat(json.resourceIdleTimeout()).isEqualTo(Duration.ofSeconds(20));
         assertThat(json.maxResourcesPerInstance()).isEqualTo(100);
+        assertThat(json.upgradeStreamGrace()).isEqualTo(Duration.ofSeconds(90));
         assertThat(json.configJson()).isEqualTo("{\"greeting\":\"hi\",\"n\":1}");
     }
 

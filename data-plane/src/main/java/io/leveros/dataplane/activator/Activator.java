@@ -12,23 +12,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
  * Hands out leases on ready instances, starting instances on demand, and moves each version's
  * instances towards the autoscaler's target for this node. One {@link ServicePool} per live service
- * version, found by the route's precomputed pool key (one map lookup per call).
+ * version (and per version starting to replace one), found by the route's precomputed pool key (one map
+ * lookup per call).
  */
 public final class Activator implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Activator.class.getName());
+
     private final Vertx vertx;
     private final NodeAgent agent;
     private final ActivatorSettings settings;
     private final LongSupplier reportSequence;
     private final InstanceStarts starts;
     private final Map<String, ServicePool> pools = new ConcurrentHashMap<>();
+    /** By the pool key of the version now live: the replaced version's pool, while it hands over. */
+    private final Map<String, Handover> handovers = new ConcurrentHashMap<>();
+
     private final UnreachablePeers unreachablePeers = new UnreachablePeers();
     private final long idleTimer;
     private volatile ResourceHolder resources = ResourceHolder.NONE;
+    private volatile ReplacedStreams replacedStreams = ReplacedStreams.NONE;
 
     /**
      * @param reportSequence the sequence of the next instance report (see {@code ScalingTarget})
@@ -54,7 +62,29 @@ public final class Activator implements AutoCloseable {
      * CallException} NO_INSTANCE saying why none could be had.
      */
     public Future<Lease> acquire(ServiceRoute route) {
+        if (!handovers.isEmpty()) {
+            Handover handover = handovers.get(route.poolKey());
+            ServicePool pool = pool(route);
+            if (handover != null && handover.takes(System.nanoTime()) && pool.busy()) {
+                return handover.replaced().acquire(handover.replaced().route(), false);
+            }
+            return pool.acquire(route, true);
+        }
         return pool(route).acquire(route, true);
+    }
+
+    /**
+     * A replaced version's pool handing its plain calls over to the version now live: it takes a call
+     * that would wait behind another on the new instances with a chance falling from 1 to 0 over {@code
+     * handoverNanos} (a fresh JVM answers slowly until its JIT has compiled the hot paths; switching 500
+     * calls/s at once made calls queue for a second on the new instance). A call that finds a new
+     * instance idle always goes to it: under light load the new version answers at once.
+     */
+    private record Handover(ServicePool replaced, long sinceNanos, long handoverNanos) {
+        boolean takes(long nowNanos) {
+            double share = 1 - (double) (nowNanos - sinceNanos) / handoverNanos;
+            return share > 0 && ThreadLocalRandom.current().nextDouble() < share && replaced.hasReady();
+        }
     }
 
     /** A lease on an instance on this node only, for a call another node forwarded here. */
@@ -68,6 +98,11 @@ public final class Activator implements AutoCloseable {
      */
     public void holdResourcesWith(ResourceHolder holder) {
         this.resources = holder;
+    }
+
+    /** Who ends streams on replaced versions; set once while the data plane is wired, before any call. */
+    public void endReplacedStreamsWith(ReplacedStreams streams) {
+        this.replacedStreams = streams;
     }
 
     /**
@@ -116,18 +151,29 @@ public final class Activator implements AutoCloseable {
     }
 
     /**
-     * A new routing table: pools of versions that are no longer live drain and go away; the others
-     * move towards their targets, and a version with a target here but no pool yet gets one (its
-     * instances start before any call, e.g. for minInstances).
+     * A new routing table: pools of versions that are neither live nor starting drain and go away (a
+     * version just replaced by one whose instances are ready here first hands over, see {@link Handover}); the
+     * others move towards their targets, and a version with a target here but no pool yet gets one (its
+     * instances start before any call: minInstances, or a starting version warming up to replace the
+     * live one, whose pool then serves once it is live).
      */
     public void onRoutes(RoutingTable table) {
         for (Map.Entry<String, ServicePool> entry : pools.entrySet()) {
             ServiceRoute old = entry.getValue().route();
             ServiceRoute live = table.find(old.environment(), old.service());
-            if (live == null || !entry.getKey().equals(live.poolKey())) {
-                if (pools.remove(entry.getKey(), entry.getValue())) {
-                    entry.getValue().retire();
-                }
+            boolean kept = (live != null && entry.getKey().equals(live.poolKey()))
+                    || table.starting().containsKey(entry.getKey());
+            if (kept) {
+                handovers.values().removeIf(handover -> handover.replaced() == entry.getValue()); // live again
+                continue;
+            }
+            if (handingOver(entry.getValue())) {
+                continue;
+            }
+            if (live != null && live.isLive() && settings.handoverMs() > 0 && pools.containsKey(live.poolKey())) {
+                handOver(entry.getKey(), entry.getValue(), live);
+            } else if (pools.remove(entry.getKey(), entry.getValue())) {
+                retire(entry.getValue(), live);
             }
         }
         for (ServiceRoute route : table.routes()) {
@@ -135,6 +181,64 @@ public final class Activator implements AutoCloseable {
                 pool(route).reconcile(route);
             }
         }
+        for (ServiceRoute route : table.starting().values()) {
+            if (route.targetInstances() > 0 || pools.containsKey(route.poolKey())) {
+                pool(route).reconcile(route);
+            }
+        }
+    }
+
+    /**
+     * The replaced version's pool keeps a falling share of new calls to the version now live, whose pool
+     * is warm here (it started before the switch), then retires.
+     */
+    private void handOver(String poolKey, ServicePool replaced, ServiceRoute live) {
+        Handover handover = new Handover(replaced, System.nanoTime(), settings.handoverMs() * 1_000_000L);
+        Handover earlier = handovers.put(live.poolKey(), handover);
+        if (earlier != null && pools.remove(earlier.replaced().route().poolKey(), earlier.replaced())) {
+            retire(earlier.replaced(), live);
+        }
+        vertx.setTimer(settings.handoverMs(), id -> {
+            if (handovers.remove(live.poolKey(), handover) && pools.remove(poolKey, replaced)) {
+                retire(replaced, live);
+            }
+        });
+    }
+
+    /**
+     * Drains a pool that left the routing table; when another version of its service is live, the streams
+     * still open on it end once its {@code upgradeStreamGrace} has run out.
+     */
+    private void retire(ServicePool pool, ServiceRoute live) {
+        pool.retire();
+        ServiceRoute replaced = pool.route();
+        if (live == null || !live.isLive()) {
+            return;
+        }
+        vertx.setTimer(replaced.upgradeStreamGraceMs(), id -> {
+            int ended = replacedStreams.endReplaced(replaced, live.versionNumber());
+            if (ended > 0) {
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "lever://{0}/{1} v{2}: ended {3} streams still open {4} ms after v{5} replaced it"
+                                + " (upgradeStreamGrace)",
+                        replaced.environment(),
+                        replaced.service(),
+                        replaced.versionNumber(),
+                        ended,
+                        replaced.upgradeStreamGraceMs(),
+                        live.versionNumber());
+            }
+        });
+    }
+
+    private boolean handingOver(ServicePool pool) {
+        for (Handover handover : handovers.values()) {
+            if (handover.replaced() == pool) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Idle expiry, and another step towards the targets (e.g. after a failed start's backoff). */

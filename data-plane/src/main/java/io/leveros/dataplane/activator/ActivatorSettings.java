@@ -9,13 +9,16 @@ package io.leveros.dataplane.activator;
  *     it is deployed again, which makes a new pool)
  * @param queueTimeoutMs how long a call waits for an instance to become ready
  * @param idleCheckIntervalMs how often idle instances are looked for
+ * @param handoverMs after a new version goes live, how long the replaced one's ready instances keep a
+ *     (falling) share of new calls while the new ones warm up; 0: none
  */
 public record ActivatorSettings(
         int maxQueuedCalls,
         int localMaxInstances,
         int maxStartAttempts,
         long queueTimeoutMs,
-        long idleCheckIntervalMs) {
+        long idleCheckIntervalMs,
+        long handoverMs) {
 
     public ActivatorSettings {
         if (maxQueuedCalls < 1) {

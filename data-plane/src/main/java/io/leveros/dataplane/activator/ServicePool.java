@@ -469,6 +469,21 @@ final class ServicePool {
         }
     }
 
+    /** Whether an instance here takes calls now. */
+    synchronized boolean hasReady() {
+        return !ready.isEmpty();
+    }
+
+    /** Whether every instance that takes calls here has one in flight already. */
+    synchronized boolean busy() {
+        for (Instance instance : ready) {
+            if (instance.outstanding() == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The version is no longer live: drain every instance, stopping each once its calls are done. */
     void retire() {
         List<Instance> stopNow = new ArrayList<>();

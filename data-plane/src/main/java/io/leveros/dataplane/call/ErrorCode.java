@@ -34,6 +34,11 @@ public enum ErrorCode {
     NO_INSTANCE(503, GrpcStatus.UNAVAILABLE),
     INSTANCE_TIMEOUT(504, GrpcStatus.DEADLINE_EXCEEDED),
     STREAM_IDLE(408, GrpcStatus.DEADLINE_EXCEEDED),
+    /**
+     * A stream ran on a version that another replaced for longer than its {@code upgradeStreamGrace}:
+     * opened again, it reaches the live version.
+     */
+    VERSION_REPLACED(503, GrpcStatus.UNAVAILABLE),
     REQUEST_TIMEOUT(408, GrpcStatus.DEADLINE_EXCEEDED);
 
     private final int httpStatus;

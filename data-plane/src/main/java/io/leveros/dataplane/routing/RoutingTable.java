@@ -24,7 +24,8 @@ import java.util.Map;
  */
 public final class RoutingTable {
     /** The table before any snapshot arrived: no environments, revision -1. */
-    public static final RoutingTable EMPTY = new RoutingTable(-1, 0, EnvironmentNames.DEFAULT, Map.of(), List.of(), "");
+    public static final RoutingTable EMPTY =
+            new RoutingTable(-1, 0, EnvironmentNames.DEFAULT, Map.of(), List.of(), Map.of(), "");
 
     private static final System.Logger LOG = System.getLogger(RoutingTable.class.getName());
 
@@ -33,6 +34,7 @@ public final class RoutingTable {
     private final String defaultEnvironment;
     private final Map<String, Map<String, ServiceRoute>> environments;
     private final List<ServiceRoute> routes;
+    private final Map<String, ServiceRoute> starting;
     private final String forwardingKey;
 
     private RoutingTable(
@@ -41,12 +43,14 @@ public final class RoutingTable {
             String defaultEnvironment,
             Map<String, Map<String, ServiceRoute>> environments,
             List<ServiceRoute> routes,
+            Map<String, ServiceRoute> starting,
             String forwardingKey) {
         this.revision = revision;
         this.clusterRevision = clusterRevision;
         this.defaultEnvironment = defaultEnvironment;
         this.environments = environments;
         this.routes = routes;
+        this.starting = starting;
         this.forwardingKey = forwardingKey;
     }
 
@@ -67,6 +71,7 @@ public final class RoutingTable {
         }
         Map<String, Map<String, ServiceRoute>> environments = new HashMap<>();
         List<ServiceRoute> routes = new ArrayList<>();
+        Map<String, ServiceRoute> starting = new HashMap<>();
         for (Environment environment : snapshot.getEnvironmentsList()) {
             Map<String, ServiceRoute> services = new HashMap<>();
             for (Service service : environment.getServicesList()) {
@@ -83,6 +88,21 @@ public final class RoutingTable {
                         key == null ? null : targets.get(key));
                 services.put(service.getName(), route);
                 routes.add(route);
+                if (service.hasStarting()) {
+                    String startingKey = ServiceRoute.poolKey(
+                            environment.getName(),
+                            service.getName(),
+                            service.getStarting().getVersion());
+                    starting.put(
+                            startingKey,
+                            ServiceRoute.of(
+                                    environment.getName(),
+                                    service.getName(),
+                                    startingKey,
+                                    service.getStarting(),
+                                    List.of(),
+                                    targets.get(startingKey)));
+                }
             }
             environments.put(environment.getName(), Collections.unmodifiableMap(services));
         }
@@ -95,6 +115,7 @@ public final class RoutingTable {
                 defaultEnvironment,
                 Collections.unmodifiableMap(environments),
                 Collections.unmodifiableList(routes),
+                Collections.unmodifiableMap(starting),
                 snapshot.getForwardingKey());
     }
 
@@ -169,5 +190,13 @@ public final class RoutingTable {
     /** Every service of every environment. */
     public List<ServiceRoute> routes() {
         return routes;
+    }
+
+    /**
+     * The versions starting to replace live ones, by pool key: their instances start to their targets,
+     * but {@link #find} never answers them, so they take no call until they are live.
+     */
+    public Map<String, ServiceRoute> starting() {
+        return starting;
     }
 }

@@ -88,6 +88,15 @@ public record ServiceRoute(
         return version == null ? 0 : Math.max(0, version.getMaxResourcesPerInstance());
     }
 
+    /** lever.json's default {@code upgradeStreamGrace}: 5 minutes. */
+    public static final long DEFAULT_UPGRADE_STREAM_GRACE_MS = 5 * 60 * 1000L;
+
+    /** How long streams still open on this version run once another replaced it (lever.json {@code upgradeStreamGrace}). */
+    public long upgradeStreamGraceMs() {
+        long configured = version == null ? 0 : version.getUpgradeStreamGraceMs();
+        return configured > 0 ? configured : DEFAULT_UPGRADE_STREAM_GRACE_MS;
+    }
+
     public long versionNumber() {
         return version == null ? 0 : version.getVersion();
     }

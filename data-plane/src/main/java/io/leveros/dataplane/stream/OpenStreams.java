@@ -1,25 +1,31 @@
 package io.leveros.dataplane.stream;
 
+import io.leveros.dataplane.activator.ReplacedStreams;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
+import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The streams open on this data plane, whatever their protocol: how many there are, and the
- * closing of those that stayed silent (no message either way) for longer than the idle timeout. A
- * stream that exchanges messages is never closed by the platform.
+ * The streams open on this data plane, whatever their protocol: how many there are, the closing of
+ * those that stayed silent (no message either way) for longer than the idle timeout, and of those
+ * still open on a version replaced longer ago than its {@code upgradeStreamGrace} ({@link
+ * #endReplaced}). A stream that exchanges messages on a live version is never closed by the platform.
  */
-public final class OpenStreams implements AutoCloseable {
+public final class OpenStreams implements ReplacedStreams, AutoCloseable {
     /** One open stream, as seen by the idle check. */
     interface OpenStream {
         /** {@link System#nanoTime()} of the last message either way, or of the opening. */
         long lastActivityNanos();
 
-        /** Ends the stream with an idle-timeout error; called from any thread. */
-        void closeIdle(Duration idleTimeout);
+        /** The pool key ({@code env/service/version}) of the instance on this node it runs on; null when none. */
+        String poolKey();
+
+        /** Ends the stream with {@code error}; called from any thread. */
+        void endWith(CallException error);
     }
 
     private final Vertx vertx;
@@ -42,6 +48,28 @@ public final class OpenStreams implements AutoCloseable {
         open.remove(stream);
     }
 
+    /**
+     * Ends every stream open on {@code replaced} (a route no longer live here) with an error saying the
+     * version was replaced by {@code liveVersion}; answers how many.
+     */
+    @Override
+    public int endReplaced(ServiceRoute replaced, long liveVersion) {
+        CallException error = new CallException(
+                ErrorCode.VERSION_REPLACED,
+                "the stream ran on v" + replaced.versionNumber() + " of " + replaced.service() + ", which v"
+                        + liveVersion + " replaced; it was ended once its upgradeStreamGrace ("
+                        + replaced.upgradeStreamGraceMs() + " ms, lever.json) ran out: open it again to reach v"
+                        + liveVersion);
+        int ended = 0;
+        for (OpenStream stream : open) {
+            if (replaced.poolKey().equals(stream.poolKey()) && open.remove(stream)) {
+                stream.endWith(error);
+                ended++;
+            }
+        }
+        return ended;
+    }
+
     /** How many streams are open now. */
     public int count() {
         return open.size();
@@ -60,7 +88,7 @@ public final class OpenStreams implements AutoCloseable {
         long idleNanos = idleTimeout.toNanos();
         for (OpenStream stream : open) {
             if (now - stream.lastActivityNanos() > idleNanos && open.remove(stream)) {
-                stream.closeIdle(idleTimeout);
+                stream.endWith(idleError(idleTimeout));
             }
         }
     }

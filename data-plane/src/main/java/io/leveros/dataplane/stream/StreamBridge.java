@@ -16,7 +16,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
-import java.time.Duration;
 
 /**
  * A streaming call between a client that speaks HTTP or WebSocket and one instance. This class is
@@ -51,7 +50,7 @@ public abstract class StreamBridge implements OpenStreams.OpenStream {
     private final InstanceStreams instances;
     private final Context context = Vertx.currentContext();
     private volatile long lastActivity = System.nanoTime();
-    private Lease lease;
+    private volatile Lease lease;
     private GrpcClientRequest<Buffer, Buffer> toInstance;
     private GrpcClientResponse<Buffer, Buffer> fromInstance;
     private boolean open;
@@ -155,8 +154,16 @@ public abstract class StreamBridge implements OpenStreams.OpenStream {
     }
 
     @Override
-    public final void closeIdle(Duration idleTimeout) {
-        context.runOnContext(v -> end(new End.PlatformError(OpenStreams.idleError(idleTimeout))));
+    public final String poolKey() {
+        Lease held = lease;
+        return held == null || held.instance() == null
+                ? null
+                : held.instance().route().poolKey();
+    }
+
+    @Override
+    public final void endWith(CallException error) {
+        context.runOnContext(v -> end(new End.PlatformError(error)));
     }
 
     private void answered(AsyncResult<GrpcClientResponse<Buffer, Buffer>> answered) {

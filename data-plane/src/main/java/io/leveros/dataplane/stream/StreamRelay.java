@@ -14,7 +14,6 @@ import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
-import java.time.Duration;
 
 /**
  * Relays a streaming call ({@code core.LeverRPC/HandleStreamingRPC}) between a gRPC client and one
@@ -172,14 +171,19 @@ public final class StreamRelay {
         }
 
         @Override
-        public void closeIdle(Duration idleTimeout) {
+        public String poolKey() {
+            return lease.instance() == null ? null : lease.instance().route().poolKey();
+        }
+
+        @Override
+        public void endWith(CallException error) {
             context.runOnContext(v -> {
                 if (ended) {
                     return;
                 }
                 ended();
                 cancelInstanceSide();
-                fail(toClient, OpenStreams.idleError(idleTimeout));
+                fail(toClient, error);
             });
         }
     }

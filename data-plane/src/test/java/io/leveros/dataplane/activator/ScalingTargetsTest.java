@@ -95,6 +95,64 @@ class ScalingTargetsTest {
     }
 
     @Test
+    void aStartingVersionStartsToItsTargetTakesNoCallAndServesOnceLiveWhileTheOldOneDrains() throws Exception {
+        target(1, 1_000_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ready() == 1);
+        String v1 = dataPlane.activator().readyInstances(POOL).getFirst().id();
+        RoutingSnapshot upgrading = snapshot(
+                        2,
+                        "dev.lever",
+                        service("scaled", version(1, testInstanceArgv())).toBuilder()
+                                .setStarting(version(2, testInstanceArgv()))
+                                .build())
+                .toBuilder()
+                .setClusterRevision(++clusterRevision)
+                .addTargets(target("scaled", 1, 1))
+                .addTargets(target("scaled", 2, 2))
+                .build();
+        controlPlane.push(upgrading);
+        await("v2's instances, started before any call")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> dataPlane
+                                .activator()
+                                .readyInstances("dev.lever/scaled/2")
+                                .size()
+                        == 2);
+        Http http = new Http(dataPlane.port());
+        for (int i = 0; i < 5; i++) {
+            assertThat(http.json("/scaled/id", "[]").body())
+                    .as("v1 serves while v2 starts")
+                    .contains(v1);
+        }
+        List<String> v2 = dataPlane.activator().readyInstances("dev.lever/scaled/2").stream()
+                .map(instance -> instance.id())
+                .toList();
+        controlPlane.push(snapshot(3, "dev.lever", service("scaled", version(2, testInstanceArgv()))).toBuilder()
+                .setClusterRevision(++clusterRevision)
+                .addTargets(target("scaled", 2, 2))
+                .build());
+        await("calls go to v2's warm instances")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> v2.contains(http.json("/scaled/id", "[]").body().replace("\"", "")));
+        await("v1 drained and stopped").atMost(Duration.ofSeconds(30)).until(() -> ready() == 0);
+        assertThat(dataPlane.activator().readyInstances("dev.lever/scaled/2").stream()
+                        .map(instance -> instance.id()))
+                .as("the warm instances serve, none started anew")
+                .containsExactlyInAnyOrderElementsOf(v2);
+    }
+
+    private static ScalingTarget target(String service, long version, int instances) {
+        return ScalingTarget.newBuilder()
+                .setEnvironment("dev.lever")
+                .setService(service)
+                .setVersion(version)
+                .setNodeId("this-node")
+                .setInstances(instances)
+                .setReportSequence(1_000_000)
+                .build();
+    }
+
+    @Test
     void scaleDownStopsInstancesWithoutResourcesFirstAndClosesResourcesBeforeTheLast() throws Exception {
         dataPlane.close();
         List<String> output = new CopyOnWriteArrayList<>();
