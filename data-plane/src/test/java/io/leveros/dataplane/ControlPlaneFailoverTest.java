@@ -76,7 +76,8 @@ class ControlPlaneFailoverTest {
 
         long gone = System.nanoTime();
         first.close();
-        await().atMost(Duration.ofSeconds(2))
+        // ~0.1 s alone; a loaded 2-core machine (the whole suite at once) once took over 2 s
+        await().atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(10))
                 .until(() -> dataPlane.routing().table().clusterRevision() == 1);
         long failoverMs = (System.nanoTime() - gone) / 1_000_000;
