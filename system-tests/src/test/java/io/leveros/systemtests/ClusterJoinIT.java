@@ -104,7 +104,11 @@ class ClusterJoinIT {
                 "{\"name\": \"huge\", \"javaEntry\": \"io.leveros.testservice.TestService\", \"ram\": 65536,"
                         + " \"minInstances\": 1}");
         LeverPlatform.CliResult deploy = platform.lever("deploy", folder.toString());
-        assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+        assertThat(deploy.exitCode()).as(deploy.toString()).isEqualTo(1);
+        assertThat(deploy.stderr())
+                .contains("huge v1 could not start")
+                .contains("cannot start anywhere: placed 0 of 1 instances: ram 65536 MB fits in the free memory of no"
+                        + " node");
         await("lever status says why huge runs nowhere")
                 .atMost(Duration.ofSeconds(20))
                 .until(() -> platform.api("/scaling").contains("ram 65536 MB fits in the free memory of no node"));

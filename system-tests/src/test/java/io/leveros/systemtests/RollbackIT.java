@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,6 +96,54 @@ class RollbackIT {
                     .as("calls to v" + version + " are counted apart, to compare versions")
                     .isPositive();
         }
+    }
+
+    @Test
+    void aTrafficSplitSendsEachVersionItsShareOfCallsWithinFivePercent() {
+        deploy("canary", "stable");
+        deploy("canary", "canary");
+        LeverPlatform.CliResult split = platform.lever("traffic", "canary", "v1=80", "v2=20");
+        assertThat(split.exitCode()).as(split.toString()).isZero();
+        assertThat(split.stdout()).isEqualTo("canary in dev.lever: v1=80% v2=20% (v1 is live).\n");
+        answers("canary", "canary"); // v2's instance answers too: the split is in place on the data plane
+        assertThat(platform.lever("versions", "canary").stdout().lines())
+                .anySatisfy(line -> assertThat(line).startsWith("v2 ").contains("live 20%"))
+                .anySatisfy(line -> assertThat(line).startsWith("v1 ").contains("live 80%"));
+        int calls = 2_000;
+        int toCanary = 0;
+        for (int i = 0; i < calls; i++) {
+            HttpResponse<byte[]> answer = platform.postJson("/canary/which", "[]");
+            assertThat(answer.statusCode()).isEqualTo(200);
+            toCanary += new String(answer.body(), StandardCharsets.UTF_8).equals("\"canary\"") ? 1 : 0;
+        }
+        System.out.printf(
+                "TRAFFIC FIGURE v2 at 20%%: %d of %d calls (%.1f%%)%n", toCanary, calls, toCanary * 100.0 / calls);
+        assertThat(toCanary * 100.0 / calls).isBetween(15.0, 25.0);
+        assertThat(PrometheusScrape.sum(
+                        platform.dataPlaneMetrics(),
+                        "lever_dataplane_call_duration_seconds_count",
+                        Map.of("service", "canary", "version", "2", "status", "200")))
+                .as("the canary's calls are counted apart")
+                .isGreaterThanOrEqualTo(toCanary);
+
+        LeverPlatform.CliResult bad = platform.lever("traffic", "canary", "v1=80", "v2=30");
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.stderr()).contains("invalid traffic split: the shares add up to 110% (expected 100)");
+        LeverPlatform.CliResult notAShare = platform.lever("traffic", "canary", "80");
+        assertThat(notAShare.exitCode()).isEqualTo(1);
+        assertThat(notAShare.stderr()).contains("'80' is not a share (expected vN=PERCENT, e.g. v7=90)");
+        LeverPlatform.CliResult clear = platform.lever("traffic", "canary", "--clear");
+        assertThat(clear.stdout()).isEqualTo("canary in dev.lever: every call goes to v1 (no split).\n");
+        answers("canary", "stable");
+        await("no call to v2 any more").atMost(Duration.ofSeconds(10)).until(() -> {
+            for (int i = 0; i < 50; i++) {
+                if (new String(platform.postJson("/canary/which", "[]").body(), StandardCharsets.UTF_8)
+                        .equals("\"canary\"")) {
+                    return false;
+                }
+            }
+            return true;
+        });
     }
 
     @Test

@@ -37,7 +37,11 @@ final class SecondNode implements AutoCloseable {
         this.log = log;
     }
 
-    /** Joins a node with its own, new data dir (in {@code target/}, never the platform's). */
+    /**
+     * Joins a node with its own, new data dir (in {@code target/}, never the platform's). It offers
+     * instances 2 GiB, less than the first node (the machine's memory), so the autoscaler places a
+     * version's first instances, started before the version takes calls, on the first node.
+     */
     static SecondNode join(LeverPlatform platform, String nodeId) {
         int httpPort = LeverPlatform.freePort();
         int gatewayPort = LeverPlatform.freePort();
@@ -61,6 +65,8 @@ final class SecondNode implements AutoCloseable {
                 "127.0.0.1:" + platform.grpcPort(),
                 "--node-id",
                 nodeId,
+                "--memory-capacity",
+                "2g",
                 "--node-credential-file",
                 credential.toString(),
                 "--data-dir",

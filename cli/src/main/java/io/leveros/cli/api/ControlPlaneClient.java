@@ -58,6 +58,12 @@ public final class ControlPlaneClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public JsonNode putJson(String path, String json) {
+        return send(authorized(HttpRequest.newBuilder(uri(path)))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public JsonNode post(String path, String contentType, HttpRequest.BodyPublisher body) {
         return send(authorized(HttpRequest.newBuilder(uri(path)))
                 .header("Content-Type", contentType)

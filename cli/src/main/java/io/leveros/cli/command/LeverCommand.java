@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             StatusCommand.class,
             VersionsCommand.class,
             RollbackCommand.class,
+            TrafficCommand.class,
             EnvCommand.class,
             NodesCommand.class,
             TokensCommand.class,

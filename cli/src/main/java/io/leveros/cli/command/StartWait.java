@@ -46,9 +46,11 @@ final class StartWait {
                     return new Outcome(true, replacing, 0, took);
                 }
                 case "failed" ->
-                    throw new CliException(service + " v" + version + " could not start, so it never went"
-                            + " live" + (replacing > 0 ? " (v" + replacing + " keeps serving)" : "") + ": "
-                            + state.path("startFailure").asText("no reason recorded")
+                    throw new CliException(service + " v" + version + " could not start"
+                            + (replacing > 0
+                                    ? ", so it never went live (v" + replacing + " keeps serving)"
+                                    : " (calls to it fail until a version that starts is deployed)")
+                            + ": " + state.path("startFailure").asText("no reason recorded")
                             + "\n(see its output with: lever logs " + service + " --version " + version + ")");
                 case "kept" -> {
                     JsonNode now = api.get(servicePath);

@@ -13,10 +13,11 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description = {
             "List the kept versions of a service (--env), newest first: its state, when and by whom (the",
-            "token's name) each was deployed. STATE is live (new calls run it), starting (a deploy or rollback",
-            "whose instances start; it goes live once they are ready), failed (it could not start, and never",
-            "took a call: why is printed below the table) or kept. The control plane keeps the newest",
-            "lever.deploy.keep-versions (10) and the live one; lever rollback makes a kept one live again."
+            "token's name) each was deployed. STATE is live (new calls run it; with its percent under a",
+            "traffic split), starting (a deploy or rollback whose instances start; it goes live once they",
+            "are ready), failed (it could not start, and never took a call: why is printed below the table)",
+            "or kept. The control plane keeps the newest lever.deploy.keep-versions (10), the live one and",
+            "those of a split; lever rollback makes a kept one live again."
         })
 public final class VersionsCommand implements Callable<Integer> {
     @ParentCommand
@@ -35,6 +36,9 @@ public final class VersionsCommand implements Callable<Integer> {
             String state = version.path("state").asText();
             if (version.path("live").asBoolean() && !state.equals("live")) {
                 state = "live, " + state; // a first version, live while its start is checked
+            }
+            if (version.path("trafficPercent").asInt() > 0) {
+                state += " " + version.path("trafficPercent").asInt() + "%";
             }
             if (version.path("startFailure").isTextual()) {
                 failures.append(System.lineSeparator())

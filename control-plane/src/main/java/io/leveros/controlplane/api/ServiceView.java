@@ -2,8 +2,10 @@ package io.leveros.controlplane.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.leveros.controlplane.store.ServiceRecord;
+import io.leveros.controlplane.store.TrafficShare;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
+import java.util.List;
 
 /** A deployed service, as docs/contracts.md shows it. */
 public record ServiceView(
@@ -24,6 +26,11 @@ public record ServiceView(
         @Schema(description = "why failedVersion could not start, with the instance's last output; null when none")
         String startFailure,
 
+        @Schema(
+                description = "a traffic split (lever traffic): each call goes to one of these versions with its"
+                        + " percent's chance; empty: every call goes to liveVersion")
+        List<TrafficShare> traffic,
+
         Instant createdAt,
         Instant updatedAt) {
 
@@ -37,6 +44,7 @@ public record ServiceView(
                 service.startingVersion(),
                 service.failedVersion(),
                 service.startFailure(),
+                service.traffic(),
                 service.createdAt(),
                 service.updatedAt());
     }

@@ -2,6 +2,7 @@ package io.leveros.controlplane.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.leveros.controlplane.store.ServiceRecord;
+import io.leveros.controlplane.store.TrafficShare;
 import io.leveros.controlplane.store.VersionEntry;
 import io.leveros.controlplane.store.VersionRecord;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -21,13 +22,18 @@ public record VersionView(
         boolean live,
 
         @Schema(
-                description = "live (new calls run it), starting (its instances start; it goes live once they"
-                        + " are ready), failed (it could not start and never went live) or kept",
+                description = "live (new calls run it; under a traffic split, every version with a share),"
+                        + " starting (its instances start; it goes live once they are ready; a service's first"
+                        + " version is live while it starts), failed (it could not start and never went live) or"
+                        + " kept",
                 allowableValues = {"live", "starting", "failed", "kept"})
         String state,
 
         @Schema(description = "why it could not start, with the instance's last output; null unless failed")
         String startFailure,
+
+        @Schema(description = "its percent of the calls under a traffic split (lever traffic); 0 without one")
+        int trafficPercent,
 
         Instant deployedAt,
         String description,
@@ -80,6 +86,7 @@ public record VersionView(
                 version.version() == service.liveVersion(),
                 state(version.version(), service),
                 failed ? service.startFailure() : null,
+                trafficPercent(version.version(), service),
                 version.deployedAt(),
                 version.description(),
                 version.entry(),
@@ -103,10 +110,22 @@ public record VersionView(
         if (version == service.startingVersion()) {
             return "starting";
         }
-        if (version == service.liveVersion()) {
+        if (version == service.failedVersion()) {
+            return "failed"; // a first version stays live (nothing else can serve) but failed all the same
+        }
+        if (version == service.liveVersion() || trafficPercent(version, service) > 0) {
             return "live";
         }
-        return version == service.failedVersion() ? "failed" : "kept";
+        return "kept";
+    }
+
+    private static int trafficPercent(long version, ServiceRecord service) {
+        for (TrafficShare share : service.traffic()) {
+            if (share.version() == version) {
+                return share.percent();
+            }
+        }
+        return 0;
     }
 
     private static JsonNode redacted(JsonNode config) {

@@ -3,6 +3,7 @@ package io.leveros.controlplane.deploy;
 import io.leveros.controlplane.LeverProperties;
 import io.leveros.controlplane.archive.ArchiveExtractor;
 import io.leveros.controlplane.archive.ArchiveLimits;
+import io.leveros.controlplane.cluster.Leadership;
 import io.leveros.controlplane.code.CodeArchives;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.scaling.Autoscaler;
@@ -32,7 +33,12 @@ class DeployConfiguration {
 
     @Bean
     VersionStarts versionStarts(
-            MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler, LeverProperties properties) {
-        return new VersionStarts(store, nodes, autoscaler, properties.deploy().startTimeout());
+            MetadataStore store,
+            NodeRegistry nodes,
+            Autoscaler autoscaler,
+            Leadership leadership,
+            LeverProperties properties) {
+        return new VersionStarts(
+                store, nodes, autoscaler, leadership, properties.deploy().startTimeout());
     }
 }

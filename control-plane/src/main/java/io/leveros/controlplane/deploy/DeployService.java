@@ -10,6 +10,7 @@ import io.leveros.controlplane.code.CodePacker;
 import io.leveros.controlplane.code.PackedCode;
 import io.leveros.controlplane.store.MetadataStore;
 import io.leveros.controlplane.store.ServiceRecord;
+import io.leveros.controlplane.store.TrafficShare;
 import io.leveros.controlplane.store.VersionEntry;
 import io.leveros.controlplane.store.VersionRecord;
 import io.leveros.core.leverjson.InvalidLeverJsonException;
@@ -25,6 +26,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -197,6 +199,23 @@ public final class DeployService {
                 service,
                 target,
                 current.liveVersion());
+        return updated;
+    }
+
+    /**
+     * Splits the service's calls between kept versions, or with no share sends them all to the live
+     * version again. Returns the service after the change.
+     *
+     * @throws ControlPlaneException {@code SERVICE_NOT_FOUND}, {@code VERSION_NOT_FOUND}, {@code
+     *     INVALID_TRAFFIC_SPLIT}
+     */
+    public ServiceRecord splitTraffic(String environment, String service, List<TrafficShare> shares) {
+        ServiceRecord updated = store.splitTraffic(environment, service, shares);
+        log.info(
+                "Traffic of {}/{}: {}",
+                environment,
+                service,
+                shares.isEmpty() ? "every call to version " + updated.liveVersion() : shares);
         return updated;
     }
 

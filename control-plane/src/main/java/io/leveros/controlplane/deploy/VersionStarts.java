@@ -1,5 +1,6 @@
 package io.leveros.controlplane.deploy;
 
+import io.leveros.controlplane.cluster.Leadership;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.scaling.Autoscaler;
 import io.leveros.controlplane.store.EnvironmentRecord;
@@ -21,11 +22,12 @@ import org.slf4j.LoggerFactory;
  * Ends the start of each starting version (docs/upgrades.md): once the nodes report as many ready
  * instances of it as the autoscaler placed, it becomes live ({@link MetadataStore#finishStart}) and the
  * nodes move new calls to it at their next snapshot; the replaced version's instances then drain. A
- * version whose instance fails to start (it exits, or is not ready within the node's start timeout), or
- * that has not started within {@code lever.deploy.start-timeout}, never goes live: it is recorded as
+ * version whose instance fails to start (it exits, or is not ready within the node's start timeout), whose
+ * ram fits on no node, or that has not started within {@code lever.deploy.start-timeout}, never goes live: it is recorded as
  * failed with the reason ({@link MetadataStore#failStart}) and the live version keeps serving.
  *
- * <p>Run by the leader after each autoscaler tick, on the autoscaler's thread.
+ * <p>Run by the leader after each autoscaler tick, on the autoscaler's thread, and as soon as a node's
+ * ready instances change (on the reporting thread), so a switch does not wait for the next tick.
  */
 public final class VersionStarts {
     private static final Logger log = LoggerFactory.getLogger(VersionStarts.class);
@@ -34,21 +36,33 @@ public final class VersionStarts {
     private final NodeRegistry nodes;
     private final Autoscaler autoscaler;
     private final Duration startTimeout;
+    private final Leadership leadership;
     /** When this control plane first saw each starting version ({@code env/service/version}). */
     private final Map<String, Long> firstSeenNanos = new HashMap<>();
 
-    public VersionStarts(MetadataStore store, NodeRegistry nodes, Autoscaler autoscaler, Duration startTimeout) {
+    public VersionStarts(
+            MetadataStore store,
+            NodeRegistry nodes,
+            Autoscaler autoscaler,
+            Leadership leadership,
+            Duration startTimeout) {
         this.store = store;
         this.nodes = nodes;
         this.autoscaler = autoscaler;
+        this.leadership = leadership;
         this.startTimeout = startTimeout;
+        nodes.onChange(() -> {
+            if (leadership.state().leading()) {
+                check(System.nanoTime());
+            }
+        });
     }
 
     /** What the nodes report of one version: its ready instances, and the first start failure found. */
     private record Started(int ready, String failure) {}
 
     /** Checks every starting version once. */
-    public void check(long nowNanos) {
+    public synchronized void check(long nowNanos) {
         StoreSnapshot state = store.snapshot();
         Map<String, InstanceReport> reports = nodes.known().reports();
         Set<String> starting = new HashSet<>();
@@ -69,8 +83,11 @@ public final class VersionStarts {
     private void check(ServiceRecord service, String key, Started started, long elapsedNanos) {
         long version = service.startingVersion();
         int wanted = wanted(service, version);
+        Autoscaler.VersionStatus status = autoscaler.statuses().get(key);
         if (!started.failure().isEmpty()) {
             fail(service, version, "v" + version + " could not start: " + started.failure());
+        } else if (wanted == 0 && status != null && !status.unplaced().isEmpty()) {
+            fail(service, version, "v" + version + " cannot start anywhere: " + status.unplaced());
         } else if (wanted > 0 && started.ready() >= wanted) {
             store.finishStart(service.environment(), service.name(), version);
             log.info(
@@ -82,7 +99,6 @@ public final class VersionStarts {
                     wanted,
                     service.replacing() ? "; it is live, v" + service.liveVersion() + " drains" : "");
         } else if (elapsedNanos > startTimeout.toNanos()) {
-            Autoscaler.VersionStatus status = autoscaler.statuses().get(key);
             String unplaced = status == null || status.unplaced().isEmpty() ? "" : " (" + status.unplaced() + ")";
             fail(
                     service,

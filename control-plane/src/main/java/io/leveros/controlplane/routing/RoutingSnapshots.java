@@ -3,6 +3,7 @@ package io.leveros.controlplane.routing;
 import io.leveros.controlplane.store.EnvironmentRecord;
 import io.leveros.controlplane.store.ServiceRecord;
 import io.leveros.controlplane.store.StoreSnapshot;
+import io.leveros.controlplane.store.TrafficShare;
 import io.leveros.controlplane.store.VersionEntry;
 import io.leveros.controlplane.store.VersionRecord;
 import io.leveros.core.environment.EnvironmentNames;
@@ -20,8 +21,8 @@ public final class RoutingSnapshots {
     private RoutingSnapshots() {}
 
     /**
-     * Every environment with its deployed services, each one's live version and the one starting to
-     * replace it. The routes publisher
+     * Every environment with its deployed services, each one's live version, the one starting to
+     * replace it and its traffic split. The routes publisher
      * adds the nodes, the targets and the cluster revision.
      */
     public static RoutingSnapshot of(StoreSnapshot store) {
@@ -40,6 +41,12 @@ public final class RoutingSnapshots {
                 if (service.replacing()) {
                     store.version(service.environment(), service.name(), service.startingVersion())
                             .ifPresent(starting -> routed.setStarting(version(starting)));
+                }
+                for (TrafficShare share : service.traffic()) {
+                    store.version(service.environment(), service.name(), share.version())
+                            .ifPresent(split -> routed.addSplit(io.leveros.proto.control.TrafficShare.newBuilder()
+                                    .setVersion(version(split))
+                                    .setPercent(share.percent())));
                 }
                 env.addServices(routed);
             }

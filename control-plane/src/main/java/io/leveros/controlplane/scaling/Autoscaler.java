@@ -5,6 +5,7 @@ import io.leveros.controlplane.store.EnvironmentRecord;
 import io.leveros.controlplane.store.MetadataStore;
 import io.leveros.controlplane.store.ServiceRecord;
 import io.leveros.controlplane.store.StoreSnapshot;
+import io.leveros.controlplane.store.TrafficShare;
 import io.leveros.controlplane.store.VersionRecord;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.Node;
@@ -45,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * highest need seen meanwhile); to minInstances, zero by default, once idle for the idle timeout.
  * New instances go to nodes where their ram fits in the free memory, the ones with the fewest first,
  * removed ones come from those with the most.
+ *
+ * <p>Each version of a traffic split is scaled like the live one, by its own load.
  *
  * <p>A version starting to replace the live one is started warm: as many instances as the live one runs
  * (see {@link #warm}).
@@ -204,6 +207,27 @@ public final class Autoscaler {
                         nowNanos,
                         next,
                         nextStatuses);
+                for (TrafficShare share : service.traffic()) {
+                    VersionRecord split = share.version() == version.version()
+                            ? null
+                            : state.version(service.environment(), service.name(), share.version())
+                                    .orElse(null);
+                    if (split != null) {
+                        String splitKey = key(split.environment(), split.service(), split.version());
+                        live.add(splitKey);
+                        scale(
+                                splitKey,
+                                versions.computeIfAbsent(splitKey, k -> new ScaledVersion()),
+                                split,
+                                byVersion.getOrDefault(splitKey, List.of()),
+                                nodeIds,
+                                known,
+                                room,
+                                nowNanos,
+                                next,
+                                nextStatuses);
+                    }
+                }
                 if (service.replacing()) {
                     VersionRecord starting = state.version(
                                     service.environment(), service.name(), service.startingVersion())

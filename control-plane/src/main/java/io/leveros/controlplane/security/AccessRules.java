@@ -43,6 +43,9 @@ public final class AccessRules {
                 if (method.equals("POST") && segments.length == 8 && segments[7].equals("rollback")) {
                     return new Permission.Deploy(segments[4]);
                 }
+                if (method.equals("PUT") && segments.length == 8 && segments[7].equals("traffic")) {
+                    return new Permission.Deploy(segments[4]);
+                }
             }
             case "scaling", "cluster" -> {
                 if (read && segments.length == 4) {

@@ -46,6 +46,11 @@ abstract class DraftedStore implements MetadataStore {
     }
 
     @Override
+    public final ServiceRecord splitTraffic(String environment, String service, List<TrafficShare> shares) {
+        return write(draft -> draft.splitTraffic(environment, service, shares));
+    }
+
+    @Override
     public final ServiceRecord finishStart(String environment, String service, long version) {
         return write(draft -> draft.finishStart(environment, service, version));
     }

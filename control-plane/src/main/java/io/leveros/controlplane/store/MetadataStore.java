@@ -70,8 +70,17 @@ public interface MetadataStore extends AutoCloseable {
     ServiceRecord failStart(String environment, String service, long version, String reason);
 
     /**
-     * Forgets the versions of a service beyond its newest {@code keep} (at least 1), never the live
-     * or starting one; returns those it forgot. Their code is removed by whoever keeps it ({@code CodeArchives}).
+     * Splits a service's calls between kept versions (an empty list clears the split); the version with
+     * the largest share becomes the live one.
+     *
+     * @throws io.leveros.controlplane.ControlPlaneException {@code SERVICE_NOT_FOUND}, {@code
+     *     VERSION_NOT_FOUND}, {@code INVALID_TRAFFIC_SPLIT}
+     */
+    ServiceRecord splitTraffic(String environment, String service, List<TrafficShare> shares);
+
+    /**
+     * Forgets the versions of a service beyond its newest {@code keep} (at least 1), never the live,
+     * starting or split one; returns those it forgot. Their code is removed by whoever keeps it ({@code CodeArchives}).
      */
     List<VersionRecord> dropOldVersions(String environment, String service, int keep);
 

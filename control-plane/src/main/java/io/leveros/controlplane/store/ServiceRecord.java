@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A service in an environment.
@@ -18,6 +19,9 @@ import java.time.Instant;
  * @param failedVersion the last version that could not start and so never went live; {@code 0} when none
  * @param startFailure why {@code failedVersion} could not start (the instance's last output included);
  *     {@code null} when none
+ * @param traffic a traffic split ({@code lever traffic}): each call goes to one of these versions with its
+ *     share's chance, {@code liveVersion} among them; empty (and in records stored before it existed):
+ *     every call goes to {@code liveVersion}
  */
 public record ServiceRecord(
         String environment,
@@ -31,7 +35,12 @@ public record ServiceRecord(
         // Absent from records stored before they existed: 0 then, not a refusal to load.
         @JsonSetter(nulls = Nulls.AS_EMPTY) long startingVersion,
         @JsonSetter(nulls = Nulls.AS_EMPTY) long failedVersion,
-        String startFailure) {
+        String startFailure,
+        List<TrafficShare> traffic) {
+
+    public ServiceRecord {
+        traffic = traffic == null ? List.of() : List.copyOf(traffic);
+    }
 
     /** Whether a version was ever committed, i.e. whether the service is visible. */
     public boolean deployed() {

@@ -6,7 +6,9 @@ import io.leveros.core.environment.EnvironmentNames;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A mutable copy of one snapshot that one write changes, and the rules of every write. Both backends
@@ -67,7 +69,7 @@ final class StoreDraft {
         requireEnvironment(environment);
         int index = serviceIndex(environment, service);
         if (index < 0) {
-            services.add(new ServiceRecord(environment, service, "", false, 0, 2, now, now, 0, 0, null));
+            services.add(new ServiceRecord(environment, service, "", false, 0, 2, now, now, 0, 0, null, List.of()));
             return 1L;
         }
         ServiceRecord old = services.get(index);
@@ -101,15 +103,16 @@ final class StoreDraft {
                         now,
                         0,
                         0,
-                        null);
+                        null,
+                        List.of());
         long nextVersion = Math.max(old.nextVersion(), version.version() + 1);
         ServiceRecord updated;
         if (!old.deployed()) {
-            updated = live(old, version, nextVersion, version.version());
+            updated = live(old, version, nextVersion, version.version(), List.of());
         } else if (version.version() > old.liveVersion() && version.version() >= old.startingVersion()) {
             updated = withVersions(old, old.liveVersion(), nextVersion, version.version(), now);
         } else if (version.version() == old.liveVersion()) {
-            updated = live(old, version, nextVersion, old.startingVersion());
+            updated = live(old, version, nextVersion, old.startingVersion(), old.traffic());
         } else {
             updated = withVersions(old, old.liveVersion(), nextVersion, old.startingVersion(), now);
         }
@@ -146,7 +149,7 @@ final class StoreDraft {
         if (old.startingVersion() != version) {
             return old;
         }
-        ServiceRecord updated = live(old, keptVersion(environment, service, version), old.nextVersion(), 0);
+        ServiceRecord updated = live(old, keptVersion(environment, service, version), old.nextVersion(), 0, List.of());
         services.set(serviceIndex(environment, service), updated);
         return updated;
     }
@@ -171,13 +174,89 @@ final class StoreDraft {
                 now,
                 0,
                 version,
-                reason);
+                reason,
+                old.traffic());
         services.set(serviceIndex(environment, service), updated);
         return updated;
     }
 
+    /**
+     * Splits the service's calls between kept versions ({@code lever traffic}); the version with the
+     * largest share (the newest among equals) becomes {@code liveVersion}. No share clears the split:
+     * every call goes to the live version again.
+     *
+     * @throws ControlPlaneException {@code SERVICE_NOT_FOUND}, {@code VERSION_NOT_FOUND}, {@code
+     *     INVALID_TRAFFIC_SPLIT} (a share not 1-99 percent, shares not adding up to 100, a version twice or
+     *     more than {@value #MAX_SPLIT} versions)
+     */
+    ServiceRecord splitTraffic(String environment, String service, List<TrafficShare> shares) {
+        ServiceRecord old = deployedService(environment, service);
+        if (shares.isEmpty()) {
+            ServiceRecord cleared = new ServiceRecord(
+                    old.environment(),
+                    old.name(),
+                    old.description(),
+                    old.isPrivate(),
+                    old.liveVersion(),
+                    old.nextVersion(),
+                    old.createdAt(),
+                    now,
+                    old.startingVersion(),
+                    old.failedVersion(),
+                    old.startFailure(),
+                    List.of());
+            services.set(serviceIndex(environment, service), cleared);
+            return cleared;
+        }
+        if (shares.size() < 2 || shares.size() > MAX_SPLIT) {
+            throw invalidSplit("name 2 to " + MAX_SPLIT + " versions (found " + shares.size()
+                    + "); to send every call to one version, roll back to it or clear the split");
+        }
+        int total = 0;
+        TrafficShare largest = null;
+        Set<Long> seen = new HashSet<>();
+        for (TrafficShare share : shares) {
+            if (share.percent() < 1 || share.percent() > 99) {
+                throw invalidSplit("v" + share.version() + " has " + share.percent() + "% (expected 1 to 99)");
+            }
+            if (!seen.add(share.version())) {
+                throw invalidSplit("v" + share.version() + " is named twice");
+            }
+            keptVersion(environment, service, share.version());
+            total += share.percent();
+            if (largest == null
+                    || share.percent() > largest.percent()
+                    || (share.percent() == largest.percent() && share.version() > largest.version())) {
+                largest = share;
+            }
+        }
+        if (total != 100) {
+            throw invalidSplit("the shares add up to " + total + "% (expected 100)");
+        }
+        ServiceRecord split = live(
+                old,
+                keptVersion(environment, service, largest.version()),
+                old.nextVersion(),
+                old.startingVersion(),
+                shares);
+        services.set(serviceIndex(environment, service), split);
+        return split;
+    }
+
+    /** The most versions one split names. */
+    static final int MAX_SPLIT = 4;
+
+    private static ControlPlaneException invalidSplit(String what) {
+        return new ControlPlaneException(ErrorCode.INVALID_TRAFFIC_SPLIT, "invalid traffic split: " + what);
+    }
+
     /** {@code old} with {@code version} live; a failure recorded for that version is forgotten. */
-    private ServiceRecord live(ServiceRecord old, VersionRecord version, long nextVersion, long startingVersion) {
+    private ServiceRecord live(
+            ServiceRecord old,
+            VersionRecord version,
+            long nextVersion,
+            long startingVersion,
+            List<TrafficShare> traffic) {
         boolean failed = old.failedVersion() == version.version();
         return new ServiceRecord(
                 old.environment(),
@@ -190,7 +269,8 @@ final class StoreDraft {
                 now,
                 startingVersion,
                 failed ? 0 : old.failedVersion(),
-                failed ? null : old.startFailure());
+                failed ? null : old.startFailure(),
+                traffic);
     }
 
     private static ServiceRecord withVersions(
@@ -206,7 +286,8 @@ final class StoreDraft {
                 updatedAt,
                 startingVersion,
                 old.failedVersion(),
-                old.startFailure());
+                old.startFailure(),
+                old.traffic());
     }
 
     private ServiceRecord deployedService(String environment, String service) {
@@ -230,7 +311,7 @@ final class StoreDraft {
     }
 
     /**
-     * Drops the versions of a service beyond its newest {@code keep} (never the live or the starting one); returns the
+     * Drops the versions of a service beyond its newest {@code keep} (never the live, the starting or a split one); returns the
      * dropped ones.
      */
     List<VersionRecord> dropOldVersions(String environment, String service, int keep) {
@@ -240,6 +321,10 @@ final class StoreDraft {
                 .orElse(null);
         long live = record == null ? 0 : record.liveVersion();
         long starting = record == null ? 0 : record.startingVersion();
+        Set<Long> split = new HashSet<>();
+        if (record != null) {
+            record.traffic().forEach(share -> split.add(share.version()));
+        }
         List<VersionRecord> newestFirst = versions.stream()
                 .filter(v -> v.environment().equals(environment) && v.service().equals(service))
                 .sorted(Comparator.comparingLong(VersionRecord::version).reversed())
@@ -247,7 +332,7 @@ final class StoreDraft {
         List<VersionRecord> dropped = new ArrayList<>();
         for (int i = Math.max(1, keep); i < newestFirst.size(); i++) {
             long version = newestFirst.get(i).version();
-            if (version != live && version != starting) {
+            if (version != live && version != starting && !split.contains(version)) {
                 dropped.add(newestFirst.get(i));
             }
         }

@@ -2,6 +2,7 @@ package io.leveros.controlplane.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leveros.controlplane.cluster.Leadership;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.scaling.Autoscaler;
 import io.leveros.controlplane.store.FileMetadataStore;
@@ -42,7 +43,8 @@ class VersionStartsTest {
                 store,
                 nodes,
                 new Autoscaler.Settings(Duration.ofMillis(250), Duration.ofSeconds(45), Duration.ofMinutes(5)));
-        starts = new VersionStarts(store, nodes, autoscaler, Duration.ofSeconds(10));
+        starts = new VersionStarts(
+                store, nodes, autoscaler, () -> new Leadership.State("cp", false, "other", 0), Duration.ofSeconds(10));
         deploy(1);
         report(serving(1, 2, ""));
         tick();
@@ -67,6 +69,17 @@ class VersionStartsTest {
         tick();
         assertThat(service().liveVersion()).isEqualTo(2);
         assertThat(service().startingVersion()).isZero();
+    }
+
+    @Test
+    void onTheLeaderTheReportOfTheLastReadyInstanceEndsTheStartWithoutWaitingForATick() {
+        new VersionStarts(
+                store, nodes, autoscaler, () -> new Leadership.State("cp", true, "cp", 0), Duration.ofSeconds(10));
+        deploy(2);
+        report(serving(1, 2, ""), serving(2, 0, ""));
+        tick(); // places v2's instances
+        report(serving(1, 2, ""), serving(2, 2, ""));
+        assertThat(service().liveVersion()).isEqualTo(2);
     }
 
     @Test

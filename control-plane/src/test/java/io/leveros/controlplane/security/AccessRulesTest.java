@@ -29,6 +29,8 @@ class AccessRulesTest {
         "POST,   /api/v1/environments/dev.lever/services/s/rollback,     deploy:dev.lever",
         "POST,   /api/v1/environments/dev.lever/services/s/rollback/x,   admin",
         "PUT,    /api/v1/environments/dev.lever/services/s/rollback,     admin",
+        "PUT,    /api/v1/environments/dev.lever/services/s/traffic,      deploy:dev.lever",
+        "POST,   /api/v1/environments/dev.lever/services/s/traffic,      admin",
         "GET,    /api/v1/tokens,                                         admin",
         "POST,   /api/v1/tokens,                                         admin",
         "DELETE, /api/v1/tokens/ci,                                      admin",

@@ -165,6 +165,77 @@ abstract class MetadataStoreContract {
     }
 
     @Test
+    void aTrafficSplitMakesTheLargestShareLiveIsKeptAcrossReopenAndEndsWithTheNextVersionLive() {
+        try (MetadataStore store = open()) {
+            for (long v = 1; v <= 3; v++) {
+                store.reserveVersion("dev.lever", "svc");
+                deployLive(store, "dev.lever", "svc", v);
+            }
+            ServiceRecord split =
+                    store.splitTraffic("dev.lever", "svc", List.of(new TrafficShare(2, 90), new TrafficShare(3, 10)));
+            assertThat(split.liveVersion()).isEqualTo(2);
+            assertThat(split.description()).isEqualTo("v2");
+            assertThat(store.dropOldVersions("dev.lever", "svc", 1))
+                    .extracting(VersionRecord::version)
+                    .containsExactly(1L);
+        }
+        try (MetadataStore store = open()) {
+            assertThat(store.snapshot()
+                            .service("dev.lever", "svc")
+                            .orElseThrow()
+                            .traffic())
+                    .containsExactly(new TrafficShare(2, 90), new TrafficShare(3, 10));
+            store.reserveVersion("dev.lever", "svc");
+            store.commitVersion(version("dev.lever", "svc", 4));
+            assertThat(store.snapshot()
+                            .service("dev.lever", "svc")
+                            .orElseThrow()
+                            .traffic())
+                    .as("the split serves on while v4 starts")
+                    .hasSize(2);
+            ServiceRecord live = store.finishStart("dev.lever", "svc", 4);
+            assertThat(live.traffic()).isEmpty();
+            assertThat(live.liveVersion()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aBadTrafficSplitChangesNothingAndSaysWhatWasWrong() {
+        try (MetadataStore store = open()) {
+            for (long v = 1; v <= 2; v++) {
+                store.reserveVersion("dev.lever", "svc");
+                deployLive(store, "dev.lever", "svc", v);
+            }
+            long revision = store.snapshot().revision();
+            assertThatThrownBy(() -> store.splitTraffic(
+                            "dev.lever", "svc", List.of(new TrafficShare(1, 50), new TrafficShare(2, 40))))
+                    .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.INVALID_TRAFFIC_SPLIT))
+                    .hasMessage("invalid traffic split: the shares add up to 90% (expected 100)");
+            assertThatThrownBy(() -> store.splitTraffic(
+                            "dev.lever", "svc", List.of(new TrafficShare(1, 100), new TrafficShare(2, 0))))
+                    .hasMessage("invalid traffic split: v1 has 100% (expected 1 to 99)");
+            assertThatThrownBy(() -> store.splitTraffic(
+                            "dev.lever", "svc", List.of(new TrafficShare(2, 50), new TrafficShare(2, 50))))
+                    .hasMessage("invalid traffic split: v2 is named twice");
+            assertThatThrownBy(() -> store.splitTraffic("dev.lever", "svc", List.of(new TrafficShare(2, 100))))
+                    .hasMessageStartingWith("invalid traffic split: name 2 to 4 versions (found 1)");
+            assertThatThrownBy(() -> store.splitTraffic(
+                            "dev.lever", "svc", List.of(new TrafficShare(1, 50), new TrafficShare(9, 50))))
+                    .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.VERSION_NOT_FOUND));
+            assertThat(store.snapshot().revision()).isEqualTo(revision);
+            store.splitTraffic("dev.lever", "svc", List.of(new TrafficShare(1, 50), new TrafficShare(2, 50)));
+            assertThat(store.snapshot()
+                            .service("dev.lever", "svc")
+                            .orElseThrow()
+                            .liveVersion())
+                    .as("the newest of equal shares")
+                    .isEqualTo(2);
+            assertThat(store.splitTraffic("dev.lever", "svc", List.of()).traffic())
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void aKeptVersionGoesLiveAgainAndStaysSoAcrossReopenUntilTheNextDeploy() {
         try (MetadataStore store = open()) {
             for (long v = 1; v <= 3; v++) {

@@ -62,15 +62,14 @@ public final class Activator implements AutoCloseable {
      * CallException} NO_INSTANCE saying why none could be had.
      */
     public Future<Lease> acquire(ServiceRoute route) {
+        ServicePool pool = pool(route);
         if (!handovers.isEmpty()) {
             Handover handover = handovers.get(route.poolKey());
-            ServicePool pool = pool(route);
             if (handover != null && handover.takes(System.nanoTime()) && pool.busy()) {
                 return handover.replaced().acquire(handover.replaced().route(), false);
             }
-            return pool.acquire(route, true);
         }
-        return pool(route).acquire(route, true);
+        return pool.acquire(route, true);
     }
 
     /**
@@ -151,7 +150,8 @@ public final class Activator implements AutoCloseable {
     }
 
     /**
-     * A new routing table: pools of versions that are neither live nor starting drain and go away (a
+     * A new routing table: pools of versions that are neither live, nor starting, nor in a traffic split
+     * drain and go away (a
      * version just replaced by one whose instances are ready here first hands over, see {@link Handover}); the
      * others move towards their targets, and a version with a target here but no pool yet gets one (its
      * instances start before any call: minInstances, or a starting version warming up to replace the
@@ -162,7 +162,8 @@ public final class Activator implements AutoCloseable {
             ServiceRoute old = entry.getValue().route();
             ServiceRoute live = table.find(old.environment(), old.service());
             boolean kept = (live != null && entry.getKey().equals(live.poolKey()))
-                    || table.starting().containsKey(entry.getKey());
+                    || table.starting().containsKey(entry.getKey())
+                    || table.splitsTo(entry.getKey());
             if (kept) {
                 handovers.values().removeIf(handover -> handover.replaced() == entry.getValue()); // live again
                 continue;
@@ -178,6 +179,11 @@ public final class Activator implements AutoCloseable {
         }
         for (ServiceRoute route : table.routes()) {
             if (route.isLive() && (route.targetInstances() > 0 || pools.containsKey(route.poolKey()))) {
+                pool(route).reconcile(route);
+            }
+        }
+        for (ServiceRoute route : table.splitRoutes()) {
+            if (route.targetInstances() > 0 || pools.containsKey(route.poolKey())) {
                 pool(route).reconcile(route);
             }
         }

@@ -105,7 +105,8 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
                 ? callers.environmentOf(request.headers().get(CallerIdentity.TOKEN_HEADER))
                 : null;
         String environment = EnvironmentResolver.forUrl(table, url.environment(), callerEnv);
-        ServiceRoute route = RouteResolver.resolve(table, environment, url.service(), ingress.allowsPrivate());
+        ServiceRoute route =
+                RouteResolver.resolve(table, environment, url.service(), url.resource(), ingress.allowsPrivate());
         return Call.to(route, url, environment, resourceEpoch);
     }
 

@@ -141,7 +141,8 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
                 ? callers.environmentOf(request.getHeader(CallerIdentity.TOKEN_HEADER))
                 : null;
         String environment = EnvironmentResolver.forHttp(table, request.getParam(FORCE_ENV), host(request), callerEnv);
-        ServiceRoute route = RouteResolver.resolve(table, environment, path.service(), ingress.allowsPrivate());
+        ServiceRoute route =
+                RouteResolver.resolve(table, environment, path.service(), path.resource(), ingress.allowsPrivate());
         return Call.to(route, path, environment);
     }
 

@@ -3,15 +3,20 @@ package io.leveros.dataplane.routing;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 
-/** Finds the live route of {@code env/service} and refuses private services to outside callers. */
+/**
+ * Finds the route of a call to {@code env/service} (the live version, or under a traffic split the version
+ * picked for it) and refuses private services to outside callers.
+ */
 public final class RouteResolver {
     private RouteResolver() {}
 
     /**
+     * @param resource the call's resource, empty for a plain call
      * @param internal whether private services may be called (the internal gateway, the forwarding port)
      * @throws CallException SERVICE_NOT_FOUND, NO_INSTANCE (no live version) or PRIVATE_SERVICE
      */
-    public static ServiceRoute resolve(RoutingTable table, String environment, String service, boolean internal) {
+    public static ServiceRoute resolve(
+            RoutingTable table, String environment, String service, String resource, boolean internal) {
         ServiceRoute route = table.find(environment, service);
         if (route == null) {
             throw new CallException(
@@ -31,7 +36,7 @@ public final class RouteResolver {
                     "service '" + service + "' in environment '" + environment
                             + "' is private: only other services can call it, through the internal gateway");
         }
-        return route;
+        return table.pick(route, resource);
     }
 
     /** Fails with NO_INSTANCE while no routing snapshot has arrived yet. */

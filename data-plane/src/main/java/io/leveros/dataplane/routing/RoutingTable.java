@@ -9,6 +9,7 @@ import io.leveros.proto.control.ScalingTarget;
 import io.leveros.proto.control.Service;
 import io.leveros.proto.control.ServiceVersion;
 import io.leveros.proto.control.ServingVersion;
+import io.leveros.proto.control.TrafficShare;
 import io.vertx.core.net.SocketAddress;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import java.util.Map;
 public final class RoutingTable {
     /** The table before any snapshot arrived: no environments, revision -1. */
     public static final RoutingTable EMPTY =
-            new RoutingTable(-1, 0, EnvironmentNames.DEFAULT, Map.of(), List.of(), Map.of(), "");
+            new RoutingTable(-1, 0, EnvironmentNames.DEFAULT, Map.of(), List.of(), Map.of(), Map.of(), "");
 
     private static final System.Logger LOG = System.getLogger(RoutingTable.class.getName());
 
@@ -35,6 +36,9 @@ public final class RoutingTable {
     private final Map<String, Map<String, ServiceRoute>> environments;
     private final List<ServiceRoute> routes;
     private final Map<String, ServiceRoute> starting;
+    /** By the live version's pool key. */
+    private final Map<String, TrafficSplit> splits;
+
     private final String forwardingKey;
 
     private RoutingTable(
@@ -44,6 +48,7 @@ public final class RoutingTable {
             Map<String, Map<String, ServiceRoute>> environments,
             List<ServiceRoute> routes,
             Map<String, ServiceRoute> starting,
+            Map<String, TrafficSplit> splits,
             String forwardingKey) {
         this.revision = revision;
         this.clusterRevision = clusterRevision;
@@ -51,6 +56,7 @@ public final class RoutingTable {
         this.environments = environments;
         this.routes = routes;
         this.starting = starting;
+        this.splits = splits;
         this.forwardingKey = forwardingKey;
     }
 
@@ -72,6 +78,7 @@ public final class RoutingTable {
         Map<String, Map<String, ServiceRoute>> environments = new HashMap<>();
         List<ServiceRoute> routes = new ArrayList<>();
         Map<String, ServiceRoute> starting = new HashMap<>();
+        Map<String, TrafficSplit> splits = new HashMap<>();
         for (Environment environment : snapshot.getEnvironmentsList()) {
             Map<String, ServiceRoute> services = new HashMap<>();
             for (Service service : environment.getServicesList()) {
@@ -88,6 +95,9 @@ public final class RoutingTable {
                         key == null ? null : targets.get(key));
                 services.put(service.getName(), route);
                 routes.add(route);
+                if (key != null && service.getSplitCount() > 0) {
+                    splits.put(key, split(environment.getName(), service, route, peers, targets));
+                }
                 if (service.hasStarting()) {
                     String startingKey = ServiceRoute.poolKey(
                             environment.getName(),
@@ -116,7 +126,37 @@ public final class RoutingTable {
                 Collections.unmodifiableMap(environments),
                 Collections.unmodifiableList(routes),
                 Collections.unmodifiableMap(starting),
+                Collections.unmodifiableMap(splits),
                 snapshot.getForwardingKey());
+    }
+
+    private static TrafficSplit split(
+            String environment,
+            Service service,
+            ServiceRoute live,
+            Map<String, List<Peer>> peers,
+            Map<String, ScalingTarget> targets) {
+        List<ServiceRoute> routes = new ArrayList<>();
+        int[] upTo = new int[service.getSplitCount()];
+        int sum = 0;
+        for (int i = 0; i < upTo.length; i++) {
+            TrafficShare share = service.getSplit(i);
+            long version = share.getVersion().getVersion();
+            String key = ServiceRoute.poolKey(environment, service.getName(), version);
+            routes.add(
+                    version == live.versionNumber()
+                            ? live
+                            : ServiceRoute.of(
+                                    environment,
+                                    service.getName(),
+                                    key,
+                                    share.getVersion(),
+                                    peers.getOrDefault(key, List.of()),
+                                    targets.get(key)));
+            sum += share.getPercent();
+            upTo[i] = sum;
+        }
+        return new TrafficSplit(List.copyOf(routes), upTo);
     }
 
     /** Peers by the pool key of the version they serve. */
@@ -189,6 +229,39 @@ public final class RoutingTable {
 
     /** Every service of every environment. */
     public List<ServiceRoute> routes() {
+        return routes;
+    }
+
+    /**
+     * The version one call goes to: {@code live} ({@link #find}), or under a traffic split the version
+     * picked for it ({@code resource} empty for a plain call; see {@link TrafficSplit}).
+     */
+    public ServiceRoute pick(ServiceRoute live, String resource) {
+        if (splits.isEmpty()) {
+            return live;
+        }
+        TrafficSplit split = splits.get(live.poolKey());
+        return split == null ? live : split.pick(resource);
+    }
+
+    /** Whether a traffic split sends calls to the version of {@code poolKey}. */
+    public boolean splitsTo(String poolKey) {
+        for (TrafficSplit split : splits.values()) {
+            for (ServiceRoute route : split.routes()) {
+                if (route.poolKey().equals(poolKey)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The routes of the versions traffic splits send calls to besides the live ones. */
+    public List<ServiceRoute> splitRoutes() {
+        List<ServiceRoute> routes = new ArrayList<>();
+        for (TrafficSplit split : splits.values()) {
+            routes.addAll(split.routes());
+        }
         return routes;
     }
 

@@ -3,6 +3,7 @@ package io.leveros.dataplane.stream;
 import io.leveros.dataplane.activator.ReplacedStreams;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
+import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -21,8 +22,8 @@ public final class OpenStreams implements ReplacedStreams, AutoCloseable {
         /** {@link System#nanoTime()} of the last message either way, or of the opening. */
         long lastActivityNanos();
 
-        /** The pool key ({@code env/service/version}) of the instance on this node it runs on; null when none. */
-        String poolKey();
+        /** The instance on this node it runs on; null when none (it runs on another node). */
+        Instance instance();
 
         /** Ends the stream with {@code error}; called from any thread. */
         void endWith(CallException error);
@@ -49,8 +50,9 @@ public final class OpenStreams implements ReplacedStreams, AutoCloseable {
     }
 
     /**
-     * Ends every stream open on {@code replaced} (a route no longer live here) with an error saying the
-     * version was replaced by {@code liveVersion}; answers how many.
+     * Ends every stream open on a draining instance of {@code replaced} (a version no longer live here)
+     * with an error saying the version was replaced by {@code liveVersion}; answers how many. Streams on
+     * instances of the same version started since (it went live again) run on.
      */
     @Override
     public int endReplaced(ServiceRoute replaced, long liveVersion) {
@@ -62,7 +64,11 @@ public final class OpenStreams implements ReplacedStreams, AutoCloseable {
                         + liveVersion);
         int ended = 0;
         for (OpenStream stream : open) {
-            if (replaced.poolKey().equals(stream.poolKey()) && open.remove(stream)) {
+            Instance instance = stream.instance();
+            if (instance != null
+                    && instance.draining()
+                    && replaced.poolKey().equals(instance.route().poolKey())
+                    && open.remove(stream)) {
                 stream.endWith(error);
                 ended++;
             }

@@ -6,6 +6,7 @@ import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.forwarding.InstanceStatuses;
+import io.leveros.dataplane.instance.Instance;
 import io.leveros.proto.core.JSON;
 import io.leveros.proto.core.JSONArray;
 import io.leveros.proto.core.StreamMessage;
@@ -154,11 +155,9 @@ public abstract class StreamBridge implements OpenStreams.OpenStream {
     }
 
     @Override
-    public final String poolKey() {
+    public final Instance instance() {
         Lease held = lease;
-        return held == null || held.instance() == null
-                ? null
-                : held.instance().route().poolKey();
+        return held == null ? null : held.instance();
     }
 
     @Override

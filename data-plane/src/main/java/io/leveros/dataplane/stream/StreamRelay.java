@@ -4,6 +4,7 @@ import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.forwarding.InstanceClient;
+import io.leveros.dataplane.instance.Instance;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -171,8 +172,8 @@ public final class StreamRelay {
         }
 
         @Override
-        public String poolKey() {
-            return lease.instance() == null ? null : lease.instance().route().poolKey();
+        public Instance instance() {
+            return lease.instance();
         }
 
         @Override

@@ -70,14 +70,14 @@ public class HotPathBenchmark {
     public ServiceRoute routeOnly() {
         LeverUrl url = CallPath.parse("/helloService/sayHello");
         String env = EnvironmentResolver.forHttp(table, null, "127.0.0.1:8080", null);
-        return RouteResolver.resolve(table, env, url.service(), false);
+        return RouteResolver.resolve(table, env, url.service(), url.resource(), false);
     }
 
     @Benchmark
     public Buffer routeAndJsonBody() {
         LeverUrl url = CallPath.parse("/helloService/sayHello");
         String env = EnvironmentResolver.forHttp(table, "staging.lever", "127.0.0.1:8080", null);
-        ServiceRoute route = RouteResolver.resolve(table, env, url.service(), false);
+        ServiceRoute route = RouteResolver.resolve(table, env, url.service(), url.resource(), false);
         ContentKind kind = ContentKind.of("application/json; charset=utf-8");
         return route == null ? null : kind.toRpc(body);
     }

@@ -89,12 +89,12 @@ class EnvironmentResolverTest {
 
     @Test
     void privateServicesOnlyInternally() {
-        assertThatThrownBy(() -> RouteResolver.resolve(TABLE, "dev.lever", "secret", false))
+        assertThatThrownBy(() -> RouteResolver.resolve(TABLE, "dev.lever", "secret", "", false))
                 .isInstanceOfSatisfying(
                         CallException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PRIVATE_SERVICE));
-        assertThat(RouteResolver.resolve(TABLE, "dev.lever", "secret", true).service())
+        assertThat(RouteResolver.resolve(TABLE, "dev.lever", "secret", "", true).service())
                 .isEqualTo("secret");
-        assertThatThrownBy(() -> RouteResolver.resolve(TABLE, "dev.lever", "nope", true))
+        assertThatThrownBy(() -> RouteResolver.resolve(TABLE, "dev.lever", "nope", "", true))
                 .isInstanceOfSatisfying(
                         CallException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_NOT_FOUND));
     }

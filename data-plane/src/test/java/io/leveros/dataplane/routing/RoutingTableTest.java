@@ -1,6 +1,7 @@
 package io.leveros.dataplane.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.leveros.proto.control.Environment;
 import io.leveros.proto.control.JavaEntry;
@@ -9,6 +10,7 @@ import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.Service;
 import io.leveros.proto.control.ServiceVersion;
 import io.leveros.proto.control.ServingVersion;
+import io.leveros.proto.control.TrafficShare;
 import org.junit.jupiter.api.Test;
 
 class RoutingTableTest {
@@ -45,6 +47,50 @@ class RoutingTableTest {
         assertThat(table.find("dev.lever", "undeployed").isLive()).isFalse();
         assertThat(table.find("staging.lever", "hello")).isNull();
         assertThat(table.routes()).hasSize(2);
+    }
+
+    @Test
+    void aTrafficSplitPicksEachVersionByItsShareAndAResourceAlwaysTheSameOne() {
+        ServiceVersion.Builder v4 = ServiceVersion.newBuilder()
+                .setVersion(4)
+                .setJava(JavaEntry.newBuilder().setClassName("Hello"));
+        RoutingSnapshot split = snapshot().toBuilder()
+                .setEnvironments(
+                        0,
+                        Environment.newBuilder()
+                                .setName("dev.lever")
+                                .addServices(Service.newBuilder()
+                                        .setName("hello")
+                                        .setLive(v4)
+                                        .addSplit(TrafficShare.newBuilder()
+                                                .setVersion(v4)
+                                                .setPercent(70))
+                                        .addSplit(TrafficShare.newBuilder()
+                                                .setVersion(v4.clone().setVersion(5))
+                                                .setPercent(30))))
+                .build();
+        RoutingTable table = RoutingTable.compile(split, "local");
+        ServiceRoute live = table.find("dev.lever", "hello");
+        assertThat(live.versionNumber()).isEqualTo(4);
+        assertThat(table.splitsTo("dev.lever/hello/5")).isTrue();
+        int toV5 = 0;
+        for (int i = 0; i < 20_000; i++) {
+            toV5 += table.pick(live, "").versionNumber() == 5 ? 1 : 0;
+        }
+        assertThat(toV5 / 20_000.0).isCloseTo(0.30, within(0.02));
+        int resourcesOnV5 = 0;
+        for (int i = 0; i < 2_000; i++) {
+            String resource = "room-" + i;
+            long version = table.pick(live, resource).versionNumber();
+            for (int again = 0; again < 3; again++) {
+                assertThat(table.pick(live, resource).versionNumber()).isEqualTo(version);
+            }
+            resourcesOnV5 += version == 5 ? 1 : 0;
+        }
+        assertThat(resourcesOnV5 / 2_000.0)
+                .as("resources spread by their share too")
+                .isCloseTo(0.30, within(0.05));
+        assertThat(RoutingTable.compile(snapshot(), "local").pick(live, "")).isSameAs(live);
     }
 
     @Test
