@@ -216,6 +216,9 @@ final class StoreDraft {
         TrafficShare largest = null;
         Set<Long> seen = new HashSet<>();
         for (TrafficShare share : shares) {
+            if (share == null) {
+                throw invalidSplit("a share is null (expected {\"version\": N, \"percent\": P})");
+            }
             if (share.percent() < 1 || share.percent() > 99) {
                 throw invalidSplit("v" + share.version() + " has " + share.percent() + "% (expected 1 to 99)");
             }

@@ -256,7 +256,7 @@ public final class RoutingTable {
         return false;
     }
 
-    /** The routes of the versions traffic splits send calls to besides the live ones. */
+    /** The routes of every version in a traffic split, the live ones included. */
     public List<ServiceRoute> splitRoutes() {
         List<ServiceRoute> routes = new ArrayList<>();
         for (TrafficSplit split : splits.values()) {
