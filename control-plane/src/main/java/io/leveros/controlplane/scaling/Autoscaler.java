@@ -125,6 +125,58 @@ public final class Autoscaler {
 
     private record NodeServing(String nodeId, long measuredAtMicros, ServingVersion serving) {}
 
+    /** What one tick reads (the nodes' reports, their free memory) and what it decides. */
+    private static final class Round {
+        final NodeRegistry.Known known;
+        final Map<String, List<NodeServing>> byVersion;
+        final List<String> nodeIds; // sorted: a TreeMap's keys
+        final Room room;
+        final long now;
+        /** The versions decided this tick, by {@code env/service/version}: the ones remembered for the next. */
+        final Set<String> decided = new HashSet<>();
+
+        final List<ScalingTarget> targets = new ArrayList<>();
+        final Map<String, VersionStatus> statuses = new LinkedHashMap<>();
+
+        Round(NodeRegistry.Known known, long now) {
+            this.known = known;
+            this.byVersion = index(known);
+            this.nodeIds = new ArrayList<>(known.reports().keySet());
+            this.room = new Room(known);
+            this.now = now;
+        }
+
+        List<NodeServing> reports(String key) {
+            return byVersion.getOrDefault(key, List.of());
+        }
+    }
+
+    /**
+     * What the nodes run of one version: its instances (ready and starting) in all and per node, why its
+     * last start failed and its last instance exited unasked (empty when none).
+     */
+    private record Running(int instances, Map<String, Integer> byNode, String startFailure, String lastExit) {
+        static Running of(List<NodeServing> reports) {
+            int instances = 0;
+            Map<String, Integer> byNode = new HashMap<>();
+            String startFailure = "";
+            String lastExit = "";
+            for (NodeServing report : reports) {
+                ServingVersion serving = report.serving();
+                int here = serving.getReadyInstances() + serving.getStartingInstances();
+                instances += here;
+                byNode.merge(report.nodeId(), here, Integer::sum);
+                if (!serving.getStartFailure().isEmpty()) {
+                    startFailure = serving.getStartFailure();
+                }
+                if (!serving.getLastExit().isEmpty()) {
+                    lastExit = report.nodeId() + ": " + serving.getLastExit();
+                }
+            }
+            return new Running(instances, byNode, startFailure, lastExit);
+        }
+    }
+
     private final MetadataStore store;
     private final NodeRegistry nodes;
     private final Settings settings;
@@ -177,85 +229,43 @@ public final class Autoscaler {
     /** One round of decisions. */
     public void tick(long nowNanos) {
         StoreSnapshot state = store.snapshot();
-        NodeRegistry.Known known = nodes.known();
-        Map<String, List<NodeServing>> byVersion = index(known);
-        List<String> nodeIds = new ArrayList<>(known.reports().keySet()); // sorted: a TreeMap's keys
-        Set<String> live = new HashSet<>();
-        List<ScalingTarget> next = new ArrayList<>();
-        Map<String, VersionStatus> nextStatuses = new LinkedHashMap<>();
-        Room room = new Room(known);
+        Round round = new Round(nodes.known(), nowNanos);
         for (EnvironmentRecord environment : state.environments()) {
             for (ServiceRecord service : state.services(environment.name())) {
                 VersionRecord version = state.liveVersion(service).orElse(null);
                 if (version == null) {
                     continue;
                 }
-                String key = key(version.environment(), version.service(), version.version());
-                live.add(key);
-                ScaledVersion scaled = versions.computeIfAbsent(key, k -> new ScaledVersion());
+                ScaledVersion scaled = remembered(round, version);
                 if (service.startingVersion() == version.version()) {
                     scaled.lastActiveNanos = nowNanos; // a first version: one instance shows that it starts
                 }
-                scale(
-                        key,
-                        scaled,
-                        version,
-                        byVersion.getOrDefault(key, List.of()),
-                        nodeIds,
-                        known,
-                        room,
-                        nowNanos,
-                        next,
-                        nextStatuses);
+                scale(round, scaled, version);
                 for (TrafficShare share : service.traffic()) {
-                    VersionRecord split = share.version() == version.version()
-                            ? null
-                            : state.version(service.environment(), service.name(), share.version())
-                                    .orElse(null);
-                    if (split != null) {
-                        String splitKey = key(split.environment(), split.service(), split.version());
-                        live.add(splitKey);
-                        scale(
-                                splitKey,
-                                versions.computeIfAbsent(splitKey, k -> new ScaledVersion()),
-                                split,
-                                byVersion.getOrDefault(splitKey, List.of()),
-                                nodeIds,
-                                known,
-                                room,
-                                nowNanos,
-                                next,
-                                nextStatuses);
+                    if (share.version() != version.version()) {
+                        state.version(service.environment(), service.name(), share.version())
+                                .ifPresent(split -> scale(round, remembered(round, split), split));
                     }
                 }
                 if (service.replacing()) {
-                    VersionRecord starting = state.version(
-                                    service.environment(), service.name(), service.startingVersion())
-                            .orElse(null);
-                    if (starting != null) {
-                        String startingKey = key(starting.environment(), starting.service(), starting.version());
-                        live.add(startingKey);
-                        warm(
-                                startingKey,
-                                versions.computeIfAbsent(startingKey, k -> new ScaledVersion()),
-                                starting,
-                                Math.max(scaled.target, 0),
-                                byVersion.getOrDefault(startingKey, List.of()),
-                                nodeIds,
-                                known,
-                                room,
-                                nowNanos,
-                                next,
-                                nextStatuses);
-                    }
+                    int liveTarget = Math.max(scaled.target, 0);
+                    state.version(service.environment(), service.name(), service.startingVersion())
+                            .ifPresent(starting -> warm(round, remembered(round, starting), starting, liveTarget));
                 }
             }
         }
-        versions.keySet().retainAll(live);
-        statuses = Map.copyOf(nextStatuses);
-        if (!next.equals(targets)) {
-            targets = List.copyOf(next);
+        versions.keySet().retainAll(round.decided);
+        statuses = Map.copyOf(round.statuses);
+        if (!round.targets.equals(targets)) {
+            targets = List.copyOf(round.targets);
         }
+    }
+
+    /** What is remembered of {@code version} between ticks; it is kept past this one. */
+    private ScaledVersion remembered(Round round, VersionRecord version) {
+        String key = key(version.environment(), version.service(), version.version());
+        round.decided.add(key);
+        return versions.computeIfAbsent(key, k -> new ScaledVersion());
     }
 
     private static String key(String environment, String service, long version) {
@@ -276,27 +286,17 @@ public final class Autoscaler {
         return byVersion;
     }
 
-    private void scale(
-            String key,
-            ScaledVersion scaled,
-            VersionRecord version,
-            List<NodeServing> reports,
-            List<String> nodeIds,
-            NodeRegistry.Known known,
-            Room room,
-            long now,
-            List<ScalingTarget> next,
-            Map<String, VersionStatus> nextStatuses) {
+    private void scale(Round round, ScaledVersion scaled, VersionRecord version) {
+        String key = key(version.environment(), version.service(), version.version());
+        List<NodeServing> reports = round.reports(key);
+        Running running = Running.of(reports);
+        long now = round.now;
         long completed = 0;
         long latencyMicros = 0;
         double concurrency = 0;
         double rate = 0;
         int inFlight = 0;
         int bound = 0;
-        int current = 0;
-        String startFailure = "";
-        String lastExit = "";
-        Map<String, Integer> currentByNode = new HashMap<>();
         Map<String, ScaledVersion.NodeCounters> counters = new HashMap<>();
         for (NodeServing report : reports) {
             ServingVersion serving = report.serving();
@@ -320,16 +320,8 @@ public final class Autoscaler {
             rate += read.rate;
             inFlight += serving.getInFlight();
             bound += serving.getBoundResources();
-            int instances = serving.getReadyInstances() + serving.getStartingInstances();
-            current += instances;
-            currentByNode.merge(report.nodeId(), instances, Integer::sum);
-            if (!serving.getStartFailure().isEmpty()) {
-                startFailure = serving.getStartFailure();
-            }
-            if (!serving.getLastExit().isEmpty()) {
-                lastExit = report.nodeId() + ": " + serving.getLastExit();
-            }
         }
+        int current = running.instances();
         scaled.lastCounters.clear();
         scaled.lastCounters.putAll(counters);
 
@@ -357,8 +349,8 @@ public final class Autoscaler {
         }
 
         if (scaled.target < 0 && required == 0 && current == 0) {
-            if (!startFailure.isEmpty()) {
-                nextStatuses.put(key, status(version, scaled, current, load, inFlight, startFailure, lastExit));
+            if (!running.startFailure().isEmpty()) {
+                round.statuses.put(key, status(version, scaled, running, load, inFlight));
             }
             return; // never used and no minimum: calls start instances on demand
         }
@@ -418,8 +410,8 @@ public final class Autoscaler {
             scaled.lowSinceNanos = -1;
         }
 
-        place(scaled, version, nodeIds, currentByNode, known, room, next);
-        nextStatuses.put(key, status(version, scaled, current, load, inFlight, startFailure, lastExit));
+        place(round, scaled, version, running.byNode());
+        round.statuses.put(key, status(version, scaled, running, load, inFlight));
     }
 
     /**
@@ -428,44 +420,19 @@ public final class Autoscaler {
      * finds it warm (docs/upgrades.md). It counts as active meanwhile: once live, it is not scaled down
      * before its own load says so.
      */
-    private void warm(
-            String key,
-            ScaledVersion scaled,
-            VersionRecord version,
-            int liveTarget,
-            List<NodeServing> reports,
-            List<String> nodeIds,
-            NodeRegistry.Known known,
-            Room room,
-            long now,
-            List<ScalingTarget> next,
-            Map<String, VersionStatus> nextStatuses) {
-        int current = 0;
-        String startFailure = "";
-        String lastExit = "";
-        Map<String, Integer> currentByNode = new HashMap<>();
-        for (NodeServing report : reports) {
-            ServingVersion serving = report.serving();
-            int instances = serving.getReadyInstances() + serving.getStartingInstances();
-            current += instances;
-            currentByNode.merge(report.nodeId(), instances, Integer::sum);
-            if (!serving.getStartFailure().isEmpty()) {
-                startFailure = serving.getStartFailure();
-            }
-            if (!serving.getLastExit().isEmpty()) {
-                lastExit = report.nodeId() + ": " + serving.getLastExit();
-            }
-        }
+    private void warm(Round round, ScaledVersion scaled, VersionRecord version, int liveTarget) {
+        String key = key(version.environment(), version.service(), version.version());
+        Running running = Running.of(round.reports(key));
         int wanted = Math.max(Math.max(1, liveTarget), version.minInstances());
         if (version.maxInstances() > 0) {
             wanted = Math.min(wanted, version.maxInstances());
         }
-        scaled.lastActiveNanos = now;
+        scaled.lastActiveNanos = round.now;
         if (wanted != scaled.target) {
             decide(version, scaled, wanted, "starting to replace the live version, which runs " + liveTarget);
         }
-        place(scaled, version, nodeIds, currentByNode, known, room, next);
-        nextStatuses.put(key, status(version, scaled, current, 0, 0, startFailure, lastExit));
+        place(round, scaled, version, running.byNode());
+        round.statuses.put(key, status(version, scaled, running, 0, 0));
     }
 
     /**
@@ -482,25 +449,19 @@ public final class Autoscaler {
     }
 
     private static VersionStatus status(
-            VersionRecord version,
-            ScaledVersion scaled,
-            int current,
-            double load,
-            int inFlight,
-            String startFailure,
-            String lastExit) {
+            VersionRecord version, ScaledVersion scaled, Running running, double load, int inFlight) {
         return new VersionStatus(
                 version.environment(),
                 version.service(),
                 version.version(),
-                current,
+                running.instances(),
                 scaled.target,
                 load,
                 inFlight,
                 scaled.rate.mean(),
                 scaled.latency.mean(),
-                startFailure,
-                lastExit,
+                running.startFailure(),
+                running.lastExit(),
                 scaled.unplaced);
     }
 
@@ -537,14 +498,9 @@ public final class Autoscaler {
      * the version, its ram and the largest free memory. A node's target keeps the report sequence
      * of the decision that last changed it.
      */
-    private void place(
-            ScaledVersion scaled,
-            VersionRecord version,
-            List<String> nodeIds,
-            Map<String, Integer> currentByNode,
-            NodeRegistry.Known known,
-            Room room,
-            List<ScalingTarget> next) {
+    private void place(Round round, ScaledVersion scaled, VersionRecord version, Map<String, Integer> currentByNode) {
+        List<String> nodeIds = round.nodeIds;
+        Room room = round.room;
         if (nodeIds.isEmpty()) {
             return;
         }
@@ -605,9 +561,9 @@ public final class Autoscaler {
             long[] before = scaled.placed.get(nodeId);
             long sequence = before != null && before[0] == counts[i]
                     ? before[1]
-                    : known.reports().get(nodeId).getSequence();
+                    : round.known.reports().get(nodeId).getSequence();
             placed.put(nodeId, new long[] {counts[i], sequence});
-            next.add(ScalingTarget.newBuilder()
+            round.targets.add(ScalingTarget.newBuilder()
                     .setEnvironment(version.environment())
                     .setService(version.service())
                     .setVersion(version.version())

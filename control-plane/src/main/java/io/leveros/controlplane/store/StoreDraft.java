@@ -163,19 +163,7 @@ final class StoreDraft {
         if (old.startingVersion() != version) {
             return old;
         }
-        ServiceRecord updated = new ServiceRecord(
-                old.environment(),
-                old.name(),
-                old.description(),
-                old.isPrivate(),
-                old.liveVersion(),
-                old.nextVersion(),
-                old.createdAt(),
-                now,
-                0,
-                version,
-                reason,
-                old.traffic());
+        ServiceRecord updated = withStartAndTraffic(old, 0, version, reason, old.traffic());
         services.set(serviceIndex(environment, service), updated);
         return updated;
     }
@@ -192,19 +180,8 @@ final class StoreDraft {
     ServiceRecord splitTraffic(String environment, String service, List<TrafficShare> shares) {
         ServiceRecord old = deployedService(environment, service);
         if (shares.isEmpty()) {
-            ServiceRecord cleared = new ServiceRecord(
-                    old.environment(),
-                    old.name(),
-                    old.description(),
-                    old.isPrivate(),
-                    old.liveVersion(),
-                    old.nextVersion(),
-                    old.createdAt(),
-                    now,
-                    old.startingVersion(),
-                    old.failedVersion(),
-                    old.startFailure(),
-                    List.of());
+            ServiceRecord cleared =
+                    withStartAndTraffic(old, old.startingVersion(), old.failedVersion(), old.startFailure(), List.of());
             services.set(serviceIndex(environment, service), cleared);
             return cleared;
         }
@@ -273,6 +250,28 @@ final class StoreDraft {
                 startingVersion,
                 failed ? 0 : old.failedVersion(),
                 failed ? null : old.startFailure(),
+                traffic);
+    }
+
+    /** {@code old} with other start fields and traffic split, changed now. */
+    private ServiceRecord withStartAndTraffic(
+            ServiceRecord old,
+            long startingVersion,
+            long failedVersion,
+            String startFailure,
+            List<TrafficShare> traffic) {
+        return new ServiceRecord(
+                old.environment(),
+                old.name(),
+                old.description(),
+                old.isPrivate(),
+                old.liveVersion(),
+                old.nextVersion(),
+                old.createdAt(),
+                now,
+                startingVersion,
+                failedVersion,
+                startFailure,
                 traffic);
     }
 
