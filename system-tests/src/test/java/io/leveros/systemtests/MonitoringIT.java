@@ -103,18 +103,18 @@ class MonitoringIT {
             variables.addAll(variables(dashboard, json));
         }
         assertThat(queries).hasSizeGreaterThan(recordingRules().size());
-        await("every recording rule and dashboard query returns data")
-                .atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(() -> assertThat(withoutData(queries))
-                        .as("queries that return no sample (where: query)")
-                        .isEmpty());
         for (Variable variable : variables) {
             assertThat(prometheus.labelValues(variable.label(), variable.selector()))
                     .as("variable %s: label_values(%s, %s)", variable.where(), variable.selector(), variable.label())
                     .contains(variable.expected());
         }
         everyRuleIsEvaluatedWithoutError();
+        await("every recording rule and dashboard query returns data")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(withoutData(queries))
+                        .as("queries that return no sample (where: query)")
+                        .isEmpty());
     }
 
     private static void deploy(Path folder) {
