@@ -27,4 +27,25 @@ class UpCommandTest {
         UpCommand up = commandLine.getSubcommands().get("up").getCommand();
         assertThat(up.store).isEqualTo(System.getenv().getOrDefault("LEVEROS_STORE", "file"));
     }
+
+    @Test
+    void aLogFormatOtherThanTextOrJsonIsRefused() {
+        StringWriter err = new StringWriter();
+        var commandLine = LeverCommand.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+        assertThat(commandLine.execute("up", "--log-format", "xml")).isNotZero();
+        assertThat(err.toString()).contains("--log-format: 'xml' (expected: text or json)");
+    }
+
+    @Test
+    void anOtlpEndpointMustBeAnHttpUrl() {
+        StringWriter err = new StringWriter();
+        var commandLine = LeverCommand.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+        assertThat(commandLine.execute("up", "--otlp-endpoint", "127.0.0.1:4318"))
+                .isNotZero();
+        assertThat(err.toString())
+                .contains("--otlp-endpoint: '127.0.0.1:4318' (expected: the http://host:port of an OTLP/HTTP"
+                        + " collector, e.g. http://127.0.0.1:4318)");
+    }
 }

@@ -101,11 +101,12 @@ public record TraceContext(String traceparent, String tracestate, String callerS
                 || traceparent.charAt(52) != '-') {
             return false;
         }
-        String version = traceparent.substring(0, 2);
-        if (!hex(traceparent, 0, 2) || version.equalsIgnoreCase("ff")) {
+        boolean version00 = traceparent.charAt(0) == '0' && traceparent.charAt(1) == '0';
+        boolean versionFf = traceparent.charAt(0) == 'f' && traceparent.charAt(1) == 'f';
+        if (!hex(traceparent, 0, 2) || versionFf) {
             return false;
         }
-        if (version.equals("00") ? length != 55 : length > 55 && traceparent.charAt(55) != '-') {
+        if (version00 ? length != 55 : length > 55 && traceparent.charAt(55) != '-') {
             return false;
         }
         return hex(traceparent, 3, 35)

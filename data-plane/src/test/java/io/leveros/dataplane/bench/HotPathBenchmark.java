@@ -1,5 +1,6 @@
 package io.leveros.dataplane.bench;
 
+import com.sun.net.httpserver.HttpServer;
 import io.leveros.core.url.LeverUrl;
 import io.leveros.dataplane.ingress.CallPath;
 import io.leveros.dataplane.ingress.ContentKind;
@@ -10,6 +11,9 @@ import io.leveros.dataplane.routing.EnvironmentResolver;
 import io.leveros.dataplane.routing.RouteResolver;
 import io.leveros.dataplane.routing.RoutingTable;
 import io.leveros.dataplane.routing.ServiceRoute;
+import io.leveros.dataplane.tracing.CallSpan;
+import io.leveros.dataplane.tracing.TraceContext;
+import io.leveros.dataplane.tracing.Tracer;
 import io.leveros.proto.control.Environment;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.Service;
@@ -17,7 +21,13 @@ import io.leveros.proto.control.ServiceVersion;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +40,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -55,6 +66,15 @@ public class HotPathBenchmark {
     CallMetrics.Recorder calls;
     Timer timer;
     final DurationHistogram histogram = new DurationHistogram();
+    final MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+            .add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    final MultiMap noTraceHeaders = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
+    final CallSpan.Call spanCall = new CallSpan.Call("public", "dev.lever", "helloService", 3, "sayHello");
+    /** Exporting to {@link #collector}, which reads and drops every batch. */
+    Tracer exporting;
+
+    HttpServer collector;
+
     long latency;
 
     @Setup
@@ -73,9 +93,55 @@ public class HotPathBenchmark {
         table = RoutingTable.compile(snapshot.build(), "local");
         body = Buffer.buffer("[\"world\", 42, {\"nested\": [true, null, 1.5]}]");
         calls = new DataPlaneMetrics(List::of, 100).calls().recorder("public");
+        try {
+            collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        collector.createContext("/v1/traces", exchange -> {
+            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
+        exporting = Tracer.exportingTo(
+                URI.create("http://127.0.0.1:" + collector.getAddress().getPort()), "bench");
         timer = Timer.builder("bench.timer")
                 .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofSeconds(60))
                 .register(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    @TearDown
+    public void tearDown() {
+        exporting.close();
+        collector.stop(0);
+    }
+
+    /** Tracing off, the usual call: no traceparent, one header lookup. */
+    @Benchmark
+    public TraceContext traceOffWithoutContext() {
+        TraceContext trace = Tracer.OFF.begin(TraceContext.of(noTraceHeaders));
+        Tracer.OFF.end(trace, spanCall, 200, 1_000_000);
+        return trace;
+    }
+
+    /** Tracing off, a call with a traceparent: read, checked and passed on. */
+    @Benchmark
+    public TraceContext traceOffWithContext() {
+        TraceContext trace = Tracer.OFF.begin(TraceContext.of(headers));
+        Tracer.OFF.end(trace, spanCall, 200, 1_000_000);
+        return trace;
+    }
+
+    /**
+     * Tracing on: the same plus a span begun (ids), ended and queued for the exporter, whose thread
+     * (encoding and sending batches to a local collector) competes for the same cores meanwhile.
+     */
+    @Benchmark
+    public TraceContext traceOnWithContext() {
+        TraceContext trace = exporting.begin(TraceContext.of(headers));
+        exporting.end(trace, spanCall, 200, 1_000_000);
+        return trace;
     }
 
     @Benchmark
