@@ -2,6 +2,7 @@ package io.leveros.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +24,15 @@ final class BenchNode implements AutoCloseable {
 
     /** Starts the node's data plane and waits until its port is open. */
     static BenchNode join(Path dataDir, BenchPlatform.Ports ports, String nodeId) throws Exception {
+        return join(dataDir, ports, nodeId, List.of());
+    }
+
+    /**
+     * Starts the node's data plane with more {@code DataPlaneMain} options (e.g. {@code
+     * --otlp-endpoint URL}) and waits until its port is open.
+     */
+    static BenchNode join(Path dataDir, BenchPlatform.Ports ports, String nodeId, List<String> dataPlaneOptions)
+            throws Exception {
         String issued = BenchPlatform.leverOutput(dataDir, ports, "nodes", "credential", nodeId);
         String credential = issued.lines()
                 .filter(line -> line.startsWith("lvn1."))
@@ -33,7 +43,7 @@ final class BenchNode implements AutoCloseable {
         int httpPort = BenchPlatform.freePort();
         Path log = dataDir.resolve(nodeId + ".log");
         System.err.println("node " + nodeId + " output: " + log);
-        List<String> command = List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", // as lever up starts its data plane
                 "--enable-native-access=ALL-UNNAMED",
@@ -52,8 +62,14 @@ final class BenchNode implements AutoCloseable {
                 nodeId,
                 "--node-credential-file",
                 credentialFile.toString(),
+                // its own state in this run's folder: one kept from an earlier run (the default,
+                // ~/.lever-node/<node id>) holds that run's last routes, and the node ignored the new
+                // control plane's targets
+                "--data-dir",
+                dataDir.resolve("node-" + nodeId).toString(),
                 "--java-runtime-lib",
-                BenchPlatform.HOME.resolve("runtimes/java/runtime/target/lib").toString());
+                BenchPlatform.HOME.resolve("runtimes/java/runtime/target/lib").toString()));
+        command.addAll(dataPlaneOptions);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -67,6 +83,11 @@ final class BenchNode implements AutoCloseable {
             Thread.sleep(50);
         }
         return new BenchNode(process, httpPort, log);
+    }
+
+    /** The pid of the node's data plane process. */
+    long pid() {
+        return process.pid();
     }
 
     @Override

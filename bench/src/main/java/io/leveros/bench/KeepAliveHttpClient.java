@@ -54,9 +54,18 @@ final class KeepAliveHttpClient implements AutoCloseable {
 
     /** The bytes of a call, to send many times with {@link #call(byte[])}. */
     byte[] request(String pathAndQuery, String jsonBody) {
+        return request(pathAndQuery, jsonBody, "");
+    }
+
+    /**
+     * The bytes of a call with more headers ({@code extraHeaders}: lines each ending in {@code
+     * \r\n}, e.g. {@code "traceparent: 00-…-01\r\n"}), to send many times with {@link #call(byte[])}.
+     */
+    byte[] request(String pathAndQuery, String jsonBody, String extraHeaders) {
         byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
         String head = "POST " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+                + "\r\nContent-Type: application/json\r\n" + extraHeaders + "Content-Length: " + body.length
+                + "\r\n\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
         byte[] bytes = new byte[headBytes.length + body.length];
         System.arraycopy(headBytes, 0, bytes, 0, headBytes.length);
