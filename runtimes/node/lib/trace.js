@@ -26,11 +26,26 @@ function isHex(text, from, to, nonZero) {
   return !(nonZero && zero);
 }
 
-/** Whether `text` is a W3C version-00 traceparent: 00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>. */
+/**
+ * `text` as a version-00 traceparent (00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>):
+ * itself when it is one; for a later version (not ff) whose first four fields are valid, 00 and
+ * those fields, as the W3C specification asks of readers; else null.
+ */
+function canonicalTraceparent(text) {
+  if (typeof text !== 'string' || text.length < LENGTH || text[2] !== '-' || text[35] !== '-' ||
+    text[52] !== '-' || !isHex(text, 0, 2, false) || !isHex(text, 3, 35, true) || !isHex(text, 36, 52, true) ||
+    !isHex(text, 53, 55, false)) {
+    return null;
+  }
+  if (text[0] === '0' && text[1] === '0') return text.length === LENGTH ? text : null;
+  if (text.startsWith('ff') || (text.length > LENGTH && text[LENGTH] !== '-')) return null;
+  return '00' + text.substring(2, LENGTH);
+}
+
+/** Whether `text` is a version-00 traceparent. */
 function isValidTraceparent(text) {
-  return typeof text === 'string' && text.length === LENGTH &&
-    text[0] === '0' && text[1] === '0' && text[2] === '-' && text[35] === '-' && text[52] === '-' &&
-    isHex(text, 3, 35, true) && isHex(text, 36, 52, true) && isHex(text, 53, 55, false);
+  return typeof text === 'string' && text.length === LENGTH && text.startsWith('00') &&
+    canonicalTraceparent(text) !== null;
 }
 
 function isPrintableAscii(text) {
@@ -44,12 +59,15 @@ function isPrintableAscii(text) {
 /**
  * The trace context for `traceparent` and `tracestate` (a string, an array of
  * strings joined with ',', or nothing), or null when the traceparent is missing
- * or invalid (an invalid one is ignored, never an error). A tracestate that is
- * not printable ASCII is dropped ('').
+ * or invalid (an invalid one is ignored, never an error). A later version than 00
+ * is read by its first four fields and kept as version 00 (the version this
+ * package writes when it passes it on). A tracestate that is not printable ASCII
+ * is dropped ('').
  * The result is frozen: { traceparent, tracestate, traceId, parentId, flags, sampled }.
  */
-function parseTraceContext(traceparent, tracestate) {
-  if (!isValidTraceparent(traceparent)) return null;
+function parseTraceContext(received, tracestate) {
+  const traceparent = canonicalTraceparent(received);
+  if (traceparent === null) return null;
   let state = Array.isArray(tracestate) ? tracestate.map(String).join(',') : tracestate;
   state = typeof state === 'string' && isPrintableAscii(state) ? state : '';
   return Object.freeze({

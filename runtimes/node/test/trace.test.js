@@ -11,8 +11,9 @@ const { startRuntime } = require('./helpers');
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const TRACESTATE = 'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE';
 const INVALID = [
-  '01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', // unknown version
   'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', // forbidden version
+  '0g-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', // not a version
+  '01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x', // later version, no - after flags
   '00-00000000000000000000000000000000-00f067aa0ba902b7-01', // all-zero trace id
   '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01', // all-zero parent id
   '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01', // uppercase
@@ -33,6 +34,9 @@ test('parseTraceContext reads the parts; an invalid traceparent gives null', () 
   assert.strictEqual(leveros.parseTraceContext(TRACEPARENT.replace(/-01$/, '-02')).sampled, false);
   assert.strictEqual(leveros.parseTraceContext(TRACEPARENT).tracestate, '');
   assert.strictEqual(leveros.parseTraceContext(TRACEPARENT, 'a=\u00e9').tracestate, '');
+  // A later version is read by its first four fields and kept as version 00.
+  assert.strictEqual(leveros.parseTraceContext('01' + TRACEPARENT.substring(2)).traceparent, TRACEPARENT);
+  assert.strictEqual(leveros.parseTraceContext('cc' + TRACEPARENT.substring(2) + '-next').traceparent, TRACEPARENT);
   for (const bad of [...INVALID, undefined, null, 42]) {
     assert.strictEqual(leveros.parseTraceContext(bad, 'rojo=1'), null, String(bad));
   }

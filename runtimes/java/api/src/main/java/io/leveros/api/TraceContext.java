@@ -23,8 +23,8 @@ import java.util.concurrent.Callable;
  * work to, wrap the task: {@code executor.submit(TraceContext.wrap(() -> client...))}; or pass the
  * value and call through {@code endpoint.withTrace(trace)}.
  *
- * <p>A {@code traceparent} that is not the W3C version {@code 00} form ({@code
- * 00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>}, lowercase, neither id all zeros) is
+ * <p>A {@code traceparent} that is not the W3C form ({@code 00-<32 hex trace id>-<16 hex parent
+ * id>-<2 hex flags>}, lowercase, neither id all zeros; a later version is read by these fields) is
  * ignored: the call is handled as one without a trace context, never refused.
  *
  * @param traceparent the header as received, e.g. {@code
@@ -62,10 +62,13 @@ public record TraceContext(String traceparent, String tracestate) {
 
     /**
      * {@code traceparent} and {@code tracestate} as received (either may be {@code null}); empty when
-     * the traceparent is missing or invalid. A tracestate that is not printable ASCII is dropped.
+     * the traceparent is missing or invalid. A later version than {@code 00} is read by its first four
+     * fields, as the W3C specification asks of readers, and kept as version {@code 00} (the version
+     * this code writes when it passes it on). A tracestate that is not printable ASCII is dropped.
      */
     public static Optional<TraceContext> parse(String traceparent, String tracestate) {
-        return isValid(traceparent) ? Optional.of(new TraceContext(traceparent, tracestate)) : Optional.empty();
+        String canonical = canonical(traceparent);
+        return canonical == null ? Optional.empty() : Optional.of(new TraceContext(canonical, tracestate));
     }
 
     /** {@link #parse(String, String)} without a tracestate. */
@@ -132,16 +135,33 @@ public record TraceContext(String traceparent, String tracestate) {
 
     /** Whether {@code text} is a W3C version-00 traceparent (no regex: this runs on every call). */
     static boolean isValid(String text) {
+        return text != null && text.length() == LENGTH && text.startsWith("00") && canonical(text) != null;
+    }
+
+    /**
+     * {@code text} as a version-00 traceparent: itself when it is one; for a later version (not
+     * {@code ff}) whose first four fields are valid, {@code 00} and those fields; else {@code null}.
+     */
+    static String canonical(String text) {
         if (text == null
-                || text.length() != LENGTH
-                || text.charAt(0) != '0'
-                || text.charAt(1) != '0'
+                || text.length() < LENGTH
                 || text.charAt(2) != '-'
                 || text.charAt(35) != '-'
-                || text.charAt(52) != '-') {
-            return false;
+                || text.charAt(52) != '-'
+                || !isHex(text, 0, 2, false)
+                || !isHex(text, 3, 35, true)
+                || !isHex(text, 36, 52, true)
+                || !isHex(text, 53, 55, false)) {
+            return null;
         }
-        return isHex(text, 3, 35, true) && isHex(text, 36, 52, true) && isHex(text, 53, 55, false);
+        boolean version00 = text.charAt(0) == '0' && text.charAt(1) == '0';
+        if (version00) {
+            return text.length() == LENGTH ? text : null;
+        }
+        if (text.startsWith("ff") || (text.length() > LENGTH && text.charAt(LENGTH) != '-')) {
+            return null;
+        }
+        return "00" + text.substring(2, LENGTH);
     }
 
     /** Lowercase hex digits from {@code from} to {@code to}; with {@code nonZero}, not all {@code 0}. */

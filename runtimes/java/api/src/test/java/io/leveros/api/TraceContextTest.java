@@ -34,8 +34,9 @@ class TraceContextTest {
     @NullAndEmptySource
     @ValueSource(
             strings = {
-                "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", // unknown version
                 "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", // forbidden version
+                "0g-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", // not a version
+                "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x", // later version, no - after flags
                 "00-00000000000000000000000000000000-00f067aa0ba902b7-01", // all-zero trace id
                 "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", // all-zero parent id
                 "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", // uppercase
@@ -48,6 +49,18 @@ class TraceContextTest {
             })
     void anInvalidTraceparentIsIgnored(String traceparent) {
         assertThat(TraceContext.parse(traceparent, "rojo=1")).isEmpty();
+    }
+
+    @Test
+    void aLaterVersionIsReadByItsFirstFourFieldsAndPassedOnAsVersion00() {
+        assertThat(TraceContext.parse("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                        .orElseThrow()
+                        .traceparent())
+                .isEqualTo(TRACEPARENT);
+        assertThat(TraceContext.parse("cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-what-comes-next")
+                        .orElseThrow()
+                        .traceparent())
+                .isEqualTo(TRACEPARENT);
     }
 
     @Test
