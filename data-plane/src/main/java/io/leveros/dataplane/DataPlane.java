@@ -41,6 +41,7 @@ import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.dataplane.stream.InstanceStreams;
 import io.leveros.dataplane.stream.OpenStreams;
 import io.leveros.dataplane.stream.StreamRelay;
+import io.leveros.dataplane.tracing.Tracer;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -96,6 +97,7 @@ public final class DataPlane implements AutoCloseable {
     private final Duration drainTimeout;
     private final AtomicLong reportSequence = new AtomicLong();
     private final DataPlaneMetrics metrics;
+    private final Tracer tracer;
     private final ResourcePlacement resources;
     private final long resourceTimer;
     private final LastRoutes lastRoutes;
@@ -176,6 +178,7 @@ public final class DataPlane implements AutoCloseable {
         this.runtime = new ProcessRuntime(
                 PortAllocator.parse(options.instancePorts()),
                 logSink,
+                options.logFormat(),
                 logs,
                 launchCommands(options, isolation),
                 isolation,
@@ -184,7 +187,11 @@ public final class DataPlane implements AutoCloseable {
         routing.onChange(table -> isolation.retain(liveVersions(table)));
         routing.onChange(table -> code.retain(codeArchives(table)));
         this.agent = new NodeAgent(vertx, runtime, options.instanceStartTimeout(), options.drainTimeout());
-        this.metrics = new DataPlaneMetrics(this::versionGauges);
+        this.metrics = new DataPlaneMetrics(this::versionGauges, options.maxQueuedCalls());
+        this.tracer = options.otlpEndpoint() == null
+                ? Tracer.OFF
+                : Tracer.exportingTo(options.otlpEndpoint(), options.nodeId());
+        metrics.bindNetty(vertx);
         this.activator = new Activator(
                 vertx,
                 agent,
@@ -333,7 +340,8 @@ public final class DataPlane implements AutoCloseable {
                 calls,
                 vertx,
                 options.bodyTimeout().toMillis(),
-                metrics.refusals());
+                metrics.refusals(),
+                tracer);
         return vertx.createHttpServer(serverOptions(options))
                 .requestHandler(new IngressHandler(grpc, api, routing, controlPlanes, vertx, metrics));
     }
@@ -393,7 +401,8 @@ public final class DataPlane implements AutoCloseable {
             Ingress ingress,
             CallMetrics.Recorder calls) {
         return GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(InstanceClient.MAX_MESSAGE_SIZE))
-                .callHandler(new GrpcIngress(routing, callers, forwarder, new StreamRelay(streams), ingress, calls));
+                .callHandler(
+                        new GrpcIngress(routing, callers, forwarder, new StreamRelay(streams), ingress, calls, tracer));
     }
 
     /**
@@ -483,6 +492,7 @@ public final class DataPlane implements AutoCloseable {
             // closing anyway
         }
         openStreams.close();
+        tracer.close();
         vertx.cancelTimer(resourceTimer);
         activator.close();
         agent.close();

@@ -15,6 +15,7 @@ final class DataPlaneBootstrap {
             System.exit(2);
             return;
         }
+        options.logFormat().install();
         DataPlane dataPlane;
         try {
             dataPlane = DataPlane.start(options);
@@ -28,9 +29,10 @@ final class DataPlaneBootstrap {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(dataPlane::close, "lever-data-plane-stop"));
-        System.out.println("lever data plane listening on " + options.bindHost() + ":" + dataPlane.port()
-                + " (HTTP API + gRPC), internal gateway 127.0.0.1:" + dataPlane.gatewayPort() + ", forwarding "
-                + options.forwardingHost() + ":" + dataPlane.forwardingPort() + ", control plane "
-                + options.controlPlane() + ", node " + options.nodeId());
+        System.out.println(options.logFormat()
+                .line("lever data plane listening on " + options.bindHost() + ":" + dataPlane.port()
+                        + " (HTTP API + gRPC), internal gateway 127.0.0.1:" + dataPlane.gatewayPort() + ", forwarding "
+                        + options.forwardingHost() + ":" + dataPlane.forwardingPort() + ", control plane "
+                        + options.controlPlane() + ", node " + options.nodeId()));
     }
 }

@@ -1,7 +1,10 @@
 package io.leveros.dataplane;
 
 import io.leveros.dataplane.isolation.IdRange;
+import io.leveros.dataplane.logs.LogFormat;
 import io.leveros.dataplane.routing.ControlPlanes;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -67,6 +70,11 @@ public final class DataPlaneOptions {
                                           refuse to start unless each instance can run as its own user (that is,
                                           the data plane runs as root); without it, a data plane running as
                                           another user runs instances as itself and says so
+              --otlp-endpoint URL         export a span of every unary call to this OpenTelemetry collector
+                                          (OTLP/HTTP, JSON: POST URL/v1/traces), e.g. http://127.0.0.1:4318
+                                          (default: none; calls' trace context is passed on either way)
+              --log-format text|json      the log as text for people (default), or one JSON object a line (Elastic
+                                          Common Schema fields, like the control plane's), instances' output too
               --allow-unlimited-ram       start even where instances cannot be held to their ram (no writable
                                           memory cgroup: not root, or /sys/fs/cgroup hidden as under
                                           `ip netns exec`); without it such a data plane refuses to start
@@ -97,6 +105,8 @@ public final class DataPlaneOptions {
     private int localMaxInstances = 16;
     private Duration idleCheckInterval = Duration.ofSeconds(1);
     private Duration handover = Duration.ofSeconds(3);
+    private LogFormat logFormat = LogFormat.TEXT;
+    private URI otlpEndpoint;
     private Duration streamIdleTimeout = Duration.ofMinutes(10);
     private Duration bodyTimeout = Duration.ofSeconds(30);
     private Path instanceDir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
@@ -158,6 +168,8 @@ public final class DataPlaneOptions {
             case "--max-start-attempts" -> maxStartAttempts = positive(name, v);
             case "--idle-check-interval" -> idleCheckInterval = duration(name, v);
             case "--handover" -> handover = duration(name, v);
+            case "--log-format" -> logFormat = LogFormat.parse(name, v);
+            case "--otlp-endpoint" -> otlpEndpoint = httpUrl(name, v);
             case "--stream-idle-timeout" -> streamIdleTimeout = duration(name, v);
             case "--body-timeout" -> bodyTimeout = positiveDuration(name, v);
             case "--instance-dir" -> instanceDir = Path.of(v).toAbsolutePath();
@@ -436,6 +448,34 @@ public final class DataPlaneOptions {
 
     public Duration handover() {
         return handover;
+    }
+
+    public LogFormat logFormat() {
+        return logFormat;
+    }
+
+    /** The OpenTelemetry collector spans go to; {@code null}: none. */
+    public URI otlpEndpoint() {
+        return otlpEndpoint;
+    }
+
+    public DataPlaneOptions otlpEndpoint(URI endpoint) {
+        this.otlpEndpoint = endpoint;
+        return this;
+    }
+
+    private static URI httpUrl(String name, String value) {
+        try {
+            URI uri = new URI(value.trim());
+            if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new URISyntaxException(value, "not an http(s) URL with a host");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(
+                    name + ": '" + value + "' is not a URL (expected: http://host:port of an OTLP/HTTP collector,"
+                            + " e.g. http://127.0.0.1:4318)");
+        }
     }
 
     public Duration streamIdleTimeout() {

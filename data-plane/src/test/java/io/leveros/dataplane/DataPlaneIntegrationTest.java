@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -195,6 +196,34 @@ class DataPlaneIntegrationTest {
     }
 
     @Test
+    void theCallersTraceContextReachesTheInstanceWhetherItCallsInOrThroughTheGateway() throws Exception {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Map<String, String> trace = new HashMap<>(instanceToken());
+        trace.put("traceparent", traceparent);
+        trace.put("tracestate", "lever=a1,other=b2");
+        for (Http way : List.of(http, gateway)) {
+            JsonNode headers = json(way.post("/hello/headers", "application/json", "[]", trace));
+            assertThat(headers.get("traceparent").asText()).isEqualTo(traceparent);
+            assertThat(headers.get("tracestate").asText()).isEqualTo("lever=a1,other=b2");
+        }
+        JsonNode none = json(http.json("/hello/headers", "[]"));
+        assertThat(none.get("traceparent").isNull())
+                .as("no trace context: none sent")
+                .isTrue();
+        JsonNode invalid = json(http.post(
+                "/hello/headers",
+                "application/json",
+                "[]",
+                Map.of("traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "tracestate", "a=b")));
+        assertThat(invalid.get("traceparent").isNull())
+                .as("an invalid traceparent is dropped")
+                .isTrue();
+        assertThat(invalid.get("tracestate").isNull())
+                .as("and its tracestate with it")
+                .isTrue();
+    }
+
+    @Test
     void bodiesOf512KiBOrMoreAre413() throws Exception {
         HttpResponse<String> response = http.post("/hello/echo", "text/plain", new byte[512 * 1024]);
         assertThat(response.statusCode()).isEqualTo(413);
@@ -292,36 +321,24 @@ class DataPlaneIntegrationTest {
         assertThat(scrape.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
         Map<String, String> samples = CallMetricsTest.parse(scrape.body());
         String metered = "environment=\"dev.lever\",service=\"metered\"";
-        String calls = "lever_dataplane_call_duration_seconds_count";
         assertThat(samples)
+                .containsEntry(call("public", "metered", "1", "echo", 200), "3")
+                .containsEntry(call("public", "metered", "1", "fail", 500), "1")
+                .containsEntry(call("internal", "metered", "1", "echo", 200), "1")
                 .containsEntry(
-                        calls + "{ingress=\"public\"," + metered + ",version=\"1\",method=\"echo\",status=\"200\"}",
-                        "3")
-                .containsEntry(
-                        calls + "{ingress=\"public\"," + metered + ",version=\"1\",method=\"fail\",status=\"500\"}",
+                        "lever_dataplane_instance_start_seconds_count{environment=\"dev.lever\",outcome=\"ready\",service=\"metered\"}",
                         "1")
-                .containsEntry(
-                        calls + "{ingress=\"internal\"," + metered + ",version=\"1\",method=\"echo\",status=\"200\"}",
-                        "1")
-                .containsEntry("lever_dataplane_instance_start_seconds_count{" + metered + ",outcome=\"ready\"}", "1")
-                .containsEntry("lever_dataplane_instances{" + metered + ",version=\"1\",state=\"ready\"}", "1")
-                .containsEntry("lever_dataplane_instances{" + metered + ",version=\"1\",state=\"starting\"}", "0")
-                .containsEntry("lever_dataplane_calls_in_flight{" + metered + ",version=\"1\"}", "0")
-                .containsEntry("lever_dataplane_queued_calls{" + metered + ",version=\"1\"}", "0");
-        assertThat(Long.parseLong(samples.get(calls
-                        + "{ingress=\"public\",environment=\"dev.lever\",service=\"broken\",version=\"1\",method=\"echo\","
-                        + "status=\"503\"}")))
+                .containsEntry("lever_dataplane_instances{" + metered + ",state=\"ready\",version=\"1\"}", "1.0")
+                .containsEntry("lever_dataplane_instances{" + metered + ",state=\"starting\",version=\"1\"}", "0.0")
+                .containsEntry("lever_dataplane_calls_in_flight{" + metered + ",version=\"1\"}", "0.0")
+                .containsEntry("lever_dataplane_queued_calls{" + metered + ",version=\"1\"}", "0.0");
+        assertThat(Long.parseLong(samples.get(call("public", "broken", "1", "echo", 503))))
                 .isPositive();
         assertThat(Long.parseLong(samples.get(
-                        "lever_dataplane_instance_start_seconds_count{environment=\"dev.lever\",service=\"broken\","
-                                + "outcome=\"failed\"}")))
+                        "lever_dataplane_instance_start_seconds_count{environment=\"dev.lever\",outcome=\"failed\","
+                                + "service=\"broken\"}")))
                 .isPositive();
-        assertThat(
-                        Long.parseLong(
-                                samples.get(
-                                        calls
-                                                + "{ingress=\"public\",environment=\"\",service=\"\",version=\"\",method=\"\",status=\"404\"}")))
-                .isPositive();
+        assertThat(Long.parseLong(samples.get(call("public", "", "", "", 404)))).isPositive();
     }
 
     @Test
@@ -376,5 +393,10 @@ class DataPlaneIntegrationTest {
         assertThat(after.get("LEVEROS_CODE_VERSION").asText()).isEqualTo("2");
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> ProcessHandle.of(oldPid).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    /** A call count series as the scrape writes it (labels sorted by name). */
+    private static String call(String ingress, String service, String version, String method, int status) {
+        return CallMetricsTest.call("count", ingress, service, version, method, status);
     }
 }

@@ -43,7 +43,7 @@ class LogsIT {
 
     @BeforeAll
     static void start() {
-        platform = LeverPlatform.start("logs");
+        platform = LeverPlatform.start("logs", "--log-format", "json");
         second = SecondNode.join(platform, "second");
         await("the second node reports")
                 .atMost(Duration.ofSeconds(20))
@@ -208,6 +208,45 @@ class LogsIT {
         } finally {
             follow.destroy();
         }
+    }
+
+    /**
+     * {@code lever up --log-format json}: lever up, both planes and the instances' output write one
+     * JSON record a line (until the planes stop: the JVM's own messages then, such as its class-data
+     * cache being written on a first stop, are text).
+     */
+    @Test
+    void withLogFormatJsonEveryLineOfThePlatformsLogIsAJsonRecord() {
+        deploy("jsonLines", 0);
+        String text = "json-" + System.nanoTime();
+        String instance = say(platform.httpPort(), "jsonLines", text);
+        await("the said line in the platform's log")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> platform.logText().contains(text));
+        List<JsonNode> records = platform.logText()
+                .lines()
+                .filter(line -> !line.isBlank())
+                .map(line -> {
+                    assertThat(line).as("a line of the platform's log").startsWith("{");
+                    return TestServices.json(line);
+                })
+                .toList();
+        assertThat(records).allSatisfy(record -> {
+            assertThat(record.has("@timestamp")).as(record.toString()).isTrue();
+            assertThat(record.at("/log/level").asText()).as(record.toString()).isNotEmpty();
+        });
+        assertThat(records)
+                .extracting(record -> record.at("/service/name")
+                        .asText(record.at("/log/logger").asText()))
+                .contains("lever-up", "lever-control-plane", "lever-data-plane");
+        JsonNode said = records.stream()
+                .filter(record -> record.path("message").asText().equals(text + " from " + instance.replace("\"", "")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no record of the line " + text + " in " + records));
+        assertThat(said.at("/lever/service").asText()).isEqualTo("jsonLines");
+        assertThat(said.at("/lever/environment").asText()).isEqualTo("dev.lever");
+        assertThat(said.at("/lever/stream").asText()).isEqualTo("stdout");
+        assertThat(said.at("/lever/version").asText()).isEqualTo("1");
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.leveros.cli.command;
 
+import io.leveros.cli.platform.JsonLines;
 import io.leveros.cli.platform.LeverHome;
 import io.leveros.cli.platform.LocalPlatform;
+import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -135,6 +137,22 @@ public final class UpCommand implements Callable<Integer> {
             description = "With --join: the memory this node offers instances, e.g. 4g (default: the machine's).")
     String memoryCapacity;
 
+    @Option(
+            names = "--log-format",
+            paramLabel = "FORMAT",
+            defaultValue = "text",
+            description = "text (default) for people, or json: one JSON object a line (Elastic Common Schema"
+                    + " fields) from lever up and both planes, instances' output included, for a log pipeline.")
+    String logFormat;
+
+    @Option(
+            names = "--otlp-endpoint",
+            paramLabel = "URL",
+            description = "Export a span of every call the data plane answers to this OpenTelemetry collector"
+                    + " (OTLP/HTTP, JSON), e.g. http://127.0.0.1:4318 (default: none; calls' W3C trace context is"
+                    + " passed on to services either way).")
+    String otlpEndpoint;
+
     @Spec
     CommandSpec spec;
 
@@ -213,6 +231,18 @@ public final class UpCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--store: '" + store + "' is not a store (expected: file or redis://host:port[/db])");
         }
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            throw new ParameterException(
+                    spec.commandLine(), "--log-format: '" + logFormat + "' (expected: text or json)");
+        }
+        if (otlpEndpoint != null && !otlpEndpoint.matches("https?://[^/\\s]+(/\\S*)?")) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--otlp-endpoint: '" + otlpEndpoint + "' (expected: the http://host:port of an OTLP/HTTP"
+                            + " collector, e.g. http://127.0.0.1:4318)");
+        }
+        PrintStream out = logFormat.equals("json") ? JsonLines.printStream(System.out, "INFO") : System.out;
+        PrintStream err = logFormat.equals("json") ? JsonLines.printStream(System.err, "WARN") : System.err;
         LocalPlatform platform = new LocalPlatform(
                 LeverHome.locate(),
                 new LocalPlatform.Ports(port, apiPort, grpcPort, gatewayPort, forwardingPort),
@@ -220,16 +250,17 @@ public final class UpCommand implements Callable<Integer> {
                 store,
                 new LocalPlatform.Timeouts(streamIdleTimeout, requestTimeout, scaleDownDelay, idleTimeout),
                 localOptions(),
-                joinOptions());
+                joinOptions(),
+                new LocalPlatform.Observability(logFormat, otlpEndpoint));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (platform.isStarted()) {
-                System.out.println("Stopping Lever ...");
+                out.println("Stopping Lever ...");
                 platform.stop();
-                System.out.println("Stopped.");
+                out.println("Stopped.");
             }
         }));
-        platform.start(System.out);
-        platform.superviseUntilStopped(System.err);
+        platform.start(out);
+        platform.superviseUntilStopped(err);
         return 0;
     }
 }

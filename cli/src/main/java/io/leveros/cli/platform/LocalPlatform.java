@@ -78,16 +78,32 @@ public final class LocalPlatform {
     public record Join(
             String controlPlanes, Path joinTokenFile, String nodeId, String advertiseHost, String memoryCapacity) {}
 
+    /**
+     * @param logFormat both planes' {@code --log-format}: {@code text} or {@code json}
+     * @param otlpEndpoint the data plane's {@code --otlp-endpoint}, or {@code null}
+     */
+    public record Observability(String logFormat, String otlpEndpoint) {}
+
     private final Join join;
     private final Local local;
+    private final Observability observability;
 
     /**
      * @param store {@code lever.store} for the control plane
      * @param local the whole platform's node and address (ignored with {@code join})
      * @param join the cluster to join as a data plane only, or {@code null} for the whole platform
+     * @param observability how both planes log, where spans go
      */
     public LocalPlatform(
-            LeverHome home, Ports ports, Path dataDir, String store, Timeouts timeouts, Local local, Join join) {
+            LeverHome home,
+            Ports ports,
+            Path dataDir,
+            String store,
+            Timeouts timeouts,
+            Local local,
+            Join join,
+            Observability observability) {
+        this.observability = observability;
         this.local = local;
         this.home = home;
         this.store = store;
@@ -264,7 +280,8 @@ public final class LocalPlatform {
                 // On a laptop only this machine talks to the control plane (the routing stream carries
                 // every service's config); in a cluster, the machine's address on the cluster network.
                 "--server.address=" + local.host(),
-                "--spring.grpc.server.host=" + local.host()));
+                "--spring.grpc.server.host=" + local.host(),
+                "--log-format=" + observability.logFormat()));
         return command;
     }
 
@@ -313,7 +330,12 @@ public final class LocalPlatform {
                 "--stream-idle-timeout",
                 timeouts.streamIdle(),
                 "--request-timeout",
-                timeouts.request()));
+                timeouts.request(),
+                "--log-format",
+                observability.logFormat()));
+        if (observability.otlpEndpoint() != null) {
+            command.addAll(List.of("--otlp-endpoint", observability.otlpEndpoint()));
+        }
         command.addAll(identity);
         Path nodeRuntime = home.nodeRuntime();
         if (nodeRuntime != null) {

@@ -8,6 +8,7 @@ import io.leveros.controlplane.code.CodeArchives;
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.scaling.Autoscaler;
 import io.leveros.controlplane.store.MetadataStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
@@ -37,8 +38,9 @@ class DeployConfiguration {
             NodeRegistry nodes,
             Autoscaler autoscaler,
             Leadership leadership,
-            LeverProperties properties) {
+            LeverProperties properties,
+            MeterRegistry registry) {
         return new VersionStarts(
-                store, nodes, autoscaler, leadership, properties.deploy().startTimeout());
+                store, nodes, autoscaler, leadership, properties.deploy().startTimeout(), registry);
     }
 }

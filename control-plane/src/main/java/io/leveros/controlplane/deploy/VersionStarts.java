@@ -10,6 +10,8 @@ import io.leveros.controlplane.store.StoreSnapshot;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.ScalingTarget;
 import io.leveros.proto.control.ServingVersion;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,6 +39,7 @@ public final class VersionStarts {
     private final Autoscaler autoscaler;
     private final Duration startTimeout;
     private final Leadership leadership;
+    private final MeterRegistry registry;
     /** When this control plane first saw each starting version ({@code env/service/version}). */
     private final Map<String, Long> firstSeenNanos = new HashMap<>();
 
@@ -45,12 +48,14 @@ public final class VersionStarts {
             NodeRegistry nodes,
             Autoscaler autoscaler,
             Leadership leadership,
-            Duration startTimeout) {
+            Duration startTimeout,
+            MeterRegistry registry) {
         this.store = store;
         this.nodes = nodes;
         this.autoscaler = autoscaler;
         this.leadership = leadership;
         this.startTimeout = startTimeout;
+        this.registry = registry;
         nodes.onChange(() -> {
             if (leadership.state().leading()) {
                 check(System.nanoTime());
@@ -110,6 +115,11 @@ public final class VersionStarts {
 
     private void fail(ServiceRecord service, long version, String reason) {
         store.failStart(service.environment(), service.name(), version, reason);
+        Counter.builder("lever.deploy.start.failures")
+                .description("Versions that could not start (so never went live), counted by the leading control plane")
+                .tags("environment", service.environment(), "service", service.name())
+                .register(registry)
+                .increment();
         log.warn(
                 "lever://{}/{} {}{}",
                 service.environment(),

@@ -11,6 +11,7 @@ import io.leveros.controlplane.store.VersionEntry;
 import io.leveros.controlplane.store.VersionRecord;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.ServingVersion;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +29,7 @@ class VersionStartsTest {
     @TempDir
     Path dir;
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private FileMetadataStore store;
     private final NodeRegistry nodes = new NodeRegistry(Duration.ofHours(1));
     private Autoscaler autoscaler;
@@ -44,7 +46,12 @@ class VersionStartsTest {
                 nodes,
                 new Autoscaler.Settings(Duration.ofMillis(250), Duration.ofSeconds(45), Duration.ofMinutes(5)));
         starts = new VersionStarts(
-                store, nodes, autoscaler, () -> new Leadership.State("cp", false, "other", 0), Duration.ofSeconds(10));
+                store,
+                nodes,
+                autoscaler,
+                () -> new Leadership.State("cp", false, "other", 0),
+                Duration.ofSeconds(10),
+                registry);
         deploy(1);
         report(serving(1, 2, ""));
         tick();
@@ -74,7 +81,12 @@ class VersionStartsTest {
     @Test
     void onTheLeaderTheReportOfTheLastReadyInstanceEndsTheStartWithoutWaitingForATick() {
         new VersionStarts(
-                store, nodes, autoscaler, () -> new Leadership.State("cp", true, "cp", 0), Duration.ofSeconds(10));
+                store,
+                nodes,
+                autoscaler,
+                () -> new Leadership.State("cp", true, "cp", 0),
+                Duration.ofSeconds(10),
+                registry);
         deploy(2);
         report(serving(1, 2, ""), serving(2, 0, ""));
         tick(); // places v2's instances
@@ -93,6 +105,11 @@ class VersionStartsTest {
         assertThat(service().startFailure())
                 .isEqualTo("v2 could not start: exited with code 3 before it was ready; its last output: boom"
                         + " (node node-0)");
+        assertThat(registry.get("lever.deploy.start.failures")
+                        .tags("environment", "dev.lever", "service", "svc")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test

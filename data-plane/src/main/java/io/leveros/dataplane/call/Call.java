@@ -3,6 +3,7 @@ package io.leveros.dataplane.call;
 import io.leveros.core.url.LeverUrl;
 import io.leveros.core.url.LeverUrlHeader;
 import io.leveros.dataplane.routing.ServiceRoute;
+import io.leveros.dataplane.tracing.TraceContext;
 
 /**
  * One call as every ingress hands it on (HTTP, gRPC, WebSocket, HTTP streams, the internal gateway,
@@ -19,6 +20,7 @@ import io.leveros.dataplane.routing.ServiceRoute;
  *     ({@code lever-resource-epoch}); 0 for calls that did not come from another node
  * @param movedEpoch a binding epoch the owner node refused for this call (the resource moved): the
  *     call is placed again without it; 0 for a first attempt
+ * @param trace the caller's W3C trace context, sent on to the instance
  */
 public record Call(
         ServiceRoute route,
@@ -27,15 +29,17 @@ public record Call(
         String resource,
         boolean streaming,
         long resourceEpoch,
-        long movedEpoch) {
+        long movedEpoch,
+        TraceContext trace) {
 
     /** A call to {@code route}, addressed by {@code url} with its environment resolved. */
-    public static Call to(ServiceRoute route, LeverUrl url, String environment) {
-        return to(route, url, environment, 0);
+    public static Call to(ServiceRoute route, LeverUrl url, String environment, TraceContext trace) {
+        return to(route, url, environment, 0, trace);
     }
 
     /** The same, for a call another node forwarded with the binding epoch {@code resourceEpoch}. */
-    public static Call to(ServiceRoute route, LeverUrl url, String environment, long resourceEpoch) {
+    public static Call to(
+            ServiceRoute route, LeverUrl url, String environment, long resourceEpoch, TraceContext trace) {
         return new Call(
                 route,
                 LeverUrlHeader.format(url.withEnvironment(environment)),
@@ -43,7 +47,8 @@ public record Call(
                 url.resource(),
                 url.isStreaming(),
                 resourceEpoch,
-                0);
+                0,
+                trace);
     }
 
     /** Whether the call names a resource (then it goes to the instance that holds it). */
@@ -53,6 +58,6 @@ public record Call(
 
     /** The same call, to be placed again after its owner refused binding {@code epoch}. */
     public Call afterMove(long epoch) {
-        return new Call(route, leverUrl, method, resource, streaming, resourceEpoch, epoch);
+        return new Call(route, leverUrl, method, resource, streaming, resourceEpoch, epoch, trace);
     }
 }

@@ -42,19 +42,18 @@ public final class CallForwarder {
     }
 
     private Future<Buffer> forward(Call call, Buffer rpc, int detours) {
-        return leases.acquire(call)
-                .compose(lease -> call(lease, call.leverUrl(), rpc).recover(failure -> {
-                    if (movedOnce(call, lease, failure)) {
-                        return forward(call.afterMove(lease.resourceEpoch()), rpc, detours);
-                    }
-                    if (InstanceClient.notDelivered(lease, failure)) {
-                        unreachable.markUnreachable(lease.node());
-                        if (detours < UnreachablePeers.MAX_DETOURS) {
-                            return forward(call, rpc, detours + 1);
-                        }
-                    }
-                    return Future.failedFuture(failure);
-                }));
+        return leases.acquire(call).compose(lease -> call(lease, call, rpc).recover(failure -> {
+            if (movedOnce(call, lease, failure)) {
+                return forward(call.afterMove(lease.resourceEpoch()), rpc, detours);
+            }
+            if (InstanceClient.notDelivered(lease, failure)) {
+                unreachable.markUnreachable(lease.node());
+                if (detours < UnreachablePeers.MAX_DETOURS) {
+                    return forward(call, rpc, detours + 1);
+                }
+            }
+            return Future.failedFuture(failure);
+        }));
     }
 
     /**
@@ -68,8 +67,8 @@ public final class CallForwarder {
                 && lease.resourceEpoch() != 0;
     }
 
-    private Future<Buffer> call(Lease lease, String leverUrl, Buffer rpc) {
-        return client.call(lease, leverUrl, rpc, requestTimeoutMs)
+    private Future<Buffer> call(Lease lease, Call call, Buffer rpc) {
+        return client.call(lease, call.leverUrl(), call.trace(), rpc, requestTimeoutMs)
                 .recover(failure -> explained(lease, failure))
                 .andThen(done -> lease.release());
     }

@@ -5,6 +5,7 @@ import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.identity.ForwardingKey;
 import io.leveros.dataplane.placement.ResourceEpoch;
+import io.leveros.dataplane.tracing.TraceContext;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -98,14 +99,14 @@ public final class InstanceClient implements AutoCloseable {
      * @param rpc the serialized {@code core.RPC}
      * @return the serialized {@code core.RPCReply}; or a {@link CallException}
      */
-    public Future<Buffer> call(Lease lease, String leverUrl, Buffer rpc, long timeoutMs) {
+    public Future<Buffer> call(Lease lease, String leverUrl, TraceContext trace, Buffer rpc, long timeoutMs) {
         Promise<Buffer> reply = Promise.promise();
         client.request(lease.address(), HANDLE_RPC).onComplete(requested -> {
             if (requested.failed()) {
                 reply.tryFail(notConnected(lease, requested.cause()));
                 return;
             }
-            send(lease, requested.result(), leverUrl, rpc, timeoutMs, reply);
+            send(lease, requested.result(), leverUrl, trace, rpc, timeoutMs, reply);
         });
         return reply.future();
     }
@@ -114,10 +115,10 @@ public final class InstanceClient implements AutoCloseable {
      * Opens a streaming call ({@code HandleStreamingRPC}) to {@code instance}; messages are relayed
      * as they are, undecoded. Streams have no deadline: one that is exchanging messages is never cut.
      */
-    public Future<GrpcClientRequest<Buffer, Buffer>> openStream(Lease lease, String leverUrl) {
+    public Future<GrpcClientRequest<Buffer, Buffer>> openStream(Lease lease, String leverUrl, TraceContext trace) {
         return client.request(lease.address(), HANDLE_STREAMING_RPC)
                 .map(request -> {
-                    setHeaders(request.headers(), lease, leverUrl);
+                    setHeaders(request.headers(), lease, leverUrl, trace);
                     return request;
                 })
                 .recover(failure -> Future.failedFuture(notConnected(lease, failure)));
@@ -127,10 +128,11 @@ public final class InstanceClient implements AutoCloseable {
             Lease lease,
             GrpcClientRequest<Buffer, Buffer> request,
             String leverUrl,
+            TraceContext trace,
             Buffer rpc,
             long timeoutMs,
             Promise<Buffer> reply) {
-        setHeaders(request.headers(), lease, leverUrl);
+        setHeaders(request.headers(), lease, leverUrl, trace);
         long timer = vertx.setTimer(timeoutMs, id -> {
             if (reply.tryFail(new CallException(
                     ErrorCode.INSTANCE_TIMEOUT,
@@ -157,8 +159,9 @@ public final class InstanceClient implements AutoCloseable {
         });
     }
 
-    private void setHeaders(MultiMap headers, Lease lease, String leverUrl) {
+    private void setHeaders(MultiMap headers, Lease lease, String leverUrl, TraceContext trace) {
         headers.set(LEVER_URL, leverUrl);
+        trace.addTo(headers);
         headers.set(INTERNAL_GATEWAY, gatewayAddress);
         if (lease.onPeer()) {
             headers.set(ForwardingKey.HEADER, forwardingKey);

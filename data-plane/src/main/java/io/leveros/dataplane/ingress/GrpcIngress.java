@@ -17,6 +17,9 @@ import io.leveros.dataplane.routing.RoutingState;
 import io.leveros.dataplane.routing.RoutingTable;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.dataplane.stream.StreamRelay;
+import io.leveros.dataplane.tracing.CallSpan;
+import io.leveros.dataplane.tracing.TraceContext;
+import io.leveros.dataplane.tracing.Tracer;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.grpc.common.GrpcStatus;
@@ -45,10 +48,12 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
     private final StreamRelay streams;
     private final Ingress ingress;
     private final CallMetrics.Recorder calls;
+    private final Tracer tracer;
 
     /**
      * @param ingress the port this handler serves, which decides who may call and what
      * @param calls where answered calls are counted
+     * @param tracer where their spans go
      */
     public GrpcIngress(
             RoutingState routing,
@@ -56,13 +61,15 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
             CallForwarder forwarder,
             StreamRelay streams,
             Ingress ingress,
-            CallMetrics.Recorder calls) {
+            CallMetrics.Recorder calls,
+            Tracer tracer) {
         this.routing = routing;
         this.callers = callers;
         this.forwarder = forwarder;
         this.streams = streams;
         this.ingress = ingress;
         this.calls = calls;
+        this.tracer = tracer;
     }
 
     @Override
@@ -107,7 +114,14 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         String environment = EnvironmentResolver.forUrl(table, url.environment(), callerEnv);
         ServiceRoute route =
                 RouteResolver.resolve(table, environment, url.service(), url.resource(), ingress.allowsPrivate());
-        return Call.to(route, url, environment, resourceEpoch);
+        TraceContext trace = TraceContext.of(request.headers());
+        return Call.to(route, url, environment, resourceEpoch, url.isStreaming() ? trace : tracer.begin(trace));
+    }
+
+    private CallSpan.Call span(Call call) {
+        ServiceRoute route = call.route();
+        return new CallSpan.Call(
+                ingress.label(), route.environment(), route.service(), route.versionNumber(), call.method());
     }
 
     private void handleRpc(GrpcServerRequest<Buffer, Buffer> request) {
@@ -133,13 +147,9 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
                         ? e.code().httpStatus()
                         : ErrorCode.INSTANCE_FAILED.httpStatus();
             }
-            calls.record(
-                    route.environment(),
-                    route.service(),
-                    route.versionNumber(),
-                    target.method(),
-                    status,
-                    System.nanoTime() - startedNanos);
+            long nanos = System.nanoTime() - startedNanos;
+            calls.record(route.environment(), route.service(), route.versionNumber(), target.method(), status, nanos);
+            tracer.end(target.trace(), span(target), status, nanos);
         });
     }
 

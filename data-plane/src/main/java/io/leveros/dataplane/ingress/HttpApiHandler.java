@@ -13,6 +13,9 @@ import io.leveros.dataplane.routing.RoutingState;
 import io.leveros.dataplane.routing.RoutingTable;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.dataplane.stream.InstanceStreams;
+import io.leveros.dataplane.tracing.CallSpan;
+import io.leveros.dataplane.tracing.TraceContext;
+import io.leveros.dataplane.tracing.Tracer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -45,6 +48,7 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
     private final Vertx vertx;
     private final long bodyTimeoutMs;
     private final ClientRefusals refusals;
+    private final Tracer tracer;
 
     /**
      * @param ingress the port this handler serves, which decides who may call and what
@@ -60,7 +64,8 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
             CallMetrics.Recorder calls,
             Vertx vertx,
             long bodyTimeoutMs,
-            ClientRefusals refusals) {
+            ClientRefusals refusals,
+            Tracer tracer) {
         this.routing = routing;
         this.callers = callers;
         this.forwarder = forwarder;
@@ -70,6 +75,7 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
         this.vertx = vertx;
         this.bodyTimeoutMs = bodyTimeoutMs;
         this.refusals = refusals;
+        this.tracer = tracer;
     }
 
     @Override
@@ -119,6 +125,16 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
         } else {
             ServiceRoute route = target.route();
             calls.record(route.environment(), route.service(), route.versionNumber(), target.method(), status, nanos);
+            tracer.end(
+                    target.trace(),
+                    new CallSpan.Call(
+                            ingress.label(),
+                            route.environment(),
+                            route.service(),
+                            route.versionNumber(),
+                            target.method()),
+                    status,
+                    nanos);
         }
     }
 
@@ -143,7 +159,8 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
         String environment = EnvironmentResolver.forHttp(table, request.getParam(FORCE_ENV), host(request), callerEnv);
         ServiceRoute route =
                 RouteResolver.resolve(table, environment, path.service(), path.resource(), ingress.allowsPrivate());
-        return Call.to(route, path, environment);
+        TraceContext trace = TraceContext.of(request.headers());
+        return Call.to(route, path, environment, path.isStreaming() ? trace : tracer.begin(trace));
     }
 
     private static String host(HttpServerRequest request) {

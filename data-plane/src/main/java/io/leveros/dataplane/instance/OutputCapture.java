@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,8 +15,8 @@ import java.util.function.LongSupplier;
  * virtual thread it would hold one of the few carriers that every virtual thread of the data plane
  * shares; a node with a few quiet instances then ran nothing else on virtual threads, and a new
  * version's first start waited forever for its code), keeps every line in the instance's {@link
- * NodeLogs.InstanceLog} (for {@code lever logs}), prints it as {@code <prefix> <line>} to the
- * platform's log, and keeps the last lines for error messages (e.g. why an instance could not
+ * NodeLogs.InstanceLog} (for {@code lever logs}), prints it to the platform's log (as its
+ * {@link Printer} writes it, e.g. {@code <prefix> <line>}), and keeps the last lines for error messages (e.g. why an instance could not
  * start).
  *
  * <p>Whatever the instance writes, memory stays bounded and the pipe is always drained, so the
@@ -48,8 +47,14 @@ public final class OutputCapture {
 
     private static final int READ_BUFFER = 16 * 1024;
 
-    private final String prefix;
-    private final Consumer<String> sink;
+    /** Prints a line the instance wrote on {@code stream} ({@code stdout}, {@code stderr}) to the platform's log. */
+    @FunctionalInterface
+    public interface Printer {
+        void print(String stream, String line);
+    }
+
+    private final String name;
+    private final Printer printer;
     private final NodeLogs.InstanceLog instanceLog;
     private final LongSupplier nanoClock;
     private final ArrayDeque<String> last = new ArrayDeque<>(KEPT_LINES);
@@ -62,13 +67,14 @@ public final class OutputCapture {
     private long refilledNanos;
     private long droppedSinceReport;
 
-    public OutputCapture(String prefix, Consumer<String> sink, NodeLogs.InstanceLog instanceLog) {
-        this(prefix, sink, instanceLog, System::nanoTime);
+    /** @param name the instance, as the reading threads are named */
+    public OutputCapture(String name, Printer printer, NodeLogs.InstanceLog instanceLog) {
+        this(name, printer, instanceLog, System::nanoTime);
     }
 
-    OutputCapture(String prefix, Consumer<String> sink, NodeLogs.InstanceLog instanceLog, LongSupplier nanoClock) {
-        this.prefix = prefix;
-        this.sink = sink;
+    OutputCapture(String name, Printer printer, NodeLogs.InstanceLog instanceLog, LongSupplier nanoClock) {
+        this.name = name;
+        this.printer = printer;
         this.instanceLog = instanceLog;
         this.nanoClock = nanoClock;
         this.refilledNanos = nanoClock.getAsLong();
@@ -77,7 +83,7 @@ public final class OutputCapture {
     /** Follows a stream until it ends. Call before {@link #ended()}. */
     public void follow(InputStream stream, String name) {
         CompletableFuture<Void> pumped = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name(prefix + " " + name).start(() -> {
+        Thread.ofPlatform().daemon().name(this.name + " " + name).start(() -> {
             pump(stream, name);
             pumped.complete(null);
         });
@@ -117,7 +123,7 @@ public final class OutputCapture {
             emit(name, line, length);
         }
         synchronized (last) {
-            reportDropped();
+            reportDropped(name);
         }
     }
 
@@ -140,8 +146,8 @@ public final class OutputCapture {
             }
             budget--;
             byteBudget -= line.length();
-            reportDropped();
-            print(line);
+            reportDropped(stream);
+            print(stream, line);
         }
     }
 
@@ -152,17 +158,19 @@ public final class OutputCapture {
         refilledNanos = now;
     }
 
-    private void reportDropped() {
+    private void reportDropped(String stream) {
         if (droppedSinceReport > 0) {
-            print("[" + droppedSinceReport + " lines of output not printed: over " + LOG_LINES_PER_SECOND + " lines or "
-                    + LOG_BYTES_PER_SECOND / 1024 + " KiB a second]");
+            print(
+                    stream,
+                    "[" + droppedSinceReport + " lines of output not printed: over " + LOG_LINES_PER_SECOND
+                            + " lines or " + LOG_BYTES_PER_SECOND / 1024 + " KiB a second]");
             droppedSinceReport = 0;
         }
     }
 
-    private void print(String line) {
+    private void print(String stream, String line) {
         try {
-            sink.accept(prefix + " " + line);
+            printer.print(stream, line);
         } catch (RuntimeException e) {
             // a failing log must not stop the draining
         }

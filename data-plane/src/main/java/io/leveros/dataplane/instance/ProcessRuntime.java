@@ -3,6 +3,7 @@ package io.leveros.dataplane.instance;
 import io.leveros.dataplane.code.CodeCache;
 import io.leveros.dataplane.isolation.InstanceIsolation;
 import io.leveros.dataplane.isolation.InstanceSandbox;
+import io.leveros.dataplane.logs.LogFormat;
 import io.leveros.dataplane.logs.LogSource;
 import io.leveros.dataplane.logs.NodeLogs;
 import java.io.IOException;
@@ -38,6 +39,7 @@ public final class ProcessRuntime implements InstanceRuntime {
     private final PortAllocator ports;
     private final String listenHost;
     private final Consumer<String> logSink;
+    private final LogFormat logFormat;
     private final NodeLogs logs;
     private final LaunchCommands commands;
     private final InstanceIsolation isolation;
@@ -52,6 +54,7 @@ public final class ProcessRuntime implements InstanceRuntime {
     public ProcessRuntime(
             PortAllocator ports,
             Consumer<String> logSink,
+            LogFormat logFormat,
             NodeLogs logs,
             LaunchCommands commands,
             InstanceIsolation isolation,
@@ -62,6 +65,7 @@ public final class ProcessRuntime implements InstanceRuntime {
         this.memory = memory;
         this.listenHost = "127.0.0.1";
         this.logSink = logSink;
+        this.logFormat = logFormat;
         this.logs = logs;
         this.commands = commands;
         this.isolation = isolation;
@@ -118,9 +122,13 @@ public final class ProcessRuntime implements InstanceRuntime {
                     "could not run " + command + " in " + sandbox.codeDir() + ": " + e.getMessage(), e);
         }
         MemoryLimits.Limit ram = memory.limit(spec.instanceId(), process.pid(), spec.ramMb());
-        NodeLogs.InstanceLog log = logs.open(new LogSource(
-                spec.environmentName(), spec.service(), spec.version().getVersion(), spec.instanceId()));
-        OutputCapture output = new OutputCapture(spec.logPrefix(), logSink, log);
+        LogSource source = new LogSource(
+                spec.environmentName(), spec.service(), spec.version().getVersion(), spec.instanceId());
+        NodeLogs.InstanceLog log = logs.open(source);
+        OutputCapture output = new OutputCapture(
+                spec.logPrefix(),
+                (stream, line) -> logSink.accept(logFormat.instanceLine(source, spec.logPrefix(), stream, line)),
+                log);
         output.follow(process.getInputStream(), "stdout");
         output.follow(process.getErrorStream(), "stderr");
         try {

@@ -1,5 +1,9 @@
 package io.leveros.dataplane.metrics;
 
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * latency histogram ({@code lever_dataplane_call_duration_seconds}): the version label lets the
  * calls of a new version be compared with the old one's while both serve. Recording a call takes
  * three map lookups by strings the call already has and a scan of a few versions, and allocates
- * nothing once its series exists.
+ * nothing once its series exists. The histograms are this package's own {@link DurationHistogram}s,
+ * not Micrometer timers (whose record costs about 6 times as much), read by the scrape of
+ * Micrometer's Prometheus registry as one of its collectors.
  *
  * <p>Method names come from callers, so a version keeps at most {@link #MAX_METHODS_PER_SERVICE}
  * of them; calls to further names count under {@link #OTHER_METHODS}. A service keeps the series of
@@ -20,11 +26,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * (a bad path, an unknown environment or service) count with empty environment, service, version
  * and method.
  */
-public final class CallMetrics {
+public final class CallMetrics implements MultiCollector {
     public static final int MAX_METHODS_PER_SERVICE = 100;
     public static final String OTHER_METHODS = "(other)";
     public static final int MAX_VERSIONS_PER_SERVICE = 4;
     static final String NAME = "lever_dataplane_call_duration_seconds";
+    private static final String HELP = "Unary calls answered by this data plane, by ingress, environment, service,"
+            + " version, method and HTTP status (gRPC outcomes as the status the HTTP API gives them), and their"
+            + " latency.";
 
     private final List<Recorder> recorders = new CopyOnWriteArrayList<>();
 
@@ -38,15 +47,20 @@ public final class CallMetrics {
         return recorder;
     }
 
-    void write(PrometheusText text) {
-        text.family(
-                NAME,
-                "histogram",
-                "Unary calls answered by this data plane, by ingress, environment, service, version, method and HTTP"
-                        + " status (gRPC outcomes as the status the HTTP API gives them), and their latency.");
+    /** The histograms now, for the registry's scrape. */
+    @Override
+    public MetricSnapshots collect() {
+        HistogramSnapshot.Builder histograms =
+                HistogramSnapshot.builder().name(NAME).help(HELP);
         for (Recorder recorder : recorders) {
-            recorder.write(text);
+            recorder.collect(histograms);
         }
+        return MetricSnapshots.of(histograms.build());
+    }
+
+    @Override
+    public List<String> getPrometheusNames() {
+        return List.of(NAME);
     }
 
     /** Counts the calls of one ingress; thread-safe. */
@@ -76,22 +90,19 @@ public final class CallMetrics {
             record("", "", 0, "", status, nanos);
         }
 
-        private void write(PrometheusText text) {
+        private void collect(HistogramSnapshot.Builder histograms) {
             byEnvironment.forEach((environment, services) -> services.forEach((service, calls) -> {
                 for (VersionCalls version : calls.versions) {
                     String versionLabel = version.version == 0 ? "" : Long.toString(version.version);
                     version.methods.forEach((method, statuses) -> {
                         for (StatusHistogram series : statuses.byStatus) {
-                            series.histogram.write(
-                                    text,
-                                    NAME,
-                                    PrometheusText.labels(
-                                            "ingress", ingress,
-                                            "environment", environment,
-                                            "service", service,
-                                            "version", versionLabel,
-                                            "method", method,
-                                            "status", Integer.toString(series.status)));
+                            histograms.dataPoint(series.histogram.snapshot(Labels.of(
+                                    "ingress", ingress,
+                                    "environment", environment,
+                                    "service", service,
+                                    "version", versionLabel,
+                                    "method", method,
+                                    "status", Integer.toString(series.status))));
                         }
                     });
                 }

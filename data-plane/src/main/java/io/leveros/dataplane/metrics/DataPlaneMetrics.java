@@ -1,25 +1,85 @@
 package io.leveros.dataplane.metrics;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
+import io.vertx.core.internal.VertxInternal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
- * Everything the data plane's {@code GET /_lever/metrics} shows, in the Prometheus text format:
- * calls and their latency, instance starts, and per live version its instances by state, calls in
- * flight, queued calls and open streams (docs/data-plane.md, "Metrics").
+ * Everything the data plane's {@code GET /_lever/metrics} shows, through Micrometer's Prometheus
+ * registry: calls and their latency, instance starts, per live version its instances by state,
+ * calls in flight, queued calls and open streams, the queue's limit, and the JVM's, the process's
+ * and Netty's own meters (docs/data-plane.md, "Metrics").
  */
 public final class DataPlaneMetrics {
-    public static final String CONTENT_TYPE = PrometheusText.CONTENT_TYPE;
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final CallMetrics calls = new CallMetrics();
-    private final InstanceStarts starts = new InstanceStarts();
-    private final ClientRefusals refusals = new ClientRefusals();
+    private final InstanceStarts starts = new InstanceStarts(registry);
+    private final ClientRefusals refusals = new ClientRefusals(registry);
     private final Supplier<List<VersionGauges>> versions;
+    private final MultiGauge instances = versionGauge(
+            "lever.dataplane.instances",
+            "Instances on this node by state: starting, ready (taking calls), draining (finishing their calls before"
+                    + " they stop).");
+    private final MultiGauge callsInFlight = versionGauge(
+            "lever.dataplane.calls.in.flight", "Calls and streams on this node's instances now (not those queued).");
+    private final MultiGauge queuedCalls = versionGauge(
+            "lever.dataplane.queued.calls", "Calls waiting for an instance to start (the activator's queue).");
+    private final MultiGauge openStreams =
+            versionGauge("lever.dataplane.open.streams", "Streams open on this node's instances now.");
 
-    /** @param versions the live versions on this node now; may block briefly (not on an event loop) */
-    public DataPlaneMetrics(Supplier<List<VersionGauges>> versions) {
+    /**
+     * @param versions the live versions on this node now; may block briefly (not on an event loop)
+     * @param maxQueuedCalls the limit of each version's queue ({@code --max-queued-calls})
+     */
+    public DataPlaneMetrics(Supplier<List<VersionGauges>> versions, int maxQueuedCalls) {
         this.versions = versions;
+        registry.getPrometheusRegistry().register(calls);
+        Gauge.builder("lever.dataplane.max.queued.calls", () -> maxQueuedCalls)
+                .description("How many calls may wait for a version's instance to start (--max-queued-calls): a"
+                        + " queue at this size refuses calls.")
+                .register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /** Adds the meters of {@code vertx}'s event loops (tasks pending) and of Netty's buffer pools. */
+    public void bindNetty(Vertx vertx) {
+        new NettyEventExecutorMetrics(((VertxInternal) vertx).nettyEventLoopGroup()).bindTo(registry);
+        List<ByteBufAllocatorMetricProvider> pools = new ArrayList<>();
+        if (VertxByteBufAllocator.POOLED_ALLOCATOR instanceof ByteBufAllocatorMetricProvider pool) {
+            pools.add(pool);
+        }
+        if (PooledByteBufAllocator.DEFAULT != VertxByteBufAllocator.POOLED_ALLOCATOR) {
+            pools.add(PooledByteBufAllocator.DEFAULT);
+        }
+        pools.forEach(pool -> new NettyAllocatorMetrics(pool).bindTo(registry));
     }
 
     public CallMetrics calls() {
@@ -34,59 +94,37 @@ public final class DataPlaneMetrics {
         return refusals;
     }
 
-    /** The scrape. */
-    public String scrape() {
-        PrometheusText text = new PrometheusText();
-        calls.write(text);
-        starts.write(text);
-        refusals.write(text);
+    /** The scrape, in the Prometheus text format; one at a time (the version gauges are set for it). */
+    public synchronized String scrape() {
         List<VersionGauges> now = versions.get();
-        text.family(
-                "lever_dataplane_instances",
-                "gauge",
-                "Instances on this node by state: starting, ready (taking calls), draining (finishing their calls"
-                        + " before they stop).");
+        List<MultiGauge.Row<?>> byState = new ArrayList<>();
         for (VersionGauges version : now) {
-            String labels = labels(version);
-            text.sample("lever_dataplane_instances", labels + ",state=\"starting\"", version.startingInstances());
-            text.sample("lever_dataplane_instances", labels + ",state=\"ready\"", version.readyInstances());
-            text.sample("lever_dataplane_instances", labels + ",state=\"draining\"", version.drainingInstances());
+            Tags tags = tags(version);
+            byState.add(MultiGauge.Row.of(tags.and("state", "starting"), version.startingInstances()));
+            byState.add(MultiGauge.Row.of(tags.and("state", "ready"), version.readyInstances()));
+            byState.add(MultiGauge.Row.of(tags.and("state", "draining"), version.drainingInstances()));
         }
-        gauge(
-                text,
-                now,
-                "lever_dataplane_calls_in_flight",
-                "Calls and streams on this node's instances now (not those queued).",
-                VersionGauges::callsInFlight);
-        gauge(
-                text,
-                now,
-                "lever_dataplane_queued_calls",
-                "Calls waiting for an instance to start (the activator's" + " queue).",
-                VersionGauges::queuedCalls);
-        gauge(
-                text,
-                now,
-                "lever_dataplane_open_streams",
-                "Streams open on this node's instances now.",
-                VersionGauges::openStreams);
-        return text.toString();
+        instances.register(byState, true);
+        callsInFlight.register(rows(now, VersionGauges::callsInFlight), true);
+        queuedCalls.register(rows(now, VersionGauges::queuedCalls), true);
+        openStreams.register(rows(now, VersionGauges::openStreams), true);
+        return registry.scrape(CONTENT_TYPE);
     }
 
-    private static void gauge(
-            PrometheusText text,
-            List<VersionGauges> versions,
-            String name,
-            String help,
-            ToIntFunction<VersionGauges> value) {
-        text.family(name, "gauge", help);
+    private MultiGauge versionGauge(String name, String help) {
+        return MultiGauge.builder(name).description(help).register(registry);
+    }
+
+    private static List<MultiGauge.Row<?>> rows(List<VersionGauges> versions, ToIntFunction<VersionGauges> value) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>(versions.size());
         for (VersionGauges version : versions) {
-            text.sample(name, labels(version), value.applyAsInt(version));
+            rows.add(MultiGauge.Row.of(tags(version), value.applyAsInt(version)));
         }
+        return rows;
     }
 
-    private static String labels(VersionGauges version) {
-        return PrometheusText.labels(
+    private static Tags tags(VersionGauges version) {
+        return Tags.of(
                 "environment", version.environment(),
                 "service", version.service(),
                 "version", Long.toString(version.version()));

@@ -1,27 +1,27 @@
 package io.leveros.dataplane.metrics;
 
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Durations counted into fixed buckets, written as a Prometheus histogram in seconds. Recording is
- * lock-free and allocates nothing: a few comparisons and two atomic adds.
+ * Durations counted into the buckets of {@link DurationBuckets}, read as a Prometheus histogram in
+ * seconds. Recording is lock-free and allocates nothing: a few comparisons and two atomic adds —
+ * about 6 times cheaper than a Micrometer timer's record (docs/data-plane.md, "Metrics").
  */
 public final class DurationHistogram {
-    /** Upper bounds of the buckets, in seconds: from a 1 ms call to a 60 s instance start. */
-    static final double[] BOUNDS_SECONDS = {
-        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
-    };
-
-    private static final long[] BOUNDS_NANOS = new long[BOUNDS_SECONDS.length];
-    private static final String[] BOUND_LABELS = new String[BOUNDS_SECONDS.length + 1];
+    private static final long[] BOUNDS_NANOS = new long[DurationBuckets.BOUNDS.length];
+    /** The upper bounds in seconds, {@code +Inf} last. */
+    private static final double[] BOUNDS_SECONDS = new double[DurationBuckets.BOUNDS.length + 1];
 
     static {
-        for (int i = 0; i < BOUNDS_SECONDS.length; i++) {
-            BOUNDS_NANOS[i] = Math.round(BOUNDS_SECONDS[i] * 1e9);
-            BOUND_LABELS[i] = Double.toString(BOUNDS_SECONDS[i]);
+        for (int i = 0; i < BOUNDS_NANOS.length; i++) {
+            BOUNDS_NANOS[i] = DurationBuckets.BOUNDS[i].toNanos();
+            BOUNDS_SECONDS[i] = BOUNDS_NANOS[i] / 1e9;
         }
-        BOUND_LABELS[BOUNDS_SECONDS.length] = "+Inf";
+        BOUNDS_SECONDS[BOUNDS_NANOS.length] = Double.POSITIVE_INFINITY;
     }
 
     /** Per bucket, not cumulative: the last one counts what is above every bound. */
@@ -38,19 +38,16 @@ public final class DurationHistogram {
         sumNanos.addAndGet(nanos);
     }
 
-    /**
-     * Writes {@code <name>_bucket}, {@code _sum} and {@code _count} samples.
-     *
-     * @param labels the series' labels, e.g. {@code service="hello"}
-     */
-    void write(PrometheusText text, String name, String labels) {
-        String separator = labels.isEmpty() ? "" : ",";
-        long cumulative = 0;
-        for (int i = 0; i < counts.length(); i++) {
-            cumulative += counts.get(i);
-            text.sample(name + "_bucket", labels + separator + "le=\"" + BOUND_LABELS[i] + "\"", cumulative);
+    /** The counts now, as the series {@code labels} of a histogram (buckets, sum and count). */
+    HistogramDataPointSnapshot snapshot(Labels labels) {
+        long[] perBucket = new long[counts.length()];
+        for (int i = 0; i < perBucket.length; i++) {
+            perBucket[i] = counts.get(i);
         }
-        text.sample(name + "_sum", labels, sumNanos.get() / 1e9);
-        text.sample(name + "_count", labels, cumulative);
+        return HistogramDataPointSnapshot.builder()
+                .labels(labels)
+                .classicHistogramBuckets(ClassicHistogramBuckets.of(BOUNDS_SECONDS, perBucket))
+                .sum(sumNanos.get() / 1e9)
+                .build();
     }
 }

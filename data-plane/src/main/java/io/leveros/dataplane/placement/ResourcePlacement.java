@@ -14,6 +14,7 @@ import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.peer.Peer;
 import io.leveros.dataplane.routing.ServiceRoute;
+import io.leveros.dataplane.tracing.TraceContext;
 import io.leveros.proto.control.ResourceActivity;
 import io.leveros.proto.control.ResourceBinding;
 import io.leveros.proto.control.ResourceKey;
@@ -267,31 +268,32 @@ public final class ResourcePlacement implements ResourceHolder {
      */
     private Future<Void> lifecycle(Lease on, ServiceRoute route, String resource, String method) {
         String url = LeverUrlHeader.format(new LeverUrl(route.environment(), route.service(), resource, method));
-        return client.call(on, url, NO_ARGUMENTS, requestTimeoutMs).transform(reply -> {
-            if (reply.failed()) {
-                if (reply.cause() instanceof CallException e && e.code() == ErrorCode.METHOD_NOT_FOUND) {
-                    if (missingLifecycle.add(route.poolKey() + "/" + method)) {
-                        LOG.log(
-                                Level.INFO,
-                                "lever://{0}/{1} v{2} has no {3} method: resources are bound without it",
-                                route.environment(),
-                                route.service(),
-                                route.versionNumber(),
-                                method);
+        return client.call(on, url, TraceContext.NONE, NO_ARGUMENTS, requestTimeoutMs)
+                .transform(reply -> {
+                    if (reply.failed()) {
+                        if (reply.cause() instanceof CallException e && e.code() == ErrorCode.METHOD_NOT_FOUND) {
+                            if (missingLifecycle.add(route.poolKey() + "/" + method)) {
+                                LOG.log(
+                                        Level.INFO,
+                                        "lever://{0}/{1} v{2} has no {3} method: resources are bound without it",
+                                        route.environment(),
+                                        route.service(),
+                                        route.versionNumber(),
+                                        method);
+                            }
+                            return Future.succeededFuture();
+                        }
+                        return Future.failedFuture(reply.cause());
+                    }
+                    String error = serviceError(reply.result());
+                    if (error != null) {
+                        return Future.failedFuture(new CallException(
+                                ErrorCode.INSTANCE_FAILED,
+                                on.destination() + ": " + method + " of resource '" + resource + "' raised an error: "
+                                        + error));
                     }
                     return Future.succeededFuture();
-                }
-                return Future.failedFuture(reply.cause());
-            }
-            String error = serviceError(reply.result());
-            if (error != null) {
-                return Future.failedFuture(new CallException(
-                        ErrorCode.INSTANCE_FAILED,
-                        on.destination() + ": " + method + " of resource '" + resource + "' raised an error: "
-                                + error));
-            }
-            return Future.succeededFuture();
-        });
+                });
     }
 
     /** The error a serialized {@code RPCReply} carries, as text; {@code null} for a result. */

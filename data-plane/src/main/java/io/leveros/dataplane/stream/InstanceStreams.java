@@ -55,7 +55,7 @@ public final class InstanceStreams {
                         return;
                     }
                     Lease lease = leased.result();
-                    client.openStream(lease, call.leverUrl()).onComplete(request -> {
+                    client.openStream(lease, call.leverUrl(), call.trace()).onComplete(request -> {
                         if (request.failed()) {
                             lease.release();
                             boolean notDelivered = InstanceClient.notDelivered(lease, request.cause());

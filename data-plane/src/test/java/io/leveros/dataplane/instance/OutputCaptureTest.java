@@ -23,7 +23,8 @@ class OutputCaptureTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final NodeLogs nodeLogs = new NodeLogs();
     private final NodeLogs.InstanceLog instanceLog = nodeLogs.open(new LogSource("dev.lever", "svc", 1, "i"));
-    private final OutputCapture capture = new OutputCapture(PREFIX, log::add, instanceLog, now::get);
+    private final OutputCapture capture =
+            new OutputCapture(PREFIX, (stream, line) -> log.add(PREFIX + " " + line), instanceLog, now::get);
 
     /**
      * A pipe read blocks in native code for as long as the instance writes nothing; on a virtual thread
@@ -104,7 +105,7 @@ class OutputCaptureTest {
     void aFailingLogDoesNotStopTheDraining() {
         OutputCapture failing = new OutputCapture(
                 PREFIX,
-                line -> {
+                (stream, line) -> {
                     throw new IllegalStateException("log is full");
                 },
                 instanceLog);

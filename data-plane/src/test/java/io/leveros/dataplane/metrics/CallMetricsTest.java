@@ -32,85 +32,100 @@ public class CallMetricsTest {
         return samples;
     }
 
-    static String scrape(CallMetrics calls) {
-        PrometheusText text = new PrometheusText();
-        calls.write(text);
-        return text.toString();
+    /** A call series as the scrape writes it: labels sorted by name, {@code le} last. */
+    public static String call(
+            String suffix, String ingress, String service, String version, String method, int status) {
+        return call(suffix, ingress, service, version, method, status, null);
+    }
+
+    public static String call(
+            String suffix, String ingress, String service, String version, String method, int status, String le) {
+        String environment = service.isEmpty() ? "" : "dev.lever";
+        return "lever_dataplane_call_duration_seconds_" + suffix + "{environment=\"" + environment + "\",ingress=\""
+                + ingress + "\",method=\"" + method + "\",service=\"" + service + "\",status=\"" + status
+                + "\",version=\"" + version + "\"" + (le == null ? "" : ",le=\"" + le + "\"") + "}";
+    }
+
+    static DataPlaneMetrics metrics() {
+        return new DataPlaneMetrics(List::of, 100);
     }
 
     @Test
     void callsAreCountedPerSeriesIntoCumulativeBuckets() {
-        CallMetrics calls = new CallMetrics();
-        CallMetrics.Recorder recorder = calls.recorder("public");
+        DataPlaneMetrics metrics = metrics();
+        CallMetrics.Recorder recorder = metrics.calls().recorder("public");
         recorder.record("dev.lever", "hello", 3, "echo", 200, 3_000_000); // 3 ms
         recorder.record("dev.lever", "hello", 3, "echo", 200, 40_000_000); // 40 ms
         recorder.record("dev.lever", "hello", 3, "echo", 500, 1_000_000);
         recorder.recordUnrouted(404, 100_000);
 
-        Map<String, String> samples = parse(scrape(calls));
-        String echo =
-                "ingress=\"public\",environment=\"dev.lever\",service=\"hello\",version=\"3\",method=\"echo\",status=\"200\"";
+        Map<String, String> samples = parse(metrics.scrape());
         assertThat(samples)
-                .containsEntry("lever_dataplane_call_duration_seconds_count{" + echo + "}", "2")
-                .containsEntry("lever_dataplane_call_duration_seconds_bucket{" + echo + ",le=\"0.0025\"}", "0")
-                .containsEntry("lever_dataplane_call_duration_seconds_bucket{" + echo + ",le=\"0.005\"}", "1")
-                .containsEntry("lever_dataplane_call_duration_seconds_bucket{" + echo + ",le=\"0.05\"}", "2")
-                .containsEntry("lever_dataplane_call_duration_seconds_bucket{" + echo + ",le=\"+Inf\"}", "2")
-                .containsEntry("lever_dataplane_call_duration_seconds_sum{" + echo + "}", "0.043");
-        assertThat(samples)
-                .containsEntry(
-                        "lever_dataplane_call_duration_seconds_count{ingress=\"public\",environment=\"dev.lever\","
-                                + "service=\"hello\",version=\"3\",method=\"echo\",status=\"500\"}",
-                        "1")
-                .containsEntry(
-                        "lever_dataplane_call_duration_seconds_count{ingress=\"public\",environment=\"\","
-                                + "service=\"\",version=\"\",method=\"\",status=\"404\"}",
-                        "1");
+                .containsEntry(call("count", "public", "hello", "3", "echo", 200), "2")
+                .containsEntry(call("bucket", "public", "hello", "3", "echo", 200, "0.0025"), "0")
+                .containsEntry(call("bucket", "public", "hello", "3", "echo", 200, "0.005"), "1")
+                .containsEntry(call("bucket", "public", "hello", "3", "echo", 200, "0.05"), "2")
+                .containsEntry(call("bucket", "public", "hello", "3", "echo", 200, "+Inf"), "2")
+                .containsEntry(call("sum", "public", "hello", "3", "echo", 200), "0.043")
+                .containsEntry(call("count", "public", "hello", "3", "echo", 500), "1")
+                .containsEntry(call("count", "public", "", "", "", 404), "1");
     }
 
     @Test
     void methodNamesAreBoundedAndEscaped() {
-        CallMetrics calls = new CallMetrics();
-        CallMetrics.Recorder recorder = calls.recorder("internal");
+        DataPlaneMetrics metrics = metrics();
+        CallMetrics.Recorder recorder = metrics.calls().recorder("internal");
         recorder.record("dev.lever", "hello", 3, "we\"ird\\\nname", 200, 1);
         for (int i = 0; i < CallMetrics.MAX_METHODS_PER_SERVICE + 50; i++) {
             recorder.record("dev.lever", "hello", 3, "m" + i, 200, 1);
         }
-        Map<String, String> samples = parse(scrape(calls));
+        Map<String, String> samples = parse(metrics.scrape());
         List<String> counts = samples.keySet().stream()
                 .filter(series -> series.startsWith("lever_dataplane_call_duration_seconds_count"))
                 .toList();
         assertThat(counts).hasSize(CallMetrics.MAX_METHODS_PER_SERVICE + 1);
         assertThat(samples)
-                .containsEntry(
-                        "lever_dataplane_call_duration_seconds_count{ingress=\"internal\",environment=\"dev.lever\","
-                                + "service=\"hello\",version=\"3\",method=\"(other)\",status=\"200\"}",
-                        "51")
-                .containsKey(
-                        "lever_dataplane_call_duration_seconds_count{ingress=\"internal\",environment="
-                                + "\"dev.lever\",service=\"hello\",version=\"3\",method=\"we\\\"ird\\\\\\nname\",status=\"200\"}");
+                .containsEntry(call("count", "internal", "hello", "3", "(other)", 200), "51")
+                .containsKey(call("count", "internal", "hello", "3", "we\\\"ird\\\\\\nname", 200));
     }
 
     @Test
     void eachVersionHasItsSeriesAndAServiceKeepsTheVersionsCalledLast() {
-        CallMetrics calls = new CallMetrics();
-        CallMetrics.Recorder recorder = calls.recorder("public");
+        DataPlaneMetrics metrics = metrics();
+        CallMetrics.Recorder recorder = metrics.calls().recorder("public");
         for (long version = 1; version <= CallMetrics.MAX_VERSIONS_PER_SERVICE + 1; version++) {
             recorder.record("dev.lever", "hello", version, "echo", 200, 1_000_000);
         }
         recorder.record("dev.lever", "hello", 2, "echo", 200, 1_000_000);
-        Map<String, String> samples = parse(scrape(calls));
-        String count = "lever_dataplane_call_duration_seconds_count{ingress=\"public\",environment=\"dev.lever\","
-                + "service=\"hello\",version=\"%d\",method=\"echo\",status=\"200\"}";
+        Map<String, String> samples = parse(metrics.scrape());
         assertThat(samples)
-                .doesNotContainKey(count.formatted(1))
-                .containsEntry(count.formatted(2), "2")
-                .containsEntry(count.formatted(CallMetrics.MAX_VERSIONS_PER_SERVICE + 1), "1");
+                .doesNotContainKey(call("count", "public", "hello", "1", "echo", 200))
+                .containsEntry(call("count", "public", "hello", "2", "echo", 200), "2")
+                .containsEntry(
+                        call("count", "public", "hello", "" + (CallMetrics.MAX_VERSIONS_PER_SERVICE + 1), "echo", 200),
+                        "1");
+    }
+
+    @Test
+    void versionGaugesTheQueueLimitAndTheJvmAreInTheScrape() {
+        DataPlaneMetrics metrics =
+                new DataPlaneMetrics(() -> List.of(new VersionGauges("dev.lever", "hello", 3, 1, 2, 0, 4, 5, 1)), 100);
+        Map<String, String> samples = parse(metrics.scrape());
+        String version = "environment=\"dev.lever\",service=\"hello\"";
+        assertThat(samples)
+                .containsEntry("lever_dataplane_instances{" + version + ",state=\"ready\",version=\"3\"}", "2.0")
+                .containsEntry("lever_dataplane_instances{" + version + ",state=\"starting\",version=\"3\"}", "1.0")
+                .containsEntry("lever_dataplane_calls_in_flight{" + version + ",version=\"3\"}", "4.0")
+                .containsEntry("lever_dataplane_queued_calls{" + version + ",version=\"3\"}", "5.0")
+                .containsEntry("lever_dataplane_open_streams{" + version + ",version=\"3\"}", "1.0")
+                .containsEntry("lever_dataplane_max_queued_calls", "100.0")
+                .containsKey("process_uptime_seconds")
+                .containsKey("jvm_threads_live_threads");
     }
 
     @Test
     void recordingAnExistingSeriesAllocatesNothing() {
-        CallMetrics.Recorder recorder = new CallMetrics().recorder("public");
+        CallMetrics.Recorder recorder = metrics().calls().recorder("public");
         String environment = "dev.lever";
         String service = "hello";
         String method = "echo";

@@ -125,7 +125,11 @@ public final class TestInstance {
                                 .addProperty(
                                         property("lever-url", request.headers().get("lever-url")))
                                 .addProperty(
-                                        property("gateway", request.headers().get("x-lever-internal-rpc-gateway"))))
+                                        property("gateway", request.headers().get("x-lever-internal-rpc-gateway")))
+                                .addProperty(property(
+                                        "traceparent", request.headers().get("traceparent")))
+                                .addProperty(
+                                        property("tracestate", request.headers().get("tracestate"))))
                         .build()));
             case "sleep" -> {
                 long ms = (long) rpc.getArgs().getElement(0).getJsonNumber();
