@@ -9,6 +9,7 @@ const { leverRpc } = require('./proto');
 const json = require('./json');
 const { LeverUrl, isChanMethod, formatHeader } = require('./url');
 const { Stream, remoteError, remoteByteError } = require('./stream');
+const { traceContext } = require('./trace');
 
 const DEFAULT_ENV = 'dev.lever';
 const POOL_EXPIRY_MS = 5 * 60 * 1000;
@@ -92,10 +93,16 @@ class Client {
     }
   }
 
+  /** The call's headers; the trace context of the call being handled, if any (leveros.traceContext()). */
   _metadata(url, token) {
     const md = new grpc.Metadata();
     md.set('lever-url', formatHeader(url));
     if (token) md.set('lever-instance-token', token);
+    const trace = traceContext();
+    if (trace) {
+      md.set('traceparent', trace.traceparent);
+      if (trace.tracestate) md.set('tracestate', trace.tracestate);
+    }
     return md;
   }
 

@@ -3,6 +3,7 @@
 const { Client, Endpoint } = require('./client');
 const { Stream } = require('./stream');
 const url = require('./url');
+const trace = require('./trace');
 
 module.exports = {
   Client,
@@ -12,4 +13,7 @@ module.exports = {
   InvalidLeverUrlError: url.InvalidLeverUrlError,
   parseLeverUrl: url.LeverUrl.parse,
   isChanMethod: url.isChanMethod,
+  traceContext: trace.traceContext,
+  parseTraceContext: trace.parseTraceContext,
+  withTraceContext: trace.withTraceContext,
 };

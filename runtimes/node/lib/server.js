@@ -8,6 +8,7 @@ const { leverRpc } = require('./proto');
 const json = require('./json');
 const { parseHeader, isChanMethod, isExportedName } = require('./url');
 const { Stream, errorFields } = require('./stream');
+const trace = require('./trace');
 
 const DRAIN_TIMEOUT_MS = 10 * 1000;
 
@@ -198,7 +199,8 @@ class Runtime {
     if (refused) return callback(refused);
     const args = [...this._leading(url), ...json.decodeArgs(call.request)];
     this._begin();
-    callMethod(fn, this.service.target, args, (isError, value) => {
+    // The handler (and what it starts) sees the call's trace context: leveros.traceContext().
+    trace.runIn(trace.fromMetadata(call.metadata), () => callMethod(fn, this.service.target, args, (isError, value) => {
       let reply;
       try {
         reply = replyFor(isError, value);
@@ -208,7 +210,7 @@ class Runtime {
       }
       callback(null, reply);
       this._end();
-    });
+    }));
   }
 
   handleStreamingRpc(call) {
@@ -219,6 +221,9 @@ class Runtime {
       return;
     }
     this._begin();
+    // The handler and every stream event it listens to run in the call's trace context.
+    const context = trace.fromMetadata(call.metadata);
+    const inContext = (f) => trace.runIn(context, f);
     let finished = false;
     const finish = () => {
       if (finished) return;
@@ -232,12 +237,12 @@ class Runtime {
       finish();
       if (stream && !stream._closed) {
         stream._closed = true;
-        stream._emitError(new Error('the stream was cancelled by the client'));
+        inContext(() => stream._emitError(new Error('the stream was cancelled by the client')));
       }
     });
     call.on('data', (m) => {
       if (stream) {
-        stream._receive(m);
+        inContext(() => stream._receive(m));
         return;
       }
       if (m.message_oneof !== 'rpc') {
@@ -256,15 +261,17 @@ class Runtime {
         stream.sendError(e === undefined || e === null ? new Error('the method failed') : e);
         stream.end();
       };
-      try {
-        const returned = fn.apply(this.service.target, args);
-        if (returned && typeof returned.then === 'function') Promise.resolve(returned).catch(failed);
-      } catch (e) {
-        failed(e);
-      }
+      inContext(() => {
+        try {
+          const returned = fn.apply(this.service.target, args);
+          if (returned && typeof returned.then === 'function') Promise.resolve(returned).catch(failed);
+        } catch (e) {
+          failed(e);
+        }
+      });
     });
     call.on('end', () => {
-      if (stream) stream._emitEnd();
+      if (stream) inContext(() => stream._emitEnd());
     });
   }
 

@@ -64,6 +64,27 @@ module.exports.callOther = function (service, method, argument) {
     return new leveros.Client().invokeURL('/' + service + '/' + method, argument);
 };
 
+// The W3C trace context this call came with: {traceparent, tracestate, traceId, parentId}, or {}.
+function seenTraceContext() {
+    const t = leveros.traceContext();
+    return t ? {traceparent: t.traceparent, tracestate: t.tracestate, traceId: t.traceId, parentId: t.parentId} : {};
+}
+
+module.exports.traceContext = async function () {
+    return seenTraceContext();
+};
+
+// Calls /<service>/traceContext through the internal gateway: {own, callee}.
+module.exports.traceCall = async function (service) {
+    const own = seenTraceContext();
+    const client = new leveros.Client();
+    try {
+        return {own: own, callee: await client.invokeURL('/' + service + '/traceContext')};
+    } finally {
+        client.close();
+    }
+};
+
 module.exports._secret = function (callback) {
     callback(null, 'never exported');
 };

@@ -11,6 +11,7 @@
  * io.leveros.api.LeverStream} as their first parameter. A call for a resource ({@code
  * /svc/<resource>/method}) reaches an ordinary method, which reads the resource with {@link
  * io.leveros.api.Lever#resource()}; {@code newResource()} and {@code closeResource()} run when the
- * platform binds the resource to this instance and lets it go.
+ * platform binds the resource to this instance and lets it go. {@link io.leveros.api.TraceContext}
+ * is the W3C trace context the caller sent, which the Lever client passes on.
  */
 package io.leveros.api;

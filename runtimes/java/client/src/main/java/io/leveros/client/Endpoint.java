@@ -1,6 +1,7 @@
 package io.leveros.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.leveros.api.TraceContext;
 import io.leveros.core.url.LeverUrl;
 import java.lang.reflect.Type;
 
@@ -18,12 +19,32 @@ public final class Endpoint {
     private final String environment;
     private final String service;
     private final String resource;
+    private final TraceContext trace;
 
     Endpoint(LeverClient client, String environment, String service, String resource) {
+        this(client, environment, service, resource, null);
+    }
+
+    private Endpoint(LeverClient client, String environment, String service, String resource, TraceContext trace) {
         this.client = client;
         this.environment = environment;
         this.service = service;
         this.resource = resource;
+        this.trace = trace;
+    }
+
+    /**
+     * This endpoint with its calls carrying {@code trace} (W3C {@code traceparent}/{@code
+     * tracestate}) instead of the trace context of the call the calling thread handles; {@code
+     * null} goes back to that default.
+     *
+     * <pre>{@code
+     * TraceContext trace = TraceContext.current().orElse(null); // on the handler's thread
+     * executor.submit(() -> payments.withTrace(trace).invoke(String.class, "charge", cart));
+     * }</pre>
+     */
+    public Endpoint withTrace(TraceContext trace) {
+        return new Endpoint(client, environment, service, resource, trace);
     }
 
     /**
@@ -34,17 +55,17 @@ public final class Endpoint {
      * @throws LeverException when the platform could not complete the call
      */
     public <T> T invoke(Class<T> type, String method, Object... args) {
-        return client.call(url(method), client.codec().type(type), args);
+        return client.call(url(method), trace, client.codec().type(type), args);
     }
 
     /** Like {@link #invoke(Class, String, Object...)} for generic result types. */
     public <T> T invoke(TypeReference<T> type, String method, Object... args) {
-        return client.call(url(method), client.codec().type(type.getType()), args);
+        return client.call(url(method), trace, client.codec().type(type.getType()), args);
     }
 
     /** Like {@link #invoke(Class, String, Object...)} for a reflected type. */
     public <T> T invoke(Type type, String method, Object... args) {
-        return client.call(url(method), client.codec().type(type), args);
+        return client.call(url(method), trace, client.codec().type(type), args);
     }
 
     /**
@@ -62,7 +83,7 @@ public final class Endpoint {
      * @throws IllegalArgumentException when {@code method} is not a streaming method
      */
     public ClientStream invokeChan(String method, Object... args) {
-        return client.openStream(url(method), args);
+        return client.openStream(url(method), trace, args);
     }
 
     /** The URL of {@code method} on this endpoint. */

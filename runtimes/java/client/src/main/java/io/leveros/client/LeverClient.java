@@ -8,6 +8,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.leveros.api.TraceContext;
+import io.leveros.api.internal.CurrentCall;
 import io.leveros.core.url.LeverUrl;
 import io.leveros.core.url.LeverUrlHeader;
 import io.leveros.proto.core.LeverRPCGrpc;
@@ -35,6 +37,11 @@ import java.util.concurrent.TimeUnit;
  * LEVEROS_INTERNAL_RPC_GATEWAY}, else {@code 127.0.0.1:8080}; the environment of relative URLs is
  * {@code LEVEROS_ENVIRONMENT}, else {@code dev.lever}. Inside an instance, calls through the
  * internal gateway carry the instance's credential ({@code LEVEROS_INSTANCE_TOKEN}).
+ *
+ * <p>Tracing: a call made on the thread of a call being handled carries that call's W3C {@code
+ * traceparent} and {@code tracestate} ({@link TraceContext#current()}), so the trace continues in
+ * the called service; {@link Endpoint#withTrace} sends a chosen one instead. Outside a handled call
+ * nothing is added.
  */
 public final class LeverClient implements AutoCloseable {
     public static final String DEFAULT_HOST = "127.0.0.1:8080";
@@ -44,6 +51,10 @@ public final class LeverClient implements AutoCloseable {
     static final Metadata.Key<String> LEVER_URL = Metadata.Key.of("lever-url", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> INSTANCE_TOKEN =
             Metadata.Key.of("lever-instance-token", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> TRACEPARENT =
+            Metadata.Key.of(TraceContext.TRACEPARENT, Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> TRACESTATE =
+            Metadata.Key.of(TraceContext.TRACESTATE, Metadata.ASCII_STRING_MARSHALLER);
     private static final int MAX_INBOUND_MESSAGE_BYTES = 16 * 1024 * 1024;
 
     private final String host;
@@ -111,17 +122,17 @@ public final class LeverClient implements AutoCloseable {
      * @throws LeverException when the platform could not complete the call
      */
     public <T> T invokeUrl(Class<T> type, String leverUrl, Object... args) {
-        return call(resolve(leverUrl), codec.type(type), args);
+        return call(resolve(leverUrl), null, codec.type(type), args);
     }
 
     /** Like {@link #invokeUrl(Class, String, Object...)} for generic result types. */
     public <T> T invokeUrl(TypeReference<T> type, String leverUrl, Object... args) {
-        return call(resolve(leverUrl), codec.type(type.getType()), args);
+        return call(resolve(leverUrl), null, codec.type(type.getType()), args);
     }
 
     /** Like {@link #invokeUrl(Class, String, Object...)} for a reflected type. */
     public <T> T invokeUrl(Type type, String leverUrl, Object... args) {
-        return call(resolve(leverUrl), codec.type(type), args);
+        return call(resolve(leverUrl), null, codec.type(type), args);
     }
 
     /**
@@ -132,7 +143,7 @@ public final class LeverClient implements AutoCloseable {
      * @throws IllegalArgumentException when the method is not a streaming method
      */
     public ClientStream invokeChanUrl(String leverUrl, Object... args) {
-        return openStream(resolve(leverUrl), args);
+        return openStream(resolve(leverUrl), null, args);
     }
 
     /** The data plane this client talks to, {@code host:port}. */
@@ -159,13 +170,14 @@ public final class LeverClient implements AutoCloseable {
         return codec;
     }
 
-    <T> T call(LeverUrl url, JavaType type, Object[] args) {
+    /** @param trace the trace context to send; {@code null}: the current one, if any */
+    <T> T call(LeverUrl url, TraceContext trace, JavaType type, Object[] args) {
         String text = url.toString();
         if (url.isStreaming()) {
             throw new IllegalArgumentException("use invokeChan for streaming methods ('" + url.method()
                     + "' is one: its name ends in Chan or _chan); invoke is for request/reply methods");
         }
-        Metadata headers = headers(url);
+        Metadata headers = headers(url, trace);
         RPCReply reply;
         try {
             reply = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
@@ -177,7 +189,8 @@ public final class LeverClient implements AutoCloseable {
         return codec.decode(reply, type, text);
     }
 
-    ClientStream openStream(LeverUrl url, Object[] args) {
+    /** @param trace the trace context to send; {@code null}: the current one, if any */
+    ClientStream openStream(LeverUrl url, TraceContext trace, Object[] args) {
         String text = url.toString();
         if (!url.isStreaming()) {
             throw new IllegalArgumentException("use invoke for request/reply methods ('" + url.method()
@@ -187,19 +200,29 @@ public final class LeverClient implements AutoCloseable {
                 StreamMessage.newBuilder().setRpc(codec.encodeArgs(args)).build();
         ClientStream stream = new ClientStream(this, text);
         LeverRPCGrpc.newStub(channel)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers(url)))
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers(url, trace)))
                 .withOnReadyThreshold(ClientStream.SEND_BUFFER_BYTES)
                 .handleStreamingRPC(stream.observer());
         stream.open(rpc, timeout.toMillis());
         return stream;
     }
 
-    /** The call's headers; the resource escaped as {@link LeverUrlHeader} says. */
-    private Metadata headers(LeverUrl url) {
+    /**
+     * The call's headers; the resource escaped as {@link LeverUrlHeader} says. The trace context is
+     * {@code trace}, else the one of the call this thread handles (none outside a call).
+     */
+    private Metadata headers(LeverUrl url, TraceContext trace) {
         Metadata headers = new Metadata();
         headers.put(LEVER_URL, LeverUrlHeader.format(url));
         if (instanceToken != null) {
             headers.put(INSTANCE_TOKEN, instanceToken);
+        }
+        TraceContext sent = trace != null ? trace : CurrentCall.trace();
+        if (sent != null) {
+            headers.put(TRACEPARENT, sent.traceparent());
+            if (!sent.tracestate().isEmpty()) {
+                headers.put(TRACESTATE, sent.tracestate());
+            }
         }
         return headers;
     }

@@ -3,6 +3,7 @@ package io.leveros.testservice;
 import io.leveros.api.Lever;
 import io.leveros.api.LeverError;
 import io.leveros.api.LeverStream;
+import io.leveros.api.TraceContext;
 import io.leveros.client.LeverClient;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -166,6 +167,34 @@ public class TestService {
         try (LeverClient client = LeverClient.create()) {
             return client.invokeUrl(Object.class, "/" + service + "/" + method, argument);
         }
+    }
+
+    /**
+     * The W3C trace context this call came with: {@code {"traceparent", "tracestate", "traceId",
+     * "parentId"}}, or {@code {}} without one.
+     */
+    public Map<String, String> traceContext() {
+        Map<String, String> seen = new LinkedHashMap<>();
+        TraceContext.current().ifPresent(trace -> {
+            seen.put("traceparent", trace.traceparent());
+            seen.put("tracestate", trace.tracestate());
+            seen.put("traceId", trace.traceId());
+            seen.put("parentId", trace.parentId());
+        });
+        return seen;
+    }
+
+    /**
+     * Calls {@code /<service>/traceContext} through the internal gateway: {@code {"own", "callee"}},
+     * this call's trace context and the one the called service saw.
+     */
+    public Map<String, Object> traceCall(String service) {
+        Map<String, Object> both = new LinkedHashMap<>();
+        both.put("own", traceContext());
+        try (LeverClient client = LeverClient.create()) {
+            both.put("callee", client.invokeUrl(Object.class, "/" + service + "/traceContext"));
+        }
+        return both;
     }
 
     public Map<String, String> whoAmI() {

@@ -2,6 +2,7 @@ package io.leveros.runtime.binding;
 
 import io.leveros.api.LeverError;
 import io.leveros.api.LeverStream;
+import io.leveros.api.TraceContext;
 import io.leveros.api.internal.CurrentCall;
 import io.leveros.core.url.MethodNames;
 import io.leveros.proto.core.RPC;
@@ -18,8 +19,9 @@ import java.lang.reflect.Method;
  * service instance that takes an {@code Object[]} and answers an {@code Object} ({@code null} for
  * {@code void}), and the reply encoder. A call does no reflection lookups.
  *
- * <p>The method runs with the call's resource set for {@link io.leveros.api.Lever#resource()} on
- * the calling thread, and cleared when it returns or throws.
+ * <p>The method runs with the call's resource set for {@link io.leveros.api.Lever#resource()}, and
+ * its trace context for {@link TraceContext#current()}, on the calling thread, both cleared when it
+ * returns or throws.
  */
 public final class ServiceMethod {
     private static final MethodType GENERIC = MethodType.methodType(Object.class, Object[].class);
@@ -124,9 +126,19 @@ public final class ServiceMethod {
      * @throws CallRejectedException when the arguments cannot be bound (the method is not called)
      */
     public RPCReply call(RPC rpc, String resource) {
+        return call(rpc, resource, null);
+    }
+
+    /**
+     * {@link #call(RPC, String)} with {@code trace} as {@link TraceContext#current()} while the
+     * method runs.
+     *
+     * @param trace the call's trace context, {@code null} for none
+     */
+    public RPCReply call(RPC rpc, String resource, TraceContext trace) {
         Object[] args = arguments.bind(rpc);
         Object result;
-        CurrentCall.enter(resource);
+        CurrentCall.enter(resource, trace);
         try {
             result = (Object) invoker.invokeExact(args);
         } catch (Throwable thrown) {
@@ -161,8 +173,18 @@ public final class ServiceMethod {
      *     {@link LeverError}); the caller sends it as the stream's error message
      */
     public Throwable callStreaming(LeverStream stream, Object[] args, String resource) {
+        return callStreaming(stream, args, resource, null);
+    }
+
+    /**
+     * {@link #callStreaming(LeverStream, Object[], String)} with {@code trace} as {@link
+     * TraceContext#current()} while the method runs.
+     *
+     * @param trace the call's trace context, {@code null} for none
+     */
+    public Throwable callStreaming(LeverStream stream, Object[] args, String resource, TraceContext trace) {
         args[0] = stream;
-        CurrentCall.enter(resource);
+        CurrentCall.enter(resource, trace);
         try {
             Object ignored = (Object) invoker.invokeExact(args);
             return null;

@@ -14,8 +14,9 @@ import java.util.concurrent.Executor;
 
 /**
  * {@code core.LeverRPC} over a {@link MethodTable}. Handlers run on virtual threads (the server's
- * executor), so a service method may block. The resource of the call's {@code lever-url} is handed
- * to the method, which sets it for {@code Lever.resource()} while the handler runs.
+ * executor), so a service method may block. The resource of the call's {@code lever-url} and its
+ * trace context are handed to the method, which sets them for {@code Lever.resource()} and {@code
+ * TraceContext.current()} while the handler runs.
  */
 final class LeverRpcService extends LeverRPCGrpc.LeverRPCImplBase {
     private final MethodTable table;
@@ -39,7 +40,7 @@ final class LeverRpcService extends LeverRPCGrpc.LeverRPCImplBase {
                         "method '" + method.name() + "' is a streaming method (its name ends in Chan or _chan):"
                                 + " call it with HandleStreamingRPC (invokeChan in the clients)");
             }
-            reply = method.call(request, url.resource());
+            reply = method.call(request, url.resource(), TraceContextInterceptor.TRACE.get());
         } catch (CallRejectedException e) {
             replies.onError(status(e).asRuntimeException());
             return;
@@ -59,7 +60,7 @@ final class LeverRpcService extends LeverRPCGrpc.LeverRPCImplBase {
                         "method '" + method.name() + "' is not a streaming method: call it with HandleRPC"
                                 + " (invoke in the clients)");
             }
-            return ServerStream.accept(replies, method, url.resource(), handlers);
+            return ServerStream.accept(replies, method, url.resource(), TraceContextInterceptor.TRACE.get(), handlers);
         } catch (CallRejectedException e) {
             replies.onError(status(e).asRuntimeException());
         }

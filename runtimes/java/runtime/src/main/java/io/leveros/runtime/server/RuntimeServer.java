@@ -88,7 +88,9 @@ public final class RuntimeServer {
         prepared.threads.serviceLoader = serviceLoader;
         Server server = prepared.builder
                 .addService(MalformedRequests.answered(ServerInterceptors.intercept(
-                        new LeverRpcService(table, prepared.executor), new LeverUrlInterceptor())))
+                        new LeverRpcService(table, prepared.executor),
+                        new LeverUrlInterceptor(),
+                        new TraceContextInterceptor())))
                 .build();
         try {
             server.start();

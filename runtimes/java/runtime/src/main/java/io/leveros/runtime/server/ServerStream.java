@@ -5,6 +5,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.leveros.api.LeverError;
 import io.leveros.api.LeverStream;
+import io.leveros.api.TraceContext;
 import io.leveros.client.ClientStream;
 import io.leveros.proto.core.StreamMessage;
 import io.leveros.runtime.binding.CallRejectedException;
@@ -47,6 +48,7 @@ final class ServerStream implements LeverStream {
     private final ServerCallStreamObserver<StreamMessage> call;
     private final ServiceMethod method;
     private final String resource;
+    private final TraceContext trace;
     private final StreamCodec codec;
     private final Executor executor;
     /** Holds at most INBOUND_WINDOW messages (the credit given to gRPC) plus one end marker. */
@@ -61,10 +63,15 @@ final class ServerStream implements LeverStream {
     private boolean receiveCancelled; // method thread only
 
     private ServerStream(
-            ServerCallStreamObserver<StreamMessage> call, ServiceMethod method, String resource, Executor executor) {
+            ServerCallStreamObserver<StreamMessage> call,
+            ServiceMethod method,
+            String resource,
+            TraceContext trace,
+            Executor executor) {
         this.call = call;
         this.method = method;
         this.resource = resource;
+        this.trace = trace;
         this.codec = method.streamCodec();
         this.executor = executor;
     }
@@ -75,12 +82,18 @@ final class ServerStream implements LeverStream {
      *
      * @param resource the call's resource ({@code ""} for none), {@code Lever.resource()} on the
      *     method's thread
+     * @param trace the call's trace context ({@code null}: none), {@code TraceContext.current()} on
+     *     the method's thread
      */
     static StreamObserver<StreamMessage> accept(
-            StreamObserver<StreamMessage> replies, ServiceMethod method, String resource, Executor executor) {
+            StreamObserver<StreamMessage> replies,
+            ServiceMethod method,
+            String resource,
+            TraceContext trace,
+            Executor executor) {
         @SuppressWarnings("unchecked")
         ServerCallStreamObserver<StreamMessage> call = (ServerCallStreamObserver<StreamMessage>) replies;
-        ServerStream stream = new ServerStream(call, method, resource, executor);
+        ServerStream stream = new ServerStream(call, method, resource, trace, executor);
         call.disableAutoRequest();
         call.setOnReadyThreshold(ClientStream.SEND_BUFFER_BYTES);
         call.setOnReadyHandler(stream::signalSenders);
@@ -141,7 +154,7 @@ final class ServerStream implements LeverStream {
         } catch (IllegalStateException e) {
             return; // cancelled before the method started
         }
-        Throwable failure = method.callStreaming(this, args, resource);
+        Throwable failure = method.callStreaming(this, args, resource, trace);
         if (cancelled) {
             return;
         }

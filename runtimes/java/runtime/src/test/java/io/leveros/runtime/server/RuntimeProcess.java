@@ -63,6 +63,11 @@ final class RuntimeProcess implements AutoCloseable {
     }
 
     static RuntimeProcess start(Path codeDir, String className) throws IOException {
+        return start(codeDir, className, Map.of());
+    }
+
+    /** {@link #start(Path, String)} with more environment variables (e.g. the internal gateway). */
+    static RuntimeProcess start(Path codeDir, String className, Map<String, String> moreEnv) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder =
                 new ProcessBuilder(java, "-cp", runtimeClassPath(), mainClass(), className).directory(codeDir.toFile());
@@ -73,6 +78,7 @@ final class RuntimeProcess implements AutoCloseable {
         env.put("LEVEROS_SERVICE", "sample");
         env.put("LEVEROS_INSTANCE_ID", "test-instance");
         env.put("LEVEROS_CODE_VERSION", "1");
+        env.putAll(moreEnv);
         return new RuntimeProcess(builder.start());
     }
 
