@@ -1,6 +1,9 @@
 package io.leveros.dataplane.tracing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends finished spans to an OpenTelemetry collector with OTLP/HTTP in its JSON encoding ({@code POST
- * <endpoint>/v1/traces}), in batches of up to {@link #BATCH} spans at least every second, from one
+ * <endpoint>/v1/traces}), in batches of up to {@link #BATCH} spans, each sent at most {@link
+ * #LINGER_NANOS} after its first span was taken, from one
  * thread of its own: the call path only offers a span to a bounded queue. When the queue is full
  * (the collector is slow or away) spans are dropped and counted, never waited for; a failed send is
  * logged at most once a minute.
@@ -25,12 +28,15 @@ import java.util.concurrent.atomic.AtomicLong;
 final class OtlpExporter {
     static final int QUEUE = 8192;
     static final int BATCH = 512;
+    /** How long a batch waits for more spans after its first. */
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
     private static final System.Logger LOG = System.getLogger(OtlpExporter.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
     private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final URI traces;
-    private final Map<String, Object> resource;
+    private final String nodeId;
     private final BlockingQueue<CallSpan> queue = new ArrayBlockingQueue<>(QUEUE);
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -42,8 +48,7 @@ final class OtlpExporter {
     OtlpExporter(URI endpoint, String nodeId) {
         String base = endpoint.toString();
         this.traces = URI.create((base.endsWith("/") ? base : base + "/") + "v1/traces");
-        this.resource = Map.of(
-                "attributes", List.of(attribute("service.name", "lever-data-plane"), attribute("host.name", nodeId)));
+        this.nodeId = nodeId;
         this.sender = Thread.ofPlatform().daemon().name("lever-otlp-exporter").start(this::run);
     }
 
@@ -75,7 +80,7 @@ final class OtlpExporter {
                 CallSpan first = queue.poll(1, TimeUnit.SECONDS);
                 if (first != null) {
                     batch.add(first);
-                    queue.drainTo(batch, BATCH - 1);
+                    fill(batch);
                 }
             } catch (InterruptedException e) {
                 queue.drainTo(batch, BATCH - batch.size()); // closing: send what is left
@@ -88,13 +93,31 @@ final class OtlpExporter {
         }
     }
 
+    /**
+     * Adds spans until the batch is full or {@link #LINGER_NANOS} passed since its first: under load a
+     * request carries hundreds of spans, not the handful queued while the last one was sent.
+     */
+    private void fill(List<CallSpan> batch) throws InterruptedException {
+        long deadline = System.nanoTime() + LINGER_NANOS;
+        queue.drainTo(batch, BATCH - batch.size());
+        while (batch.size() < BATCH && !closed) {
+            long left = deadline - System.nanoTime();
+            CallSpan next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, BATCH - batch.size());
+        }
+    }
+
     private void send(List<CallSpan> batch) {
         try {
             HttpResponse<Void> response = http.send(
                     HttpRequest.newBuilder(traces)
                             .timeout(Duration.ofSeconds(10))
                             .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body(batch))))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body(batch)))
                             .build(),
                     HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() / 100 != 2) {
@@ -123,46 +146,72 @@ final class OtlpExporter {
     }
 
     /** An {@code ExportTraceServiceRequest} in OTLP's JSON encoding (ids in hex, times as strings). */
-    private Map<String, Object> body(List<CallSpan> batch) {
-        List<Map<String, Object>> spans = new ArrayList<>(batch.size());
-        for (CallSpan span : batch) {
-            spans.add(span(span));
+    byte[] body(List<CallSpan> batch) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + batch.size() * 600);
+        try (JsonGenerator json = JSON_FACTORY.createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeArrayFieldStart("resourceSpans");
+            json.writeStartObject();
+            json.writeObjectFieldStart("resource");
+            json.writeArrayFieldStart("attributes");
+            attribute(json, "service.name", "lever-data-plane");
+            attribute(json, "host.name", nodeId);
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeArrayFieldStart("scopeSpans");
+            json.writeStartObject();
+            json.writeObjectFieldStart("scope");
+            json.writeStringField("name", "io.leveros.dataplane");
+            json.writeEndObject();
+            json.writeArrayFieldStart("spans");
+            for (CallSpan span : batch) {
+                span(json, span);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeEndArray();
+            json.writeEndObject();
         }
-        return Map.of(
-                "resourceSpans",
-                List.of(Map.of(
-                        "resource",
-                        resource,
-                        "scopeSpans",
-                        List.of(Map.of("scope", Map.of("name", "io.leveros.dataplane"), "spans", spans)))));
+        return bytes.toByteArray();
     }
 
-    static Map<String, Object> span(CallSpan span) {
+    private static void span(JsonGenerator json, CallSpan span) throws IOException {
         CallSpan.Call call = span.call();
-        List<Map<String, Object>> attributes = new ArrayList<>(List.of(
-                attribute("lever.ingress", call.ingress()),
-                attribute("lever.environment", call.environment()),
-                attribute("lever.service", call.service()),
-                attribute("lever.version", Long.toString(call.version())),
-                attribute("rpc.method", call.method()),
-                Map.of(
-                        "key",
-                        "http.response.status_code",
-                        "value",
-                        Map.of("intValue", Integer.toString(span.status())))));
-        return Map.of(
-                "traceId", span.trace().traceId(),
-                "spanId", span.trace().parentId(),
-                "parentSpanId", span.trace().callerSpanId(),
-                "name", call.service().isEmpty() ? "(unrouted)" : call.service() + "/" + call.method(),
-                "kind", 2, // SERVER
-                "startTimeUnixNano", Long.toString(span.startEpochNanos()),
-                "endTimeUnixNano", Long.toString(span.endEpochNanos()),
-                "attributes", attributes,
-                "status", Map.of("code", span.status() >= 500 ? 2 : 0)); // ERROR or UNSET, as for server spans
+        json.writeStartObject();
+        json.writeStringField("traceId", span.trace().traceId());
+        json.writeStringField("spanId", span.trace().parentId());
+        json.writeStringField("parentSpanId", span.trace().callerSpanId());
+        json.writeStringField("name", call.service().isEmpty() ? "(unrouted)" : call.service() + "/" + call.method());
+        json.writeNumberField("kind", 2); // SERVER
+        json.writeStringField("startTimeUnixNano", Long.toString(span.startEpochNanos()));
+        json.writeStringField("endTimeUnixNano", Long.toString(span.endEpochNanos()));
+        json.writeArrayFieldStart("attributes");
+        attribute(json, "lever.ingress", call.ingress());
+        attribute(json, "lever.environment", call.environment());
+        attribute(json, "lever.service", call.service());
+        attribute(json, "lever.version", Long.toString(call.version()));
+        attribute(json, "rpc.method", call.method());
+        json.writeStartObject();
+        json.writeStringField("key", "http.response.status_code");
+        json.writeObjectFieldStart("value");
+        json.writeStringField("intValue", Integer.toString(span.status()));
+        json.writeEndObject();
+        json.writeEndObject();
+        json.writeEndArray();
+        json.writeObjectFieldStart("status");
+        json.writeNumberField("code", span.status() >= 500 ? 2 : 0); // ERROR or UNSET, as for server spans
+        json.writeEndObject();
+        json.writeEndObject();
     }
 
-    private static Map<String, Object> attribute(String key, String value) {
-        return Map.of("key", key, "value", Map.of("stringValue", value));
+    private static void attribute(JsonGenerator json, String key, String value) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("key", key);
+        json.writeObjectFieldStart("value");
+        json.writeStringField("stringValue", value);
+        json.writeEndObject();
+        json.writeEndObject();
     }
 }
