@@ -2,7 +2,8 @@
 // The W3C trace context (traceparent, tracestate) of the call being handled.
 // The runtime runs each handler inside the call's context (AsyncLocalStorage, so
 // it follows callbacks, promises and timers the handler starts); the client
-// sends the current one with every call. Lever records no spans: it carries the
+// sends the current one with every call. The runtime records no spans (the data
+// plane does, with --otlp-endpoint): it carries the
 // context so that a call from service A to service B keeps one trace id.
 const { AsyncLocalStorage } = require('async_hooks');
 

@@ -7,9 +7,10 @@ import java.util.concurrent.Callable;
 
 /**
  * The W3C trace context ({@code traceparent} and {@code tracestate}) of the call being handled, as
- * the caller sent it. Lever does not record spans: it carries the context so that a call from
- * service A to service B keeps one trace id, and the Lever client passes the current one on with
- * every call it makes while a call is being handled.
+ * the caller sent it. The runtime records no spans (the data plane does, with {@code
+ * --otlp-endpoint}): it carries the context so that a call from service A to service B keeps one
+ * trace id, and the Lever client passes the current one on with every call it makes while a call
+ * is being handled.
  *
  * <pre>{@code
  * public String checkout(String cart) {
