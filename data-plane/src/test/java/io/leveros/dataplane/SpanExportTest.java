@@ -66,12 +66,7 @@ class SpanExportTest {
 
     @Test
     void aCallInTheCallersTraceHasASpanTheInstanceSeesAsItsParent() throws Exception {
-        JsonNode seen = JSON.readTree(http.post(
-                        "/hello/headers",
-                        "application/json",
-                        "[]",
-                        Map.of("traceparent", "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01"))
-                .body());
+        JsonNode seen = callInTheCallersTrace("/hello/headers", "[]");
         String[] sent = seen.get("traceparent").asText().split("-");
         assertThat(sent[1]).as("the caller's trace").isEqualTo(CALLER_TRACE);
         assertThat(sent[2])
@@ -109,16 +104,21 @@ class SpanExportTest {
 
     @Test
     void aFailedCallsSpanIsAnError() throws Exception {
-        JsonNode seen = JSON.readTree(http.post(
-                        "/hello/fail",
-                        "application/json",
-                        "[\"x\"]",
-                        Map.of("traceparent", "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01"))
-                .body());
+        JsonNode seen = callInTheCallersTrace("/hello/fail", "[\"x\"]");
         assertThat(seen.toString()).contains("x");
         await().atMost(Duration.ofSeconds(10)).until(() -> spans().stream()
                 .anyMatch(span -> span.get("name").asText().equals("hello/fail")
                         && span.at("/status/code").asInt() == 2));
+    }
+
+    /** The answer to a call that carries the caller's traceparent. */
+    private static JsonNode callInTheCallersTrace(String path, String body) throws Exception {
+        return JSON.readTree(http.post(
+                        path,
+                        "application/json",
+                        body,
+                        Map.of("traceparent", "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01"))
+                .body());
     }
 
     private static JsonNode exportedSpan(String spanId) {

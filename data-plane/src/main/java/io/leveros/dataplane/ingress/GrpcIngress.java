@@ -17,7 +17,6 @@ import io.leveros.dataplane.routing.RoutingState;
 import io.leveros.dataplane.routing.RoutingTable;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.dataplane.stream.StreamRelay;
-import io.leveros.dataplane.tracing.CallSpan;
 import io.leveros.dataplane.tracing.TraceContext;
 import io.leveros.dataplane.tracing.Tracer;
 import io.vertx.core.Handler;
@@ -118,12 +117,6 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         return Call.to(route, url, environment, resourceEpoch, url.isStreaming() ? trace : tracer.begin(trace));
     }
 
-    private CallSpan.Call span(Call call) {
-        ServiceRoute route = call.route();
-        return new CallSpan.Call(
-                ingress.label(), route.environment(), route.service(), route.versionNumber(), call.method());
-    }
-
     private void handleRpc(GrpcServerRequest<Buffer, Buffer> request) {
         long startedNanos = System.nanoTime();
         GrpcServerResponse<Buffer, Buffer> response = request.response();
@@ -149,7 +142,7 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
             }
             long nanos = System.nanoTime() - startedNanos;
             calls.record(route.environment(), route.service(), route.versionNumber(), target.method(), status, nanos);
-            tracer.end(target.trace(), span(target), status, nanos);
+            tracer.end(target.trace(), ingress.label(), route, target.method(), status, nanos);
         });
     }
 

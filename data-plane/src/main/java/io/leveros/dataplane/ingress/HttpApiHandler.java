@@ -13,7 +13,6 @@ import io.leveros.dataplane.routing.RoutingState;
 import io.leveros.dataplane.routing.RoutingTable;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.dataplane.stream.InstanceStreams;
-import io.leveros.dataplane.tracing.CallSpan;
 import io.leveros.dataplane.tracing.TraceContext;
 import io.leveros.dataplane.tracing.Tracer;
 import io.vertx.core.Future;
@@ -125,16 +124,7 @@ public final class HttpApiHandler implements Handler<HttpServerRequest> {
         } else {
             ServiceRoute route = target.route();
             calls.record(route.environment(), route.service(), route.versionNumber(), target.method(), status, nanos);
-            tracer.end(
-                    target.trace(),
-                    new CallSpan.Call(
-                            ingress.label(),
-                            route.environment(),
-                            route.service(),
-                            route.versionNumber(),
-                            target.method()),
-                    status,
-                    nanos);
+            tracer.end(target.trace(), ingress.label(), route, target.method(), status, nanos);
         }
     }
 

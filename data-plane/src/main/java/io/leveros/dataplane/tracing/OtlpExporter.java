@@ -2,6 +2,7 @@ package io.leveros.dataplane.tracing;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.leveros.dataplane.routing.ServiceRoute;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -178,21 +179,21 @@ final class OtlpExporter {
     }
 
     private static void span(JsonGenerator json, CallSpan span) throws IOException {
-        CallSpan.Call call = span.call();
+        ServiceRoute route = span.route();
         json.writeStartObject();
         json.writeStringField("traceId", span.trace().traceId());
         json.writeStringField("spanId", span.trace().parentId());
         json.writeStringField("parentSpanId", span.trace().callerSpanId());
-        json.writeStringField("name", call.service().isEmpty() ? "(unrouted)" : call.service() + "/" + call.method());
+        json.writeStringField("name", route.service() + "/" + span.method());
         json.writeNumberField("kind", 2); // SERVER
         json.writeStringField("startTimeUnixNano", Long.toString(span.startEpochNanos()));
         json.writeStringField("endTimeUnixNano", Long.toString(span.endEpochNanos()));
         json.writeArrayFieldStart("attributes");
-        attribute(json, "lever.ingress", call.ingress());
-        attribute(json, "lever.environment", call.environment());
-        attribute(json, "lever.service", call.service());
-        attribute(json, "lever.version", Long.toString(call.version()));
-        attribute(json, "rpc.method", call.method());
+        attribute(json, "lever.ingress", span.ingress());
+        attribute(json, "lever.environment", route.environment());
+        attribute(json, "lever.service", route.service());
+        attribute(json, "lever.version", Long.toString(route.versionNumber()));
+        attribute(json, "rpc.method", span.method());
         json.writeStartObject();
         json.writeStringField("key", "http.response.status_code");
         json.writeObjectFieldStart("value");

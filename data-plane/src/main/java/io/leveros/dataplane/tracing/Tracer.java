@@ -1,5 +1,6 @@
 package io.leveros.dataplane.tracing;
 
+import io.leveros.dataplane.routing.ServiceRoute;
 import java.net.URI;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,11 +37,15 @@ public final class Tracer {
         return incoming.isPresent() ? incoming.withSpan(spanId) : TraceContext.newTrace(id(16), spanId);
     }
 
-    /** Ends the span {@link #begin} began for a call answered {@code status} after {@code nanos}. */
-    public void end(TraceContext trace, CallSpan.Call call, int status, long nanos) {
+    /**
+     * Ends the span {@link #begin} began for a call to {@code route}'s {@code method} that came in
+     * through {@code ingress} and was answered {@code status} after {@code nanos}; allocates nothing
+     * when there is no span.
+     */
+    public void end(TraceContext trace, String ingress, ServiceRoute route, String method, int status, long nanos) {
         if (exporter != null && trace.hasSpan()) {
             long endEpochNanos = System.currentTimeMillis() * 1_000_000L;
-            exporter.add(new CallSpan(trace, call, status, endEpochNanos - nanos, endEpochNanos));
+            exporter.add(new CallSpan(trace, ingress, route, method, status, endEpochNanos - nanos, endEpochNanos));
         }
     }
 

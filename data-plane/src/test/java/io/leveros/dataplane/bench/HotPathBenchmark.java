@@ -11,7 +11,6 @@ import io.leveros.dataplane.routing.EnvironmentResolver;
 import io.leveros.dataplane.routing.RouteResolver;
 import io.leveros.dataplane.routing.RoutingTable;
 import io.leveros.dataplane.routing.ServiceRoute;
-import io.leveros.dataplane.tracing.CallSpan;
 import io.leveros.dataplane.tracing.TraceContext;
 import io.leveros.dataplane.tracing.Tracer;
 import io.leveros.proto.control.Environment;
@@ -69,7 +68,7 @@ public class HotPathBenchmark {
     final MultiMap headers = MultiMap.caseInsensitiveMultiMap()
             .add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     final MultiMap noTraceHeaders = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
-    final CallSpan.Call spanCall = new CallSpan.Call("public", "dev.lever", "helloService", 3, "sayHello");
+    ServiceRoute hello;
     /** Exporting to {@link #collector}, which reads and drops every batch. */
     Tracer exporting;
 
@@ -93,6 +92,7 @@ public class HotPathBenchmark {
         table = RoutingTable.compile(snapshot.build(), "local");
         body = Buffer.buffer("[\"world\", 42, {\"nested\": [true, null, 1.5]}]");
         calls = new DataPlaneMetrics(List::of, 100).calls().recorder("public");
+        hello = RouteResolver.resolve(table, "dev.lever", "helloService", "", false);
         try {
             collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -121,7 +121,7 @@ public class HotPathBenchmark {
     @Benchmark
     public TraceContext traceOffWithoutContext() {
         TraceContext trace = Tracer.OFF.begin(TraceContext.of(noTraceHeaders));
-        Tracer.OFF.end(trace, spanCall, 200, 1_000_000);
+        Tracer.OFF.end(trace, "public", hello, "sayHello", 200, 1_000_000);
         return trace;
     }
 
@@ -129,7 +129,7 @@ public class HotPathBenchmark {
     @Benchmark
     public TraceContext traceOffWithContext() {
         TraceContext trace = Tracer.OFF.begin(TraceContext.of(headers));
-        Tracer.OFF.end(trace, spanCall, 200, 1_000_000);
+        Tracer.OFF.end(trace, "public", hello, "sayHello", 200, 1_000_000);
         return trace;
     }
 
@@ -140,7 +140,7 @@ public class HotPathBenchmark {
     @Benchmark
     public TraceContext traceOnWithContext() {
         TraceContext trace = exporting.begin(TraceContext.of(headers));
-        exporting.end(trace, spanCall, 200, 1_000_000);
+        exporting.end(trace, "public", hello, "sayHello", 200, 1_000_000);
         return trace;
     }
 
