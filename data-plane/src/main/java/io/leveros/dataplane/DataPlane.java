@@ -6,6 +6,8 @@ import io.leveros.dataplane.activator.LeaseSource;
 import io.leveros.dataplane.activator.PoolLoad;
 import io.leveros.dataplane.code.CodeCache;
 import io.leveros.dataplane.code.ControlPlaneCode;
+import io.leveros.dataplane.container.ContainerImages;
+import io.leveros.dataplane.container.DockerRuntime;
 import io.leveros.dataplane.forwarding.CallForwarder;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.identity.ClusterJoin;
@@ -15,6 +17,7 @@ import io.leveros.dataplane.ingress.GrpcIngress;
 import io.leveros.dataplane.ingress.HttpApiHandler;
 import io.leveros.dataplane.ingress.Ingress;
 import io.leveros.dataplane.ingress.IngressHandler;
+import io.leveros.dataplane.instance.InstanceRuntime;
 import io.leveros.dataplane.instance.JavaClassArchive;
 import io.leveros.dataplane.instance.LaunchCommands;
 import io.leveros.dataplane.instance.MemoryLimits;
@@ -89,7 +92,7 @@ public final class DataPlane implements AutoCloseable {
     private final NodeCredential credential;
     private final ControlPlanes controlPlanes;
     private final RoutesSubscriber subscriber;
-    private final ProcessRuntime runtime;
+    private final InstanceRuntime runtime;
     private final NodeAgent agent;
     private final Activator activator;
     private final InstanceClient instanceClient;
@@ -124,6 +127,29 @@ public final class DataPlane implements AutoCloseable {
         Path nodeRuntime =
                 options.nodeRuntime() == null ? null : isolation.readable(options.nodeRuntime(), "node-runtime");
         return new LaunchCommands(java, javaRuntimeLib, archive, options.node(), nodeRuntime);
+    }
+
+    /** Instances as processes (the default) or as Docker containers ({@code --runtime docker}). */
+    private InstanceRuntime instanceRuntime(DataPlaneOptions options, Consumer<String> logSink, CodeCache code) {
+        PortAllocator ports = PortAllocator.parse(options.instancePorts());
+        if (options.runtime() == DataPlaneOptions.RuntimeKind.DOCKER) {
+            return DockerRuntime.connect(
+                    options.dockerHost(),
+                    new ContainerImages(options.imageTag()),
+                    options.nodeId(),
+                    options.dataDir(),
+                    ports,
+                    logSink,
+                    options.logFormat(),
+                    logs,
+                    code);
+        }
+        MemoryLimits memory = MemoryLimits.detect(options.allowUnlimitedRam());
+        InstanceIsolation isolation = InstanceIsolation.start(
+                options.instanceDir(), options.instanceUids(), options.requireInstanceIsolation(), options.nodeId());
+        routing.onChange(table -> isolation.retain(liveVersions(table)));
+        return new ProcessRuntime(
+                ports, logSink, options.logFormat(), logs, launchCommands(options, isolation), isolation, code, memory);
     }
 
     /** The code archives the table names. */
@@ -162,9 +188,6 @@ public final class DataPlane implements AutoCloseable {
         this.vertx = vertx;
         this.routing = new RoutingState();
         this.drainTimeout = options.drainTimeout();
-        MemoryLimits memory = MemoryLimits.detect(options.allowUnlimitedRam());
-        InstanceIsolation isolation = InstanceIsolation.start(
-                options.instanceDir(), options.instanceUids(), options.requireInstanceIsolation(), options.nodeId());
         this.controlPlaneClient = GrpcClient.client(
                 vertx,
                 new HttpClientOptions()
@@ -175,16 +198,7 @@ public final class DataPlane implements AutoCloseable {
         this.controlPlanes = options.controlPlanes();
         CodeCache code = CodeCache.open(
                 options.dataDir(), new ControlPlaneCode(vertx, controlPlaneClient, controlPlanes, credential));
-        this.runtime = new ProcessRuntime(
-                PortAllocator.parse(options.instancePorts()),
-                logSink,
-                options.logFormat(),
-                logs,
-                launchCommands(options, isolation),
-                isolation,
-                code,
-                memory);
-        routing.onChange(table -> isolation.retain(liveVersions(table)));
+        this.runtime = instanceRuntime(options, logSink, code);
         routing.onChange(table -> code.retain(codeArchives(table)));
         this.agent = new NodeAgent(vertx, runtime, options.instanceStartTimeout(), options.drainTimeout());
         this.metrics = new DataPlaneMetrics(this::versionGauges, options.maxQueuedCalls());
@@ -452,7 +466,7 @@ public final class DataPlane implements AutoCloseable {
         return activator;
     }
 
-    public ProcessRuntime runtime() {
+    public InstanceRuntime runtime() {
         return runtime;
     }
 

@@ -75,6 +75,12 @@ public final class DataPlaneOptions {
                                           (default: none; calls' trace context is passed on either way)
               --log-format text|json      the log as text for people (default), or one JSON object a line (Elastic
                                           Common Schema fields, like the control plane's), instances' output too
+              --runtime process|docker    how instances run: as processes of the data plane's node (default), or
+                                          each in a Docker container (read-only root, no capabilities, memory
+                                          and pids limits; images from ops/images/build)
+              --docker-host URI           the Docker engine of --runtime docker (default: $DOCKER_HOST, else
+                                          unix:///var/run/docker.sock)
+              --image-tag TAG             the tag of the runtime images of --runtime docker (default latest)
               --allow-unlimited-ram       start even where instances cannot be held to their ram (no writable
                                           memory cgroup: not root, or /sys/fs/cgroup hidden as under
                                           `ip netns exec`); without it such a data plane refuses to start
@@ -110,6 +116,16 @@ public final class DataPlaneOptions {
     private Duration streamIdleTimeout = Duration.ofMinutes(10);
     private Duration bodyTimeout = Duration.ofSeconds(30);
     private Path instanceDir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    private RuntimeKind runtime = RuntimeKind.PROCESS;
+    private URI dockerHost = defaultDockerHost();
+    private String imageTag = "latest";
+
+    /** How instances run. */
+    public enum RuntimeKind {
+        PROCESS,
+        DOCKER
+    }
+
     private IdRange instanceUids = IdRange.DEFAULT;
     private boolean requireInstanceIsolation;
 
@@ -174,6 +190,9 @@ public final class DataPlaneOptions {
             case "--body-timeout" -> bodyTimeout = positiveDuration(name, v);
             case "--instance-dir" -> instanceDir = Path.of(v).toAbsolutePath();
             case "--instance-uids" -> instanceUids = IdRange.parse(name, v);
+            case "--runtime" -> runtime = runtime(name, v);
+            case "--docker-host" -> dockerHost = dockerHost(name, v);
+            case "--image-tag" -> imageTag = imageTag(name, v);
             case REQUIRE_INSTANCE_ISOLATION -> requireInstanceIsolation = bool(name, v);
             case ALLOW_UNLIMITED_RAM -> allowUnlimitedRam = bool(name, v);
             default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
@@ -476,6 +495,60 @@ public final class DataPlaneOptions {
                     name + ": '" + value + "' is not a URL (expected: http://host:port of an OTLP/HTTP collector,"
                             + " e.g. http://127.0.0.1:4318)");
         }
+    }
+
+    private static RuntimeKind runtime(String name, String value) {
+        return switch (value.trim()) {
+            case "process" -> RuntimeKind.PROCESS;
+            case "docker" -> RuntimeKind.DOCKER;
+            default ->
+                throw new IllegalArgumentException(
+                        name + ": '" + value + "' is not a runtime (expected: process or docker)");
+        };
+    }
+
+    private static URI defaultDockerHost() {
+        String fromEnvironment = System.getenv("DOCKER_HOST");
+        return dockerHost(
+                "DOCKER_HOST",
+                fromEnvironment == null || fromEnvironment.isBlank() ? "unix:///var/run/docker.sock" : fromEnvironment);
+    }
+
+    private static URI dockerHost(String name, String value) {
+        try {
+            URI uri = new URI(value.trim());
+            boolean unix = "unix".equals(uri.getScheme())
+                    && uri.getPath() != null
+                    && !uri.getPath().isEmpty();
+            boolean tcp = "tcp".equals(uri.getScheme()) && uri.getHost() != null && uri.getPort() > 0;
+            if (!unix && !tcp) {
+                throw new URISyntaxException(value, "not a Docker engine address");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(name + ": '" + value + "' is not a Docker engine address (expected:"
+                    + " unix:///path/to/docker.sock or tcp://host:port)");
+        }
+    }
+
+    private static String imageTag(String name, String value) {
+        if (!value.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
+            throw new IllegalArgumentException(name + ": '" + value + "' is not an image tag (expected: letters,"
+                    + " digits, '_', '.', '-', at most 128, e.g. latest)");
+        }
+        return value;
+    }
+
+    public RuntimeKind runtime() {
+        return runtime;
+    }
+
+    public URI dockerHost() {
+        return dockerHost;
+    }
+
+    public String imageTag() {
+        return imageTag;
     }
 
     public Duration streamIdleTimeout() {

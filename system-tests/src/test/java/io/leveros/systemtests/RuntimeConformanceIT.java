@@ -49,7 +49,12 @@ class RuntimeConformanceIT {
 
     @BeforeAll
     static void deployBothRuntimes() throws IOException {
-        platform = LeverPlatform.start("conformance");
+        deployBothRuntimesOn(LeverPlatform.start("conformance"));
+    }
+
+    /** Deploys the Java and the Node test service on {@code started}, the platform of the tests. */
+    static void deployBothRuntimesOn(LeverPlatform started) throws IOException {
+        platform = started;
         Path java = TestServices.javaTestServiceWith(
                 temp, "{\"name\": \"conformJava\", \"javaEntry\": \"io.leveros.testservice.TestService\"}");
         Path node = TestServices.nodeTestServiceWith(temp, "{\"name\": \"conformNode\", \"jsEntry\": \"server.js\"}");

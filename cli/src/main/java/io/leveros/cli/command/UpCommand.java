@@ -153,6 +153,22 @@ public final class UpCommand implements Callable<Integer> {
                     + " passed on to services either way).")
     String otlpEndpoint;
 
+    @Option(
+            names = "--runtime",
+            paramLabel = "RUNTIME",
+            defaultValue = "process",
+            description = "How instances run: process (default), as processes of this machine, or docker, each in"
+                    + " a container of the Docker engine here (read-only root filesystem, no capabilities, memory and"
+                    + " pids limits); build its images first with ops/images/build.")
+    String runtime;
+
+    @Option(
+            names = "--image-tag",
+            paramLabel = "TAG",
+            defaultValue = "latest",
+            description = "With --runtime docker: the tag of the runtime images (default: ${DEFAULT-VALUE}).")
+    String imageTag;
+
     @Spec
     CommandSpec spec;
 
@@ -241,6 +257,16 @@ public final class UpCommand implements Callable<Integer> {
                     "--otlp-endpoint: '" + otlpEndpoint + "' (expected: the http://host:port of an OTLP/HTTP"
                             + " collector, e.g. http://127.0.0.1:4318)");
         }
+        if (!runtime.equals("process") && !runtime.equals("docker")) {
+            throw new ParameterException(
+                    spec.commandLine(), "--runtime: '" + runtime + "' (expected: process or docker)");
+        }
+        if (!imageTag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--image-tag: '" + imageTag + "' is not an image tag (expected: letters, digits, '_', '.', '-',"
+                            + " e.g. latest)");
+        }
         PrintStream out = logFormat.equals("json") ? JsonLines.printStream(System.out, "INFO") : System.out;
         PrintStream err = logFormat.equals("json") ? JsonLines.printStream(System.err, "WARN") : System.err;
         LocalPlatform platform = new LocalPlatform(
@@ -251,7 +277,8 @@ public final class UpCommand implements Callable<Integer> {
                 new LocalPlatform.Timeouts(streamIdleTimeout, requestTimeout, scaleDownDelay, idleTimeout),
                 localOptions(),
                 joinOptions(),
-                new LocalPlatform.Observability(logFormat, otlpEndpoint));
+                new LocalPlatform.Observability(logFormat, otlpEndpoint),
+                new LocalPlatform.Instances(runtime, imageTag));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (platform.isStarted()) {
                 out.println("Stopping Lever ...");

@@ -84,15 +84,31 @@ public final class LocalPlatform {
      */
     public record Observability(String logFormat, String otlpEndpoint) {}
 
+    /**
+     * How the data plane runs instances.
+     *
+     * @param runtime {@code process} (the default) or {@code docker}
+     * @param imageTag the runtime images' tag with {@code docker}
+     */
+    public record Instances(String runtime, String imageTag) {
+        public static final Instances PROCESSES = new Instances("process", "latest");
+
+        boolean inContainers() {
+            return runtime.equals("docker");
+        }
+    }
+
     private final Join join;
     private final Local local;
     private final Observability observability;
+    private final Instances instances;
 
     /**
      * @param store {@code lever.store} for the control plane
      * @param local the whole platform's node and address (ignored with {@code join})
      * @param join the cluster to join as a data plane only, or {@code null} for the whole platform
      * @param observability how both planes log, where spans go
+     * @param instances how the data plane runs instances
      */
     public LocalPlatform(
             LeverHome home,
@@ -102,8 +118,10 @@ public final class LocalPlatform {
             Timeouts timeouts,
             Local local,
             Join join,
-            Observability observability) {
+            Observability observability,
+            Instances instances) {
         this.observability = observability;
+        this.instances = instances;
         this.local = local;
         this.home = home;
         this.store = store;
@@ -337,6 +355,11 @@ public final class LocalPlatform {
             command.addAll(List.of("--otlp-endpoint", observability.otlpEndpoint()));
         }
         command.addAll(identity);
+        if (instances.inContainers()) {
+            // the runtimes are in the images; Docker holds each instance to its ram
+            command.addAll(List.of("--runtime", "docker", "--image-tag", instances.imageTag()));
+            return command;
+        }
         Path nodeRuntime = home.nodeRuntime();
         if (nodeRuntime != null) {
             command.addAll(List.of("--node-runtime", nodeRuntime.toString()));

@@ -1,10 +1,11 @@
 package io.leveros.dataplane.instance;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs instances. The seam between the node agent and what actually runs code: OS processes
- * ({@link ProcessRuntime}), later Docker containers.
+ * ({@link ProcessRuntime}, the default) or Docker containers ({@code container.DockerRuntime}).
  */
 public interface InstanceRuntime extends AutoCloseable {
     /**
@@ -12,6 +13,9 @@ public interface InstanceRuntime extends AutoCloseable {
      * ReadinessProbe}); fails when it could not be launched at all.
      */
     CompletableFuture<InstanceHandle> start(InstanceSpec spec);
+
+    /** The instances still running, for tests and diagnostics. */
+    Set<? extends InstanceHandle> live();
 
     /** Stops every instance this runtime started and waits (bounded) until they are gone. */
     @Override

@@ -80,14 +80,21 @@ public final class OutputCapture {
         this.refilledNanos = nanoClock.getAsLong();
     }
 
-    /** Follows a stream until it ends. Call before {@link #ended()}. */
+    /** Follows a stream until it ends, on a thread of its own. Call before {@link #ended()}. */
     public void follow(InputStream stream, String name) {
-        CompletableFuture<Void> pumped = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name(this.name + " " + name).start(() -> {
-            pump(stream, name);
-            pumped.complete(null);
-        });
-        ended = CompletableFuture.allOf(ended, pumped);
+        Lines lines = lines(name);
+        Thread.ofPlatform().daemon().name(this.name + " " + name).start(() -> pump(stream, lines));
+    }
+
+    /**
+     * The line splitter of one stream whose bytes are handed over as they come (a container's output
+     * arrives in frames, not through a pipe); {@link #ended()} waits for its {@link Lines#end()}. Call
+     * before {@link #ended()}.
+     */
+    public Lines lines(String stream) {
+        Lines lines = new Lines(stream);
+        ended = CompletableFuture.allOf(ended, lines.done);
+        return lines;
     }
 
     /** Completes when every followed stream has been read to its end. */
@@ -96,34 +103,61 @@ public final class OutputCapture {
     }
 
     /** Reads to the end, whatever happens to a line on its way to the log. */
-    void pump(InputStream stream, String name) {
+    void pump(InputStream stream, Lines lines) {
         byte[] buffer = new byte[READ_BUFFER];
-        byte[] line = new byte[MAX_LINE_BYTES];
-        int length = 0;
         try (stream) {
             for (int read; (read = stream.read(buffer)) != -1; ) {
-                for (int i = 0; i < read; i++) {
-                    byte b = buffer[i];
-                    if (b == '\n') {
-                        emit(name, line, length);
-                        length = 0;
-                    } else {
-                        if (length == MAX_LINE_BYTES) {
-                            emit(name, line, length);
-                            length = 0;
-                        }
-                        line[length++] = b;
-                    }
-                }
+                lines.accept(buffer, 0, read);
             }
         } catch (IOException e) {
             // the process is gone and its pipe closed; nothing more to read
         }
-        if (length > 0) {
-            emit(name, line, length);
+        lines.end();
+    }
+
+    /**
+     * Cuts one stream's bytes into lines (and lines longer than {@link #MAX_LINE_BYTES} into pieces).
+     * Takes bytes from one thread at a time.
+     */
+    public final class Lines {
+        private final String stream;
+        private final byte[] line = new byte[MAX_LINE_BYTES];
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private int length;
+
+        private Lines(String stream) {
+            this.stream = stream;
         }
-        synchronized (last) {
-            reportDropped(name);
+
+        public void accept(byte[] bytes, int offset, int count) {
+            for (int i = offset; i < offset + count; i++) {
+                byte b = bytes[i];
+                if (b == '\n') {
+                    emit(stream, line, length);
+                    length = 0;
+                } else {
+                    if (length == MAX_LINE_BYTES) {
+                        emit(stream, line, length);
+                        length = 0;
+                    }
+                    line[length++] = b;
+                }
+            }
+        }
+
+        /** The stream ended: what is left is its last line. */
+        public void end() {
+            if (done.isDone()) {
+                return;
+            }
+            if (length > 0) {
+                emit(stream, line, length);
+                length = 0;
+            }
+            synchronized (last) {
+                reportDropped(stream);
+            }
+            done.complete(null);
         }
     }
 

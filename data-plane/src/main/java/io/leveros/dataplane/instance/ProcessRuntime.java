@@ -157,7 +157,7 @@ public final class ProcessRuntime implements InstanceRuntime {
         }
     }
 
-    /** The instances still running, for tests and diagnostics. */
+    @Override
     public Set<? extends InstanceHandle> live() {
         return Set.copyOf(live);
     }

@@ -53,7 +53,7 @@ class OutputCaptureTest {
     @Test
     void aHugeLineWithoutNewlineIsCutIntoBoundedPiecesAndDrainedToTheEnd() {
         long total = 64L * 1024 * 1024; // 64 MiB of 'x' and no newline
-        capture.pump(new RepeatingStream((byte) 'x', total), "stdout");
+        capture.pump(new RepeatingStream((byte) 'x', total), capture.lines("stdout"));
 
         long pieces = total / OutputCapture.MAX_LINE_BYTES;
         int burst = OutputCapture.LOG_BYTES_PER_SECOND / OutputCapture.MAX_LINE_BYTES;
@@ -97,7 +97,9 @@ class OutputCaptureTest {
 
     @Test
     void linesEndAtNewlinesWithoutTheirCarriageReturnAndTheLastOneNeedsNone() {
-        capture.pump(new ByteArrayInputStream("one\r\ntwo\nthree".getBytes(StandardCharsets.UTF_8)), "stdout");
+        capture.pump(
+                new ByteArrayInputStream("one\r\ntwo\nthree".getBytes(StandardCharsets.UTF_8)),
+                capture.lines("stdout"));
         assertThat(log).containsExactly(PREFIX + " one", PREFIX + " two", PREFIX + " three");
     }
 
@@ -110,7 +112,7 @@ class OutputCaptureTest {
                 },
                 instanceLog);
         RepeatingStream stream = new RepeatingStream((byte) '\n', 1_000_000);
-        failing.pump(stream, "stdout");
+        failing.pump(stream, failing.lines("stdout"));
         assertThat(stream.remaining).isZero();
         assertThat(failing.lastLines()).hasSize(OutputCapture.KEPT_LINES);
     }

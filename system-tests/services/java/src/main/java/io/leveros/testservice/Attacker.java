@@ -96,6 +96,22 @@ public class Attacker {
         return "OK: wrote " + megabytes + " MB in " + millis + " ms";
     }
 
+    /**
+     * A fork bomb with a fuse: a shell, in the background, starts up to {@code processes} children
+     * that sleep {@code seconds}, then prints {@code all N started}; where a fork is refused it prints
+     * why ({@code Cannot fork}) and stops. Its output is this instance's.
+     */
+    public String forkBomb(int processes, int seconds) throws IOException {
+        new ProcessBuilder(
+                        "sh",
+                        "-c",
+                        "i=0; while [ $i -lt " + processes + " ]; do sleep " + seconds
+                                + " >/dev/null 2>&1 & i=$((i+1)); done; echo all " + processes + " started")
+                .inheritIO()
+                .start();
+        return "OK: started";
+    }
+
     /** Another process's environment, where instance tokens and config live. */
     public String environOf(long pid) {
         return read("/proc/" + pid + "/environ");
