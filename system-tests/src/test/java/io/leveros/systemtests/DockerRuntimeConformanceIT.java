@@ -7,8 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
  * The runtime contract, clause by clause, with every instance in a Docker container ({@code lever up
  * --runtime docker}): the same tests as {@link RuntimeConformanceIT}, against the runtime images.
  */
-class DockerRuntimeConformanceIT extends RuntimeConformanceIT {
-    /** Hides the process runtime's start: JUnit runs this one instead. */
+class DockerRuntimeConformanceIT extends RuntimeConformanceTests {
     @BeforeAll
     static void deployBothRuntimes() throws IOException {
         String tag = DockerImages.runtimeImages();

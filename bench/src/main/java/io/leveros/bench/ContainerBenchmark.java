@@ -1,0 +1,175 @@
+package io.leveros.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Instances as processes next to instances in Docker containers ({@code bench/run --containers}): the
+ * instance start (the data plane's launch to ready, {@code lever_dataplane_instance_start_seconds}) of
+ * the Java and the Node hello over {@code --starts} deploys, each of which starts one instance; then
+ * the idle instance's memory: its resident set, and for a container the engine's shim process that
+ * holds it. Needs a Docker engine and the runtime images ({@code ops/images/build}).
+ */
+public final class ContainerBenchmark {
+    private static final Pattern START_SUM =
+            Pattern.compile("^lever_dataplane_instance_start_seconds_sum\\{([^}]*)} ([0-9.eE+-]+)$", Pattern.MULTILINE);
+
+    private final int starts;
+    private final String imageTag;
+    private final List<String> rows = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private ContainerBenchmark(int starts, String imageTag) {
+        this.starts = starts;
+        this.imageTag = imageTag;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int starts = 10;
+        String tag = "latest";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--starts" -> starts = Integer.parseInt(args[++i]);
+                case "--image-tag" -> tag = args[++i];
+                default -> {
+                    System.err.println("usage: bench/run --containers [--starts N] [--image-tag TAG]");
+                    System.exit(2);
+                }
+            }
+        }
+        new ContainerBenchmark(starts, tag).run();
+    }
+
+    private record Hello(String label, Path folder, String env) {}
+
+    private void run() throws Exception {
+        System.err.printf(
+                "Machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
+        List<Hello> hellos = List.of(
+                new Hello("Java", BenchPlatform.HOME.resolve("examples/java-hello"), "dev.lever"),
+                new Hello("Node", BenchPlatform.HOME.resolve("examples/helloServiceJS"), "node.lever"));
+        for (String runtime : List.of("process", "docker")) {
+            Path dataDir = Files.createTempDirectory("lever-bench-" + runtime + "-");
+            BenchPlatform.Ports ports = BenchPlatform.Ports.free();
+            BenchPlatform platform = BenchPlatform.start(dataDir, ports, "--runtime", runtime, "--image-tag", imageTag);
+            try {
+                BenchPlatform.lever(dataDir, ports, "env", "create", "node.lever");
+                for (Hello hello : hellos) {
+                    measureStarts(runtime, hello, dataDir, ports);
+                    rows.add(String.format(
+                            Locale.ROOT,
+                            "| %s hello, %s: idle instance memory (RSS of the instance%s) | %s |",
+                            hello.label(),
+                            runtime,
+                            runtime.equals("docker") ? "; of the engine's shim that holds it" : "",
+                            instanceMemory(hello.env())));
+                }
+            } finally {
+                platform.stop();
+            }
+        }
+        System.out.println();
+        System.out.println("| measure | result |");
+        System.out.println("|---|---|");
+        rows.forEach(System.out::println);
+    }
+
+    private void measureStarts(String runtime, Hello hello, Path dataDir, BenchPlatform.Ports ports) throws Exception {
+        List<Double> millis = new ArrayList<>();
+        double before = startSeconds(ports, hello.env());
+        for (int i = 0; i < starts; i++) {
+            // each deploy starts one instance of the new version and goes live once it is ready
+            BenchPlatform.lever(
+                    dataDir,
+                    ports,
+                    "--env",
+                    hello.env(),
+                    "deploy",
+                    hello.folder().toString());
+            double after = startSeconds(ports, hello.env());
+            millis.add((after - before) * 1000);
+            before = after;
+        }
+        List<Double> sorted = millis.stream().sorted().toList();
+        rows.add(String.format(
+                Locale.ROOT,
+                "| %s hello, %s: instance start, launch to ready (p50 / max over %d) | %.0f ms / %.0f ms |",
+                hello.label(),
+                runtime,
+                sorted.size(),
+                sorted.get(sorted.size() / 2),
+                sorted.getLast()));
+    }
+
+    /** The data plane's total of ready instance starts of {@code env}'s helloService, in seconds. */
+    private double startSeconds(BenchPlatform.Ports ports, String env) throws Exception {
+        String metrics = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.http() + "/_lever/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        Matcher matcher = START_SUM.matcher(metrics);
+        double total = 0;
+        while (matcher.find()) {
+            String labels = matcher.group(1);
+            if (labels.contains("environment=\"" + env + "\"")
+                    && labels.contains("service=\"helloService\"")
+                    && labels.contains("outcome=\"ready\"")) {
+                total += Double.parseDouble(matcher.group(2));
+            }
+        }
+        return total;
+    }
+
+    /** The resident memory of {@code env}'s hello instances (and of their container shims). */
+    private static String instanceMemory(String env) throws Exception {
+        List<String> sizes = new ArrayList<>();
+        for (Path proc : BenchPlatform.processes()) {
+            try {
+                String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
+                if (!environ.contains("LEVEROS_ENVIRONMENT=" + env + "\0")
+                        || !environ.contains("LEVEROS_SERVICE=helloService\0")) {
+                    continue;
+                }
+                String size = String.format(Locale.ROOT, "%.0f MB", rssKb(proc) / 1024.0);
+                Path parent = Path.of("/proc", parentPid(proc));
+                String parentName = Files.readString(parent.resolve("comm")).trim();
+                if (parentName.startsWith("containerd-shim")) {
+                    size += String.format(Locale.ROOT, "; shim %.0f MB", rssKb(parent) / 1024.0);
+                }
+                sizes.add(size);
+            } catch (java.io.IOException e) {
+                // gone, or not readable
+            }
+        }
+        return sizes.isEmpty() ? "not found" : String.join(", ", sizes);
+    }
+
+    private static long rssKb(Path proc) throws java.io.IOException {
+        for (String line : Files.readAllLines(proc.resolve("status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    private static String parentPid(Path proc) throws java.io.IOException {
+        for (String line : Files.readAllLines(proc.resolve("status"))) {
+            if (line.startsWith("PPid:")) {
+                return line.replaceAll("[^0-9]", "");
+            }
+        }
+        return "1";
+    }
+}

@@ -1,0 +1,293 @@
+package io.leveros.systemtests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.leveros.client.ClientStream;
+import io.leveros.client.LeverClient;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The runtime contract (docs/contracts.md, "Instance runtime contract"), one test per clause, run
+ * against every language runtime through the real platform. Each runtime's test service has the
+ * same methods (system-tests/services/java and system-tests/services/node). {@link
+ * RuntimeConformanceIT} runs them with instances as processes, {@link DockerRuntimeConformanceIT} with
+ * each instance in a container.
+ */
+abstract class RuntimeConformanceTests {
+    private static LeverPlatform platform;
+
+    @TempDir
+    static Path temp;
+
+    /** A runtime under test and the name its test service is deployed as. */
+    enum Runtime {
+        JAVA("conformJava"),
+        NODE("conformNode");
+
+        final String service;
+
+        Runtime(String service) {
+            this.service = service;
+        }
+
+        Runtime other() {
+            return this == JAVA ? NODE : JAVA;
+        }
+    }
+
+    /** Deploys the Java and the Node test service on {@code started}, the platform of the tests. */
+    static void deployBothRuntimesOn(LeverPlatform started) throws IOException {
+        platform = started;
+        Path java = TestServices.javaTestServiceWith(
+                temp, "{\"name\": \"conformJava\", \"javaEntry\": \"io.leveros.testservice.TestService\"}");
+        Path node = TestServices.nodeTestServiceWith(temp, "{\"name\": \"conformNode\", \"jsEntry\": \"server.js\"}");
+        for (Path folder : List.of(java, node)) {
+            LeverPlatform.CliResult deploy = platform.lever("deploy", folder.toString());
+            assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+        }
+    }
+
+    @AfterAll
+    static void stopPlatform() {
+        if (platform != null) {
+            platform.close();
+            assertThat(platform.instancePids()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Runtime.class)
+    void readinessHoldsTheFirstCallAndTheInstanceKnowsWhoItIs(Runtime runtime) {
+        HttpResponse<byte[]> who = call(runtime, "whoAmI", "[]");
+        assertThat(who.statusCode()).as(body(who)).isEqualTo(200);
+        assertThat(body(who))
+                .contains("\"env\":\"dev.lever\"")
+                .contains("\"service\":\"" + runtime.service + "\"")
+                .contains("\"codeVersion\":\"1\"")
+                .containsPattern("\"instanceId\":\"[0-9a-f]{8,}\"");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Runtime.class)
+    void everyJsonTypeRoundTrips(Runtime runtime) {
+        for (String value : List.of(
+                "\"text\"",
+                "42",
+                "-7",
+                "1.5",
+                "true",
+                "false",
+                "null",
+                "[]",
+                "{}",
+                "[1,\"two\",[3],{\"four\":4}]",
+                "{\"a\":{\"b\":[true,null,2.25]}}",
+                "\"é ✓\"")) {
+            HttpResponse<byte[]> echo = call(runtime, "echo", "[" + value + "]");
+            assertThat(echo.statusCode()).as(value).isEqualTo(200);
+            assertThat(body(echo)).as(value).isEqualTo(value);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Runtime.class)
+    void bytesInAndOut(Runtime runtime) {
+        HttpResponse<byte[]> reversed = platform.post(
+                "/" + runtime.service + "/reverseBytes",
+                "application/octet-stream",
+                new byte[] {1, 2, 3, 0, -1},
+                Map.of());
+        assertThat(reversed.statusCode()).isEqualTo(200);
+        assertThat(reversed.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+        assertThat(reversed.body()).containsExactly(-1, 0, 3, 2, 1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Runtime.class)
+    void errorsOfEachKind(Runtime runtime) {
+        HttpResponse<byte[]> message = call(runtime, "fail", "[\"boom\"]");
+        assertThat(message.statusCode()).isEqualTo(500);
+        assertThat(body(message)).isEqualTo("\"boom\"");
+
+        assertThat(body(call(runtime, "BasicError", "[\"some test\"]"))).isEqualTo("\"error sent: some test\"");
+
+        HttpResponse<byte[]> value = call(runtime, "failWithValue", "[]");
+        assertThat(value.statusCode()).isEqualTo(500);
+        assertThat(body(value)).contains("\"code\":42").contains("\"reason\":\"custom\"");
+
+        HttpResponse<byte[]> bytes = call(runtime, "failWithBytes", "[]");
+        assertThat(bytes.statusCode()).isEqualTo(500);
+        assertThat(bytes.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+        assertThat(bytes.body()).containsExactly(1, 2, 3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Runtime.class)
+    void privateAndUnknownMethodsAreNotFound(Runtime runtime) {
+        for (String method : List.of("_secret", "noSuchMethod")) {
+            HttpResponse<byte[]> response = call(runtime, method, "[]");
+            assertThat(response.statusCode()).as(method).isEqualTo(404);
+            assertThat(body(response)).as(method).contains("METHOD_NOT_FOUND").contains(method);
+        }
+        assertThat(body(call(runtime, "BasicHello", "[\"name\"]"))).isEqualTo("\"hello name\"");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Runtime.class)
+    void callsAnotherServiceThroughTheInternalGateway(Runtime runtime) {
+        HttpResponse<byte[]> response =
+                call(runtime, "callOther", "[\"" + runtime.other().service + "\", \"sayHello\", \"" + runtime + "\"]");
+        assertThat(response.statusCode()).as(body(response)).isEqualTo(200);
+        assertThat(body(response)).isEqualTo("\"Hello, " + runtime + "!\"");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Runtime.class)
+    void sigtermDrainsTheCallInFlight(Runtime runtime) throws IOException {
+        String id = body(call(runtime, "instanceId", "[]")).replace("\"", "");
+        long pid = InstanceProcesses.withEnv("LEVEROS_INSTANCE_ID=" + id).getFirst();
+        String started = "lever://dev.lever/" + runtime.service + " v1 [" + id.substring(0, Math.min(16, id.length()));
+        long before = countLines(platform.logText(), "slow call started: 1500 ms");
+
+        CompletableFuture<HttpResponse<byte[]>> inFlight =
+                CompletableFuture.supplyAsync(() -> call(runtime, "slow", "[1500]"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> countLines(platform.logText(), "slow call started: 1500 ms") > before);
+        ProcessHandle.of(pid).orElseThrow().destroy(); // SIGTERM
+
+        HttpResponse<byte[]> answered = inFlight.join();
+        assertThat(answered.statusCode()).as(body(answered)).isEqualTo(200);
+        assertThat(body(answered)).isEqualTo("\"" + id + "\"");
+        await().atMost(Duration.ofSeconds(15)).until(() -> !Files.exists(Path.of("/proc/" + pid)));
+        assertThat(platform.logText()).contains(started);
+    }
+
+    /**
+     * The original system test's stream, through the data plane's gRPC ingress: each message m is
+     * answered with "some test:m received", and the stream ends cleanly when the client closes.
+     */
+    @ParameterizedTest
+    @EnumSource(Runtime.class)
+    void originalReqReplyStreamThroughThePlatform(Runtime runtime) {
+        try (LeverClient client = LeverClient.connect(platform.httpAddress())) {
+            ClientStream stream =
+                    client.service("dev.lever", runtime.service).invokeChan("ReqReplyStreamChan", "some test");
+            for (String message : List.of("one", "two", "three")) {
+                stream.send(message);
+                assertThat(stream.receive(String.class)).isEqualTo("some test:" + message + " received");
+            }
+            stream.close();
+            assertThat(stream.iterator().hasNext())
+                    .as("the stream ends cleanly after the client closes")
+                    .isFalse();
+        }
+    }
+
+    /** LEVER-SPEC.md §3: the original example deploys unchanged and answers all three ways. */
+    @org.junit.jupiter.api.Test
+    void originalHelloServiceJsWorksUnchanged() {
+        LeverPlatform.CliResult deploy = platform.lever("deploy", TestServices.NODE_HELLO.toString());
+        assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+        assertThat(platform.lever("invoke", "/helloService/sayHello", "\"world\"")
+                        .stdout()
+                        .trim())
+                .isEqualTo("\"Hello, world!\"");
+        assertThat(platform.lever("invoke", "lever://dev.lever/helloService/sayHello", "\"world\"")
+                        .stdout()
+                        .trim())
+                .isEqualTo("\"Hello, world!\"");
+        HttpResponse<byte[]> curl = platform.postJson("/helloService/sayHello?forceenv=dev.lever", "[\"world\"]");
+        assertThat(body(curl)).isEqualTo("\"Hello, world!\"");
+    }
+
+    /** The Node client SDK from outside the platform, through the data plane's public port. */
+    @org.junit.jupiter.api.Test
+    void nodeClientSdkCallsThroughThePublicPort() throws Exception {
+        String script = """
+                const leveros = require(process.argv[1]);
+                const client = new leveros.Client();
+                client.forceHost = process.argv[2];
+                client.invokeURL('lever://dev.lever/conformNode/sayHello', 'outside', (err, reply) => {
+                  if (err) { console.error('callback: ' + err.message); process.exit(1); }
+                  console.log(JSON.stringify(reply));
+                  const java = client.service('dev.lever', 'conformJava');
+                  java.invoke('add', 2, 3)
+                    .then((sum) => { console.log(JSON.stringify(sum)); return java.invoke('fail', 'boom'); })
+                    .then(() => { console.error('no error'); process.exit(1); },
+                          (error) => { console.log('error: ' + error.message); process.exit(0); });
+                });
+                """;
+        Process node = new ProcessBuilder(
+                        "node",
+                        "-e",
+                        script,
+                        LeverPlatform.HOME.resolve("runtimes/node").toString(),
+                        platform.httpAddress())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor()).as(output).isZero();
+        assertThat(output.lines()).containsExactly("\"Hello, outside!\"", "5", "error: boom");
+    }
+
+    /** The Node client SDK's streams from outside, to each runtime's ReqReplyStreamChan. */
+    @ParameterizedTest
+    @EnumSource(Runtime.class)
+    void nodeClientSdkStreamsThroughThePublicPort(Runtime runtime) throws Exception {
+        String script = """
+                const leveros = require(process.argv[1]);
+                const client = new leveros.Client();
+                client.forceHost = process.argv[2];
+                client.invokeChanURL('lever://dev.lever/' + process.argv[3] + '/ReqReplyStreamChan', 'node',
+                  (err, stream) => {
+                    if (err) { console.error('callback: ' + err.message); process.exit(1); }
+                    const pending = ['one', 'two', 'three'];
+                    stream.on('data', (message) => {
+                      console.log(JSON.stringify(message));
+                      if (pending.length > 0) stream.write(pending.shift()); else stream.end();
+                    });
+                    stream.on('error', (error) => { console.error('error: ' + error.message); process.exit(1); });
+                    stream.on('end', () => { console.log('end'); process.exit(0); });
+                    stream.write(pending.shift());
+                  });
+                """;
+        Process node = new ProcessBuilder(
+                        "node",
+                        "-e",
+                        script,
+                        LeverPlatform.HOME.resolve("runtimes/node").toString(),
+                        platform.httpAddress(),
+                        runtime.service)
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor()).as(output).isZero();
+        assertThat(output.lines())
+                .containsExactly("\"node:one received\"", "\"node:two received\"", "\"node:three received\"", "end");
+    }
+
+    private static long countLines(String text, String needle) {
+        return text.lines().filter(line -> line.contains(needle)).count();
+    }
+
+    private static HttpResponse<byte[]> call(Runtime runtime, String method, String jsonArgs) {
+        return platform.postJson("/" + runtime.service + "/" + method, jsonArgs);
+    }
+
+    private static String body(HttpResponse<byte[]> response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+}
