@@ -1,5 +1,6 @@
 package io.leveros.dataplane.container;
 
+import io.leveros.dataplane.instance.JavaClassArchive;
 import io.leveros.dataplane.instance.LaunchCommands;
 import io.leveros.proto.control.ServiceVersion;
 import java.nio.file.Path;
@@ -8,7 +9,8 @@ import java.util.List;
 /**
  * The images instances run in, built on the node by {@code ops/images/build} (no registry is assumed):
  * {@code leveros/java-runtime} has a JRE at {@code /opt/java} and the Java runtime's jars in {@code
- * /opt/lever/java-runtime/lib}; {@code leveros/node-runtime} has {@code /usr/local/bin/node} and the
+ * /opt/lever/java-runtime/lib} and their class-data archive, {@code /opt/lever/java-runtime.jsa} (made by
+ * a training run when the image is built); {@code leveros/node-runtime} has {@code /usr/local/bin/node} and the
  * Node runtime package in {@code /opt/lever/node-runtime}, and also runs {@code entry} commands (a
  * Debian root with {@code sh} and Node.js). A version's code is mounted at {@link #CODE}.
  *
@@ -43,7 +45,7 @@ public record ContainerImages(String tag) {
         return new LaunchCommands(
                 Path.of("/opt/java/bin/java"),
                 Path.of("/opt/lever/java-runtime/lib"),
-                null,
+                JavaClassArchive.madeAt(Path.of("/opt/lever/java-runtime.jsa")),
                 "/usr/local/bin/node",
                 Path.of("/opt/lever/node-runtime"));
     }

@@ -52,6 +52,17 @@ public final class JavaClassArchive {
         return classes;
     }
 
+    /**
+     * An archive made beforehand, e.g. in a runtime image ({@code ops/images/build} trains the runtime
+     * image's JVM into {@code /opt/lever/java-runtime.jsa}): used as it is, never made here. Where the
+     * file is missing or does not fit the JVM, the JVM starts without it ({@code -Xshare:auto}).
+     */
+    public static JavaClassArchive madeAt(Path archive) {
+        JavaClassArchive classes = new JavaClassArchive(archive, UnaryOperator.identity());
+        classes.mapped = archive;
+        return classes;
+    }
+
     /** JVM flags for an instance: the archive once it exists, nothing before. */
     public List<String> flags() {
         Path file = mapped;
