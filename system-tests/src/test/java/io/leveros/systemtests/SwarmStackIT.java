@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * calls it over HTTP, waits for Prometheus to scrape both planes, and removes everything again. Where no
  * Docker engine answers the test is skipped with a loud message, except in CI ({@code CI=true}), which
  * must have one. The check's ports and settings come from the environment ({@code LEVER_SWARM_*}, see
- * the script).
+ * the script); its images are those of the tag {@code it} ({@code -Dlever.it.imageTag}, as for the other
+ * container tests) unless {@code LEVER_SWARM_TAG} says otherwise.
  */
 class SwarmStackIT {
     private static final Path CHECK = LeverPlatform.HOME.resolve("ops/swarm/check");
@@ -36,8 +37,10 @@ class SwarmStackIT {
             assumeTrue(false, why);
         }
 
-        Process check =
-                new ProcessBuilder(CHECK.toString()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(CHECK.toString()).redirectErrorStream(true);
+        // The images of the container tests' tag (built once, shared with DockerImages), not the user's latest.
+        builder.environment().putIfAbsent("LEVER_SWARM_TAG", System.getProperty("lever.it.imageTag", "it"));
+        Process check = builder.start();
         StringBuilder output = new StringBuilder();
         Thread reader = Thread.ofPlatform().daemon().start(() -> copyLines(check, output));
         boolean finished = check.waitFor(25, TimeUnit.MINUTES);
