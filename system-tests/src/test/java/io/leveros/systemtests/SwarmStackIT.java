@@ -1,8 +1,6 @@
 package io.leveros.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,20 +24,11 @@ class SwarmStackIT {
 
     @Test
     void theStackServesAServiceDeployedThroughIt() throws Exception {
-        if (!dockerAnswers()) {
-            String why =
-                    "SwarmStackIT: no Docker engine answers ('docker info' failed): install docker.io (Debian) and start"
-                            + " dockerd to run ops/swarm/check";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(why + " -- CI=true, where the Swarm stack must be tested");
-            }
-            System.err.println("\n!!!!!!!! SKIPPED: " + why + " !!!!!!!!\n");
-            assumeTrue(false, why);
-        }
+        DockerImages.requireEngine();
 
         ProcessBuilder builder = new ProcessBuilder(CHECK.toString()).redirectErrorStream(true);
         // The images of the container tests' tag (built once, shared with DockerImages), not the user's latest.
-        builder.environment().putIfAbsent("LEVER_SWARM_TAG", System.getProperty("lever.it.imageTag", "it"));
+        builder.environment().putIfAbsent("LEVER_SWARM_TAG", DockerImages.TAG);
         Process check = builder.start();
         StringBuilder output = new StringBuilder();
         Thread reader = Thread.ofPlatform().daemon().start(() -> copyLines(check, output));
@@ -72,22 +61,6 @@ class SwarmStackIT {
             synchronized (output) {
                 output.append("(reading the output failed: ").append(e).append(")\n");
             }
-        }
-    }
-
-    private static boolean dockerAnswers() throws InterruptedException {
-        try {
-            Process info = new ProcessBuilder("docker", "info")
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            if (!info.waitFor(30, TimeUnit.SECONDS)) {
-                info.destroyForcibly();
-                return false;
-            }
-            return info.exitValue() == 0;
-        } catch (IOException e) {
-            return false; // no docker command
         }
     }
 }
