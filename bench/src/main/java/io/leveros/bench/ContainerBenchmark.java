@@ -18,36 +18,43 @@ import java.util.regex.Pattern;
  * instance start (the data plane's launch to ready, {@code lever_dataplane_instance_start_seconds}) of
  * the Java and the Node hello over {@code --starts} deploys, each of which starts one instance; then
  * the idle instance's memory: its resident set, and for a container the engine's shim process that
- * holds it. Needs a Docker engine and the runtime images ({@code ops/images/build}).
+ * holds it; then how many idle containers fit ({@code --fill N}, default 96). Needs a Docker engine and the runtime images ({@code ops/images/build}).
  */
 public final class ContainerBenchmark {
     private static final Pattern START_SUM =
             Pattern.compile("^lever_dataplane_instance_start_seconds_sum\\{([^}]*)} ([0-9.eE+-]+)$", Pattern.MULTILINE);
 
+    /** How many idle instances one filling service holds (a data plane starts at most 16 of a version). */
+    private static final int FILL_PER_SERVICE = 16;
+
     private final int starts;
+    private final int fill;
     private final String imageTag;
     private final List<String> rows = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private ContainerBenchmark(int starts, String imageTag) {
+    private ContainerBenchmark(int starts, int fill, String imageTag) {
         this.starts = starts;
+        this.fill = fill;
         this.imageTag = imageTag;
     }
 
     public static void main(String[] args) throws Exception {
         int starts = 10;
+        int fill = 96;
         String tag = "latest";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--starts" -> starts = Integer.parseInt(args[++i]);
+                case "--fill" -> fill = Integer.parseInt(args[++i]);
                 case "--image-tag" -> tag = args[++i];
                 default -> {
-                    System.err.println("usage: bench/run --containers [--starts N] [--image-tag TAG]");
+                    System.err.println("usage: bench/run --containers [--starts N] [--fill N] [--image-tag TAG]");
                     System.exit(2);
                 }
             }
         }
-        new ContainerBenchmark(starts, tag).run();
+        new ContainerBenchmark(starts, fill, tag).run();
     }
 
     private record Hello(String label, Path folder, String env) {}
@@ -73,6 +80,9 @@ public final class ContainerBenchmark {
                             runtime,
                             runtime.equals("docker") ? "; of the engine's shim that holds it" : "",
                             instanceMemory(hello.env())));
+                }
+                if (runtime.equals("docker") && fill > 0) {
+                    fillWithIdleInstances(dataDir, ports);
                 }
             } finally {
                 platform.stop();
@@ -109,6 +119,72 @@ public final class ContainerBenchmark {
                 sorted.size(),
                 sorted.get(sorted.size() / 2),
                 sorted.getLast()));
+    }
+
+    /**
+     * Starts {@code fill} idle Node hello containers ({@code ram} 64 MB, {@code minInstances} holding them)
+     * and reports what they cost the machine: its available memory before and after, per instance, and
+     * how many would fit in what was available before at that cost.
+     */
+    private void fillWithIdleInstances(Path dataDir, BenchPlatform.Ports ports) throws Exception {
+        BenchPlatform.lever(dataDir, ports, "env", "create", "fill.lever");
+        long availableBefore = memAvailableKb();
+        long started = System.nanoTime();
+        int services = (fill + FILL_PER_SERVICE - 1) / FILL_PER_SERVICE;
+        for (int i = 0; i < services; i++) {
+            int instances = Math.min(FILL_PER_SERVICE, fill - i * FILL_PER_SERVICE);
+            Path folder = Files.createTempDirectory(dataDir, "fill-");
+            Files.copy(BenchPlatform.HOME.resolve("examples/helloServiceJS/server.js"), folder.resolve("server.js"));
+            Files.writeString(
+                    folder.resolve("lever.json"),
+                    "{\"name\": \"fill" + i + "\", \"jsEntry\": \"server.js\", \"ram\": 64, \"minInstances\": "
+                            + instances + ", \"maxInstances\": " + instances + "}");
+            BenchPlatform.lever(dataDir, ports, "--env", "fill.lever", "deploy", "--no-wait", folder.toString());
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+        int running = 0;
+        while ((running = instancesOf("fill.lever")) < fill && System.nanoTime() < deadline) {
+            Thread.sleep(1_000);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Thread.sleep(10_000); // let them settle: the runtimes' start-up garbage collected, page cache written
+        long availableAfter = memAvailableKb();
+        double perInstanceMb = (availableBefore - availableAfter) / 1024.0 / Math.max(1, running);
+        rows.add(String.format(
+                Locale.ROOT,
+                "| %d idle Node hello containers (ram 64 MB): all running after; machine's available memory before"
+                        + " / after; per instance; would fit in what was available | %.0f s; %.1f GB / %.1f GB; %.0f MB;"
+                        + " %.0f |",
+                running,
+                seconds,
+                availableBefore / 1024.0 / 1024.0,
+                availableAfter / 1024.0 / 1024.0,
+                perInstanceMb,
+                availableBefore / 1024.0 / perInstanceMb));
+    }
+
+    private static int instancesOf(String env) throws java.io.IOException {
+        int count = 0;
+        for (Path proc : BenchPlatform.processes()) {
+            try {
+                String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
+                if (environ.contains("LEVEROS_ENVIRONMENT=" + env + "\0")) {
+                    count++;
+                }
+            } catch (java.io.IOException e) {
+                // gone, or not readable
+            }
+        }
+        return count;
+    }
+
+    private static long memAvailableKb() throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemAvailable:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no MemAvailable in /proc/meminfo");
     }
 
     /** The data plane's total of ready instance starts of {@code env}'s helloService, in seconds. */
