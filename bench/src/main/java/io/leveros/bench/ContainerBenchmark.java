@@ -1,5 +1,6 @@
 package io.leveros.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -141,7 +143,7 @@ public final class ContainerBenchmark {
                             + instances + ", \"maxInstances\": " + instances + "}");
             BenchPlatform.lever(dataDir, ports, "--env", "fill.lever", "deploy", "--no-wait", folder.toString());
         }
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         int running = 0;
         while ((running = instancesOf("fill.lever")) < fill && System.nanoTime() < deadline) {
             Thread.sleep(1_000);
@@ -163,7 +165,7 @@ public final class ContainerBenchmark {
                 availableBefore / 1024.0 / perInstanceMb));
     }
 
-    private static int instancesOf(String env) throws java.io.IOException {
+    private static int instancesOf(String env) throws IOException {
         int count = 0;
         for (Path proc : BenchPlatform.processes()) {
             try {
@@ -171,14 +173,14 @@ public final class ContainerBenchmark {
                 if (environ.contains("LEVEROS_ENVIRONMENT=" + env + "\0")) {
                     count++;
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // gone, or not readable
             }
         }
         return count;
     }
 
-    private static long memAvailableKb() throws java.io.IOException {
+    private static long memAvailableKb() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
             if (line.startsWith("MemAvailable:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
@@ -217,35 +219,27 @@ public final class ContainerBenchmark {
                         || !environ.contains("LEVEROS_SERVICE=helloService\0")) {
                     continue;
                 }
-                String size = String.format(Locale.ROOT, "%.0f MB", rssKb(proc) / 1024.0);
-                Path parent = Path.of("/proc", parentPid(proc));
+                String size = String.format(Locale.ROOT, "%.0f MB", status(proc, "VmRSS:") / 1024.0);
+                Path parent = Path.of("/proc", Long.toString(status(proc, "PPid:")));
                 String parentName = Files.readString(parent.resolve("comm")).trim();
                 if (parentName.startsWith("containerd-shim")) {
-                    size += String.format(Locale.ROOT, "; shim %.0f MB", rssKb(parent) / 1024.0);
+                    size += String.format(Locale.ROOT, "; shim %.0f MB", status(parent, "VmRSS:") / 1024.0);
                 }
                 sizes.add(size);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // gone, or not readable
             }
         }
         return sizes.isEmpty() ? "not found" : String.join(", ", sizes);
     }
 
-    private static long rssKb(Path proc) throws java.io.IOException {
+    /** A number of {@code /proc/<pid>/status}, e.g. {@code VmRSS:} (kB) or {@code PPid:}; 0 when missing. */
+    private static long status(Path proc, String key) throws IOException {
         for (String line : Files.readAllLines(proc.resolve("status"))) {
-            if (line.startsWith("VmRSS:")) {
+            if (line.startsWith(key)) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
         return 0;
-    }
-
-    private static String parentPid(Path proc) throws java.io.IOException {
-        for (String line : Files.readAllLines(proc.resolve("status"))) {
-            if (line.startsWith("PPid:")) {
-                return line.replaceAll("[^0-9]", "");
-            }
-        }
-        return "1";
     }
 }
