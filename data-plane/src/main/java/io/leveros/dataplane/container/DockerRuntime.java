@@ -64,7 +64,7 @@ public final class DockerRuntime implements InstanceRuntime {
     /** How long an exit waits for the rest of the output: its last lines say why it exited. */
     private static final long OUTPUT_AFTER_EXIT_MS = 1_000;
 
-    /** The user instances run as: no account on the node and none in the images but {@code lever}'s uid. */
+    /** The user instances run as: the images' {@code lever} (10001), never root. */
     static final String USER = "10001:10001";
 
     /** Processes and threads one instance may have: a JVM has a few dozen threads; a fork bomb stops here. */
