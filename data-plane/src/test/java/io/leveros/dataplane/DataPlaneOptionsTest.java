@@ -42,4 +42,28 @@ class DataPlaneOptionsTest {
         assertThatThrownBy(() -> DataPlaneOptions.parse("--require-instance-isolation=yes"))
                 .hasMessage("--require-instance-isolation: 'yes' (expected: true or false)");
     }
+
+    @Test
+    void instancesRunAsProcessesUnlessDockerIsChosen() {
+        DataPlaneOptions defaults = DataPlaneOptions.parse();
+        assertThat(defaults.runtime()).isEqualTo(DataPlaneOptions.RuntimeKind.PROCESS);
+        assertThat(defaults.imageTag()).isEqualTo("latest");
+        DataPlaneOptions docker = DataPlaneOptions.parse(
+                "--runtime", "docker", "--image-tag", "v1.2", "--docker-host", "tcp://10.0.0.5:2375");
+        assertThat(docker.runtime()).isEqualTo(DataPlaneOptions.RuntimeKind.DOCKER);
+        assertThat(docker.imageTag()).isEqualTo("v1.2");
+        assertThat(docker.dockerHost()).hasToString("tcp://10.0.0.5:2375");
+        assertThat(DataPlaneOptions.USAGE).contains("--runtime process|docker", "--docker-host URI", "--image-tag TAG");
+    }
+
+    @Test
+    void badContainerOptionsAreNamed() {
+        assertThatThrownBy(() -> DataPlaneOptions.parse("--runtime", "podman"))
+                .hasMessage("--runtime: 'podman' is not a runtime (expected: process or docker)");
+        assertThatThrownBy(() -> DataPlaneOptions.parse("--docker-host", "/var/run/docker.sock"))
+                .hasMessageStartingWith("--docker-host: '/var/run/docker.sock' is not a Docker engine address"
+                        + " (expected: unix:///path/to/docker.sock or tcp://host:port)");
+        assertThatThrownBy(() -> DataPlaneOptions.parse("--image-tag", "a b"))
+                .hasMessageStartingWith("--image-tag: 'a b' is not an image tag");
+    }
 }

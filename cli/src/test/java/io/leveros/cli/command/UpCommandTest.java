@@ -48,4 +48,23 @@ class UpCommandTest {
                 .contains("--otlp-endpoint: '127.0.0.1:4318' (expected: the http://host:port of an OTLP/HTTP"
                         + " collector, e.g. http://127.0.0.1:4318)");
     }
+
+    @Test
+    void aRuntimeOtherThanProcessOrDockerIsRefused() {
+        StringWriter err = new StringWriter();
+        var commandLine = LeverCommand.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+        assertThat(commandLine.execute("up", "--runtime", "podman")).isNotZero();
+        assertThat(err.toString()).contains("--runtime: 'podman' (expected: process or docker)");
+    }
+
+    @Test
+    void anImageTagMustBeOne() {
+        StringWriter err = new StringWriter();
+        var commandLine = LeverCommand.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+        assertThat(commandLine.execute("up", "--runtime", "docker", "--image-tag", "x:y"))
+                .isNotZero();
+        assertThat(err.toString()).contains("--image-tag: 'x:y' is not an image tag");
+    }
 }
