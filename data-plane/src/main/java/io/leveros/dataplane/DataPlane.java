@@ -17,6 +17,7 @@ import io.leveros.dataplane.ingress.GrpcIngress;
 import io.leveros.dataplane.ingress.HttpApiHandler;
 import io.leveros.dataplane.ingress.Ingress;
 import io.leveros.dataplane.ingress.IngressHandler;
+import io.leveros.dataplane.instance.InstanceOutput;
 import io.leveros.dataplane.instance.InstanceRuntime;
 import io.leveros.dataplane.instance.JavaClassArchive;
 import io.leveros.dataplane.instance.LaunchCommands;
@@ -132,24 +133,22 @@ public final class DataPlane implements AutoCloseable {
     /** Instances as processes (the default) or as Docker containers ({@code --runtime docker}). */
     private InstanceRuntime instanceRuntime(DataPlaneOptions options, Consumer<String> logSink, CodeCache code) {
         PortAllocator ports = PortAllocator.parse(options.instancePorts());
+        InstanceOutput outputs = new InstanceOutput(logSink, options.logFormat(), logs);
         if (options.runtime() == DataPlaneOptions.RuntimeKind.DOCKER) {
-            return DockerRuntime.connect(
+            return new DockerRuntime(
                     options.dockerHost(),
                     new ContainerImages(options.imageTag()),
                     options.nodeId(),
                     options.dataDir(),
                     ports,
-                    logSink,
-                    options.logFormat(),
-                    logs,
+                    outputs,
                     code);
         }
         MemoryLimits memory = MemoryLimits.detect(options.allowUnlimitedRam());
         InstanceIsolation isolation = InstanceIsolation.start(
                 options.instanceDir(), options.instanceUids(), options.requireInstanceIsolation(), options.nodeId());
         routing.onChange(table -> isolation.retain(liveVersions(table)));
-        return new ProcessRuntime(
-                ports, logSink, options.logFormat(), logs, launchCommands(options, isolation), isolation, code, memory);
+        return new ProcessRuntime(ports, outputs, launchCommands(options, isolation), isolation, code, memory);
     }
 
     /** The code archives the table names. */

@@ -17,14 +17,12 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.leveros.dataplane.code.CodeCache;
 import io.leveros.dataplane.instance.InstanceHandle;
+import io.leveros.dataplane.instance.InstanceOutput;
 import io.leveros.dataplane.instance.InstanceRuntime;
 import io.leveros.dataplane.instance.InstanceSpec;
 import io.leveros.dataplane.instance.LaunchCommands;
 import io.leveros.dataplane.instance.OutputCapture;
 import io.leveros.dataplane.instance.PortAllocator;
-import io.leveros.dataplane.logs.LogFormat;
-import io.leveros.dataplane.logs.LogSource;
-import io.leveros.dataplane.logs.NodeLogs;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -39,7 +37,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -60,9 +57,6 @@ import java.util.logging.Logger;
 public final class DockerRuntime implements InstanceRuntime {
     private static final Logger LOG = Logger.getLogger(DockerRuntime.class.getName());
     private static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(10);
-
-    /** How long an exit waits for the rest of the output: its last lines say why it exited. */
-    private static final long OUTPUT_AFTER_EXIT_MS = 1_000;
 
     /** The user instances run as: the images' {@code lever} (10001), never root. */
     static final String USER = "10001:10001";
@@ -87,37 +81,12 @@ public final class DockerRuntime implements InstanceRuntime {
     private final String nodeId;
     private final Path dataDir;
     private final PortAllocator ports;
-    private final Consumer<String> logSink;
-    private final LogFormat logFormat;
-    private final NodeLogs logs;
+    private final InstanceOutput outputs;
     private final LaunchCommands commands = ContainerImages.launchCommands();
     private final CodeCache codeCache;
     private final ExecutorService launcher = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<ContainerInstance> live = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
-
-    private DockerRuntime(
-            DockerClient docker,
-            URI dockerHost,
-            ContainerImages images,
-            String nodeId,
-            Path dataDir,
-            PortAllocator ports,
-            Consumer<String> logSink,
-            LogFormat logFormat,
-            NodeLogs logs,
-            CodeCache codeCache) {
-        this.docker = docker;
-        this.dataDir = dataDir;
-        this.dockerHost = dockerHost;
-        this.images = images;
-        this.nodeId = nodeId;
-        this.ports = ports;
-        this.logSink = logSink;
-        this.logFormat = logFormat;
-        this.logs = logs;
-        this.codeCache = codeCache;
-    }
 
     /**
      * Connects to the engine at {@code dockerHost}, checks that the runtime images are there, and removes
@@ -125,21 +94,35 @@ public final class DockerRuntime implements InstanceRuntime {
      *
      * @throws IllegalStateException naming what is missing (the engine, an image) and how to get it
      */
-    public static DockerRuntime connect(
+    public DockerRuntime(
             URI dockerHost,
             ContainerImages images,
             String nodeId,
             Path dataDir,
             PortAllocator ports,
-            Consumer<String> logSink,
-            LogFormat logFormat,
-            NodeLogs logs,
+            InstanceOutput outputs,
             CodeCache codeCache) {
-        DockerClient docker = client(dockerHost);
+        this.docker = client(dockerHost);
+        this.dockerHost = dockerHost;
+        this.images = images;
+        this.nodeId = nodeId;
+        this.dataDir = dataDir;
+        this.ports = ports;
+        this.outputs = outputs;
+        this.codeCache = codeCache;
+        try {
+            checkEngine();
+            removeLeftovers();
+        } catch (RuntimeException e) {
+            close(docker);
+            throw e;
+        }
+    }
+
+    private void checkEngine() {
         try {
             docker.pingCmd().exec();
         } catch (RuntimeException e) {
-            close(docker);
             throw new IllegalStateException("no Docker engine answers at " + dockerHost + " (" + e.getMessage()
                     + "): start one (dockerd), give its address with --docker-host, or run instances as processes"
                     + " (--runtime process)");
@@ -148,16 +131,11 @@ public final class DockerRuntime implements InstanceRuntime {
             try {
                 docker.inspectImageCmd(image).exec();
             } catch (NotFoundException e) {
-                close(docker);
                 throw new IllegalStateException("the Docker engine at " + dockerHost + " has no image " + image
                         + ": build the runtime images on this node with ops/images/build"
                         + (images.tag().equals("latest") ? "" : " --tag " + images.tag()));
             }
         }
-        DockerRuntime runtime = new DockerRuntime(
-                docker, dockerHost, images, nodeId, dataDir, ports, logSink, logFormat, logs, codeCache);
-        runtime.removeLeftovers();
-        return runtime;
     }
 
     private static DockerClient client(URI dockerHost) {
@@ -222,18 +200,12 @@ public final class DockerRuntime implements InstanceRuntime {
         try {
             docker.startContainerCmd(containerId).exec();
             long pid = docker.inspectContainerCmd(containerId).exec().getState().getPidLong();
-            LogSource source = new LogSource(
-                    spec.environmentName(), spec.service(), spec.version().getVersion(), spec.instanceId());
-            NodeLogs.InstanceLog log = logs.open(source);
-            OutputCapture output = new OutputCapture(
-                    spec.logPrefix(),
-                    (stream, line) -> logSink.accept(logFormat.instanceLine(source, spec.logPrefix(), stream, line)),
-                    log);
+            OutputCapture output = outputs.open(spec);
             ContainerInstance instance =
                     new ContainerInstance(spec.instanceId(), containerId, pid, port, docker, output);
             live.add(instance);
             follow(containerId, output);
-            launcher.execute(() -> watch(instance, output, log, spec));
+            launcher.execute(() -> watch(instance, output, spec));
             return instance;
         } catch (RuntimeException e) {
             remove(containerId);
@@ -278,7 +250,7 @@ public final class DockerRuntime implements InstanceRuntime {
     }
 
     /** Waits (on a virtual thread) for the container to exit, then removes it and frees what it held. */
-    private void watch(ContainerInstance instance, OutputCapture output, NodeLogs.InstanceLog log, InstanceSpec spec) {
+    private void watch(ContainerInstance instance, OutputCapture output, InstanceSpec spec) {
         int code;
         try (WaitContainerResultCallback wait =
                 docker.waitContainerCmd(instance.containerId()).exec(new WaitContainerResultCallback())) {
@@ -286,9 +258,7 @@ public final class DockerRuntime implements InstanceRuntime {
         } catch (RuntimeException | IOException e) {
             code = -1; // the engine went away: the container is lost to us either way
         }
-        output.ended()
-                .completeOnTimeout(null, OUTPUT_AFTER_EXIT_MS, TimeUnit.MILLISECONDS)
-                .join();
+        output.endedAfterExit().join();
         boolean oomKilled = false;
         try {
             InspectContainerResponse.ContainerState state =
@@ -299,7 +269,7 @@ public final class DockerRuntime implements InstanceRuntime {
         }
         remove(instance.containerId());
         live.remove(instance);
-        log.exited();
+        output.instanceExited();
         codeCache.release(spec.version());
         instance.exited(code, oomKilled);
     }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -46,6 +47,9 @@ public final class OutputCapture {
     public static final int LOG_BYTES_PER_SECOND = 200 * 1024;
 
     private static final int READ_BUFFER = 16 * 1024;
+
+    /** How long {@link #endedAfterExit()} waits for the rest of an exited instance's output. */
+    static final long OUTPUT_AFTER_EXIT_MS = 1_000;
 
     /** Prints a line the instance wrote on {@code stream} ({@code stdout}, {@code stderr}) to the platform's log. */
     @FunctionalInterface
@@ -100,6 +104,20 @@ public final class OutputCapture {
     /** Completes when every followed stream has been read to its end. */
     public CompletableFuture<Void> ended() {
         return ended;
+    }
+
+    /**
+     * Completes when every stream has ended, or {@link #OUTPUT_AFTER_EXIT_MS} after the call: for an
+     * instance that has exited, whose last lines say why, but whose leftovers (a child process, the
+     * engine's log stream) may hold its output open.
+     */
+    public CompletableFuture<Void> endedAfterExit() {
+        return ended.copy().completeOnTimeout(null, OUTPUT_AFTER_EXIT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The instance is gone: its log says so. */
+    public void instanceExited() {
+        instanceLog.exited();
     }
 
     /** Reads to the end, whatever happens to a line on its way to the log. */

@@ -7,12 +7,6 @@ import java.util.concurrent.TimeUnit;
 
 /** An instance running as an OS process. */
 final class ProcessInstance implements InstanceHandle {
-    /**
-     * How long an exit waits for the rest of the output: its last lines say why it exited. A child
-     * process the instance left behind can hold the pipes open, hence the bound.
-     */
-    private static final long OUTPUT_AFTER_EXIT_MS = 1_000;
-
     private final String instanceId;
     private final Process process;
     private final int port;
@@ -40,9 +34,7 @@ final class ProcessInstance implements InstanceHandle {
                     leftovers.run();
                     return exited;
                 })
-                .thenCompose(exited -> output.ended()
-                        .completeOnTimeout(null, OUTPUT_AFTER_EXIT_MS, TimeUnit.MILLISECONDS)
-                        .thenApply(read -> exited))
+                .thenCompose(exited -> output.endedAfterExit().thenApply(read -> exited))
                 .thenApply(exited -> {
                     exceededRam = ram.exceeded();
                     ram.remove();

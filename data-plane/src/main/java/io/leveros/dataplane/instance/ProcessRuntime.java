@@ -3,9 +3,6 @@ package io.leveros.dataplane.instance;
 import io.leveros.dataplane.code.CodeCache;
 import io.leveros.dataplane.isolation.InstanceIsolation;
 import io.leveros.dataplane.isolation.InstanceSandbox;
-import io.leveros.dataplane.logs.LogFormat;
-import io.leveros.dataplane.logs.LogSource;
-import io.leveros.dataplane.logs.NodeLogs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -18,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * Runs instances as plain OS processes on this machine, each held to its {@code ram} by a memory
@@ -38,9 +34,7 @@ public final class ProcessRuntime implements InstanceRuntime {
 
     private final PortAllocator ports;
     private final String listenHost;
-    private final Consumer<String> logSink;
-    private final LogFormat logFormat;
-    private final NodeLogs logs;
+    private final InstanceOutput outputs;
     private final LaunchCommands commands;
     private final InstanceIsolation isolation;
     private final CodeCache codeCache;
@@ -53,9 +47,7 @@ public final class ProcessRuntime implements InstanceRuntime {
 
     public ProcessRuntime(
             PortAllocator ports,
-            Consumer<String> logSink,
-            LogFormat logFormat,
-            NodeLogs logs,
+            InstanceOutput outputs,
             LaunchCommands commands,
             InstanceIsolation isolation,
             CodeCache code,
@@ -64,9 +56,7 @@ public final class ProcessRuntime implements InstanceRuntime {
         this.ports = ports;
         this.memory = memory;
         this.listenHost = "127.0.0.1";
-        this.logSink = logSink;
-        this.logFormat = logFormat;
-        this.logs = logs;
+        this.outputs = outputs;
         this.commands = commands;
         this.isolation = isolation;
         this.launcher = Executors.newSingleThreadExecutor(runnable -> {
@@ -122,13 +112,7 @@ public final class ProcessRuntime implements InstanceRuntime {
                     "could not run " + command + " in " + sandbox.codeDir() + ": " + e.getMessage(), e);
         }
         MemoryLimits.Limit ram = memory.limit(spec.instanceId(), process.pid(), spec.ramMb());
-        LogSource source = new LogSource(
-                spec.environmentName(), spec.service(), spec.version().getVersion(), spec.instanceId());
-        NodeLogs.InstanceLog log = logs.open(source);
-        OutputCapture output = new OutputCapture(
-                spec.logPrefix(),
-                (stream, line) -> logSink.accept(logFormat.instanceLine(source, spec.logPrefix(), stream, line)),
-                log);
+        OutputCapture output = outputs.open(spec);
         output.follow(process.getInputStream(), "stdout");
         output.follow(process.getErrorStream(), "stderr");
         try {
@@ -141,7 +125,7 @@ public final class ProcessRuntime implements InstanceRuntime {
         live.add(instance);
         instance.exit().whenComplete((code, failure) -> {
             live.remove(instance);
-            log.exited();
+            output.instanceExited();
             closeLater(sandbox);
             codeCache.release(spec.version());
         });
