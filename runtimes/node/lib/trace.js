@@ -43,12 +43,6 @@ function canonicalTraceparent(text) {
   return '00' + text.substring(2, LENGTH);
 }
 
-/** Whether `text` is a version-00 traceparent. */
-function isValidTraceparent(text) {
-  return typeof text === 'string' && text.length === LENGTH && text.startsWith('00') &&
-    canonicalTraceparent(text) !== null;
-}
-
 function isPrintableAscii(text) {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -107,4 +101,4 @@ function runIn(context, fn) {
   return context ? storage.run(context, fn) : fn();
 }
 
-module.exports = { traceContext, parseTraceContext, withTraceContext, isValidTraceparent, fromMetadata, runIn };
+module.exports = { traceContext, parseTraceContext, withTraceContext, fromMetadata, runIn };

@@ -147,7 +147,7 @@ final class OtlpExporter {
     }
 
     /** An {@code ExportTraceServiceRequest} in OTLP's JSON encoding (ids in hex, times as strings). */
-    byte[] body(List<CallSpan> batch) throws IOException {
+    private byte[] body(List<CallSpan> batch) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + batch.size() * 600);
         try (JsonGenerator json = JSON_FACTORY.createGenerator(bytes)) {
             json.writeStartObject();

@@ -136,7 +136,7 @@ public record TraceContext(String traceparent, String tracestate) {
 
     /** Whether {@code text} is a W3C version-00 traceparent (no regex: this runs on every call). */
     static boolean isValid(String text) {
-        return text != null && text.length() == LENGTH && text.startsWith("00") && canonical(text) != null;
+        return text != null && canonical(text) == text; // a valid version-00 text is its own canonical form
     }
 
     /**

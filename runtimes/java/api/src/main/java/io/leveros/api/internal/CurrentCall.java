@@ -36,11 +36,7 @@ public final class CurrentCall {
         } else {
             RESOURCE.set(resource);
         }
-        if (trace == null) {
-            TRACE.remove();
-        } else {
-            TRACE.set(trace);
-        }
+        replaceTrace(trace);
     }
 
     /** Ends the call {@link #enter} began on the current thread. */
