@@ -11,31 +11,33 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code ops/swarm/stack.yml} on a real single-node Docker Swarm: {@code ops/swarm/check} builds the
- * images, joins a swarm, deploys the stack, deploys {@code examples/java-hello} through it with the CLI,
+ * {@code ops/swarm/stack.yml} on a real single-node Docker Swarm: {@code ops/swarm/check} joins a swarm, deploys the stack, deploys {@code examples/java-hello} through it with the CLI,
  * calls it over HTTP, waits for Prometheus to scrape both planes, and removes everything again. Where no
  * Docker engine answers the test is skipped with a loud message, except in CI ({@code CI=true}), which
  * must have one. The check's ports and settings come from the environment ({@code LEVER_SWARM_*}, see
- * the script); its images are those of the tag {@code it} ({@code -Dlever.it.imageTag}, as for the other
- * container tests) unless {@code LEVER_SWARM_TAG} says otherwise.
+ * the script); its images are the container tests' ({@link DockerImages#runtimeImages()}).
  */
 class SwarmStackIT {
     private static final Path CHECK = LeverPlatform.HOME.resolve("ops/swarm/check");
 
     @Test
     void theStackServesAServiceDeployedThroughIt() throws Exception {
-        DockerImages.requireEngine();
+        String tag = DockerImages.runtimeImages();
 
         ProcessBuilder builder = new ProcessBuilder(CHECK.toString()).redirectErrorStream(true);
-        // The images of the container tests' tag (built once, shared with DockerImages), not the user's latest.
-        builder.environment().putIfAbsent("LEVER_SWARM_TAG", DockerImages.TAG);
+        // The container tests' images (built once per test run by DockerImages), not the user's latest.
+        builder.environment().put("LEVER_SWARM_TAG", tag);
+        builder.environment().put("LEVER_SWARM_SKIP_BUILD", "true");
         Process check = builder.start();
         StringBuilder output = new StringBuilder();
         Thread reader = Thread.ofPlatform().daemon().start(() -> copyLines(check, output));
         boolean finished = check.waitFor(25, TimeUnit.MINUTES);
         if (!finished) {
             check.destroy(); // SIGTERM: the script removes the stack on its way out
-            check.waitFor(2, TimeUnit.MINUTES);
+            if (!check.waitFor(2, TimeUnit.MINUTES)) {
+                check.destroyForcibly();
+                check.waitFor(10, TimeUnit.SECONDS);
+            }
         }
         reader.join(TimeUnit.SECONDS.toMillis(10));
         assertThat(finished)
