@@ -29,6 +29,7 @@ public enum ErrorCode {
     TOO_MANY_FAILED_AUTHENTICATIONS(429),
     INTERNAL(500),
     DEPLOY_BUSY(503),
+    CONSOLE_BUSY(503),
     STORE_UNAVAILABLE(503);
 
     private final int status;

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             NodesCommand.class,
             TokensCommand.class,
             AuditCommand.class,
+            ConsoleCommand.class,
             VersionCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class

@@ -156,6 +156,7 @@ public final class LocalPlatform {
         out.printf("  HTTP API (calls)    http://127.0.0.1:%d/<service>/<method>%n", ports.http());
         out.printf("  gRPC (core.LeverRPC) 127.0.0.1:%d%n", ports.http());
         out.printf("  REST API            http://%s:%d/api/v1%n", local.host(), ports.api());
+        out.printf("  web console         http://%s:%d/ (sign in with: lever console)%n", local.host(), ports.api());
         out.printf("  API docs            http://%s:%d/swagger-ui.html%n", local.host(), ports.api());
         out.printf("  API token           %s%n", dataDir.resolve("token"));
         out.printf("Deploy a service with: lever deploy <folder>. Press Ctrl-C to stop.%n%n");
@@ -290,6 +291,7 @@ public final class LocalPlatform {
                 "--lever.data-dir=" + dataDir,
                 "--lever.store=" + store,
                 "--server.port=" + ports.api(),
+                "--lever.console.ingress-url=http://127.0.0.1:" + ports.http(),
                 "--spring.grpc.server.port=" + ports.grpc(),
                 "--lever.scaling.scale-down-delay=" + timeouts.scaleDownDelay(),
                 "--lever.scaling.idle-timeout=" + timeouts.idle(),

@@ -4,11 +4,7 @@ import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.scaling.Autoscaler;
 import io.leveros.controlplane.scaling.ScalingDecision;
 import io.leveros.controlplane.service.ServiceCatalog;
-import io.leveros.proto.control.InstanceReport;
-import io.leveros.proto.control.InstanceState;
-import io.leveros.proto.control.ServingVersion;
 import io.swagger.v3.oas.annotations.Operation;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -45,22 +41,7 @@ class ScalingController {
     @Operation(summary = "The instances of a service on every node: starting, ready and draining")
     List<InstanceView> instances(@PathVariable("env") String env, @PathVariable("service") String service) {
         catalog.service(env, service); // 404 when there is no such service
-        long now = System.currentTimeMillis();
-        List<InstanceView> instances = new ArrayList<>();
-        for (InstanceReport report : nodes.known().reports().values()) {
-            for (ServingVersion serving : report.getServingList()) {
-                if (!serving.getEnvironment().equals(env)
-                        || !serving.getService().equals(service)) {
-                    continue;
-                }
-                for (InstanceState instance : serving.getInstancesList()) {
-                    instances.add(InstanceView.of(report.getNodeId(), serving.getVersion(), instance, now));
-                }
-                for (int i = 0; i < serving.getStartingInstances(); i++) {
-                    instances.add(InstanceView.starting(report.getNodeId(), serving.getVersion()));
-                }
-            }
-        }
-        return instances;
+        return InstanceView.byService(nodes.known().reports().values(), env, System.currentTimeMillis())
+                .getOrDefault(service, List.of());
     }
 }

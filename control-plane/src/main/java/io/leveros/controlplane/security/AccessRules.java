@@ -47,6 +47,14 @@ public final class AccessRules {
                     return new Permission.Deploy(segments[4]);
                 }
             }
+            case "console" -> {
+                // a sign-in code acts as the token that asked for it, so any token may ask
+                if (segments.length == 5
+                        && ((method.equals("POST") && segments[4].equals("sign-in-codes"))
+                                || (read && segments[4].equals("settings")))) {
+                    return Permission.READ;
+                }
+            }
             case "scaling", "cluster" -> {
                 if (read && segments.length == 4) {
                     return Permission.READ;

@@ -5,11 +5,13 @@ import io.leveros.controlplane.audit.AuditEntry.Outcome;
 import io.leveros.controlplane.audit.AuditLog;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,24 +20,64 @@ import tools.jackson.databind.json.JsonMapper;
  * the controllers who made it ({@link Caller#of}). In order: 400 to a path that is not normalised
  * ({@link RequestPath}); without a valid token ({@link BearerAuthentication}) 401, or 429 from an
  * address with too many recent failed authentications ({@link FailedAuthentications}); 403 when the
- * token's scope is not enough. The 401s and 403s are audited.
+ * token's scope is not enough. The web console's session cookie ({@link ConsoleSessions}) counts as
+ * its token when no {@code Authorization} header is sent. The 401s and 403s are audited.
  */
 public final class ApiAccessFilter extends OncePerRequestFilter {
     private static final JsonMapper JSON = new JsonMapper();
 
     private final BearerAuthentication bearer;
+    private final ConsoleSessions sessions;
     private final FailedAuthentications failures;
     private final AuditLog audit;
     private final Path rootTokenFile;
 
-    public ApiAccessFilter(TokenRegistry tokens, FailedAuthentications failures, AuditLog audit, Path rootTokenFile) {
+    public ApiAccessFilter(
+            TokenRegistry tokens,
+            ConsoleSessions sessions,
+            FailedAuthentications failures,
+            AuditLog audit,
+            Path rootTokenFile) {
         this.bearer = new BearerAuthentication(tokens);
+        this.sessions = sessions;
         this.failures = failures;
         this.audit = audit;
         this.rootTokenFile = rootTokenFile;
     }
 
     private record ErrorBody(String code, String message) {}
+
+    /**
+     * The console's session cookie ({@link ConsoleSessions}) in place of a bearer token. A request that
+     * changes something must also carry this header, which a cross-site form cannot send and a
+     * cross-site script could only send after a CORS preflight that is never granted.
+     */
+    public static final String CONSOLE_HEADER = "X-Lever-Console";
+
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD");
+
+    private BearerAuthentication.Result consoleAuthentication(String session) {
+        return sessions.caller(session)
+                .map(caller -> new BearerAuthentication.Result(caller, null))
+                .orElseGet(() -> new BearerAuthentication.Result(
+                        null,
+                        "the console session has ended (signed out, expired, its token revoked, or the control"
+                                + " plane restarted); sign in again with the link from: lever console"));
+    }
+
+    private static String sessionCookie(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies == null) {
+            return null;
+        }
+        for (Cookie cookie : cookies) {
+            if (cookie.getName().equals(ConsoleSessions.COOKIE)
+                    && !cookie.getValue().isEmpty()) {
+                return cookie.getValue();
+            }
+        }
+        return null;
+    }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -56,10 +98,22 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
             return;
         }
         String address = request.getRemoteAddr();
-        BearerAuthentication.Result authentication = bearer.authenticate(request.getHeader("Authorization"));
+        String session = sessionCookie(request);
+        BearerAuthentication.Result authentication = session != null && request.getHeader("Authorization") == null
+                ? consoleAuthentication(session)
+                : bearer.authenticate(request.getHeader("Authorization"));
         Caller caller = authentication.caller();
         if (caller == null) {
             refuse(request, response, call, required, authentication.problem());
+            return;
+        }
+        if (session != null
+                && !SAFE_METHODS.contains(request.getMethod())
+                && !"1".equals(request.getHeader(CONSOLE_HEADER))) {
+            String message = call + " with a console session needs the header '" + CONSOLE_HEADER
+                    + ": 1' (the console sends it; a page of another site cannot)";
+            audit.record(caller.token(), "authorize", call, address, Outcome.REFUSED, "FORBIDDEN: " + message);
+            answer(response, ErrorCode.FORBIDDEN, message);
             return;
         }
         if (!caller.allows(required)) {

@@ -86,10 +86,19 @@ class SecurityConfiguration {
     }
 
     @Bean
+    ConsoleSessions consoleSessions(TokenRegistry tokens) {
+        return new ConsoleSessions(tokens, Clock.systemUTC());
+    }
+
+    @Bean
     FilterRegistrationBean<ApiAccessFilter> apiAccessFilter(
-            TokenRegistry tokens, FailedAuthentications failures, AuditLog audit, AccessToken root) {
+            TokenRegistry tokens,
+            ConsoleSessions sessions,
+            FailedAuthentications failures,
+            AuditLog audit,
+            AccessToken root) {
         FilterRegistrationBean<ApiAccessFilter> registration =
-                new FilterRegistrationBean<>(new ApiAccessFilter(tokens, failures, audit, root.file()));
+                new FilterRegistrationBean<>(new ApiAccessFilter(tokens, sessions, failures, audit, root.file()));
         registration.addUrlPatterns("/*");
         return registration;
     }

@@ -89,6 +89,10 @@ public final class Api {
     }
 
     public static JsonNode json(HttpResponse<String> response) {
-        return JSON.readTree(response.body());
+        return json(response.body());
+    }
+
+    public static JsonNode json(String text) {
+        return JSON.readTree(text);
     }
 }
