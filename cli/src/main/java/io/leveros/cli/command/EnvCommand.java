@@ -8,6 +8,7 @@ import io.leveros.core.environment.EnvironmentNames;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -72,7 +73,7 @@ public final class EnvCommand implements Runnable {
     @Command(
             name = "delete",
             mixinStandardHelpOptions = true,
-            description = "Delete an environment that has no services.")
+            description = "Delete an environment (one with services only with --with-services).")
     static final class Delete implements Runnable {
         @ParentCommand
         EnvCommand env;
@@ -80,10 +81,20 @@ public final class EnvCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The environment to delete.")
         String name;
 
+        @Option(
+                names = "--with-services",
+                description = "Also stop and delete its services (their instances drain and stop; their versions"
+                        + " and code are gone).")
+        boolean withServices;
+
         @Override
         public void run() {
-            env.lever.global.controlPlane().delete("/environments/" + ControlPlaneClient.segment(name));
-            System.out.println("Deleted environment " + name + ".");
+            env.lever
+                    .global
+                    .controlPlane()
+                    .delete("/environments/" + ControlPlaneClient.segment(name)
+                            + (withServices ? "?withServices=true" : ""));
+            System.out.println("Deleted environment " + name + (withServices ? " and its services." : "."));
         }
     }
 }

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code /api/v1/environments}. */
@@ -58,9 +59,15 @@ class EnvironmentController {
     }
 
     @DeleteMapping("/{env}")
-    @Operation(summary = "Delete an environment that has no services")
-    ResponseEntity<Void> delete(@PathVariable("env") String env, HttpServletRequest request) throws IOException {
-        audited.run(request, "environment.delete", env, () -> environments.delete(env));
+    @Operation(
+            summary = "Delete an environment; one with services only with withServices=true, which stops and"
+                    + " deletes them too")
+    ResponseEntity<Void> delete(
+            @PathVariable("env") String env,
+            @RequestParam(name = "withServices", defaultValue = "false") boolean withServices,
+            HttpServletRequest request)
+            throws IOException {
+        audited.run(request, "environment.delete", env, () -> environments.delete(env, withServices));
         return ResponseEntity.noContent().build();
     }
 }

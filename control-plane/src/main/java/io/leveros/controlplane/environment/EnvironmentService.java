@@ -50,8 +50,8 @@ public class EnvironmentService {
      * @throws ControlPlaneException {@code ENVIRONMENT_NOT_FOUND}, {@code DEFAULT_ENVIRONMENT}, {@code
      *     ENVIRONMENT_NOT_EMPTY}
      */
-    public void delete(String name) {
-        store.deleteEnvironment(name);
+    public void delete(String name, boolean withServices) {
+        store.deleteEnvironment(name, withServices);
         // Only code of deploys that never committed can be left here; a new environment of the same name starts
         // clean.
         ArchiveExtractor.deleteQuietly(codeDir.resolve(name));

@@ -26,8 +26,8 @@ abstract class DraftedStore implements MetadataStore {
     }
 
     @Override
-    public final void deleteEnvironment(String name) {
-        write(draft -> draft.deleteEnvironment(name));
+    public final void deleteEnvironment(String name, boolean withServices) {
+        write(draft -> draft.deleteEnvironment(name, withServices));
     }
 
     @Override

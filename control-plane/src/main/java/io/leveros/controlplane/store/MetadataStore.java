@@ -26,12 +26,13 @@ public interface MetadataStore extends AutoCloseable {
     EnvironmentRecord createEnvironment(String name);
 
     /**
-     * Deletes an environment that has no deployed service.
+     * Deletes an environment; one with deployed services only when {@code withServices} (they are
+     * deleted with it, and their instances stop as their routes go).
      *
      * @throws io.leveros.controlplane.ControlPlaneException {@code ENVIRONMENT_NOT_FOUND}, {@code
      *     DEFAULT_ENVIRONMENT}, {@code ENVIRONMENT_NOT_EMPTY}
      */
-    void deleteEnvironment(String name);
+    void deleteEnvironment(String name, boolean withServices);
 
     /**
      * Takes the next version number of a service (1, 2, ...), creating the service record if needed

@@ -42,7 +42,7 @@ final class StoreDraft {
         return environment;
     }
 
-    Void deleteEnvironment(String name) {
+    Void deleteEnvironment(String name, boolean withServices) {
         requireEnvironment(name);
         if (name.equals(EnvironmentNames.DEFAULT)) {
             throw new ControlPlaneException(
@@ -53,11 +53,12 @@ final class StoreDraft {
                 .filter(s -> s.environment().equals(name) && s.deployed())
                 .map(ServiceRecord::name)
                 .toList();
-        if (!deployed.isEmpty()) {
+        if (!deployed.isEmpty() && !withServices) {
             throw new ControlPlaneException(
                     ErrorCode.ENVIRONMENT_NOT_EMPTY,
                     "environment '" + name + "' still has services " + deployed
-                            + " (expected: an empty environment; there is no way to delete a service yet)");
+                            + " (expected: an empty environment; to stop and delete them with it: lever env delete "
+                            + name + " --with-services, or DELETE with ?withServices=true)");
         }
         environments.removeIf(e -> e.name().equals(name));
         services.removeIf(s -> s.environment().equals(name));

@@ -365,9 +365,9 @@ abstract class MetadataStoreContract {
         try (MetadataStore store = open()) {
             assertThatThrownBy(() -> store.createEnvironment("dev.lever"))
                     .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.ENVIRONMENT_EXISTS));
-            assertThatThrownBy(() -> store.deleteEnvironment("dev.lever"))
+            assertThatThrownBy(() -> store.deleteEnvironment("dev.lever", false))
                     .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.DEFAULT_ENVIRONMENT));
-            assertThatThrownBy(() -> store.deleteEnvironment("nope.lever"))
+            assertThatThrownBy(() -> store.deleteEnvironment("nope.lever", false))
                     .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.ENVIRONMENT_NOT_FOUND));
             assertThatThrownBy(() -> store.reserveVersion("nope.lever", "svc"))
                     .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.ENVIRONMENT_NOT_FOUND));
@@ -377,13 +377,20 @@ abstract class MetadataStoreContract {
             store.createEnvironment("staging.lever");
             store.reserveVersion("staging.lever", "svc");
             store.commitVersion(version("staging.lever", "svc", 1));
-            assertThatThrownBy(() -> store.deleteEnvironment("staging.lever"))
+            assertThatThrownBy(() -> store.deleteEnvironment("staging.lever", false))
                     .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.ENVIRONMENT_NOT_EMPTY))
                     .hasMessageContaining("[svc]");
 
+            store.createEnvironment("doomed.lever");
+            store.reserveVersion("doomed.lever", "svc");
+            store.commitVersion(version("doomed.lever", "svc", 1));
+            store.deleteEnvironment("doomed.lever", true);
+            assertThat(store.snapshot().environment("doomed.lever")).isEmpty();
+            assertThat(store.snapshot().allServices("doomed.lever")).isEmpty();
+
             store.createEnvironment("empty.lever");
             store.reserveVersion("empty.lever", "neverCommitted");
-            store.deleteEnvironment("empty.lever");
+            store.deleteEnvironment("empty.lever", false);
             assertThat(store.snapshot().environment("empty.lever")).isEmpty();
             assertThat(store.snapshot().allServices("empty.lever")).isEmpty();
         }
@@ -402,7 +409,7 @@ abstract class MetadataStoreContract {
             store.reserveVersion("staging.lever", "svc");
             store.commitVersion(version("staging.lever", "svc", 1));
             store.createEnvironment("other.lever");
-            store.deleteEnvironment("other.lever");
+            store.deleteEnvironment("other.lever", false);
             assertThat(seen).containsExactly(2L, 3L, 4L, 5L, 6L);
             assertThat(store.snapshot().revision()).isEqualTo(6);
         }

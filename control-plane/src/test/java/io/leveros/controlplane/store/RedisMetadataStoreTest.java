@@ -125,7 +125,7 @@ class RedisMetadataStoreTest extends MetadataStoreContract {
                     .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.ENVIRONMENT_EXISTS));
             a.createEnvironment("other.lever");
             assertThat(b.snapshot().environment("other.lever")).isEmpty();
-            b.deleteEnvironment("other.lever"); // b's snapshot says not found, Redis says it exists
+            b.deleteEnvironment("other.lever", false); // b's snapshot says not found, Redis says it exists
             assertThat(b.snapshot().environment("other.lever")).isEmpty();
             assertThat(b.snapshot().environment("new.lever")).isPresent();
         }
