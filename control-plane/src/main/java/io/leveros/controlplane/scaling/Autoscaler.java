@@ -7,6 +7,7 @@ import io.leveros.controlplane.store.ServiceRecord;
 import io.leveros.controlplane.store.StoreSnapshot;
 import io.leveros.controlplane.store.TrafficShare;
 import io.leveros.controlplane.store.VersionRecord;
+import io.leveros.core.stats.LatencyBuckets;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.Node;
 import io.leveros.proto.control.ScalingTarget;
@@ -66,7 +67,18 @@ public final class Autoscaler {
      */
     public record Settings(Duration tick, Duration scaleDownDelay, Duration defaultIdleTimeout) {}
 
-    /** What the autoscaler sees of one live version now. */
+    /**
+     * What the autoscaler sees of one live version now.
+     *
+     * @param ratePerSecond calls answered per second, summed over the nodes, each from the
+     *     difference between its last two reports, averaged over ticks (EWMA)
+     * @param errorsPerSecond those answered with an error (the service's, or a platform 5xx),
+     *     likewise: {@code errorsPerSecond / ratePerSecond} is the error rate
+     * @param latencySeconds their mean latency, likewise
+     * @param latencyP50Seconds the median latency of the calls of the same intervals (the nodes'
+     *     latency buckets, interpolated within the bucket); 0 when they hold no call
+     * @param latencyP99Seconds their 99th percentile, likewise
+     */
     public record VersionStatus(
             String environment,
             String service,
@@ -76,7 +88,10 @@ public final class Autoscaler {
             double load,
             int inFlight,
             double ratePerSecond,
+            double errorsPerSecond,
             double latencySeconds,
+            double latencyP50Seconds,
+            double latencyP99Seconds,
             String startFailure,
             String lastExit,
             String unplaced) {}
@@ -295,29 +310,30 @@ public final class Autoscaler {
         long latencyMicros = 0;
         double concurrency = 0;
         double rate = 0;
+        double errorRate = 0;
+        long[] latencyBuckets = new long[LatencyBuckets.COUNT];
         int inFlight = 0;
         int bound = 0;
         Map<String, ScaledVersion.NodeCounters> counters = new HashMap<>();
         for (NodeServing report : reports) {
             ServingVersion serving = report.serving();
             ScaledVersion.NodeCounters last = scaled.lastCounters.get(report.nodeId());
-            ScaledVersion.NodeCounters read = new ScaledVersion.NodeCounters(
-                    report.measuredAtMicros(),
-                    serving.getCompletedCalls(),
-                    serving.getLatencySumMicros(),
-                    serving.getBusyMicros());
+            ScaledVersion.NodeCounters read = ScaledVersion.NodeCounters.of(report.measuredAtMicros(), serving);
             if (last != null && read.measuredAtMicros() == last.measuredAtMicros()) {
                 read = last; // no report since the last tick: its rates still hold
             } else if (last != null && read.follows(last)) {
                 double seconds = (read.measuredAtMicros() - last.measuredAtMicros()) / 1e6;
-                read.concurrency = (read.busyMicros() - last.busyMicros()) / 1e6 / seconds;
-                read.rate = (read.completedCalls() - last.completedCalls()) / seconds;
+                read.since(last, seconds);
                 completed += read.completedCalls() - last.completedCalls();
                 latencyMicros += read.latencySumMicros() - last.latencySumMicros();
             } // else the node is new, or its data plane restarted: rates from its next report
             counters.put(report.nodeId(), read);
             concurrency += read.concurrency;
             rate += read.rate;
+            errorRate += read.errorRate;
+            for (int i = 0; i < latencyBuckets.length; i++) {
+                latencyBuckets[i] += read.latencyBucketsSince[i];
+            }
             inFlight += serving.getInFlight();
             bound += serving.getBoundResources();
         }
@@ -326,6 +342,9 @@ public final class Autoscaler {
         scaled.lastCounters.putAll(counters);
 
         scaled.rate.add(rate);
+        scaled.errors.add(errorRate);
+        scaled.latencyP50 = LatencyBuckets.quantileSeconds(latencyBuckets, 0.5);
+        scaled.latencyP99 = LatencyBuckets.quantileSeconds(latencyBuckets, 0.99);
         if (completed > 0) {
             scaled.latency.add(latencyMicros / 1e6 / completed);
         }
@@ -459,7 +478,10 @@ public final class Autoscaler {
                 load,
                 inFlight,
                 scaled.rate.mean(),
+                scaled.errors.mean(),
                 scaled.latency.mean(),
+                scaled.latencyP50,
+                scaled.latencyP99,
                 running.startFailure(),
                 running.lastExit(),
                 scaled.unplaced);

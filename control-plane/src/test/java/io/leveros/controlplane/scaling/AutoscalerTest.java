@@ -1,11 +1,13 @@
 package io.leveros.controlplane.scaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.leveros.controlplane.node.NodeRegistry;
 import io.leveros.controlplane.store.FileMetadataStore;
 import io.leveros.controlplane.store.VersionEntry;
 import io.leveros.controlplane.store.VersionRecord;
+import io.leveros.core.stats.LatencyBuckets;
 import io.leveros.proto.control.InstanceReport;
 import io.leveros.proto.control.ScalingTarget;
 import io.leveros.proto.control.ServingVersion;
@@ -116,12 +118,89 @@ class AutoscalerTest {
                 .build());
     }
 
+    /**
+     * One node's report with one ready instance and these cumulative counters: {@code completed}
+     * calls, {@code failed} of them, and their latency bucket counts.
+     */
+    private void reportCounts(int node, long completed, long failed, long... buckets) {
+        ServingVersion.Builder serving = ServingVersion.newBuilder()
+                .setEnvironment("dev.lever")
+                .setService("svc")
+                .setVersion(1)
+                .setReadyInstances(1)
+                .setCompletedCalls(completed)
+                .setFailedCalls(failed);
+        for (long count : buckets) {
+            serving.addLatencyBucketCounts(count);
+        }
+        nodes.report(InstanceReport.newBuilder()
+                .setNodeId("node-" + node)
+                .setForwardingAddress("127.0.0.1:350" + node)
+                .setSequence(++sequence)
+                .setMeasuredAtMicros(now / 1_000)
+                .addServing(serving)
+                .build());
+    }
+
+    private static long[] buckets(long fast, long slow, long overflow) {
+        long[] counts = new long[LatencyBuckets.COUNT];
+        counts[LatencyBuckets.indexOf(1_500)] = fast; // (1, 2] ms
+        counts[LatencyBuckets.indexOf(400_000)] = slow; // (300, 500] ms
+        counts[LatencyBuckets.OVERFLOW] = overflow;
+        return counts;
+    }
+
     private int tick() {
         now += TICK;
         autoscaler.tick(now);
         return autoscaler.targets().stream()
                 .mapToInt(ScalingTarget::getInstances)
                 .sum();
+    }
+
+    @Test
+    void theStatusCountsCallsErrorsAndLatencyPercentilesBetweenTwoReportsOverAllNodes() {
+        deploy(0, 0, null);
+        reportCounts(0, 1_500, 700, buckets(0, 0, 1_500)); // before: slow, failing calls
+        reportCounts(1, 0, 0); // a data plane that sends no buckets
+        tick();
+        Autoscaler.VersionStatus first = autoscaler.statuses().get("dev.lever/svc/1");
+        assertThat(first.ratePerSecond())
+                .as("one report per node: no interval yet")
+                .isZero();
+        assertThat(first.latencyP50Seconds()).isZero();
+        assertThat(first.latencyP99Seconds()).isZero();
+
+        // A tick (250 ms) later: 100 more calls, 10 of them failed; 90 took (1, 2] ms, 10 (300, 500] ms.
+        reportCounts(0, 1_500 + 90, 700 + 9, buckets(81, 9, 1_500));
+        reportCounts(1, 10, 1, buckets(9, 1, 0));
+        tick();
+        Autoscaler.VersionStatus status = autoscaler.statuses().get("dev.lever/svc/1");
+        Ewma rate = new Ewma(Ewma.alphaForHalfLife(ScaledVersion.HALF_LIFE_TICKS));
+        rate.add(0);
+        rate.add(100 / 0.25);
+        assertThat(status.ratePerSecond()).as("400 calls/s, averaged").isCloseTo(rate.mean(), within(1e-9));
+        assertThat(status.errorsPerSecond())
+                .as("40 errors/s, averaged alike")
+                .isCloseTo(rate.mean() / 10, within(1e-9));
+        assertThat(status.latencyP50Seconds())
+                .as("the 50th of the 90 calls in (1, 2] ms")
+                .isCloseTo(0.001 + 50.0 / 90 * 0.001, within(1e-12));
+        assertThat(status.latencyP99Seconds())
+                .as("the 9th of the 10 calls in (300, 500] ms")
+                .isCloseTo(0.3 + 0.9 * 0.2, within(1e-12));
+
+        tick();
+        assertThat(autoscaler.statuses().get("dev.lever/svc/1").latencyP99Seconds())
+                .as("no report since: the last interval's percentiles hold")
+                .isCloseTo(0.48, within(1e-12));
+
+        reportCounts(0, 1_500 + 90, 700 + 9, buckets(81, 9, 1_500));
+        reportCounts(1, 10, 1, buckets(9, 1, 0));
+        tick();
+        Autoscaler.VersionStatus idle = autoscaler.statuses().get("dev.lever/svc/1");
+        assertThat(idle.latencyP50Seconds()).as("no call in the interval").isZero();
+        assertThat(idle.latencyP99Seconds()).isZero();
     }
 
     @Test

@@ -118,11 +118,20 @@ public final class Lease {
         this.onRelease = action;
     }
 
-    /** Ends the call's claim; idempotent. */
+    /** Ends the call's claim, the call counted as answered without error; idempotent. */
     public void release() {
+        release(false);
+    }
+
+    /**
+     * Ends the call's claim; idempotent (the first release counts). A call on an instance here
+     * counts as failed in the node's reports if {@code failed}: the service answered its error, or
+     * the call ends with a platform 5xx ({@link io.leveros.dataplane.call.CallOutcome#failed}).
+     */
+    public void release(boolean failed) {
         if (released.compareAndSet(false, true)) {
             if (instance != null) {
-                pool.release(instance, startedNanos, stream);
+                pool.release(instance, startedNanos, stream, failed);
             } else if (peer != null) {
                 peer.callEnded();
             }

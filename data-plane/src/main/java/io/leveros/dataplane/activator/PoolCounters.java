@@ -1,8 +1,11 @@
 package io.leveros.dataplane.activator;
 
+import io.leveros.core.stats.LatencyBuckets;
+
 /**
  * The load on one pool, as its reports count it: calls in flight (streams included), open streams,
- * calls answered and the sum of their latencies, and the integral over time of the calls in flight
+ * calls answered, those that failed, the sum of their latencies and their count per {@link
+ * LatencyBuckets latency bucket}, and the integral over time of the calls in flight
  * or waiting ({@code busy}), whose growth per second is the concurrency the autoscaler sizes from.
  *
  * <p>Not thread-safe: used under its {@link ServicePool}'s lock. Call {@link #accrue} before the
@@ -13,6 +16,8 @@ final class PoolCounters {
     private int inFlight;
     private int openStreams;
     private long completedCalls;
+    private long failedCalls;
+    private final long[] latencyBuckets = new long[LatencyBuckets.COUNT];
     private long latencySumNanos;
     private long busyNanos;
     private long busySince;
@@ -52,16 +57,22 @@ final class PoolCounters {
     }
 
     /**
-     * A call or stream that got an instance at {@code startedNanos} ended at {@code nowNanos}. A
-     * call's latency counts; a stream's does not (it is open for as long as the client likes).
+     * A call or stream that got an instance at {@code startedNanos} ended at {@code nowNanos}, as a
+     * failure if {@code failed} (see {@link Lease#release(boolean)}). A call's latency and outcome
+     * count; a stream's do not (it is open for as long as the client likes).
      */
-    void callEnded(long startedNanos, long nowNanos, boolean stream) {
+    void callEnded(long startedNanos, long nowNanos, boolean stream, boolean failed) {
         inFlight--;
         if (stream) {
             openStreams--;
         } else {
+            long nanos = nowNanos - startedNanos;
             completedCalls++;
-            latencySumNanos += nowNanos - startedNanos;
+            if (failed) {
+                failedCalls++;
+            }
+            latencySumNanos += nanos;
+            latencyBuckets[LatencyBuckets.indexOf(nanos / 1_000)]++;
         }
     }
 
@@ -75,6 +86,15 @@ final class PoolCounters {
 
     long completedCalls() {
         return completedCalls;
+    }
+
+    long failedCalls() {
+        return failedCalls;
+    }
+
+    /** A copy of the calls counted per {@link LatencyBuckets} bucket. */
+    long[] latencyBucketCounts() {
+        return latencyBuckets.clone();
     }
 
     long latencySumMicros() {

@@ -7,7 +7,10 @@ import java.util.List;
  * One live version on this node as the instance reports describe it.
  *
  * @param completedCalls calls answered since the data plane started (streams not included)
+ * @param failedCalls those of them answered with an error (the service's, or a platform 5xx)
  * @param latencySumMicros the sum of their latencies
+ * @param latencyBucketCounts their count per {@link io.leveros.core.stats.LatencyBuckets} bucket
+ *     (a copy, not to be changed)
  * @param busyMicros the integral over time of {@code inFlight} (cumulative): its growth per
  *     second is the average concurrency
  * @param inFlight calls and streams in flight now, and the load of the calls waiting for an
@@ -23,7 +26,9 @@ public record PoolLoad(
         int readyInstances,
         int startingInstances,
         long completedCalls,
+        long failedCalls,
         long latencySumMicros,
+        long[] latencyBucketCounts,
         long busyMicros,
         int inFlight,
         int waitingCalls,
@@ -39,7 +44,9 @@ public record PoolLoad(
                 readyInstances,
                 startingInstances,
                 completedCalls,
+                failedCalls,
                 latencySumMicros,
+                latencyBucketCounts,
                 busyMicros,
                 inFlight,
                 waitingCalls,

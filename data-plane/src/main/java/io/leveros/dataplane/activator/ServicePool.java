@@ -450,16 +450,17 @@ final class ServicePool {
     }
 
     /**
-     * The end of a lease's call. A call's latency counts towards the load estimate; a stream's does
-     * not (it is open for as long as the client likes), it counted as in flight while open.
+     * The end of a lease's call, a failure if {@code failed}. A call's latency and outcome count
+     * towards the reports; a stream's do not (it is open for as long as the client likes), it
+     * counted as in flight while open.
      */
-    void release(Instance instance, long startedNanos, boolean stream) {
+    void release(Instance instance, long startedNanos, boolean stream, boolean failed) {
         boolean stopNow = false;
         long now = System.nanoTime();
         synchronized (this) {
             accrue(now);
             instance.callEnded(now);
-            counters.callEnded(startedNanos, now, stream);
+            counters.callEnded(startedNanos, now, stream, failed);
             if (instance.draining() && instance.outstanding() == 0 && waiters.isEmpty()) {
                 stopNow = ready.remove(instance) | draining.contains(instance);
             }
@@ -566,7 +567,9 @@ final class ServicePool {
                     ready.size(),
                     starting,
                     counters.completedCalls(),
+                    counters.failedCalls(),
                     counters.latencySumMicros(),
+                    counters.latencyBucketCounts(),
                     counters.busyMicros(),
                     counters.inFlight() + queuedLoad(),
                     waiters.size(),

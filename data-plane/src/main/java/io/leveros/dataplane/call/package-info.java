@@ -1,6 +1,7 @@
 /**
  * What every step of a call shares: the platform error codes ({@link
- * io.leveros.dataplane.call.ErrorCode}) with their HTTP status and gRPC status, and the exception
- * that carries one through the handler chain ({@link io.leveros.dataplane.call.CallException}).
+ * io.leveros.dataplane.call.ErrorCode}) with their HTTP status and gRPC status, the exception
+ * that carries one through the handler chain ({@link io.leveros.dataplane.call.CallException}), and
+ * how a call's outcome is judged ({@link io.leveros.dataplane.call.CallOutcome}).
  */
 package io.leveros.dataplane.call;

@@ -4,6 +4,7 @@ import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.activator.LeaseSource;
 import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
+import io.leveros.dataplane.call.CallOutcome;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.instance.NodeAgent;
@@ -14,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The last steps of every call, shared by the HTTP and gRPC ingress: take a lease on an instance or a peer
- * node (activation), send the call (forwarding), give the lease back.
+ * node (activation), send the call (forwarding), give the lease back with the call's outcome (counted in
+ * the node's reports).
  */
 public final class CallForwarder {
     /** How long a failed call waits for its instance's exit to be known, to say why it failed. */
@@ -70,7 +72,7 @@ public final class CallForwarder {
     private Future<Buffer> call(Lease lease, Call call, Buffer rpc) {
         return client.call(lease, call.leverUrl(), call.trace(), rpc, requestTimeoutMs)
                 .recover(failure -> explained(lease, failure))
-                .andThen(done -> lease.release());
+                .andThen(done -> lease.release(CallOutcome.failed(done)));
     }
 
     /**

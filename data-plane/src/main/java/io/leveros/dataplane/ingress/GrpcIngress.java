@@ -5,6 +5,7 @@ import io.leveros.core.url.LeverUrl;
 import io.leveros.core.url.LeverUrlHeader;
 import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
+import io.leveros.dataplane.call.CallOutcome;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.forwarding.CallForwarder;
 import io.leveros.dataplane.forwarding.InstanceClient;
@@ -35,11 +36,6 @@ import io.vertx.grpc.server.GrpcServerResponse;
 public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buffer>> {
     static final String HANDLE_RPC = "core.LeverRPC/HandleRPC";
     static final String HANDLE_STREAMING_RPC = "core.LeverRPC/HandleStreamingRPC";
-
-    /** The tags of {@code RPCReply.error} (field 3) and {@code byte_error} (4), both length-delimited. */
-    private static final byte ERROR_TAG = (3 << 3) | 2;
-
-    private static final byte BYTE_ERROR_TAG = (4 << 3) | 2;
 
     private final RoutingState routing;
     private final CallerIdentity callers;
@@ -133,30 +129,15 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
             int status;
             if (outcome.succeeded()) {
                 response.send(outcome.result());
-                status = statusOf(outcome.result());
+                status = CallOutcome.statusOf(outcome.result());
             } else {
                 fail(response, outcome.cause());
-                status = outcome.cause() instanceof CallException e
-                        ? e.code().httpStatus()
-                        : ErrorCode.INSTANCE_FAILED.httpStatus();
+                status = CallOutcome.statusOf(outcome.cause());
             }
             long nanos = System.nanoTime() - startedNanos;
             calls.record(route.environment(), route.service(), route.versionNumber(), target.method(), status, nanos);
             tracer.end(target.trace(), ingress.label(), route, target.method(), status, nanos);
         });
-    }
-
-    /**
-     * The HTTP status the HTTP API gives a serialized {@code core.RPCReply}: 500 when it carries the
-     * service's error, else 200. Its only field is the result oneof, so its first byte (the field's
-     * tag) tells which, without parsing it.
-     */
-    static int statusOf(Buffer reply) {
-        if (reply.length() == 0) {
-            return 200;
-        }
-        byte tag = reply.getByte(0);
-        return tag == ERROR_TAG || tag == BYTE_ERROR_TAG ? 500 : 200;
     }
 
     private static LeverUrl leverUrl(String text) {

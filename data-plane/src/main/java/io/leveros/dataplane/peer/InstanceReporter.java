@@ -20,6 +20,7 @@ import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +137,10 @@ public final class InstanceReporter implements AutoCloseable {
                 .setReadyInstances(load.readyInstances())
                 .setStartingInstances(load.startingInstances())
                 .setCompletedCalls(load.completedCalls())
+                .setFailedCalls(load.failedCalls())
                 .setLatencySumMicros(load.latencySumMicros())
+                .addAllLatencyBucketCounts(
+                        Arrays.stream(load.latencyBucketCounts()).boxed().toList())
                 .setBusyMicros(load.busyMicros())
                 .setInFlight(load.inFlight())
                 .setOpenStreams(load.openStreams())
