@@ -1,5 +1,5 @@
 // #/environments/{env}/deploy: upload a .tar.gz, or a folder packed into one in the browser.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { messageOf, uploadArchive } from '../api';
 import { links } from '../router';
 import { insideFolder, tarGz, type FolderFile } from '../tar';
@@ -10,7 +10,7 @@ type Source = { kind: 'archive'; file: File } | { kind: 'folder'; name: string; 
 type Progress = { phase: 'packing' } | { phase: 'uploading'; fraction: number };
 
 // The folder picker's attribute, which Preact's types do not list.
-const folderPicker = { webkitdirectory: '' } as Record<string, string>;
+const folderPicker = { webkitdirectory: true } as Record<string, boolean>;
 
 export function Deploy({ env }: { env: string }) {
   const [source, setSource] = useState<Source | null>(null);
@@ -18,6 +18,8 @@ export function Deploy({ env }: { env: string }) {
   const [result, setResult] = useState<Version | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  const archiveInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
 
   const choose = (next: Source | null) => {
     setSource(next);
@@ -25,12 +27,15 @@ export function Deploy({ env }: { env: string }) {
     setError(null);
   };
 
+  // One source at a time: choosing one clears the other input.
   const onArchive = (input: HTMLInputElement) => {
+    if (folderInput.current) folderInput.current.value = '';
     const file = input.files?.[0];
     choose(file ? { kind: 'archive', file } : null);
   };
 
   const onFolder = (input: HTMLInputElement) => {
+    if (archiveInput.current) archiveInput.current.value = '';
     const files = [...(input.files ?? [])];
     if (files.length === 0) return choose(null);
     const name = files[0].webkitRelativePath.split('/')[0];
@@ -63,7 +68,7 @@ export function Deploy({ env }: { env: string }) {
     setResult(null);
     try {
       if (source.kind === 'folder') setProgress({ phase: 'packing' });
-      const archive = source.kind === 'archive' ? source.file : await tarGz(source.files);
+      const archive = source.kind === 'archive' ? source.file : await pack(source.files);
       setProgress({ phase: 'uploading', fraction: 0 });
       setResult(await uploadArchive(env, archive, (fraction) => setProgress({ phase: 'uploading', fraction })));
     } catch (err) {
@@ -94,6 +99,7 @@ export function Deploy({ env }: { env: string }) {
             <label for="archive">Archive (.tar.gz)</label>
             <input
               id="archive"
+              ref={archiveInput}
               type="file"
               accept=".tar.gz,.tgz,application/gzip"
               data-test="archive"
@@ -103,7 +109,7 @@ export function Deploy({ env }: { env: string }) {
           </div>
           <div class="field">
             <label for="folder">Folder</label>
-            <input id="folder" type="file" data-test="folder" {...folderPicker} onChange={(e) => onFolder(e.currentTarget)} />
+            <input id="folder" ref={folderInput} type="file" data-test="folder" {...folderPicker} onChange={(e) => onFolder(e.currentTarget)} />
           </div>
           {source && <p data-test="deploy-source">{describe(source)}</p>}
         </div>
@@ -143,6 +149,14 @@ function ProgressBar({ progress }: { progress: Progress }) {
       <progress data-test="deploy-progress" max={1} value={progress.fraction} />
     </label>
   );
+}
+
+async function pack(files: FolderFile[]): Promise<Blob> {
+  try {
+    return await tarGz(files);
+  } catch (e) {
+    throw new Error(`Could not pack the folder: ${messageOf(e)}`);
+  }
 }
 
 function describe(source: Source): string {
