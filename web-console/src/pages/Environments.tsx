@@ -93,7 +93,7 @@ function EnvironmentTable({ environments, onDelete }: { environments: Environmen
               </td>
               <td class="num">{env.serviceCount}</td>
               <td>{dateTime(env.createdAt)}</td>
-              <td class="actions">
+              <td class="row-actions">
                 <button
                   type="button"
                   class="danger"

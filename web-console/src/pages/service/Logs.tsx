@@ -47,7 +47,7 @@ export function Logs({ env, svc }: { env: string; svc: string }) {
       </form>
       <ErrorText message={error} test="logs-error" />
       <p class="muted" role="status">
-        {following ? 'Following' : 'Not following'} · {lines.length} lines
+        {following ? 'Following' : 'Not following'} · {lines.length} {lines.length === 1 ? 'line' : 'lines'}
         {lines.length === MAX_LINES && ` (the newest ${MAX_LINES})`}
       </p>
       <ol class="logs" data-test="logs" ref={list} tabIndex={0} aria-label="Log lines">

@@ -84,7 +84,7 @@ function VersionTable({ versions, onRollback }: { versions: Version[]; onRollbac
               </td>
               <td>{dateTime(v.deployedAt)}</td>
               <td>{v.deployedBy ?? '—'}</td>
-              <td class="actions">
+              <td class="row-actions">
                 {!v.live && v.state === 'kept' && (
                   <button type="button" data-test="rollback" onClick={() => onRollback(v.version)}>
                     Roll back to this
