@@ -11,6 +11,8 @@ import type { Environment } from '../types';
 interface PendingDelete {
   env: string;
   text: string;
+  /** Whether the confirmation named services that will stop (else an empty environment is expected). */
+  withServices: boolean;
 }
 
 export function Environments() {
@@ -27,7 +29,7 @@ export function Environments() {
         names.length === 0
           ? `Delete environment ${env}? It has no services.`
           : `Delete environment ${env}? Its ${names.length} ${names.length === 1 ? 'service' : 'services'} will stop: ${names.join(', ')}`;
-      setPending({ env, text });
+      setPending({ env, text, withServices: names.length > 0 });
     } catch (e) {
       setDeleteError(messageOf(e));
     }
@@ -35,10 +37,10 @@ export function Environments() {
 
   const confirmDelete = async () => {
     if (!pending) return;
-    const { env } = pending;
+    const { env, withServices } = pending;
     setPending(null);
     try {
-      await api.deleteEnvironment(env);
+      await api.deleteEnvironment(env, withServices);
     } catch (e) {
       setDeleteError(`Could not delete ${env}: ${messageOf(e)}`);
     }
