@@ -12,12 +12,17 @@ import type { Session } from './types';
 
 export function App() {
   const route = useRoute();
-  const [session, setSession] = useState<Session | null>(null);
+  // undefined until the first check answers; null when signed out.
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
 
   useEffect(() => {
-    // A 401 sends the page to sign-in (api.ts); nothing else to do here.
     api.session().then(setSession, () => setSession(null));
   }, []);
+
+  // Signed out, any page but sign-in goes there (also when only the address's fragment changes).
+  useEffect(() => {
+    if (session === null && route.page !== 'sign-in') goTo('/sign-in', true);
+  }, [session, route.page]);
 
   const signedIn = (s: Session) => {
     setSession(s);
@@ -34,7 +39,7 @@ export function App() {
 
   return (
     <>
-      <Header route={route} session={session} onSignOut={signOut} />
+      <Header route={route} session={session ?? null} onSignOut={signOut} />
       <main id="main">
         {route.page === 'sign-in' ? (
           <SignIn code={route.code} onSignedIn={signedIn} />

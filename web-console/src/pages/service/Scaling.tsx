@@ -40,7 +40,7 @@ export function Scaling({ svc, state, history }: Props) {
                   <td>{dateTime(d.at)}</td>
                   <td class="num">{d.version}</td>
                   <td>
-                    {d.from} → {d.to}
+                    {d.from < 0 ? 'none yet' : d.from} → {d.to}
                   </td>
                   <td>{d.reason}</td>
                 </tr>

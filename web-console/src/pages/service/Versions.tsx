@@ -14,7 +14,11 @@ interface Props {
 }
 
 export function Versions({ env, svc, service, onChanged }: Props) {
-  const versions = useLoad(() => api.versions(env, svc), [env, svc]);
+  // Read again whenever the live state says the service changed (a version went live, started, failed).
+  const versions = useLoad(
+    () => api.versions(env, svc),
+    [env, svc, service?.liveVersion, service?.startingVersion, service?.failedVersion, service?.updatedAt],
+  );
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
