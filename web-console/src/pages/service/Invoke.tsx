@@ -102,7 +102,8 @@ export function Invoke({ env, svc }: Props) {
             {busy ? 'Calling…' : 'Call'}
           </button>
           <span class="muted">
-            POST {ingressUrl}/{svc}/{method || '<method>'}?forceenv={env}
+            {stream ? `WebSocket ${ingressUrl.replace(/^http/, 'ws')}` : `POST ${ingressUrl}`}
+            /{svc}/{method || '<method>'}?forceenv={env}
           </span>
         </div>
       </form>

@@ -47,6 +47,10 @@ class ConsoleIT {
               return '<script>window.pwnedByReply=1</script><img src=x onerror="window.pwnedByReply=2">';
             };
             module.exports.version = async () => process.env.LEVEROS_CODE_VERSION;
+            module.exports.echoChan = (stream, prefix) => {
+              stream.on('data', (message) => stream.write(prefix + message));
+              stream.on('end', () => stream.end());
+            };
             """;
 
     @TempDir
@@ -168,7 +172,12 @@ class ConsoleIT {
 
     @Test
     @Order(5)
-    void invokesAMethodFromThePageAndShowsTheReplyAsText() {
+    void invokesMethodsAndStreamsFromThePageAndShowsWhatServicesSendAsText() {
+        browser.get(consoleUrl() + "#/environments/" + ENV + "/services/greeter");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.tagName("main"), "onerror='window.pwnedByDescription=1'"));
+        assertThat(js("return String(window.pwnedByDescription)")).isEqualTo("undefined");
+
         browser.get(consoleUrl() + "#/environments/" + ENV + "/services/greeter/invoke");
         WebElement method = wait.until(ExpectedConditions.visibilityOfElementLocated(test("method")));
         method.sendKeys("hello");
@@ -188,6 +197,20 @@ class ConsoleIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(test("reply"), "<script>"));
         assertThat(browser.findElement(test("reply")).getText()).contains("window.pwnedByReply=1");
         assertThat(js("return String(window.pwnedByReply)")).isEqualTo("undefined");
+
+        method.clear();
+        method.sendKeys("echoChan");
+        args.clear();
+        args.sendKeys("[\"echo: \"]");
+        browser.findElement(test("stream")).click();
+        browser.findElement(test("call")).click();
+        WebElement message = wait.until(ExpectedConditions.elementToBeClickable(test("stream-message")));
+        message.sendKeys("\"ping\"");
+        browser.findElement(test("stream-send")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(test("stream-received"), "echo: ping"));
+        browser.findElement(test("stream-close")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(test("stream-messages"), "Closed: code 1000"));
+        Chromium.screenshot(browser, "07-invoke-stream");
     }
 
     @Test
@@ -311,7 +334,8 @@ class ConsoleIT {
     private static byte[] service(String label) {
         return Archives.tarGz(Map.of(
                 "lever.json",
-                "{\"name\": \"greeter\", \"jsEntry\": \"server.js\", \"description\": \"" + label + "\"}",
+                "{\"name\": \"greeter\", \"jsEntry\": \"server.js\","
+                        + " \"description\": \"<img src=x onerror='window.pwnedByDescription=1'> " + label + "\"}",
                 "server.js",
                 SERVICE_JS));
     }
