@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -108,6 +109,10 @@ class ConsoleIT {
         assertThat(stored.toString()).doesNotContain(platform.token()).doesNotContain("lever_console");
         Chromium.screenshot(browser, "02-environments");
 
+        assertThat(platform.logText())
+                .doesNotContain(platform.token())
+                .doesNotContain(link.substring(link.indexOf("lvc_")));
+
         browser.manage().deleteAllCookies();
         browser.get(link);
         wait.until(ExpectedConditions.visibilityOfElementLocated(test("sign-in-error")));
@@ -125,8 +130,8 @@ class ConsoleIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(test("create-environment-error")));
 
         name.clear();
-        name.sendKeys(ENV);
-        browser.findElement(test("create-environment")).click();
+        name.sendKeys(ENV, Keys.ENTER); // the keyboard is enough
+
         wait.until(ExpectedConditions.presenceOfElementLocated(environmentRow(ENV)));
         assertThat(platform.api("/environments/" + ENV)).contains("\"name\":\"" + ENV + "\"");
     }
