@@ -101,9 +101,11 @@ class ConsoleIT {
         String link = console.stdout().strip();
         assertThat(link).startsWith(platform.apiUrl() + "/#/sign-in?code=lvc_").doesNotContain(platform.token());
 
+        long opened = System.nanoTime();
         browser.get(link);
         wait.until(ExpectedConditions.textToBe(test("whoami"), "root"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(test("environments")));
+        figure("sign-in link opened -> environments listed", opened);
         assertThat(browser.getCurrentUrl()).doesNotContain("lvc_");
         Object stored = js("return JSON.stringify(Object.assign({}, localStorage)) + document.cookie;");
         assertThat(stored.toString()).doesNotContain(platform.token()).doesNotContain("lever_console");
@@ -129,9 +131,7 @@ class ConsoleIT {
         browser.findElement(test("create-environment")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(test("create-environment-error")));
 
-        name.clear();
-        name.sendKeys(ENV, Keys.ENTER); // the keyboard is enough
-
+        type(name, ENV, Keys.ENTER); // the keyboard is enough
         wait.until(ExpectedConditions.presenceOfElementLocated(environmentRow(ENV)));
         assertThat(platform.api("/environments/" + ENV)).contains("\"name\":\"" + ENV + "\"");
     }
@@ -166,12 +166,14 @@ class ConsoleIT {
         browser.get(consoleUrl() + "#/environments/" + ENV);
         WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(serviceRow("greeter")));
         assertThat(row.findElement(test("live-version")).getText()).contains("1");
+        long called = System.nanoTime();
         assertThat(call("hello", "[\"wall\"]")).isEqualTo("\"Hello, wall!\"");
         wait.until(driver -> driver.findElement(serviceRow("greeter"))
                 .findElement(test("instances-ready"))
                 .getText()
                 .strip()
                 .equals("1"));
+        figure("first call (cold start) sent -> its instance shown ready on the live page", called);
         Chromium.screenshot(browser, "06-services");
     }
 
@@ -187,26 +189,21 @@ class ConsoleIT {
         WebElement method = wait.until(ExpectedConditions.visibilityOfElementLocated(test("method")));
         method.sendKeys("hello");
         WebElement args = browser.findElement(test("args"));
-        args.clear();
-        args.sendKeys("[\"World\"]");
+        type(args, "[\"World\"]");
         browser.findElement(test("call")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(test("reply"), "Hello, World!"));
         assertThat(browser.findElement(test("elapsed")).getText()).containsPattern("\\d+ ?ms");
         Chromium.screenshot(browser, "07-invoke");
 
-        method.clear();
-        method.sendKeys("html");
-        args.clear();
-        args.sendKeys("[]");
+        type(method, "html");
+        type(args, "[]");
         browser.findElement(test("call")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(test("reply"), "<script>"));
         assertThat(browser.findElement(test("reply")).getText()).contains("window.pwnedByReply=1");
         assertThat(js("return String(window.pwnedByReply)")).isEqualTo("undefined");
 
-        method.clear();
-        method.sendKeys("echoChan");
-        args.clear();
-        args.sendKeys("[\"echo: \"]");
+        type(method, "echoChan");
+        type(args, "[\"echo: \"]");
         browser.findElement(test("stream")).click();
         browser.findElement(test("call")).click();
         WebElement message = wait.until(ExpectedConditions.elementToBeClickable(test("stream-message")));
@@ -327,6 +324,20 @@ class ConsoleIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(test("sign-in")));
         browser.get(consoleUrl() + "#/environments");
         wait.until(ExpectedConditions.visibilityOfElementLocated(test("sign-in")));
+    }
+
+    /** A measured figure for docs/console.md, as {@code CONSOLE FIGURE <what>: <ms> ms}. */
+    private static void figure(String what, long sinceNanos) {
+        System.out.printf("CONSOLE FIGURE %s: %d ms%n", what, (System.nanoTime() - sinceNanos) / 1_000_000);
+    }
+
+    /**
+     * Replaces what a field holds the way a user does (select all, type): WebElement.clear() sends no
+     * input event, so the page's state would keep the old text and put it back at its next render.
+     */
+    private static void type(WebElement field, CharSequence... keys) {
+        field.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+        field.sendKeys(keys);
     }
 
     private static void signIn() {
