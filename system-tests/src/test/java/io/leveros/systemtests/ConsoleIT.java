@@ -1,6 +1,7 @@
 package io.leveros.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -234,7 +235,7 @@ class ConsoleIT {
 
     @Test
     @Order(7)
-    void rollsBackToTheVersionBefore() throws IOException {
+    void rollsBackToTheVersionBeforeAndSplitsTraffic() throws IOException {
         Path v2 = temp.resolve("greeter-v2");
         Files.createDirectories(v2);
         Files.writeString(v2.resolve("lever.json"), "{\"name\": \"greeter\", \"jsEntry\": \"server.js\"}");
@@ -258,6 +259,24 @@ class ConsoleIT {
                 By.cssSelector("[data-test=version-row][data-version='1']"), "data-state", "live"));
         assertThat(platform.api("/environments/" + ENV + "/services/greeter")).contains("\"liveVersion\":1");
         assertThat(call("version", "[]")).isEqualTo("\"1\"");
+
+        type(percentOf(1), "90");
+        type(percentOf(2), "10");
+        browser.findElement(test("save-traffic")).click();
+        await("the split is saved").atMost(Duration.ofSeconds(20)).until(() -> {
+            String service = platform.api("/environments/" + ENV + "/services/greeter");
+            return service.contains("{\"version\":1,\"percent\":90}")
+                    && service.contains("{\"version\":2,\"percent\":10}");
+        });
+        Chromium.screenshot(browser, "09-traffic-split");
+        browser.findElement(test("clear-traffic")).click();
+        await("the split is cleared").atMost(Duration.ofSeconds(20)).until(() -> platform.api(
+                        "/environments/" + ENV + "/services/greeter")
+                .contains("\"traffic\":[]"));
+    }
+
+    private static WebElement percentOf(int version) {
+        return browser.findElement(By.cssSelector("[data-test=traffic-percent][data-version='" + version + "']"));
     }
 
     @Test
