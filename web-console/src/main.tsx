@@ -2,7 +2,7 @@ import 'uplot/dist/uPlot.min.css';
 import './app.css';
 import { render } from 'preact';
 import { App } from './app';
-import { applyStoredTheme } from './theme';
+import { applyTheme } from './theme';
 
-applyStoredTheme();
+applyTheme();
 render(<App />, document.getElementById('app')!);

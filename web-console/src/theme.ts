@@ -12,10 +12,15 @@ function storedTheme(): Theme | null {
 
 export const currentTheme = (): Theme => storedTheme() ?? (systemDark() ? 'dark' : 'light');
 
-/** Puts the stored pick (if any) on <html data-theme>, which app.css reads. */
-export function applyStoredTheme(): void {
-  const theme = storedTheme();
-  if (theme) document.documentElement.dataset.theme = theme;
+/**
+ * Puts the theme on <html data-theme>, which app.css reads, and keeps following the system's until
+ * the user picks one.
+ */
+export function applyTheme(): void {
+  document.documentElement.dataset.theme = currentTheme();
+  window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+    document.documentElement.dataset.theme = currentTheme();
+  });
 }
 
 export function setTheme(theme: Theme): void {
