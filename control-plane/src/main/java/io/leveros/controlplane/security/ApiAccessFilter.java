@@ -24,6 +24,14 @@ import tools.jackson.databind.json.JsonMapper;
  * its token when no {@code Authorization} header is sent. The 401s and 403s are audited.
  */
 public final class ApiAccessFilter extends OncePerRequestFilter {
+    /**
+     * A request authenticated by the console's session cookie ({@link ConsoleSessions}) that changes
+     * something must also carry this header, which a cross-site form cannot send and a cross-site
+     * script could only send after a CORS preflight that is never granted.
+     */
+    private static final String CONSOLE_HEADER = "X-Lever-Console";
+
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD");
     private static final JsonMapper JSON = new JsonMapper();
 
     private final BearerAuthentication bearer;
@@ -46,15 +54,6 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
     }
 
     private record ErrorBody(String code, String message) {}
-
-    /**
-     * The console's session cookie ({@link ConsoleSessions}) in place of a bearer token. A request that
-     * changes something must also carry this header, which a cross-site form cannot send and a
-     * cross-site script could only send after a CORS preflight that is never granted.
-     */
-    public static final String CONSOLE_HEADER = "X-Lever-Console";
-
-    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD");
 
     private BearerAuthentication.Result consoleAuthentication(String session) {
         return sessions.caller(session)
@@ -98,8 +97,8 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
             return;
         }
         String address = request.getRemoteAddr();
-        String session = sessionCookie(request);
-        BearerAuthentication.Result authentication = session != null && request.getHeader("Authorization") == null
+        String session = request.getHeader("Authorization") == null ? sessionCookie(request) : null;
+        BearerAuthentication.Result authentication = session != null
                 ? consoleAuthentication(session)
                 : bearer.authenticate(request.getHeader("Authorization"));
         Caller caller = authentication.caller();
