@@ -57,7 +57,7 @@ class EnvironmentEvents {
     /** What one reader was sent last, and when. */
     private static final class Reader {
         final String environment;
-        String lastKey;
+        EnvironmentState lastSent;
         long lastSentNanos;
 
         Reader(String environment) {
@@ -122,9 +122,9 @@ class EnvironmentEvents {
     private void send(SseEmitter emitter, Reader reader, Snapshot snapshot) {
         long now = System.nanoTime();
         try {
-            if (!snapshot.key().equals(reader.lastKey)) {
+            if (!snapshot.state().equals(reader.lastSent)) {
                 emitter.send(SseEmitter.event().name("state").data(snapshot.json()));
-                reader.lastKey = snapshot.key();
+                reader.lastSent = snapshot.state();
                 reader.lastSentNanos = now;
             } else if (now - reader.lastSentNanos >= KEEP_ALIVE.toNanos()) {
                 emitter.send(SseEmitter.event().comment("still here"));
@@ -146,10 +146,11 @@ class EnvironmentEvents {
     }
 
     /**
-     * The environment's state to send, and what decides whether it changed: the same without the
-     * time and the instances' ages, which change every second by themselves.
+     * The environment's state as it is compared between ticks (records compare by value), without
+     * the time and the instances' ages, which change every second by themselves; and as it is sent,
+     * with them, serialized once for all its readers.
      */
-    private record Snapshot(String json, String key) {}
+    private record Snapshot(EnvironmentState state, String json) {}
 
     private Snapshot snapshot(String env) {
         List<ServiceView> services =
@@ -167,9 +168,9 @@ class EnvironmentEvents {
         instances.forEach((service, list) ->
                 ageless.put(service, list.stream().map(InstanceView::withoutAge).toList()));
         return new Snapshot(
+                new EnvironmentState(null, env, services, ageless, versions, decisions),
                 json.writeValueAsString(
-                        new EnvironmentState(Instant.now(), env, services, instances, versions, decisions)),
-                json.writeValueAsString(new EnvironmentState(null, env, services, ageless, versions, decisions)));
+                        new EnvironmentState(Instant.now(), env, services, instances, versions, decisions)));
     }
 
     /** Ends every stream as the control plane begins to stop, so its graceful shutdown does not wait for them. */

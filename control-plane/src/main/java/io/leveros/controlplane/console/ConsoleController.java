@@ -10,7 +10,6 @@ import io.leveros.controlplane.security.FailedAuthentications;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
@@ -71,9 +70,8 @@ class ConsoleController {
     @Operation(summary = "Sign in with a one-time code or a token; answers a session cookie")
     ResponseEntity<Session> signIn(@RequestBody SignIn body, HttpServletRequest request) {
         String address = request.getRemoteAddr();
-        Duration wait = failures.retryAfter(address);
-        if (!wait.isZero()) {
-            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        long seconds = failures.retryAfterSeconds(address);
+        if (seconds > 0) {
             throw new ControlPlaneException(
                     ErrorCode.TOO_MANY_FAILED_AUTHENTICATIONS,
                     "too many failed authentications from " + address + " recently; try again in " + seconds + " s");

@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Set;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
@@ -136,9 +135,8 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
             HttpServletRequest request, HttpServletResponse response, String call, Permission required, String problem)
             throws IOException {
         String address = request.getRemoteAddr();
-        Duration wait = failures.retryAfter(address);
-        if (!wait.isZero()) {
-            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        long seconds = failures.retryAfterSeconds(address);
+        if (seconds > 0) {
             response.setHeader("Retry-After", Long.toString(seconds));
             answer(
                     response,

@@ -37,6 +37,12 @@ public final class FailedAuthentications {
         return failures == null ? Duration.ZERO : failures.blockedFor(clock.millis());
     }
 
+    /** {@link #retryAfter} in whole seconds, rounded up (for {@code Retry-After}); 0 if it may now. */
+    public long retryAfterSeconds(String address) {
+        Duration wait = retryAfter(address);
+        return wait.isZero() ? 0 : Math.max(1, (wait.toMillis() + 999) / 1000);
+    }
+
     /** Counts one failed authentication from {@code address}. */
     public void failed(String address) {
         long now = clock.millis();

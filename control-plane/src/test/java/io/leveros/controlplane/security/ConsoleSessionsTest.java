@@ -3,10 +3,7 @@ package io.leveros.controlplane.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,27 +12,7 @@ class ConsoleSessionsTest {
     @TempDir
     Path dir;
 
-    /** A clock the test moves. */
-    static final class Hands extends Clock {
-        Instant now = Instant.parse("2026-12-03T10:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final Hands clock = new Hands();
+    final FailedAuthenticationsTest.MutableClock clock = new FailedAuthenticationsTest.MutableClock();
 
     private TokenRegistry tokens() {
         return new TokenRegistry(
@@ -54,7 +31,7 @@ class ConsoleSessionsTest {
         assertThat(sessions.caller(signedIn.sessionId())).contains(root);
 
         ConsoleSessions.SignInCode late = sessions.issueCode(root);
-        clock.now = clock.now.plus(ConsoleSessions.CODE_LIFETIME);
+        clock.advance(ConsoleSessions.CODE_LIFETIME);
         assertThat(sessions.signInWithCode(late.code())).isEmpty();
     }
 
@@ -73,9 +50,9 @@ class ConsoleSessionsTest {
         assertThat(sessions.caller(first)).isEmpty();
         assertThat(sessions.caller(second)).isPresent();
 
-        clock.now = clock.now.plus(ConsoleSessions.SESSION_LIFETIME).minus(Duration.ofSeconds(1));
+        clock.advance(ConsoleSessions.SESSION_LIFETIME.minus(Duration.ofSeconds(1)));
         assertThat(sessions.caller(second)).isPresent();
-        clock.now = clock.now.plus(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
         assertThat(sessions.caller(second)).isEmpty();
         assertThat(sessions.caller("never-issued")).isEmpty();
     }
