@@ -32,6 +32,8 @@ final class UndeclaredCompression extends HttpServerRequestWrapper {
     private final CompressedFlags flags = new CompressedFlags();
     private Handler<Throwable> failureHandler;
     private boolean refused;
+    /** The refusal, while no failure handler was there to take it (data can come before it is set). */
+    private CallException unreported;
 
     private UndeclaredCompression(HttpServerRequestInternal request) {
         super(request);
@@ -67,13 +69,21 @@ final class UndeclaredCompression extends HttpServerRequestWrapper {
     public HttpServerRequest exceptionHandler(Handler<Throwable> handler) {
         failureHandler = handler;
         delegate.exceptionHandler(handler);
+        if (handler != null && unreported != null) {
+            CallException refusal = unreported;
+            unreported = null;
+            handler.handle(refusal);
+        }
         return this;
     }
 
     private void refuse() {
         refused = true;
+        CallException refusal = new CallException(ErrorCode.MALFORMED_REQUEST, GrpcStatus.INTERNAL, MESSAGE);
         if (failureHandler != null) {
-            failureHandler.handle(new CallException(ErrorCode.MALFORMED_REQUEST, GrpcStatus.INTERNAL, MESSAGE));
+            failureHandler.handle(refusal);
+        } else {
+            unreported = refusal;
         }
     }
 }
