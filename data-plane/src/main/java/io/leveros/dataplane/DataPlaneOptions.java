@@ -57,6 +57,9 @@ public final class DataPlaneOptions {
               --handover D                after a new version goes live, the replaced one's ready instances
                                           take a share of new calls falling from all to none over D, while
                                           the new instances warm up; 0 = switch at once (default 3s)
+              --warm-up-calls N           calls a new instance of a version starting beside the live one
+                                          answers before it counts as ready (to a method no service has,
+                                          within 2 s at most); 0 = none (default 2000)
               --stream-idle-timeout D     a stream with no message either way for this long is closed (default 10m)
               --body-timeout D            a call's body may go this long without a part arriving, else 408
                                           (default 30s)
@@ -111,6 +114,7 @@ public final class DataPlaneOptions {
     private int localMaxInstances = 16;
     private Duration idleCheckInterval = Duration.ofSeconds(1);
     private Duration handover = Duration.ofSeconds(3);
+    private int warmUpCalls = 2000;
     private LogFormat logFormat = LogFormat.TEXT;
     private URI otlpEndpoint;
     private Duration streamIdleTimeout = Duration.ofMinutes(10);
@@ -184,6 +188,7 @@ public final class DataPlaneOptions {
             case "--max-start-attempts" -> maxStartAttempts = positive(name, v);
             case "--idle-check-interval" -> idleCheckInterval = duration(name, v);
             case "--handover" -> handover = duration(name, v);
+            case "--warm-up-calls" -> warmUpCalls = nonNegative(name, v);
             case "--log-format" -> logFormat = LogFormat.parse(name, v);
             case "--otlp-endpoint" -> otlpEndpoint = httpUrl(name, v);
             case "--stream-idle-timeout" -> streamIdleTimeout = duration(name, v);
@@ -211,6 +216,14 @@ public final class DataPlaneOptions {
         int n = integer(name, value);
         if (n < 1) {
             throw new IllegalArgumentException(name + ": " + value + " (expected: >= 1)");
+        }
+        return n;
+    }
+
+    static int nonNegative(String name, String value) {
+        int n = integer(name, value);
+        if (n < 0) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
         }
         return n;
     }
@@ -467,6 +480,10 @@ public final class DataPlaneOptions {
 
     public Duration handover() {
         return handover;
+    }
+
+    public int warmUpCalls() {
+        return warmUpCalls;
     }
 
     public LogFormat logFormat() {

@@ -37,6 +37,7 @@ public final class Activator implements AutoCloseable {
     private final long idleTimer;
     private volatile ResourceHolder resources = ResourceHolder.NONE;
     private volatile ReplacedStreams replacedStreams = ReplacedStreams.NONE;
+    private volatile InstanceWarmUp warmUp = InstanceWarmUp.NONE;
 
     /**
      * @param reportSequence the sequence of the next instance report (see {@code ScalingTarget})
@@ -105,6 +106,14 @@ public final class Activator implements AutoCloseable {
     }
 
     /**
+     * What warms up the instances of a version starting beside the live one before they count as
+     * ready; set once while the data plane is wired, before any routes.
+     */
+    public void warmUpWith(InstanceWarmUp warmUp) {
+        this.warmUp = warmUp;
+    }
+
+    /**
      * A lease for a resource's first call here, on the instance with most room for resources
      * (counted as bound to it); a new instance is started if none has room.
      */
@@ -130,7 +139,15 @@ public final class Activator implements AutoCloseable {
             pool = pools.computeIfAbsent(
                     route.poolKey(),
                     key -> new ServicePool(
-                            route, agent, vertx, settings, reportSequence, starts, resources, unreachablePeers));
+                            route,
+                            agent,
+                            vertx,
+                            settings,
+                            reportSequence,
+                            starts,
+                            resources,
+                            unreachablePeers,
+                            instance -> warmUp.warmUp(instance)));
         }
         return pool;
     }
@@ -179,19 +196,30 @@ public final class Activator implements AutoCloseable {
         }
         for (ServiceRoute route : table.routes()) {
             if (route.isLive() && (route.targetInstances() > 0 || pools.containsKey(route.poolKey()))) {
-                pool(route).reconcile(route);
+                serve(route, false);
             }
         }
         for (ServiceRoute route : table.splitRoutes()) {
             if (route.targetInstances() > 0 || pools.containsKey(route.poolKey())) {
-                pool(route).reconcile(route);
+                serve(route, false);
             }
         }
         for (ServiceRoute route : table.starting().values()) {
             if (route.targetInstances() > 0 || pools.containsKey(route.poolKey())) {
-                pool(route).reconcile(route);
+                ServiceRoute live = table.find(route.environment(), route.service());
+                serve(route, live != null && live.isLive() && !live.poolKey().equals(route.poolKey()));
             }
         }
+    }
+
+    /**
+     * Moves a version's pool towards its target; {@code beside} when the version is starting beside a
+     * live one (a first version, live while it starts, serves at once).
+     */
+    private void serve(ServiceRoute route, boolean beside) {
+        ServicePool pool = pool(route);
+        pool.warming(beside);
+        pool.reconcile(route);
     }
 
     /**

@@ -49,6 +49,14 @@ public final class Lease {
         return new Lease(pool, instance, null, null, null, 0, instance.route().service(), startedNanos);
     }
 
+    /**
+     * A call the data plane makes itself to warm up a new instance ({@link InstanceWarmUp}): counted
+     * nowhere, and its release does nothing.
+     */
+    public static Lease forWarmUp(Instance instance) {
+        return new Lease(null, instance, null, null, null, 0, instance.route().service(), 0);
+    }
+
     static Lease onPeer(Peer peer, ServiceRoute route) {
         peer.callStarted();
         return new Lease(null, null, peer, null, null, 0, route.service(), 0);
@@ -108,7 +116,7 @@ public final class Lease {
      */
     public void forStream() {
         stream = true;
-        if (instance != null) {
+        if (pool != null) {
             pool.streamOpened();
         }
     }
@@ -130,7 +138,7 @@ public final class Lease {
      */
     public void release(boolean failed) {
         if (released.compareAndSet(false, true)) {
-            if (instance != null) {
+            if (pool != null) {
                 pool.release(instance, startedNanos, stream, failed);
             } else if (peer != null) {
                 peer.callEnded();

@@ -47,6 +47,7 @@ final class ServicePool {
     private final InstanceStarts starts;
     private final ResourceHolder resources;
     private final UnreachablePeers unreachable;
+    private final InstanceWarmUp warmUp;
     /** Instances that take calls. */
     private final ArrayList<Instance> ready = new ArrayList<>();
     /**
@@ -62,6 +63,11 @@ final class ServicePool {
     private int starting;
     private boolean activated;
     private boolean retired;
+    /**
+     * Whether this is a version starting beside the live one: its instances start in the background
+     * and are warmed up before they count as ready; once it is live they get the normal priority.
+     */
+    private boolean warming;
     /** The report sequence current when this pool last started an instance. */
     private long lastStartSequence = -1;
     /** The last instance that exited unasked, and why; else empty. */
@@ -75,8 +81,10 @@ final class ServicePool {
             LongSupplier sequence,
             InstanceStarts starts,
             ResourceHolder resources,
-            UnreachablePeers unreachable) {
+            UnreachablePeers unreachable,
+            InstanceWarmUp warmUp) {
         this.route = route;
+        this.warmUp = warmUp;
         this.unreachable = unreachable;
         this.resources = resources;
         this.agent = agent;
@@ -310,16 +318,42 @@ final class ServicePool {
         }
     }
 
+    /**
+     * Marks the pool's version as starting beside the live one ({@code true}), or as serving calls:
+     * then its instances started in the background get the normal CPU priority.
+     */
+    void warming(boolean starting) {
+        List<Instance> started;
+        synchronized (this) {
+            if (warming == starting) {
+                return;
+            }
+            warming = starting;
+            started = starting ? List.of() : new ArrayList<>(ready);
+        }
+        for (Instance instance : started) {
+            instance.handle().foreground();
+        }
+    }
+
     private void launch() {
         long launched = System.nanoTime();
-        ServiceRoute launching = route;
-        agent.start(launching).onComplete(started -> {
+        ServiceRoute launching;
+        boolean background;
+        synchronized (this) {
+            launching = route;
+            background = warming;
+        }
+        agent.start(launching, background).onComplete(started -> {
             starts.record(
                     launching.environment(), launching.service(), started.succeeded(), System.nanoTime() - launched);
-            if (started.succeeded()) {
-                onReady(started.result());
-            } else {
+            if (started.failed()) {
                 onStartFailed(started.cause());
+            } else if (background) {
+                Instance instance = started.result();
+                warmUp.warmUp(instance).onComplete(warm -> onReady(instance));
+            } else {
+                onReady(started.result());
             }
         });
     }
@@ -327,8 +361,10 @@ final class ServicePool {
     private void onReady(Instance instance) {
         List<Waiter> served;
         boolean stopNow = false;
+        boolean serving;
         long now = System.nanoTime();
         synchronized (this) {
+            serving = !warming;
             accrue(now);
             starting--;
             backoff.succeeded();
@@ -356,6 +392,9 @@ final class ServicePool {
                 ready.remove(instance);
                 stopNow = true;
             }
+        }
+        if (serving) {
+            instance.handle().foreground(); // it went live while it warmed up
         }
         instance.exited().onComplete(code -> onExit(instance, code.result()));
         for (Waiter waiter : served) {

@@ -29,6 +29,12 @@ public interface InstanceHandle {
      */
     boolean exceededRam();
 
+    /**
+     * Gives an instance started in the background ({@link InstanceSpec#background()}) the normal CPU
+     * priority, once its version serves. Returns at once; nothing for other instances.
+     */
+    default void foreground() {}
+
     /** The last lines the instance printed (stdout and stderr), oldest first. */
     List<String> lastOutput();
 }

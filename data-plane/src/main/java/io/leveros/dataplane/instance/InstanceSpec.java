@@ -12,6 +12,8 @@ import java.util.Map;
  * @param version the version to run: its entry point and code archive
  * @param environment the environment variables of the runtime contract except the port
  * @param logPrefix what each captured output line starts with, e.g. {@code lever://dev.lever/hello v3}
+ * @param background whether the instance starts at a low CPU priority: it belongs to a version starting
+ *     beside the live one, which it must not slow down; {@link InstanceHandle#foreground()} ends it
  */
 public record InstanceSpec(
         String instanceId,
@@ -20,7 +22,8 @@ public record InstanceSpec(
         ServiceVersion version,
         Map<String, String> environment,
         int ramMb,
-        String logPrefix) {
+        String logPrefix,
+        boolean background) {
 
     public InstanceSpec {
         environment = Map.copyOf(environment);

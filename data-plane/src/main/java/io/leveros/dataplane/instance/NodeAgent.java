@@ -62,13 +62,13 @@ public final class NodeAgent implements AutoCloseable {
      * @return the ready instance; or a {@link CallException} NO_INSTANCE saying why it could not
      *     be made ready (launch error, exit with its last output, timeout)
      */
-    public Future<Instance> start(ServiceRoute route) {
+    public Future<Instance> start(ServiceRoute route, boolean background) {
         Context context = vertx.getOrCreateContext();
         Promise<Instance> started = Promise.promise();
         String token = randomHex(24);
         InstanceSpec spec;
         try {
-            spec = spec(route, randomHex(8), token);
+            spec = spec(route, randomHex(8), token, background);
         } catch (RuntimeException e) {
             return Future.failedFuture(noInstance(route, "could not be launched: " + e.getMessage(), List.of()));
         }
@@ -113,7 +113,7 @@ public final class NodeAgent implements AutoCloseable {
         instance.handle().stop(drainTimeout);
     }
 
-    InstanceSpec spec(ServiceRoute route, String instanceId, String token) {
+    InstanceSpec spec(ServiceRoute route, String instanceId, String token, boolean background) {
         ServiceVersion version = route.version();
         int ramMb = ramMb(version);
         Map<String, String> env = new HashMap<>();
@@ -127,7 +127,8 @@ public final class NodeAgent implements AutoCloseable {
         env.put("LEVEROS_RAM_MB", Integer.toString(ramMb));
         String prefix = "lever://" + route.environment() + "/" + route.service() + " v" + version.getVersion() + " ["
                 + instanceId + "]";
-        return new InstanceSpec(instanceId, route.environment(), route.service(), version, env, ramMb, prefix);
+        return new InstanceSpec(
+                instanceId, route.environment(), route.service(), version, env, ramMb, prefix, background);
     }
 
     /** The version's {@code ram} in MB, or the default when it sets none. */

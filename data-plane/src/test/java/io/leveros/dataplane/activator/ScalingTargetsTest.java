@@ -8,18 +8,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.leveros.dataplane.DataPlane;
+import io.leveros.dataplane.instance.Instance;
+import io.leveros.dataplane.isolation.InstanceIsolation;
 import io.leveros.dataplane.testing.BlockedThreadWatch;
 import io.leveros.dataplane.testing.FakeControlPlane;
 import io.leveros.dataplane.testing.Http;
 import io.leveros.dataplane.testing.TestDataPlane;
 import io.leveros.proto.control.RoutingSnapshot;
 import io.leveros.proto.control.ScalingTarget;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +45,15 @@ class ScalingTargetsTest {
         blocked = BlockedThreadWatch.install();
         controlPlane = new FakeControlPlane();
         dataPlane = TestDataPlane.start(
-                controlPlane, "--node-id", "this-node", "--idle-check-interval", "100ms", "--max-start-attempts", "3");
+                controlPlane,
+                "--node-id",
+                "this-node",
+                "--idle-check-interval",
+                "100ms",
+                "--max-start-attempts",
+                "3",
+                "--warm-up-calls",
+                "50");
     }
 
     @AfterEach
@@ -124,6 +138,15 @@ class ScalingTargetsTest {
                     .as("v1 serves while v2 starts")
                     .contains(v1);
         }
+        int background = InstanceIsolation.effectiveUid() == 0 ? 10 : 0; // only root may give the priority back
+        assertThat(niceValues(dataPlane.activator().readyInstances(POOL).getFirst()))
+                .as("v1, started live, runs at the normal priority")
+                .containsOnly(0);
+        for (Instance starting : dataPlane.activator().readyInstances("dev.lever/scaled/2")) {
+            assertThat(niceValues(starting))
+                    .as("v2 starts beside the live v1 at a low priority")
+                    .containsOnly(background);
+        }
         List<String> v2 = dataPlane.activator().readyInstances("dev.lever/scaled/2").stream()
                 .map(instance -> instance.id())
                 .toList();
@@ -134,11 +157,33 @@ class ScalingTargetsTest {
         await("calls go to v2's warm instances")
                 .atMost(Duration.ofSeconds(5))
                 .until(() -> v2.contains(http.json("/scaled/id", "[]").body().replace("\"", "")));
+        assertThat(http.json("/scaled/warmUps", "[]").body())
+                .as("each v2 instance answered the warm-up calls before it counted as ready")
+                .isEqualTo("50");
+        for (Instance live : dataPlane.activator().readyInstances("dev.lever/scaled/2")) {
+            await("v2, live, gets the normal priority")
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> niceValues(live).equals(Set.of(0)));
+        }
         await("v1 drained and stopped").atMost(Duration.ofSeconds(30)).until(() -> ready() == 0);
         assertThat(dataPlane.activator().readyInstances("dev.lever/scaled/2").stream()
                         .map(instance -> instance.id()))
                 .as("the warm instances serve, none started anew")
                 .containsExactlyInAnyOrderElementsOf(v2);
+    }
+
+    /** The nice values of the instance's threads (field 19 of each {@code /proc/<pid>/task/<tid>/stat}). */
+    private static Set<Integer> niceValues(Instance instance) throws IOException {
+        try (Stream<Path> threads =
+                Files.list(Path.of("/proc", Long.toString(instance.handle().pid()), "task"))) {
+            Set<Integer> values = new HashSet<>();
+            for (Path thread : threads.toList()) {
+                String stat = Files.readString(thread.resolve("stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                values.add(Integer.parseInt(fields[19 - 3]));
+            }
+            return values;
+        }
     }
 
     private static ScalingTarget target(String service, long version, int instances) {

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Lever instance for tests, run as its own process through a generic {@code entry} command. It
@@ -32,7 +33,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * crash}; {@code NewResource} and {@code CloseResource} (recorded) and {@code resourceEvents} (what was
  * recorded: {@code new:<resource>}, {@code close:<resource>}); for isolation tests {@code read(path)} and {@code write(path)} (what happened, as text:
  * {@code "read N bytes"}, {@code "wrote"}, or {@code "failed: <exception>"}), {@code status} (its
- * {@code /proc/self/status}), {@code cwd} and {@code getenv(name)}; anything else is NOT_FOUND.
+ * {@code /proc/self/status}), {@code cwd} and {@code getenv(name)}; anything else is NOT_FOUND, and {@code
+ * warmUps} says how many of those named the data plane's warm-up method {@code _leverWarmUp}.
  */
 public final class TestInstance {
     static final ServiceMethod<RPC, RPCReply> HANDLE_RPC = ServiceMethod.server(
@@ -43,6 +45,8 @@ public final class TestInstance {
 
     /** {@code new:<resource>} and {@code close:<resource>} for each NewResource and CloseResource, in order. */
     private static final List<String> RESOURCE_EVENTS = new CopyOnWriteArrayList<>();
+
+    private static final AtomicInteger WARM_UPS = new AtomicInteger();
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length > 0 && args[0].equals("--never-listen")) {
@@ -149,12 +153,17 @@ public final class TestInstance {
                         .statusMessage("parameter 0 'count' expects a number")
                         .end();
             case "crash" -> Runtime.getRuntime().halt(3);
-            default ->
+            case "warmUps" -> response.send(result(JsonValues.of(WARM_UPS.get())));
+            default -> {
+                if (url.method().equals("_leverWarmUp")) {
+                    WARM_UPS.incrementAndGet();
+                }
                 response.status(GrpcStatus.NOT_FOUND)
                         .statusMessage("method '" + url.method() + "' not found in service '" + url.service()
                                 + "' (exported: echo, id, pid, env, headers, sleep, fail, byteFail, badArgs, crash, read,"
-                                + " write, status, cwd, getenv)")
+                                + " write, status, cwd, getenv, warmUps)")
                         .end();
+            }
         }
     }
 
