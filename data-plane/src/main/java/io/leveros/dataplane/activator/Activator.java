@@ -23,6 +23,7 @@ import java.util.function.LongSupplier;
  */
 public final class Activator implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Activator.class.getName());
+    static final long WARM_UP_AFTER_CALLS_WITHIN_MS = 10_000;
 
     private final Vertx vertx;
     private final NodeAgent agent;
@@ -147,7 +148,7 @@ public final class Activator implements AutoCloseable {
                             starts,
                             resources,
                             unreachablePeers,
-                            instance -> warmUp.warmUp(instance)));
+                            this::warmUpIfReplacingABusyVersion));
         }
         return pool;
     }
@@ -210,6 +211,26 @@ public final class Activator implements AutoCloseable {
                 serve(route, live != null && live.isLive() && !live.poolKey().equals(route.poolKey()));
             }
         }
+    }
+
+    /**
+     * Warms up a new instance of a starting version only while another version of its service served
+     * calls here within the last {@value #WARM_UP_AFTER_CALLS_WITHIN_MS} ms: with no load to meet (say
+     * {@code lever dev}) warming it would only delay the switch.
+     */
+    private Future<Void> warmUpIfReplacingABusyVersion(Instance instance) {
+        ServiceRoute starting = instance.route();
+        long since = System.nanoTime() - WARM_UP_AFTER_CALLS_WITHIN_MS * 1_000_000L;
+        for (ServicePool pool : pools.values()) {
+            ServiceRoute other = pool.route();
+            if (other.versionNumber() != starting.versionNumber()
+                    && other.service().equals(starting.service())
+                    && other.environment().equals(starting.environment())
+                    && pool.calledSince(since)) {
+                return warmUp.warmUp(instance);
+            }
+        }
+        return Future.succeededFuture();
     }
 
     /**

@@ -68,6 +68,10 @@ final class ServicePool {
      * and are warmed up before they count as ready; once it is live they get the normal priority.
      */
     private boolean warming;
+    /** Whether a call has ended here, and when the last one did. */
+    private boolean callEnded;
+
+    private long lastCallEndedNanos;
     /** The report sequence current when this pool last started an instance. */
     private long lastStartSequence = -1;
     /** The last instance that exited unasked, and why; else empty. */
@@ -318,6 +322,19 @@ final class ServicePool {
         }
     }
 
+    /** Whether a call ended here after {@code nanos}, or one is in flight. */
+    synchronized boolean calledSince(long nanos) {
+        if (callEnded && lastCallEndedNanos - nanos > 0) {
+            return true;
+        }
+        for (Instance instance : ready) {
+            if (instance.outstanding() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Marks the pool's version as starting beside the live one ({@code true}), or as serving calls:
      * then its instances started in the background get the normal CPU priority.
@@ -500,6 +517,8 @@ final class ServicePool {
             accrue(now);
             instance.callEnded(now);
             counters.callEnded(startedNanos, now, stream, failed);
+            callEnded = true;
+            lastCallEndedNanos = now;
             if (instance.draining() && instance.outstanding() == 0 && waiters.isEmpty()) {
                 stopNow = ready.remove(instance) | draining.contains(instance);
             }

@@ -113,6 +113,8 @@ class ScalingTargetsTest {
         target(1, 1_000_000);
         await().atMost(Duration.ofSeconds(30)).until(() -> ready() == 1);
         String v1 = dataPlane.activator().readyInstances(POOL).getFirst().id();
+        Http http = new Http(dataPlane.port());
+        assertThat(http.json("/scaled/id", "[]").body()).contains(v1); // v1 serves calls: v2 will be warmed up
         RoutingSnapshot upgrading = snapshot(
                         2,
                         "dev.lever",
@@ -132,7 +134,6 @@ class ScalingTargetsTest {
                                 .readyInstances("dev.lever/scaled/2")
                                 .size()
                         == 2);
-        Http http = new Http(dataPlane.port());
         for (int i = 0; i < 5; i++) {
             assertThat(http.json("/scaled/id", "[]").body())
                     .as("v1 serves while v2 starts")
@@ -170,6 +171,36 @@ class ScalingTargetsTest {
                         .map(instance -> instance.id()))
                 .as("the warm instances serve, none started anew")
                 .containsExactlyInAnyOrderElementsOf(v2);
+    }
+
+    @Test
+    void aStartingVersionReplacingOneThatServesNoCallsIsNotWarmedUp() throws Exception {
+        target(1, 1_000_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ready() == 1);
+        controlPlane.push(snapshot(
+                        2,
+                        "dev.lever",
+                        service("scaled", version(1, testInstanceArgv())).toBuilder()
+                                .setStarting(version(2, testInstanceArgv()))
+                                .build())
+                .toBuilder()
+                .setClusterRevision(++clusterRevision)
+                .addTargets(target("scaled", 1, 1))
+                .addTargets(target("scaled", 2, 1))
+                .build());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> dataPlane
+                                .activator()
+                                .readyInstances("dev.lever/scaled/2")
+                                .size()
+                        == 1);
+        controlPlane.push(snapshot(3, "dev.lever", service("scaled", version(2, testInstanceArgv()))).toBuilder()
+                .setClusterRevision(++clusterRevision)
+                .addTargets(target("scaled", 2, 1))
+                .build());
+        Http http = new Http(dataPlane.port());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> http.json("/scaled/warmUps", "[]").body().equals("0"));
     }
 
     /** The nice values of the instance's threads (field 19 of each {@code /proc/<pid>/task/<tid>/stat}). */
