@@ -59,7 +59,7 @@ public final class ProxyBenchmark {
         int rounds = 3;
         int streams = 16;
         int rate = 1000;
-        int warmup = 20;
+        int warmup = 30;
         for (int i = 0; i < args.length; i++) {
             switch (i + 1 < args.length ? args[i] : "") {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
@@ -162,7 +162,11 @@ public final class ProxyBenchmark {
             print(started, loadAverage, routes, skipped);
         } finally {
             stopAll(proxies, platform);
-            Runtime.getRuntime().removeShutdownHook(cleanUp);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanUp);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run: nothing left to remove
+            }
         }
     }
 
