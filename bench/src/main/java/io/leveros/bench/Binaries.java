@@ -1,6 +1,8 @@
 package io.leveros.bench;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,5 +23,24 @@ final class Binaries {
                 .map(folder -> Path.of(folder, name))
                 .filter(Files::isExecutable)
                 .findFirst();
+    }
+
+    /** The first line {@code binary versionFlag} prints (on either stream), up to a " - ", as the tool's version. */
+    static String version(Path binary, String versionFlag) {
+        try {
+            Process process = new ProcessBuilder(binary.toString(), versionFlag)
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor();
+            String first = output.lines().findFirst().orElse("").trim();
+            int dash = first.indexOf(" - ");
+            return dash < 0 ? first : first.substring(0, dash);
+        } catch (IOException e) {
+            return binary + " " + versionFlag + " failed: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return binary + " " + versionFlag + " was interrupted";
+        }
     }
 }

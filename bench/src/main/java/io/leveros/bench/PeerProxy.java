@@ -26,11 +26,13 @@ final class PeerProxy implements AutoCloseable {
 
     final String name;
     final int port;
+    final String version;
     private final Process process;
 
-    private PeerProxy(String name, int port, Process process) {
+    private PeerProxy(String name, int port, String version, Process process) {
         this.name = name;
         this.port = port;
+        this.version = version;
         this.process = process;
     }
 
@@ -80,6 +82,7 @@ final class PeerProxy implements AutoCloseable {
         return Optional.of(start(
                 "nginx grpc_pass",
                 port,
+                Binaries.version(binary.get(), "-v"),
                 List.of(binary.get().toString(), "-p", prefix.toString(), "-c", conf.toString()),
                 prefix.resolve("error.log")));
     }
@@ -109,15 +112,20 @@ final class PeerProxy implements AutoCloseable {
         Path conf = Files.writeString(prefix.resolve("haproxy.cfg"), config);
         Path log = prefix.resolve("haproxy.log");
         return Optional.of(start(
-                "HAProxy (h2c, 1 thread)", port, List.of(binary.get().toString(), "-db", "-f", conf.toString()), log));
+                "HAProxy (h2c, 1 thread)",
+                port,
+                Binaries.version(binary.get(), "-v"),
+                List.of(binary.get().toString(), "-db", "-f", conf.toString()),
+                log));
     }
 
-    private static PeerProxy start(String name, int port, List<String> command, Path log) throws Exception {
+    private static PeerProxy start(String name, int port, String version, List<String> command, Path log)
+            throws Exception {
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        PeerProxy proxy = new PeerProxy(name, port, process);
+        PeerProxy proxy = new PeerProxy(name, port, version, process);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!BenchPlatform.accepts(port)) {
             if (System.nanoTime() > deadline || !process.isAlive()) {

@@ -159,7 +159,9 @@ public final class ProxyBenchmark {
                             flat.rate(), cpu / 1e3 / flat.calls(), paced.calls() / paced.seconds(), paced.p50Millis()));
                 }
             }
-            print(started, loadAverage, routes, skipped);
+            List<String> tools = new ArrayList<>(List.of(Binaries.version(h2loadBinary, "--version")));
+            proxies.forEach(proxy -> tools.add(proxy.version));
+            print(started, loadAverage, String.join(", ", tools), routes, skipped);
         } finally {
             stopAll(proxies, platform);
             try {
@@ -302,7 +304,7 @@ public final class ProxyBenchmark {
         }
     }
 
-    private void print(Instant started, String loadAverage, List<Route> routes, List<String> skipped) {
+    private void print(Instant started, String loadAverage, String tools, List<Route> routes, List<String> skipped) {
         Route direct = routes.getFirst();
         double directRate = median(direct.rounds, Round::rate);
         double directP50 = median(direct.rounds, Round::p50Millis);
