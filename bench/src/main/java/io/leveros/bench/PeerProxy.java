@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
  * A peer proxy (nginx {@code grpc_pass}, HAProxy in h2c mode) run in front of one instance, to compare
  * with the data plane: a child process on a free loopback port, with a configuration written to its
  * own folder, stopped by {@link #close()}. Both are set up for a long-lived gRPC load: nginx keeps
- * its upstream connections ({@code keepalive}) and lets a connection carry more than its default
- * 1,000 requests ({@code keepalive_requests}, which since nginx 1.19.7 also bounds an HTTP/2 client
- * connection, and since 1.19.10 an upstream one); HAProxy speaks HTTP/2 without TLS on both sides
- * ({@code proto h2}) with one thread.
+ * its upstream connections ({@code keepalive}: its gRPC proxy sends one stream per upstream
+ * connection) and lets a connection carry more than its default 1,000 requests ({@code
+ * keepalive_requests}, in the upstream and, since nginx 1.19.7, for an HTTP/2 client connection);
+ * HAProxy speaks HTTP/2 without TLS on both sides ({@code proto h2}) with one thread.
  */
 final class PeerProxy implements AutoCloseable {
     static final String INSTALL = "apt-get install nginx haproxy " + H2Load.PACKAGE;

@@ -59,7 +59,7 @@ public final class ProxyBenchmark {
         int rounds = 3;
         int streams = 16;
         int rate = 1000;
-        int warmup = 30;
+        int warmup = 60;
         for (int i = 0; i < args.length; i++) {
             switch (i + 1 < args.length ? args[i] : "") {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
