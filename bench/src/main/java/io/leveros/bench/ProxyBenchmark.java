@@ -110,8 +110,12 @@ public final class ProxyBenchmark {
         BenchPlatform.Ports ports = BenchPlatform.Ports.free();
         BenchPlatform platform = BenchPlatform.start(dataDir, ports);
         List<PeerProxy> proxies = new ArrayList<>();
-        Thread cleanUp = new Thread(() -> stopAll(proxies, platform));
-        Runtime.getRuntime().addShutdownHook(cleanUp); // also on Ctrl-C
+        Thread cleanUp = new Thread(() -> {
+            stopAll(proxies, platform);
+            // and an h2load the main thread started meanwhile: it runs on until its --duration ends
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+        });
+        Runtime.getRuntime().addShutdownHook(cleanUp); // also on Ctrl-C or kill
         try {
             BenchPlatform.lever(
                     dataDir,
