@@ -1,0 +1,406 @@
+package io.leveros.bench;
+
+import io.leveros.client.LeverClient;
+import io.leveros.core.url.LeverUrl;
+import io.leveros.proto.core.JSON;
+import io.leveros.proto.core.JSONArray;
+import io.leveros.proto.core.RPC;
+import io.leveros.proto.core.RPCReply;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The data plane next to its peers (issue 18): the same unary gRPC call ({@code core.LeverRPC/HandleRPC}
+ * to the Java hello's {@code sayHello}) sent by {@code h2load} directly to one instance, through the
+ * data plane, and — when they are installed — through nginx {@code grpc_pass} and HAProxy in h2c mode
+ * in front of that same instance. A real {@code lever up} runs the hello with one instance ({@code
+ * minInstances} = {@code maxInstances} = 1); the instance's port is read from its environment, so all
+ * four paths end in the same process. Each round measures every path in turn (direct, data plane,
+ * nginx, HAProxy): calls/s over one connection with N concurrent streams, then p50 at a paced rate; the
+ * proxy's CPU (utime + stime from {@code /proc}) during the first phase, per call. Medians of the
+ * rounds are printed, with ratios to the direct path.
+ */
+public final class ProxyBenchmark {
+    private static final Path JAVA_HELLO_CLASSES = BenchPlatform.HOME.resolve("examples/java-hello/target/classes");
+    private static final String ENVIRONMENT = "dev.lever";
+    private static final String SERVICE = "helloService";
+    private static final String GREETED = "bench";
+    private static final String REPLY = "Hello, bench!";
+    private static final String GRPC_PATH = "/core.LeverRPC/HandleRPC";
+
+    private final int seconds;
+    private final int rounds;
+    private final int streams;
+    private final int rate;
+    private final int warmup;
+
+    private ProxyBenchmark(int seconds, int rounds, int streams, int rate, int warmup) {
+        this.seconds = seconds;
+        this.rounds = rounds;
+        this.streams = streams;
+        this.rate = rate;
+        this.warmup = warmup;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = 10;
+        int rounds = 3;
+        int streams = 16;
+        int rate = 1000;
+        int warmup = 60;
+        for (int i = 0; i < args.length; i++) {
+            switch (i + 1 < args.length ? args[i] : "") {
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--streams" -> streams = Integer.parseInt(args[++i]);
+                case "--rate" -> rate = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("usage: bench/run --proxies [--seconds N] [--rounds N] [--streams N] [--rate N]"
+                            + " [--warmup N]");
+                    System.exit(2);
+                }
+            }
+        }
+        Path h2load;
+        try {
+            h2load = H2Load.find();
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        new ProxyBenchmark(seconds, rounds, streams, rate, warmup).run(h2load);
+        System.exit(0);
+    }
+
+    /** One way to reach the instance, and what its rounds measured. */
+    private static final class Route {
+        final String name;
+        final int port;
+        final LongSupplier proxyCpuNanos; // null: no proxy
+        final List<Round> rounds = new ArrayList<>();
+
+        Route(String name, int port, LongSupplier proxyCpuNanos) {
+            this.name = name;
+            this.port = port;
+            this.proxyCpuNanos = proxyCpuNanos;
+        }
+    }
+
+    /** One round on one route: calls/s at full speed, the proxy's CPU per call then, p50 at the paced rate. */
+    private record Round(double rate, double cpuMicrosPerCall, double pacedRate, double p50Millis) {}
+
+    private void run(Path h2loadBinary) throws Exception {
+        Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String loadAverage = Files.readString(Path.of("/proc/loadavg")).trim();
+        Path dataDir = Files.createTempDirectory("lever-bench-");
+        BenchPlatform.Ports ports = BenchPlatform.Ports.free();
+        BenchPlatform platform = BenchPlatform.start(dataDir, ports);
+        List<PeerProxy> proxies = new ArrayList<>();
+        Thread cleanUp = new Thread(() -> {
+            stopAll(proxies, platform);
+            // and an h2load the main thread started meanwhile: it runs on until its --duration ends
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+        });
+        Runtime.getRuntime().addShutdownHook(cleanUp); // also on Ctrl-C or kill
+        try {
+            BenchPlatform.lever(
+                    dataDir,
+                    ports,
+                    "deploy",
+                    BenchPlatform.serviceFolder(
+                                    JAVA_HELLO_CLASSES,
+                                    "{\"name\": \"" + SERVICE + "\", \"javaEntry\": \"com.example.hello.HelloService\","
+                                            + " \"minInstances\": 1, \"maxInstances\": 1}")
+                            .toString());
+            awaitAnswer(ports.http());
+            long instance = instancePid();
+            int instancePort = instancePort(instance);
+            long dataPlane = JvmProbe.pidOf("io.leveros.dataplane.DataPlaneMain --port " + ports.http() + " ");
+            System.err.printf(
+                    "The hello's instance: pid %d, port %d; the data plane: pid %d%n",
+                    instance, instancePort, dataPlane);
+
+            List<Route> routes = new ArrayList<>();
+            routes.add(new Route("direct to the instance", instancePort, null));
+            routes.add(new Route("Lever data plane", ports.http(), () -> JvmProbe.cpuNanos(dataPlane)));
+            List<String> skipped = new ArrayList<>();
+            addProxy(PeerProxy.nginx(dataDir, instancePort), "nginx", proxies, routes, skipped);
+            addProxy(PeerProxy.haproxy(dataDir, instancePort), "HAProxy", proxies, routes, skipped);
+            skipped.forEach(System.err::println);
+            for (Route route : routes) {
+                check(route);
+            }
+
+            H2Load load = h2load(h2loadBinary, dataDir);
+            for (Route route : routes) {
+                System.err.printf("Warm-up, %s: %d s ...%n", route.name, warmup);
+                load.flat(route.port, streams, warmup);
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (Route route : routes) {
+                    System.err.printf(
+                            "Round %d of %d, %s: 1 connection x %d streams, %d s; then %d calls/s, %d s ...%n",
+                            r + 1, rounds, route.name, streams, seconds, rate, seconds);
+                    long cpuBefore = route.proxyCpuNanos == null ? 0 : route.proxyCpuNanos.getAsLong();
+                    H2Load.Result flat = load.flat(route.port, streams, seconds);
+                    long cpu = route.proxyCpuNanos == null ? 0 : route.proxyCpuNanos.getAsLong() - cpuBefore;
+                    H2Load.Result paced = load.paced(route.port, streams, rate, seconds, dataDir);
+                    route.rounds.add(new Round(
+                            flat.rate(), cpu / 1e3 / flat.calls(), paced.calls() / paced.seconds(), paced.p50Millis()));
+                }
+            }
+            List<String> tools = new ArrayList<>(List.of(Binaries.version(h2loadBinary, "--version")));
+            proxies.forEach(proxy -> tools.add(proxy.version));
+            print(started, loadAverage, String.join(", ", tools), routes, skipped);
+        } finally {
+            stopAll(proxies, platform);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanUp);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run: nothing left to remove
+            }
+        }
+    }
+
+    private static void addProxy(
+            Optional<PeerProxy> proxy, String name, List<PeerProxy> proxies, List<Route> routes, List<String> skipped) {
+        if (proxy.isPresent()) {
+            proxies.add(proxy.get());
+            routes.add(new Route(proxy.get().name, proxy.get().port, proxy.get()::cpuNanos));
+        } else {
+            skipped.add(name + " is not installed, so not measured (" + PeerProxy.INSTALL + ")");
+        }
+    }
+
+    /** Waits until the deployed hello answers through the data plane (its instance started, routes live). */
+    private static void awaitAnswer(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        try (LeverClient client = LeverClient.connect("127.0.0.1:" + port)) {
+            while (true) {
+                try {
+                    String reply = client.service(ENVIRONMENT, SERVICE).invoke(String.class, "sayHello", GREETED);
+                    if (REPLY.equals(reply)) {
+                        return;
+                    }
+                } catch (RuntimeException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(
+                                "the hello did not answer through the data plane 120 s after the deploy", e);
+                    }
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** One call with the project's gRPC client: it checks the status trailer and decodes the reply. */
+    private static void check(Route route) {
+        try (LeverClient client = LeverClient.connect("127.0.0.1:" + route.port)) {
+            String reply = client.service(ENVIRONMENT, SERVICE).invoke(String.class, "sayHello", GREETED);
+            if (!REPLY.equals(reply)) {
+                throw new IllegalStateException(route.name + " answered '" + reply + "' (expected: '" + REPLY + "')");
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    route.name + " on port " + route.port + " failed a call: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The hello's one instance: the process below this one (lever up → data plane → instance) with the
+     * service's name in its environment.
+     */
+    private static long instancePid() throws IOException {
+        List<Long> found = new ArrayList<>();
+        for (ProcessHandle process : ProcessHandle.current().descendants().toList()) {
+            if (environ(process.pid()).contains("\0LEVEROS_SERVICE=" + SERVICE + "\0")) {
+                found.add(process.pid());
+            }
+        }
+        if (found.size() != 1) {
+            throw new IllegalStateException(
+                    "expected one instance of " + SERVICE + " (minInstances = maxInstances = 1), found pids " + found);
+        }
+        return found.getFirst();
+    }
+
+    private static int instancePort(long pid) throws IOException {
+        for (String variable : environ(pid).split("\0")) {
+            if (variable.startsWith("LEVEROS_PORT=")) {
+                return Integer.parseInt(variable.substring("LEVEROS_PORT=".length()));
+            }
+        }
+        throw new IllegalStateException("the instance (pid " + pid + ") has no LEVEROS_PORT in its environment");
+    }
+
+    private static String environ(long pid) {
+        try {
+            return "\0"
+                    + new String(
+                            Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")),
+                            StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return ""; // gone
+        }
+    }
+
+    /**
+     * h2load sending the hello's call: a gRPC-framed {@code core.RPC} (["bench"]) in a file, and the
+     * headers of a gRPC call with the absolute {@code lever-url}, which both the data plane and the
+     * instance read.
+     */
+    private static H2Load h2load(Path binary, Path folder) throws IOException {
+        byte[] message = RPC.newBuilder()
+                .setArgs(JSONArray.newBuilder().addElement(JSON.newBuilder().setJsonString(GREETED)))
+                .build()
+                .toByteArray();
+        Path body = Files.write(folder.resolve("hello-request.grpc"), grpcFrame(message));
+        int replyBytes = grpcFrame(RPCReply.newBuilder()
+                        .setResult(JSON.newBuilder().setJsonString(REPLY))
+                        .build()
+                        .toByteArray())
+                .length;
+        String leverUrl = new LeverUrl(ENVIRONMENT, SERVICE, "", "sayHello").toString();
+        return new H2Load(
+                binary,
+                body,
+                List.of("content-type: application/grpc", "te: trailers", "lever-url: " + leverUrl),
+                GRPC_PATH,
+                replyBytes);
+    }
+
+    /** A gRPC length-prefixed message: not compressed, 4 bytes of length, the message. */
+    private static byte[] grpcFrame(byte[] message) {
+        return ByteBuffer.allocate(5 + message.length)
+                .put((byte) 0)
+                .putInt(message.length)
+                .put(message)
+                .array();
+    }
+
+    private static void stopAll(List<PeerProxy> proxies, BenchPlatform platform) {
+        for (PeerProxy proxy : proxies) {
+            try {
+                proxy.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        proxies.clear();
+        try {
+            platform.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void print(Instant started, String loadAverage, String tools, List<Route> routes, List<String> skipped) {
+        Route direct = routes.getFirst();
+        double directRate = median(direct.rounds, Round::rate);
+        double directP50 = median(direct.rounds, Round::p50Millis);
+        System.out.println();
+        System.out.printf(
+                "%s, %d cores, java %s, commit %s; load average at the start %s; %d interleaved rounds, medians%n%n",
+                started, Runtime.getRuntime().availableProcessors(), Runtime.version(), commit(), loadAverage, rounds);
+        System.out.printf(
+                "| path | calls/s (1 conn × %d streams) | added p50 at %,d calls/s | proxy CPU per call |%n",
+                streams, rate);
+        System.out.println("|---|---|---|---|");
+        for (Route route : routes) {
+            double routeRate = median(route.rounds, Round::rate);
+            if (route == direct) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %s | — (p50 %.2f ms) | — |%n",
+                        route.name,
+                        thousands(routeRate),
+                        directP50);
+            } else {
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %s (%.2f× direct) | %+.2f ms | %.0f µs |%n",
+                        route.name,
+                        thousands(routeRate),
+                        routeRate / directRate,
+                        median(route.rounds, Round::p50Millis) - directP50,
+                        median(route.rounds, Round::cpuMicrosPerCall));
+            }
+        }
+        skipped.forEach(line -> System.out.println("\n" + line));
+        System.out.println();
+        System.out.println("Each round, in order:");
+        System.out.println();
+        System.out.println("| path | calls/s | proxy CPU per call | p50 at the paced rate (calls/s reached) |");
+        System.out.println("|---|---|---|---|");
+        for (Route route : routes) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s |%n",
+                    route.name,
+                    String.join(
+                            " / ",
+                            route.rounds.stream()
+                                    .map(round -> String.format(Locale.ROOT, "%.0f", round.rate()))
+                                    .toList()),
+                    route == direct
+                            ? "—"
+                            : String.join(
+                                    " / ",
+                                    route.rounds.stream()
+                                            .map(round ->
+                                                    String.format(Locale.ROOT, "%.0f µs", round.cpuMicrosPerCall()))
+                                            .toList()),
+                    String.join(
+                            " / ",
+                            route.rounds.stream()
+                                    .map(round -> String.format(
+                                            Locale.ROOT, "%.2f ms (%.0f)", round.p50Millis(), round.pacedRate()))
+                                    .toList()));
+        }
+    }
+
+    private static String thousands(double rate) {
+        return String.format(Locale.ROOT, "%.1fk", rate / 1e3);
+    }
+
+    private static double median(List<Round> rounds, ToDoubleFunction<Round> measure) {
+        double[] values = rounds.stream().mapToDouble(measure).sorted().toArray();
+        int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+
+    /** The commit the benchmark runs at ({@code git rev-parse --short HEAD}, "+ changes" when the tree differs). */
+    private static String commit() {
+        try {
+            String head = git("rev-parse", "--short", "HEAD");
+            return git("status", "--porcelain", "--untracked-files=no").isEmpty() ? head : head + " + changes";
+        } catch (IOException | InterruptedException | IllegalStateException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String git(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git", "-C", BenchPlatform.HOME.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("git " + String.join(" ", args) + ": " + output);
+        }
+        return output;
+    }
+}
