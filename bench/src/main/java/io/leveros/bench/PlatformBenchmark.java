@@ -20,8 +20,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Measures what users feel on this machine: time from {@code lever up} to ready, cold start of the
- * Java hello service, warm latency and throughput through the data plane (HTTP and gRPC) and
+ * Measures what users feel on this machine: time from {@code lever up} to ready, the first call after
+ * a deploy of the Java and Node hello services (their instance started before the version went live:
+ * a cold start from zero is {@code bench/run --scaling}), warm latency and throughput through the data plane (HTTP and gRPC) and
  * directly to an instance. Prints a Markdown table; see docs/benchmarks.md.
  */
 public final class PlatformBenchmark {
@@ -93,7 +94,7 @@ public final class PlatformBenchmark {
             BenchPlatform.lever(dataDir, ports, "env", "create", "node.lever");
             for (Hello hello :
                     List.of(new Hello("Java", HELLO, "dev.lever"), new Hello("Node", NODE_HELLO, "node.lever"))) {
-                measureColdStarts(dataDir, ports, hello);
+                measureFirstCallsAfterDeploy(dataDir, ports, hello);
                 ThreadLocal<KeepAliveHttpClient> connection = ThreadLocal.withInitial(() -> {
                     try {
                         return new KeepAliveHttpClient(
@@ -133,7 +134,7 @@ public final class PlatformBenchmark {
     /** A hello service to measure: the Java example, or the original Node one. */
     private record Hello(String label, Path folder, String env) {}
 
-    private void measureColdStarts(Path dataDir, BenchPlatform.Ports ports, Hello hello) throws Exception {
+    private void measureFirstCallsAfterDeploy(Path dataDir, BenchPlatform.Ports ports, Hello hello) throws Exception {
         List<Double> firstCall = new ArrayList<>();
         String url = "http://127.0.0.1:" + ports.http() + "/helloService/sayHello?forceenv=" + hello.env();
         for (int i = 0; i < coldStarts; i++) {
@@ -153,13 +154,13 @@ public final class PlatformBenchmark {
             String body = httpCall(url);
             firstCall.add((System.nanoTime() - start) / 1e6);
             if (!body.contains("Hello")) {
-                throw new IllegalStateException("cold call answered " + body);
+                throw new IllegalStateException("the first call answered " + body);
             }
         }
         List<Double> sorted = firstCall.stream().sorted().toList();
         rows.add(String.format(
                 Locale.ROOT,
-                "| cold start, %s hello (first call after a deploy; p50 / p99 / max over %d) | %.0f ms / %.0f ms / %.0f ms |",
+                "| first call after a deploy, %s hello (started before going live; p50 / p99 / max over %d) | %.0f ms / %.0f ms / %.0f ms |",
                 hello.label(),
                 sorted.size(),
                 percentile(sorted, 50),
