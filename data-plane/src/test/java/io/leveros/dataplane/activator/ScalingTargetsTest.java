@@ -115,18 +115,7 @@ class ScalingTargetsTest {
         String v1 = dataPlane.activator().readyInstances(POOL).getFirst().id();
         Http http = new Http(dataPlane.port());
         assertThat(http.json("/scaled/id", "[]").body()).contains(v1); // v1 serves calls: v2 will be warmed up
-        RoutingSnapshot upgrading = snapshot(
-                        2,
-                        "dev.lever",
-                        service("scaled", version(1, testInstanceArgv())).toBuilder()
-                                .setStarting(version(2, testInstanceArgv()))
-                                .build())
-                .toBuilder()
-                .setClusterRevision(++clusterRevision)
-                .addTargets(target("scaled", 1, 1))
-                .addTargets(target("scaled", 2, 2))
-                .build();
-        controlPlane.push(upgrading);
+        startV2BesideV1(2);
         await("v2's instances, started before any call")
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> dataPlane
@@ -178,17 +167,7 @@ class ScalingTargetsTest {
     void aStartingVersionReplacingOneThatServesNoCallsIsNotWarmedUp() throws Exception {
         target(1, 1_000_000);
         await().atMost(Duration.ofSeconds(30)).until(() -> ready() == 1);
-        controlPlane.push(snapshot(
-                        2,
-                        "dev.lever",
-                        service("scaled", version(1, testInstanceArgv())).toBuilder()
-                                .setStarting(version(2, testInstanceArgv()))
-                                .build())
-                .toBuilder()
-                .setClusterRevision(++clusterRevision)
-                .addTargets(target("scaled", 1, 1))
-                .addTargets(target("scaled", 2, 1))
-                .build());
+        startV2BesideV1(1);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> dataPlane
                                 .activator()
@@ -202,6 +181,21 @@ class ScalingTargetsTest {
         Http http = new Http(dataPlane.port());
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> http.json("/scaled/warmUps", "[]").body().equals("0"));
+    }
+
+    /** The snapshot that starts v2 of "scaled", to {@code instances} here, while v1 (1 instance here) stays live. */
+    private void startV2BesideV1(int instances) {
+        controlPlane.push(snapshot(
+                        2,
+                        "dev.lever",
+                        service("scaled", version(1, testInstanceArgv())).toBuilder()
+                                .setStarting(version(2, testInstanceArgv()))
+                                .build())
+                .toBuilder()
+                .setClusterRevision(++clusterRevision)
+                .addTargets(target("scaled", 1, 1))
+                .addTargets(target("scaled", 2, instances))
+                .build());
     }
 
     /** The nice values of the instance's threads (field 19 of each {@code /proc/<pid>/task/<tid>/stat}). */
