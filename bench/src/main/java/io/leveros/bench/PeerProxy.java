@@ -1,10 +1,9 @@
 package io.leveros.bench;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +45,8 @@ final class PeerProxy implements AutoCloseable {
         int port = BenchPlatform.freePort();
         // `listen ... http2` is how nginx before 1.25.1 turns on HTTP/2 without TLS; later ones warn
         // about it and want `http2 on;`
-        String listen = atLeast(nginxVersion(binary.get()), 1, 25, 1)
+        String version = Binaries.version(binary.get(), "-v");
+        String listen = Arrays.compare(nginxVersion(version), new int[] {1, 25, 1}) >= 0
                 ? "listen 127.0.0.1:" + port + "; http2 on;"
                 : "listen 127.0.0.1:" + port + " http2;";
         String config = """
@@ -82,7 +82,7 @@ final class PeerProxy implements AutoCloseable {
         return Optional.of(start(
                 "nginx grpc_pass",
                 port,
-                Binaries.version(binary.get(), "-v"),
+                version,
                 List.of(binary.get().toString(), "-p", prefix.toString(), "-c", conf.toString()),
                 prefix.resolve("error.log")));
     }
@@ -157,25 +157,14 @@ final class PeerProxy implements AutoCloseable {
         all.forEach(ProcessHandle::destroy);
     }
 
-    private static int[] nginxVersion(Path binary) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(binary.toString(), "-v")
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor();
-        Matcher version = NGINX_VERSION.matcher(output);
+    /** {@code [1, 22, 1]} from {@code nginx -v}'s "nginx version: nginx/1.22.1". */
+    private static int[] nginxVersion(String versionLine) {
+        Matcher version = NGINX_VERSION.matcher(versionLine);
         if (!version.find()) {
-            throw new IllegalStateException("nginx -v answered no version (expected: nginx/X.Y.Z): " + output);
+            throw new IllegalStateException("nginx -v answered no version (expected: nginx/X.Y.Z): " + versionLine);
         }
         return new int[] {
             Integer.parseInt(version.group(1)), Integer.parseInt(version.group(2)), Integer.parseInt(version.group(3))
         };
-    }
-
-    private static boolean atLeast(int[] version, int major, int minor, int patch) {
-        return Integer.compare(version[0], major) * 4
-                        + Integer.compare(version[1], minor) * 2
-                        + Integer.compare(version[2], patch)
-                >= 0;
     }
 }

@@ -127,7 +127,7 @@ public final class ProxyBenchmark {
                                             + " \"minInstances\": 1, \"maxInstances\": 1}")
                             .toString());
             awaitAnswer(ports.http());
-            long instance = instancePid();
+            long instance = JvmProbe.pidWithEnv("LEVEROS_SERVICE=" + SERVICE); // its only instance
             int instancePort = instancePort(instance);
             long dataPlane = JvmProbe.pidOf("io.leveros.dataplane.DataPlaneMain --port " + ports.http() + " ");
             System.err.printf(
@@ -218,24 +218,6 @@ public final class ProxyBenchmark {
             throw new IllegalStateException(
                     route.name + " on port " + route.port + " failed a call: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * The hello's one instance: the process below this one (lever up → data plane → instance) with the
-     * service's name in its environment.
-     */
-    private static long instancePid() throws IOException {
-        List<Long> found = new ArrayList<>();
-        for (ProcessHandle process : ProcessHandle.current().descendants().toList()) {
-            if (environ(process.pid()).contains("\0LEVEROS_SERVICE=" + SERVICE + "\0")) {
-                found.add(process.pid());
-            }
-        }
-        if (found.size() != 1) {
-            throw new IllegalStateException(
-                    "expected one instance of " + SERVICE + " (minInstances = maxInstances = 1), found pids " + found);
-        }
-        return found.getFirst();
     }
 
     private static int instancePort(long pid) throws IOException {

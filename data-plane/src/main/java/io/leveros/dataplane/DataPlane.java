@@ -78,8 +78,6 @@ import java.util.function.Consumer;
 public final class DataPlane implements AutoCloseable {
     /** The largest piece of an HTTP/1.1 body read at once: one byte message of a byte stream. */
     private static final int HTTP_CHUNK_SIZE = 64 * 1024;
-    /** The longest a new instance's warm-up ({@code --warm-up-calls}) may delay its version going live. */
-    private static final long WARM_UP_BUDGET_MS = 2_000;
 
     /**
      * Streams one HTTP/2 connection may have open at once. HTTP/2's usual 100 would make the 101st
@@ -223,7 +221,7 @@ public final class DataPlane implements AutoCloseable {
         routing.onChange(activator::onRoutes);
         this.instanceClient = new InstanceClient(vertx);
         if (options.warmUpCalls() > 0) {
-            activator.warmUpWith(new WarmUpCalls(instanceClient, options.warmUpCalls(), WARM_UP_BUDGET_MS));
+            activator.warmUpWith(new WarmUpCalls(instanceClient, options.warmUpCalls()));
         }
         routing.onChange(table -> instanceClient.forwardingKey(table.forwardingKey()));
         this.openStreams = new OpenStreams(vertx, options.streamIdleTimeout());

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The calls name the method {@value #METHOD}, which no service exports (both runtimes leave out names
  * starting with {@code _}), so no service code runs: the runtime answers {@code NOT_FOUND} after taking
  * the path every call takes (HTTP/2, gRPC, the call's headers, the method lookup, the answer). Warming
- * ends after {@code calls} answers, {@code budgetMs} after the first answer, or at the first call the
+ * ends after {@code calls} answers, {@value #BUDGET_MS} ms after the first answer (the longest it may
+ * delay its version going live), or at the first call the
  * instance does not answer within {@value #CALL_TIMEOUT_MS} ms; it never fails the start.
  */
 public final class WarmUpCalls implements InstanceWarmUp {
@@ -35,6 +36,8 @@ public final class WarmUpCalls implements InstanceWarmUp {
     /** The first call into a new runtime can take long on a busy node: it loads and makes much. */
     private static final long CALL_TIMEOUT_MS = 10_000;
 
+    private static final long BUDGET_MS = 2_000;
+
     private static final Buffer ARGUMENTS = Buffer.buffer(RPC.newBuilder()
             .setArgs(JsonValues.parseArgs("[\"warm-up\"]".getBytes(StandardCharsets.UTF_8)))
             .build()
@@ -42,12 +45,10 @@ public final class WarmUpCalls implements InstanceWarmUp {
 
     private final InstanceClient client;
     private final int calls;
-    private final long budgetNanos;
 
-    public WarmUpCalls(InstanceClient client, int calls, long budgetMs) {
+    public WarmUpCalls(InstanceClient client, int calls) {
         this.client = client;
         this.calls = calls;
-        this.budgetNanos = budgetMs * 1_000_000L;
     }
 
     @Override
@@ -102,7 +103,7 @@ public final class WarmUpCalls implements InstanceWarmUp {
                         if (answer.failed() && !answeredByTheInstance(answer.cause())) {
                             stopped = true; // it exited or hangs: its exit, or its first call, tells
                         } else if (answered.getAndIncrement() == 0) {
-                            deadlineNanos = System.nanoTime() + budgetNanos;
+                            deadlineNanos = System.nanoTime() + BUDGET_MS * 1_000_000L;
                         }
                         lane();
                     });

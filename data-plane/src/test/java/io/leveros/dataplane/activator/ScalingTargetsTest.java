@@ -179,8 +179,17 @@ class ScalingTargetsTest {
                 .addTargets(target("scaled", 2, 1))
                 .build());
         Http http = new Http(dataPlane.port());
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> http.json("/scaled/warmUps", "[]").body().equals("0"));
+        String v2 = dataPlane
+                .activator()
+                .readyInstances("dev.lever/scaled/2")
+                .getFirst()
+                .id();
+        await("calls go to v2")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> http.json("/scaled/id", "[]").body().contains(v2));
+        assertThat(http.json("/scaled/warmUps", "[]").body())
+                .as("v2, idle, takes the call (v1 hands over only busy ones) and was never warmed up")
+                .isEqualTo("0");
     }
 
     /** The snapshot that starts v2 of "scaled", to {@code instances} here, while v1 (1 instance here) stays live. */
