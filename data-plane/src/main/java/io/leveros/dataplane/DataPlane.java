@@ -6,6 +6,7 @@ import io.leveros.dataplane.activator.LeaseSource;
 import io.leveros.dataplane.activator.PoolLoad;
 import io.leveros.dataplane.code.CodeCache;
 import io.leveros.dataplane.code.ControlPlaneCode;
+import io.leveros.dataplane.connections.ConnectionRules;
 import io.leveros.dataplane.container.ContainerImages;
 import io.leveros.dataplane.container.DockerRuntime;
 import io.leveros.dataplane.forwarding.CallForwarder;
@@ -18,6 +19,7 @@ import io.leveros.dataplane.ingress.GrpcIngress;
 import io.leveros.dataplane.ingress.HttpApiHandler;
 import io.leveros.dataplane.ingress.Ingress;
 import io.leveros.dataplane.ingress.IngressHandler;
+import io.leveros.dataplane.ingress.InvalidRequests;
 import io.leveros.dataplane.instance.InstanceOutput;
 import io.leveros.dataplane.instance.InstanceRuntime;
 import io.leveros.dataplane.instance.JavaClassArchive;
@@ -87,6 +89,7 @@ public final class DataPlane implements AutoCloseable {
     static final long MAX_STREAMS_PER_CONNECTION = 10_000;
 
     private final Vertx vertx;
+    private final ConnectionRules connectionRules;
     private final RoutingState routing;
     /** One h2c connection to the control plane, for the routes and the instance reports. */
     private final GrpcClient controlPlaneClient;
@@ -176,7 +179,8 @@ public final class DataPlane implements AutoCloseable {
     private HttpServer gatewayServer;
     private HttpServer forwardingServer;
 
-    private DataPlane(DataPlaneOptions options, Vertx vertx, Consumer<String> logSink) {
+    private DataPlane(
+            DataPlaneOptions options, Vertx vertx, ConnectionRules connectionRules, Consumer<String> logSink) {
         if (!options.nodeCredentialFileGiven()
                 && options.joinTokenFile() == null
                 && !Files.exists(options.nodeCredentialFile())) {
@@ -186,6 +190,7 @@ public final class DataPlane implements AutoCloseable {
                     + " `lever nodes join-token`; or issue a credential with `lever nodes credential <node-id>`)");
         }
         this.vertx = vertx;
+        this.connectionRules = connectionRules;
         this.routing = new RoutingState();
         this.drainTimeout = options.drainTimeout();
         this.controlPlaneClient = GrpcClient.client(
@@ -206,6 +211,7 @@ public final class DataPlane implements AutoCloseable {
                 ? Tracer.OFF
                 : Tracer.exportingTo(options.otlpEndpoint(), options.nodeId());
         metrics.bindNetty(vertx);
+        connectionRules.countRefusalsIn(metrics.refusals());
         this.activator = new Activator(
                 vertx,
                 agent,
@@ -260,10 +266,14 @@ public final class DataPlane implements AutoCloseable {
     /** Starts a data plane; returns once both ports listen. */
     public static DataPlane start(DataPlaneOptions options, VertxOptions vertxOptions, Consumer<String> logSink)
             throws Exception {
-        Vertx vertx = Vertx.vertx(vertxOptions);
+        ConnectionRules connectionRules = new ConnectionRules(options.headerTimeout(), options.maxConnections());
+        Vertx vertx = Vertx.builder()
+                .with(vertxOptions)
+                .withTransport(connectionRules.transport())
+                .build();
         DataPlane dataPlane;
         try {
-            dataPlane = new DataPlane(options, vertx, logSink);
+            dataPlane = new DataPlane(options, vertx, connectionRules, logSink);
         } catch (RuntimeException e) { // e.g. instances cannot be isolated as required
             vertx.close();
             throw e;
@@ -316,13 +326,16 @@ public final class DataPlane implements AutoCloseable {
                 new InstanceStreams(resources.forIngress(), instanceClient, activator.unreachablePeers(), openStreams);
         gatewayServer = await(server(forwarder, streams, callers, Ingress.GATEWAY, options)
                 .listen(options.gatewayPort(), "127.0.0.1"));
+        countConnections(gatewayServer.actualPort(), Ingress.GATEWAY);
         String gateway = "127.0.0.1:" + gatewayServer.actualPort();
         agent.gatewayAddress(gateway);
         instanceClient.gatewayAddress(gateway);
         forwardingServer = await(forwardingServer(resources.forForwarded(), requestTimeoutMs, callers, options)
                 .listen(options.forwardingPort(), options.forwardingHost()));
+        countConnections(forwardingServer.actualPort(), Ingress.FORWARDED);
         publicServer = await(server(forwarder, streams, callers, Ingress.PUBLIC, options)
                 .listen(options.port(), options.bindHost()));
+        countConnections(publicServer.actualPort(), Ingress.PUBLIC);
         subscriber.start();
         reporter = new InstanceReporter(
                 vertx,
@@ -360,6 +373,7 @@ public final class DataPlane implements AutoCloseable {
                 metrics.refusals(),
                 tracer);
         return vertx.createHttpServer(serverOptions(options))
+                .invalidRequestHandler(invalidRequests(ingress))
                 .requestHandler(new IngressHandler(grpc, api, routing, controlPlanes, vertx, metrics));
     }
 
@@ -402,13 +416,26 @@ public final class DataPlane implements AutoCloseable {
         GrpcServer grpc = grpcServer(
                 forwarder, streams, callers, Ingress.FORWARDED, metrics.calls().recorder(Ingress.FORWARDED.label()));
         LogsHandler logsHandler = new LogsHandler(vertx, logs, routing, options.nodeId());
-        return vertx.createHttpServer(serverOptions(options)).requestHandler(request -> {
-            if (request.method() == HttpMethod.GET && LogsHandler.PATH.equals(request.path())) {
-                logsHandler.handle(request);
-            } else {
-                grpc.handle(request);
-            }
-        });
+        return vertx.createHttpServer(serverOptions(options))
+                .invalidRequestHandler(invalidRequests(Ingress.FORWARDED))
+                .requestHandler(request -> {
+                    if (request.method() == HttpMethod.GET && LogsHandler.PATH.equals(request.path())) {
+                        logsHandler.handle(request);
+                    } else {
+                        grpc.handle(request);
+                    }
+                });
+    }
+
+    private void countConnections(int port, Ingress ingress) {
+        connectionRules.name(port, ingress.label());
+        metrics.openConnections(ingress.label(), () -> connectionRules.open(port), connectionRules.maxConnections());
+    }
+
+    private InvalidRequests invalidRequests(Ingress ingress) {
+        HttpServerOptions defaults = new HttpServerOptions();
+        return new InvalidRequests(
+                ingress, metrics.refusals(), defaults.getMaxInitialLineLength(), defaults.getMaxHeaderSize());
     }
 
     private GrpcServer grpcServer(

@@ -1,8 +1,10 @@
 package io.leveros.dataplane;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.leveros.dataplane.isolation.IdRange;
 import io.leveros.dataplane.logs.LogFormat;
 import io.leveros.dataplane.routing.ControlPlanes;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -63,6 +65,11 @@ public final class DataPlaneOptions {
               --stream-idle-timeout D     a stream with no message either way for this long is closed (default 10m)
               --body-timeout D            a call's body may go this long without a part arriving, else 408
                                           (default 30s)
+              --header-timeout D          a connection may take this long to send a request's headers, from
+                                          its first byte (or the connection's start), else 408 and closed
+                                          (default 10s)
+              --max-connections N         connections each port takes at once; more are answered 503 and
+                                          closed (default: a quarter of the open-file limit, at most 10000)
               --instance-dir DIR          where to make this data plane's instance folder (version code copies,
                                           runtime files, instances' temporary folders); every user must be
                                           able to traverse DIR (default: the system temporary folder)
@@ -119,6 +126,8 @@ public final class DataPlaneOptions {
     private URI otlpEndpoint;
     private Duration streamIdleTimeout = Duration.ofMinutes(10);
     private Duration bodyTimeout = Duration.ofSeconds(30);
+    private Duration headerTimeout = Duration.ofSeconds(10);
+    private int maxConnections = defaultMaxConnections();
     private Path instanceDir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
     private RuntimeKind runtime = RuntimeKind.PROCESS;
     private URI dockerHost = defaultDockerHost();
@@ -193,6 +202,8 @@ public final class DataPlaneOptions {
             case "--otlp-endpoint" -> otlpEndpoint = httpUrl(name, v);
             case "--stream-idle-timeout" -> streamIdleTimeout = duration(name, v);
             case "--body-timeout" -> bodyTimeout = positiveDuration(name, v);
+            case "--header-timeout" -> headerTimeout = positiveDuration(name, v);
+            case "--max-connections" -> maxConnections = positive(name, v);
             case "--instance-dir" -> instanceDir = Path.of(v).toAbsolutePath();
             case "--instance-uids" -> instanceUids = IdRange.parse(name, v);
             case "--runtime" -> runtime = runtime(name, v);
@@ -390,6 +401,26 @@ public final class DataPlaneOptions {
     /** How long a call's body may go without a part arriving. */
     public Duration bodyTimeout() {
         return bodyTimeout;
+    }
+
+    public Duration headerTimeout() {
+        return headerTimeout;
+    }
+
+    /** Connections each listening port takes at once. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /**
+     * A quarter of the process's open-file limit (each connection is a file, and so are the
+     * connections to instances, the instances' pipes and the code), at most 10,000.
+     */
+    private static int defaultMaxConnections() {
+        long openFiles = ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount()
+                : 40_000;
+        return (int) Math.max(16, Math.min(10_000, openFiles / 4));
     }
 
     /** Whether instances may run without a hard memory limit where none can be set up. */

@@ -19,6 +19,10 @@ public enum ErrorCode {
     METHOD_NOT_FOUND(404, GrpcStatus.NOT_FOUND),
     METHOD_NOT_ALLOWED(405, GrpcStatus.UNIMPLEMENTED),
     PAYLOAD_TOO_LARGE(413, GrpcStatus.RESOURCE_EXHAUSTED),
+    /** A request line longer than the data plane reads (HTTP/1.x; the connection is closed). */
+    URL_TOO_LONG(414, GrpcStatus.INVALID_ARGUMENT),
+    /** Headers larger than the data plane reads (HTTP/1.x; the connection is closed). */
+    HEADERS_TOO_LARGE(431, GrpcStatus.RESOURCE_EXHAUSTED),
     TOO_MANY_WAITING(429, GrpcStatus.RESOURCE_EXHAUSTED),
     /**
      * A node was sent a call for a resource it no longer owns (the binding moved): refused before
@@ -32,6 +36,8 @@ public enum ErrorCode {
      */
     NODE_UNREACHABLE(502, GrpcStatus.UNAVAILABLE),
     NO_INSTANCE(503, GrpcStatus.UNAVAILABLE),
+    /** The port already had {@code --max-connections} connections: this one is answered and closed. */
+    TOO_MANY_CONNECTIONS(503, GrpcStatus.UNAVAILABLE),
     INSTANCE_TIMEOUT(504, GrpcStatus.DEADLINE_EXCEEDED),
     STREAM_IDLE(408, GrpcStatus.DEADLINE_EXCEEDED),
     /**

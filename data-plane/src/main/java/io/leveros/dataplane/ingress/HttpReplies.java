@@ -82,7 +82,8 @@ public final class HttpReplies {
         return write(response, error.code().httpStatus(), JSON, errorBody(error.code(), error.getMessage()));
     }
 
-    static Buffer errorBody(ErrorCode code, String message) {
+    /** The JSON body of a platform error: {@code {"code":…,"message":…}}. */
+    public static Buffer errorBody(ErrorCode code, String message) {
         JsonStringEncoder encoder = JsonStringEncoder.getInstance();
         Buffer body = Buffer.buffer(message.length() + 48);
         body.appendString("{\"code\":\"").appendString(code.name()).appendString("\",\"message\":\"");

@@ -4,13 +4,22 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Requests refused for how the client behaved, not for what it asked: a body that did not arrive
- * in time ({@code lever_dataplane_client_refusals_total}, by ingress and reason).
+ * Requests and connections refused for how the client behaved, not for what it asked: a body or
+ * headers that did not arrive in time, too many connections, a request that does not parse ({@code
+ * lever_dataplane_client_refusals_total}, by ingress and reason).
  */
 public final class ClientRefusals {
     static final String NAME = "lever.dataplane.client.refusals";
 
     public static final String BODY_TIMEOUT = "body_timeout";
+    /** A request's headers not complete within {@code --header-timeout} (408, or closed if nothing came). */
+    public static final String HEADER_TIMEOUT = "header_timeout";
+    /** A connection over the port's {@code --max-connections} (503, or an HTTP/2 GOAWAY). */
+    public static final String TOO_MANY_CONNECTIONS = "too_many_connections";
+    /** A request line or headers longer than the data plane reads (414, 431). */
+    public static final String TOO_LARGE_HEAD = "too_large_head";
+    /** An HTTP/1.x request that does not parse (400). */
+    public static final String MALFORMED_REQUEST = "malformed_request";
 
     private final MeterRegistry registry;
 
@@ -20,7 +29,8 @@ public final class ClientRefusals {
 
     public void record(String ingress, String reason) {
         Counter.builder(NAME)
-                .description("Requests refused for the client's behaviour: a body not received in time (408).")
+                .description("Requests and connections refused for the client's behaviour: a body or headers not"
+                        + " received in time (408), too many connections (503), a request that does not parse.")
                 .tags("ingress", ingress, "reason", reason)
                 .register(registry)
                 .increment();

@@ -21,17 +21,20 @@ import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
  * Everything the data plane's {@code GET /_lever/metrics} shows, through Micrometer's Prometheus
  * registry: calls and their latency, instance starts, per live version its instances by state,
- * calls in flight, queued calls and open streams, the queue's limit, and the JVM's, the process's
+ * calls in flight, queued calls and open streams, the queue's limit, each port's open connections,
+ * and the JVM's, the process's
  * and Netty's own meters (docs/data-plane.md, "Metrics").
  */
 public final class DataPlaneMetrics {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String OPEN_CONNECTIONS = "lever.dataplane.open.connections";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final CallMetrics calls = new CallMetrics();
@@ -80,6 +83,21 @@ public final class DataPlaneMetrics {
             pools.add(PooledByteBufAllocator.DEFAULT);
         }
         pools.forEach(pool -> new NettyAllocatorMetrics(pool).bindTo(registry));
+    }
+
+    /** The connections open on one port now ({@code lever_dataplane_open_connections}, by ingress). */
+    public void openConnections(String ingress, IntSupplier open, int max) {
+        Gauge.builder(OPEN_CONNECTIONS, open::getAsInt)
+                .description("Connections open on the port now; it takes at most --max-connections (" + max
+                        + ") and answers more 503.")
+                .tags("ingress", ingress)
+                .register(registry);
+    }
+
+    /** The open connections of one ingress, for tests. */
+    public int openConnections(String ingress) {
+        Gauge gauge = registry.find(OPEN_CONNECTIONS).tags("ingress", ingress).gauge();
+        return gauge == null ? 0 : (int) gauge.value();
     }
 
     public CallMetrics calls() {
