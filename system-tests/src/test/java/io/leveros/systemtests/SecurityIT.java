@@ -3,11 +3,17 @@ package io.leveros.systemtests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +32,7 @@ class SecurityIT {
 
     @BeforeAll
     static void start() {
-        platform = LeverPlatform.start("security");
+        platform = LeverPlatform.start("security", "--header-timeout", "3s");
         deploy("dev.lever", "{\"name\": \"attacker\", \"javaEntry\": \"io.leveros.testservice.Attacker\"}");
         deploy(
                 "dev.lever",
@@ -139,6 +145,69 @@ class SecurityIT {
         assertThat(platform.logText().length() - before)
                 .as("what 300 MB of output added to lever up's log")
                 .isLessThan(4 * 1024 * 1024);
+    }
+
+    /**
+     * Slowloris: 200 connections send a request's headers a byte a second and never finish them.
+     * Each is answered 408 and closed once its headers took {@code lever up --header-timeout 3s}, and
+     * counted, while the port goes on answering.
+     */
+    @Test
+    void connectionsTricklingTheirHeadersAreCutOffWhileCallsGoOn() throws Exception {
+        int slow = 200;
+        List<Socket> sockets = new ArrayList<>();
+        long start = System.nanoTime();
+        try {
+            for (int i = 0; i < slow; i++) {
+                Socket socket = new Socket("127.0.0.1", platform.httpPort());
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream()
+                        .write("POST /attacker/x HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                sockets.add(socket);
+            }
+            Thread trickle = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(1_000);
+                        for (Socket socket : sockets) {
+                            try {
+                                socket.getOutputStream().write('X');
+                            } catch (IOException closed) {
+                                // cut off already
+                            }
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    // the test is over
+                }
+            });
+            try {
+                assertThat(platform.dataPlaneMetrics())
+                        .as("the port answers meanwhile")
+                        .contains("lever_dataplane");
+                for (Socket socket : sockets) {
+                    String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                    assertThat(answer)
+                            .startsWith("HTTP/1.1 408")
+                            .contains("within 3s")
+                            .contains("lever up --header-timeout");
+                }
+            } finally {
+                trickle.interrupt();
+            }
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("until the last was cut off")
+                .isBetween(Duration.ofMillis(2_500), Duration.ofSeconds(15));
+        Matcher counted = Pattern.compile(
+                        "lever_dataplane_client_refusals_total\\{ingress=\"public\",reason=\"header_timeout\",?} (\\d+)")
+                .matcher(platform.dataPlaneMetrics());
+        assertThat(counted.find()).as("header timeouts counted").isTrue();
+        assertThat(Double.parseDouble(counted.group(1))).isGreaterThanOrEqualTo(slow);
     }
 
     @Test

@@ -77,6 +77,21 @@ public final class UpCommand implements Callable<Integer> {
     String requestTimeout;
 
     @Option(
+            names = "--header-timeout",
+            defaultValue = "10s",
+            paramLabel = "DURATION",
+            description = "Answer 408 and close a connection whose request headers are not complete this long after"
+                    + " their first byte (or after it connected), e.g. 30s (default: ${DEFAULT-VALUE}).")
+    String headerTimeout;
+
+    @Option(
+            names = "--max-connections",
+            paramLabel = "N",
+            description = "Connections each of the data plane's ports takes at once; more are answered 503 and closed"
+                    + " (default: a quarter of the open-file limit, at most 10000).")
+    Integer maxConnections;
+
+    @Option(
             names = "--scale-down-delay",
             defaultValue = "45s",
             paramLabel = "DURATION",
@@ -240,6 +255,11 @@ public final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         checkDuration("--stream-idle-timeout", streamIdleTimeout, false);
         checkDuration("--request-timeout", requestTimeout, false);
+        checkDuration("--header-timeout", headerTimeout, false);
+        if (maxConnections != null && maxConnections < 1) {
+            throw new ParameterException(
+                    spec.commandLine(), "--max-connections: " + maxConnections + " (expected: a number >= 1)");
+        }
         checkDuration("--scale-down-delay", scaleDownDelay, true);
         checkDuration("--idle-timeout", idleTimeout, false);
         if (!store.equals("file") && !store.matches("redis://[^/]+:[0-9]+(/[0-9]+)?/?")) {
@@ -271,10 +291,17 @@ public final class UpCommand implements Callable<Integer> {
         PrintStream err = logFormat.equals("json") ? JsonLines.printStream(System.err, "WARN") : System.err;
         LocalPlatform platform = new LocalPlatform(
                 LeverHome.locate(),
-                new LocalPlatform.Ports(port, apiPort, grpcPort, gatewayPort, forwardingPort),
+                new LocalPlatform.Ports(
+                        port,
+                        apiPort,
+                        grpcPort,
+                        gatewayPort,
+                        forwardingPort,
+                        maxConnections == null ? 0 : maxConnections),
                 lever.global.dataDir,
                 store,
-                new LocalPlatform.Timeouts(streamIdleTimeout, requestTimeout, scaleDownDelay, idleTimeout),
+                new LocalPlatform.Timeouts(
+                        streamIdleTimeout, requestTimeout, headerTimeout, scaleDownDelay, idleTimeout),
                 localOptions(),
                 joinOptions(),
                 new LocalPlatform.Observability(logFormat, otlpEndpoint),

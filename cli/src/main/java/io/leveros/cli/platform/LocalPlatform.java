@@ -54,18 +54,24 @@ public final class LocalPlatform {
     /** The control plane's {@code lever.store}: {@code file} or {@code redis://host:port[/db]}. */
     private final String store;
 
-    /** The ports the platform listens on. */
-    public record Ports(int http, int api, int grpc, int gateway, int forwarding) {}
+    /**
+     * The ports the platform listens on.
+     *
+     * @param maxConnections connections each of the data plane's ports takes at once (its {@code
+     *     --max-connections}); 0 for the data plane's default
+     */
+    public record Ports(int http, int api, int grpc, int gateway, int forwarding, int maxConnections) {}
 
     /**
      * Durations ({@code 30s}, {@code 10m}) handed to the planes.
      *
      * @param streamIdle the data plane's {@code --stream-idle-timeout}
      * @param request the data plane's {@code --request-timeout}
+     * @param header the data plane's {@code --header-timeout}
      * @param scaleDownDelay the autoscaler's default {@code lever.scaling.scale-down-delay}
      * @param idle the autoscaler's default {@code lever.scaling.idle-timeout}
      */
-    public record Timeouts(String streamIdle, String request, String scaleDownDelay, String idle) {}
+    public record Timeouts(String streamIdle, String request, String header, String scaleDownDelay, String idle) {}
 
     /**
      * A node joining a cluster ({@code lever up --join}): a data plane only, no control plane.
@@ -351,8 +357,13 @@ public final class LocalPlatform {
                 timeouts.streamIdle(),
                 "--request-timeout",
                 timeouts.request(),
+                "--header-timeout",
+                timeouts.header(),
                 "--log-format",
                 observability.logFormat()));
+        if (ports.maxConnections() > 0) {
+            command.addAll(List.of("--max-connections", String.valueOf(ports.maxConnections())));
+        }
         if (observability.otlpEndpoint() != null) {
             command.addAll(List.of("--otlp-endpoint", observability.otlpEndpoint()));
         }
