@@ -50,7 +50,11 @@ import io.leveros.dataplane.stream.OpenStreams;
 import io.leveros.dataplane.stream.StreamRelay;
 import io.leveros.dataplane.tracing.Tracer;
 import io.leveros.proto.control.RoutingSnapshot;
+import io.micrometer.core.instrument.Counter;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClientOptions;
@@ -58,6 +62,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
@@ -71,6 +78,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * Wires the data plane together and runs it: routing subscription, instance reports, node agent,
@@ -175,9 +183,12 @@ public final class DataPlane implements AutoCloseable {
         return live;
     }
 
-    private HttpServer publicServer;
-    private HttpServer gatewayServer;
-    private HttpServer forwardingServer;
+    /** Each port's servers, one per event loop ({@code --event-loops}), sharing the port. */
+    private final List<HttpServer> servers = new ArrayList<>();
+
+    private int port;
+    private int gatewayPort;
+    private int forwardingPort;
 
     private DataPlane(
             DataPlaneOptions options, Vertx vertx, ConnectionRules connectionRules, Consumer<String> logSink) {
@@ -267,6 +278,8 @@ public final class DataPlane implements AutoCloseable {
     public static DataPlane start(DataPlaneOptions options, VertxOptions vertxOptions, Consumer<String> logSink)
             throws Exception {
         ConnectionRules connectionRules = new ConnectionRules(options.headerTimeout(), options.maxConnections());
+        // exactly the loops that serve: the timers, the node agent and the clients share them
+        vertxOptions.setEventLoopPoolSize(options.eventLoops());
         Vertx vertx = Vertx.builder()
                 .with(vertxOptions)
                 .withTransport(connectionRules.transport())
@@ -322,20 +335,31 @@ public final class DataPlane implements AutoCloseable {
         CallForwarder forwarder = new CallForwarder(
                 resources.forIngress(), instanceClient, activator.unreachablePeers(), requestTimeoutMs);
         CallerIdentity callers = new CallerIdentity(agent);
+        // one recorder per ingress, shared by its loops' servers: a scrape must not see a series twice
+        CallMetrics.Recorder gatewayCalls = metrics.calls().recorder(Ingress.GATEWAY.label());
+        CallMetrics.Recorder forwardedCalls = metrics.calls().recorder(Ingress.FORWARDED.label());
+        CallMetrics.Recorder publicCalls = metrics.calls().recorder(Ingress.PUBLIC.label());
         InstanceStreams streams =
                 new InstanceStreams(resources.forIngress(), instanceClient, activator.unreachablePeers(), openStreams);
-        gatewayServer = await(server(forwarder, streams, callers, Ingress.GATEWAY, options)
-                .listen(options.gatewayPort(), "127.0.0.1"));
-        countConnections(gatewayServer.actualPort(), Ingress.GATEWAY);
-        String gateway = "127.0.0.1:" + gatewayServer.actualPort();
+        gatewayPort = listenOnEachLoop(
+                loop -> server(forwarder, streams, callers, Ingress.GATEWAY, options, gatewayCalls, loop),
+                options.gatewayPort(),
+                "127.0.0.1",
+                Ingress.GATEWAY);
+        String gateway = "127.0.0.1:" + gatewayPort;
         agent.gatewayAddress(gateway);
         instanceClient.gatewayAddress(gateway);
-        forwardingServer = await(forwardingServer(resources.forForwarded(), requestTimeoutMs, callers, options)
-                .listen(options.forwardingPort(), options.forwardingHost()));
-        countConnections(forwardingServer.actualPort(), Ingress.FORWARDED);
-        publicServer = await(server(forwarder, streams, callers, Ingress.PUBLIC, options)
-                .listen(options.port(), options.bindHost()));
-        countConnections(publicServer.actualPort(), Ingress.PUBLIC);
+        forwardingPort = listenOnEachLoop(
+                loop -> forwardingServer(
+                        resources.forForwarded(), requestTimeoutMs, callers, options, forwardedCalls, loop),
+                options.forwardingPort(),
+                options.forwardingHost(),
+                Ingress.FORWARDED);
+        port = listenOnEachLoop(
+                loop -> server(forwarder, streams, callers, Ingress.PUBLIC, options, publicCalls, loop),
+                options.port(),
+                options.bindHost(),
+                Ingress.PUBLIC);
         subscriber.start();
         reporter = new InstanceReporter(
                 vertx,
@@ -343,7 +367,7 @@ public final class DataPlane implements AutoCloseable {
                 controlPlanes,
                 options.nodeId(),
                 credential,
-                options.advertiseHost() + ":" + forwardingServer.actualPort(),
+                options.advertiseHost() + ":" + forwardingPort,
                 activator,
                 resources,
                 reportSequence,
@@ -358,8 +382,9 @@ public final class DataPlane implements AutoCloseable {
             InstanceStreams streams,
             CallerIdentity callers,
             Ingress ingress,
-            DataPlaneOptions options) {
-        CallMetrics.Recorder calls = metrics.calls().recorder(ingress.label());
+            DataPlaneOptions options,
+            CallMetrics.Recorder calls,
+            int loop) {
         GrpcServer grpc = grpcServer(forwarder, streams, callers, ingress, calls);
         HttpApiHandler api = new HttpApiHandler(
                 routing,
@@ -372,9 +397,14 @@ public final class DataPlane implements AutoCloseable {
                 options.bodyTimeout().toMillis(),
                 metrics.refusals(),
                 tracer);
+        IngressHandler handler = new IngressHandler(grpc, api, routing, controlPlanes, vertx, metrics);
+        Counter requests = metrics.loopRequests(ingress.label(), loop);
         return vertx.createHttpServer(serverOptions(options))
                 .invalidRequestHandler(invalidRequests(ingress))
-                .requestHandler(new IngressHandler(grpc, api, routing, controlPlanes, vertx, metrics));
+                .requestHandler(request -> {
+                    requests.increment();
+                    handler.handle(request);
+                });
     }
 
     private List<VersionGauges> versionGauges() {
@@ -409,16 +439,22 @@ public final class DataPlane implements AutoCloseable {
      * io.leveros.dataplane.identity.ForwardingKey}).
      */
     private HttpServer forwardingServer(
-            LeaseSource local, long requestTimeoutMs, CallerIdentity callers, DataPlaneOptions options) {
+            LeaseSource local,
+            long requestTimeoutMs,
+            CallerIdentity callers,
+            DataPlaneOptions options,
+            CallMetrics.Recorder calls,
+            int loop) {
         CallForwarder forwarder =
                 new CallForwarder(local, instanceClient, activator.unreachablePeers(), requestTimeoutMs);
         InstanceStreams streams = new InstanceStreams(local, instanceClient, activator.unreachablePeers(), openStreams);
-        GrpcServer grpc = grpcServer(
-                forwarder, streams, callers, Ingress.FORWARDED, metrics.calls().recorder(Ingress.FORWARDED.label()));
+        GrpcServer grpc = grpcServer(forwarder, streams, callers, Ingress.FORWARDED, calls);
         LogsHandler logsHandler = new LogsHandler(vertx, logs, routing, options.nodeId());
+        Counter requests = metrics.loopRequests(Ingress.FORWARDED.label(), loop);
         return vertx.createHttpServer(serverOptions(options))
                 .invalidRequestHandler(invalidRequests(Ingress.FORWARDED))
                 .requestHandler(request -> {
+                    requests.increment();
                     if (request.method() == HttpMethod.GET && LogsHandler.PATH.equals(request.path())) {
                         logsHandler.handle(request);
                     } else {
@@ -427,9 +463,43 @@ public final class DataPlane implements AutoCloseable {
                 });
     }
 
-    private void countConnections(int port, Ingress ingress) {
-        connectionRules.name(port, ingress.label());
-        metrics.openConnections(ingress.label(), () -> connectionRules.open(port), connectionRules.maxConnections());
+    /**
+     * Listens on {@code port} with one server per event loop, each made by {@code newServer} on its
+     * own event-loop context: Vert.x shares the port among them and hands each new connection to the
+     * next, so the port's connections spread over the loops. Port 0 becomes one free port for all
+     * (Vert.x's shared random port, one per ingress).
+     *
+     * @return the port listened on
+     */
+    private int listenOnEachLoop(IntFunction<HttpServer> newServer, int port, String host, Ingress ingress)
+            throws Exception {
+        SocketAddress address = port == 0
+                ? SocketAddress.sharedRandomPort(ingress.ordinal() + 1, host)
+                : SocketAddress.inetSocketAddress(port, host);
+        int actualPort = 0;
+        int index = 0;
+        for (EventExecutor eventLoop : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+            ContextInternal loop = ((VertxInternal) vertx)
+                    .contextBuilder()
+                    .withEventLoop((EventLoop) eventLoop)
+                    .build();
+            Promise<HttpServer> listening = Promise.promise();
+            int loopIndex = index++;
+            loop.runOnContext(v -> {
+                try {
+                    newServer.apply(loopIndex).listen(address).onComplete(listening);
+                } catch (RuntimeException e) {
+                    listening.fail(e);
+                }
+            });
+            HttpServer server = await(listening.future());
+            servers.add(server);
+            actualPort = server.actualPort();
+        }
+        connectionRules.name(actualPort, ingress.label());
+        int counted = actualPort;
+        metrics.openConnections(ingress.label(), () -> connectionRules.open(counted), connectionRules.maxConnections());
+        return actualPort;
     }
 
     private InvalidRequests invalidRequests(Ingress ingress) {
@@ -475,17 +545,17 @@ public final class DataPlane implements AutoCloseable {
 
     /** The public port (HTTP API + gRPC). */
     public int port() {
-        return publicServer.actualPort();
+        return port;
     }
 
     /** The port other nodes forward calls to. */
     public int forwardingPort() {
-        return forwardingServer.actualPort();
+        return forwardingPort;
     }
 
     /** The internal gateway's port (loopback). */
     public int gatewayPort() {
-        return gatewayServer.actualPort();
+        return gatewayPort;
     }
 
     public RoutingState routing() {
@@ -526,10 +596,8 @@ public final class DataPlane implements AutoCloseable {
         controlPlaneClient.close();
         try {
             List<Future<Void>> shutdowns = new ArrayList<>();
-            for (HttpServer server : new HttpServer[] {publicServer, gatewayServer, forwardingServer}) {
-                if (server != null) {
-                    shutdowns.add(server.shutdown(drainTimeout.toMillis(), TimeUnit.MILLISECONDS));
-                }
+            for (HttpServer server : servers) {
+                shutdowns.add(server.shutdown(drainTimeout.toMillis(), TimeUnit.MILLISECONDS));
             }
             await(Future.join(shutdowns));
         } catch (Exception e) {

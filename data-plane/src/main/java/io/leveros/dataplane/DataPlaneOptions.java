@@ -68,6 +68,9 @@ public final class DataPlaneOptions {
               --header-timeout D          a connection may take this long to send a request's headers, from
                                           its first byte (or the connection's start), else 408 and closed
                                           (default 10s)
+              --event-loops N             event loops (threads) serving the ports, each with a server on each port
+                                          and its own connections to instances; a connection stays on one
+                                          (default: one per core)
               --max-connections N         connections each port takes at once; more are answered 503 and
                                           closed (default: a quarter of the open-file limit, at most 10000)
               --instance-dir DIR          where to make this data plane's instance folder (version code copies,
@@ -128,6 +131,7 @@ public final class DataPlaneOptions {
     private Duration bodyTimeout = Duration.ofSeconds(30);
     private Duration headerTimeout = Duration.ofSeconds(10);
     private int maxConnections = defaultMaxConnections();
+    private int eventLoops = Runtime.getRuntime().availableProcessors();
     private Path instanceDir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
     private RuntimeKind runtime = RuntimeKind.PROCESS;
     private URI dockerHost = defaultDockerHost();
@@ -204,6 +208,7 @@ public final class DataPlaneOptions {
             case "--body-timeout" -> bodyTimeout = positiveDuration(name, v);
             case "--header-timeout" -> headerTimeout = positiveDuration(name, v);
             case "--max-connections" -> maxConnections = positive(name, v);
+            case "--event-loops" -> eventLoops = positive(name, v);
             case "--instance-dir" -> instanceDir = Path.of(v).toAbsolutePath();
             case "--instance-uids" -> instanceUids = IdRange.parse(name, v);
             case "--runtime" -> runtime = runtime(name, v);
@@ -405,6 +410,11 @@ public final class DataPlaneOptions {
 
     public Duration headerTimeout() {
         return headerTimeout;
+    }
+
+    /** Event loops serving each port's connections. */
+    public int eventLoops() {
+        return eventLoops;
     }
 
     /** Connections each listening port takes at once. */

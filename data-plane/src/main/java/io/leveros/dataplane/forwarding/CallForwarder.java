@@ -10,7 +10,10 @@ import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.peer.UnreachablePeers;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,22 +43,38 @@ public final class CallForwarder {
      * @return the serialized {@code core.RPCReply}, or a {@code CallException}
      */
     public Future<Buffer> forward(Call call, Buffer rpc) {
-        return forward(call, rpc, 0);
+        return forward(call, rpc, 0, (ContextInternal) Vertx.currentContext());
     }
 
-    private Future<Buffer> forward(Call call, Buffer rpc, int detours) {
-        return leases.acquire(call).compose(lease -> call(lease, call, rpc).recover(failure -> {
-            if (movedOnce(call, lease, failure)) {
-                return forward(call.afterMove(lease.resourceEpoch()), rpc, detours);
-            }
-            if (InstanceClient.notDelivered(lease, failure)) {
-                unreachable.markUnreachable(lease.node());
-                if (detours < UnreachablePeers.MAX_DETOURS) {
-                    return forward(call, rpc, detours + 1);
-                }
-            }
-            return Future.failedFuture(failure);
-        }));
+    /** @param context the caller's, where the call goes on whichever thread grants its lease */
+    private Future<Buffer> forward(Call call, Buffer rpc, int detours, ContextInternal context) {
+        return on(context, leases.acquire(call))
+                .compose(lease -> call(lease, call, rpc, context).recover(failure -> {
+                    if (movedOnce(call, lease, failure)) {
+                        return forward(call.afterMove(lease.resourceEpoch()), rpc, detours, context);
+                    }
+                    if (InstanceClient.notDelivered(lease, failure)) {
+                        unreachable.markUnreachable(lease.node());
+                        if (detours < UnreachablePeers.MAX_DETOURS) {
+                            return forward(call, rpc, detours + 1, context);
+                        }
+                    }
+                    return Future.failedFuture(failure);
+                }));
+    }
+
+    /**
+     * {@code future}, its listeners run in {@code context}: a lease waited for (an instance starting,
+     * a resource binding) is granted on whichever event loop got there, and the call must go on, and
+     * be answered, on its own connection's loop.
+     */
+    private static <T> Future<T> on(ContextInternal context, Future<T> future) {
+        if (context == null || future.isComplete()) {
+            return future;
+        }
+        Promise<T> here = context.promise();
+        future.onComplete(here);
+        return here.future();
     }
 
     /**
@@ -69,9 +88,9 @@ public final class CallForwarder {
                 && lease.resourceEpoch() != 0;
     }
 
-    private Future<Buffer> call(Lease lease, Call call, Buffer rpc) {
+    private Future<Buffer> call(Lease lease, Call call, Buffer rpc, ContextInternal context) {
         return client.call(lease, call.leverUrl(), call.trace(), rpc, requestTimeoutMs)
-                .recover(failure -> explained(lease, failure))
+                .recover(failure -> on(context, explained(lease, failure)))
                 .andThen(done -> lease.release(CallOutcome.failed(done)));
     }
 

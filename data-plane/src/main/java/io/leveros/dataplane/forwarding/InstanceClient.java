@@ -6,6 +6,7 @@ import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.identity.ForwardingKey;
 import io.leveros.dataplane.placement.ResourceEpoch;
 import io.leveros.dataplane.tracing.TraceContext;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -14,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
@@ -23,6 +25,8 @@ import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Calls {@code core.LeverRPC/HandleRPC} on an instance with the request's bytes as they came, and
@@ -61,13 +65,24 @@ public final class InstanceClient implements AutoCloseable {
             GrpcMessageDecoder.IDENTITY);
 
     private final Vertx vertx;
-    private final GrpcClient client;
+    /** Off an event loop (warm-up, tests). */
+    private final GrpcClient sharedClient;
+    /**
+     * One client per event loop: a connection belongs to the loop that opened it, and a call from
+     * another loop would hop threads for every frame (Vert.x 5 offers no loop-aware pool).
+     */
+    private final Map<EventLoop, GrpcClient> clientsByLoop = new ConcurrentHashMap<>();
+
     private volatile CharSequence gatewayAddress = "";
     private volatile CharSequence forwardingKey = "";
 
     public InstanceClient(Vertx vertx) {
         this.vertx = vertx;
-        this.client = GrpcClient.builder(vertx)
+        this.sharedClient = newClient();
+    }
+
+    private GrpcClient newClient() {
+        return GrpcClient.builder(vertx)
                 .with(new GrpcClientOptions()
                         .setScheduleDeadlineAutomatically(false)
                         .setMaxMessageSize(MAX_MESSAGE_SIZE))
@@ -76,6 +91,14 @@ public final class InstanceClient implements AutoCloseable {
                         .setHttp2ClearTextUpgrade(false)
                         .setConnectTimeout(2_000))
                 .build();
+    }
+
+    /** The calling event loop's client: its connections to instances and peers stay on that loop. */
+    private GrpcClient client() {
+        if (Vertx.currentContext() instanceof ContextInternal context && context.isEventLoopContext()) {
+            return clientsByLoop.computeIfAbsent(context.nettyEventLoop(), loop -> newClient());
+        }
+        return sharedClient;
     }
 
     private static HttpClientOptions http2Windows(HttpClientOptions options) {
@@ -101,7 +124,7 @@ public final class InstanceClient implements AutoCloseable {
      */
     public Future<Buffer> call(Lease lease, String leverUrl, TraceContext trace, Buffer rpc, long timeoutMs) {
         Promise<Buffer> reply = Promise.promise();
-        client.request(lease.address(), HANDLE_RPC).onComplete(requested -> {
+        client().request(lease.address(), HANDLE_RPC).onComplete(requested -> {
             if (requested.failed()) {
                 reply.tryFail(notConnected(lease, requested.cause()));
                 return;
@@ -116,7 +139,7 @@ public final class InstanceClient implements AutoCloseable {
      * as they are, undecoded. Streams have no deadline: one that is exchanging messages is never cut.
      */
     public Future<GrpcClientRequest<Buffer, Buffer>> openStream(Lease lease, String leverUrl, TraceContext trace) {
-        return client.request(lease.address(), HANDLE_STREAMING_RPC)
+        return client().request(lease.address(), HANDLE_STREAMING_RPC)
                 .map(request -> {
                     setHeaders(request.headers(), lease, leverUrl, trace);
                     return request;
@@ -246,6 +269,7 @@ public final class InstanceClient implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
+        sharedClient.close();
+        clientsByLoop.values().forEach(GrpcClient::close);
     }
 }

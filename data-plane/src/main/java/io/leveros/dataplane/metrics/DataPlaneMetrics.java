@@ -1,5 +1,6 @@
 package io.leveros.dataplane.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -35,6 +36,7 @@ import java.util.function.ToIntFunction;
 public final class DataPlaneMetrics {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private static final String OPEN_CONNECTIONS = "lever.dataplane.open.connections";
+    private static final String LOOP_REQUESTS = "lever.dataplane.loop.requests";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final CallMetrics calls = new CallMetrics();
@@ -92,6 +94,25 @@ public final class DataPlaneMetrics {
                         + ") and answers more 503.")
                 .tags("ingress", ingress)
                 .register(registry);
+    }
+
+    /**
+     * Requests one event loop's server of a port takes ({@code lever_dataplane_loop_requests_total},
+     * by ingress and loop): how the port's load spreads over {@code --event-loops}.
+     */
+    public Counter loopRequests(String ingress, int loop) {
+        return Counter.builder(LOOP_REQUESTS)
+                .description("Requests (calls, streams, health and metrics) each event loop's server took, by port.")
+                .tags("ingress", ingress, "loop", Integer.toString(loop))
+                .register(registry);
+    }
+
+    /** What {@link #loopRequests} counted, for tests. */
+    public long loopRequestCount(String ingress, int loop) {
+        Counter counter = registry.find(LOOP_REQUESTS)
+                .tags("ingress", ingress, "loop", Integer.toString(loop))
+                .counter();
+        return counter == null ? 0 : (long) counter.count();
     }
 
     /** The open connections of one ingress, for tests. */
