@@ -62,26 +62,26 @@ final class H2Load {
         }
     }
 
-    /** As many calls as the server answers on one connection with {@code streams} in flight, for {@code seconds}. */
-    Result flat(int port, int streams, int seconds) throws IOException, InterruptedException {
-        return run(port, streams, seconds, List.of(), null);
+    /** As many calls as the server answers on {@code connections}, each with {@code streams} in flight. */
+    Result flat(int port, int connections, int streams, int seconds) throws IOException, InterruptedException {
+        return run(port, connections, streams, seconds, List.of(), null);
     }
 
     /** {@code rate} calls a second on one connection (at most {@code streams} in flight), each call's time kept. */
     Result paced(int port, int streams, int rate, int seconds, Path folder) throws IOException, InterruptedException {
         Path log = Files.createTempFile(folder, "h2load-", ".log");
         try {
-            return run(port, streams, seconds, List.of("--rps=" + rate, "--log-file=" + log), log);
+            return run(port, 1, streams, seconds, List.of("--rps=" + rate, "--log-file=" + log), log);
         } finally {
             Files.deleteIfExists(log);
         }
     }
 
-    private Result run(int port, int streams, int seconds, List<String> options, Path log)
+    private Result run(int port, int connections, int streams, int seconds, List<String> options, Path log)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 binary.toString(),
-                "--clients=1",
+                "--clients=" + connections,
                 "--threads=1",
                 "--max-concurrent-streams=" + streams,
                 "--duration=" + seconds,

@@ -45,13 +45,18 @@ public final class ProxyBenchmark {
     private final int streams;
     private final int rate;
     private final int warmup;
+    private final int connections;
+    private final int eventLoops;
 
-    private ProxyBenchmark(int seconds, int rounds, int streams, int rate, int warmup) {
+    private ProxyBenchmark(
+            int seconds, int rounds, int streams, int rate, int warmup, int connections, int eventLoops) {
         this.seconds = seconds;
         this.rounds = rounds;
         this.streams = streams;
         this.rate = rate;
         this.warmup = warmup;
+        this.connections = connections;
+        this.eventLoops = eventLoops;
     }
 
     public static void main(String[] args) throws Exception {
@@ -60,6 +65,8 @@ public final class ProxyBenchmark {
         int streams = 16;
         int rate = 1000;
         int warmup = 60;
+        int connections = 1;
+        int eventLoops = Runtime.getRuntime().availableProcessors();
         for (int i = 0; i < args.length; i++) {
             switch (i + 1 < args.length ? args[i] : "") {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
@@ -67,9 +74,11 @@ public final class ProxyBenchmark {
                 case "--streams" -> streams = Integer.parseInt(args[++i]);
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--connections" -> connections = Integer.parseInt(args[++i]);
+                case "--event-loops" -> eventLoops = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("usage: bench/run --proxies [--seconds N] [--rounds N] [--streams N] [--rate N]"
-                            + " [--warmup N]");
+                            + " [--warmup N] [--connections N] [--event-loops N]");
                     System.exit(2);
                 }
             }
@@ -82,7 +91,7 @@ public final class ProxyBenchmark {
             System.exit(2);
             return;
         }
-        new ProxyBenchmark(seconds, rounds, streams, rate, warmup).run(h2load);
+        new ProxyBenchmark(seconds, rounds, streams, rate, warmup, connections, eventLoops).run(h2load);
         System.exit(0);
     }
 
@@ -108,7 +117,7 @@ public final class ProxyBenchmark {
         String loadAverage = Files.readString(Path.of("/proc/loadavg")).trim();
         Path dataDir = Files.createTempDirectory("lever-bench-");
         BenchPlatform.Ports ports = BenchPlatform.Ports.free();
-        BenchPlatform platform = BenchPlatform.start(dataDir, ports);
+        BenchPlatform platform = BenchPlatform.start(dataDir, ports, "--event-loops", Integer.toString(eventLoops));
         List<PeerProxy> proxies = new ArrayList<>();
         Thread cleanUp = new Thread(() -> {
             stopAll(proxies, platform);
@@ -148,15 +157,15 @@ public final class ProxyBenchmark {
             H2Load load = h2load(h2loadBinary, dataDir);
             for (Route route : routes) {
                 System.err.printf("Warm-up, %s: %d s ...%n", route.name, warmup);
-                load.flat(route.port, streams, warmup);
+                load.flat(route.port, connections, streams, warmup);
             }
             for (int r = 0; r < rounds; r++) {
                 for (Route route : routes) {
                     System.err.printf(
-                            "Round %d of %d, %s: 1 connection x %d streams, %d s; then %d calls/s, %d s ...%n",
-                            r + 1, rounds, route.name, streams, seconds, rate, seconds);
+                            "Round %d of %d, %s: %d connections x %d streams, %d s; then %d calls/s, %d s ...%n",
+                            r + 1, rounds, route.name, connections, streams, seconds, rate, seconds);
                     long cpuBefore = route.proxyCpuNanos == null ? 0 : route.proxyCpuNanos.getAsLong();
-                    H2Load.Result flat = load.flat(route.port, streams, seconds);
+                    H2Load.Result flat = load.flat(route.port, connections, streams, seconds);
                     long cpu = route.proxyCpuNanos == null ? 0 : route.proxyCpuNanos.getAsLong() - cpuBefore;
                     H2Load.Result paced = load.paced(route.port, streams, rate, seconds, dataDir);
                     route.rounds.add(new Round(
@@ -296,11 +305,18 @@ public final class ProxyBenchmark {
         double directP50 = median(direct.rounds, Round::p50Millis);
         System.out.println();
         System.out.printf(
-                "%s, %d cores, java %s, commit %s; load average at the start %s; %d interleaved rounds, medians%n%n",
-                started, Runtime.getRuntime().availableProcessors(), Runtime.version(), commit(), loadAverage, rounds);
+                "%s, %d cores, java %s, commit %s; load average at the start %s; %d interleaved rounds, medians;"
+                        + " the data plane with --event-loops %d%n%n",
+                started,
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.version(),
+                commit(),
+                loadAverage,
+                rounds,
+                eventLoops);
         System.out.printf(
-                "| path | calls/s (1 conn × %d streams) | added p50 at %,d calls/s | proxy CPU per call |%n",
-                streams, rate);
+                "| path | calls/s (%d conn × %d streams) | added p50 at %,d calls/s | proxy CPU per call |%n",
+                connections, streams, rate);
         System.out.println("|---|---|---|---|");
         for (Route route : routes) {
             double routeRate = median(route.rounds, Round::rate);

@@ -92,6 +92,13 @@ public final class UpCommand implements Callable<Integer> {
     Integer maxConnections;
 
     @Option(
+            names = "--event-loops",
+            paramLabel = "N",
+            description = "Event loops (threads) serving the data plane's connections; a connection stays on one"
+                    + " (default: one per core).")
+    Integer eventLoops;
+
+    @Option(
             names = "--scale-down-delay",
             defaultValue = "45s",
             paramLabel = "DURATION",
@@ -260,6 +267,10 @@ public final class UpCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--max-connections: " + maxConnections + " (expected: a number >= 1)");
         }
+        if (eventLoops != null && eventLoops < 1) {
+            throw new ParameterException(
+                    spec.commandLine(), "--event-loops: " + eventLoops + " (expected: a number >= 1)");
+        }
         checkDuration("--scale-down-delay", scaleDownDelay, true);
         checkDuration("--idle-timeout", idleTimeout, false);
         if (!store.equals("file") && !store.matches("redis://[^/]+:[0-9]+(/[0-9]+)?/?")) {
@@ -297,7 +308,8 @@ public final class UpCommand implements Callable<Integer> {
                         grpcPort,
                         gatewayPort,
                         forwardingPort,
-                        maxConnections == null ? 0 : maxConnections),
+                        maxConnections == null ? 0 : maxConnections,
+                        eventLoops == null ? 0 : eventLoops),
                 lever.global.dataDir,
                 store,
                 new LocalPlatform.Timeouts(

@@ -55,12 +55,13 @@ public final class LocalPlatform {
     private final String store;
 
     /**
-     * The ports the platform listens on.
+     * The ports the platform listens on, and how the data plane serves its own.
      *
      * @param maxConnections connections each of the data plane's ports takes at once (its {@code
      *     --max-connections}); 0 for the data plane's default
+     * @param eventLoops the data plane's {@code --event-loops}; 0 for its default
      */
-    public record Ports(int http, int api, int grpc, int gateway, int forwarding, int maxConnections) {}
+    public record Ports(int http, int api, int grpc, int gateway, int forwarding, int maxConnections, int eventLoops) {}
 
     /**
      * Durations ({@code 30s}, {@code 10m}) handed to the planes.
@@ -363,6 +364,9 @@ public final class LocalPlatform {
                 observability.logFormat()));
         if (ports.maxConnections() > 0) {
             command.addAll(List.of("--max-connections", String.valueOf(ports.maxConnections())));
+        }
+        if (ports.eventLoops() > 0) {
+            command.addAll(List.of("--event-loops", String.valueOf(ports.eventLoops())));
         }
         if (observability.otlpEndpoint() != null) {
             command.addAll(List.of("--otlp-endpoint", observability.otlpEndpoint()));
