@@ -256,9 +256,11 @@ class ScalingTargetsTest {
         target(0, 1_000_000);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> dataPlane.runtime().live().isEmpty());
-        assertThat(output)
-                .as("CloseResource ran on the holder before it stopped")
-                .anyMatch(line -> line.contains(holder) && line.contains("resource event close:held"));
+        // The holder printed the line before it stopped; its output reaches the sink asynchronously.
+        await("CloseResource ran on the holder before it stopped")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> output.stream()
+                        .anyMatch(line -> line.contains(holder) && line.contains("resource event close:held")));
         assertThat(controlPlane.releases()).contains("held");
     }
 
