@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -143,6 +144,35 @@ class SlowClientsTest {
                                     + "Upgrade: h2c\r\nHTTP2-Settings: not*base64url\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
             assertThat(readUntilClosed(socket)).startsWith("HTTP/1.1 400");
+        }
+    }
+
+    @Test
+    void aClientStillSendingARefusedBodyReadsThe413AndMayFinishSendingIt() throws Exception {
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            int bodyBytes = 8 * 1024 * 1024; // far over the 512 KiB limit, and over the socket buffers
+            out.write(("POST /hello/echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: "
+                            + bodyBytes + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            AtomicReference<IOException> sendFailure = new AtomicReference<>();
+            Thread sender = Thread.ofVirtual().start(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                try {
+                    for (int sent = 0; sent < bodyBytes; sent += chunk.length) {
+                        out.write(chunk);
+                    }
+                } catch (IOException e) {
+                    sendFailure.set(e);
+                }
+            });
+            try {
+                assertThat(readUntilClosed(socket)).startsWith("HTTP/1.1 413").contains("PAYLOAD_TOO_LARGE");
+            } finally {
+                sender.join();
+            }
+            // the rest of the body is read and dropped (up to a bound) before the connection closes
+            assertThat(sendFailure.get()).as("the body's sending").isNull();
         }
     }
 

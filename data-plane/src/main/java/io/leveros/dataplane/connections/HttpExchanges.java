@@ -1,6 +1,7 @@
 package io.leveros.dataplane.connections;
 
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -15,7 +16,8 @@ import io.netty.handler.codec.http.LastHttpContent;
  * connection: tells the {@link ConnectionGuard} when a request's headers arrived and when every
  * request is read and answered, and closes the connection once a response that says {@code
  * connection: close} is written, whoever wrote it (Vert.x's answer to a malformed h2c upgrade does
- * not close by itself).
+ * not close by itself), and the request is read: a client still sending a body would see a reset,
+ * not the answer, if the connection closed under it.
  */
 final class HttpExchanges extends ChannelDuplexHandler {
     private final ConnectionGuard guard;
@@ -25,6 +27,8 @@ final class HttpExchanges extends ChannelDuplexHandler {
     private boolean finalResponse;
 
     private boolean closeAfterResponse;
+    /** The write of a closing response, made while its request's body was still arriving. */
+    private ChannelFuture closeOnceRead;
 
     HttpExchanges(ConnectionGuard guard) {
         this.guard = guard;
@@ -37,13 +41,17 @@ final class HttpExchanges extends ChannelDuplexHandler {
             readingBody = true;
             guard.headersReceived();
         }
-        if (msg instanceof LastHttpContent) {
+        boolean requestRead = msg instanceof LastHttpContent;
+        if (requestRead) {
             readingBody = false;
             if (unanswered == 0) {
                 guard.betweenRequests();
             }
         }
         ctx.fireChannelRead(msg);
+        if (requestRead && closeOnceRead != null) {
+            closeOnceRead.addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     @Override
@@ -64,7 +72,12 @@ final class HttpExchanges extends ChannelDuplexHandler {
             finalResponse = false;
             unanswered = Math.max(0, unanswered - 1);
             if (closeAfterResponse) {
-                ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
+                ChannelFuture written = ctx.write(msg, promise.unvoid());
+                if (readingBody) {
+                    closeOnceRead = written;
+                } else {
+                    written.addListener(ChannelFutureListener.CLOSE);
+                }
                 return;
             }
             if (unanswered == 0 && !readingBody) {
