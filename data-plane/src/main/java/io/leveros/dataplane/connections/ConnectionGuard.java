@@ -29,6 +29,8 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     private static final byte[] HTTP2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** The name Vert.x gives its HTTP/1.x response encoder; {@link HttpExchanges} goes after it. */
     private static final String VERTX_HTTP_ENCODER = "httpEncoder";
+    /** The name of Vert.x's idle-timeout handler; {@link IdleCloses} goes after it. */
+    private static final String VERTX_IDLE = "idle";
 
     private enum Phase {
         /** Not yet known whether HTTP/1.x or HTTP/2. */
@@ -60,6 +62,9 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (ctx.pipeline().get(VERTX_IDLE) != null) {
+            ctx.pipeline().addAfter(VERTX_IDLE, null, new IdleCloses(rules, port));
+        }
         startHeaderTimer();
         ctx.fireChannelActive();
     }

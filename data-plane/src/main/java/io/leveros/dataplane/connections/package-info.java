@@ -9,7 +9,8 @@
  * headers must arrive within {@code --header-timeout} (else 408), and on HTTP/1.x {@link
  * io.leveros.dataplane.connections.HttpExchanges} follows requests and responses so that the timer
  * runs only while a request is being read, and a response saying {@code connection: close} closes
- * the connection. HTTP/2 connections are left to Vert.x once their preface arrived.
+ * the connection. HTTP/2 connections are left to Vert.x once their preface arrived. {@link
+ * io.leveros.dataplane.connections.IdleCloses} counts the connections Vert.x closes for being idle.
  *
  * <p>Vert.x sees a connection only once the first request's headers are complete (it reads them to
  * look for an h2c upgrade), so these rules must sit in the Netty pipeline, ahead of it.

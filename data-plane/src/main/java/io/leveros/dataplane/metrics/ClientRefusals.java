@@ -5,7 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Requests and connections refused for how the client behaved, not for what it asked: a body or
- * headers that did not arrive in time, too many connections, a request that does not parse ({@code
+ * headers that did not arrive in time, too many connections, a request that does not parse, a
+ * connection idle too long ({@code
  * lever_dataplane_client_refusals_total}, by ingress and reason).
  */
 public final class ClientRefusals {
@@ -20,6 +21,8 @@ public final class ClientRefusals {
     public static final String TOO_LARGE_HEAD = "too_large_head";
     /** An HTTP/1.x request that does not parse (400). */
     public static final String MALFORMED_REQUEST = "malformed_request";
+    /** A connection closed after its idle timeout (no byte either way for the stream idle timeout + 30 s). */
+    public static final String IDLE_TIMEOUT = "idle_timeout";
 
     private final MeterRegistry registry;
 
