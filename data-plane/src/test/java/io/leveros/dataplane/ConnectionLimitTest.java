@@ -10,10 +10,9 @@ import static org.awaitility.Awaitility.await;
 import io.leveros.dataplane.metrics.ClientRefusals;
 import io.leveros.dataplane.testing.BlockedThreadWatch;
 import io.leveros.dataplane.testing.FakeControlPlane;
+import io.leveros.dataplane.testing.RawHttp;
 import io.leveros.dataplane.testing.TestDataPlane;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +72,7 @@ class ConnectionLimitTest {
             }
             try (Socket http2 = connect()) {
                 http2.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                ByteBuffer frames = ByteBuffer.wrap(readUntilClosed(http2));
+                ByteBuffer frames = ByteBuffer.wrap(RawHttp.readUntilClosed(http2));
                 assertThat(frameType(frames)).as("the server's SETTINGS first").isEqualTo(0x4);
                 assertThat(frameType(frames)).as("then a GOAWAY").isEqualTo(0x7);
                 assertThat(frames.getInt()).as("no stream processed").isZero();
@@ -99,23 +98,17 @@ class ConnectionLimitTest {
     }
 
     private static Socket connect() throws IOException {
-        Socket socket = new Socket("127.0.0.1", dataPlane.port());
-        socket.setSoTimeout(10_000);
-        return socket;
+        return RawHttp.connect(dataPlane.port());
     }
 
-    /** A health request; its answer's head (and the rest until closed when {@code close}). */
+    /** A health request; its answer's head (and, when {@code close}, everything until closed). */
     private static String health(Socket socket, boolean close) throws IOException {
         socket.getOutputStream()
                 .write(("GET /_lever/health HTTP/1.1\r\nHost: x\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
-        if (close) {
-            return new String(readUntilClosed(socket), StandardCharsets.UTF_8);
-        }
-        InputStream in = socket.getInputStream();
-        byte[] head = new byte[12];
-        int n = in.readNBytes(head, 0, head.length);
-        return new String(head, 0, n, StandardCharsets.US_ASCII);
+        return close
+                ? RawHttp.textUntilClosed(socket)
+                : RawHttp.nextAnswer(socket).head();
     }
 
     private static int frameType(ByteBuffer frames) {
@@ -129,15 +122,5 @@ class ConnectionLimitTest {
     private static int skip(ByteBuffer frames, int length, int type) {
         frames.position(frames.position() + length);
         return type;
-    }
-
-    private static byte[] readUntilClosed(Socket socket) throws IOException {
-        ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[4096];
-        for (int n; (n = in.read(buffer)) != -1; ) {
-            answer.write(buffer, 0, n);
-        }
-        return answer.toByteArray();
     }
 }

@@ -9,16 +9,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.leveros.dataplane.testing.BlockedThreadWatch;
 import io.leveros.dataplane.testing.FakeControlPlane;
+import io.leveros.dataplane.testing.RawHttp;
 import io.leveros.dataplane.testing.TestDataPlane;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,9 +85,7 @@ class EventLoopsTest {
     }
 
     private static Socket connect() throws IOException {
-        Socket socket = new Socket("127.0.0.1", dataPlane.port());
-        socket.setSoTimeout(30_000);
-        return socket;
+        return RawHttp.connect(dataPlane.port());
     }
 
     /** Sends {@code POST /hello/echo} on a kept-alive connection. */
@@ -104,19 +99,8 @@ class EventLoopsTest {
 
     /** The body of the next answer on the connection, which must be a 200. */
     private static String answer(Socket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b == -1) {
-                throw new IOException("closed after " + head);
-            }
-            head.write(b);
-        }
-        String headers = head.toString(StandardCharsets.US_ASCII);
-        assertThat(headers).startsWith("HTTP/1.1 200");
-        Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(headers);
-        assertThat(length.find()).as("content-length in " + headers).isTrue();
-        return new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
+        RawHttp.Answer answer = RawHttp.nextAnswer(socket);
+        assertThat(answer.head()).startsWith("HTTP/1.1 200");
+        return answer.bodyText();
     }
 }

@@ -11,17 +11,14 @@ import static org.awaitility.Awaitility.await;
 import io.leveros.dataplane.metrics.ClientRefusals;
 import io.leveros.dataplane.testing.BlockedThreadWatch;
 import io.leveros.dataplane.testing.FakeControlPlane;
+import io.leveros.dataplane.testing.RawHttp;
 import io.leveros.dataplane.testing.TestDataPlane;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -191,24 +188,11 @@ class SlowClientsTest {
         assertThat(refusals(ClientRefusals.TOO_LARGE_HEAD)).isEqualTo(before + 1);
     }
 
-    /** One {@code GET /_lever/health} on a kept-alive connection: its whole answer. */
+    /** One {@code GET /_lever/health} on a kept-alive connection: its answer's head. */
     private static String healthOnce(Socket socket) throws IOException {
         socket.getOutputStream()
                 .write("GET /_lever/health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b == -1) {
-                throw new IOException("closed after " + head);
-            }
-            head.write(b);
-        }
-        String headers = head.toString(StandardCharsets.US_ASCII);
-        Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(headers);
-        assertThat(length.find()).as("content-length in " + headers).isTrue();
-        in.readNBytes(Integer.parseInt(length.group(1)));
-        return headers;
+        return RawHttp.nextAnswer(socket).head();
     }
 
     private static long refusals(String reason) {
@@ -216,19 +200,10 @@ class SlowClientsTest {
     }
 
     private static Socket connect() throws IOException {
-        Socket socket = new Socket("127.0.0.1", dataPlane.port());
-        socket.setSoTimeout((int) Duration.ofSeconds(10).toMillis());
-        return socket;
+        return RawHttp.connect(dataPlane.port());
     }
 
-    /** Everything the server sends until it closes the connection (fails on the 10 s read timeout). */
     private static String readUntilClosed(Socket socket) throws IOException {
-        ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[4096];
-        for (int n; (n = in.read(buffer)) != -1; ) {
-            answer.write(buffer, 0, n);
-        }
-        return answer.toString(StandardCharsets.US_ASCII);
+        return RawHttp.textUntilClosed(socket);
     }
 }
