@@ -44,16 +44,24 @@ async function waitFor(cond, timeoutMs = 10000, what = 'condition') {
 /**
  * Spawns the runtime (a real child process) in test/fixtures/<fixture> serving
  * <entry> on a free port. Resolves once the port accepts connections, or once
- * the process has exited (check .exited).
+ * the process has exited (check .exited). options.warm starts it as a warm
+ * runtime and orders it (options.order: the order's text instead).
  */
-async function startRuntime(fixture, entry = 'server.js', extraEnv = {}) {
+async function startRuntime(fixture, entry = 'server.js', extraEnv = {}, options = {}) {
   const port = await freePort();
   const started = Date.now();
-  const proc = spawn(process.execPath, [RUNTIME, entry], {
+  const env = { ...process.env, LEVEROS_PORT: String(port), LEVEROS_ENVIRONMENT: 'dev.lever', ...extraEnv };
+  // warm: started as the data plane starts a warm runtime (no service, the environment of no
+  // instance), then ordered on its standard input to serve the entry with env
+  const proc = spawn(process.execPath, options.warm ? [RUNTIME, '--warm'] : [RUNTIME, entry], {
     cwd: path.join(FIXTURES, fixture),
-    env: { ...process.env, LEVEROS_PORT: String(port), LEVEROS_ENVIRONMENT: 'dev.lever', ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.warm ? { ...process.env, LEVEROS_INSTANCE_ID: 'not-yet-known' } : env,
+    stdio: [options.warm ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
+  if (options.warm) {
+    proc.stdin.end(options.order !== undefined ? options.order
+      : JSON.stringify({ args: [entry], environment: env }) + '\n');
+  }
   const rt = { proc, port, stdout: '', stderr: '', exited: null, everConnected: false, startMs: null };
   proc.stdout.on('data', (d) => { rt.stdout += d; });
   proc.stderr.on('data', (d) => { rt.stderr += d; });

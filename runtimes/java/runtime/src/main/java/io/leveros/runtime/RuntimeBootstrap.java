@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * Starts an instance in the order the runtime contract asks for: load and check the service, then
@@ -21,16 +22,60 @@ public final class RuntimeBootstrap {
 
     /** Runs the runtime and answers the process exit code. */
     public static int run(String[] args, Map<String, String> env) {
+        if (args.length == 1 && args[0].equals(WarmStart.ARGUMENT)) {
+            return runWarm();
+        }
+        RuntimeConfig config;
+        try {
+            config = RuntimeConfig.from(args, env, Path.of("").toAbsolutePath());
+        } catch (StartFailure e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+        return serve(config, prepareInBackground(config), () -> {}, () -> "in " + millisSinceJvmStart() + " ms");
+    }
+
+    /**
+     * A warm runtime ({@link WarmStart}): trained now, then serving the service the data plane names on
+     * standard input, with the environment (and port) it sends; the training server stops once the
+     * service's is open.
+     */
+    private static int runWarm() {
+        RuntimeConfig config;
+        RuntimeServer.Prepared prepared;
+        RuntimeServer trainer;
+        WarmStart.Order order;
+        try {
+            trainer = WarmStart.train();
+            order = WarmStart.awaitOrder(System.in);
+            config = RuntimeConfig.from(
+                    order.args(), order.environment(), Path.of("").toAbsolutePath());
+            prepared = RuntimeServer.prepare(config);
+        } catch (StartFailure e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+        return serve(
+                config,
+                CompletableFuture.completedFuture(prepared),
+                trainer::stop,
+                () -> "in " + order.millisSinceReceived() + " ms, warm");
+    }
+
+    private static int serve(
+            RuntimeConfig config,
+            CompletableFuture<RuntimeServer.Prepared> prepared,
+            Runnable started,
+            Supplier<String> took) {
         RuntimeServer server;
         try {
-            RuntimeConfig config = RuntimeConfig.from(args, env, Path.of("").toAbsolutePath());
-            CompletableFuture<RuntimeServer.Prepared> prepared = prepareInBackground(config);
             LoadedService service = ServiceLoading.load(config.codeDir(), config.className());
             MethodTable table = MethodTable.build(service, new JsonMapping(service.classLoader()));
             server = RuntimeServer.start(prepared.join(), table, service.classLoader());
+            System.out.println(
+                    "serving " + table.describe() + " on " + config.host() + ":" + server.port() + " " + took.get());
             Runtime.getRuntime().addShutdownHook(new Thread(server::drain, "lever-drain"));
-            System.out.println("serving " + table.describe() + " on " + config.host() + ":" + server.port() + " in "
-                    + millisSinceJvmStart() + " ms");
+            started.run();
         } catch (StartFailure e) {
             System.err.println(e.getMessage());
             return 1;

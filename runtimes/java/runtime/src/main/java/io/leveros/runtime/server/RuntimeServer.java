@@ -122,6 +122,12 @@ public final class RuntimeServer {
         }
     }
 
+    /** Stops at once, cancelling any call in flight. */
+    public void stop() {
+        server.shutdownNow();
+        executor.shutdownNow();
+    }
+
     /**
      * Stops taking new calls, waits up to the drain timeout for the in-flight ones, then cancels
      * what is left. Called by the shutdown hook on SIGTERM.

@@ -14,6 +14,7 @@ import io.leveros.runtime.binding.JsonMapping;
 import io.leveros.runtime.binding.MethodTable;
 import io.leveros.runtime.loading.ServiceLoading;
 import io.leveros.runtime.server.RuntimeServer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +33,16 @@ public final class WarmUpMain {
     private WarmUpMain() {}
 
     public static void main(String[] args) throws Exception {
+        RuntimeServer server = train();
+        server.drain();
+        System.exit(0);
+    }
+
+    /**
+     * Starts the runtime on {@link WarmUpService} on a free port and calls it in every way; answers the
+     * server, still running.
+     */
+    public static RuntimeServer train() throws IOException, InterruptedException {
         RuntimeConfig config = new RuntimeConfig(
                 WarmUpService.class.getName(), Path.of("").toAbsolutePath(), "127.0.0.1", 0, Duration.ofSeconds(2));
         var service = ServiceLoading.load(config.codeDir(), config.className());
@@ -54,9 +65,8 @@ public final class WarmUpMain {
             call(channel, "hello", json("[1, 2]"));
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            server.drain();
         }
-        System.exit(0);
+        return server;
     }
 
     private static RPC json(String args) {

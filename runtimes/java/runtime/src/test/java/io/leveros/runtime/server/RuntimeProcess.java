@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -27,7 +28,7 @@ import java.util.stream.Stream;
  * {@code LEVEROS_PORT} (0 here, the ready line says which one was picked).
  */
 final class RuntimeProcess implements AutoCloseable {
-    private static final Pattern READY = Pattern.compile("^serving .* on 127\\.0\\.0\\.1:(\\d+) in \\d+ ms$");
+    private static final Pattern READY = Pattern.compile("^serving .* on 127\\.0\\.0\\.1:(\\d+) in \\d+ ms(, warm)?$");
 
     private final Process process;
     final List<String> stdout = new CopyOnWriteArrayList<>();
@@ -80,6 +81,74 @@ final class RuntimeProcess implements AutoCloseable {
         env.put("LEVEROS_CODE_VERSION", "1");
         env.putAll(moreEnv);
         return new RuntimeProcess(builder.start());
+    }
+
+    /**
+     * The runtime started warm ({@code --warm}, with the environment of no instance), then ordered on
+     * its standard input to serve {@code className} with {@link #start}'s environment and {@code moreEnv}:
+     * what the data plane does with its warm runtimes.
+     */
+    static RuntimeProcess startWarm(Path codeDir, String className, Map<String, String> moreEnv) throws IOException {
+        RuntimeProcess runtime = startWarmWithoutOrder(codeDir);
+        Map<String, String> env = new TreeMap<>(System.getenv());
+        env.putAll(Map.of(
+                "LEVEROS_PORT", "0",
+                "LEVEROS_LISTEN_HOST", "127.0.0.1",
+                "LEVEROS_ENVIRONMENT", "test.lever",
+                "LEVEROS_SERVICE", "sample",
+                "LEVEROS_INSTANCE_ID", "test-instance",
+                "LEVEROS_CODE_VERSION", "1"));
+        env.putAll(moreEnv);
+        runtime.order("{\"args\": [\"" + className + "\"], \"environment\": " + json(env) + "}\n");
+        return runtime;
+    }
+
+    /** A warm runtime waiting for its {@link #order}. */
+    static RuntimeProcess startWarmWithoutOrder(Path codeDir) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(
+                        java,
+                        "--add-opens",
+                        "java.base/java.util=ALL-UNNAMED",
+                        "-cp",
+                        runtimeClassPath(),
+                        mainClass(),
+                        "--warm")
+                .directory(codeDir.toFile());
+        builder.environment().put("LEVEROS_INSTANCE_ID", "not-yet-known");
+        return new RuntimeProcess(builder.start());
+    }
+
+    /** Writes {@code text} to the runtime's standard input and closes it. */
+    void order(String text) throws IOException {
+        try (var in = process.getOutputStream()) {
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String json(Map<String, String> env) {
+        StringBuilder json = new StringBuilder("{");
+        env.forEach((name, value) -> {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append(quoted(name)).append(':').append(quoted(value));
+        });
+        return json.append('}').toString();
+    }
+
+    private static String quoted(String text) {
+        StringBuilder quoted = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                quoted.append('\\').append(c);
+            } else if (c < 0x20) {
+                quoted.append(String.format("\\u%04x", (int) c));
+            } else {
+                quoted.append(c);
+            }
+        }
+        return quoted.append('"').toString();
     }
 
     private static String mainClass() {

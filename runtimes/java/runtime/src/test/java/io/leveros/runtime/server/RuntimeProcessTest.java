@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The runtime contract, checked against the runtime running as a separate process. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RuntimeProcessTest {
-    private static final String SAMPLE = "io.leveros.runtime.testservice.SampleService";
+    static final String SAMPLE = "io.leveros.runtime.testservice.SampleService";
 
     @TempDir
     static Path dir;
@@ -48,8 +48,18 @@ class RuntimeProcessTest {
 
     @BeforeAll
     void startRuntime() throws Exception {
-        runtime = RuntimeProcess.start(RuntimeProcess.codeFolder(dir.resolve("code")), SAMPLE);
+        runtime = startSample(RuntimeProcess.codeFolder(dir.resolve("code")));
         channel = channel(runtime.awaitPort());
+    }
+
+    /** The runtime the tests share. */
+    RuntimeProcess startedRuntime() {
+        return runtime;
+    }
+
+    /** The runtime serving {@link #SAMPLE} from {@code codeDir}, as the data plane starts it. */
+    RuntimeProcess startSample(Path codeDir) throws IOException {
+        return RuntimeProcess.start(codeDir, SAMPLE);
     }
 
     @AfterAll
@@ -161,7 +171,7 @@ class RuntimeProcessTest {
 
     @Test
     void sigtermDrainsTheCallInFlight(@TempDir Path other) throws Exception {
-        try (RuntimeProcess draining = RuntimeProcess.start(RuntimeProcess.codeFolder(other), SAMPLE)) {
+        try (RuntimeProcess draining = startSample(RuntimeProcess.codeFolder(other))) {
             ManagedChannel drainChannel = channel(draining.awaitPort());
             try {
                 ListenableFuture<RPCReply> slow = LeverRPCGrpc.newFutureStub(drainChannel)
