@@ -41,6 +41,11 @@ module.exports.failWithBytes = function (callback) {
     callback(Buffer.from([1, 2, 3]));
 };
 
+// The instance's process id, for tests that look at the process from outside.
+module.exports.pid = async function () {
+    return process.pid;
+};
+
 module.exports.instanceId = async function () {
     return process.env.LEVEROS_INSTANCE_ID;
 };

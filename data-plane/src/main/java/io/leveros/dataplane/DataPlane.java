@@ -160,7 +160,8 @@ public final class DataPlane implements AutoCloseable {
         InstanceIsolation isolation = InstanceIsolation.start(
                 options.instanceDir(), options.instanceUids(), options.requireInstanceIsolation(), options.nodeId());
         routing.onChange(table -> isolation.retain(liveVersions(table)));
-        return new ProcessRuntime(ports, outputs, launchCommands(options, isolation), isolation, code, memory);
+        return new ProcessRuntime(
+                ports, outputs, launchCommands(options, isolation), isolation, code, memory, options.warmRuntimes());
     }
 
     /** The code archives the table names. */
@@ -222,6 +223,7 @@ public final class DataPlane implements AutoCloseable {
                 ? Tracer.OFF
                 : Tracer.exportingTo(options.otlpEndpoint(), options.nodeId());
         metrics.bindNetty(vertx);
+        metrics.warmRuntimes(runtime::idleWarmRuntimes);
         connectionRules.countRefusalsIn(metrics.refusals());
         this.activator = new Activator(
                 vertx,

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** Finds processes by their environment or command line, through {@code /proc} (Linux). */
@@ -22,7 +23,20 @@ final class InstanceProcesses {
         return matching("cmdline", String.join("\0", arguments));
     }
 
+    /** The warm runtimes (Java or Node) still waiting to be told what to serve: {@code ... --warm}. */
+    static List<Long> warmRuntimes() {
+        return matching(
+                "cmdline",
+                text -> text.endsWith("\0--warm\0")
+                        && (text.contains("\0io.leveros.runtime.JavaRuntimeMain\0")
+                                || text.contains("/lever-node-runtime.js\0")));
+    }
+
     private static List<Long> matching(String file, String entryText) {
+        return matching(file, text -> ("\0" + text).contains("\0" + entryText + "\0"));
+    }
+
+    private static List<Long> matching(String file, Predicate<String> matches) {
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
@@ -32,7 +46,7 @@ final class InstanceProcesses {
                 }
                 try {
                     String text = new String(Files.readAllBytes(entry.resolve(file)), StandardCharsets.UTF_8);
-                    if (("\0" + text).contains("\0" + entryText + "\0") && isRunning(entry)) {
+                    if (matches.test(text) && isRunning(entry)) {
                         pids.add(Long.parseLong(name));
                     }
                 } catch (IOException | SecurityException e) {

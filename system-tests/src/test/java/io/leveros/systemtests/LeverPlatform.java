@@ -95,6 +95,11 @@ public final class LeverPlatform implements AutoCloseable {
                 String.valueOf(gatewayPort),
                 "--forwarding-port",
                 String.valueOf(forwardingPort)));
+        if (!List.of(upOptions).contains("--warm-runtimes")) {
+            // Instances start cold unless a test asks for warm runtimes (WarmRuntimesIT): the tests find
+            // an instance's process by the environment it was started with, which a warm one gets later.
+            command.addAll(List.of("--warm-runtimes", "0"));
+        }
         command.addAll(List.of(upOptions));
         try {
             up = new ProcessBuilder(command)

@@ -74,7 +74,10 @@ final class SecondNode implements AutoCloseable {
                 "--java-runtime-lib",
                 LeverPlatform.HOME.resolve("runtimes/java/runtime/target/lib").toString(),
                 "--node-runtime",
-                LeverPlatform.HOME.resolve("runtimes/node").toString());
+                LeverPlatform.HOME.resolve("runtimes/node").toString(),
+                // as LeverPlatform: the tests find instances by the environment they were started with
+                "--warm-runtimes",
+                "0");
         return launch(command, httpPort, gatewayPort, dataDir, log);
     }
 

@@ -96,9 +96,10 @@ public final class LocalPlatform {
      *
      * @param runtime {@code process} (the default) or {@code docker}
      * @param imageTag the runtime images' tag with {@code docker}
+     * @param warmRuntimes the data plane's {@code --warm-runtimes} (processes only); -1 for its default
      */
-    public record Instances(String runtime, String imageTag) {
-        public static final Instances PROCESSES = new Instances("process", "latest");
+    public record Instances(String runtime, String imageTag, int warmRuntimes) {
+        public static final Instances PROCESSES = new Instances("process", "latest", -1);
 
         boolean inContainers() {
             return runtime.equals("docker");
@@ -376,6 +377,9 @@ public final class LocalPlatform {
             // the runtimes are in the images; Docker holds each instance to its ram
             command.addAll(List.of("--runtime", "docker", "--image-tag", instances.imageTag()));
             return command;
+        }
+        if (instances.warmRuntimes() >= 0) {
+            command.addAll(List.of("--warm-runtimes", String.valueOf(instances.warmRuntimes())));
         }
         Path nodeRuntime = home.nodeRuntime();
         if (nodeRuntime != null) {

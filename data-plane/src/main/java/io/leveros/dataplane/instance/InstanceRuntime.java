@@ -1,5 +1,6 @@
 package io.leveros.dataplane.instance;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,6 +17,14 @@ public interface InstanceRuntime extends AutoCloseable {
 
     /** The instances still running, for tests and diagnostics. */
     Set<? extends InstanceHandle> live();
+
+    /**
+     * How many warm runtimes are trained and idle now, by entry point ({@code java}, {@code node}):
+     * none where this runtime keeps none (docs/data-plane.md, "Warm runtimes").
+     */
+    default Map<String, Integer> idleWarmRuntimes() {
+        return Map.of();
+    }
 
     /** Stops every instance this runtime started and waits (bounded) until they are gone. */
     @Override

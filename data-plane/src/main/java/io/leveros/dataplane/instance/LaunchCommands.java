@@ -4,8 +4,10 @@ import io.leveros.proto.control.ServiceVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The command that runs a version's entry point: {@code javaEntry} runs the platform's Java
@@ -17,6 +19,18 @@ public final class LaunchCommands {
 
     /** The main class of the Java service runtime (docs/contracts.md). */
     public static final String JAVA_RUNTIME_MAIN = "io.leveros.runtime.JavaRuntimeMain";
+
+    /**
+     * What a Java warm runtime needs besides an instance's flags: to open {@code java.util}, since it
+     * replaces the map behind {@code System.getenv()} when told what to serve; and, since an opened
+     * module differs from what the JDK's class-data archive was made with, to keep quiet about the
+     * archive's module graph it then cannot use (its classes it still maps).
+     */
+    static final List<String> JAVA_WARM_FLAGS =
+            List.of("--add-opens", "java.base/java.util=ALL-UNNAMED", "-Xlog:cds=off");
+
+    /** What the runtimes are started with to wait, warm, for the version to serve (docs/contracts.md). */
+    public static final String WARM_ARGUMENT = "--warm";
 
     /** The Node runtime's entry point, inside its package folder. */
     public static final String NODE_RUNTIME_MAIN = "bin/lever-node-runtime.js";
@@ -59,36 +73,14 @@ public final class LaunchCommands {
         List<String> argv = new ArrayList<>();
         switch (version.getEntryCase()) {
             case JAVA -> {
-                if (javaRuntimeLib == null) {
-                    throw new IllegalStateException("version " + version.getVersion() + " has a javaEntry but the data"
-                            + " plane was started without --java-runtime-lib; pass the Java runtime's lib folder");
-                }
-                argv.add(javaExecutable.toString());
-                argv.add("-XX:+UseSerialGC");
-                argv.add("-Xss512k");
-                // no /tmp/hsperfdata_<uid> folder: each instance has its own uid, and only its own folder
-                argv.add("-XX:-UsePerfData");
-                argv.add("-Djava.io.tmpdir=" + tmpDir);
-                if (javaClassArchive != null) {
-                    argv.addAll(javaClassArchive.flags());
-                }
-                argv.add("-Xmx" + javaHeapMb(ramMb) + "m");
-                // A heap that ran out leaves a JVM broken in ways no caller can see: exit, and be replaced.
-                argv.add("-XX:+ExitOnOutOfMemoryError");
-                argv.add("-cp");
-                argv.add(javaRuntimeLib.toAbsolutePath() + "/*");
+                checkJava(version);
+                argv.addAll(java(ramMb, tmpDir, List.of()));
                 argv.add(JAVA_RUNTIME_MAIN);
                 argv.add(version.getJava().getClassName());
             }
             case JS -> {
-                if (nodeRuntime == null) {
-                    throw new IllegalStateException("version " + version.getVersion() + " has a jsEntry but the data"
-                            + " plane was started without --node-runtime; pass the Node runtime's folder");
-                }
-                argv.add(node);
-                // As the original: the V8 heap gets 90 % of the instance's memory.
-                argv.add("--max-old-space-size=" + Math.max(16, ramMb * 9 / 10));
-                argv.add(nodeRuntime.resolve(NODE_RUNTIME_MAIN).toString());
+                checkNode(version);
+                argv.addAll(node(ramMb));
                 argv.add(version.getJs().getModule());
             }
             case COMMAND -> argv.addAll(command(version.getCommand().getArgvList(), codeDir));
@@ -99,10 +91,106 @@ public final class LaunchCommands {
         return argv;
     }
 
+    /** The entry points a warm runtime can be started for: those of the runtimes this data plane has. */
+    public Set<ServiceVersion.EntryCase> warmable() {
+        Set<ServiceVersion.EntryCase> kinds = EnumSet.noneOf(ServiceVersion.EntryCase.class);
+        if (javaRuntimeLib != null) {
+            kinds.add(ServiceVersion.EntryCase.JAVA);
+        }
+        if (nodeRuntime != null) {
+            kinds.add(ServiceVersion.EntryCase.JS);
+        }
+        return kinds;
+    }
+
+    /**
+     * The command of a warm runtime ({@code --warm}) for versions with entry point {@code kind}: as
+     * {@link #argv} for one of them, but waiting to be told which.
+     */
+    public List<String> warmArgv(ServiceVersion.EntryCase kind, int ramMb, Path tmpDir) {
+        List<String> argv = new ArrayList<>();
+        switch (kind) {
+            case JAVA -> {
+                argv.addAll(java(ramMb, tmpDir, JAVA_WARM_FLAGS));
+                argv.add(JAVA_RUNTIME_MAIN);
+            }
+            case JS -> argv.addAll(node(ramMb));
+            default -> throw new IllegalArgumentException("no warm runtime for " + kind + " entry points");
+        }
+        argv.add(WARM_ARGUMENT);
+        return argv;
+    }
+
+    /**
+     * Whether a warm runtime for {@code kind} starts as an instance would now: a Java one not before
+     * the class-data archive is made (if one is being made), or it would start and run without it.
+     */
+    public boolean warmable(ServiceVersion.EntryCase kind) {
+        return kind != ServiceVersion.EntryCase.JAVA || javaClassArchive == null || javaClassArchive.isReady();
+    }
+
+    /** What a warm runtime is told to run for {@code version}: its argv after the runtime's own. */
+    public static List<String> warmOrderArgs(ServiceVersion version) {
+        return switch (version.getEntryCase()) {
+            case JAVA -> List.of(version.getJava().getClassName());
+            case JS -> List.of(version.getJs().getModule());
+            default -> throw new IllegalArgumentException("no warm runtime for " + version.getEntryCase());
+        };
+    }
+
+    private void checkJava(ServiceVersion version) {
+        if (javaRuntimeLib == null) {
+            throw new IllegalStateException("version " + version.getVersion() + " has a javaEntry but the data"
+                    + " plane was started without --java-runtime-lib; pass the Java runtime's lib folder");
+        }
+    }
+
+    private void checkNode(ServiceVersion version) {
+        if (nodeRuntime == null) {
+            throw new IllegalStateException("version " + version.getVersion() + " has a jsEntry but the data"
+                    + " plane was started without --node-runtime; pass the Node runtime's folder");
+        }
+    }
+
+    /** {@code java} and its flags up to the main class, {@code moreFlags} before the class path. */
+    private List<String> java(int ramMb, Path tmpDir, List<String> moreFlags) {
+        List<String> argv = new ArrayList<>();
+        argv.add(javaExecutable.toString());
+        argv.add("-XX:+UseSerialGC");
+        argv.add("-Xss512k");
+        // no /tmp/hsperfdata_<uid> folder: each instance has its own uid, and only its own folder
+        argv.add("-XX:-UsePerfData");
+        argv.add("-Djava.io.tmpdir=" + tmpDir);
+        if (javaClassArchive != null) {
+            argv.addAll(javaClassArchive.flags());
+        }
+        argv.add("-Xmx" + javaHeapMb(ramMb) + "m");
+        // A heap that ran out leaves a JVM broken in ways no caller can see: exit, and be replaced.
+        argv.add("-XX:+ExitOnOutOfMemoryError");
+        argv.addAll(moreFlags);
+        argv.add("-cp");
+        argv.add(javaRuntimeLib.toAbsolutePath() + "/*");
+        return argv;
+    }
+
+    /** {@code node} and its flags up to the module to serve. */
+    private List<String> node(int ramMb) {
+        // As the original: the V8 heap gets 90 % of the instance's memory.
+        return List.of(
+                node,
+                "--max-old-space-size=" + Math.max(16, ramMb * 9 / 10),
+                nodeRuntime.resolve(NODE_RUNTIME_MAIN).toString());
+    }
+
     /** Environment variables an instance of {@code version} runs with besides the platform's. */
     public Map<String, String> environment(ServiceVersion version) {
+        return environment(version.getEntryCase());
+    }
+
+    /** Environment variables an instance with entry point {@code kind} runs with besides the platform's. */
+    public Map<String, String> environment(ServiceVersion.EntryCase kind) {
         // glibc's malloc keeps an arena per thread by default: tens of MB a JVM's limit must hold
-        return version.hasJava() ? Map.of("MALLOC_ARENA_MAX", "2") : Map.of();
+        return kind == ServiceVersion.EntryCase.JAVA ? Map.of("MALLOC_ARENA_MAX", "2") : Map.of();
     }
 
     /**

@@ -3,13 +3,17 @@ package io.leveros.dataplane.instance;
 import io.leveros.dataplane.code.CodeCache;
 import io.leveros.dataplane.isolation.InstanceIsolation;
 import io.leveros.dataplane.isolation.InstanceSandbox;
+import io.leveros.proto.control.ServiceVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +42,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * no one else may give the instance its priority back.
  */
 public final class ProcessRuntime implements InstanceRuntime {
+    private static final System.Logger LOG = System.getLogger(ProcessRuntime.class.getName());
     private static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(10);
     private static final Path NICE = Path.of("/usr/bin/nice");
     static final Path RENICE = Path.of("/usr/bin/renice");
@@ -58,18 +63,24 @@ public final class ProcessRuntime implements InstanceRuntime {
     private final ExecutorService preparer = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<ProcessInstance> live = ConcurrentHashMap.newKeySet();
     private final MemoryLimits memory;
+    private final WarmRuntimes warm;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final boolean mayStartInBackground =
             InstanceIsolation.effectiveUid() == 0 && Files.isExecutable(NICE) && Files.isExecutable(RENICE);
 
+    /**
+     * @param warmRuntimes how many warm runtimes to keep idle for each entry point the data plane has
+     *     a runtime for (Java, Node); 0 for none (docs/data-plane.md, "Warm runtimes")
+     */
     public ProcessRuntime(
             PortAllocator ports,
             InstanceOutput outputs,
             LaunchCommands commands,
             InstanceIsolation isolation,
             CodeCache code,
-            MemoryLimits memory) {
+            MemoryLimits memory,
+            int warmRuntimes) {
         this.codeCache = code;
         this.ports = ports;
         this.memory = memory;
@@ -82,27 +93,52 @@ public final class ProcessRuntime implements InstanceRuntime {
             thread.setDaemon(true);
             return thread;
         });
+        this.warm = new WarmRuntimes(
+                commands.warmable(),
+                warmRuntimes,
+                NodeAgent.DEFAULT_RAM_MB,
+                new WarmRuntimes.Fork() {
+                    @Override
+                    public boolean ready(ServiceVersion.EntryCase kind) {
+                        return commands.warmable(kind);
+                    }
+
+                    @Override
+                    public WarmRuntimes.Warm start(String id, ServiceVersion.EntryCase kind, int ramMb) {
+                        return forkWarm(id, kind, ramMb);
+                    }
+                },
+                launcher);
         // Graceful on the way out too: instances drain as when stopped one by one. (If the JVM dies
         // without running hooks, setpriv's parent-death signal still kills them.)
         this.shutdownHook = new Thread(this::close, "lever-instance-stopper");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        warm.fill();
     }
 
     @Override
     public CompletableFuture<InstanceHandle> start(InstanceSpec spec) {
         return codeCache
                 .acquire(spec.environmentName(), spec.service(), spec.version())
-                .thenApplyAsync(codeDir -> isolation.open(spec.versionKey(), codeDir, spec.instanceId()), preparer)
-                .thenApplyAsync(
-                        sandbox -> {
-                            try {
-                                return launch(spec, sandbox);
-                            } catch (RuntimeException e) {
-                                closeLater(sandbox);
-                                throw e;
+                .thenComposeAsync(
+                        codeDir -> {
+                            InstanceHandle warmed = startWarm(spec, codeDir);
+                            if (warmed != null) {
+                                return CompletableFuture.completedFuture(warmed);
                             }
+                            InstanceSandbox sandbox = isolation.open(spec.versionKey(), codeDir, spec.instanceId());
+                            return CompletableFuture.supplyAsync(
+                                    () -> {
+                                        try {
+                                            return launch(spec, sandbox);
+                                        } catch (RuntimeException e) {
+                                            closeLater(sandbox);
+                                            throw e;
+                                        }
+                                    },
+                                    launcher);
                         },
-                        launcher)
+                        preparer)
                 .whenComplete((instance, failure) -> {
                     if (failure != null) {
                         codeCache.release(spec.version());
@@ -114,6 +150,81 @@ public final class ProcessRuntime implements InstanceRuntime {
         List<String> command = commands.argv(spec.version(), sandbox.codeDir(), spec.ramMb(), sandbox.tmpDir());
         int port = ports.allocate();
         boolean background = spec.background() && mayStartInBackground;
+        Map<String, String> environment =
+                environment(spec.environment(), spec.version().getEntryCase(), sandbox);
+        environment.putAll(portEnvironment(port));
+        Process process = fork(command, sandbox, environment, background);
+        MemoryLimits.Limit ram = memory.limit(spec.instanceId(), process.pid(), spec.ramMb());
+        try {
+            process.getOutputStream().close(); // instances read nothing from stdin
+        } catch (IOException e) {
+            // already closed
+        }
+        return track(spec, process, port, ram, sandbox, background);
+    }
+
+    /**
+     * Hands the instance to a warm runtime, if one is idle for it: copies the version's code into the
+     * runtime's folder and orders it to serve. {@code null} when there is none, or it could not be
+     * ordered (then the instance starts cold). Blocking (the copy).
+     */
+    private InstanceHandle startWarm(InstanceSpec spec, Path codeDir) {
+        if (!warm.mayHave(spec.version(), spec.ramMb()) || !isolation.fitsWarmRuntime(codeDir)) {
+            return null;
+        }
+        WarmRuntimes.Warm runtime = warm.take(spec.version(), spec.ramMb());
+        if (runtime == null) {
+            return null;
+        }
+        InstanceSandbox sandbox = runtime.sandbox();
+        int port;
+        try {
+            sandbox.takeCode(codeDir);
+            port = ports.allocate();
+            Map<String, String> environment = new LinkedHashMap<>(System.getenv());
+            environment.keySet().removeIf(name -> name.startsWith("LEVEROS_"));
+            environment.putAll(environment(spec.environment(), runtime.kind(), sandbox));
+            environment.putAll(portEnvironment(port));
+            runtime.order(LaunchCommands.warmOrderArgs(spec.version()), environment);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "could not hand {0} to warm runtime {1} ({2}); it starts cold",
+                    spec.instanceId(),
+                    runtime.id(),
+                    e.toString());
+            warm.discard(runtime);
+            return null;
+        }
+        ProcessInstance instance = track(spec, runtime.process(), port, runtime.ram(), sandbox, runtime.niced());
+        if (!spec.background()) {
+            instance.foreground();
+        }
+        return instance;
+    }
+
+    /** Starts a warm runtime (on the launcher thread): as an instance would be, but told {@code --warm}. */
+    private WarmRuntimes.Warm forkWarm(String id, ServiceVersion.EntryCase kind, int ramMb) {
+        InstanceSandbox sandbox = isolation.openWarm(id);
+        try {
+            List<String> command = commands.warmArgv(kind, ramMb, sandbox.tmpDir());
+            Process process = fork(command, sandbox, environment(Map.of(), kind, sandbox), mayStartInBackground);
+            MemoryLimits.Limit ram = memory.limit(id, process.pid(), ramMb);
+            return new WarmRuntimes.Warm(
+                    id, kind, process, sandbox, ram, mayStartInBackground, new CompletableFuture<>());
+        } catch (RuntimeException e) {
+            sandbox.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts {@code command} in the sandbox (its user, its code folder) with {@code environment} on top
+     * of the platform's own, less the platform's settings ({@code LEVEROS_TOKEN}, {@code LEVEROS_STORE},
+     * ...: not the instance's business).
+     */
+    private Process fork(
+            List<String> command, InstanceSandbox sandbox, Map<String, String> environment, boolean background) {
         List<String> argv = new ArrayList<>();
         if (background) {
             argv.addAll(List.of(NICE.toString(), "-n", Integer.toString(BACKGROUND_NICE)));
@@ -121,29 +232,43 @@ public final class ProcessRuntime implements InstanceRuntime {
         argv.addAll(sandbox.command(command));
         ProcessBuilder builder =
                 new ProcessBuilder(argv).directory(sandbox.codeDir().toFile());
-        // the platform's own settings (LEVEROS_TOKEN, LEVEROS_STORE, ...) are not the instance's business
         builder.environment().keySet().removeIf(name -> name.startsWith("LEVEROS_"));
-        builder.environment().putAll(spec.environment());
-        builder.environment().putAll(commands.environment(spec.version()));
-        builder.environment().putAll(sandbox.environment());
-        builder.environment().put("LEVEROS_PORT", Integer.toString(port));
-        builder.environment().put("LEVEROS_LISTEN_HOST", listenHost);
-        Process process;
+        builder.environment().putAll(environment);
         try {
-            process = builder.start();
+            return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "could not run " + command + " in " + sandbox.codeDir() + ": " + e.getMessage(), e);
         }
-        MemoryLimits.Limit ram = memory.limit(spec.instanceId(), process.pid(), spec.ramMb());
+    }
+
+    /**
+     * An instance's environment besides the platform's and the port: its version's ({@code
+     * instanceEnvironment}), then what its entry point's runtime and its sandbox need.
+     */
+    private Map<String, String> environment(
+            Map<String, String> instanceEnvironment, ServiceVersion.EntryCase kind, InstanceSandbox sandbox) {
+        Map<String, String> environment = new LinkedHashMap<>(instanceEnvironment);
+        environment.putAll(commands.environment(kind));
+        environment.putAll(sandbox.environment());
+        return environment;
+    }
+
+    private Map<String, String> portEnvironment(int port) {
+        return Map.of("LEVEROS_PORT", Integer.toString(port), "LEVEROS_LISTEN_HOST", listenHost);
+    }
+
+    /** Follows a started instance's output and exit. */
+    private ProcessInstance track(
+            InstanceSpec spec,
+            Process process,
+            int port,
+            MemoryLimits.Limit ram,
+            InstanceSandbox sandbox,
+            boolean background) {
         OutputCapture output = outputs.open(spec);
         output.follow(process.getInputStream(), "stdout");
         output.follow(process.getErrorStream(), "stderr");
-        try {
-            process.getOutputStream().close(); // instances read nothing from stdin
-        } catch (IOException e) {
-            // already closed
-        }
         ProcessInstance instance =
                 new ProcessInstance(spec.instanceId(), process, port, output, ram, sandbox::killLeftovers, background);
         live.add(instance);
@@ -171,10 +296,19 @@ public final class ProcessRuntime implements InstanceRuntime {
     }
 
     @Override
+    public Map<String, Integer> idleWarmRuntimes() {
+        Map<String, Integer> idle = new LinkedHashMap<>();
+        warm.idleCounts()
+                .forEach((kind, count) -> idle.put(kind == ServiceVersion.EntryCase.JAVA ? "java" : "node", count));
+        return idle;
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        warm.close();
         for (ProcessInstance instance : live) {
             instance.stop(SHUTDOWN_DRAIN);
         }

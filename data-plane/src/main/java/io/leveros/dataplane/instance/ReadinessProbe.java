@@ -8,11 +8,14 @@ import io.vertx.core.net.NetClientOptions;
 
 /**
  * Waits until an instance is ready, i.e. its port accepts a TCP connection (the runtime contract's
- * readiness rule). Polls with non-blocking connects on the event loop, backing off from 5 ms to 50
- * ms, until the port accepts, the process exits, or the start timeout passes.
+ * readiness rule). Polls with non-blocking connects on the event loop, every {@value #FIRST_DELAY_MS}
+ * ms for the first {@value #STEADY_MS} ms (a warm runtime is ready in about 10 ms, and a refused
+ * connect to a loopback port costs microseconds), then backing off to 50 ms, until the port accepts,
+ * the process exits, or the start timeout passes.
  */
 public final class ReadinessProbe implements AutoCloseable {
-    static final long FIRST_DELAY_MS = 5;
+    static final long FIRST_DELAY_MS = 2;
+    static final long STEADY_MS = 100;
     static final long MAX_DELAY_MS = 50;
 
     private final Vertx vertx;
@@ -29,12 +32,13 @@ public final class ReadinessProbe implements AutoCloseable {
      */
     public Future<Void> await(InstanceHandle instance, long timeoutMs) {
         Promise<Void> ready = Promise.promise();
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        attempt(instance, ready, deadline, timeoutMs, FIRST_DELAY_MS);
+        long start = System.nanoTime();
+        attempt(instance, ready, start, start + timeoutMs * 1_000_000L, timeoutMs, FIRST_DELAY_MS);
         return ready.future();
     }
 
-    private void attempt(InstanceHandle instance, Promise<Void> ready, long deadline, long timeoutMs, long delay) {
+    private void attempt(
+            InstanceHandle instance, Promise<Void> ready, long start, long deadline, long timeoutMs, long delay) {
         if (instance.exit().isDone()) {
             ready.tryFail(
                     new NotReadyException("exited with code " + instance.exit().getNow(-1)
@@ -46,14 +50,15 @@ public final class ReadinessProbe implements AutoCloseable {
                 result.result().close();
                 ready.tryComplete();
             } else if (instance.exit().isDone()) {
-                attempt(instance, ready, deadline, timeoutMs, delay);
+                attempt(instance, ready, start, deadline, timeoutMs, delay);
             } else if (System.nanoTime() - deadline > 0) {
                 ready.tryFail(new NotReadyException("was not ready within " + timeoutMs + " ms (its port "
                         + instance.port() + " accepted no connection); if it needs longer to start, raise "
                         + "--instance-start-timeout"));
             } else {
-                vertx.setTimer(
-                        delay, id -> attempt(instance, ready, deadline, timeoutMs, Math.min(MAX_DELAY_MS, delay * 2)));
+                long next =
+                        System.nanoTime() - start < STEADY_MS * 1_000_000L ? delay : Math.min(MAX_DELAY_MS, delay * 2);
+                vertx.setTimer(delay, id -> attempt(instance, ready, start, deadline, timeoutMs, next));
             }
         });
     }

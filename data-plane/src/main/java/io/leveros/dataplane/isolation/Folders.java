@@ -64,7 +64,8 @@ final class Folders {
     }
 
     /**
-     * Copies the tree {@code from} to {@code to} (not there yet), keeping modification times, with
+     * Copies the tree {@code from} to {@code to} (not there yet, or an empty folder, which stays the
+     * same folder), keeping modification times, with
      * {@code fileMode} and {@code dirMode} and, when {@code gid} is not -1, group {@code gid}
      * (owner: this process's user). Everything is made unreadable to others first, then given its
      * mode, so no one reads a half-made copy. Devices, pipes and sockets are left out.
@@ -77,7 +78,9 @@ final class Folders {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
                 Path target = to.resolve(from.relativize(dir).toString());
-                Files.createDirectory(target);
+                if (!dir.equals(from) || !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectory(target);
+                }
                 Files.setPosixFilePermissions(target, ownerOnly);
                 group(target, gid);
                 return FileVisitResult.CONTINUE;
@@ -111,6 +114,22 @@ final class Folders {
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    /** Whether the tree {@code root} holds at most {@code maxFiles} files of {@code maxBytes} in all; stops early. */
+    static boolean fitsWithin(Path root, long maxBytes, int maxFiles) throws IOException {
+        long[] bytesAndFiles = new long[2];
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                bytesAndFiles[0] += attributes.size();
+                bytesAndFiles[1]++;
+                return bytesAndFiles[0] > maxBytes || bytesAndFiles[1] > maxFiles
+                        ? FileVisitResult.TERMINATE
+                        : FileVisitResult.CONTINUE;
+            }
+        });
+        return bytesAndFiles[0] <= maxBytes && bytesAndFiles[1] <= maxFiles;
     }
 
     static void group(Path path, int gid) throws IOException {

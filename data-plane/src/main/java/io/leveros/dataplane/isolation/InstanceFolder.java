@@ -66,6 +66,11 @@ final class InstanceFolder {
         return root.resolve("code").resolve(Integer.toString(gid));
     }
 
+    /** The code folder of a warm runtime, filled once it is taken for a version. */
+    Path warmCode(String warmId) {
+        return root.resolve("code").resolve(warmId);
+    }
+
     Path runtime(String name) {
         return root.resolve("runtime").resolve(name);
     }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -139,7 +140,7 @@ public final class InstanceIsolation implements AutoCloseable {
      */
     public InstanceSandbox open(String versionKey, Path codeDir, String instanceId) {
         if (mode == Mode.SAME_USER) {
-            return new InstanceSandbox(this, -1, null, codeDir, tmpDir(instanceId, -1, -1));
+            return new InstanceSandbox(this, -1, -1, null, codeDir, false, tmpDir(instanceId, -1, -1));
         }
         CodeCopies.Copy code = codeCopies.acquire(versionKey, codeDir);
         int uid;
@@ -150,12 +151,74 @@ public final class InstanceIsolation implements AutoCloseable {
             throw e;
         }
         try {
-            return new InstanceSandbox(this, uid, code, code.dir, tmpDir(instanceId, uid, code.gid));
+            return new InstanceSandbox(this, uid, code.gid, code, code.dir, false, tmpDir(instanceId, uid, code.gid));
         } catch (RuntimeException e) {
             ids.release(uid);
             codeCopies.release(code);
             throw e;
         }
+    }
+
+    /**
+     * Prepares a warm runtime (docs/data-plane.md, "Warm runtimes"): as {@link #open} does, but with
+     * a code folder of its own, empty until {@link InstanceSandbox#takeCode} fills it with a copy of
+     * the version it is taken for, and, as root, a group of its own instead of its version's.
+     * Blocking.
+     */
+    public InstanceSandbox openWarm(String warmId) {
+        Path codeDir = folder.warmCode(warmId);
+        if (mode == Mode.SAME_USER) {
+            makeCodeFolder(codeDir, -1);
+            return new InstanceSandbox(this, -1, -1, null, codeDir, true, tmpDir(warmId, -1, -1));
+        }
+        int uid = ids.allocate();
+        int gid;
+        try {
+            gid = ids.allocate();
+        } catch (RuntimeException e) {
+            ids.release(uid);
+            throw e;
+        }
+        try {
+            makeCodeFolder(codeDir, gid);
+            return new InstanceSandbox(this, uid, gid, null, codeDir, true, tmpDir(warmId, uid, gid));
+        } catch (RuntimeException e) {
+            ids.release(uid);
+            ids.release(gid);
+            throw e;
+        }
+    }
+
+    private static void makeCodeFolder(Path dir, int gid) {
+        try {
+            Folders.createDirectory(dir, "rwx------");
+            Folders.group(dir, gid);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not make the warm runtime's code folder " + dir + ": " + e, e);
+        }
+    }
+
+    /** The most code a warm runtime copies for its instance; a larger version starts cold. */
+    static final long WARM_CODE_MAX_BYTES = 64L * 1024 * 1024;
+
+    static final int WARM_CODE_MAX_FILES = 2000;
+
+    /**
+     * Whether a warm runtime may take the code in {@code versionCode}: a copy of at most {@value
+     * #WARM_CODE_MAX_FILES} files and 64 MiB takes less than a cold start saves. Blocking.
+     */
+    public boolean fitsWarmRuntime(Path versionCode) {
+        try {
+            return Folders.fitsWithin(versionCode, WARM_CODE_MAX_BYTES, WARM_CODE_MAX_FILES);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Copies a version's code into a warm runtime's own folder, readable by its group only. Blocking. */
+    void copyCode(Path versionCode, Path codeDir, int gid) throws IOException {
+        Folders.copy(versionCode, codeDir, "rw-r-----", "rwxr-x---", gid);
     }
 
     private Path tmpDir(String instanceId, int uid, int gid) {
@@ -172,9 +235,12 @@ public final class InstanceIsolation implements AutoCloseable {
         }
     }
 
-    void released(int uid, CodeCopies.Copy code) {
+    void released(int uid, int ownGid, CodeCopies.Copy code) {
         if (uid != -1) {
             ids.release(uid);
+        }
+        if (ownGid != -1) {
+            ids.release(ownGid);
         }
         if (code != null) {
             codeCopies.release(code);

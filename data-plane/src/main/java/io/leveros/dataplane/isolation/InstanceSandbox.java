@@ -17,19 +17,33 @@ public final class InstanceSandbox implements AutoCloseable {
 
     private final InstanceIsolation isolation;
     private final int uid;
+    private final int gid;
     private final CodeCopies.Copy code;
     private final Path codeDir;
+    private final boolean ownCode;
     private final Path tmpDir;
 
     /**
      * @param uid the instance's own uid, or -1 to run as this data plane's user
-     * @param code the version's code copy, or {@code null} to run in the version's own folder
+     * @param gid its group: its version's, or its own when {@code ownCode}; -1 with {@code uid}
+     * @param code the version's code copy, or {@code null} to run in the version's own folder or in
+     *     its own
+     * @param ownCode whether {@code codeDir} is the instance's own (a warm runtime's), removed with it
      */
-    InstanceSandbox(InstanceIsolation isolation, int uid, CodeCopies.Copy code, Path codeDir, Path tmpDir) {
+    InstanceSandbox(
+            InstanceIsolation isolation,
+            int uid,
+            int gid,
+            CodeCopies.Copy code,
+            Path codeDir,
+            boolean ownCode,
+            Path tmpDir) {
         this.isolation = isolation;
         this.uid = uid;
+        this.gid = gid;
         this.code = code;
         this.codeDir = codeDir;
+        this.ownCode = ownCode;
         this.tmpDir = tmpDir;
     }
 
@@ -59,7 +73,7 @@ public final class InstanceSandbox implements AutoCloseable {
                     "--reuid",
                     Integer.toString(uid),
                     "--regid",
-                    Integer.toString(code.gid),
+                    Integer.toString(gid),
                     "--clear-groups",
                     "--inh-caps=-all",
                     "--bounding-set=-all"));
@@ -67,6 +81,17 @@ public final class InstanceSandbox implements AutoCloseable {
         command.addAll(List.of("--no-new-privs", "--pdeathsig", "SIGKILL", "--"));
         command.addAll(argv);
         return command;
+    }
+
+    /**
+     * Fills a warm runtime's own code folder (still empty; its working directory) with a copy of a
+     * version's code. Blocking.
+     */
+    public void takeCode(Path versionCode) throws IOException {
+        if (!ownCode) {
+            throw new IllegalStateException("not a warm runtime's sandbox: " + codeDir);
+        }
+        isolation.copyCode(versionCode, codeDir, gid);
     }
 
     /** Environment variables pointing the instance at its own folder. */
@@ -90,9 +115,12 @@ public final class InstanceSandbox implements AutoCloseable {
     public void close() {
         try {
             Folders.delete(tmpDir);
+            if (ownCode) {
+                Folders.delete(codeDir);
+            }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not remove the instance folder {0}: {1}", tmpDir, e.toString());
         }
-        isolation.released(uid, code);
+        isolation.released(uid, ownCode ? gid : -1, code);
     }
 }

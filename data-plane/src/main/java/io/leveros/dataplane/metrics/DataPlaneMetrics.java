@@ -22,6 +22,7 @@ import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
@@ -85,6 +86,19 @@ public final class DataPlaneMetrics {
             pools.add(PooledByteBufAllocator.DEFAULT);
         }
         pools.forEach(pool -> new NettyAllocatorMetrics(pool).bindTo(registry));
+    }
+
+    /**
+     * Warm runtimes trained and idle now ({@code lever_dataplane_warm_runtimes}, by entry point): what
+     * the next cold starts take; fewer than {@code --warm-runtimes} while taken ones are replaced.
+     */
+    public void warmRuntimes(Supplier<Map<String, Integer>> idle) {
+        for (String entry : idle.get().keySet()) {
+            Gauge.builder("lever.dataplane.warm.runtimes", () -> idle.get().getOrDefault(entry, 0))
+                    .description("Warm runtimes trained and idle now (--warm-runtimes), each taken by a cold start.")
+                    .tags("entry", entry)
+                    .register(registry);
+        }
     }
 
     /** The connections open on one port now ({@code lever_dataplane_open_connections}, by ingress). */

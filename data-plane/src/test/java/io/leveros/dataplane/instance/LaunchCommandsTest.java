@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.leveros.proto.control.JavaEntry;
 import io.leveros.proto.control.JsEntry;
 import io.leveros.proto.control.ServiceVersion;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LaunchCommandsTest {
     @Test
@@ -27,5 +31,39 @@ class LaunchCommandsTest {
                 .build();
         assertThat(commands.environment(java)).containsEntry("MALLOC_ARENA_MAX", "2");
         assertThat(commands.environment(node)).isEmpty();
+    }
+
+    @Test
+    void aWarmRuntimeStartsAsAnInstanceWouldButIsToldWhatToServeLater(@TempDir Path tmp) {
+        Path lib = Path.of("/opt/lever/java-runtime");
+        Path nodeRuntime = Path.of("/opt/lever/node-runtime");
+        LaunchCommands commands = new LaunchCommands(Path.of("/jdk/bin/java"), lib, null, "node", nodeRuntime);
+        ServiceVersion java = ServiceVersion.newBuilder()
+                .setJava(JavaEntry.newBuilder().setClassName("com.example.Hello"))
+                .build();
+        ServiceVersion node = ServiceVersion.newBuilder()
+                .setJs(JsEntry.newBuilder().setModule("server.js"))
+                .build();
+
+        List<String> cold = commands.argv(java, tmp, 256, tmp);
+        List<String> warm = commands.warmArgv(ServiceVersion.EntryCase.JAVA, 256, tmp);
+        assertThat(warm.getLast()).isEqualTo("--warm");
+        assertThat(warm.subList(0, warm.size() - 1))
+                .as("the instance's flags, the opened java.util and the quiet archive check, no class")
+                .containsAll(cold.subList(0, cold.size() - 1))
+                .containsSubsequence("--add-opens", "java.base/java.util=ALL-UNNAMED")
+                .doesNotContain("com.example.Hello");
+        assertThat(LaunchCommands.warmOrderArgs(java)).containsExactly("com.example.Hello");
+
+        List<String> coldNode = commands.argv(node, tmp, 256, tmp);
+        assertThat(commands.warmArgv(ServiceVersion.EntryCase.JS, 256, tmp))
+                .containsExactlyElementsOf(
+                        Stream.concat(coldNode.subList(0, coldNode.size() - 1).stream(), Stream.of("--warm"))
+                                .toList());
+        assertThat(LaunchCommands.warmOrderArgs(node)).containsExactly("server.js");
+        assertThat(commands.warmable())
+                .containsExactlyInAnyOrder(ServiceVersion.EntryCase.JAVA, ServiceVersion.EntryCase.JS);
+        assertThat(new LaunchCommands(Path.of("java"), null, null, "node", nodeRuntime).warmable())
+                .containsExactly(ServiceVersion.EntryCase.JS);
     }
 }

@@ -14,7 +14,10 @@ import java.util.function.Consumer;
 public final class TestDataPlane {
     private TestDataPlane() {}
 
-    /** @param options more data-plane options, e.g. {@code "--node-id", "test"} */
+    /**
+     * @param options more data-plane options, e.g. {@code "--node-id", "test"}; without {@code
+     *     --warm-runtimes} there are none (instances start cold, as the tests of starts expect)
+     */
     public static DataPlane start(FakeControlPlane controlPlane, String... options) throws Exception {
         return start(controlPlane, System.out::println, options);
     }
@@ -36,6 +39,9 @@ public final class TestDataPlane {
         if (!List.of(options).contains("--data-dir")) {
             args.addAll(List.of(
                     "--data-dir", Files.createTempDirectory("lever-node-").toString()));
+        }
+        if (!List.of(options).contains("--warm-runtimes")) {
+            args.addAll(List.of("--warm-runtimes", "0"));
         }
         args.addAll(List.of(options));
         return DataPlane.start(

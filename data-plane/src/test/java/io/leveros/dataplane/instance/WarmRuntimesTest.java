@@ -1,0 +1,181 @@
+package io.leveros.dataplane.instance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.leveros.dataplane.isolation.IdRange;
+import io.leveros.dataplane.isolation.InstanceIsolation;
+import io.leveros.proto.control.JavaEntry;
+import io.leveros.proto.control.JsEntry;
+import io.leveros.proto.control.ServiceVersion;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pool of warm runtimes with real processes: shell scripts standing in for the runtimes, saying
+ * (or not) the ready line and reading their order as a runtime does.
+ */
+class WarmRuntimesTest {
+    private static final ServiceVersion JAVA = ServiceVersion.newBuilder()
+            .setJava(JavaEntry.newBuilder().setClassName("com.example.Hello"))
+            .build();
+    private static final ServiceVersion NODE = ServiceVersion.newBuilder()
+            .setJs(JsEntry.newBuilder().setModule("server.js"))
+            .build();
+    /** Trained after a moment, then echoes its order and waits. */
+    private static final String RUNTIME =
+            "sleep 0.3; echo 'warm runtime ready'; read order; echo \"told: $order\"; sleep 60";
+
+    @TempDir
+    Path temp;
+
+    private InstanceIsolation isolation;
+    private final ExecutorService launcher = Executors.newSingleThreadExecutor();
+    private final List<Process> started = new CopyOnWriteArrayList<>();
+    private WarmRuntimes warm;
+
+    @BeforeEach
+    void isolation() throws IOException {
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwx--x--x")); // as /tmp: traversable
+        isolation = InstanceIsolation.start(temp, IdRange.DEFAULT, false, "warm-test");
+    }
+
+    @AfterEach
+    void close() {
+        if (warm != null) {
+            warm.close();
+        }
+        started.forEach(Process::destroyForcibly);
+        launcher.shutdownNow();
+        isolation.close();
+    }
+
+    @Test
+    void onlyATrainedRuntimeIsTakenAndATakenOneIsReplaced() throws Exception {
+        warm = pool(1, RUNTIME);
+        warm.fill();
+        await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 1);
+        assertThat(warm.take(JAVA, 256)).as("still training").isNull();
+
+        WarmRuntimes.Warm taken =
+                await().atMost(Duration.ofSeconds(10)).until(() -> warm.take(JAVA, 256), w -> w != null);
+        assertThat(taken.kind()).isEqualTo(ServiceVersion.EntryCase.JAVA);
+        await("a replacement starts at once").atMost(Duration.ofSeconds(5)).until(() -> started.size() == 2);
+
+        taken.order(List.of("com.example.Hello"), Map.of("LEVEROS_SERVICE", "hello"));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(taken.process().getInputStream(), StandardCharsets.UTF_8));
+        assertThat(out.readLine())
+                .as("the output after the ready line is the instance's")
+                .isEqualTo("told: {\"args\":[\"com.example.Hello\"],\"environment\":{\"LEVEROS_SERVICE\":\"hello\"}}");
+    }
+
+    @Test
+    void onlyInstancesWithTheDefaultRamAndAKnownEntryTakeOne() {
+        warm = pool(1, RUNTIME);
+        warm.fill();
+        await().atMost(Duration.ofSeconds(10)).until(() -> warm.idleCounts().get(ServiceVersion.EntryCase.JAVA) == 1);
+        assertThat(warm.mayHave(JAVA, 256)).isTrue();
+        assertThat(warm.take(JAVA, 512)).isNull();
+        assertThat(warm.take(NODE, 256)).as("no Node runtime in this pool").isNull();
+        assertThat(warm.take(JAVA, 256)).isNotNull();
+    }
+
+    @Test
+    void oneThatExitsWhileIdleIsDroppedAndItsFoldersFreed() {
+        warm = pool(1, "echo 'warm runtime ready'; exit 3");
+        warm.fill();
+        await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !started.getFirst().isAlive());
+        assertThat(warm.take(JAVA, 256)).isNull();
+        Path instanceFolder = temp.toFile().listFiles()[0].toPath();
+        await("its temporary and code folders are gone")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> instanceFolder.resolve("tmp").toFile().list().length == 0
+                        && !instanceFolder
+                                .resolve("code")
+                                .resolve("warm-1")
+                                .toFile()
+                                .exists());
+        assertThat(warm.mayHave(JAVA, 256)).isFalse();
+    }
+
+    @Test
+    void oneThatSaysSomethingElseIsNeverTaken() throws Exception {
+        warm = pool(1, "echo 'Error: Cannot find module'; sleep 60");
+        warm.fill();
+        await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 1);
+        Thread.sleep(500);
+        assertThat(warm.take(JAVA, 256)).isNull();
+    }
+
+    @Test
+    void closingEndsTheIdleOnes() {
+        warm = pool(2, RUNTIME);
+        warm.fill();
+        await().atMost(Duration.ofSeconds(5)).until(() -> started.size() == 2);
+        warm.close();
+        assertThat(started).noneMatch(Process::isAlive);
+    }
+
+    /** A pool of {@code perKind} Java runtimes, each {@code sh -c script}. */
+    private WarmRuntimes pool(int perKind, String script) {
+        return new WarmRuntimes(
+                Set.of(ServiceVersion.EntryCase.JAVA),
+                perKind,
+                256,
+                new WarmRuntimes.Fork() {
+                    @Override
+                    public boolean ready(ServiceVersion.EntryCase kind) {
+                        return true;
+                    }
+
+                    @Override
+                    public WarmRuntimes.Warm start(String id, ServiceVersion.EntryCase kind, int ramMb) {
+                        try {
+                            Process process = new ProcessBuilder("sh", "-c", script).start();
+                            started.add(process);
+                            return new WarmRuntimes.Warm(
+                                    id,
+                                    kind,
+                                    process,
+                                    isolation.openWarm(id),
+                                    NO_LIMIT,
+                                    false,
+                                    new CompletableFuture<>());
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                },
+                launcher);
+    }
+
+    private static final MemoryLimits.Limit NO_LIMIT = new MemoryLimits.Limit() {
+        @Override
+        public boolean exceeded() {
+            return false;
+        }
+
+        @Override
+        public void remove() {}
+    };
+}
