@@ -102,24 +102,35 @@ final class ProcessInstance implements InstanceHandle {
         if (!background.compareAndSet(true, false)) {
             return;
         }
-        Thread.ofVirtual().name("lever-renice-" + instanceId).start(() -> {
-            List<String> command = new ArrayList<>(List.of(ProcessRuntime.RENICE.toString(), "--priority", "0", "-p"));
-            try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
-                threads.forEach(thread -> command.add(thread.getFileName().toString()));
-                int code = new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start()
-                        .waitFor();
-                if (code != 0) {
-                    LOG.log(Level.WARNING, "{0}: renice exited with {1}; it keeps its background priority", this, code);
-                }
-            } catch (IOException e) {
-                // it exited meanwhile
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        Thread.ofVirtual().name("lever-renice-" + instanceId).start(() -> reniceToNormal(process.pid(), toString()));
+    }
+
+    /**
+     * Renices every thread of process {@code pid} to 0 (blocking; {@code renice} of the pid alone would
+     * reach only its main thread: Linux keeps a nice value per thread). A thread that ends meanwhile
+     * makes renice fail for it alone; the others are reniced.
+     */
+    static void reniceToNormal(long pid, String what) {
+        List<String> command = new ArrayList<>(List.of(ProcessRuntime.RENICE.toString(), "--priority", "0", "-p"));
+        try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            threads.forEach(thread -> command.add(thread.getFileName().toString()));
+            int code = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor();
+            if (code != 0 && Files.exists(Path.of("/proc", Long.toString(pid)))) {
+                LOG.log(
+                        Level.WARNING,
+                        "{0}: renice exited with {1}; some of its threads may keep their background" + " priority",
+                        what,
+                        code);
             }
-        });
+        } catch (IOException e) {
+            // it exited meanwhile
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -40,6 +40,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * -n 10} until {@link InstanceHandle#foreground()}, so that a version starting beside the live one (its JVM's
  * start, its JIT, its warm-up calls) takes only the CPU the live one leaves. Only when the data plane is root:
  * no one else may give the instance its priority back.
+ *
+ * <p>A start of a Java or Node instance with the default {@code ram} takes one of the {@link
+ * WarmRuntimes} when one is trained and idle: its JVM (or Node) already runs, as such an instance's
+ * would, and is told which service to serve with which environment; the instance is ready tens of
+ * milliseconds later.
  */
 public final class ProcessRuntime implements InstanceRuntime {
     private static final System.Logger LOG = System.getLogger(ProcessRuntime.class.getName());
@@ -196,11 +201,8 @@ public final class ProcessRuntime implements InstanceRuntime {
             warm.discard(runtime);
             return null;
         }
-        ProcessInstance instance = track(spec, runtime.process(), port, runtime.ram(), sandbox, runtime.niced());
-        if (!spec.background()) {
-            instance.foreground();
-        }
-        return instance;
+        // at normal priority since it was trained, even for a background start: it has no JVM start to make
+        return track(spec, runtime.process(), port, runtime.ram(), sandbox, false);
     }
 
     /** Starts a warm runtime (on the launcher thread): as an instance would be, but told {@code --warm}. */

@@ -41,6 +41,8 @@ final class WarmRuntimes implements AutoCloseable {
     /**
      * One idle warm runtime.
      *
+     * @param niced whether it was started at background priority (and trained so; it is reniced once
+     *     trained)
      * @param trained completes once it has said {@value #READY_LINE}: only then may it be taken
      */
     record Warm(
@@ -210,6 +212,9 @@ final class WarmRuntimes implements AutoCloseable {
             return;
         }
         if (line.toString(StandardCharsets.UTF_8).equals(READY_LINE)) {
+            if (warm.niced()) { // trained at low priority; idle now, it will run at the instance's
+                ProcessInstance.reniceToNormal(warm.process().pid(), "warm runtime " + warm.id());
+            }
             warm.trained().complete(null);
         } else {
             LOG.log(

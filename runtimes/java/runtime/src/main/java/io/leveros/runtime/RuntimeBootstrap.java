@@ -32,21 +32,19 @@ public final class RuntimeBootstrap {
             System.err.println(e.getMessage());
             return 1;
         }
-        return serve(config, prepareInBackground(config), () -> {}, () -> "in " + millisSinceJvmStart() + " ms");
+        return serve(config, prepareInBackground(config), () -> "in " + millisSinceJvmStart() + " ms");
     }
 
     /**
      * A warm runtime ({@link WarmStart}): trained now, then serving the service the data plane names on
-     * standard input, with the environment (and port) it sends; the training server stops once the
-     * service's is open.
+     * standard input, with the environment (and port) it sends.
      */
     private static int runWarm() {
         RuntimeConfig config;
         RuntimeServer.Prepared prepared;
-        RuntimeServer trainer;
         WarmStart.Order order;
         try {
-            trainer = WarmStart.train();
+            WarmStart.train();
             order = WarmStart.awaitOrder(System.in);
             config = RuntimeConfig.from(
                     order.args(), order.environment(), Path.of("").toAbsolutePath());
@@ -58,15 +56,11 @@ public final class RuntimeBootstrap {
         return serve(
                 config,
                 CompletableFuture.completedFuture(prepared),
-                trainer::stop,
                 () -> "in " + order.millisSinceReceived() + " ms, warm");
     }
 
     private static int serve(
-            RuntimeConfig config,
-            CompletableFuture<RuntimeServer.Prepared> prepared,
-            Runnable started,
-            Supplier<String> took) {
+            RuntimeConfig config, CompletableFuture<RuntimeServer.Prepared> prepared, Supplier<String> took) {
         RuntimeServer server;
         try {
             LoadedService service = ServiceLoading.load(config.codeDir(), config.className());
@@ -75,7 +69,6 @@ public final class RuntimeBootstrap {
             System.out.println(
                     "serving " + table.describe() + " on " + config.host() + ":" + server.port() + " " + took.get());
             Runtime.getRuntime().addShutdownHook(new Thread(server::drain, "lever-drain"));
-            started.run();
         } catch (StartFailure e) {
             System.err.println(e.getMessage());
             return 1;

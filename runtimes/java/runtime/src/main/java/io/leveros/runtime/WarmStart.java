@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * A warm runtime: a JVM started by the data plane ahead of need ({@code JavaRuntimeMain --warm}), as
  * the user, with the memory limit and in the code folder a future instance will have. It runs itself
- * once on a service of its own (classes loaded, the call path compiled), says {@value #READY_LINE}, then
+ * once on a service of its own (classes loaded, the call path compiled), stops it, says {@value #READY_LINE}, then
  * waits for its <em>order</em>: one line of JSON on standard input,
  * {@code {"args": ["com.example.Hello"], "environment": {"LEVEROS_PORT": ..., ...}}}, written once the data plane has put
  * the service's code in the folder. The order's environment replaces the process's own, so that
@@ -43,12 +43,15 @@ public final class WarmStart {
     }
 
     /**
-     * Runs the runtime once on a service of its own ({@link WarmUpMain#train()}): classes loaded, the
-     * call path compiled, gRPC's shared event loops started. Stop the answer once the real server runs.
+     * Runs the runtime once on a service of its own ({@link WarmUpMain#train()}), then stops that server
+     * and waits until it has: classes loaded and the call path compiled, and nothing of it left running
+     * beside the service's server.
      */
-    static RuntimeServer train() {
+    static void train() {
         try {
-            return WarmUpMain.train();
+            RuntimeServer trainer = WarmUpMain.train();
+            trainer.stop();
+            trainer.awaitTermination();
         } catch (IOException e) {
             throw new StartFailure("warm runtime: cannot start its training server: " + e.getMessage());
         } catch (InterruptedException e) {
