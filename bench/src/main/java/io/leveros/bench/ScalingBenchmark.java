@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
 /**
  * Measures the autoscaler and cold starts through the real platform (docs/scaling.md): cold start
  * of 10 services at once (Java, then Node), and the reaction time from a step in load to a new
- * instance serving calls. Services go back to zero between rounds by their 2 s idleTimeout.
- * Prints a Markdown table.
+ * instance serving calls. Services go back to zero between rounds by their 2 s idleTimeout, and each
+ * cold start (or ten at once) waits until the data plane's warm runtimes (docs/data-plane.md) are all
+ * back. Prints a Markdown table.
  */
 public final class ScalingBenchmark {
     private static final Path TEST_SERVICE_CLASSES =
@@ -34,8 +35,13 @@ public final class ScalingBenchmark {
     private static final Path JAVA_HELLO_CLASSES = BenchPlatform.HOME.resolve("examples/java-hello/target/classes");
     private static final Pattern RUNNING = Pattern.compile("\"state\":\"(ready|starting|draining)\"");
     private static final int AT_ONCE = 10;
+    /** {@code lever up --warm-runtimes}'s default. */
+    private static final int DEFAULT_WARM_RUNTIMES = 2;
 
     private final int rounds;
+    /** {@code lever up --warm-runtimes}, or {@code null} for its default. */
+    private final String warmRuntimes;
+
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -46,21 +52,25 @@ public final class ScalingBenchmark {
     /** The control plane's root token: every REST call needs one, reads included. */
     private String token;
 
-    private ScalingBenchmark(int rounds) {
+    private ScalingBenchmark(int rounds, String warmRuntimes) {
         this.rounds = rounds;
+        this.warmRuntimes = warmRuntimes;
     }
 
     public static void main(String[] args) throws Exception {
         int rounds = 10;
+        String warmRuntimes = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--rounds") && i + 1 < args.length) {
                 rounds = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--warm-runtimes") && i + 1 < args.length) {
+                warmRuntimes = String.valueOf(Integer.parseInt(args[++i]));
             } else {
-                System.err.println("usage: bench/run --scaling [--rounds N]");
+                System.err.println("usage: bench/run --scaling [--rounds N] [--warm-runtimes N]");
                 System.exit(2);
             }
         }
-        new ScalingBenchmark(rounds).run();
+        new ScalingBenchmark(rounds, warmRuntimes).run();
         System.exit(0);
     }
 
@@ -69,7 +79,11 @@ public final class ScalingBenchmark {
                 "Machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
         Path dataDir = Files.createTempDirectory("lever-bench-");
         ports = BenchPlatform.Ports.free();
-        BenchPlatform platform = BenchPlatform.start(dataDir, ports);
+        BenchPlatform platform = warmRuntimes == null
+                ? BenchPlatform.start(dataDir, ports)
+                : BenchPlatform.start(dataDir, ports, "--warm-runtimes", warmRuntimes);
+        System.err.printf(
+                "Warm runtimes: %s of each kind%n", warmRuntimes == null ? "the default number" : warmRuntimes);
         token = Files.readString(dataDir.resolve("token")).trim();
         try {
             List<String> java = new ArrayList<>();
@@ -83,8 +97,8 @@ public final class ScalingBenchmark {
                                 leverJson("coldJava" + i, "\"javaEntry\": \"com.example.hello.HelloService\""))));
                 node.add(deploy(dataDir, nodeFolder(leverJson("coldNode" + i, "\"jsEntry\": \"server.js\""))));
             }
-            coldStarts("Java hello", java);
-            coldStarts("Node hello", node);
+            coldStarts("Java hello", "java", java);
+            coldStarts("Node hello", "node", node);
             reactionTime(deploy(
                     dataDir,
                     BenchPlatform.serviceFolder(
@@ -123,16 +137,18 @@ public final class ScalingBenchmark {
     }
 
     /** Rounds of one call to each of the cold services at the same moment; each call's time. */
-    private void coldStarts(String label, List<String> services) throws Exception {
+    private void coldStarts(String label, String entry, List<String> services) throws Exception {
         System.err.printf("Cold starts: %s, %d at once, %d rounds ...%n", label, services.size(), rounds);
         List<Double> alone = new ArrayList<>();
         List<Double> together = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             awaitZero(services);
+            awaitWarmRuntimes(entry);
             long start = System.nanoTime();
             post("/" + services.getFirst() + "/sayHello", "[\"bench\"]");
             alone.add((System.nanoTime() - start) / 1e6);
             awaitZero(services);
+            awaitWarmRuntimes(entry);
             List<CompletableFuture<Double>> calls = new ArrayList<>();
             for (String service : services) {
                 calls.add(CompletableFuture.supplyAsync(
@@ -205,6 +221,34 @@ public final class ScalingBenchmark {
                 Thread.sleep(100);
             }
         }
+    }
+
+    /**
+     * Waits (at most 60 s) until the data plane has as many trained idle warm runtimes for {@code entry}
+     * ({@code java}, {@code node}) as it keeps: the cold starts then measure a platform at rest, not one
+     * still replacing the runtimes the previous round took.
+     */
+    private void awaitWarmRuntimes(String entry) throws Exception {
+        int wanted = warmRuntimes == null ? DEFAULT_WARM_RUNTIMES : Integer.parseInt(warmRuntimes);
+        if (wanted == 0) {
+            return;
+        }
+        Pattern gauge =
+                Pattern.compile("(?m)^lever_dataplane_warm_runtimes\\{[^}]*entry=\"" + entry + "\"[^}]*\\} ([0-9.]+)$");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            String scrape = http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.http() + "/_lever/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            Matcher idle = gauge.matcher(scrape);
+            if (idle.find() && Double.parseDouble(idle.group(1)) >= wanted) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        System.err.printf("  (the %s warm runtimes were not all back within 60 s)%n", entry);
     }
 
     private int running(String service) throws Exception {
