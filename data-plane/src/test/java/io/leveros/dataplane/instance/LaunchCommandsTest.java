@@ -12,6 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LaunchCommandsTest {
+    private static final ServiceVersion JAVA = ServiceVersion.newBuilder()
+            .setJava(JavaEntry.newBuilder().setClassName("com.example.Hello"))
+            .build();
+    private static final ServiceVersion NODE = ServiceVersion.newBuilder()
+            .setJs(JsEntry.newBuilder().setModule("server.js"))
+            .build();
+
     @Test
     void aJavaHeapLeavesRoomForTheRestOfTheJvm() {
         assertThat(LaunchCommands.javaHeapMb(256)).isEqualTo(128); // the default ram: 128 MB beside the heap
@@ -23,14 +30,8 @@ class LaunchCommandsTest {
     @Test
     void javaInstancesRunWithTwoMallocArenas() {
         LaunchCommands commands = new LaunchCommands(LaunchCommands.currentJava(), null, null, "node", null);
-        ServiceVersion java = ServiceVersion.newBuilder()
-                .setJava(JavaEntry.newBuilder().setClassName("com.example.Hello"))
-                .build();
-        ServiceVersion node = ServiceVersion.newBuilder()
-                .setJs(JsEntry.newBuilder().setModule("server.js"))
-                .build();
-        assertThat(commands.environment(java)).containsEntry("MALLOC_ARENA_MAX", "2");
-        assertThat(commands.environment(node)).isEmpty();
+        assertThat(commands.environment(JAVA)).containsEntry("MALLOC_ARENA_MAX", "2");
+        assertThat(commands.environment(NODE)).isEmpty();
     }
 
     @Test
@@ -38,14 +39,8 @@ class LaunchCommandsTest {
         Path lib = Path.of("/opt/lever/java-runtime");
         Path nodeRuntime = Path.of("/opt/lever/node-runtime");
         LaunchCommands commands = new LaunchCommands(Path.of("/jdk/bin/java"), lib, null, "node", nodeRuntime);
-        ServiceVersion java = ServiceVersion.newBuilder()
-                .setJava(JavaEntry.newBuilder().setClassName("com.example.Hello"))
-                .build();
-        ServiceVersion node = ServiceVersion.newBuilder()
-                .setJs(JsEntry.newBuilder().setModule("server.js"))
-                .build();
 
-        List<String> cold = commands.argv(java, tmp, 256, tmp);
+        List<String> cold = commands.argv(JAVA, tmp, 256, tmp);
         List<String> warm = commands.warmArgv(ServiceVersion.EntryCase.JAVA, 256, tmp);
         assertThat(warm.getLast()).isEqualTo("--warm");
         assertThat(warm.subList(0, warm.size() - 1))
@@ -53,14 +48,14 @@ class LaunchCommandsTest {
                 .containsAll(cold.subList(0, cold.size() - 1))
                 .containsSubsequence("--add-opens", "java.base/java.util=ALL-UNNAMED")
                 .doesNotContain("com.example.Hello");
-        assertThat(LaunchCommands.warmOrderArgs(java)).containsExactly("com.example.Hello");
+        assertThat(LaunchCommands.warmOrderArgs(JAVA)).containsExactly("com.example.Hello");
 
-        List<String> coldNode = commands.argv(node, tmp, 256, tmp);
+        List<String> coldNode = commands.argv(NODE, tmp, 256, tmp);
         assertThat(commands.warmArgv(ServiceVersion.EntryCase.JS, 256, tmp))
                 .containsExactlyElementsOf(
                         Stream.concat(coldNode.subList(0, coldNode.size() - 1).stream(), Stream.of("--warm"))
                                 .toList());
-        assertThat(LaunchCommands.warmOrderArgs(node)).containsExactly("server.js");
+        assertThat(LaunchCommands.warmOrderArgs(NODE)).containsExactly("server.js");
         assertThat(commands.warmable())
                 .containsExactlyInAnyOrder(ServiceVersion.EntryCase.JAVA, ServiceVersion.EntryCase.JS);
         assertThat(new LaunchCommands(Path.of("java"), null, null, "node", nodeRuntime).warmable())
