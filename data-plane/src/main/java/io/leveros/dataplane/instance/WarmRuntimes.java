@@ -219,11 +219,13 @@ final class WarmRuntimes implements AutoCloseable {
         } else {
             LOG.log(
                     Level.WARNING,
-                    "warm runtime {0} ({1}) said \"{2}\" instead of \"{3}\"; it is not used",
+                    "warm runtime {0} ({1}) said \"{2}\" instead of \"{3}\"; it is ended",
                     warm.id(),
                     warm.kind(),
                     line.toString(StandardCharsets.UTF_8),
                     READY_LINE);
+            // it would never be taken, yet hold one of the pool's places (and its memory) for good
+            warm.process().destroyForcibly();
         }
     }
 
