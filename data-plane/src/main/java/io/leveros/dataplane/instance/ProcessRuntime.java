@@ -187,7 +187,7 @@ public final class ProcessRuntime implements InstanceRuntime {
             sandbox.takeCode(codeDir);
             port = ports.allocate();
             Map<String, String> environment = new LinkedHashMap<>(System.getenv());
-            environment.keySet().removeIf(name -> name.startsWith("LEVEROS_"));
+            environment.keySet().removeIf(ProcessRuntime::isPlatformSetting);
             environment.putAll(environment(spec.environment(), runtime.kind(), sandbox));
             environment.putAll(portEnvironment(port));
             runtime.order(LaunchCommands.warmOrderArgs(spec.version()), environment);
@@ -234,7 +234,7 @@ public final class ProcessRuntime implements InstanceRuntime {
         argv.addAll(sandbox.command(command));
         ProcessBuilder builder =
                 new ProcessBuilder(argv).directory(sandbox.codeDir().toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("LEVEROS_"));
+        builder.environment().keySet().removeIf(ProcessRuntime::isPlatformSetting);
         builder.environment().putAll(environment);
         try {
             return builder.start();
@@ -242,6 +242,11 @@ public final class ProcessRuntime implements InstanceRuntime {
             throw new UncheckedIOException(
                     "could not run " + command + " in " + sandbox.codeDir() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The platform's own settings ({@code LEVEROS_TOKEN}, {@code LEVEROS_STORE}, ...): not the instance's business. */
+    private static boolean isPlatformSetting(String variable) {
+        return variable.startsWith("LEVEROS_");
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.leveros.dataplane.connections;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.leveros.dataplane.metrics.ClientRefusals;
 import io.leveros.dataplane.metrics.DataPlaneMetrics;
@@ -39,8 +40,13 @@ class IdleClosesTest {
         });
         channel.register();
 
-        Thread.sleep(120);
-        channel.runPendingTasks();
+        // the embedded channel runs its scheduled tasks (the idle check) only when told to
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    channel.runPendingTasks();
+                    return !passedOn.isEmpty();
+                });
 
         assertThat(passedOn).hasAtLeastOneElementOfType(IdleStateEvent.class);
         assertThat(metrics.refusals().count("public", ClientRefusals.IDLE_TIMEOUT))

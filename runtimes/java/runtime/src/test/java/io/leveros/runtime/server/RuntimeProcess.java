@@ -2,6 +2,7 @@ package io.leveros.runtime.server;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.leveros.runtime.testservice.SampleService;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -99,7 +100,9 @@ final class RuntimeProcess implements AutoCloseable {
                 "LEVEROS_INSTANCE_ID", "test-instance",
                 "LEVEROS_CODE_VERSION", "1"));
         env.putAll(moreEnv);
-        runtime.order("{\"args\": [\"" + className + "\"], \"environment\": " + json(env) + "}\n");
+        runtime.order(
+                JsonMapper.builder().build().writeValueAsString(Map.of("args", List.of(className), "environment", env))
+                        + "\n");
         return runtime;
     }
 
@@ -124,31 +127,6 @@ final class RuntimeProcess implements AutoCloseable {
         try (var in = process.getOutputStream()) {
             in.write(text.getBytes(StandardCharsets.UTF_8));
         }
-    }
-
-    private static String json(Map<String, String> env) {
-        StringBuilder json = new StringBuilder("{");
-        env.forEach((name, value) -> {
-            if (json.length() > 1) {
-                json.append(',');
-            }
-            json.append(quoted(name)).append(':').append(quoted(value));
-        });
-        return json.append('}').toString();
-    }
-
-    private static String quoted(String text) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                quoted.append('\\').append(c);
-            } else if (c < 0x20) {
-                quoted.append(String.format("\\u%04x", (int) c));
-            } else {
-                quoted.append(c);
-            }
-        }
-        return quoted.append('"').toString();
     }
 
     private static String mainClass() {
