@@ -58,6 +58,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -66,8 +67,6 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.server.GrpcServer;
-import io.vertx.grpc.server.GrpcServerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -387,7 +386,7 @@ public final class DataPlane implements AutoCloseable {
             DataPlaneOptions options,
             CallMetrics.Recorder calls,
             int loop) {
-        GrpcServer grpc = grpcServer(forwarder, streams, callers, ingress, calls);
+        GrpcIngress grpc = grpcIngress(forwarder, streams, callers, ingress, calls);
         HttpApiHandler api = new HttpApiHandler(
                 routing,
                 callers,
@@ -450,7 +449,7 @@ public final class DataPlane implements AutoCloseable {
         CallForwarder forwarder =
                 new CallForwarder(local, instanceClient, activator.unreachablePeers(), requestTimeoutMs);
         InstanceStreams streams = new InstanceStreams(local, instanceClient, activator.unreachablePeers(), openStreams);
-        GrpcServer grpc = grpcServer(forwarder, streams, callers, Ingress.FORWARDED, calls);
+        GrpcIngress grpc = grpcIngress(forwarder, streams, callers, Ingress.FORWARDED, calls);
         LogsHandler logsHandler = new LogsHandler(vertx, logs, routing, options.nodeId());
         Counter requests = metrics.loopRequests(Ingress.FORWARDED.label(), loop);
         return vertx.createHttpServer(serverOptions(options))
@@ -460,7 +459,7 @@ public final class DataPlane implements AutoCloseable {
                     if (request.method() == HttpMethod.GET && LogsHandler.PATH.equals(request.path())) {
                         logsHandler.handle(request);
                     } else {
-                        grpc.handle(request);
+                        grpc.handle(request, request.getHeader(HttpHeaders.CONTENT_TYPE));
                     }
                 });
     }
@@ -510,15 +509,13 @@ public final class DataPlane implements AutoCloseable {
                 ingress, metrics.refusals(), defaults.getMaxInitialLineLength(), defaults.getMaxHeaderSize());
     }
 
-    private GrpcServer grpcServer(
+    private GrpcIngress grpcIngress(
             CallForwarder forwarder,
             InstanceStreams streams,
             CallerIdentity callers,
             Ingress ingress,
             CallMetrics.Recorder calls) {
-        return GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(InstanceClient.MAX_MESSAGE_SIZE))
-                .callHandler(
-                        new GrpcIngress(routing, callers, forwarder, new StreamRelay(streams), ingress, calls, tracer));
+        return new GrpcIngress(routing, callers, forwarder, new StreamRelay(streams), ingress, calls, tracer, vertx);
     }
 
     /**

@@ -33,6 +33,7 @@ import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +73,8 @@ class GrpcIngressTest {
                         revision,
                         "dev.lever",
                         service("hello", version(1, testInstanceArgv())),
-                        service("secret", version(1, testInstanceArgv()).setPrivate(true)))
+                        service("secret", version(1, testInstanceArgv()).setPrivate(true)),
+                        service("idle", version(1, testInstanceArgv())))
                 .toBuilder()
                 .addEnvironments(Environment.newBuilder().setName("staging.lever"))
                 .setForwardingKey(forwardingKey)
@@ -178,6 +180,65 @@ class GrpcIngressTest {
                 .isEqualTo(GrpcStatus.OK);
     }
 
+    /**
+     * A stream's routing errors come from the frame relay as a trailers-only answer with the same
+     * statuses and messages as a call's; gRPC-Web, which the relay does not take, is told so.
+     */
+    @Test
+    void streamRoutingErrorsAreTrailersOnlyStatuses() throws Exception {
+        Buffer empty = Buffer.buffer().appendByte((byte) 0).appendInt(0);
+
+        Map<String, String> noService =
+                rawGrpcCall("HandleStreamingRPC", "lever://dev.lever/nothing/echoChan", empty, "application/grpc");
+        assertThat(noService).containsEntry("grpc-status", "5"); // NOT_FOUND
+        assertThat(QueryStringDecoder.decodeComponent(noService.get("grpc-message")))
+                .contains("nothing");
+
+        Map<String, String> noUrl = rawGrpcCall("HandleStreamingRPC", "not a url", empty, "application/grpc");
+        assertThat(noUrl).containsEntry("grpc-status", "3"); // INVALID_ARGUMENT
+        assertThat(QueryStringDecoder.decodeComponent(noUrl.get("grpc-message")))
+                .startsWith("invalid lever-url");
+
+        Map<String, String> grpcWeb = rawGrpcCall(
+                "HandleStreamingRPC", "lever://dev.lever/hello/echoChan", empty, "application/grpc-web+proto");
+        assertThat(grpcWeb).containsEntry("grpc-status", "12"); // UNIMPLEMENTED
+        assertThat(QueryStringDecoder.decodeComponent(grpcWeb.get("grpc-message")))
+                .contains("gRPC-Web");
+    }
+
+    /**
+     * A gRPC stream whose client went away while its instance started lets go of the instance once
+     * it is opened: nothing stays in flight, so the instance can idle out.
+     */
+    @Test
+    void aStreamCancelledWhileItsInstanceStartsHoldsNothing() throws Exception {
+        HttpClient http = vertx.createHttpClient(
+                new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        try {
+            http.request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/HandleStreamingRPC")
+                    .compose(request -> {
+                        request.putHeader("content-type", "application/grpc")
+                                .putHeader("te", "trailers")
+                                .putHeader("lever-url", "lever://dev.lever/idle/echoChan")
+                                .setChunked(true);
+                        return request.sendHead().compose(sent -> request.reset());
+                    })
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+        } finally {
+            http.close();
+        }
+        // A call waits for the same start; once it is answered the stream's side has been opened too.
+        assertThat(call(dataPlane.port(), "lever://dev.lever/idle/echo", args("x"))
+                        .status())
+                .isEqualTo(GrpcStatus.OK);
+        String inFlight = "lever_dataplane_calls_in_flight{environment=\"dev.lever\",service=\"idle\",version=\"1\"}";
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                        CallMetricsTest.parse(dataPlane.metrics().scrape()))
+                .containsEntry(inFlight, "0.0"));
+    }
+
     @Test
     void theGatewayTakesRunningInstancesOnlyInTheirOwnEnvironment() throws Exception {
         Outcome noToken = call(dataPlane.gatewayPort(), "/secret/id", args());
@@ -267,11 +328,16 @@ class GrpcIngressTest {
      * (prior knowledge, no gRPC library) and returns the answer's headers and trailers together.
      */
     static Map<String, String> rawGrpcCall(String method, String leverUrl, Buffer body) throws Exception {
+        return rawGrpcCall(method, leverUrl, body, "application/grpc");
+    }
+
+    static Map<String, String> rawGrpcCall(String method, String leverUrl, Buffer body, String contentType)
+            throws Exception {
         HttpClient http = vertx.createHttpClient(
                 new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
         try {
             return http.request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/" + method)
-                    .compose(request -> request.putHeader("content-type", "application/grpc")
+                    .compose(request -> request.putHeader("content-type", contentType)
                             .putHeader("te", "trailers")
                             .putHeader("lever-url", leverUrl)
                             .send(body))

@@ -4,9 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import io.leveros.client.ClientStream;
 import io.leveros.client.LeverClient;
 import io.leveros.client.LeverException;
+import io.leveros.proto.core.JSONArray;
+import io.leveros.proto.core.LeverRPCGrpc;
+import io.leveros.proto.core.RPC;
+import io.leveros.proto.core.StreamMessage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -255,6 +267,66 @@ class StreamingIT {
             String[] hashes = echo.get(2, TimeUnit.MINUTES);
             assertThat(hashes[1]).isEqualTo(hashes[0]);
             assertThat(heap.maxUsedBytes()).isLessThan(HEAP_BOUND);
+        }
+    }
+
+    /**
+     * The data plane relays a gRPC stream's frames as they came, without taking its messages apart:
+     * messages a client compresses ({@code grpc-encoding: gzip}) reach the instance, which decodes
+     * them, and every echo comes back whole. A plain grpc-java stub, as any gRPC client calls.
+     */
+    @Test
+    @Timeout(60)
+    void gzipCompressedGrpcStreamsPassThroughTheDataPlane() throws Exception {
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+                        "127.0.0.1", platform.httpPort(), InsecureChannelCredentials.create())
+                .build();
+        try {
+            Metadata headers = new Metadata();
+            headers.put(
+                    Metadata.Key.of("lever-url", Metadata.ASCII_STRING_MARSHALLER),
+                    "lever://dev.lever/testService//echoChan");
+            LeverRPCGrpc.LeverRPCStub stub = LeverRPCGrpc.newStub(channel)
+                    .withCompression("gzip")
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+            BlockingQueue<StreamMessage> replies = new LinkedBlockingQueue<>();
+            CompletableFuture<Status> status = new CompletableFuture<>();
+            StreamObserver<StreamMessage> requests = stub.handleStreamingRPC(new StreamObserver<>() {
+                @Override
+                public void onNext(StreamMessage reply) {
+                    replies.add(reply);
+                }
+
+                @Override
+                public void onError(Throwable failure) {
+                    status.complete(Status.fromThrowable(failure));
+                }
+
+                @Override
+                public void onCompleted() {
+                    status.complete(Status.OK);
+                }
+            });
+            requests.onNext(StreamMessage.newBuilder()
+                    .setRpc(RPC.newBuilder().setArgs(JSONArray.getDefaultInstance()))
+                    .build());
+            assertThat(replies.poll(30, TimeUnit.SECONDS))
+                    .as("the instance's opening message")
+                    .isNotNull();
+
+            byte[] compressible = "lever ".repeat(50_000).getBytes(StandardCharsets.UTF_8); // 300 KB
+            for (int i = 0; i < 3; i++) {
+                requests.onNext(StreamMessage.newBuilder()
+                        .setByteMessage(ByteString.copyFrom(compressible))
+                        .build());
+                StreamMessage echo = replies.poll(30, TimeUnit.SECONDS);
+                assertThat(echo).as("echo %d", i).isNotNull();
+                assertThat(echo.getByteMessage().toByteArray()).isEqualTo(compressible);
+            }
+            requests.onCompleted();
+            assertThat(status.get(30, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+        } finally {
+            channel.shutdownNow();
         }
     }
 

@@ -12,9 +12,13 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
@@ -25,6 +29,7 @@ import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -52,6 +57,13 @@ public final class InstanceClient implements AutoCloseable {
 
     public static final int HTTP2_CONNECTION_WINDOW = Integer.MAX_VALUE;
 
+    private static final String RELAYED_STREAM_PATH = "/core.LeverRPC/HandleStreamingRPC";
+    private static final CharSequence GRPC_CONTENT_TYPE = HttpHeaders.createOptimized("application/grpc");
+    private static final CharSequence TE = HttpHeaders.createOptimized("te");
+    private static final CharSequence TRAILERS = HttpHeaders.createOptimized("trailers");
+    private static final List<CharSequence> PASSED_GRPC_HEADERS =
+            List.of(HttpHeaders.createOptimized("grpc-encoding"), HttpHeaders.createOptimized("grpc-accept-encoding"));
+
     static final ServiceMethod<Buffer, Buffer> HANDLE_RPC = ServiceMethod.client(
             ServiceName.create("core", "LeverRPC"),
             "HandleRPC",
@@ -72,6 +84,12 @@ public final class InstanceClient implements AutoCloseable {
      * another loop would hop threads for every frame (Vert.x 5 offers no loop-aware pool).
      */
     private final Map<EventLoop, GrpcClient> clientsByLoop = new ConcurrentHashMap<>();
+    /**
+     * One plain HTTP/2 client per event loop for relayed gRPC streams ({@link #openRelayedStream}),
+     * whose frames pass through undecoded. Its own connections to each instance, so a byte stream's
+     * data never queues behind, nor in front of, the calls on the gRPC client's connections.
+     */
+    private final Map<EventLoop, HttpClient> relayClientsByLoop = new ConcurrentHashMap<>();
 
     private volatile CharSequence gatewayAddress = "";
     private volatile CharSequence forwardingKey = "";
@@ -99,6 +117,20 @@ public final class InstanceClient implements AutoCloseable {
             return clientsByLoop.computeIfAbsent(context.nettyEventLoop(), loop -> newClient());
         }
         return sharedClient;
+    }
+
+    private HttpClient relayClient() {
+        if (Vertx.currentContext() instanceof ContextInternal context && context.isEventLoopContext()) {
+            return relayClientsByLoop.computeIfAbsent(context.nettyEventLoop(), loop -> newRelayClient());
+        }
+        throw new IllegalStateException("relayed streams are opened on an event loop");
+    }
+
+    private HttpClient newRelayClient() {
+        return vertx.createHttpClient(http2Windows(new HttpClientOptions())
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false)
+                .setConnectTimeout(2_000));
     }
 
     private static HttpClientOptions http2Windows(HttpClientOptions options) {
@@ -142,6 +174,37 @@ public final class InstanceClient implements AutoCloseable {
         return client().request(lease.address(), HANDLE_STREAMING_RPC)
                 .map(request -> {
                     setHeaders(request.headers(), lease, leverUrl, trace);
+                    return request;
+                })
+                .recover(failure -> Future.failedFuture(notConnected(lease, failure)));
+    }
+
+    /**
+     * Opens {@code core.LeverRPC/HandleStreamingRPC} on {@code lease}'s instance as a plain HTTP/2
+     * request, for a gRPC stream whose frames are relayed as they come: the caller writes the client's
+     * DATA frames and reads the instance's. The client's {@code grpc-encoding} and {@code
+     * grpc-accept-encoding} go with it, so compressed messages pass through for the instance to
+     * decode. Called on an event loop.
+     */
+    public Future<HttpClientRequest> openRelayedStream(
+            Lease lease, String leverUrl, TraceContext trace, MultiMap clientHeaders) {
+        RequestOptions options = new RequestOptions()
+                .setServer(lease.address())
+                .setMethod(HttpMethod.POST)
+                .setURI(RELAYED_STREAM_PATH);
+        return relayClient()
+                .request(options)
+                .map(request -> {
+                    MultiMap headers = request.headers();
+                    headers.set(HttpHeaders.CONTENT_TYPE, GRPC_CONTENT_TYPE);
+                    headers.set(TE, TRAILERS);
+                    for (CharSequence name : PASSED_GRPC_HEADERS) {
+                        String value = clientHeaders.get(name);
+                        if (value != null) {
+                            headers.set(name, value);
+                        }
+                    }
+                    setHeaders(headers, lease, leverUrl, trace);
                     return request;
                 })
                 .recover(failure -> Future.failedFuture(notConnected(lease, failure)));
@@ -271,5 +334,6 @@ public final class InstanceClient implements AutoCloseable {
     public void close() {
         sharedClient.close();
         clientsByLoop.values().forEach(GrpcClient::close);
+        relayClientsByLoop.values().forEach(HttpClient::close);
     }
 }

@@ -21,21 +21,31 @@ import io.leveros.dataplane.stream.StreamRelay;
 import io.leveros.dataplane.tracing.TraceContext;
 import io.leveros.dataplane.tracing.Tracer;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 
 /**
  * {@code core.LeverRPC} from gRPC clients (the original Lever clients among them). The call's
- * destination is the {@code lever-url} metadata; the request message is relayed to the instance as
- * raw bytes and the instance's reply and status come back the same way; streaming calls are
- * relayed by {@link StreamRelay}. Platform errors are gRPC statuses with the same messages as over
- * HTTP.
+ * destination is the {@code lever-url} metadata. A call ({@code HandleRPC}) goes through a Vert.x
+ * gRPC server: its request message is relayed to the instance as raw bytes and the instance's reply
+ * and status come back the same way. A streaming call ({@code HandleStreamingRPC}, not gRPC-Web) is
+ * relayed below the gRPC layer, frame by frame, by {@link StreamRelay}. Platform errors are gRPC
+ * statuses with the same messages as over HTTP.
  */
 public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buffer>> {
     static final String HANDLE_RPC = "core.LeverRPC/HandleRPC";
     static final String HANDLE_STREAMING_RPC = "core.LeverRPC/HandleStreamingRPC";
+    private static final String STREAMING_PATH = "/" + HANDLE_STREAMING_RPC;
+    private static final String GRPC_TYPE = "application/grpc";
+    private static final String GRPC_PROTO_TYPE = "application/grpc+proto";
 
     private final RoutingState routing;
     private final CallerIdentity callers;
@@ -44,6 +54,7 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
     private final Ingress ingress;
     private final CallMetrics.Recorder calls;
     private final Tracer tracer;
+    private final GrpcServer server;
 
     /**
      * @param ingress the port this handler serves, which decides who may call and what
@@ -57,7 +68,8 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
             StreamRelay streams,
             Ingress ingress,
             CallMetrics.Recorder calls,
-            Tracer tracer) {
+            Tracer tracer,
+            Vertx vertx) {
         this.routing = routing;
         this.callers = callers;
         this.forwarder = forwarder;
@@ -65,6 +77,41 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         this.ingress = ingress;
         this.calls = calls;
         this.tracer = tracer;
+        this.server = GrpcServer.server(
+                        vertx, new GrpcServerOptions().setMaxMessageSize(InstanceClient.MAX_MESSAGE_SIZE))
+                .callHandler(this);
+    }
+
+    /**
+     * Takes a gRPC request (content type {@code application/grpc*}) as it came to the port: a
+     * streaming call to the frame relay, any other to the gRPC server. Both see the request through
+     * {@link UndeclaredCompression}.
+     */
+    public void handle(HttpServerRequest request, String contentType) {
+        if (contentType == null) { // the forwarding port takes gRPC only: the gRPC server refuses it
+            server.handle(request);
+            return;
+        }
+        HttpServerRequest guarded = UndeclaredCompression.guard(request, contentType);
+        if (isRelayedStream(request, contentType)) {
+            relayStream(guarded);
+        } else {
+            server.handle(guarded);
+        }
+    }
+
+    private static boolean isRelayedStream(HttpServerRequest request, String contentType) {
+        return request.method() == HttpMethod.POST
+                && STREAMING_PATH.equals(request.path())
+                && (contentType.equals(GRPC_TYPE) || contentType.equals(GRPC_PROTO_TYPE));
+    }
+
+    private void relayStream(HttpServerRequest request) {
+        try {
+            streams.relay(request, target(request.headers()));
+        } catch (CallException e) {
+            StreamRelay.fail(request.response(), e);
+        }
     }
 
     @Override
@@ -73,7 +120,14 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         if (HANDLE_RPC.equals(method)) {
             handleRpc(request);
         } else if (HANDLE_STREAMING_RPC.equals(method)) {
-            handleStream(request);
+            // gRPC-Web, whose streams the frame relay does not take (see handle)
+            fail(
+                    request.response(),
+                    new CallException(
+                            ErrorCode.METHOD_NOT_ALLOWED,
+                            GrpcStatus.UNIMPLEMENTED,
+                            "streaming calls are not offered over gRPC-Web (expected: gRPC over HTTP/2, or the HTTP"
+                                    + " API's streams)"));
         } else {
             fail(
                     request.response(),
@@ -84,32 +138,23 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         }
     }
 
-    private void handleStream(GrpcServerRequest<Buffer, Buffer> request) {
-        try {
-            streams.relay(request, target(request));
-        } catch (CallException e) {
-            fail(request.response(), e);
-        }
-    }
-
-    private Call target(GrpcServerRequest<Buffer, Buffer> request) {
+    private Call target(MultiMap headers) {
         RoutingTable table = RouteResolver.readyTable(routing);
         long resourceEpoch = 0;
         if (ingress == Ingress.FORWARDED) {
             ForwardingKey.check(
-                    request.headers().get(ForwardingKey.HEADER),
+                    headers.get(ForwardingKey.HEADER),
                     table.forwardingKey(),
                     routing.previousForwardingKey(System.nanoTime()));
-            resourceEpoch = ResourceEpoch.parse(request.headers().get(ResourceEpoch.HEADER));
+            resourceEpoch = ResourceEpoch.parse(headers.get(ResourceEpoch.HEADER));
         }
-        LeverUrl url = leverUrl(request.headers().get(InstanceClient.LEVER_URL));
-        String callerEnv = ingress == Ingress.GATEWAY
-                ? callers.environmentOf(request.headers().get(CallerIdentity.TOKEN_HEADER))
-                : null;
+        LeverUrl url = leverUrl(headers.get(InstanceClient.LEVER_URL));
+        String callerEnv =
+                ingress == Ingress.GATEWAY ? callers.environmentOf(headers.get(CallerIdentity.TOKEN_HEADER)) : null;
         String environment = EnvironmentResolver.forUrl(table, url.environment(), callerEnv);
         ServiceRoute route =
                 RouteResolver.resolve(table, environment, url.service(), url.resource(), ingress.allowsPrivate());
-        TraceContext trace = TraceContext.of(request.headers());
+        TraceContext trace = TraceContext.of(headers);
         return Call.to(route, url, environment, resourceEpoch, url.isStreaming() ? trace : tracer.begin(trace));
     }
 
@@ -118,7 +163,7 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         GrpcServerResponse<Buffer, Buffer> response = request.response();
         Call target;
         try {
-            target = target(request);
+            target = target(request.headers());
         } catch (CallException e) {
             fail(response, e);
             calls.recordUnrouted(e.code().httpStatus(), System.nanoTime() - startedNanos);

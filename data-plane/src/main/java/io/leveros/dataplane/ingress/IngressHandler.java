@@ -10,10 +10,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.grpc.server.GrpcServer;
 
 /**
- * The first handler of a listening port: gRPC ({@code application/grpc*}) to the gRPC server,
+ * The first handler of a listening port: gRPC ({@code application/grpc*}) to {@link GrpcIngress},
  * {@code GET /_lever/health} to the health answer, {@code GET /_lever/metrics} to the Prometheus
  * scrape, everything else to the HTTP API.
  */
@@ -28,7 +27,7 @@ public final class IngressHandler implements Handler<HttpServerRequest> {
     static final String VERSION = version();
 
     private final ControlPlanes controlPlanes;
-    private final GrpcServer grpc;
+    private final GrpcIngress grpc;
     private final HttpApiHandler api;
     private final RoutingState routing;
     private final Vertx vertx;
@@ -36,7 +35,7 @@ public final class IngressHandler implements Handler<HttpServerRequest> {
 
     /** @param controlPlanes for the health answer: which control plane the routes come from */
     public IngressHandler(
-            GrpcServer grpc,
+            GrpcIngress grpc,
             HttpApiHandler api,
             RoutingState routing,
             ControlPlanes controlPlanes,
@@ -54,7 +53,7 @@ public final class IngressHandler implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest request) {
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (type != null && type.startsWith(GRPC_TYPE)) {
-            grpc.handle(UndeclaredCompression.guard(request, type));
+            grpc.handle(request, type);
         } else if (request.method() == HttpMethod.GET && HEALTH_PATH.equals(request.path())) {
             health(request);
         } else if (request.method() == HttpMethod.GET && METRICS_PATH.equals(request.path())) {

@@ -7,10 +7,13 @@ import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.peer.UnreachablePeers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.grpc.client.GrpcClientRequest;
+import java.util.function.Function;
 
 /**
  * Opens streaming calls ({@code HandleStreamingRPC}) on instances, for every protocol a client
@@ -19,7 +22,7 @@ import io.vertx.grpc.client.GrpcClientRequest;
  */
 public final class InstanceStreams {
     /** A stream opened on an instance, with the lease it holds while open. */
-    record Opened(Lease lease, GrpcClientRequest<Buffer, Buffer> request) {}
+    record Opened<R>(Lease lease, R request) {}
 
     private final LeaseSource leases;
     private final InstanceClient client;
@@ -41,13 +44,26 @@ public final class InstanceStreams {
      * Opens a stream for {@code call} on an instance. Called on an event loop; the stream and the
      * returned future belong to that event loop's context, whichever thread started the instance.
      */
-    Future<Opened> open(Call call) {
-        Promise<Opened> opened = Promise.promise();
-        open(call, Vertx.currentContext(), opened, 0);
+    Future<Opened<GrpcClientRequest<Buffer, Buffer>>> open(Call call) {
+        return open(call, lease -> client.openStream(lease, call.leverUrl(), call.trace()));
+    }
+
+    /**
+     * Opens a stream for {@code call} whose gRPC frames are relayed as they come, with the client's
+     * {@code headers} that concern the frames (their encoding). As {@link #open(Call)}.
+     */
+    Future<Opened<HttpClientRequest>> openRelayed(Call call, MultiMap headers) {
+        return open(call, lease -> client.openRelayedStream(lease, call.leverUrl(), call.trace(), headers));
+    }
+
+    private <R> Future<Opened<R>> open(Call call, Function<Lease, Future<R>> opener) {
+        Promise<Opened<R>> opened = Promise.promise();
+        open(call, opener, Vertx.currentContext(), opened, 0);
         return opened.future();
     }
 
-    private void open(Call call, Context context, Promise<Opened> opened, int detours) {
+    private <R> void open(
+            Call call, Function<Lease, Future<R>> opener, Context context, Promise<Opened<R>> opened, int detours) {
         leases.acquire(call)
                 .onComplete(leased -> onContext(context, () -> {
                     if (leased.failed()) {
@@ -55,7 +71,7 @@ public final class InstanceStreams {
                         return;
                     }
                     Lease lease = leased.result();
-                    client.openStream(lease, call.leverUrl(), call.trace()).onComplete(request -> {
+                    opener.apply(lease).onComplete(request -> {
                         if (request.failed()) {
                             lease.release();
                             boolean notDelivered = InstanceClient.notDelivered(lease, request.cause());
@@ -63,13 +79,13 @@ public final class InstanceStreams {
                                 unreachable.markUnreachable(lease.node());
                             }
                             if (notDelivered && detours < UnreachablePeers.MAX_DETOURS) {
-                                open(call, context, opened, detours + 1); // nothing was sent: elsewhere
+                                open(call, opener, context, opened, detours + 1); // nothing was sent: elsewhere
                             } else {
                                 opened.fail(request.cause());
                             }
                         } else {
                             lease.forStream();
-                            opened.complete(new Opened(lease, request.result()));
+                            opened.complete(new Opened<>(lease, request.result()));
                         }
                     });
                 }));

@@ -6,65 +6,110 @@ import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.instance.Instance;
 import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
-import io.vertx.grpc.client.GrpcClientRequest;
-import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.GrpcServerRequest;
-import io.vertx.grpc.server.GrpcServerResponse;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Relays a streaming call ({@code core.LeverRPC/HandleStreamingRPC}) between a gRPC client and one
- * instance, message by message, undecoded, in both directions at once.
+ * Relays a gRPC streaming call ({@code core.LeverRPC/HandleStreamingRPC}) between a gRPC client and
+ * one instance, frame by frame, in both directions at once. The data plane does not take the gRPC
+ * messages apart: the DATA of the client's request goes on to the instance as it comes, the
+ * instance's reply headers, DATA and trailers ({@code grpc-status}) come back the same way. A 64 KiB
+ * message is never put together nor copied behind a new prefix, so a byte stream costs the data
+ * plane little more than the bytes' passage.
  *
  * <p>Flow control end to end: each direction pauses its source while its destination's write queue
  * is full, so a slow reader slows the writer and the data plane holds a bounded amount per stream
- * (the write queues plus HTTP/2 windows). No platform timeout cuts a stream that exchanges
- * messages; one silent for the idle timeout is closed ({@link OpenStreams}). The stream holds its
- * instance's lease while open, so it counts as load and keeps the instance from being stopped as
- * idle; the lease is released once, when either side ends the call.
+ * (the write queues plus HTTP/2 windows). No platform timeout cuts a stream that exchanges data;
+ * one silent for the idle timeout is closed ({@link OpenStreams}). The stream holds its instance's
+ * lease while open, so it counts as load and keeps the instance from being stopped as idle; the
+ * lease is released once, when either side ends the call.
+ *
+ * <p>Platform errors (no instance, the idle timeout, a replaced version, an instance that failed)
+ * are gRPC statuses: a trailers-only answer before the instance answered, trailers after.
  */
 public final class StreamRelay {
+    private static final CharSequence GRPC_CONTENT_TYPE = HttpHeaders.createOptimized("application/grpc");
+    private static final CharSequence GRPC_STATUS = HttpHeaders.createOptimized("grpc-status");
+    private static final CharSequence GRPC_MESSAGE = HttpHeaders.createOptimized("grpc-message");
+
     private final InstanceStreams instances;
 
     public StreamRelay(InstanceStreams instances) {
         this.instances = instances;
     }
 
-    /** Called on the request's event loop; never blocks. */
-    public void relay(GrpcServerRequest<Buffer, Buffer> inbound, Call call) {
+    /**
+     * Called on the request's event loop; never blocks. A failure of {@code inbound}'s read side
+     * with a {@link CallException} (the ingress refused what the client sent) ends the stream with
+     * that error.
+     */
+    public void relay(HttpServerRequest inbound, Call call) {
         inbound.pause(); // nothing is read until the instance's side is open
-        instances.open(call).onComplete(opened -> {
+        RelayedStream stream = new RelayedStream(inbound);
+        instances.openRelayed(call, inbound.headers()).onComplete(opened -> {
             if (opened.failed()) {
-                fail(inbound.response(), opened.cause());
-                return;
+                stream.openFailed(opened.cause());
+            } else {
+                stream.opened(opened.result());
             }
-            new RelayedStream(inbound, opened.result()).connect();
         });
     }
 
     /** One relayed stream, as the idle check sees it. */
     private final class RelayedStream implements OpenStreams.OpenStream {
-        private final GrpcServerRequest<Buffer, Buffer> inbound;
-        private final GrpcServerResponse<Buffer, Buffer> toClient;
-        private final GrpcClientRequest<Buffer, Buffer> toInstance;
-        private final Lease lease;
+        private final HttpServerRequest inbound;
+        private final HttpServerResponse toClient;
         private final Context context = Vertx.currentContext();
         private volatile long lastActivity = System.nanoTime();
+        private volatile Lease lease;
+        private HttpClientRequest toInstance;
         private boolean ended;
 
-        RelayedStream(GrpcServerRequest<Buffer, Buffer> inbound, InstanceStreams.Opened opened) {
+        /** Watches the client from the start: it may go away, or be refused, while the instance's side opens. */
+        RelayedStream(HttpServerRequest inbound) {
             this.inbound = inbound;
             this.toClient = inbound.response();
-            this.toInstance = opened.request();
-            this.lease = opened.lease();
+            // The read side fails when the client goes away, or when the ingress refuses what it sent
+            // (then the client is told why).
+            inbound.exceptionHandler(failure -> {
+                boolean open = !ended;
+                end();
+                if (open && failure instanceof CallException refused) {
+                    fail(toClient, refused);
+                }
+            });
+            toClient.exceptionHandler(failure -> end());
+            toClient.closeHandler(v -> end());
         }
 
-        void connect() {
+        void openFailed(Throwable failure) {
+            if (!ended) {
+                ended = true;
+                fail(toClient, failure);
+            }
+        }
+
+        void opened(InstanceStreams.Opened<HttpClientRequest> opened) {
+            lease = opened.lease();
+            toInstance = opened.request();
+            if (ended) { // the client went away while the instance's side opened
+                lease.release();
+                toInstance.reset();
+                return;
+            }
             instances.open().add(this);
+            toInstance.setChunked(true); // HTTP/2: no content-length, the data goes as it comes
+            toInstance.sendHead(); // the instance sees the call at once, before the client's first message
             // client -> instance; the client's half-close ends the instance's inbound side.
             forward(inbound, toInstance);
             inbound.endHandler(v -> {
@@ -72,38 +117,40 @@ public final class StreamRelay {
                     toInstance.end();
                 }
             });
-            // The read side fails when the client goes away, or when the ingress refuses what it sent
-            // (then the client is told why); it may have failed while the instance's side was opening.
-            inbound.end().onFailure(failure -> {
-                boolean open = !ended;
-                clientGone();
-                if (open && failure instanceof CallException refused) {
-                    fail(toClient, refused);
-                }
-            });
 
-            // instance -> client, then the instance's status.
+            // instance -> client: its headers, its data, then its trailers.
+            // A failure of the instance's side reaches the response's handlers below; without a handler
+            // here Vert.x would also log each one.
+            toInstance.exceptionHandler(failure -> {});
             toInstance.response().onComplete(answered -> {
                 if (ended) {
                     return;
                 }
                 if (answered.failed()) {
-                    ended();
+                    end();
                     fail(toClient, InstanceClient.failed(lease, answered.cause()));
                     return;
                 }
-                GrpcClientResponse<Buffer, Buffer> fromInstance = answered.result();
+                HttpClientResponse fromInstance = answered.result();
+                if (fromInstance.statusCode() != 200) {
+                    end();
+                    fail(
+                            toClient,
+                            InstanceClient.failed(
+                                    lease,
+                                    new IllegalStateException(
+                                            "it answered HTTP " + fromInstance.statusCode() + " to a gRPC stream")));
+                    return;
+                }
+                toClient.setChunked(true).headers().addAll(fromInstance.headers());
                 forward(fromInstance, toClient);
                 fromInstance.endHandler(v -> {
                     if (ended) {
                         return;
                     }
-                    ended();
+                    completed();
                     try {
-                        toClient.status(fromInstance.status());
-                        if (fromInstance.statusMessage() != null) {
-                            toClient.statusMessage(fromInstance.statusMessage());
-                        }
+                        toClient.trailers().addAll(fromInstance.trailers());
                         toClient.end();
                     } catch (IllegalStateException clientGone) {
                         // the client went away as the instance ended: nobody to tell
@@ -113,50 +160,50 @@ public final class StreamRelay {
                     if (ended) {
                         return;
                     }
-                    ended();
+                    end();
                     fail(toClient, InstanceClient.failed(lease, failure));
                 });
             });
             inbound.resume();
         }
 
-        private void ended() {
+        /** The instance ended its side: the stream is over, nothing to cancel. */
+        private void completed() {
             ended = true;
             lease.release();
             instances.open().remove(this);
         }
 
-        /** The client cancelled or lost its connection: stop the handler's stream too. */
-        private void clientGone() {
+        /**
+         * Ends the stream early (the client went away or was refused, the instance failed, the
+         * platform ended it): releases the instance and cancels its side. Once only.
+         */
+        private void end() {
             if (ended) {
                 return;
             }
-            ended();
-            cancelInstanceSide();
-        }
-
-        private void cancelInstanceSide() {
-            try {
-                toInstance.cancel();
-            } catch (IllegalStateException alreadyEnded) {
-                // the instance's side was already over
+            ended = true;
+            if (lease != null) {
+                lease.release();
+                instances.open().remove(this);
+                toInstance.reset(); // a no-op once the instance's side is over
             }
         }
 
         /**
-         * Copies messages from {@code source} to {@code destination}, pausing while it is full. Once
-         * the stream has ended, what was still in flight is dropped.
+         * Copies data from {@code source} to {@code destination}, pausing while it is full. Once the
+         * stream has ended, what was still in flight is dropped.
          */
         private void forward(ReadStream<Buffer> source, WriteStream<Buffer> destination) {
-            source.handler(message -> {
+            source.handler(data -> {
                 if (ended) {
                     return;
                 }
                 lastActivity = System.nanoTime();
                 try {
-                    destination.write(message);
+                    destination.write(data);
                 } catch (IllegalStateException destinationGone) {
-                    clientGone(); // only the client's side can be gone while the stream has not ended
+                    end(); // only the client's side can be gone while the stream has not ended
                     return;
                 }
                 if (destination.writeQueueFull()) {
@@ -173,33 +220,65 @@ public final class StreamRelay {
 
         @Override
         public Instance instance() {
-            return lease.instance();
+            Lease held = lease;
+            return held == null ? null : held.instance();
         }
 
         @Override
         public void endWith(CallException error) {
             context.runOnContext(v -> {
-                if (ended) {
-                    return;
+                if (!ended) {
+                    end();
+                    fail(toClient, error);
                 }
-                ended();
-                cancelInstanceSide();
-                fail(toClient, error);
             });
         }
     }
 
-    private static void fail(GrpcServerResponse<Buffer, Buffer> response, Throwable failure) {
+    /**
+     * Ends the client's call with {@code failure} as its gRPC status: in the headers when nothing was
+     * answered yet (trailers-only), else in the trailers.
+     */
+    public static void fail(HttpServerResponse response, Throwable failure) {
+        GrpcStatus status;
+        String message;
+        if (failure instanceof CallException e) {
+            status = e.grpcStatus();
+            message = e.getMessage();
+        } else {
+            status = GrpcStatus.UNAVAILABLE;
+            message = "the stream failed: " + failure;
+        }
         try {
-            if (failure instanceof CallException e) {
-                response.status(e.grpcStatus()).statusMessage(e.getMessage()).end();
+            MultiMap statusTo;
+            if (response.headWritten()) {
+                statusTo = response.trailers();
             } else {
-                response.status(GrpcStatus.UNAVAILABLE)
-                        .statusMessage("the stream failed: " + failure)
-                        .end();
+                response.headers().clear();
+                response.headers().set(HttpHeaders.CONTENT_TYPE, GRPC_CONTENT_TYPE);
+                statusTo = response.headers();
             }
+            statusTo.set(GRPC_STATUS, Integer.toString(status.code));
+            statusTo.set(GRPC_MESSAGE, percentEncoded(message));
+            response.end();
         } catch (IllegalStateException alreadyClosed) {
             // the client went away first (its cancel also ended the instance's side): nobody to tell
         }
+    }
+
+    /** {@code grpc-message} as the gRPC spec writes it: UTF-8, bytes outside printable ASCII and '%' as %XX. */
+    static String percentEncoded(String message) {
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        StringBuilder encoded = new StringBuilder(bytes.length);
+        for (byte b : bytes) {
+            if (b >= ' ' && b <= '~' && b != '%') {
+                encoded.append((char) b);
+            } else {
+                encoded.append('%')
+                        .append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+            }
+        }
+        return encoded.toString();
     }
 }
