@@ -7,6 +7,7 @@ import io.leveros.dataplane.activator.PoolLoad;
 import io.leveros.dataplane.code.CodeCache;
 import io.leveros.dataplane.code.ControlPlaneCode;
 import io.leveros.dataplane.connections.ConnectionRules;
+import io.leveros.dataplane.connections.FlushBatching;
 import io.leveros.dataplane.container.ContainerImages;
 import io.leveros.dataplane.container.DockerRuntime;
 import io.leveros.dataplane.forwarding.CallForwarder;
@@ -401,6 +402,7 @@ public final class DataPlane implements AutoCloseable {
         IngressHandler handler = new IngressHandler(grpc, api, routing, controlPlanes, vertx, metrics);
         Counter requests = metrics.loopRequests(ingress.label(), loop);
         return vertx.createHttpServer(serverOptions(options))
+                .connectionHandler(FlushBatching::install)
                 .invalidRequestHandler(invalidRequests(ingress))
                 .requestHandler(request -> {
                     requests.increment();
@@ -453,6 +455,7 @@ public final class DataPlane implements AutoCloseable {
         LogsHandler logsHandler = new LogsHandler(vertx, logs, routing, options.nodeId());
         Counter requests = metrics.loopRequests(Ingress.FORWARDED.label(), loop);
         return vertx.createHttpServer(serverOptions(options))
+                .connectionHandler(FlushBatching::install)
                 .invalidRequestHandler(invalidRequests(Ingress.FORWARDED))
                 .requestHandler(request -> {
                     requests.increment();

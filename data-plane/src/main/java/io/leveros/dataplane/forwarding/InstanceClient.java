@@ -3,6 +3,7 @@ package io.leveros.dataplane.forwarding;
 import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
+import io.leveros.dataplane.connections.FlushBatching;
 import io.leveros.dataplane.identity.ForwardingKey;
 import io.leveros.dataplane.placement.ResourceEpoch;
 import io.leveros.dataplane.tracing.TraceContext;
@@ -24,6 +25,7 @@ import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.client.impl.GrpcClientImpl;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
@@ -99,16 +101,29 @@ public final class InstanceClient implements AutoCloseable {
         this.sharedClient = newClient();
     }
 
+    /**
+     * Vert.x's gRPC client over an HTTP client made here, whose connections batch their flushes
+     * ({@link FlushBatching}): the gRPC client's builder takes no connection handler, so it is built
+     * through its implementation's constructor (the same one the builder calls).
+     */
     private GrpcClient newClient() {
-        return GrpcClient.builder(vertx)
-                .with(new GrpcClientOptions()
-                        .setScheduleDeadlineAutomatically(false)
-                        .setMaxMessageSize(MAX_MESSAGE_SIZE))
+        HttpClient http = vertx.httpClientBuilder()
                 .with(http2Windows(new HttpClientOptions())
                         .setProtocolVersion(HttpVersion.HTTP_2)
                         .setHttp2ClearTextUpgrade(false)
                         .setConnectTimeout(2_000))
+                .withConnectHandler(FlushBatching::install)
                 .build();
+        return new BatchedGrpcClient(
+                vertx,
+                new GrpcClientOptions().setScheduleDeadlineAutomatically(false).setMaxMessageSize(MAX_MESSAGE_SIZE),
+                http);
+    }
+
+    private static final class BatchedGrpcClient extends GrpcClientImpl {
+        BatchedGrpcClient(Vertx vertx, GrpcClientOptions options, HttpClient http) {
+            super(vertx, options, http, true); // closes http when closed
+        }
     }
 
     /** The calling event loop's client: its connections to instances and peers stay on that loop. */
@@ -127,10 +142,13 @@ public final class InstanceClient implements AutoCloseable {
     }
 
     private HttpClient newRelayClient() {
-        return vertx.createHttpClient(http2Windows(new HttpClientOptions())
-                .setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false)
-                .setConnectTimeout(2_000));
+        return vertx.httpClientBuilder()
+                .with(http2Windows(new HttpClientOptions())
+                        .setProtocolVersion(HttpVersion.HTTP_2)
+                        .setHttp2ClearTextUpgrade(false)
+                        .setConnectTimeout(2_000))
+                .withConnectHandler(FlushBatching::install)
+                .build();
     }
 
     private static HttpClientOptions http2Windows(HttpClientOptions options) {
