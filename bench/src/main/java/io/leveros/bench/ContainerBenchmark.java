@@ -70,7 +70,9 @@ public final class ContainerBenchmark {
         for (String runtime : List.of("process", "docker")) {
             Path dataDir = Files.createTempDirectory("lever-bench-" + runtime + "-");
             BenchPlatform.Ports ports = BenchPlatform.Ports.free();
-            BenchPlatform platform = BenchPlatform.start(dataDir, ports, "--runtime", runtime, "--image-tag", imageTag);
+            BenchPlatform platform = BenchPlatform.start(
+                    // no warm runtimes: instances are found by their start environment, which a warm one's lacks
+                    dataDir, ports, "--runtime", runtime, "--image-tag", imageTag, "--warm-runtimes", "0");
             try {
                 BenchPlatform.lever(dataDir, ports, "env", "create", "node.lever");
                 for (Hello hello : hellos) {

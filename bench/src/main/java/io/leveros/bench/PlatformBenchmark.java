@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  * directly to an instance. Prints a Markdown table; see docs/benchmarks.md.
  */
 public final class PlatformBenchmark {
+    /** Instances are found by their start environment (memory), which a warm runtime's lacks. */
+    private static final String[] NO_WARM_RUNTIMES = {"--warm-runtimes", "0"};
+
     private static final Path HOME = BenchPlatform.HOME;
     private static final Path HELLO = HOME.resolve("examples/java-hello");
     private static final Path NODE_HELLO = HOME.resolve("examples/helloServiceJS");
@@ -72,7 +75,7 @@ public final class PlatformBenchmark {
 
         List<Double> upTimes = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            BenchPlatform platform = BenchPlatform.start(dataDir, ports);
+            BenchPlatform platform = BenchPlatform.start(dataDir, ports, NO_WARM_RUNTIMES);
             upTimes.add(platform.secondsToReady);
             platform.stop();
         }
@@ -89,7 +92,7 @@ public final class PlatformBenchmark {
                                 .map(t -> String.format(Locale.ROOT, "%.1f", t))
                                 .toList())));
 
-        BenchPlatform platform = BenchPlatform.start(dataDir, ports);
+        BenchPlatform platform = BenchPlatform.start(dataDir, ports, NO_WARM_RUNTIMES);
         try {
             BenchPlatform.lever(dataDir, ports, "env", "create", "node.lever");
             for (Hello hello :

@@ -117,7 +117,9 @@ public final class ProxyBenchmark {
         String loadAverage = Files.readString(Path.of("/proc/loadavg")).trim();
         Path dataDir = Files.createTempDirectory("lever-bench-");
         BenchPlatform.Ports ports = BenchPlatform.Ports.free();
-        BenchPlatform platform = BenchPlatform.start(dataDir, ports, "--event-loops", Integer.toString(eventLoops));
+        // No warm runtimes: the instance is found by its start environment, which a warm runtime's lacks.
+        BenchPlatform platform = BenchPlatform.start(
+                dataDir, ports, "--event-loops", Integer.toString(eventLoops), "--warm-runtimes", "0");
         List<PeerProxy> proxies = new ArrayList<>();
         Thread cleanUp = new Thread(() -> {
             stopAll(proxies, platform);

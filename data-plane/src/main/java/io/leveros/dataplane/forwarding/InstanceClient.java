@@ -38,8 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Calls {@code core.LeverRPC/HandleRPC} on an instance with the request's bytes as they came, and
  * hands back the reply's bytes as they come: the data plane does not decode what it only relays.
- * One Vert.x gRPC client over h2c (prior knowledge); its pool keeps connections per instance
- * address.
+ * Opens {@code HandleStreamingRPC} as a plain HTTP/2 request for streams relayed frame by frame.
+ * Per event loop, one Vert.x gRPC client for calls and one HTTP client for streams, over h2c (prior
+ * knowledge); their pools keep connections per instance address.
  */
 public final class InstanceClient implements AutoCloseable {
     public static final CharSequence LEVER_URL = HttpHeaders.createOptimized("lever-url");
@@ -102,28 +103,35 @@ public final class InstanceClient implements AutoCloseable {
     }
 
     /**
-     * Vert.x's gRPC client over an HTTP client made here, whose connections batch their flushes
-     * ({@link FlushBatching}): the gRPC client's builder takes no connection handler, so it is built
-     * through its implementation's constructor (the same one the builder calls).
+     * Vert.x's gRPC client over an HTTP client of {@link #newHttpClient()}: the gRPC client's builder
+     * takes no connection handler, so it is built through its implementation's constructor (the same
+     * one the builder calls).
      */
     private GrpcClient newClient() {
-        HttpClient http = vertx.httpClientBuilder()
-                .with(http2Windows(new HttpClientOptions())
-                        .setProtocolVersion(HttpVersion.HTTP_2)
-                        .setHttp2ClearTextUpgrade(false)
-                        .setConnectTimeout(2_000))
-                .withConnectHandler(FlushBatching::install)
-                .build();
         return new BatchedGrpcClient(
                 vertx,
                 new GrpcClientOptions().setScheduleDeadlineAutomatically(false).setMaxMessageSize(MAX_MESSAGE_SIZE),
-                http);
+                newHttpClient());
     }
 
     private static final class BatchedGrpcClient extends GrpcClientImpl {
         BatchedGrpcClient(Vertx vertx, GrpcClientOptions options, HttpClient http) {
             super(vertx, options, http, true); // closes http when closed
         }
+    }
+
+    /** h2c with prior knowledge, the data plane's HTTP/2 windows, and flushes batched ({@link FlushBatching}). */
+    private HttpClient newHttpClient() {
+        HttpClientOptions options = new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false)
+                .setConnectTimeout(2_000)
+                .setHttp2ConnectionWindowSize(HTTP2_CONNECTION_WINDOW);
+        options.getInitialSettings().setInitialWindowSize(HTTP2_STREAM_WINDOW);
+        return vertx.httpClientBuilder()
+                .with(options)
+                .withConnectHandler(FlushBatching::install)
+                .build();
     }
 
     /** The calling event loop's client: its connections to instances and peers stay on that loop. */
@@ -136,24 +144,9 @@ public final class InstanceClient implements AutoCloseable {
 
     private HttpClient relayClient() {
         if (Vertx.currentContext() instanceof ContextInternal context && context.isEventLoopContext()) {
-            return relayClientsByLoop.computeIfAbsent(context.nettyEventLoop(), loop -> newRelayClient());
+            return relayClientsByLoop.computeIfAbsent(context.nettyEventLoop(), loop -> newHttpClient());
         }
         throw new IllegalStateException("relayed streams are opened on an event loop");
-    }
-
-    private HttpClient newRelayClient() {
-        return vertx.httpClientBuilder()
-                .with(http2Windows(new HttpClientOptions())
-                        .setProtocolVersion(HttpVersion.HTTP_2)
-                        .setHttp2ClearTextUpgrade(false)
-                        .setConnectTimeout(2_000))
-                .withConnectHandler(FlushBatching::install)
-                .build();
-    }
-
-    private static HttpClientOptions http2Windows(HttpClientOptions options) {
-        options.getInitialSettings().setInitialWindowSize(HTTP2_STREAM_WINDOW);
-        return options.setHttp2ConnectionWindowSize(HTTP2_CONNECTION_WINDOW);
     }
 
     /** The key other nodes' forwarding ports take (from the routing snapshots), sent to peers only. */
