@@ -44,8 +44,7 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
     static final String HANDLE_RPC = "core.LeverRPC/HandleRPC";
     static final String HANDLE_STREAMING_RPC = "core.LeverRPC/HandleStreamingRPC";
     private static final String STREAMING_PATH = "/" + HANDLE_STREAMING_RPC;
-    private static final String GRPC_TYPE = "application/grpc";
-    private static final String GRPC_PROTO_TYPE = "application/grpc+proto";
+    private static final String GRPC_WEB_TYPE = "application/grpc-web";
 
     private final RoutingState routing;
     private final CallerIdentity callers;
@@ -103,7 +102,7 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
     private static boolean isRelayedStream(HttpServerRequest request, String contentType) {
         return request.method() == HttpMethod.POST
                 && STREAMING_PATH.equals(request.path())
-                && (contentType.equals(GRPC_TYPE) || contentType.equals(GRPC_PROTO_TYPE));
+                && !contentType.startsWith(GRPC_WEB_TYPE);
     }
 
     private void relayStream(HttpServerRequest request) {
