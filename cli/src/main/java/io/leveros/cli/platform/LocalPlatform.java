@@ -145,29 +145,33 @@ public final class LocalPlatform {
         Files.createDirectories(dataDir.resolve("cache"));
         long started = System.nanoTime();
         if (join != null) {
-            out.printf(
+            printWhole(
+                    out,
                     "Joining the cluster at %s as node '%s' (data in %s) ...%n",
-                    join.controlPlanes(), join.nodeId(), dataDir.resolve("node"));
+                    join.controlPlanes(),
+                    join.nodeId(),
+                    dataDir.resolve("node"));
             waitUntilReady(startChild(DATA_PLANE), healthUrl(DATA_PLANE), started, out);
-            out.printf("%nNode '%s' is up in %.1f s.%n", join.nodeId(), (System.nanoTime() - started) / 1e9);
-            out.printf("  HTTP API (calls)    http://127.0.0.1:%d/<service>/<method>%n", ports.http());
-            out.printf("  forwarding port     %s:%d (other nodes)%n", join.advertiseHost(), ports.forwarding());
-            out.printf("Press Ctrl-C to stop.%n%n");
+            printWhole(out, "%nNode '%s' is up in %.1f s.%n", join.nodeId(), (System.nanoTime() - started) / 1e9);
+            printWhole(out, "  HTTP API (calls)    http://127.0.0.1:%d/<service>/<method>%n", ports.http());
+            printWhole(out, "  forwarding port     %s:%d (other nodes)%n", join.advertiseHost(), ports.forwarding());
+            printWhole(out, "Press Ctrl-C to stop.%n%n");
             return;
         }
-        out.printf("Starting Lever (data in %s) ...%n", dataDir);
+        printWhole(out, "Starting Lever (data in %s) ...%n", dataDir);
         ChildProcess controlPlane = startChild(CONTROL_PLANE);
         ChildProcess dataPlane = startChild(DATA_PLANE);
         waitUntilReady(controlPlane, healthUrl(CONTROL_PLANE), started, out);
         waitUntilReady(dataPlane, healthUrl(DATA_PLANE), started, out);
-        out.printf("%nLever is up in %.1f s.%n", (System.nanoTime() - started) / 1e9);
-        out.printf("  HTTP API (calls)    http://127.0.0.1:%d/<service>/<method>%n", ports.http());
-        out.printf("  gRPC (core.LeverRPC) 127.0.0.1:%d%n", ports.http());
-        out.printf("  REST API            http://%s:%d/api/v1%n", local.host(), ports.api());
-        out.printf("  web console         http://%s:%d/ (sign in with: lever console)%n", local.host(), ports.api());
-        out.printf("  API docs            http://%s:%d/swagger-ui.html%n", local.host(), ports.api());
-        out.printf("  API token           %s%n", dataDir.resolve("token"));
-        out.printf("Deploy a service with: lever deploy <folder>. Press Ctrl-C to stop.%n%n");
+        printWhole(out, "%nLever is up in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+        printWhole(out, "  HTTP API (calls)    http://127.0.0.1:%d/<service>/<method>%n", ports.http());
+        printWhole(out, "  gRPC (core.LeverRPC) 127.0.0.1:%d%n", ports.http());
+        printWhole(out, "  REST API            http://%s:%d/api/v1%n", local.host(), ports.api());
+        printWhole(
+                out, "  web console         http://%s:%d/ (sign in with: lever console)%n", local.host(), ports.api());
+        printWhole(out, "  API docs            http://%s:%d/swagger-ui.html%n", local.host(), ports.api());
+        printWhole(out, "  API token           %s%n", dataDir.resolve("token"));
+        printWhole(out, "Deploy a service with: lever deploy <folder>. Press Ctrl-C to stop.%n%n");
     }
 
     /** Whether any component was started (and so may need stopping). */
@@ -191,7 +195,8 @@ public final class LocalPlatform {
             }
             RestartBackoff backoff = backoffs.computeIfAbsent(exited.name(), name -> new RestartBackoff());
             Duration delay = backoff.after(exited.ran());
-            err.printf(
+            printWhole(
+                    err,
                     "lever: the %s exited %s after %d s; restarting it in %.1f s (restart %d)%n",
                     exited.name(),
                     exited.exitDescription(),
@@ -206,9 +211,12 @@ public final class LocalPlatform {
                     break;
                 } catch (IOException e) {
                     delay = backoff.after(Duration.ZERO);
-                    err.printf(
+                    printWhole(
+                            err,
                             "lever: could not start the %s: %s; trying again in %.1f s%n",
-                            exited.name(), e.getMessage(), delay.toMillis() / 1e3);
+                            exited.name(),
+                            e.getMessage(),
+                            delay.toMillis() / 1e3);
                 }
             }
             if (restarted == null) {
@@ -243,14 +251,25 @@ public final class LocalPlatform {
         return restarted;
     }
 
+    /**
+     * Prints one formatted message in one write. The components write to the same terminal or log
+     * file, and {@code printf} writes a message piece by piece: a component's line could land inside
+     * it (a test looking for "lever: the data plane is back" once found it split that way).
+     */
+    private static void printWhole(PrintStream stream, String format, Object... args) {
+        stream.print(String.format(format, args));
+    }
+
     private void reportWhenReady(ChildProcess child, PrintStream err) {
         long started = System.nanoTime();
         Thread.ofVirtual().name("lever-up-restart-report").start(() -> {
             try {
                 if (awaitHealthy(child, healthUrl(child.name()), started + START_TIMEOUT.toNanos())) {
-                    err.printf(
+                    printWhole(
+                            err,
                             "lever: the %s is back (ready in %.1f s)%n",
-                            child.name(), (System.nanoTime() - started) / 1e9);
+                            child.name(),
+                            (System.nanoTime() - started) / 1e9);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -469,7 +488,7 @@ public final class LocalPlatform {
     private void waitUntilReady(ChildProcess child, String healthUrl, long started, PrintStream out)
             throws InterruptedException {
         if (awaitHealthy(child, healthUrl, System.nanoTime() + START_TIMEOUT.toNanos())) {
-            out.printf("  %s ready (%.1f s)%n", child.name(), (System.nanoTime() - started) / 1e9);
+            printWhole(out, "  %s ready (%.1f s)%n", child.name(), (System.nanoTime() - started) / 1e9);
             return;
         }
         if (!child.process().isAlive()) {
