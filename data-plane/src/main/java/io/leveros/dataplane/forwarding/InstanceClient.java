@@ -3,12 +3,14 @@ package io.leveros.dataplane.forwarding;
 import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
+import io.leveros.dataplane.call.GrpcStatusHeaders;
 import io.leveros.dataplane.connections.FlushBatching;
 import io.leveros.dataplane.identity.ForwardingKey;
 import io.leveros.dataplane.placement.ResourceEpoch;
 import io.leveros.dataplane.tracing.TraceContext;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -16,6 +18,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
@@ -24,7 +27,6 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
-import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.client.impl.GrpcClientImpl;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
@@ -37,10 +39,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Calls {@code core.LeverRPC/HandleRPC} on an instance with the request's bytes as they came, and
- * hands back the reply's bytes as they come: the data plane does not decode what it only relays.
- * Opens {@code HandleStreamingRPC} as a plain HTTP/2 request for streams relayed frame by frame.
- * Per event loop, one Vert.x gRPC client for calls and one HTTP client for streams, over h2c (prior
- * knowledge); their pools keep connections per instance address.
+ * hands back the reply's bytes as they come: the data plane does not decode what it only relays, and
+ * sends calls as plain HTTP/2 requests that carry one gRPC message. Opens {@code HandleStreamingRPC}
+ * as a plain HTTP/2 request for streams relayed frame by frame, and through Vert.x's gRPC client for
+ * streams bridged from HTTP and WebSocket. Per event loop, one HTTP client for calls and bridged
+ * streams and one for relayed streams, over h2c (prior knowledge); their pools keep connections per
+ * instance address.
  */
 public final class InstanceClient implements AutoCloseable {
     public static final CharSequence LEVER_URL = HttpHeaders.createOptimized("lever-url");
@@ -60,18 +64,18 @@ public final class InstanceClient implements AutoCloseable {
 
     public static final int HTTP2_CONNECTION_WINDOW = Integer.MAX_VALUE;
 
+    private static final String CALL_PATH = "/core.LeverRPC/HandleRPC";
     private static final String RELAYED_STREAM_PATH = "/core.LeverRPC/HandleStreamingRPC";
+    /** A gRPC message's prefix: the compressed flag, then 4 bytes of length. */
+    private static final int GRPC_PREFIX = 5;
+    /** HTTP/2's CANCEL error code, for a call given up on. */
+    private static final long CANCEL = 8;
+
     private static final CharSequence GRPC_CONTENT_TYPE = HttpHeaders.createOptimized("application/grpc");
     private static final CharSequence TE = HttpHeaders.createOptimized("te");
     private static final CharSequence TRAILERS = HttpHeaders.createOptimized("trailers");
     private static final List<CharSequence> PASSED_GRPC_HEADERS =
             List.of(HttpHeaders.createOptimized("grpc-encoding"), HttpHeaders.createOptimized("grpc-accept-encoding"));
-
-    static final ServiceMethod<Buffer, Buffer> HANDLE_RPC = ServiceMethod.client(
-            ServiceName.create("core", "LeverRPC"),
-            "HandleRPC",
-            GrpcMessageEncoder.IDENTITY,
-            GrpcMessageDecoder.IDENTITY);
 
     static final ServiceMethod<Buffer, Buffer> HANDLE_STREAMING_RPC = ServiceMethod.client(
             ServiceName.create("core", "LeverRPC"),
@@ -81,16 +85,16 @@ public final class InstanceClient implements AutoCloseable {
 
     private final Vertx vertx;
     /** Off an event loop (warm-up, tests). */
-    private final GrpcClient sharedClient;
+    private final LoopClients sharedClients;
     /**
-     * One client per event loop: a connection belongs to the loop that opened it, and a call from
-     * another loop would hop threads for every frame (Vert.x 5 offers no loop-aware pool).
+     * One set of clients per event loop: a connection belongs to the loop that opened it, and a call
+     * from another loop would hop threads for every frame (Vert.x 5 offers no loop-aware pool).
      */
-    private final Map<EventLoop, GrpcClient> clientsByLoop = new ConcurrentHashMap<>();
+    private final Map<EventLoop, LoopClients> clientsByLoop = new ConcurrentHashMap<>();
     /**
      * One plain HTTP/2 client per event loop for relayed gRPC streams ({@link #openRelayedStream}),
      * whose frames pass through undecoded. Its own connections to each instance, so a byte stream's
-     * data never queues behind, nor in front of, the calls on the gRPC client's connections.
+     * data never queues behind, nor in front of, the calls' connections.
      */
     private final Map<EventLoop, HttpClient> relayClientsByLoop = new ConcurrentHashMap<>();
 
@@ -99,24 +103,26 @@ public final class InstanceClient implements AutoCloseable {
 
     public InstanceClient(Vertx vertx) {
         this.vertx = vertx;
-        this.sharedClient = newClient();
+        this.sharedClients = new LoopClients();
     }
 
     /**
-     * Vert.x's gRPC client over an HTTP client of {@link #newHttpClient()}: the gRPC client's builder
-     * takes no connection handler, so it is built through its implementation's constructor (the same
-     * one the builder calls).
+     * The clients of one event loop: plain HTTP/2 for calls, and Vert.x's gRPC client over the same
+     * connections for the streams bridged from HTTP and WebSocket ({@link #openStream}), which decode
+     * messages. The gRPC client's builder takes no connection handler, so it is built through its
+     * implementation's constructor (the same one the builder calls).
      */
-    private GrpcClient newClient() {
-        return new BatchedGrpcClient(
+    private final class LoopClients {
+        final HttpClient calls = newHttpClient();
+        final GrpcClient bridgedStreams = new GrpcClientImpl(
                 vertx,
                 new GrpcClientOptions().setScheduleDeadlineAutomatically(false).setMaxMessageSize(MAX_MESSAGE_SIZE),
-                newHttpClient());
-    }
+                calls,
+                false) {};
 
-    private static final class BatchedGrpcClient extends GrpcClientImpl {
-        BatchedGrpcClient(Vertx vertx, GrpcClientOptions options, HttpClient http) {
-            super(vertx, options, http, true); // closes http when closed
+        void close() {
+            bridgedStreams.close();
+            calls.close();
         }
     }
 
@@ -134,12 +140,12 @@ public final class InstanceClient implements AutoCloseable {
                 .build();
     }
 
-    /** The calling event loop's client: its connections to instances and peers stay on that loop. */
-    private GrpcClient client() {
+    /** The calling event loop's clients: their connections to instances and peers stay on that loop. */
+    private LoopClients clients() {
         if (Vertx.currentContext() instanceof ContextInternal context && context.isEventLoopContext()) {
-            return clientsByLoop.computeIfAbsent(context.nettyEventLoop(), loop -> newClient());
+            return clientsByLoop.computeIfAbsent(context.nettyEventLoop(), loop -> new LoopClients());
         }
-        return sharedClient;
+        return sharedClients;
     }
 
     private HttpClient relayClient() {
@@ -160,14 +166,20 @@ public final class InstanceClient implements AutoCloseable {
     }
 
     /**
-     * Sends one call.
+     * Sends one call: {@code core.LeverRPC/HandleRPC} as a plain HTTP/2 request carrying the one gRPC
+     * message, whose reply is read back the same way — below Vert.x's gRPC layer, which would frame,
+     * deframe and wrap each message again for bytes the data plane only relays.
      *
      * @param rpc the serialized {@code core.RPC}
      * @return the serialized {@code core.RPCReply}; or a {@link CallException}
      */
     public Future<Buffer> call(Lease lease, String leverUrl, TraceContext trace, Buffer rpc, long timeoutMs) {
         Promise<Buffer> reply = Promise.promise();
-        client().request(lease.address(), HANDLE_RPC).onComplete(requested -> {
+        RequestOptions options = new RequestOptions()
+                .setServer(lease.address())
+                .setMethod(HttpMethod.POST)
+                .setURI(CALL_PATH);
+        clients().calls.request(options).onComplete(requested -> {
             if (requested.failed()) {
                 reply.tryFail(notConnected(lease, requested.cause()));
                 return;
@@ -182,7 +194,9 @@ public final class InstanceClient implements AutoCloseable {
      * as they are, undecoded. Streams have no deadline: one that is exchanging messages is never cut.
      */
     public Future<GrpcClientRequest<Buffer, Buffer>> openStream(Lease lease, String leverUrl, TraceContext trace) {
-        return client().request(lease.address(), HANDLE_STREAMING_RPC)
+        return clients()
+                .bridgedStreams
+                .request(lease.address(), HANDLE_STREAMING_RPC)
                 .map(request -> {
                     setHeaders(request.headers(), lease, leverUrl, trace);
                     return request;
@@ -223,29 +237,36 @@ public final class InstanceClient implements AutoCloseable {
 
     private void send(
             Lease lease,
-            GrpcClientRequest<Buffer, Buffer> request,
+            HttpClientRequest request,
             String leverUrl,
             TraceContext trace,
             Buffer rpc,
             long timeoutMs,
             Promise<Buffer> reply) {
-        setHeaders(request.headers(), lease, leverUrl, trace);
+        MultiMap headers = request.headers();
+        headers.set(HttpHeaders.CONTENT_TYPE, GRPC_CONTENT_TYPE);
+        headers.set(TE, TRAILERS);
+        setHeaders(headers, lease, leverUrl, trace);
         long timer = vertx.setTimer(timeoutMs, id -> {
             if (reply.tryFail(new CallException(
                     ErrorCode.INSTANCE_TIMEOUT,
                     lease.destination() + " did not answer " + leverUrl + " within " + timeoutMs
                             + " ms (the request timeout: raise it with lever up --request-timeout, or the data plane's"
                             + " --request-timeout, for longer calls)"))) {
-                request.cancel();
+                request.reset(CANCEL);
             }
         });
-        request.send(rpc).onComplete(sent -> {
+        Buffer message = Buffer.buffer(GRPC_PREFIX + rpc.length())
+                .appendByte((byte) 0) // not compressed
+                .appendInt(rpc.length())
+                .appendBuffer(rpc);
+        request.send(message).onComplete(sent -> {
             if (sent.failed()) {
                 vertx.cancelTimer(timer);
                 reply.tryFail(failed(lease, sent.cause()));
                 return;
             }
-            GrpcClientResponse<Buffer, Buffer> response = sent.result();
+            HttpClientResponse response = sent.result();
             ReplyCollector collector = new ReplyCollector(lease, response, reply, timer);
             response.handler(collector);
             response.exceptionHandler(failure -> {
@@ -268,15 +289,19 @@ public final class InstanceClient implements AutoCloseable {
         }
     }
 
-    /** Keeps the one reply message and completes the call at the end of the response. */
-    private final class ReplyCollector implements io.vertx.core.Handler<Buffer> {
+    /**
+     * Keeps the reply's bytes (one gRPC message; more than {@link #MAX_MESSAGE_SIZE} resets the call)
+     * and completes the call by its {@code grpc-status}: from the trailers, or from the headers of a
+     * trailers-only answer.
+     */
+    private final class ReplyCollector implements Handler<Buffer> {
         private final Lease lease;
-        private final GrpcClientResponse<Buffer, Buffer> response;
+        private final HttpClientResponse response;
         private final Promise<Buffer> reply;
         private final long timer;
-        private Buffer message;
+        private Buffer body;
 
-        ReplyCollector(Lease lease, GrpcClientResponse<Buffer, Buffer> response, Promise<Buffer> reply, long timer) {
+        ReplyCollector(Lease lease, HttpClientResponse response, Promise<Buffer> reply, long timer) {
             this.lease = lease;
             this.response = response;
             this.reply = reply;
@@ -284,23 +309,79 @@ public final class InstanceClient implements AutoCloseable {
         }
 
         @Override
-        public void handle(Buffer buffer) {
-            message = buffer;
+        public void handle(Buffer data) {
+            if (body == null) {
+                body = data;
+                return;
+            }
+            if (body.length() + data.length() > GRPC_PREFIX + MAX_MESSAGE_SIZE) {
+                vertx.cancelTimer(timer);
+                reply.tryFail(new CallException(
+                        ErrorCode.INSTANCE_FAILED,
+                        lease.destination() + " answered a reply of more than " + MAX_MESSAGE_SIZE + " bytes"));
+                response.request().reset(CANCEL);
+                return;
+            }
+            body = Buffer.buffer(body.length() + data.length())
+                    .appendBuffer(body)
+                    .appendBuffer(data);
         }
 
         void end(Void ignored) {
             vertx.cancelTimer(timer);
-            GrpcStatus status = response.status();
-            if (status == GrpcStatus.OK && message != null) {
-                reply.tryComplete(message);
-            } else if (status == GrpcStatus.OK) {
-                reply.tryFail(new CallException(
-                        ErrorCode.INSTANCE_FAILED, lease.destination() + " answered without a reply message"));
-            } else if (status == GrpcStatus.ABORTED && lease.resourceEpoch() != 0) {
-                reply.tryFail(ResourceEpoch.moved(response.statusMessage()));
-            } else {
-                reply.tryFail(InstanceStatuses.toCallException(status, response.statusMessage()));
+            if (reply.future().isComplete()) {
+                return;
             }
+            String code = response.trailers().get(GrpcStatusHeaders.GRPC_STATUS);
+            String message = response.trailers().get(GrpcStatusHeaders.GRPC_MESSAGE);
+            if (code == null) { // trailers-only
+                code = response.getHeader(GrpcStatusHeaders.GRPC_STATUS);
+                message = response.getHeader(GrpcStatusHeaders.GRPC_MESSAGE);
+            }
+            GrpcStatus status = code == null ? null : GrpcStatus.valueOf(parseStatus(code));
+            message = message == null ? null : GrpcStatusHeaders.percentDecoded(message);
+            if (status == GrpcStatus.OK) {
+                try {
+                    reply.tryComplete(replyMessage());
+                } catch (CallException e) {
+                    reply.tryFail(e);
+                }
+            } else if (status == null) {
+                reply.tryFail(new CallException(
+                        ErrorCode.INSTANCE_FAILED,
+                        lease.destination() + " answered HTTP " + response.statusCode() + " without a grpc-status"));
+            } else if (status == GrpcStatus.ABORTED && lease.resourceEpoch() != 0) {
+                reply.tryFail(ResourceEpoch.moved(message));
+            } else {
+                reply.tryFail(InstanceStatuses.toCallException(status, message));
+            }
+        }
+
+        /** The one uncompressed message the body holds, or a failure naming what came instead. */
+        private Buffer replyMessage() {
+            if (body == null || body.length() < GRPC_PREFIX) {
+                throw new CallException(
+                        ErrorCode.INSTANCE_FAILED, lease.destination() + " answered without a reply message");
+            }
+            int length = body.getInt(1);
+            if (body.getByte(0) != 0 || length != body.length() - GRPC_PREFIX) {
+                throw new CallException(
+                        ErrorCode.INSTANCE_FAILED,
+                        lease.destination() + " answered a reply that is not one uncompressed gRPC message (flag "
+                                + body.getByte(0) + ", length " + length + ", " + (body.length() - GRPC_PREFIX)
+                                + " bytes after the prefix)");
+            }
+            return body.slice(GRPC_PREFIX, body.length());
+        }
+    }
+
+    /** A {@code grpc-status} as its code; an unknown or malformed one as UNKNOWN (2), as gRPC reads it. */
+    private static int parseStatus(String code) {
+        try {
+            int value = Integer.parseInt(code.trim());
+            return value >= 0 && value <= 16 ? value : GrpcStatus.UNKNOWN.code;
+        } catch (NumberFormatException e) {
+            return GrpcStatus.UNKNOWN.code;
         }
     }
 
@@ -343,8 +424,8 @@ public final class InstanceClient implements AutoCloseable {
 
     @Override
     public void close() {
-        sharedClient.close();
-        clientsByLoop.values().forEach(GrpcClient::close);
+        sharedClients.close();
+        clientsByLoop.values().forEach(LoopClients::close);
         relayClientsByLoop.values().forEach(HttpClient::close);
     }
 }

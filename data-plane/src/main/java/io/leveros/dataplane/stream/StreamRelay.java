@@ -3,6 +3,7 @@ package io.leveros.dataplane.stream;
 import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
+import io.leveros.dataplane.call.GrpcStatusHeaders;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.instance.Instance;
 import io.vertx.core.Context;
@@ -17,7 +18,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import io.vertx.grpc.common.GrpcStatus;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Relays a gRPC streaming call ({@code core.LeverRPC/HandleStreamingRPC}) between a gRPC client and
@@ -39,8 +39,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class StreamRelay {
     private static final CharSequence GRPC_CONTENT_TYPE = HttpHeaders.createOptimized("application/grpc");
-    private static final CharSequence GRPC_STATUS = HttpHeaders.createOptimized("grpc-status");
-    private static final CharSequence GRPC_MESSAGE = HttpHeaders.createOptimized("grpc-message");
 
     private final InstanceStreams instances;
 
@@ -258,27 +256,11 @@ public final class StreamRelay {
                 response.headers().set(HttpHeaders.CONTENT_TYPE, GRPC_CONTENT_TYPE);
                 statusTo = response.headers();
             }
-            statusTo.set(GRPC_STATUS, Integer.toString(status.code));
-            statusTo.set(GRPC_MESSAGE, percentEncoded(message));
+            statusTo.set(GrpcStatusHeaders.GRPC_STATUS, Integer.toString(status.code));
+            statusTo.set(GrpcStatusHeaders.GRPC_MESSAGE, GrpcStatusHeaders.percentEncoded(message));
             response.end();
         } catch (IllegalStateException alreadyClosed) {
             // the client went away first (its cancel also ended the instance's side): nobody to tell
         }
-    }
-
-    /** {@code grpc-message} as the gRPC spec writes it: UTF-8, bytes outside printable ASCII and '%' as %XX. */
-    static String percentEncoded(String message) {
-        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-        StringBuilder encoded = new StringBuilder(bytes.length);
-        for (byte b : bytes) {
-            if (b >= ' ' && b <= '~' && b != '%') {
-                encoded.append((char) b);
-            } else {
-                encoded.append('%')
-                        .append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
-            }
-        }
-        return encoded.toString();
     }
 }

@@ -1,0 +1,54 @@
+package io.leveros.dataplane.call;
+
+import io.vertx.core.http.HttpHeaders;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The gRPC status as it travels in HTTP/2 trailers (or headers, for a trailers-only answer): {@code
+ * grpc-status} and {@code grpc-message}, which the gRPC spec writes as UTF-8 with bytes outside
+ * printable ASCII, and '%', as {@code %XX}. For the data plane's relays, which handle gRPC below
+ * Vert.x's gRPC layer.
+ */
+public final class GrpcStatusHeaders {
+    public static final CharSequence GRPC_STATUS = HttpHeaders.createOptimized("grpc-status");
+    public static final CharSequence GRPC_MESSAGE = HttpHeaders.createOptimized("grpc-message");
+
+    private GrpcStatusHeaders() {}
+
+    /** {@code message} as {@code grpc-message} carries it. */
+    public static String percentEncoded(String message) {
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        StringBuilder encoded = new StringBuilder(bytes.length);
+        for (byte b : bytes) {
+            if (b >= ' ' && b <= '~' && b != '%') {
+                encoded.append((char) b);
+            } else {
+                encoded.append('%')
+                        .append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+            }
+        }
+        return encoded.toString();
+    }
+
+    /** A {@code grpc-message} as text; a '%' not followed by two hex digits is kept as it is, as the spec asks. */
+    public static String percentDecoded(String header) {
+        if (header.indexOf('%') < 0) {
+            return header;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(header.length());
+        for (int i = 0; i < header.length(); i++) {
+            char c = header.charAt(i);
+            int high = i + 2 < header.length() ? Character.digit(header.charAt(i + 1), 16) : -1;
+            int low = high >= 0 ? Character.digit(header.charAt(i + 2), 16) : -1;
+            if (c == '%' && low >= 0) {
+                bytes.write(high << 4 | low);
+                i += 2;
+            } else {
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}

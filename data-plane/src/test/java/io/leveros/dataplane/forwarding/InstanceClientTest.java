@@ -1,0 +1,155 @@
+package io.leveros.dataplane.forwarding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leveros.dataplane.activator.Lease;
+import io.leveros.dataplane.call.CallException;
+import io.leveros.dataplane.call.ErrorCode;
+import io.leveros.dataplane.routing.ServiceRoute;
+import io.leveros.dataplane.tracing.TraceContext;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link InstanceClient#call} reads the instance's answer itself (below Vert.x's gRPC layer): each
+ * test has a real h2c server answer as a well- or ill-behaved instance would, and checks what the
+ * call becomes.
+ */
+class InstanceClientTest {
+    private static final ServiceRoute ROUTE =
+            new ServiceRoute("dev.lever", "hello", "dev.lever/hello/1", null, false, 10, 0, 0, 0, List.of(), -1, 0);
+    private static final String URL = "lever://dev.lever/hello/echo";
+
+    private final Vertx vertx = Vertx.vertx();
+    private final InstanceClient client = new InstanceClient(vertx);
+
+    @AfterEach
+    void close() throws Exception {
+        client.close();
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theCallCarriesOneGrpcMessageAndTheReplyMessageComesBackWhole() throws Exception {
+        AtomicReference<Buffer> received = new AtomicReference<>();
+        AtomicReference<String> leverUrl = new AtomicReference<>();
+        Lease lease = instance(request -> request.body().onSuccess(body -> {
+            received.set(body);
+            leverUrl.set(request.getHeader("lever-url"));
+            var response = request.response().putHeader("content-type", "application/grpc");
+            Buffer reply = message(Buffer.buffer("the reply, in three DATA frames"));
+            response.write(reply.slice(0, 3));
+            response.write(reply.slice(3, 10));
+            response.write(reply.slice(10, reply.length()));
+            response.putTrailer("grpc-status", "0");
+            response.end();
+        }));
+
+        Buffer reply = call(lease, Buffer.buffer("rpc bytes"));
+
+        assertThat(reply.toString()).isEqualTo("the reply, in three DATA frames");
+        assertThat(received.get()).isEqualTo(message(Buffer.buffer("rpc bytes")));
+        assertThat(leverUrl.get()).isEqualTo(URL);
+    }
+
+    @Test
+    void aTrailersOnlyStatusBecomesItsErrorWithItsMessageDecoded() {
+        Lease lease = instance(request -> request.response()
+                .putHeader("content-type", "application/grpc")
+                .putHeader("grpc-status", "3")
+                .putHeader("grpc-message", "parameter 0 expects caf%C3%A9, 100%25 sure")
+                .end());
+
+        CallException failure = failure(lease);
+
+        assertThat(failure.code()).isEqualTo(ErrorCode.INVALID_ARGUMENTS);
+        assertThat(failure.getMessage()).isEqualTo("parameter 0 expects café, 100% sure");
+    }
+
+    @Test
+    void anAnswerWithoutAGrpcStatusIsTheInstancesFailure() {
+        Lease lease = instance(request -> request.response().setStatusCode(200).end("not gRPC"));
+
+        CallException failure = failure(lease);
+
+        assertThat(failure.code()).isEqualTo(ErrorCode.INSTANCE_FAILED);
+        assertThat(failure.getMessage()).contains("answered HTTP 200 without a grpc-status");
+    }
+
+    @Test
+    void aReplyThatIsNotOneUncompressedMessageIsTheInstancesFailure() {
+        Lease twoMessages = instance(request -> request.response()
+                .putHeader("content-type", "application/grpc")
+                .putTrailer("grpc-status", "0")
+                .end(message(Buffer.buffer("one")).appendBuffer(message(Buffer.buffer("two")))));
+
+        assertThat(failure(twoMessages).getMessage())
+                .contains("not one uncompressed gRPC message (flag 0, length 3, 11 bytes after the prefix)");
+
+        Lease noMessage = instance(request -> request.response()
+                .putHeader("content-type", "application/grpc")
+                .putTrailer("grpc-status", "0")
+                .end());
+
+        assertThat(failure(noMessage).getMessage()).contains("answered without a reply message");
+    }
+
+    @Test
+    void aReplyOverTheMessageLimitIsRefusedWithoutBeingKept() {
+        Lease lease = instance(request -> {
+            var response = request.response().putHeader("content-type", "application/grpc");
+            response.write(Buffer.buffer(new byte[] {0, 0, 0x50, 0, 0})); // a 5 MiB message
+            for (int i = 0; i < 5 * 16; i++) {
+                response.write(Buffer.buffer(new byte[64 * 1024]));
+            }
+            response.putTrailer("grpc-status", "0");
+            response.end();
+        });
+
+        CallException failure = failure(lease);
+
+        assertThat(failure.code()).isEqualTo(ErrorCode.INSTANCE_FAILED);
+        assertThat(failure.getMessage()).contains("answered a reply of more than 4194304 bytes");
+    }
+
+    /** A real h2c server on a free port, answering every request with {@code handler}. */
+    private Lease instance(Handler<HttpServerRequest> handler) {
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1"))
+                .requestHandler(handler)
+                .listen(0)
+                .await();
+        return Lease.onResourceOwner(
+                SocketAddress.inetSocketAddress(server.actualPort(), "127.0.0.1"), "node-1", 0, ROUTE);
+    }
+
+    private Buffer call(Lease lease, Buffer rpc) throws Exception {
+        return client.call(lease, URL, TraceContext.NONE, rpc, 10_000)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    private CallException failure(Lease lease) {
+        Throwable failure = client.call(lease, URL, TraceContext.NONE, Buffer.buffer("rpc"), 10_000)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .handle((reply, error) -> error)
+                .join();
+        assertThat(failure).isInstanceOf(CallException.class);
+        return (CallException) failure;
+    }
+
+    private static Buffer message(Buffer bytes) {
+        return Buffer.buffer().appendByte((byte) 0).appendInt(bytes.length()).appendBuffer(bytes);
+    }
+}
