@@ -30,8 +30,15 @@ public final class ConnectionRules {
         this.maxConnections = maxConnections;
     }
 
-    /** The NIO transport with these rules on every server it binds. */
+    /**
+     * The native epoll transport where it loads (Linux), else NIO, with these rules on every server
+     * it binds.
+     */
     public Transport transport() {
+        GuardedEpollTransport epoll = new GuardedEpollTransport(this);
+        if (epoll.isAvailable()) {
+            return new TransportInternal("epoll", true, null, epoll);
+        }
         return new TransportInternal("nio", true, null, new GuardedNioTransport(this));
     }
 

@@ -2,7 +2,9 @@
  * The connections to the data plane's ports, below HTTP: {@link
  * io.leveros.dataplane.connections.ConnectionRules} puts a {@link
  * io.leveros.dataplane.connections.PortConnections} on every listening socket (through {@link
- * io.leveros.dataplane.connections.GuardedNioTransport}, the one hook Vert.x offers there), which
+ * io.leveros.dataplane.connections.GuardedEpollTransport}, or {@link
+ * io.leveros.dataplane.connections.GuardedNioTransport} where native epoll does not load: the one
+ * hook Vert.x offers there), which
  * counts each port's connections and refuses those over {@code --max-connections} ({@link
  * io.leveros.dataplane.connections.RefusedConnection}: 503, or an HTTP/2 GOAWAY). Every other
  * connection starts with a {@link io.leveros.dataplane.connections.ConnectionGuard}: a request's
