@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 final class BenchPlatform {
     static final Path HOME =
             Path.of(System.getProperty("lever.home", ".")).toAbsolutePath().normalize();
-    private static final Path LEVER = HOME.resolve("bin/lever");
 
     /** The platform's ports. */
     record Ports(int http, int api, int grpc, int gateway, int forwarding) {
@@ -34,9 +33,15 @@ final class BenchPlatform {
     /** Runs {@code lever up} with more options, and waits until it is ready. */
     static BenchPlatform start(Path dataDir, Ports ports, String... upOptions)
             throws IOException, InterruptedException {
+        return start(HOME, dataDir, ports, upOptions);
+    }
+
+    /** Runs {@code lever up} of the checkout in {@code home} (built) with more options, and waits until it is ready. */
+    static BenchPlatform start(Path home, Path dataDir, Ports ports, String... upOptions)
+            throws IOException, InterruptedException {
         long start = System.nanoTime();
         List<String> command = new ArrayList<>(List.of(
-                LEVER.toString(),
+                home.resolve("bin/lever").toString(),
                 "--data-dir",
                 dataDir.toString(),
                 "up",
@@ -82,8 +87,13 @@ final class BenchPlatform {
 
     /** Runs the real CLI against the platform and answers what it printed; fails if it fails. */
     static String leverOutput(Path dataDir, Ports ports, String... args) throws Exception {
+        return leverOutput(HOME, dataDir, ports, args);
+    }
+
+    /** Runs the CLI of the checkout in {@code home} against the platform; fails if it fails. */
+    static String leverOutput(Path home, Path dataDir, Ports ports, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
-                LEVER.toString(),
+                home.resolve("bin/lever").toString(),
                 "--data-dir",
                 dataDir.toString(),
                 "--api",

@@ -11,11 +11,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * nghttp2's {@code h2load} sending one unary gRPC call over and over: the same request body file and
- * headers on every path, one connection with {@code streams} concurrent streams, for a duration,
- * either as fast as the server answers or paced at a rate. Its summary is parsed and checked: every
- * call must have completed with a 2xx and carried a reply message (a gRPC error is a 200 with
- * trailers only, so its body is empty).
+ * nghttp2's {@code h2load} sending one call over and over — a unary gRPC call over HTTP/2, or an HTTP
+ * API call over HTTP/1.1 ({@code --h1}): the same request body file and headers on every path, on
+ * {@code connections} with {@code streams} concurrent streams each (HTTP/1.1: requests pipelined), for
+ * a duration, either as fast as the server answers or paced at a rate. Its summary is parsed and
+ * checked: every call must have completed with a 2xx and carried a reply of at least the expected size
+ * (a gRPC error is a 200 with trailers only, so its body is empty).
  */
 final class H2Load {
     static final String PACKAGE = "nghttp2-client";
@@ -28,19 +29,22 @@ final class H2Load {
     private static final Pattern FINISHED = Pattern.compile("finished in ([0-9.]+)(m?s), ([0-9.]+) req/s");
 
     private final Path binary;
+    private final List<String> protocol;
     private final Path body;
     private final List<String> headers;
     private final String path;
     private final int replyBytes;
 
     /**
-     * @param body the gRPC-framed request message (the file {@code h2load -d} sends, which makes it a POST)
+     * @param protocol h2load's options for the protocol: none for HTTP/2 without TLS, {@code --h1} for HTTP/1.1
+     * @param body the request body (the file {@code h2load -d} sends, which makes it a POST)
      * @param headers {@code name: value} lines sent with every call
      * @param path the request's {@code :path}
-     * @param replyBytes the size of one gRPC-framed reply message: every call's body must have at least this
+     * @param replyBytes the size of one reply (a gRPC reply: with its frame): every call's body must have this
      */
-    H2Load(Path binary, Path body, List<String> headers, String path, int replyBytes) {
+    H2Load(Path binary, List<String> protocol, Path body, List<String> headers, String path, int replyBytes) {
         this.binary = binary;
+        this.protocol = protocol;
         this.body = body;
         this.headers = headers;
         this.path = path;
@@ -86,6 +90,7 @@ final class H2Load {
                 "--max-concurrent-streams=" + streams,
                 "--duration=" + seconds,
                 "--data=" + body));
+        command.addAll(protocol);
         for (String header : headers) {
             command.add("--header=" + header);
         }

@@ -270,6 +270,7 @@ public final class ProxyBenchmark {
         String leverUrl = new LeverUrl(ENVIRONMENT, SERVICE, "", "sayHello").toString();
         return new H2Load(
                 binary,
+                List.of(),
                 body,
                 List.of("content-type: application/grpc", "te: trailers", "lever-url: " + leverUrl),
                 GRPC_PATH,
@@ -312,7 +313,7 @@ public final class ProxyBenchmark {
                 started,
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.version(),
-                commit(),
+                GitCommit.of(BenchPlatform.HOME),
                 loadAverage,
                 rounds,
                 eventLoops);
@@ -381,26 +382,5 @@ public final class ProxyBenchmark {
         double[] values = rounds.stream().mapToDouble(measure).sorted().toArray();
         int middle = values.length / 2;
         return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-    }
-
-    /** The commit the benchmark runs at ({@code git rev-parse --short HEAD}, "+ changes" when the tree differs). */
-    private static String commit() {
-        try {
-            String head = git("rev-parse", "--short", "HEAD");
-            return git("status", "--porcelain", "--untracked-files=no").isEmpty() ? head : head + " + changes";
-        } catch (IOException | InterruptedException | IllegalStateException e) {
-            return "unknown (" + e.getMessage() + ")";
-        }
-    }
-
-    private static String git(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("git", "-C", BenchPlatform.HOME.toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("git " + String.join(" ", args) + ": " + output);
-        }
-        return output;
     }
 }
