@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.leveros.core.json.JsonValues;
+import io.leveros.dataplane.call.GrpcStatusHeaders;
 import io.leveros.dataplane.metrics.CallMetricsTest;
 import io.leveros.dataplane.testing.BlockedThreadWatch;
 import io.leveros.dataplane.testing.FakeControlPlane;
@@ -321,6 +322,52 @@ class GrpcIngressTest {
                             + "(expected: a 'grpc-encoding' header naming the compression, e.g. gzip, or "
                             + "uncompressed messages)");
         }
+    }
+
+    @Test
+    void aCompressedCallIsDecodedByTheGrpcServerAndAnswered() throws Exception {
+        Outcome outcome = client.request(SocketAddress.inetSocketAddress(dataPlane.port(), "127.0.0.1"), HANDLE_RPC)
+                .compose(request -> {
+                    request.headers().set("lever-url", "/hello/echo");
+                    request.encoding("gzip");
+                    return request.send(args("compressed"));
+                })
+                .compose(response -> collect(response))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
+
+        assertThat(outcome.status()).as(outcome.message()).isEqualTo(GrpcStatus.OK);
+        assertThat(JsonValues.toJsonString(outcome.reply().getResult())).isEqualTo("[\"compressed\"]");
+    }
+
+    @Test
+    void aCallMustCarryExactlyOneMessageOfAtMostFourMebibytes() throws Exception {
+        Buffer one = grpcMessage(args("a").toByteArray());
+
+        Map<String, String> none = rawGrpcCall("HandleRPC", "lever://dev.lever/hello/echo", Buffer.buffer());
+        Map<String, String> two = rawGrpcCall(
+                "HandleRPC", "lever://dev.lever/hello/echo", one.copy().appendBuffer(one));
+        Map<String, String> tooLarge =
+                rawGrpcCall("HandleRPC", "lever://dev.lever/hello/echo", grpcMessage(new byte[5 * 1024 * 1024]));
+        Map<String, String> fine = rawGrpcCall("HandleRPC", "lever://dev.lever/hello/echo", one);
+
+        assertThat(none).containsEntry("grpc-status", "13"); // INTERNAL
+        assertThat(GrpcStatusHeaders.percentDecoded(none.get("grpc-message")))
+                .isEqualTo("the call carries no complete gRPC message (expected: exactly one)");
+        assertThat(two).containsEntry("grpc-status", "13");
+        assertThat(GrpcStatusHeaders.percentDecoded(two.get("grpc-message")))
+                .isEqualTo("the call's message is " + (one.length() - 5) + " bytes long but " + (2 * one.length() - 5)
+                        + " bytes came after its prefix (expected: exactly one message)");
+        assertThat(tooLarge).containsEntry("grpc-status", "8"); // RESOURCE_EXHAUSTED
+        assertThat(GrpcStatusHeaders.percentDecoded(tooLarge.get("grpc-message")))
+                .isEqualTo("the call's message is larger than 4194304 bytes; send large data in smaller calls, or"
+                        + " as a stream");
+        assertThat(fine).containsEntry("grpc-status", "0");
+    }
+
+    private static Buffer grpcMessage(byte[] bytes) {
+        return Buffer.buffer().appendByte((byte) 0).appendInt(bytes.length).appendBytes(bytes);
     }
 
     /**

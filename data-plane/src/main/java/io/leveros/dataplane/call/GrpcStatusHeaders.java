@@ -1,6 +1,9 @@
 package io.leveros.dataplane.call;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.grpc.common.GrpcStatus;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -14,7 +17,31 @@ public final class GrpcStatusHeaders {
     public static final CharSequence GRPC_STATUS = HttpHeaders.createOptimized("grpc-status");
     public static final CharSequence GRPC_MESSAGE = HttpHeaders.createOptimized("grpc-message");
 
+    private static final CharSequence GRPC_CONTENT_TYPE = HttpHeaders.createOptimized("application/grpc");
+
     private GrpcStatusHeaders() {}
+
+    /**
+     * Ends a gRPC call's response with {@code status}: in the headers when nothing was answered yet
+     * (trailers-only), else in the trailers. A response the client already reset is left alone.
+     */
+    public static void end(HttpServerResponse response, GrpcStatus status, String message) {
+        try {
+            MultiMap statusTo;
+            if (response.headWritten()) {
+                statusTo = response.trailers();
+            } else {
+                response.headers().clear();
+                response.headers().set(HttpHeaders.CONTENT_TYPE, GRPC_CONTENT_TYPE);
+                statusTo = response.headers();
+            }
+            statusTo.set(GRPC_STATUS, Integer.toString(status.code));
+            statusTo.set(GRPC_MESSAGE, percentEncoded(message));
+            response.end();
+        } catch (IllegalStateException alreadyClosed) {
+            // the client went away first: nobody to tell
+        }
+    }
 
     /** {@code message} as {@code grpc-message} carries it. */
     public static String percentEncoded(String message) {

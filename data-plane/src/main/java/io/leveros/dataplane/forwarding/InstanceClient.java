@@ -300,6 +300,8 @@ public final class InstanceClient implements AutoCloseable {
         private final Promise<Buffer> reply;
         private final long timer;
         private Buffer body;
+        /** Whether {@link #body} is this collector's own buffer (else the first frame's, kept as it came). */
+        private boolean owned;
 
         ReplyCollector(Lease lease, HttpClientResponse response, Promise<Buffer> reply, long timer) {
             this.lease = lease;
@@ -322,9 +324,11 @@ public final class InstanceClient implements AutoCloseable {
                 response.request().reset(CANCEL);
                 return;
             }
-            body = Buffer.buffer(body.length() + data.length())
-                    .appendBuffer(body)
-                    .appendBuffer(data);
+            if (!owned) { // a second frame: one growing buffer for the whole reply from now on
+                body = Buffer.buffer(2 * (body.length() + data.length())).appendBuffer(body);
+                owned = true;
+            }
+            body.appendBuffer(data);
         }
 
         void end(Void ignored) {

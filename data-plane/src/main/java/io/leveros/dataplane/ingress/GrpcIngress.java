@@ -7,6 +7,7 @@ import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.CallOutcome;
 import io.leveros.dataplane.call.ErrorCode;
+import io.leveros.dataplane.call.GrpcStatusHeaders;
 import io.leveros.dataplane.forwarding.CallForwarder;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.identity.ForwardingKey;
@@ -20,12 +21,15 @@ import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.dataplane.stream.StreamRelay;
 import io.leveros.dataplane.tracing.TraceContext;
 import io.leveros.dataplane.tracing.Tracer;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
@@ -34,16 +38,20 @@ import io.vertx.grpc.server.GrpcServerResponse;
 
 /**
  * {@code core.LeverRPC} from gRPC clients (the original Lever clients among them). The call's
- * destination is the {@code lever-url} metadata. A call ({@code HandleRPC}) goes through a Vert.x
- * gRPC server: its request message is relayed to the instance as raw bytes and the instance's reply
- * and status come back the same way. A streaming call ({@code HandleStreamingRPC}, not gRPC-Web) is
- * relayed below the gRPC layer, frame by frame, by {@link StreamRelay}. Platform errors are gRPC
- * statuses with the same messages as over HTTP.
+ * destination is the {@code lever-url} metadata. A call ({@code HandleRPC}) that declared no
+ * compression is read and answered below the gRPC layer ({@link GrpcCallMessage}): its message is
+ * relayed to the instance as raw bytes and the instance's reply and status come back the same way;
+ * any other call (compressed, gRPC-Web) goes through a Vert.x gRPC server, which decodes it first. A
+ * streaming call ({@code HandleStreamingRPC}, not gRPC-Web) is relayed below the gRPC layer, frame by
+ * frame, by {@link StreamRelay}. Platform errors are gRPC statuses with the same messages as over
+ * HTTP.
  */
 public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buffer>> {
     static final String HANDLE_RPC = "core.LeverRPC/HandleRPC";
     static final String HANDLE_STREAMING_RPC = "core.LeverRPC/HandleStreamingRPC";
+    private static final String CALL_PATH = "/" + HANDLE_RPC;
     private static final String STREAMING_PATH = "/" + HANDLE_STREAMING_RPC;
+    private static final CharSequence GRPC_ENCODING = HttpHeaders.createOptimized("grpc-encoding");
     private static final String GRPC_WEB_TYPE = "application/grpc-web";
 
     private final RoutingState routing;
@@ -91,12 +99,24 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
             server.handle(request);
             return;
         }
+        if (isRelayedCall(request, contentType)) {
+            relayCall(request);
+            return;
+        }
         HttpServerRequest guarded = UndeclaredCompression.guard(request, contentType);
         if (isRelayedStream(request, contentType)) {
             relayStream(guarded);
         } else {
             server.handle(guarded);
         }
+    }
+
+    /** A call over gRPC (not gRPC-Web) that declared no compression: its bytes only pass through. */
+    private static boolean isRelayedCall(HttpServerRequest request, String contentType) {
+        return request.method() == HttpMethod.POST
+                && CALL_PATH.equals(request.path())
+                && !contentType.startsWith(GRPC_WEB_TYPE)
+                && !request.headers().contains(GRPC_ENCODING);
     }
 
     private static boolean isRelayedStream(HttpServerRequest request, String contentType) {
@@ -157,6 +177,34 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         return Call.to(route, url, environment, resourceEpoch, url.isStreaming() ? trace : tracer.begin(trace));
     }
 
+    /**
+     * A call whose one message is read, and its reply written, by {@link GrpcCallMessage}, below the
+     * gRPC server, which would deframe and frame each message again; it answers as the server does.
+     */
+    private void relayCall(HttpServerRequest request) {
+        long startedNanos = System.nanoTime();
+        HttpServerResponse response = request.response();
+        Call target;
+        try {
+            target = target(request.headers());
+        } catch (CallException e) {
+            GrpcStatusHeaders.end(response, e.grpcStatus(), e.getMessage());
+            calls.recordUnrouted(e.code().httpStatus(), System.nanoTime() - startedNanos);
+            return;
+        }
+        GrpcCallMessage.read(request)
+                .compose(rpc -> forwarder.forward(target, rpc))
+                .onComplete(outcome -> {
+                    if (outcome.succeeded()) {
+                        GrpcCallMessage.reply(response, outcome.result());
+                    } else {
+                        CallException failure = asCallException(outcome.cause());
+                        GrpcStatusHeaders.end(response, failure.grpcStatus(), failure.getMessage());
+                    }
+                    record(target, outcome, startedNanos);
+                });
+    }
+
     private void handleRpc(GrpcServerRequest<Buffer, Buffer> request) {
         long startedNanos = System.nanoTime();
         GrpcServerResponse<Buffer, Buffer> response = request.response();
@@ -168,20 +216,24 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
             calls.recordUnrouted(e.code().httpStatus(), System.nanoTime() - startedNanos);
             return;
         }
-        ServiceRoute route = target.route();
         request.last().compose(rpc -> forwarder.forward(target, rpc)).onComplete(outcome -> {
-            int status;
             if (outcome.succeeded()) {
                 response.send(outcome.result());
-                status = CallOutcome.statusOf(outcome.result());
             } else {
                 fail(response, outcome.cause());
-                status = CallOutcome.statusOf(outcome.cause());
             }
-            long nanos = System.nanoTime() - startedNanos;
-            calls.record(route.environment(), route.service(), route.versionNumber(), target.method(), status, nanos);
-            tracer.end(target.trace(), ingress.label(), route, target.method(), status, nanos);
+            record(target, outcome, startedNanos);
         });
+    }
+
+    /** Counts an answered call and ends its span. */
+    private void record(Call target, AsyncResult<Buffer> outcome, long startedNanos) {
+        int status =
+                outcome.succeeded() ? CallOutcome.statusOf(outcome.result()) : CallOutcome.statusOf(outcome.cause());
+        long nanos = System.nanoTime() - startedNanos;
+        ServiceRoute route = target.route();
+        calls.record(route.environment(), route.service(), route.versionNumber(), target.method(), status, nanos);
+        tracer.end(target.trace(), ingress.label(), route, target.method(), status, nanos);
     }
 
     private static LeverUrl leverUrl(String text) {
@@ -198,12 +250,13 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
     }
 
     private static void fail(GrpcServerResponse<Buffer, Buffer> response, Throwable failure) {
-        if (failure instanceof CallException e) {
-            response.status(e.grpcStatus()).statusMessage(e.getMessage()).end();
-        } else {
-            response.status(GrpcStatus.INTERNAL)
-                    .statusMessage("the call failed: " + failure)
-                    .end();
-        }
+        CallException error = asCallException(failure);
+        response.status(error.grpcStatus()).statusMessage(error.getMessage()).end();
+    }
+
+    private static CallException asCallException(Throwable failure) {
+        return failure instanceof CallException e
+                ? e
+                : new CallException(ErrorCode.INSTANCE_FAILED, GrpcStatus.INTERNAL, "the call failed: " + failure);
     }
 }

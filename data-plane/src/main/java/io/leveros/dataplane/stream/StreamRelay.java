@@ -7,12 +7,10 @@ import io.leveros.dataplane.call.GrpcStatusHeaders;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.instance.Instance;
 import io.vertx.core.Context;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
@@ -38,7 +36,6 @@ import io.vertx.grpc.common.GrpcStatus;
  * are gRPC statuses: a trailers-only answer before the instance answered, trailers after.
  */
 public final class StreamRelay {
-    private static final CharSequence GRPC_CONTENT_TYPE = HttpHeaders.createOptimized("application/grpc");
 
     private final InstanceStreams instances;
 
@@ -247,20 +244,6 @@ public final class StreamRelay {
             status = GrpcStatus.UNAVAILABLE;
             message = "the stream failed: " + failure;
         }
-        try {
-            MultiMap statusTo;
-            if (response.headWritten()) {
-                statusTo = response.trailers();
-            } else {
-                response.headers().clear();
-                response.headers().set(HttpHeaders.CONTENT_TYPE, GRPC_CONTENT_TYPE);
-                statusTo = response.headers();
-            }
-            statusTo.set(GrpcStatusHeaders.GRPC_STATUS, Integer.toString(status.code));
-            statusTo.set(GrpcStatusHeaders.GRPC_MESSAGE, GrpcStatusHeaders.percentEncoded(message));
-            response.end();
-        } catch (IllegalStateException alreadyClosed) {
-            // the client went away first (its cancel also ended the instance's side): nobody to tell
-        }
+        GrpcStatusHeaders.end(response, status, message);
     }
 }
