@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The HTTP API's ingress over HTTP/1.1 (issue 18, item 5): {@code POST /helloService/sayHello} with the
@@ -224,10 +223,10 @@ public final class HttpIngressBenchmark {
                     Locale.ROOT,
                     "| %s | %.0f | %.1f µs | %.2f ms | %.1f µs |%n",
                     side.name,
-                    median(side.rounds, Round::rate),
-                    median(side.rounds, Round::cpuMicrosPerCall),
-                    median(side.rounds, Round::p50Millis),
-                    median(side.rounds, Round::pacedCpu));
+                    Medians.of(side.rounds, Round::rate),
+                    Medians.of(side.rounds, Round::cpuMicrosPerCall),
+                    Medians.of(side.rounds, Round::p50Millis),
+                    Medians.of(side.rounds, Round::pacedCpu));
         }
         if (sides.size() == 2) {
             Side baseline = sides.getFirst();
@@ -236,9 +235,10 @@ public final class HttpIngressBenchmark {
                     Locale.ROOT,
                     "%nThis checkout to the baseline: %.2f× the calls/s; %.2f× the calls per data-plane CPU second at"
                             + " full speed, %.2f× at %,d calls/s%n",
-                    median(current.rounds, Round::rate) / median(baseline.rounds, Round::rate),
-                    median(baseline.rounds, Round::cpuMicrosPerCall) / median(current.rounds, Round::cpuMicrosPerCall),
-                    median(baseline.rounds, Round::pacedCpu) / median(current.rounds, Round::pacedCpu),
+                    Medians.of(current.rounds, Round::rate) / Medians.of(baseline.rounds, Round::rate),
+                    Medians.of(baseline.rounds, Round::cpuMicrosPerCall)
+                            / Medians.of(current.rounds, Round::cpuMicrosPerCall),
+                    Medians.of(baseline.rounds, Round::pacedCpu) / Medians.of(current.rounds, Round::pacedCpu),
                     rate);
         }
         System.out.println();
@@ -259,11 +259,5 @@ public final class HttpIngressBenchmark {
                                             round.pacedCpu()))
                                     .toList()));
         }
-    }
-
-    private static double median(List<Round> rounds, ToDoubleFunction<Round> measure) {
-        double[] values = rounds.stream().mapToDouble(measure).sorted().toArray();
-        int middle = values.length / 2;
-        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 }

@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The data plane next to its peers (issue 18): the same unary gRPC call ({@code core.LeverRPC/HandleRPC}
@@ -304,8 +303,8 @@ public final class ProxyBenchmark {
 
     private void print(Instant started, String loadAverage, String tools, List<Route> routes, List<String> skipped) {
         Route direct = routes.getFirst();
-        double directRate = median(direct.rounds, Round::rate);
-        double directP50 = median(direct.rounds, Round::p50Millis);
+        double directRate = Medians.of(direct.rounds, Round::rate);
+        double directP50 = Medians.of(direct.rounds, Round::p50Millis);
         System.out.println();
         System.out.printf(
                 "%s, %d cores, java %s, commit %s; load average at the start %s; %d interleaved rounds, medians;"
@@ -322,7 +321,7 @@ public final class ProxyBenchmark {
                 connections, streams, rate);
         System.out.println("|---|---|---|---|");
         for (Route route : routes) {
-            double routeRate = median(route.rounds, Round::rate);
+            double routeRate = Medians.of(route.rounds, Round::rate);
             if (route == direct) {
                 System.out.printf(
                         Locale.ROOT,
@@ -337,8 +336,8 @@ public final class ProxyBenchmark {
                         route.name,
                         thousands(routeRate),
                         routeRate / directRate,
-                        median(route.rounds, Round::p50Millis) - directP50,
-                        median(route.rounds, Round::cpuMicrosPerCall));
+                        Medians.of(route.rounds, Round::p50Millis) - directP50,
+                        Medians.of(route.rounds, Round::cpuMicrosPerCall));
             }
         }
         skipped.forEach(line -> System.out.println("\n" + line));
@@ -376,11 +375,5 @@ public final class ProxyBenchmark {
 
     private static String thousands(double rate) {
         return String.format(Locale.ROOT, "%.1fk", rate / 1e3);
-    }
-
-    private static double median(List<Round> rounds, ToDoubleFunction<Round> measure) {
-        double[] values = rounds.stream().mapToDouble(measure).sorted().toArray();
-        int middle = values.length / 2;
-        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 }

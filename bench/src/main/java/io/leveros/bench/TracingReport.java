@@ -43,8 +43,8 @@ final class TracingReport {
         System.out.println();
         System.out.println("| measure | tracing off | tracing on | on / off |");
         System.out.println("|---|---|---|---|");
-        double offRate = median(off, Round::rate);
-        double onRate = median(on, Round::rate);
+        double offRate = Medians.of(off, Round::rate);
+        double onRate = Medians.of(on, Round::rate);
         row(
                 String.format(Locale.ROOT, "calls/s, median of %d rounds", off.size()),
                 format(offRate, "%.0f"),
@@ -105,12 +105,6 @@ final class TracingReport {
 
     private static void row(String measure, String off, String on, String ratio) {
         System.out.println("| " + measure + " | " + off + " | " + on + " | " + ratio + " |");
-    }
-
-    private static double median(List<Round> rounds, ToDoubleFunction<Round> value) {
-        double[] values = rounds.stream().mapToDouble(value).sorted().toArray();
-        int middle = values.length / 2;
-        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
     private static String perRound(List<Round> rounds, ToDoubleFunction<Round> cpuNanos) {
