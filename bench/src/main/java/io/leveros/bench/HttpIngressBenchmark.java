@@ -65,10 +65,11 @@ public final class HttpIngressBenchmark {
                 }
             }
         }
-        if (baseline != null && !Files.isExecutable(baseline.resolve("bin/lever"))) {
-            System.err.println("--baseline " + baseline + " has no bin/lever: it must be a Lever checkout, built"
-                    + " (for example: git worktree add ../base <commit> && cd ../base && ./mvnw -B package"
-                    + " -DskipTests)");
+        if (baseline != null && !isBuiltCheckout(baseline)) {
+            System.err.println("--baseline " + baseline + " is not a built Lever checkout (expected bin/lever and the"
+                    + " modules' target/lib folders). Build it with package, not install, which would put its older"
+                    + " modules into ~/.m2 under this checkout's version: git worktree add ../base <commit> && cd"
+                    + " ../base && ./mvnw -B package -DskipTests");
             System.exit(2);
         }
         Path h2load;
@@ -81,6 +82,15 @@ public final class HttpIngressBenchmark {
         }
         new HttpIngressBenchmark(seconds, rounds, connections, rate, warmup).run(h2load, baseline);
         System.exit(0);
+    }
+
+    /** Whether {@code checkout} has its CLI and is built (its {@code bin/lever} would build it with install). */
+    private static boolean isBuiltCheckout(Path checkout) {
+        return Files.isExecutable(checkout.resolve("bin/lever"))
+                && Files.isDirectory(checkout.resolve("cli/target/lib"))
+                && Files.isDirectory(checkout.resolve("data-plane/target/lib"))
+                && Files.isDirectory(checkout.resolve("runtimes/java/runtime/target/lib"))
+                && Files.isRegularFile(checkout.resolve("control-plane/target/lever-control-plane.jar"));
     }
 
     /** One checkout's platform with the hello deployed, and what its rounds measured. */
