@@ -163,7 +163,9 @@ final class WarmRuntimes implements AutoCloseable {
                         .execute(this::fill);
                 continue;
             }
-            while (!closed && queue.size() < perKind) {
+            // counted once: one that exits at once must not be replaced in a loop here (the next fill does)
+            int missing = perKind - queue.size();
+            for (int i = 0; i < missing && !closed; i++) {
                 Warm warm;
                 try {
                     warm = fork.start("warm-" + ids.incrementAndGet(), entry.getKey(), ramMb);
