@@ -286,12 +286,14 @@ class ConsoleIT {
         wait.until(ExpectedConditions.presenceOfElementLocated(test("instances-chart")));
         wait.until(driver -> !driver.findElements(test("decision-row")).isEmpty()
                 || !driver.findElements(test("empty")).isEmpty());
-        String scaling = platform.api("/scaling");
-        String decisions = scaling.substring(scaling.indexOf("\"decisions\""));
-        long decided = decisions.split("\"service\":\"greeter\"", -1).length - 1;
-        assertThat(browser.findElements(test("decision-row")).size())
-                .as("the page shows the decisions GET /api/v1/scaling has for greeter")
-                .isEqualTo((int) Math.min(decided, 50));
+        // The page hears of a new decision on the events stream's next tick (2 s), so for that long it
+        // may lag GET /api/v1/scaling by one: compare until they agree.
+        await("the page agrees with the API").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            long decided = greeterDecisions(platform.api("/scaling"));
+            assertThat(browser.findElements(test("decision-row")).size())
+                    .as("the page shows the decisions GET /api/v1/scaling has for greeter")
+                    .isEqualTo((int) Math.min(decided, 50));
+        });
         Chromium.screenshot(browser, "10-scaling");
     }
 
@@ -343,6 +345,12 @@ class ConsoleIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(test("sign-in")));
         browser.get(consoleUrl() + "#/environments");
         wait.until(ExpectedConditions.visibilityOfElementLocated(test("sign-in")));
+    }
+
+    /** How many of the decisions in a GET /api/v1/scaling answer are greeter's. */
+    private static long greeterDecisions(String scaling) {
+        String decisions = scaling.substring(scaling.indexOf("\"decisions\""));
+        return decisions.split("\"service\":\"greeter\"", -1).length - 1;
     }
 
     /** A measured figure for docs/console.md, as {@code CONSOLE FIGURE <what>: <ms> ms}. */
