@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.leveros.core.json.JsonValues;
-import io.leveros.dataplane.call.GrpcStatusHeaders;
+import io.leveros.dataplane.call.GrpcHeaders;
 import io.leveros.dataplane.metrics.CallMetricsTest;
 import io.leveros.dataplane.testing.BlockedThreadWatch;
 import io.leveros.dataplane.testing.FakeControlPlane;
@@ -353,14 +353,15 @@ class GrpcIngressTest {
         Map<String, String> fine = rawGrpcCall("HandleRPC", "lever://dev.lever/hello/echo", one);
 
         assertThat(none).containsEntry("grpc-status", "13"); // INTERNAL
-        assertThat(GrpcStatusHeaders.percentDecoded(none.get("grpc-message")))
-                .isEqualTo("the call carries no complete gRPC message (expected: exactly one)");
+        assertThat(GrpcHeaders.percentDecoded(none.get("grpc-message")))
+                .isEqualTo("the call carries no complete gRPC message (expected: exactly one uncompressed gRPC"
+                        + " message)");
         assertThat(two).containsEntry("grpc-status", "13");
-        assertThat(GrpcStatusHeaders.percentDecoded(two.get("grpc-message")))
-                .isEqualTo("the call's message is " + (one.length() - 5) + " bytes long but " + (2 * one.length() - 5)
-                        + " bytes came after its prefix (expected: exactly one message)");
+        assertThat(GrpcHeaders.percentDecoded(two.get("grpc-message")))
+                .isEqualTo("the call carries a gRPC message prefix declaring " + (one.length() - 5) + " bytes, and "
+                        + (2 * one.length() - 5) + " bytes after it (expected: exactly one uncompressed gRPC message)");
         assertThat(tooLarge).containsEntry("grpc-status", "8"); // RESOURCE_EXHAUSTED
-        assertThat(GrpcStatusHeaders.percentDecoded(tooLarge.get("grpc-message")))
+        assertThat(GrpcHeaders.percentDecoded(tooLarge.get("grpc-message")))
                 .isEqualTo("the call's message is larger than 4194304 bytes; send large data in smaller calls, or"
                         + " as a stream");
         assertThat(fine).containsEntry("grpc-status", "0");

@@ -3,7 +3,8 @@ package io.leveros.dataplane.forwarding;
 import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
-import io.leveros.dataplane.call.GrpcStatusHeaders;
+import io.leveros.dataplane.call.GrpcHeaders;
+import io.leveros.dataplane.call.GrpcMessageBody;
 import io.leveros.dataplane.connections.FlushBatching;
 import io.leveros.dataplane.identity.ForwardingKey;
 import io.leveros.dataplane.placement.ResourceEpoch;
@@ -66,16 +67,13 @@ public final class InstanceClient implements AutoCloseable {
 
     private static final String CALL_PATH = "/core.LeverRPC/HandleRPC";
     private static final String RELAYED_STREAM_PATH = "/core.LeverRPC/HandleStreamingRPC";
-    /** A gRPC message's prefix: the compressed flag, then 4 bytes of length. */
-    private static final int GRPC_PREFIX = 5;
     /** HTTP/2's CANCEL error code, for a call given up on. */
     private static final long CANCEL = 8;
 
-    private static final CharSequence GRPC_CONTENT_TYPE = HttpHeaders.createOptimized("application/grpc");
     private static final CharSequence TE = HttpHeaders.createOptimized("te");
     private static final CharSequence TRAILERS = HttpHeaders.createOptimized("trailers");
     private static final List<CharSequence> PASSED_GRPC_HEADERS =
-            List.of(HttpHeaders.createOptimized("grpc-encoding"), HttpHeaders.createOptimized("grpc-accept-encoding"));
+            List.of(GrpcHeaders.GRPC_ENCODING, GrpcHeaders.GRPC_ACCEPT_ENCODING);
 
     static final ServiceMethod<Buffer, Buffer> HANDLE_STREAMING_RPC = ServiceMethod.client(
             ServiceName.create("core", "LeverRPC"),
@@ -221,7 +219,7 @@ public final class InstanceClient implements AutoCloseable {
                 .request(options)
                 .map(request -> {
                     MultiMap headers = request.headers();
-                    headers.set(HttpHeaders.CONTENT_TYPE, GRPC_CONTENT_TYPE);
+                    headers.set(HttpHeaders.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE);
                     headers.set(TE, TRAILERS);
                     for (CharSequence name : PASSED_GRPC_HEADERS) {
                         String value = clientHeaders.get(name);
@@ -244,7 +242,7 @@ public final class InstanceClient implements AutoCloseable {
             long timeoutMs,
             Promise<Buffer> reply) {
         MultiMap headers = request.headers();
-        headers.set(HttpHeaders.CONTENT_TYPE, GRPC_CONTENT_TYPE);
+        headers.set(HttpHeaders.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE);
         headers.set(TE, TRAILERS);
         setHeaders(headers, lease, leverUrl, trace);
         long timer = vertx.setTimer(timeoutMs, id -> {
@@ -256,11 +254,7 @@ public final class InstanceClient implements AutoCloseable {
                 request.reset(CANCEL);
             }
         });
-        Buffer message = Buffer.buffer(GRPC_PREFIX + rpc.length())
-                .appendByte((byte) 0) // not compressed
-                .appendInt(rpc.length())
-                .appendBuffer(rpc);
-        request.send(message).onComplete(sent -> {
+        request.send(GrpcMessageBody.framed(rpc)).onComplete(sent -> {
             if (sent.failed()) {
                 vertx.cancelTimer(timer);
                 reply.tryFail(failed(lease, sent.cause()));
@@ -290,18 +284,16 @@ public final class InstanceClient implements AutoCloseable {
     }
 
     /**
-     * Keeps the reply's bytes (one gRPC message; more than {@link #MAX_MESSAGE_SIZE} resets the call)
-     * and completes the call by its {@code grpc-status}: from the trailers, or from the headers of a
-     * trailers-only answer.
+     * Keeps the reply's bytes (one gRPC message; a larger one than {@link #MAX_MESSAGE_SIZE} resets the
+     * call) and completes the call by its {@code grpc-status}: from the trailers, or from the headers of
+     * a trailers-only answer.
      */
     private final class ReplyCollector implements Handler<Buffer> {
         private final Lease lease;
         private final HttpClientResponse response;
         private final Promise<Buffer> reply;
         private final long timer;
-        private Buffer body;
-        /** Whether {@link #body} is this collector's own buffer (else the first frame's, kept as it came). */
-        private boolean owned;
+        private final GrpcMessageBody body = new GrpcMessageBody(MAX_MESSAGE_SIZE);
 
         ReplyCollector(Lease lease, HttpClientResponse response, Promise<Buffer> reply, long timer) {
             this.lease = lease;
@@ -312,23 +304,18 @@ public final class InstanceClient implements AutoCloseable {
 
         @Override
         public void handle(Buffer data) {
-            if (body == null) {
-                body = data;
+            if (reply.future().isComplete()) {
                 return;
             }
-            if (body.length() + data.length() > GRPC_PREFIX + MAX_MESSAGE_SIZE) {
+            body.append(data);
+            if (body.tooLarge()) {
                 vertx.cancelTimer(timer);
+                body.discard();
                 reply.tryFail(new CallException(
                         ErrorCode.INSTANCE_FAILED,
                         lease.destination() + " answered a reply of more than " + MAX_MESSAGE_SIZE + " bytes"));
                 response.request().reset(CANCEL);
-                return;
             }
-            if (!owned) { // a second frame: one growing buffer for the whole reply from now on
-                body = Buffer.buffer(2 * (body.length() + data.length())).appendBuffer(body);
-                owned = true;
-            }
-            body.appendBuffer(data);
         }
 
         void end(Void ignored) {
@@ -336,19 +323,23 @@ public final class InstanceClient implements AutoCloseable {
             if (reply.future().isComplete()) {
                 return;
             }
-            String code = response.trailers().get(GrpcStatusHeaders.GRPC_STATUS);
-            String message = response.trailers().get(GrpcStatusHeaders.GRPC_MESSAGE);
+            String code = response.trailers().get(GrpcHeaders.GRPC_STATUS);
+            String message = response.trailers().get(GrpcHeaders.GRPC_MESSAGE);
             if (code == null) { // trailers-only
-                code = response.getHeader(GrpcStatusHeaders.GRPC_STATUS);
-                message = response.getHeader(GrpcStatusHeaders.GRPC_MESSAGE);
+                code = response.getHeader(GrpcHeaders.GRPC_STATUS);
+                message = response.getHeader(GrpcHeaders.GRPC_MESSAGE);
             }
             GrpcStatus status = code == null ? null : GrpcStatus.valueOf(parseStatus(code));
-            message = message == null ? null : GrpcStatusHeaders.percentDecoded(message);
+            message = message == null ? null : GrpcHeaders.percentDecoded(message);
             if (status == GrpcStatus.OK) {
-                try {
-                    reply.tryComplete(replyMessage());
-                } catch (CallException e) {
-                    reply.tryFail(e);
+                String instead = body.whatCameInstead();
+                if (instead == null) {
+                    reply.tryComplete(body.message());
+                } else {
+                    reply.tryFail(new CallException(
+                            ErrorCode.INSTANCE_FAILED,
+                            lease.destination() + " answered " + instead
+                                    + " (expected: exactly one uncompressed gRPC message)"));
                 }
             } else if (status == null) {
                 reply.tryFail(new CallException(
@@ -359,23 +350,6 @@ public final class InstanceClient implements AutoCloseable {
             } else {
                 reply.tryFail(InstanceStatuses.toCallException(status, message));
             }
-        }
-
-        /** The one uncompressed message the body holds, or a failure naming what came instead. */
-        private Buffer replyMessage() {
-            if (body == null || body.length() < GRPC_PREFIX) {
-                throw new CallException(
-                        ErrorCode.INSTANCE_FAILED, lease.destination() + " answered without a reply message");
-            }
-            int length = body.getInt(1);
-            if (body.getByte(0) != 0 || length != body.length() - GRPC_PREFIX) {
-                throw new CallException(
-                        ErrorCode.INSTANCE_FAILED,
-                        lease.destination() + " answered a reply that is not one uncompressed gRPC message (flag "
-                                + body.getByte(0) + ", length " + length + ", " + (body.length() - GRPC_PREFIX)
-                                + " bytes after the prefix)");
-            }
-            return body.slice(GRPC_PREFIX, body.length());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.leveros.dataplane.ingress;
 
+import io.leveros.dataplane.call.GrpcMessageBody;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -8,8 +9,6 @@ import io.vertx.core.buffer.Buffer;
  * the prefixes are read, the messages are skipped.
  */
 final class CompressedFlags {
-    private static final int PREFIX_BYTES = 5;
-
     private int prefixRead;
     private long messageLength;
     private long messageLeft;
@@ -34,7 +33,7 @@ final class CompressedFlags {
             } else {
                 messageLength = (messageLength << 8) | (b & 0xFF);
             }
-            if (++prefixRead == PREFIX_BYTES) {
+            if (++prefixRead == GrpcMessageBody.PREFIX) {
                 prefixRead = 0;
                 messageLeft = messageLength;
             }

@@ -2,7 +2,8 @@ package io.leveros.dataplane.ingress;
 
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
-import io.leveros.dataplane.call.GrpcStatusHeaders;
+import io.leveros.dataplane.call.GrpcHeaders;
+import io.leveros.dataplane.call.GrpcMessageBody;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -22,17 +23,10 @@ import io.vertx.grpc.common.GrpcStatus;
  * <p>Called on the request's event loop.
  */
 final class GrpcCallMessage implements Handler<Buffer> {
-    /** A gRPC message's prefix: the compressed flag, then 4 bytes of length. */
-    private static final int PREFIX = 5;
-
-    private static final CharSequence GRPC_CONTENT_TYPE = HttpHeaders.createOptimized("application/grpc");
     private static final String OK = Integer.toString(GrpcStatus.OK.code);
 
     private final Promise<Buffer> done = Promise.promise();
-    private Buffer body;
-    /** Whether {@link #body} is this reader's own buffer (else the first frame's, kept as it came). */
-    private boolean owned;
-
+    private final GrpcMessageBody body = new GrpcMessageBody(InstanceClient.MAX_MESSAGE_SIZE);
     private boolean refused;
 
     private GrpcCallMessage() {}
@@ -54,33 +48,20 @@ final class GrpcCallMessage implements Handler<Buffer> {
         if (response.closed() || response.ended()) {
             return; // the client went away
         }
-        response.headers().set(HttpHeaders.CONTENT_TYPE, GRPC_CONTENT_TYPE);
-        response.trailers().set(GrpcStatusHeaders.GRPC_STATUS, OK);
-        response.end(Buffer.buffer(PREFIX + reply.length())
-                .appendByte((byte) 0)
-                .appendInt(reply.length())
-                .appendBuffer(reply));
+        response.headers().set(HttpHeaders.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE);
+        response.trailers().set(GrpcHeaders.GRPC_STATUS, OK);
+        response.end(GrpcMessageBody.framed(reply));
     }
 
     @Override
     public void handle(Buffer data) {
-        if (refused || data.length() == 0) { // an empty DATA frame may end the request
+        if (refused) {
             return;
         }
-        if (body == null) {
-            body = data;
-        } else {
-            if (!owned) { // a second frame: one buffer for the whole message from now on
-                body = Buffer.buffer(Math.max(expectedLength(), body.length() + data.length()))
-                        .appendBuffer(body);
-                owned = true;
-            }
-            body.appendBuffer(data);
-        }
-        if (body.getByte(0) != 0) {
+        body.append(data);
+        if (body.compressed()) {
             refuse(new CallException(ErrorCode.MALFORMED_REQUEST, GrpcStatus.INTERNAL, UndeclaredCompression.MESSAGE));
-        } else if (body.length() > PREFIX + InstanceClient.MAX_MESSAGE_SIZE
-                || (body.length() >= PREFIX && body.getInt(1) > InstanceClient.MAX_MESSAGE_SIZE)) {
+        } else if (body.tooLarge()) {
             refuse(new CallException(
                     ErrorCode.PAYLOAD_TOO_LARGE,
                     "the call's message is larger than " + InstanceClient.MAX_MESSAGE_SIZE
@@ -88,14 +69,9 @@ final class GrpcCallMessage implements Handler<Buffer> {
         }
     }
 
-    /** The whole message's size with its prefix, as the prefix declares it (0 before it arrived). */
-    private int expectedLength() {
-        return body.length() >= PREFIX ? PREFIX + Math.max(0, body.getInt(1)) : 0;
-    }
-
     private void refuse(CallException refusal) {
         refused = true;
-        body = null;
+        body.discard();
         done.tryFail(refusal);
     }
 
@@ -103,22 +79,14 @@ final class GrpcCallMessage implements Handler<Buffer> {
         if (refused) {
             return;
         }
-        if (body == null || body.length() < PREFIX) {
+        String instead = body.whatCameInstead();
+        if (instead != null) {
             done.tryFail(new CallException(
                     ErrorCode.MALFORMED_REQUEST,
                     GrpcStatus.INTERNAL,
-                    "the call carries no complete gRPC message (expected: exactly one)"));
+                    "the call carries " + instead + " (expected: exactly one uncompressed gRPC message)"));
             return;
         }
-        int length = body.getInt(1);
-        if (length != body.length() - PREFIX) {
-            done.tryFail(new CallException(
-                    ErrorCode.MALFORMED_REQUEST,
-                    GrpcStatus.INTERNAL,
-                    "the call's message is " + length + " bytes long but " + (body.length() - PREFIX)
-                            + " bytes came after its prefix (expected: exactly one message)"));
-            return;
-        }
-        done.tryComplete(body.slice(PREFIX, body.length()));
+        done.tryComplete(body.message());
     }
 }

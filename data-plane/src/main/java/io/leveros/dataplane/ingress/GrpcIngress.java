@@ -7,7 +7,7 @@ import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.CallOutcome;
 import io.leveros.dataplane.call.ErrorCode;
-import io.leveros.dataplane.call.GrpcStatusHeaders;
+import io.leveros.dataplane.call.GrpcHeaders;
 import io.leveros.dataplane.forwarding.CallForwarder;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.identity.ForwardingKey;
@@ -26,7 +26,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -51,7 +50,6 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
     static final String HANDLE_STREAMING_RPC = "core.LeverRPC/HandleStreamingRPC";
     private static final String CALL_PATH = "/" + HANDLE_RPC;
     private static final String STREAMING_PATH = "/" + HANDLE_STREAMING_RPC;
-    private static final CharSequence GRPC_ENCODING = HttpHeaders.createOptimized("grpc-encoding");
     private static final String GRPC_WEB_TYPE = "application/grpc-web";
 
     private final RoutingState routing;
@@ -116,7 +114,7 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         return request.method() == HttpMethod.POST
                 && CALL_PATH.equals(request.path())
                 && !contentType.startsWith(GRPC_WEB_TYPE)
-                && !request.headers().contains(GRPC_ENCODING);
+                && !request.headers().contains(GrpcHeaders.GRPC_ENCODING);
     }
 
     private static boolean isRelayedStream(HttpServerRequest request, String contentType) {
@@ -188,7 +186,7 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         try {
             target = target(request.headers());
         } catch (CallException e) {
-            GrpcStatusHeaders.end(response, e.grpcStatus(), e.getMessage());
+            GrpcHeaders.end(response, e.grpcStatus(), e.getMessage());
             calls.recordUnrouted(e.code().httpStatus(), System.nanoTime() - startedNanos);
             return;
         }
@@ -199,7 +197,7 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
                         GrpcCallMessage.reply(response, outcome.result());
                     } else {
                         CallException failure = asCallException(outcome.cause());
-                        GrpcStatusHeaders.end(response, failure.grpcStatus(), failure.getMessage());
+                        GrpcHeaders.end(response, failure.grpcStatus(), failure.getMessage());
                     }
                     record(target, outcome, startedNanos);
                 });

@@ -1,5 +1,6 @@
 package io.leveros.dataplane.ingress;
 
+import io.leveros.dataplane.call.GrpcHeaders;
 import io.leveros.dataplane.metrics.DataPlaneMetrics;
 import io.leveros.dataplane.routing.ControlPlanes;
 import io.leveros.dataplane.routing.RoutingState;
@@ -19,7 +20,6 @@ import io.vertx.core.http.HttpServerRequest;
 public final class IngressHandler implements Handler<HttpServerRequest> {
     public static final String HEALTH_PATH = "/_lever/health";
     public static final String METRICS_PATH = "/_lever/metrics";
-    private static final String GRPC_TYPE = "application/grpc";
     private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
     private static final CharSequence METRICS_TYPE = HttpHeaders.createOptimized(DataPlaneMetrics.CONTENT_TYPE);
 
@@ -52,7 +52,7 @@ public final class IngressHandler implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest request) {
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type != null && type.startsWith(GRPC_TYPE)) {
+        if (type != null && type.startsWith(GrpcHeaders.CONTENT_TYPE)) {
             grpc.handle(request, type);
         } else if (request.method() == HttpMethod.GET && HEALTH_PATH.equals(request.path())) {
             health(request);

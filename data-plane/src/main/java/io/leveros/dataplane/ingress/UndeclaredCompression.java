@@ -2,9 +2,9 @@ package io.leveros.dataplane.ingress;
 
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
+import io.leveros.dataplane.call.GrpcHeaders;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.internal.http.HttpServerRequestWrapper;
@@ -26,7 +26,6 @@ import io.vertx.grpc.common.GrpcStatus;
 final class UndeclaredCompression extends HttpServerRequestWrapper {
     static final String MESSAGE = "a gRPC message is flagged compressed but the call declared no grpc-encoding "
             + "(expected: a 'grpc-encoding' header naming the compression, e.g. gzip, or uncompressed messages)";
-    private static final CharSequence GRPC_ENCODING = HttpHeaders.createOptimized("grpc-encoding");
     private static final String GRPC_WEB = "application/grpc-web";
 
     private final CompressedFlags flags = new CompressedFlags();
@@ -41,7 +40,7 @@ final class UndeclaredCompression extends HttpServerRequestWrapper {
 
     /** {@code request}, wrapped when it is a gRPC (not gRPC-Web) call that declared no encoding. */
     static HttpServerRequest guard(HttpServerRequest request, String contentType) {
-        if (request.headers().contains(GRPC_ENCODING) || contentType.startsWith(GRPC_WEB)) {
+        if (request.headers().contains(GrpcHeaders.GRPC_ENCODING) || contentType.startsWith(GRPC_WEB)) {
             return request;
         }
         return new UndeclaredCompression((HttpServerRequestInternal) request);

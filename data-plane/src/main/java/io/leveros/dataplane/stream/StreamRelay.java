@@ -3,7 +3,7 @@ package io.leveros.dataplane.stream;
 import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
-import io.leveros.dataplane.call.GrpcStatusHeaders;
+import io.leveros.dataplane.call.GrpcHeaders;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.instance.Instance;
 import io.vertx.core.Context;
@@ -244,6 +244,6 @@ public final class StreamRelay {
             status = GrpcStatus.UNAVAILABLE;
             message = "the stream failed: " + failure;
         }
-        GrpcStatusHeaders.end(response, status, message);
+        GrpcHeaders.end(response, status, message);
     }
 }

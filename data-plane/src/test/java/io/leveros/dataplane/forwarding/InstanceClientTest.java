@@ -94,14 +94,15 @@ class InstanceClientTest {
                 .end(message(Buffer.buffer("one")).appendBuffer(message(Buffer.buffer("two")))));
 
         assertThat(failure(twoMessages).getMessage())
-                .contains("not one uncompressed gRPC message (flag 0, length 3, 11 bytes after the prefix)");
+                .contains("answered a gRPC message prefix declaring 3 bytes, and 11 bytes after it (expected: exactly"
+                        + " one uncompressed gRPC message)");
 
         Lease noMessage = instance(request -> request.response()
                 .putHeader("content-type", "application/grpc")
                 .putTrailer("grpc-status", "0")
                 .end());
 
-        assertThat(failure(noMessage).getMessage()).contains("answered without a reply message");
+        assertThat(failure(noMessage).getMessage()).contains("answered no complete gRPC message");
     }
 
     @Test

@@ -8,18 +8,22 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The gRPC status as it travels in HTTP/2 trailers (or headers, for a trailers-only answer): {@code
- * grpc-status} and {@code grpc-message}, which the gRPC spec writes as UTF-8 with bytes outside
- * printable ASCII, and '%', as {@code %XX}. For the data plane's relays, which handle gRPC below
- * Vert.x's gRPC layer.
+ * gRPC's HTTP/2 headers, for the data plane's relays, which handle gRPC below Vert.x's gRPC layer: its
+ * content type and encoding, and the status as it travels in trailers (or headers, for a trailers-only
+ * answer): {@code grpc-status} and {@code grpc-message}, which the gRPC spec writes as UTF-8 with
+ * bytes outside printable ASCII, and '%', as {@code %XX}.
  */
-public final class GrpcStatusHeaders {
+public final class GrpcHeaders {
+    /** gRPC's content type; {@code application/grpc+proto} and others begin with it. */
+    public static final String CONTENT_TYPE = "application/grpc";
+
+    public static final CharSequence GRPC_CONTENT_TYPE = HttpHeaders.createOptimized(CONTENT_TYPE);
+    public static final CharSequence GRPC_ENCODING = HttpHeaders.createOptimized("grpc-encoding");
+    public static final CharSequence GRPC_ACCEPT_ENCODING = HttpHeaders.createOptimized("grpc-accept-encoding");
     public static final CharSequence GRPC_STATUS = HttpHeaders.createOptimized("grpc-status");
     public static final CharSequence GRPC_MESSAGE = HttpHeaders.createOptimized("grpc-message");
 
-    private static final CharSequence GRPC_CONTENT_TYPE = HttpHeaders.createOptimized("application/grpc");
-
-    private GrpcStatusHeaders() {}
+    private GrpcHeaders() {}
 
     /**
      * Ends a gRPC call's response with {@code status}: in the headers when nothing was answered yet
