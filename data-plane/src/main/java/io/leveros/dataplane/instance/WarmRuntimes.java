@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * its working directory, background priority) but with {@code --warm} instead of a service: the
  * runtime loads and trains itself, then waits. A cold start takes one ({@link #take}), the process
  * runtime copies the version's code into its folder and {@link Warm#order orders} it to serve. A taken
- * runtime is replaced at once, in the background.
+ * runtime is replaced {@link #REFILL_DELAY_MS} later, in the background.
  *
  * <p>Processes are started by the caller's {@code fork}, on its launcher thread (see {@link
  * ProcessRuntime}); an idle one that exits is logged and not replaced until the next take.
@@ -80,6 +81,12 @@ final class WarmRuntimes implements AutoCloseable {
 
     private static final long NOT_READY_RETRY_MS = 1_000;
 
+    /**
+     * How long after a take its replacement starts: a burst of cold starts takes its runtimes and serves
+     * its first calls before the replacements' starts and training compete with it for the CPU.
+     */
+    static final long REFILL_DELAY_MS = 1_000;
+
     /** What a runtime's first output line is once it is trained and waits for its order (docs/contracts.md). */
     static final String READY_LINE = "warm runtime ready";
 
@@ -91,6 +98,7 @@ final class WarmRuntimes implements AutoCloseable {
     private final Executor launcher;
     private final Map<ServiceVersion.EntryCase, Deque<Warm>> idle = new EnumMap<>(ServiceVersion.EntryCase.class);
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicBoolean refillScheduled = new AtomicBoolean();
     private volatile boolean closed;
 
     /**
@@ -134,11 +142,22 @@ final class WarmRuntimes implements AutoCloseable {
         }
         for (Warm warm : queue) {
             if (warm.trained().isDone() && warm.process().isAlive() && queue.remove(warm)) {
-                fill();
+                refillLater();
                 return warm;
             }
         }
         return null;
+    }
+
+    /** Fills the pool {@link #REFILL_DELAY_MS} after the first take since it was last filled. */
+    private void refillLater() {
+        if (refillScheduled.compareAndSet(false, true)) {
+            CompletableFuture.delayedExecutor(REFILL_DELAY_MS, TimeUnit.MILLISECONDS)
+                    .execute(() -> {
+                        refillScheduled.set(false);
+                        fill();
+                    });
+        }
     }
 
     /** Ends a taken runtime that could not be ordered, and frees what it had once it has exited. */
