@@ -53,7 +53,7 @@ public final class DataPlaneProcess implements AutoCloseable {
                 controlPlane.credentialFile().toString()));
         if (!List.of(options).contains("--data-dir")) {
             // the data plane may run as another user: it makes its data dir itself, in a folder all may write
-            Path parent = Files.createTempDirectory("lever-node-");
+            Path parent = TemporaryFolders.folder("lever-node-");
             Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxrwxrwx"));
             command.addAll(List.of("--data-dir", parent.resolve("node").toString()));
         }

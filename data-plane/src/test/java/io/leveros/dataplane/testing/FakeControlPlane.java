@@ -106,7 +106,7 @@ public final class FakeControlPlane implements AutoCloseable {
     private final List<String> joined = new CopyOnWriteArrayList<>();
 
     public FakeControlPlane() throws Exception {
-        credentialFile = Files.createTempFile("lever-node-", ".credential");
+        credentialFile = TemporaryFolders.file("lever-node-", ".credential");
         Files.writeString(credentialFile, CREDENTIAL + "\n");
         // Readable by all: a test data plane may run as another user (DataPlaneProcessTest). A real
         // credential file is the data plane user's alone.

@@ -2,7 +2,6 @@ package io.leveros.dataplane.testing;
 
 import io.leveros.dataplane.DataPlane;
 import io.leveros.dataplane.DataPlaneOptions;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -37,8 +36,8 @@ public final class TestDataPlane {
                 "--node-credential-file",
                 controlPlane.credentialFile().toString()));
         if (!List.of(options).contains("--data-dir")) {
-            args.addAll(List.of(
-                    "--data-dir", Files.createTempDirectory("lever-node-").toString()));
+            args.addAll(
+                    List.of("--data-dir", TemporaryFolders.folder("lever-node-").toString()));
         }
         if (!List.of(options).contains("--warm-runtimes")) {
             args.addAll(List.of("--warm-runtimes", "0"));
