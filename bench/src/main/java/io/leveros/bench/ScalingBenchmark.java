@@ -35,12 +35,14 @@ public final class ScalingBenchmark {
     private static final Path JAVA_HELLO_CLASSES = BenchPlatform.HOME.resolve("examples/java-hello/target/classes");
     private static final Pattern RUNNING = Pattern.compile("\"state\":\"(ready|starting|draining)\"");
     private static final int AT_ONCE = 10;
-    /** {@code lever up --warm-runtimes}'s default. */
-    private static final int DEFAULT_WARM_RUNTIMES = 2;
+    /** What the data plane logs of the warm runtimes it keeps (by default, as many as its memory allows). */
+    private static final Pattern KEEPING = Pattern.compile("keeping (\\d+) warm runtime");
 
     private final int rounds;
     /** {@code lever up --warm-runtimes}, or {@code null} for its default. */
     private final String warmRuntimes;
+    /** How many the data plane keeps of each kind. */
+    private int keptWarm;
 
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -82,8 +84,10 @@ public final class ScalingBenchmark {
         BenchPlatform platform = warmRuntimes == null
                 ? BenchPlatform.start(dataDir, ports)
                 : BenchPlatform.start(dataDir, ports, "--warm-runtimes", warmRuntimes);
+        Matcher keeping = KEEPING.matcher(Files.readString(dataDir.resolve("lever-up.log")));
+        keptWarm = keeping.find() ? Integer.parseInt(keeping.group(1)) : 0;
         System.err.printf(
-                "Warm runtimes: %s of each kind%n", warmRuntimes == null ? "the default number" : warmRuntimes);
+                "Warm runtimes: %d of each kind%s%n", keptWarm, warmRuntimes == null ? " (the default here)" : "");
         token = Files.readString(dataDir.resolve("token")).trim();
         try {
             List<String> java = new ArrayList<>();
@@ -229,8 +233,7 @@ public final class ScalingBenchmark {
      * still replacing the runtimes the previous round took.
      */
     private void awaitWarmRuntimes(String entry) throws Exception {
-        int wanted = warmRuntimes == null ? DEFAULT_WARM_RUNTIMES : Integer.parseInt(warmRuntimes);
-        if (wanted == 0) {
+        if (keptWarm == 0) {
             return;
         }
         Pattern gauge =
@@ -243,7 +246,7 @@ public final class ScalingBenchmark {
                             HttpResponse.BodyHandlers.ofString())
                     .body();
             Matcher idle = gauge.matcher(scrape);
-            if (idle.find() && Double.parseDouble(idle.group(1)) >= wanted) {
+            if (idle.find() && Double.parseDouble(idle.group(1)) >= keptWarm) {
                 return;
             }
             Thread.sleep(100);

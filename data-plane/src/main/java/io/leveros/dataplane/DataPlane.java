@@ -29,6 +29,7 @@ import io.leveros.dataplane.instance.MemoryLimits;
 import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.instance.PortAllocator;
 import io.leveros.dataplane.instance.ProcessRuntime;
+import io.leveros.dataplane.instance.WarmPoolSize;
 import io.leveros.dataplane.isolation.InstanceIsolation;
 import io.leveros.dataplane.logs.LogsHandler;
 import io.leveros.dataplane.logs.NodeLogs;
@@ -160,8 +161,12 @@ public final class DataPlane implements AutoCloseable {
         InstanceIsolation isolation = InstanceIsolation.start(
                 options.instanceDir(), options.instanceUids(), options.requireInstanceIsolation(), options.nodeId());
         routing.onChange(table -> isolation.retain(liveVersions(table)));
+        int warmRuntimes = options.warmRuntimes() >= 0
+                ? options.warmRuntimes()
+                : WarmPoolSize.perKind(
+                        new NodeMemory(options.memoryCapacityBytes()).read().totalBytes());
         return new ProcessRuntime(
-                ports, outputs, launchCommands(options, isolation), isolation, code, memory, options.warmRuntimes());
+                ports, outputs, launchCommands(options, isolation), isolation, code, memory, warmRuntimes);
     }
 
     /** The code archives the table names. */

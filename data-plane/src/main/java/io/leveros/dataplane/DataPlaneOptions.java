@@ -62,7 +62,8 @@ public final class DataPlaneOptions {
               --warm-runtimes N           idle runtimes kept started for each of Java and Node, each taken by a
                                           cold start of an instance with the default ram (256 MB) and told
                                           then which service to serve; each holds a uid, its memory limit
-                                          and about 60 (Node) to 100 (Java) MB while idle; 0 = none (default 2)
+                                          and about 60 (Node) to 100 (Java) MB while idle; 0 = none (default:
+                                          as many as fit in 2 % of the node's memory, 1 to 10 of each)
               --warm-up-calls N           calls a new instance of a version starting beside the live one
                                           answers before it counts as ready (to a method no service has,
                                           within 2 s at most); 0 = none (default 2000)
@@ -136,7 +137,9 @@ public final class DataPlaneOptions {
     private Duration headerTimeout = Duration.ofSeconds(10);
     private int maxConnections = defaultMaxConnections();
     private int eventLoops = Runtime.getRuntime().availableProcessors();
-    private int warmRuntimes = 2;
+    /** -1: sized by the node's memory ({@code WarmPoolSize}). */
+    private int warmRuntimes = -1;
+
     private Path instanceDir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
     private RuntimeKind runtime = RuntimeKind.PROCESS;
     private URI dockerHost = defaultDockerHost();
@@ -423,7 +426,7 @@ public final class DataPlaneOptions {
         return eventLoops;
     }
 
-    /** Idle warm runtimes to keep for each entry point (Java, Node); 0 for none. */
+    /** Idle warm runtimes to keep for each entry point (Java, Node); 0 for none, -1 when not given. */
     public int warmRuntimes() {
         return warmRuntimes;
     }

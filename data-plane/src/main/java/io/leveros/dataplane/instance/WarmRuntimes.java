@@ -114,6 +114,13 @@ final class WarmRuntimes implements AutoCloseable {
         if (perKind > 0) {
             kinds.forEach(kind -> idle.put(kind, new ConcurrentLinkedDeque<>()));
         }
+        if (!idle.isEmpty()) {
+            LOG.log(
+                    Level.INFO,
+                    "keeping {0} warm runtime(s) idle for each of {1}, started at low priority (--warm-runtimes)",
+                    perKind,
+                    idle.keySet());
+        }
     }
 
     /** Starts what is missing, in the background. */
