@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 public final class GrpcHeaders {
     /** gRPC's content type; {@code application/grpc+proto} and others begin with it. */
     public static final String CONTENT_TYPE = "application/grpc";
+    /** gRPC-Web's content type ({@code application/grpc-web+proto}, {@code -text} begin with it). */
+    public static final String WEB_CONTENT_TYPE = "application/grpc-web";
 
     public static final CharSequence GRPC_CONTENT_TYPE = HttpHeaders.createOptimized(CONTENT_TYPE);
     public static final CharSequence GRPC_ENCODING = HttpHeaders.createOptimized("grpc-encoding");

@@ -80,8 +80,7 @@ public final class GrpcMessageBody {
             return "a compressed gRPC message";
         }
         if (flag() != 0) {
-            return "bytes that are not a gRPC message (its first byte, the compressed flag, is 0 or 1, not " + flag()
-                    + ")";
+            return "bytes that are not a gRPC message (which begins with 0 or 1, not " + flag() + ")";
         }
         int length = body.getInt(1);
         if (length != body.length() - PREFIX) {

@@ -50,7 +50,6 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
     static final String HANDLE_STREAMING_RPC = "core.LeverRPC/HandleStreamingRPC";
     private static final String CALL_PATH = "/" + HANDLE_RPC;
     private static final String STREAMING_PATH = "/" + HANDLE_STREAMING_RPC;
-    private static final String GRPC_WEB_TYPE = "application/grpc-web";
 
     private final RoutingState routing;
     private final CallerIdentity callers;
@@ -113,14 +112,14 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
     private static boolean isRelayedCall(HttpServerRequest request, String contentType) {
         return request.method() == HttpMethod.POST
                 && CALL_PATH.equals(request.path())
-                && !contentType.startsWith(GRPC_WEB_TYPE)
+                && !contentType.startsWith(GrpcHeaders.WEB_CONTENT_TYPE)
                 && !request.headers().contains(GrpcHeaders.GRPC_ENCODING);
     }
 
     private static boolean isRelayedStream(HttpServerRequest request, String contentType) {
         return request.method() == HttpMethod.POST
                 && STREAMING_PATH.equals(request.path())
-                && !contentType.startsWith(GRPC_WEB_TYPE);
+                && !contentType.startsWith(GrpcHeaders.WEB_CONTENT_TYPE);
     }
 
     private void relayStream(HttpServerRequest request) {

@@ -26,7 +26,6 @@ import io.vertx.grpc.common.GrpcStatus;
 final class UndeclaredCompression extends HttpServerRequestWrapper {
     static final String MESSAGE = "a gRPC message is flagged compressed but the call declared no grpc-encoding "
             + "(expected: a 'grpc-encoding' header naming the compression, e.g. gzip, or uncompressed messages)";
-    private static final String GRPC_WEB = "application/grpc-web";
 
     private final CompressedFlags flags = new CompressedFlags();
     private Handler<Throwable> failureHandler;
@@ -40,7 +39,8 @@ final class UndeclaredCompression extends HttpServerRequestWrapper {
 
     /** {@code request}, wrapped when it is a gRPC (not gRPC-Web) call that declared no encoding. */
     static HttpServerRequest guard(HttpServerRequest request, String contentType) {
-        if (request.headers().contains(GrpcHeaders.GRPC_ENCODING) || contentType.startsWith(GRPC_WEB)) {
+        if (request.headers().contains(GrpcHeaders.GRPC_ENCODING)
+                || contentType.startsWith(GrpcHeaders.WEB_CONTENT_TYPE)) {
             return request;
         }
         return new UndeclaredCompression((HttpServerRequestInternal) request);

@@ -51,8 +51,7 @@ class GrpcMessageBodyTest {
         text.append(Buffer.buffer("not gRPC"));
         assertThat(text.tooLarge()).as("\"ot g\" is not a length").isFalse();
         assertThat(text.whatCameInstead())
-                .isEqualTo(
-                        "bytes that are not a gRPC message (its first byte, the compressed flag, is 0 or 1, not 110)");
+                .isEqualTo("bytes that are not a gRPC message (which begins with 0 or 1, not 110)");
     }
 
     @Test
