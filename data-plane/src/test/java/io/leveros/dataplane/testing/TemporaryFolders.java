@@ -1,13 +1,13 @@
 package io.leveros.dataplane.testing;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 /**
  * Temporary folders and files for the test data planes, removed when the test JVM exits: a data plane
@@ -40,22 +40,12 @@ public final class TemporaryFolders {
 
     private static void deleteAll() {
         for (Path path : CREATED) {
-            try {
-                Files.walkFileTree(path, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                        Files.deleteIfExists(file);
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                        Files.deleteIfExists(dir);
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
-            } catch (IOException e) {
-                // an instance of it may still be exiting; the system's cleanup of /tmp takes the rest
+            try (Stream<Path> tree = Files.walk(path)) {
+                for (Path each : (Iterable<Path>) tree.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(each); // the deepest first, so that each folder is empty when deleted
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // gone already, or an instance of it is still exiting: the system's cleanup of /tmp takes the rest
             }
         }
     }
