@@ -117,7 +117,7 @@ final class WarmRuntimes implements AutoCloseable {
         if (!idle.isEmpty()) {
             LOG.log(
                     Level.INFO,
-                    "keeping {0} warm runtime(s) idle for each of {1}, started at low priority (--warm-runtimes)",
+                    "keeping {0} warm runtime(s) idle for each of {1} (--warm-runtimes)",
                     perKind,
                     idle.keySet());
         }
