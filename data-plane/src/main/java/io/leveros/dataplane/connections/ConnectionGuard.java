@@ -3,7 +3,6 @@ package io.leveros.dataplane.connections;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.metrics.ClientRefusals;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -14,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The first handler of a connection: a request's headers must be complete within {@code
  * --header-timeout} of its first byte (for the first request, of the connection's start), else the
- * connection is answered 408 (closed without an answer when it sent nothing) and counted.
+ * connection is answered 408 (closed without an answer when it sent nothing) and counted. The 408
+ * is followed by a {@link LingeringClose}, so that a client still sending reads it.
  *
  * <p>It tells HTTP/2 with prior knowledge (its preface) from HTTP/1.x by the first bytes. An HTTP/2
  * connection is Vert.x's from its preface on (its streams have their own timeouts) and this handler
@@ -37,7 +37,9 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         FIRST_BYTES,
         READING_HEADERS,
         IN_EXCHANGE,
-        BETWEEN_REQUESTS
+        BETWEEN_REQUESTS,
+        /** Answered 408 and closing: what the client still sends is discarded. */
+        ANSWERED
     }
 
     private final ConnectionRules rules;
@@ -88,6 +90,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
                 startHeaderTimer();
                 ctx.fireChannelRead(bytes);
             }
+            case ANSWERED -> bytes.release();
             default -> ctx.fireChannelRead(bytes);
         }
     }
@@ -195,8 +198,8 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
             String message = "the request's headers did not arrive within " + rules.headerTimeoutText()
                     + " (raise it with lever up --header-timeout, or the data plane's --header-timeout);"
                     + " send a request's headers at once";
-            ctx.writeAndFlush(RawAnswers.http1(ErrorCode.REQUEST_TIMEOUT, message))
-                    .addListener(ChannelFutureListener.CLOSE);
+            phase = Phase.ANSWERED;
+            LingeringClose.answerAndClose(ctx, RawAnswers.http1(ErrorCode.REQUEST_TIMEOUT, message));
         } else {
             ctx.close(); // nothing was asked (or an HTTP/2 preface never finished): nothing to answer
         }

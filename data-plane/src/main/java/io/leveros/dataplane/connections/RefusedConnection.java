@@ -2,7 +2,6 @@ package io.leveros.dataplane.connections;
 
 import io.leveros.dataplane.call.ErrorCode;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -12,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A connection over its port's {@code --max-connections}: nothing reaches Vert.x. Its first bytes
  * are answered in its protocol, 503 on HTTP/1.x or a GOAWAY on HTTP/2 (gRPC clients see {@code
- * UNAVAILABLE} with the reason), and it is closed; one that sends nothing is closed after {@code
- * --header-timeout}.
+ * UNAVAILABLE} with the reason), and it is closed (a {@link LingeringClose}); one that sends nothing
+ * is closed after {@code --header-timeout}.
  */
 final class RefusedConnection extends ChannelInboundHandlerAdapter {
     private final ConnectionRules rules;
@@ -43,7 +42,7 @@ final class RefusedConnection extends ChannelInboundHandlerAdapter {
                 + " try again shortly";
         ByteBuf answer =
                 http2 ? RawAnswers.http2GoAway(message) : RawAnswers.http1(ErrorCode.TOO_MANY_CONNECTIONS, message);
-        ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+        LingeringClose.answerAndClose(ctx, answer);
     }
 
     @Override
