@@ -119,6 +119,7 @@ public final class DataPlane implements AutoCloseable {
     private final long resourceTimer;
     private final LastRoutes lastRoutes;
     private final NodeLogs logs = new NodeLogs();
+    private final NodeMemory nodeMemory;
     private InstanceReporter reporter;
 
     /** How instances are run, with every runtime file where they can read it. */
@@ -163,8 +164,7 @@ public final class DataPlane implements AutoCloseable {
         routing.onChange(table -> isolation.retain(liveVersions(table)));
         int warmRuntimes = options.warmRuntimes() >= 0
                 ? options.warmRuntimes()
-                : WarmPoolSize.perKind(
-                        new NodeMemory(options.memoryCapacityBytes()).read().totalBytes());
+                : WarmPoolSize.perKind(nodeMemory.read().totalBytes());
         return new ProcessRuntime(
                 ports, outputs, launchCommands(options, isolation), isolation, code, memory, warmRuntimes);
     }
@@ -217,6 +217,7 @@ public final class DataPlane implements AutoCloseable {
                         .setHttp2ClearTextUpgrade(false)
                         .setConnectTimeout(2_000));
         this.credential = new NodeCredential(options.nodeCredentialFile());
+        this.nodeMemory = new NodeMemory(options.memoryCapacityBytes());
         this.controlPlanes = options.controlPlanes();
         CodeCache code = CodeCache.open(
                 options.dataDir(), new ControlPlaneCode(vertx, controlPlaneClient, controlPlanes, credential));
@@ -378,7 +379,7 @@ public final class DataPlane implements AutoCloseable {
                 activator,
                 resources,
                 reportSequence,
-                new NodeMemory(options.memoryCapacityBytes()),
+                nodeMemory,
                 subscriber::unanswered);
         reporter.start();
     }

@@ -79,8 +79,6 @@ final class WarmRuntimes implements AutoCloseable {
         Warm start(String id, ServiceVersion.EntryCase kind, int ramMb);
     }
 
-    private static final long NOT_READY_RETRY_MS = 1_000;
-
     /**
      * How long after a take its replacement starts: a burst of cold starts takes its runtimes and serves
      * its first calls before the replacements' starts and training compete with it for the CPU.
@@ -156,7 +154,10 @@ final class WarmRuntimes implements AutoCloseable {
         return null;
     }
 
-    /** Fills the pool {@link #REFILL_DELAY_MS} after the first take since it was last filled. */
+    /**
+     * Fills the pool {@link #REFILL_DELAY_MS} from now, unless a fill is due already: after the first
+     * take since the pool was last filled, or while a kind's runtimes cannot start yet.
+     */
     private void refillLater() {
         if (refillScheduled.compareAndSet(false, true)) {
             CompletableFuture.delayedExecutor(REFILL_DELAY_MS, TimeUnit.MILLISECONDS)
@@ -185,8 +186,7 @@ final class WarmRuntimes implements AutoCloseable {
         for (Map.Entry<ServiceVersion.EntryCase, Deque<Warm>> entry : idle.entrySet()) {
             Deque<Warm> queue = entry.getValue();
             if (queue.size() < perKind && !fork.ready(entry.getKey())) {
-                CompletableFuture.delayedExecutor(NOT_READY_RETRY_MS, TimeUnit.MILLISECONDS)
-                        .execute(this::fill);
+                refillLater();
                 continue;
             }
             // counted once: one that exits at once must not be replaced in a loop here (the next fill does)
