@@ -57,6 +57,11 @@ final class ContainerInstance implements InstanceHandle {
     }
 
     @Override
+    public CompletableFuture<Void> servingAnnounced() {
+        return output.servingAnnounced();
+    }
+
+    @Override
     public CompletableFuture<Integer> exit() {
         return exit;
     }

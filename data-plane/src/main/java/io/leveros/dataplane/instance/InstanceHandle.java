@@ -14,6 +14,12 @@ public interface InstanceHandle {
     /** The loopback port the instance serves {@code core.LeverRPC} on. */
     int port();
 
+    /**
+     * Completes when the instance says it serves (a runtime's {@code serving ...} line): a hint to
+     * check its readiness at once rather than at the probe's next attempt.
+     */
+    CompletableFuture<Void> servingAnnounced();
+
     /** Completes with the exit code when the instance has exited, for whatever reason. */
     CompletableFuture<Integer> exit();
 

@@ -48,6 +48,12 @@ public final class OutputCapture {
 
     private static final int READ_BUFFER = 16 * 1024;
 
+    /**
+     * How a runtime's line on stdout begins once its port accepts calls (docs/contracts.md,
+     * "Readiness"): {@link #servingAnnounced()}.
+     */
+    static final String SERVING_PREFIX = "serving ";
+
     /** How long {@link #endedAfterExit()} waits for the rest of an exited instance's output. */
     static final long OUTPUT_AFTER_EXIT_MS = 1_000;
 
@@ -62,6 +68,7 @@ public final class OutputCapture {
     private final NodeLogs.InstanceLog instanceLog;
     private final LongSupplier nanoClock;
     private final ArrayDeque<String> last = new ArrayDeque<>(KEPT_LINES);
+    private final CompletableFuture<Void> servingAnnounced = new CompletableFuture<>();
     private CompletableFuture<Void> ended = CompletableFuture.completedFuture(null);
     /** The log's budget: lines that may be printed now, refilled with time; guarded by {@code last}. */
     private double budget = LOG_LINES_PER_SECOND;
@@ -113,6 +120,15 @@ public final class OutputCapture {
      */
     public CompletableFuture<Void> endedAfterExit() {
         return ended.copy().completeOnTimeout(null, OUTPUT_AFTER_EXIT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Completes when the instance prints a line on stdout that begins with {@value #SERVING_PREFIX},
+     * as the Java and Node runtimes do once they serve; only a hint to check readiness now (any
+     * program may print such a line), never completed for one that prints none.
+     */
+    public CompletableFuture<Void> servingAnnounced() {
+        return servingAnnounced;
     }
 
     /** The instance is gone: its log says so. */
@@ -185,6 +201,9 @@ public final class OutputCapture {
     }
 
     void add(String stream, String line) {
+        if (!servingAnnounced.isDone() && line.startsWith(SERVING_PREFIX) && stream.equals("stdout")) {
+            servingAnnounced.complete(null);
+        }
         instanceLog.append(stream, line);
         synchronized (last) {
             if (last.size() == KEPT_LINES) {

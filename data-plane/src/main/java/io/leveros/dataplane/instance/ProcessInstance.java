@@ -75,6 +75,11 @@ final class ProcessInstance implements InstanceHandle {
     }
 
     @Override
+    public CompletableFuture<Void> servingAnnounced() {
+        return output.servingAnnounced();
+    }
+
+    @Override
     public CompletableFuture<Integer> exit() {
         return exit;
     }

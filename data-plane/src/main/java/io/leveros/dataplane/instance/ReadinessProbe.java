@@ -1,5 +1,6 @@
 package io.leveros.dataplane.instance;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -11,7 +12,9 @@ import io.vertx.core.net.NetClientOptions;
  * readiness rule). Polls with non-blocking connects on the event loop, every {@value #FIRST_DELAY_MS}
  * ms for the first {@value #STEADY_MS} ms (a warm runtime is ready in about 10 ms, and a refused
  * connect to a loopback port costs microseconds), then backing off to 50 ms, until the port accepts,
- * the process exits, or the start timeout passes.
+ * the process exits, or the start timeout passes. An instance that says it serves ({@link
+ * InstanceHandle#servingAnnounced()}) is checked at once: ten JVMs starting together on two cores
+ * are ready after 100 ms, when the attempts are up to 50 ms apart.
  */
 public final class ReadinessProbe implements AutoCloseable {
     static final long FIRST_DELAY_MS = 2;
@@ -20,9 +23,16 @@ public final class ReadinessProbe implements AutoCloseable {
 
     private final Vertx vertx;
     private final NetClient client;
+    private final long firstDelayMs;
 
     public ReadinessProbe(Vertx vertx) {
+        this(vertx, FIRST_DELAY_MS);
+    }
+
+    /** @param firstDelayMs the polling's first interval (a test's, to tell polling from the announcement) */
+    ReadinessProbe(Vertx vertx, long firstDelayMs) {
         this.vertx = vertx;
+        this.firstDelayMs = firstDelayMs;
         this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1_000));
     }
 
@@ -33,12 +43,28 @@ public final class ReadinessProbe implements AutoCloseable {
     public Future<Void> await(InstanceHandle instance, long timeoutMs) {
         Promise<Void> ready = Promise.promise();
         long start = System.nanoTime();
-        attempt(instance, ready, start, start + timeoutMs * 1_000_000L, timeoutMs, FIRST_DELAY_MS);
+        attempt(instance, ready, start, start + timeoutMs * 1_000_000L, timeoutMs, firstDelayMs);
+        Context context = vertx.getOrCreateContext();
+        instance.servingAnnounced().thenRun(() -> context.runOnContext(now -> checkNow(instance, ready)));
         return ready.future();
+    }
+
+    /** One connect, besides the polling: ready if it is accepted. */
+    private void checkNow(InstanceHandle instance, Promise<Void> ready) {
+        if (ready.future().isComplete()) {
+            return;
+        }
+        client.connect(instance.port(), "127.0.0.1").onSuccess(connection -> {
+            connection.close();
+            ready.tryComplete();
+        });
     }
 
     private void attempt(
             InstanceHandle instance, Promise<Void> ready, long start, long deadline, long timeoutMs, long delay) {
+        if (ready.future().isComplete()) {
+            return;
+        }
         if (instance.exit().isDone()) {
             ready.tryFail(
                     new NotReadyException("exited with code " + instance.exit().getNow(-1)

@@ -104,6 +104,16 @@ class OutputCaptureTest {
     }
 
     @Test
+    void aServingLineOnStdoutAnnouncesTheInstanceServes() {
+        capture.add("stdout", "loading hello.Hello");
+        capture.add("stderr", "serving nothing yet: a warning on stderr");
+        assertThat(capture.servingAnnounced()).isNotDone();
+
+        capture.add("stdout", "serving hello.Hello (1 method: hello) on 127.0.0.1:40001 in 12 ms, warm");
+        assertThat(capture.servingAnnounced()).isCompleted();
+    }
+
+    @Test
     void aFailingLogDoesNotStopTheDraining() {
         OutputCapture failing = new OutputCapture(
                 PREFIX,
