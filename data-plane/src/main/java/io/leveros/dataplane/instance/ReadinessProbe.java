@@ -13,8 +13,9 @@ import io.vertx.core.net.NetClientOptions;
  * ms for the first {@value #STEADY_MS} ms (a warm runtime is ready in about 10 ms, and a refused
  * connect to a loopback port costs microseconds), then backing off to 50 ms, until the port accepts,
  * the process exits, or the start timeout passes. An instance that says it serves ({@link
- * InstanceHandle#servingAnnounced()}) is checked at once: ten JVMs starting together on two cores
- * are ready after 100 ms, when the attempts are up to 50 ms apart.
+ * InstanceHandle#servingAnnounced()}) is checked at once: a start that outlasts the first 100 ms (a
+ * JVM without a warm runtime, a container, a burst on a slow machine) is seen then, not up to 50 ms
+ * later.
  */
 public final class ReadinessProbe implements AutoCloseable {
     static final long FIRST_DELAY_MS = 2;
