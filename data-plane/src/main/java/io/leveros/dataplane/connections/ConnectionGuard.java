@@ -37,9 +37,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         FIRST_BYTES,
         READING_HEADERS,
         IN_EXCHANGE,
-        BETWEEN_REQUESTS,
-        /** Answered 408 and closing: what the client still sends is discarded. */
-        ANSWERED
+        BETWEEN_REQUESTS
     }
 
     private final ConnectionRules rules;
@@ -90,7 +88,6 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
                 startHeaderTimer();
                 ctx.fireChannelRead(bytes);
             }
-            case ANSWERED -> bytes.release();
             default -> ctx.fireChannelRead(bytes);
         }
     }
@@ -198,7 +195,6 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
             String message = "the request's headers did not arrive within " + rules.headerTimeoutText()
                     + " (raise it with lever up --header-timeout, or the data plane's --header-timeout);"
                     + " send a request's headers at once";
-            phase = Phase.ANSWERED;
             LingeringClose.answerAndClose(ctx, RawAnswers.http1(ErrorCode.REQUEST_TIMEOUT, message));
         } else {
             ctx.close(); // nothing was asked (or an HTTP/2 preface never finished): nothing to answer

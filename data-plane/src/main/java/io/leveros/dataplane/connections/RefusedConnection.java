@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 final class RefusedConnection extends ChannelInboundHandlerAdapter {
     private final ConnectionRules rules;
     private ScheduledFuture<?> silenceTimer;
-    private boolean answered;
 
     RefusedConnection(ConnectionRules rules) {
         this.rules = rules;
@@ -32,10 +31,6 @@ final class RefusedConnection extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         boolean http2 = msg instanceof ByteBuf bytes && RawAnswers.startsLikeHttp2(bytes);
         ReferenceCountUtil.release(msg);
-        if (answered) {
-            return;
-        }
-        answered = true;
         silenceTimer.cancel(false);
         String message = "this port already has " + rules.maxConnections()
                 + " open connections (lever up --max-connections, or the data plane's --max-connections);"
