@@ -52,12 +52,16 @@ public final class ReadinessProbe implements AutoCloseable {
 
     /** One connect, besides the polling: ready if it is accepted. */
     private void checkNow(InstanceHandle instance, Promise<Void> ready) {
-        if (ready.future().isComplete()) {
-            return;
+        if (!ready.future().isComplete()) {
+            accepts(instance.port()).onSuccess(accepted -> ready.tryComplete());
         }
-        client.connect(instance.port(), "127.0.0.1").onSuccess(connection -> {
+    }
+
+    /** Succeeds when the port accepts a connection (closed at once, not waited for). */
+    private Future<Void> accepts(int port) {
+        return client.connect(port, "127.0.0.1").map(connection -> {
             connection.close();
-            ready.tryComplete();
+            return null;
         });
     }
 
@@ -72,9 +76,8 @@ public final class ReadinessProbe implements AutoCloseable {
                             + " before it was ready (its port " + instance.port() + " never accepted a connection)"));
             return;
         }
-        client.connect(instance.port(), "127.0.0.1").onComplete(result -> {
+        accepts(instance.port()).onComplete(result -> {
             if (result.succeeded()) {
-                result.result().close();
                 ready.tryComplete();
             } else if (instance.exit().isDone()) {
                 attempt(instance, ready, start, deadline, timeoutMs, delay);
