@@ -1,6 +1,7 @@
 package io.leveros.dataplane.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +38,7 @@ class ReadinessProbeTest {
         int port = freePort();
         StandIn instance = new StandIn(port);
         Future<Void> ready = probe.await(instance, 60_000);
-        Thread.sleep(200);
+        await("the first poll refused").atMost(Duration.ofSeconds(5)).until(() -> instance.exitChecks.get() >= 2);
         assertThat(ready.isComplete()).as("nothing accepts yet").isFalse();
 
         try (ServerSocket accepting = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
@@ -56,8 +58,12 @@ class ReadinessProbeTest {
         ReadinessProbe polling = new ReadinessProbe(vertx, 50);
         try {
             Future<Void> ready = polling.await(instance, 60_000);
+            int checksBefore = instance.exitChecks.get();
             instance.servingAnnounced.complete(null);
-            Thread.sleep(200);
+            // the check it triggers runs before the next poll, which is refused too
+            await("a poll after the announcement refused")
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> instance.exitChecks.get() >= checksBefore + 3);
             assertThat(ready.isComplete()).as("the port accepts nothing").isFalse();
 
             try (ServerSocket accepting = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
@@ -75,9 +81,13 @@ class ReadinessProbeTest {
         }
     }
 
-    /** An instance that has not exited, on {@code port}. */
+    /**
+     * An instance that has not exited, on {@code port}. The probe asks whether it exited before each
+     * poll and again after a refused one: {@link #exitChecks} tells the test how far the polling got.
+     */
     private static final class StandIn implements InstanceHandle {
         final CompletableFuture<Void> servingAnnounced = new CompletableFuture<>();
+        final AtomicInteger exitChecks = new AtomicInteger();
         private final int port;
 
         StandIn(int port) {
@@ -106,6 +116,7 @@ class ReadinessProbeTest {
 
         @Override
         public CompletableFuture<Integer> exit() {
+            exitChecks.incrementAndGet();
             return new CompletableFuture<>();
         }
 
