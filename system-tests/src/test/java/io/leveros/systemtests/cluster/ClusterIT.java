@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -290,15 +291,10 @@ class ClusterIT {
         // Its one instance is where the autoscaler placed it, or on n3 when the call got there before an
         // instance was ready anywhere (n3 starts its own; the placement then keeps that one): the node
         // killed is the one that serves it, whichever that is.
-        AtomicReference<String> owner = new AtomicReference<>();
-        await("one node serves lonely, and the others know it")
+        String lonelyNode = await("one node serves lonely, and the others know it")
                 .atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    owner.set(onlyServer("lonely"));
-                    return owner.get() != null;
-                });
-        String lonelyNode = owner.get();
+                .until(() -> onlyServer("lonely"), Objects::nonNull);
         List<String> survivors = cluster.nodeNames().stream()
                 .filter(node -> !node.equals(lonelyNode))
                 .toList();
