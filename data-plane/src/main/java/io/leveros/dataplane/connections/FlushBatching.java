@@ -1,5 +1,6 @@
 package io.leveros.dataplane.connections;
 
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -20,14 +21,18 @@ public final class FlushBatching {
 
     /** For a server's or client's connection handler; call on the connection's event loop. */
     public static void install(HttpConnection connection) {
-        if (connection instanceof ConnectionBase base
-                && base.channel().pipeline().get(NAME) == null) {
-            base.channel()
-                    .pipeline()
-                    .addFirst(
-                            NAME,
-                            new FlushConsolidationHandler(
-                                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        if (connection instanceof ConnectionBase base) {
+            addTo(base.channel().pipeline());
+        }
+    }
+
+    /** At the head of {@code pipeline}, once; call on its channel's event loop. */
+    public static void addTo(ChannelPipeline pipeline) {
+        if (pipeline.get(NAME) == null) {
+            pipeline.addFirst(
+                    NAME,
+                    new FlushConsolidationHandler(
+                            FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         }
     }
 }

@@ -9,9 +9,14 @@ import io.leveros.dataplane.connections.FlushBatching;
 import io.leveros.dataplane.identity.ForwardingKey;
 import io.leveros.dataplane.placement.ResourceEpoch;
 import io.leveros.dataplane.tracing.TraceContext;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -19,12 +24,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
@@ -37,15 +43,19 @@ import io.vertx.grpc.common.ServiceName;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * Calls {@code core.LeverRPC/HandleRPC} on an instance with the request's bytes as they came, and
  * hands back the reply's bytes as they come: the data plane does not decode what it only relays, and
- * sends calls as plain HTTP/2 requests that carry one gRPC message. Opens {@code HandleStreamingRPC}
- * as a plain HTTP/2 request for streams relayed frame by frame, and through Vert.x's gRPC client for
- * streams bridged from HTTP and WebSocket. Per event loop, one HTTP client for calls and bridged
- * streams and one for relayed streams, over h2c (prior knowledge); their pools keep connections per
- * instance address.
+ * sends calls as plain HTTP/2 requests that carry one gRPC message, over its own call connections
+ * ({@link CallChannels}, Netty's HTTP/2 codec directly). Opens {@code HandleStreamingRPC} as a plain
+ * HTTP/2 request for streams relayed frame by frame, and through Vert.x's gRPC client for streams
+ * bridged from HTTP and WebSocket. Per event loop: the call connections, one Vert.x HTTP client for
+ * bridged streams and one for relayed streams, all h2c (prior knowledge), each keeping its connections
+ * per instance address.
  */
 public final class InstanceClient implements AutoCloseable {
     public static final CharSequence LEVER_URL = HttpHeaders.createOptimized("lever-url");
@@ -65,10 +75,8 @@ public final class InstanceClient implements AutoCloseable {
 
     public static final int HTTP2_CONNECTION_WINDOW = Integer.MAX_VALUE;
 
-    private static final String CALL_PATH = "/core.LeverRPC/HandleRPC";
+    private static final AsciiString CALL_PATH = AsciiString.cached("/core.LeverRPC/HandleRPC");
     private static final String RELAYED_STREAM_PATH = "/core.LeverRPC/HandleStreamingRPC";
-    /** HTTP/2's CANCEL error code, for a call given up on. */
-    private static final long CANCEL = 8;
 
     private static final CharSequence TE = HttpHeaders.createOptimized("te");
     private static final CharSequence TRAILERS = HttpHeaders.createOptimized("trailers");
@@ -82,12 +90,14 @@ public final class InstanceClient implements AutoCloseable {
             GrpcMessageDecoder.IDENTITY);
 
     private final Vertx vertx;
-    /** Off an event loop (warm-up, tests). */
-    private final LoopClients sharedClients;
     /**
-     * One set of clients per event loop: a connection belongs to the loop that opened it, and a call
-     * from another loop would hop threads for every frame (Vert.x 5 offers no loop-aware pool).
+     * Each event loop's call connections: a connection belongs to the loop that opened it, and a call
+     * from another loop would hop threads for every frame.
      */
+    private final Map<EventLoop, CallChannels> callChannelsByLoop = new ConcurrentHashMap<>();
+    /** For bridged streams opened off an event loop (tests). */
+    private final LoopClients sharedClients;
+    /** Each event loop's clients for bridged streams (Vert.x 5 offers no loop-aware pool). */
     private final Map<EventLoop, LoopClients> clientsByLoop = new ConcurrentHashMap<>();
     /**
      * One plain HTTP/2 client per event loop for relayed gRPC streams ({@link #openRelayedStream}),
@@ -105,22 +115,22 @@ public final class InstanceClient implements AutoCloseable {
     }
 
     /**
-     * The clients of one event loop: plain HTTP/2 for calls, and Vert.x's gRPC client over the same
-     * connections for the streams bridged from HTTP and WebSocket ({@link #openStream}), which decode
-     * messages. The gRPC client's builder takes no connection handler, so it is built through its
-     * implementation's constructor (the same one the builder calls).
+     * The clients of one event loop for the streams bridged from HTTP and WebSocket ({@link
+     * #openStream}), which decode messages: Vert.x's gRPC client over its own HTTP/2 client. The gRPC
+     * client's builder takes no connection handler, so it is built through its implementation's
+     * constructor (the same one the builder calls).
      */
     private final class LoopClients {
-        final HttpClient calls = newHttpClient();
+        final HttpClient http = newHttpClient();
         final GrpcClient bridgedStreams = new GrpcClientImpl(
                 vertx,
                 new GrpcClientOptions().setScheduleDeadlineAutomatically(false).setMaxMessageSize(MAX_MESSAGE_SIZE),
-                calls,
+                http,
                 false) {};
 
         void close() {
             bridgedStreams.close();
-            calls.close();
+            http.close();
         }
     }
 
@@ -164,27 +174,43 @@ public final class InstanceClient implements AutoCloseable {
     }
 
     /**
-     * Sends one call: {@code core.LeverRPC/HandleRPC} as a plain HTTP/2 request carrying the one gRPC
-     * message, whose reply is read back the same way — below Vert.x's gRPC layer, which would frame,
-     * deframe and wrap each message again for bytes the data plane only relays.
+     * Sends one call: {@code core.LeverRPC/HandleRPC} as an HTTP/2 request carrying the one gRPC message,
+     * whose reply is read back the same way, on the calling event loop's {@link CallChannels} (Netty's
+     * HTTP/2 codec directly: Vert.x's client, and its gRPC layer, would wrap, copy and queue every frame of
+     * bytes the data plane only relays). Off an event loop, the call goes on one.
      *
      * @param rpc the serialized {@code core.RPC}
      * @return the serialized {@code core.RPCReply}; or a {@link CallException}
      */
     public Future<Buffer> call(Lease lease, String leverUrl, TraceContext trace, Buffer rpc, long timeoutMs) {
-        Promise<Buffer> reply = Promise.promise();
-        RequestOptions options = new RequestOptions()
-                .setServer(lease.address())
-                .setMethod(HttpMethod.POST)
-                .setURI(CALL_PATH);
-        clients().calls.request(options).onComplete(requested -> {
-            if (requested.failed()) {
-                reply.tryFail(notConnected(lease, requested.cause()));
-                return;
-            }
-            send(lease, requested.result(), leverUrl, trace, rpc, timeoutMs, reply);
-        });
-        return reply.future();
+        ContextInternal context =
+                Vertx.currentContext() instanceof ContextInternal current && current.isEventLoopContext()
+                        ? current
+                        : ((VertxInternal) vertx).createEventLoopContext();
+        ReplyReader reader = new ReplyReader(lease, leverUrl, context, timeoutMs);
+        if (context.inThread()) {
+            send(lease, leverUrl, trace, rpc, reader);
+        } else {
+            context.runOnContext(v -> send(lease, leverUrl, trace, rpc, reader));
+        }
+        return reader.reply.future();
+    }
+
+    private void send(Lease lease, String leverUrl, TraceContext trace, Buffer rpc, ReplyReader reader) {
+        Http2Headers headers = new DefaultHttp2Headers(false); // names and values of our own making
+        headers.set(HttpHeaders.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE);
+        headers.set(TE, TRAILERS);
+        setHeaders(headers::set, lease, leverUrl, trace);
+        ByteBuf message = ((BufferInternal) rpc).getByteBuf();
+        ByteBuf body = ByteBufAllocator.DEFAULT
+                .directBuffer(GrpcMessageBody.PREFIX + message.readableBytes())
+                .writeByte(0)
+                .writeInt(message.readableBytes())
+                .writeBytes(message);
+        EventLoop loop = reader.context.nettyEventLoop();
+        callChannelsByLoop
+                .computeIfAbsent(loop, l -> new CallChannels((VertxInternal) vertx, l))
+                .send(lease.address(), CALL_PATH, headers, body, reader);
     }
 
     /**
@@ -196,7 +222,7 @@ public final class InstanceClient implements AutoCloseable {
                 .bridgedStreams
                 .request(lease.address(), HANDLE_STREAMING_RPC)
                 .map(request -> {
-                    setHeaders(request.headers(), lease, leverUrl, trace);
+                    setHeaders(request.headers()::set, lease, leverUrl, trace);
                     return request;
                 })
                 .recover(failure -> Future.failedFuture(notConnected(lease, failure)));
@@ -227,129 +253,157 @@ public final class InstanceClient implements AutoCloseable {
                             headers.set(name, value);
                         }
                     }
-                    setHeaders(headers, lease, leverUrl, trace);
+                    setHeaders(headers::set, lease, leverUrl, trace);
                     return request;
                 })
                 .recover(failure -> Future.failedFuture(notConnected(lease, failure)));
     }
 
-    private void send(
-            Lease lease,
-            HttpClientRequest request,
-            String leverUrl,
-            TraceContext trace,
-            Buffer rpc,
-            long timeoutMs,
-            Promise<Buffer> reply) {
-        MultiMap headers = request.headers();
-        headers.set(HttpHeaders.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE);
-        headers.set(TE, TRAILERS);
-        setHeaders(headers, lease, leverUrl, trace);
-        long timer = vertx.setTimer(timeoutMs, id -> {
-            if (reply.tryFail(new CallException(
-                    ErrorCode.INSTANCE_TIMEOUT,
-                    lease.destination() + " did not answer " + leverUrl + " within " + timeoutMs
-                            + " ms (the request timeout: raise it with lever up --request-timeout, or the data plane's"
-                            + " --request-timeout, for longer calls)"))) {
-                request.reset(CANCEL);
-            }
-        });
-        request.send(GrpcMessageBody.framed(rpc)).onComplete(sent -> {
-            if (sent.failed()) {
-                vertx.cancelTimer(timer);
-                reply.tryFail(failed(lease, sent.cause()));
-                return;
-            }
-            HttpClientResponse response = sent.result();
-            ReplyCollector collector = new ReplyCollector(lease, response, reply, timer);
-            response.handler(collector);
-            response.exceptionHandler(failure -> {
-                vertx.cancelTimer(timer);
-                reply.tryFail(failed(lease, failure));
-            });
-            response.endHandler(collector::end);
-        });
-    }
-
-    private void setHeaders(MultiMap headers, Lease lease, String leverUrl, TraceContext trace) {
-        headers.set(LEVER_URL, leverUrl);
-        trace.addTo(headers);
-        headers.set(INTERNAL_GATEWAY, gatewayAddress);
+    private void setHeaders(
+            BiConsumer<CharSequence, CharSequence> header, Lease lease, String leverUrl, TraceContext trace) {
+        header.accept(LEVER_URL, leverUrl);
+        trace.addTo(header);
+        header.accept(INTERNAL_GATEWAY, gatewayAddress);
         if (lease.onPeer()) {
-            headers.set(ForwardingKey.HEADER, forwardingKey);
+            header.accept(ForwardingKey.HEADER, forwardingKey);
             if (lease.resourceEpoch() != 0) {
-                headers.set(ResourceEpoch.HEADER, Long.toString(lease.resourceEpoch()));
+                header.accept(ResourceEpoch.HEADER, Long.toString(lease.resourceEpoch()));
             }
         }
     }
 
     /**
-     * Keeps the reply's bytes (one gRPC message; a larger one than {@link #MAX_MESSAGE_SIZE} resets the
-     * call) and completes the call by its {@code grpc-status}: from the trailers, or from the headers of
-     * a trailers-only answer.
+     * Reads one call's answer: keeps the reply's bytes (one gRPC message; a larger one than {@link
+     * #MAX_MESSAGE_SIZE} resets the call) and completes the call by its {@code grpc-status}, from the
+     * trailers, or from the headers of a trailers-only answer; or fails it when the instance does not
+     * answer within the request timeout. Runs on its context's event loop, and completes the call there.
      */
-    private final class ReplyCollector implements Handler<Buffer> {
+    private final class ReplyReader implements CallChannels.Call {
+        final Promise<Buffer> reply;
+        final ContextInternal context;
         private final Lease lease;
-        private final HttpClientResponse response;
-        private final Promise<Buffer> reply;
-        private final long timer;
+        private final String leverUrl;
+        private final long timeoutMs;
+        private final ScheduledFuture<?> timer;
         private final GrpcMessageBody body = new GrpcMessageBody(MAX_MESSAGE_SIZE);
+        private Http2Headers headers;
+        private Http2Headers trailers;
+        private CallChannel channel;
+        private int stream;
 
-        ReplyCollector(Lease lease, HttpClientResponse response, Promise<Buffer> reply, long timer) {
+        ReplyReader(Lease lease, String leverUrl, ContextInternal context, long timeoutMs) {
             this.lease = lease;
-            this.response = response;
-            this.reply = reply;
-            this.timer = timer;
+            this.leverUrl = leverUrl;
+            this.context = context;
+            this.timeoutMs = timeoutMs;
+            this.reply = context.promise();
+            this.timer = context.nettyEventLoop().schedule(this::timedOut, timeoutMs, TimeUnit.MILLISECONDS);
         }
 
         @Override
-        public void handle(Buffer data) {
-            if (reply.future().isComplete()) {
-                return;
-            }
-            body.append(data);
-            if (body.tooLarge()) {
-                vertx.cancelTimer(timer);
-                body.discard();
-                reply.tryFail(new CallException(
-                        ErrorCode.INSTANCE_FAILED,
-                        lease.destination() + " answered a reply of more than " + MAX_MESSAGE_SIZE + " bytes"));
-                response.request().reset(CANCEL);
+        public void onSent(CallChannel channel, int stream) {
+            this.channel = channel;
+            this.stream = stream;
+            if (reply.future().isComplete()) { // timed out while its connection opened
+                channel.cancel(stream);
             }
         }
 
-        void end(Void ignored) {
-            vertx.cancelTimer(timer);
+        @Override
+        public void onNotConnected(Throwable cause) {
+            fail(notConnected(lease, cause));
+        }
+
+        @Override
+        public void onFailure(Throwable cause) {
+            fail(failed(lease, cause));
+        }
+
+        @Override
+        public void onHeaders(Http2Headers frame, boolean end) {
+            if (headers == null) {
+                headers = frame;
+            } else {
+                trailers = frame;
+            }
+            if (end) {
+                end();
+            }
+        }
+
+        @Override
+        public void onData(ByteBuf data, boolean end) {
             if (reply.future().isComplete()) {
                 return;
             }
-            String code = response.trailers().get(GrpcHeaders.GRPC_STATUS);
-            String message = response.trailers().get(GrpcHeaders.GRPC_MESSAGE);
-            if (code == null) { // trailers-only
-                code = response.getHeader(GrpcHeaders.GRPC_STATUS);
-                message = response.getHeader(GrpcHeaders.GRPC_MESSAGE);
+            body.append(Buffer.buffer(ByteBufUtil.getBytes(data)));
+            if (body.tooLarge()) {
+                body.discard();
+                channel.cancel(stream);
+                fail(new CallException(
+                        ErrorCode.INSTANCE_FAILED,
+                        lease.destination() + " answered a reply of more than " + MAX_MESSAGE_SIZE + " bytes"));
+            } else if (end) {
+                end();
             }
-            GrpcStatus status = code == null ? null : GrpcStatus.valueOf(parseStatus(code));
-            message = message == null ? null : GrpcHeaders.percentDecoded(message);
+        }
+
+        private void timedOut() {
+            if (reply.future().isComplete()) {
+                return;
+            }
+            fail(new CallException(
+                    ErrorCode.INSTANCE_TIMEOUT,
+                    lease.destination() + " did not answer " + leverUrl + " within " + timeoutMs
+                            + " ms (the request timeout: raise it with lever up --request-timeout, or the data plane's"
+                            + " --request-timeout, for longer calls)"));
+            if (channel != null) {
+                channel.cancel(stream);
+            }
+        }
+
+        private void end() {
+            if (reply.future().isComplete()) {
+                return;
+            }
+            CharSequence code = trailers == null ? null : trailers.get(GrpcHeaders.GRPC_STATUS);
+            CharSequence message = trailers == null ? null : trailers.get(GrpcHeaders.GRPC_MESSAGE);
+            if (code == null) { // trailers-only
+                code = headers.get(GrpcHeaders.GRPC_STATUS);
+                message = headers.get(GrpcHeaders.GRPC_MESSAGE);
+            }
+            GrpcStatus status = code == null ? null : GrpcStatus.valueOf(parseStatus(code.toString()));
+            String decoded = message == null ? null : GrpcHeaders.percentDecoded(message.toString());
             if (status == GrpcStatus.OK) {
                 String instead = body.whatCameInstead();
                 if (instead == null) {
-                    reply.tryComplete(body.message());
+                    complete(body.message());
                 } else {
-                    reply.tryFail(new CallException(
+                    fail(new CallException(
                             ErrorCode.INSTANCE_FAILED,
                             lease.destination() + " answered " + instead
                                     + " (expected: exactly one uncompressed gRPC message)"));
                 }
             } else if (status == null) {
-                reply.tryFail(new CallException(
+                fail(new CallException(
                         ErrorCode.INSTANCE_FAILED,
-                        lease.destination() + " answered HTTP " + response.statusCode() + " without a grpc-status"));
+                        lease.destination() + " answered HTTP " + headers.status() + " without a grpc-status"));
             } else if (status == GrpcStatus.ABORTED && lease.resourceEpoch() != 0) {
-                reply.tryFail(ResourceEpoch.moved(message));
+                fail(ResourceEpoch.moved(decoded));
             } else {
-                reply.tryFail(InstanceStatuses.toCallException(status, message));
+                fail(InstanceStatuses.toCallException(status, decoded));
             }
+        }
+
+        /** Completes the call in its context, whose listeners run at once on this loop. */
+        private void complete(Buffer message) {
+            timer.cancel(false);
+            context.emit(message, reply::tryComplete);
+        }
+
+        private void fail(Throwable failure) {
+            timer.cancel(false);
+            context.emit(failure, reply::tryFail);
         }
     }
 
@@ -402,6 +456,7 @@ public final class InstanceClient implements AutoCloseable {
 
     @Override
     public void close() {
+        callChannelsByLoop.forEach((loop, channels) -> loop.execute(channels::close));
         sharedClients.close();
         clientsByLoop.values().forEach(LoopClients::close);
         relayClientsByLoop.values().forEach(HttpClient::close);

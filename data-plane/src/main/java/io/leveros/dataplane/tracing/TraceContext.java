@@ -2,6 +2,7 @@ package io.leveros.dataplane.tracing;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
+import java.util.function.BiConsumer;
 
 /**
  * The W3C trace context a call carries ({@code traceparent}, {@code tracestate}), taken from the
@@ -80,11 +81,11 @@ public record TraceContext(String traceparent, String tracestate, String callerS
     }
 
     /** Sets {@code traceparent} and {@code tracestate} on a request to an instance or a peer node. */
-    public void addTo(MultiMap headers) {
+    public void addTo(BiConsumer<CharSequence, CharSequence> header) {
         if (isPresent()) {
-            headers.set(TRACEPARENT, traceparent);
+            header.accept(TRACEPARENT, traceparent);
             if (!tracestate.isEmpty()) {
-                headers.set(TRACESTATE, tracestate);
+                header.accept(TRACESTATE, tracestate);
             }
         }
     }

@@ -7,16 +7,22 @@ import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.dataplane.tracing.TraceContext;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.net.SocketAddress;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -123,12 +129,120 @@ class InstanceClientTest {
         assertThat(failure.getMessage()).contains("answered a reply of more than 4194304 bytes");
     }
 
-    /** A real h2c server on a free port, answering every request with {@code handler}. */
+    @Test
+    void callsFromOneEventLoopShareOneConnection() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        HttpServer server = server(request -> request.body().onSuccess(body -> answer(request, body)), connections);
+        Lease lease = lease(server);
+        Context loop = vertx.getOrCreateContext();
+
+        List<Buffer> replies = new CompletableFuture<List<Buffer>>() {
+            {
+                loop.runOnContext(v -> Future.all(IntStream.range(0, 20)
+                                .mapToObj(i ->
+                                        client.call(lease, URL, TraceContext.NONE, Buffer.buffer("call " + i), 10_000))
+                                .toList())
+                        .onSuccess(all -> complete(all.list()))
+                        .onFailure(this::completeExceptionally));
+            }
+        }.get(10, TimeUnit.SECONDS);
+
+        assertThat(replies)
+                .extracting(Buffer::toString)
+                .contains("call 0", "call 19")
+                .hasSize(20);
+        assertThat(connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionLostDuringTheCallIsTheInstancesFailure() {
+        Lease lease = instance(request -> request.connection().close());
+
+        CallException failure = failure(lease);
+
+        assertThat(failure.code()).isEqualTo(ErrorCode.INSTANCE_FAILED);
+        assertThat(failure.getMessage()).contains("failed during the call (the connection closed)");
+    }
+
+    @Test
+    void aCallNotAnsweredInTimeFailsAndItsStreamIsReset() throws Exception {
+        CompletableFuture<Throwable> reset = new CompletableFuture<>();
+        Lease lease = instance(request -> request.response().exceptionHandler(reset::complete));
+
+        Throwable failure = client.call(lease, URL, TraceContext.NONE, Buffer.buffer("rpc"), 300)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .handle((reply, error) -> error)
+                .join();
+
+        assertThat(failure).isInstanceOf(CallException.class);
+        assertThat(((CallException) failure).code()).isEqualTo(ErrorCode.INSTANCE_TIMEOUT);
+        assertThat(failure.getMessage()).contains("did not answer " + URL + " within 300 ms");
+        assertThat(reset.get(5, TimeUnit.SECONDS)).isInstanceOf(StreamResetException.class);
+        assertThat(((StreamResetException) reset.get()).getCode()).isEqualTo(8); // CANCEL
+    }
+
+    @Test
+    void anotherNodeThatCannotBeReachedDidNotGetTheCall() {
+        HttpServer server = server(request -> answer(request, Buffer.buffer()), new AtomicInteger());
+        Lease lease = lease(server);
+        server.close().await();
+
+        CallException failure = failure(lease);
+
+        assertThat(failure.code()).isEqualTo(ErrorCode.NODE_UNREACHABLE);
+        assertThat(failure.getMessage()).contains("could not be reached").contains("the call was not delivered");
+        assertThat(InstanceClient.notDelivered(lease, failure)).isTrue();
+    }
+
+    @Test
+    void afterAGoAwayTheNextCallGoesOnANewConnection() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        HttpServer server = server(
+                request -> request.body().onSuccess(body -> {
+                    answer(request, body);
+                    request.connection().goAway(0);
+                }),
+                connections);
+        Lease lease = lease(server);
+        Context loop = vertx.getOrCreateContext();
+
+        for (String rpc : List.of("first", "second")) {
+            Buffer reply = new CompletableFuture<Buffer>() {
+                {
+                    loop.runOnContext(v -> client.call(lease, URL, TraceContext.NONE, Buffer.buffer(rpc), 10_000)
+                            .onSuccess(this::complete)
+                            .onFailure(this::completeExceptionally));
+                }
+            }.get(10, TimeUnit.SECONDS);
+            assertThat(reply.toString()).isEqualTo(rpc);
+        }
+        assertThat(connections.get()).isEqualTo(2);
+    }
+
+    /** Answers the call's own message back, with status OK. */
+    private static void answer(HttpServerRequest request, Buffer body) {
+        request.response()
+                .putHeader("content-type", "application/grpc")
+                .putTrailer("grpc-status", "0")
+                .end(body);
+    }
+
+    /** A lease on a real h2c server ({@link #server}). */
     private Lease instance(Handler<HttpServerRequest> handler) {
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1"))
+        return lease(server(handler, new AtomicInteger()));
+    }
+
+    /** A real h2c server on a free port, answering every request with {@code handler}, counting its connections. */
+    private HttpServer server(Handler<HttpServerRequest> handler, AtomicInteger connections) {
+        return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1"))
                 .requestHandler(handler)
+                .connectionHandler(connection -> connections.incrementAndGet())
                 .listen(0)
                 .await();
+    }
+
+    private static Lease lease(HttpServer server) {
         return Lease.onResourceOwner(
                 SocketAddress.inetSocketAddress(server.actualPort(), "127.0.0.1"), "node-1", 0, ROUTE);
     }

@@ -1,0 +1,235 @@
+package io.leveros.dataplane.forwarding;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
+import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
+import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+/**
+ * One HTTP/2 connection (h2c, prior knowledge) to an instance or a peer node, carrying calls, on Netty's
+ * HTTP/2 codec directly: a call is a stream whose HEADERS and one DATA frame go out as they are built
+ * and whose answer frames reach its {@link Exchange} as they come, without Vert.x's per-stream queues,
+ * header maps and buffer copies in between (docs/data-plane.md "Calls to instances"). Lives on one event
+ * loop; every method is called there.
+ */
+final class CallChannel extends Http2ConnectionHandler {
+    /** What becomes of one call's stream. */
+    interface Exchange {
+        /** The answer's headers, then its trailers; {@code end} when the stream ends with them. */
+        void onHeaders(Http2Headers headers, boolean end);
+
+        /** A DATA frame of the answer, only valid during the call. */
+        void onData(ByteBuf data, boolean end);
+
+        /** The stream ended without its answer: reset, refused by a GOAWAY, or its connection lost. */
+        void onFailure(Throwable cause);
+    }
+
+    private final IntObjectMap<Exchange> exchanges = new IntObjectHashMap<>();
+    /** Succeeds once the connection preface is out: calls may be sent from then on. */
+    private final Promise<Void> ready;
+
+    private ChannelHandlerContext context;
+
+    private CallChannel(DefaultHttp2ConnectionDecoder decoder, DefaultHttp2ConnectionEncoder encoder, EventLoop loop) {
+        super(
+                decoder,
+                encoder,
+                new Http2Settings()
+                        .initialWindowSize(InstanceClient.HTTP2_STREAM_WINDOW)
+                        .pushEnabled(false));
+        this.ready = loop.newPromise();
+    }
+
+    static CallChannel create(EventLoop loop) {
+        Http2Connection connection = new DefaultHttp2Connection(false);
+        DefaultHttp2ConnectionEncoder encoder =
+                new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter());
+        DefaultHttp2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(
+                connection, encoder, new DefaultHttp2FrameReader(new DefaultHttp2HeadersDecoder(false)));
+        CallChannel channel = new CallChannel(decoder, encoder, loop);
+        decoder.frameListener(channel.new Frames());
+        connection.addListener(channel.new StreamEnds());
+        return channel;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        this.context = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    /**
+     * The preface goes out when the connection is up (a connect's own future completes before that),
+     * with the data plane's connection window: no limit beyond the streams' own (see InstanceClient).
+     */
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        super.channelActive(ctx);
+        Http2Stream connectionStream = connection().connectionStream();
+        int grow = InstanceClient.HTTP2_CONNECTION_WINDOW
+                - connection().local().flowController().initialWindowSize(connectionStream);
+        connection().local().flowController().incrementWindowSize(connectionStream, grow);
+        ready.trySuccess(null);
+    }
+
+    /** Succeeds once calls may be sent; fails if the connection closes first. */
+    Future<Void> ready() {
+        return ready;
+    }
+
+    /**
+     * Whether a call may be sent now: the connection is open, was not told GOAWAY, and is below the
+     * other side's stream limit with stream ids left.
+     */
+    boolean takesStreams() {
+        Http2Connection.Endpoint<?> local = connection().local();
+        return ready.isSuccess()
+                && context.channel().isActive()
+                && !connection().goAwayReceived()
+                && local.canOpenStream()
+                && local.lastStreamCreated() < Integer.MAX_VALUE;
+    }
+
+    /**
+     * Sends a call, when {@link #takesStreams()}: its headers, then its whole body, which ends the
+     * stream.
+     *
+     * @return the call's stream, for {@link #cancel}
+     */
+    int send(Http2Headers headers, ByteBuf body, Exchange exchange) {
+        int stream = connection().local().incrementAndGetNextStreamId();
+        exchanges.put(stream, exchange);
+        encoder().writeHeaders(context, stream, headers, 0, false, context.newPromise());
+        encoder()
+                .writeData(context, stream, body, 0, true, context.newPromise())
+                .addListener(written -> {
+                    if (!written.isSuccess()) {
+                        fail(stream, written.cause());
+                    }
+                });
+        context.channel().flush(); // batched with the loop's other flushes (FlushBatching)
+        return stream;
+    }
+
+    /** The connection could not be opened. */
+    void notConnected(Throwable cause) {
+        ready.tryFailure(cause);
+    }
+
+    /** Gives up on a call: its stream is reset (CANCEL) and its exchange hears nothing more. */
+    void cancel(int stream) {
+        if (exchanges.remove(stream) != null) {
+            resetStream(context, stream, Http2Error.CANCEL.code(), context.newPromise());
+            context.channel().flush();
+        }
+    }
+
+    void close() {
+        context.channel().close();
+    }
+
+    /** A connection left without calls for the idle time is closed; one with calls open is kept. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent && exchanges.isEmpty()) {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        CallLost closed = new CallLost("the connection closed");
+        ready.tryFailure(closed);
+        failAll(closed); // before the streams close with the connection, to say why
+        super.channelInactive(ctx);
+    }
+
+    private void failAll(Throwable cause) {
+        for (Exchange exchange : exchanges.values()) {
+            exchange.onFailure(cause);
+        }
+        exchanges.clear();
+    }
+
+    private void fail(int stream, Throwable cause) {
+        Exchange exchange = exchanges.remove(stream);
+        if (exchange != null) {
+            exchange.onFailure(cause);
+        }
+    }
+
+    /** The answers' frames, to their exchanges; an exchange is done once its stream ends. */
+    private final class Frames extends Http2FrameAdapter {
+        @Override
+        public int onDataRead(ChannelHandlerContext ctx, int stream, ByteBuf data, int padding, boolean end) {
+            Exchange exchange = end ? exchanges.remove(stream) : exchanges.get(stream);
+            if (exchange != null) {
+                exchange.onData(data, end);
+            }
+            return data.readableBytes() + padding; // consumed: the window opens again
+        }
+
+        @Override
+        public void onHeadersRead(
+                ChannelHandlerContext ctx, int stream, Http2Headers headers, int padding, boolean end) {
+            Exchange exchange = end ? exchanges.remove(stream) : exchanges.get(stream);
+            if (exchange != null) {
+                exchange.onHeaders(headers, end);
+            }
+        }
+
+        @Override
+        public void onHeadersRead(
+                ChannelHandlerContext ctx,
+                int stream,
+                Http2Headers headers,
+                int dependency,
+                short weight,
+                boolean exclusive,
+                int padding,
+                boolean end) {
+            onHeadersRead(ctx, stream, headers, padding, end);
+        }
+
+        @Override
+        public void onRstStreamRead(ChannelHandlerContext ctx, int stream, long errorCode) {
+            fail(stream, new CallLost("the stream was reset (HTTP/2 error " + errorCode + ")"));
+        }
+    }
+
+    /** A stream closed before its answer ended: refused by a GOAWAY, or closed with its connection. */
+    private final class StreamEnds extends Http2ConnectionAdapter {
+        @Override
+        public void onStreamClosed(Http2Stream stream) {
+            fail(stream.id(), new CallLost("the stream closed unanswered"));
+        }
+    }
+
+    /** A call's stream ended without its answer; the message says how. */
+    static final class CallLost extends Exception {
+        CallLost(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
