@@ -7,6 +7,11 @@ import io.leveros.proto.core.JSONArray;
 import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.RPCReply;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +33,8 @@ import java.util.function.LongSupplier;
  * minInstances} = {@code maxInstances} = 1); the instance's port is read from its environment, so all
  * four paths end in the same process. Each round measures every path in turn (direct, data plane,
  * nginx, HAProxy): calls/s over one connection with N concurrent streams, then p50 at a paced rate; the
- * proxy's CPU (utime + stime from {@code /proc}) during the first phase, per call. Medians of the
+ * proxy's CPU (utime + stime from {@code /proc}) during the first phase, per call, and the data plane's
+ * heap allocation per call then (its JVM's {@code jvm_gc_memory_allocated_bytes_total}). Medians of the
  * rounds are printed, with ratios to the direct path.
  */
 public final class ProxyBenchmark {
@@ -99,17 +105,23 @@ public final class ProxyBenchmark {
         final String name;
         final int port;
         final LongSupplier proxyCpuNanos; // null: no proxy
+        final LongSupplier allocatedBytes; // null: not known (only the data plane says)
         final List<Round> rounds = new ArrayList<>();
 
-        Route(String name, int port, LongSupplier proxyCpuNanos) {
+        Route(String name, int port, LongSupplier proxyCpuNanos, LongSupplier allocatedBytes) {
             this.name = name;
             this.port = port;
             this.proxyCpuNanos = proxyCpuNanos;
+            this.allocatedBytes = allocatedBytes;
         }
     }
 
-    /** One round on one route: calls/s at full speed, the proxy's CPU per call then, p50 at the paced rate. */
-    private record Round(double rate, double cpuMicrosPerCall, double pacedRate, double p50Millis) {}
+    /**
+     * One round on one route: calls/s at full speed, the proxy's CPU and heap allocation per call then
+     * (NaN when not known), p50 at the paced rate.
+     */
+    private record Round(
+            double rate, double cpuMicrosPerCall, double allocatedKbPerCall, double pacedRate, double p50Millis) {}
 
     private void run(Path h2loadBinary) throws Exception {
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -145,8 +157,12 @@ public final class ProxyBenchmark {
                     instance, instancePort, dataPlane);
 
             List<Route> routes = new ArrayList<>();
-            routes.add(new Route("direct to the instance", instancePort, null));
-            routes.add(new Route("Lever data plane", ports.http(), () -> JvmProbe.cpuNanos(dataPlane)));
+            routes.add(new Route("direct to the instance", instancePort, null, null));
+            routes.add(new Route(
+                    "Lever data plane",
+                    ports.http(),
+                    () -> JvmProbe.cpuNanos(dataPlane),
+                    () -> allocatedBytes(ports.http())));
             List<String> skipped = new ArrayList<>();
             addProxy(PeerProxy.nginx(dataDir, instancePort), "nginx", proxies, routes, skipped);
             addProxy(PeerProxy.haproxy(dataDir, instancePort), "HAProxy", proxies, routes, skipped);
@@ -166,11 +182,19 @@ public final class ProxyBenchmark {
                             "Round %d of %d, %s: %d connections x %d streams, %d s; then %d calls/s, %d s ...%n",
                             r + 1, rounds, route.name, connections, streams, seconds, rate, seconds);
                     long cpuBefore = route.proxyCpuNanos == null ? 0 : route.proxyCpuNanos.getAsLong();
+                    long allocatedBefore = route.allocatedBytes == null ? 0 : route.allocatedBytes.getAsLong();
                     H2Load.Result flat = load.flat(route.port, connections, streams, seconds);
                     long cpu = route.proxyCpuNanos == null ? 0 : route.proxyCpuNanos.getAsLong() - cpuBefore;
+                    double allocatedKb = route.allocatedBytes == null
+                            ? Double.NaN
+                            : (route.allocatedBytes.getAsLong() - allocatedBefore) / 1024.0 / flat.calls();
                     H2Load.Result paced = load.paced(route.port, streams, rate, seconds, dataDir);
                     route.rounds.add(new Round(
-                            flat.rate(), cpu / 1e3 / flat.calls(), paced.calls() / paced.seconds(), paced.p50Millis()));
+                            flat.rate(),
+                            cpu / 1e3 / flat.calls(),
+                            allocatedKb,
+                            paced.calls() / paced.seconds(),
+                            paced.p50Millis()));
                 }
             }
             List<String> tools = new ArrayList<>(List.of(Binaries.version(h2loadBinary, "--version")));
@@ -190,7 +214,7 @@ public final class ProxyBenchmark {
             Optional<PeerProxy> proxy, String name, List<PeerProxy> proxies, List<Route> routes, List<String> skipped) {
         if (proxy.isPresent()) {
             proxies.add(proxy.get());
-            routes.add(new Route(proxy.get().name, proxy.get().port, proxy.get()::cpuNanos));
+            routes.add(new Route(proxy.get().name, proxy.get().port, proxy.get()::cpuNanos, null));
         } else {
             skipped.add(name + " is not installed, so not measured (" + PeerProxy.INSTALL + ")");
         }
@@ -340,6 +364,21 @@ public final class ProxyBenchmark {
                         Medians.of(route.rounds, Round::cpuMicrosPerCall));
             }
         }
+        for (Route route : routes) {
+            if (route.allocatedBytes != null) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "%nHeap allocated per call at full speed, %s: %.1f KB (rounds: %s; the JVM's"
+                                + " jvm_gc_memory_allocated_bytes_total from /_lever/metrics over the phase)%n",
+                        route.name,
+                        Medians.of(route.rounds, Round::allocatedKbPerCall),
+                        String.join(
+                                " / ",
+                                route.rounds.stream()
+                                        .map(round -> String.format(Locale.ROOT, "%.1f", round.allocatedKbPerCall()))
+                                        .toList()));
+            }
+        }
         skipped.forEach(line -> System.out.println("\n" + line));
         System.out.println();
         System.out.println("Each round, in order:");
@@ -370,6 +409,33 @@ public final class ProxyBenchmark {
                                     .map(round -> String.format(
                                             Locale.ROOT, "%.2f ms (%.0f)", round.p50Millis(), round.pacedRate()))
                                     .toList()));
+        }
+    }
+
+    /**
+     * The bytes the data plane's JVM has allocated on its heap so far ({@code
+     * jvm_gc_memory_allocated_bytes_total}: counted at each young collection, so a phase of many
+     * collections is measured to within one young generation).
+     */
+    private static long allocatedBytes(int httpPort) {
+        try {
+            String scrape = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/_lever/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            for (String line : scrape.split("\n")) {
+                if (line.startsWith("jvm_gc_memory_allocated_bytes_total")) {
+                    return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            throw new IllegalStateException("the data plane's metrics have no jvm_gc_memory_allocated_bytes_total");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
