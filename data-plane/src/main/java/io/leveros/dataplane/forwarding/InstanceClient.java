@@ -366,6 +366,11 @@ public final class InstanceClient implements AutoCloseable {
             if (reply.future().isComplete()) {
                 return;
             }
+            if (headers == null) { // the answer ended without its headers
+                fail(new CallException(
+                        ErrorCode.INSTANCE_FAILED, lease.destination() + " answered data without HTTP/2 headers"));
+                return;
+            }
             CharSequence code = trailers == null ? null : trailers.get(GrpcHeaders.GRPC_STATUS);
             CharSequence message = trailers == null ? null : trailers.get(GrpcHeaders.GRPC_MESSAGE);
             if (code == null) { // trailers-only
