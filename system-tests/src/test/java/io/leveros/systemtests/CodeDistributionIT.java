@@ -83,34 +83,44 @@ class CodeDistributionIT {
                 .noneMatch(arg -> arg.contains(platform.dataDir().toString()));
         List<Double> withFetch = new ArrayList<>();
         List<Double> cached = new ArrayList<>();
-        List<String> names = new ArrayList<>();
+        List<String> fetched = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
             String name = "fetched" + i;
             Path folder = TestServices.javaTestServiceWith(
                     temp, "{\"name\": \"" + name + "\", \"javaEntry\": \"io.leveros.testservice.TestService\"}");
-            // --no-wait: the call reaches the node before v1's first instance is ready anywhere, so the node
-            // starts its own (or waits for the one placed on it): fetch + cold start
+            // --no-wait: the call usually reaches the node before v1's first instance (placed on the first
+            // node) is ready, so the node starts its own: fetch + cold start. When the first node's instance
+            // is ready first, the node forwards the call to it (docs/cluster.md) and fetches nothing: that
+            // run answers, but is no fetch and is not timed as one.
             String sha256 = deploy(folder, name, 1, "--no-wait");
-            names.add(name);
-            withFetch.add(callThroughNode(node, name));
-            assertThat(node.dataDir().resolve("code").resolve(sha256).resolve("lever.json"))
+            double ms = callThroughNode(node, name);
+            Path fetchedCode = node.dataDir().resolve("code").resolve(sha256).resolve("lever.json");
+            if (!Files.exists(fetchedCode)) {
+                continue;
+            }
+            assertThat(fetchedCode)
                     .as("the version's code, fetched into the node's cache")
                     .content()
                     .contains(name);
+            fetched.add(name);
+            withFetch.add(ms);
             // The same code again: version 2 packs into the same archive, so its instance (started before
             // it goes live, on either node) needs no fetch; the figure is the deploy until v2 is live.
             long deployed = System.nanoTime();
             assertThat(deploy(folder, name, 2)).isEqualTo(sha256);
             cached.add((System.nanoTime() - deployed) / 1e6);
             callThroughNode(node, name);
+            assertThat(node.logText())
+                    .contains("fetched the code of dev.lever/" + name + " version 1")
+                    .doesNotContain("fetched the code of dev.lever/" + name + " version 2");
         }
-        assertThat(node.logText())
-                .contains("fetched the code of dev.lever/fetched0 version 1")
-                .doesNotContain("fetched the code of dev.lever/fetched0 version 2");
+        assertThat(fetched)
+                .as("services whose first call through the node made it fetch their code, of " + RUNS)
+                .isNotEmpty();
         System.out.printf(
-                "CodeDistributionIT cold start through a node, Java test service: with fetch median %.0f ms %s; "
-                        + "the same code deployed as v2 until live (no fetch) median %.0f ms %s%n",
-                median(withFetch), withFetch, median(cached), cached);
+                "CodeDistributionIT cold start through a node, Java test service (%d of %d runs fetched): with fetch"
+                        + " median %.0f ms %s; the same code deployed as v2 until live (no fetch) median %.0f ms %s%n",
+                fetched.size(), RUNS, median(withFetch), withFetch, median(cached), cached);
 
         ProcessHandle.of(platform.controlPlanePid()).orElseThrow().destroy();
         assertThat(ProcessHandle.of(platform.controlPlanePid())
@@ -120,7 +130,7 @@ class CodeDistributionIT {
                 .isNotNull();
         node.close();
         node = node.restart();
-        assertThat(callThroughNode(node, names.getFirst()))
+        assertThat(callThroughNode(node, fetched.getFirst()))
                 .as("a restarted node starts a version from its cache while no control plane answers")
                 .isPositive();
     }
