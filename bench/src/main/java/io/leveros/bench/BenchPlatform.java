@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 final class BenchPlatform {
     static final Path HOME =
             Path.of(System.getProperty("lever.home", ".")).toAbsolutePath().normalize();
+
+    private static final HttpClient METRICS_CLIENT = HttpClient.newHttpClient();
 
     /** The platform's ports. */
     record Ports(int http, int api, int grpc, int gateway, int forwarding) {
@@ -147,6 +153,18 @@ final class BenchPlatform {
                     .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
                     .toList();
         }
+    }
+
+    /** The data plane's Prometheus scrape ({@code GET /_lever/metrics} on its HTTP port). */
+    static String metrics(int httpPort) throws IOException, InterruptedException {
+        HttpResponse<String> response = METRICS_CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/_lever/metrics"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET /_lever/metrics on port " + httpPort + " answered " + response.statusCode());
+        }
+        return response.body();
     }
 
     static boolean accepts(int port) {

@@ -1,10 +1,6 @@
 package io.leveros.bench;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +29,6 @@ public final class ContainerBenchmark {
     private final int fill;
     private final String imageTag;
     private final List<String> rows = new ArrayList<>();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     private ContainerBenchmark(int starts, int fill, String imageTag) {
         this.starts = starts;
@@ -193,11 +188,7 @@ public final class ContainerBenchmark {
 
     /** The data plane's total of ready instance starts of {@code env}'s helloService, in seconds. */
     private double startSeconds(BenchPlatform.Ports ports, String env) throws Exception {
-        String metrics = http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.http() + "/_lever/metrics"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        String metrics = BenchPlatform.metrics(ports.http());
         Matcher matcher = START_SUM.matcher(metrics);
         double total = 0;
         while (matcher.find()) {

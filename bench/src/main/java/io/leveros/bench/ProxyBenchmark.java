@@ -8,10 +8,6 @@ import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.RPCReply;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -419,12 +415,7 @@ public final class ProxyBenchmark {
      */
     private static long allocatedBytes(int httpPort) {
         try {
-            String scrape = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/_lever/metrics"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
+            String scrape = BenchPlatform.metrics(httpPort);
             for (String line : scrape.split("\n")) {
                 if (line.startsWith("jvm_gc_memory_allocated_bytes_total")) {
                     return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));

@@ -2,10 +2,6 @@ package io.leveros.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -130,12 +126,7 @@ public final class ReportingBenchmark {
 
     /** The Node hello's ready instances, from the data plane's metrics. */
     private static String readyInstances(int httpPort) throws IOException, InterruptedException {
-        String scrape = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/_lever/metrics"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        String scrape = BenchPlatform.metrics(httpPort);
         for (String line : scrape.split("\n")) {
             if (line.startsWith("lever_dataplane_instances{")
                     && line.contains("service=\"helloService\"")

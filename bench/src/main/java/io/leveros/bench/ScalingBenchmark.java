@@ -240,11 +240,7 @@ public final class ScalingBenchmark {
                 Pattern.compile("(?m)^lever_dataplane_warm_runtimes\\{[^}]*entry=\"" + entry + "\"[^}]*\\} ([0-9.]+)$");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            String scrape = http.send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.http() + "/_lever/metrics"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
+            String scrape = BenchPlatform.metrics(ports.http());
             Matcher idle = gauge.matcher(scrape);
             if (idle.find() && Double.parseDouble(idle.group(1)) >= keptWarm) {
                 return;

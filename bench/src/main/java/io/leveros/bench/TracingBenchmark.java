@@ -1,11 +1,6 @@
 package io.leveros.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,7 +31,6 @@ public final class TracingBenchmark {
     private static final String ARGS = "[\"bench\"]";
     private static final Pattern SERIES = Pattern.compile("^(\\w+)\\{([^}]*)} (\\S+)$");
     private static final Pattern INGRESS = Pattern.compile("ingress=\"(\\w+)\"");
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final int seconds;
     private final int rounds;
@@ -315,15 +309,7 @@ public final class TracingBenchmark {
     }
 
     private static List<String> metrics(int port) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/_lever/metrics"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new UncheckedIOException(
-                    new IOException("GET /_lever/metrics on port " + port + " answered " + response.statusCode()));
-        }
-        return response.body().lines().toList();
+        return BenchPlatform.metrics(port).lines().toList();
     }
 
     /** Waits until no span has arrived for 3 s (the exporter sends at least every second), then answers the count. */
