@@ -169,14 +169,9 @@ class InstanceClientTest {
         CompletableFuture<Throwable> reset = new CompletableFuture<>();
         Lease lease = instance(request -> request.response().exceptionHandler(reset::complete));
 
-        Throwable failure = client.call(lease, URL, TraceContext.NONE, Buffer.buffer("rpc"), 300)
-                .toCompletionStage()
-                .toCompletableFuture()
-                .handle((reply, error) -> error)
-                .join();
+        CallException failure = failure(lease, 300);
 
-        assertThat(failure).isInstanceOf(CallException.class);
-        assertThat(((CallException) failure).code()).isEqualTo(ErrorCode.INSTANCE_TIMEOUT);
+        assertThat(failure.code()).isEqualTo(ErrorCode.INSTANCE_TIMEOUT);
         assertThat(failure.getMessage()).contains("did not answer " + URL + " within 300 ms");
         assertThat(reset.get(5, TimeUnit.SECONDS)).isInstanceOf(StreamResetException.class);
         assertThat(((StreamResetException) reset.get()).getCode()).isEqualTo(8); // CANCEL
@@ -255,7 +250,11 @@ class InstanceClientTest {
     }
 
     private CallException failure(Lease lease) {
-        Throwable failure = client.call(lease, URL, TraceContext.NONE, Buffer.buffer("rpc"), 10_000)
+        return failure(lease, 10_000);
+    }
+
+    private CallException failure(Lease lease, long timeoutMs) {
+        Throwable failure = client.call(lease, URL, TraceContext.NONE, Buffer.buffer("rpc"), timeoutMs)
                 .toCompletionStage()
                 .toCompletableFuture()
                 .handle((reply, error) -> error)
