@@ -150,17 +150,25 @@ public final class InstanceClient implements AutoCloseable {
 
     /** The calling event loop's clients: their connections to instances and peers stay on that loop. */
     private LoopClients clients() {
-        if (Vertx.currentContext() instanceof ContextInternal context && context.isEventLoopContext()) {
-            return clientsByLoop.computeIfAbsent(context.nettyEventLoop(), loop -> new LoopClients());
-        }
-        return sharedClients;
+        ContextInternal context = eventLoopContext();
+        return context == null
+                ? sharedClients
+                : clientsByLoop.computeIfAbsent(context.nettyEventLoop(), loop -> new LoopClients());
     }
 
     private HttpClient relayClient() {
-        if (Vertx.currentContext() instanceof ContextInternal context && context.isEventLoopContext()) {
-            return relayClientsByLoop.computeIfAbsent(context.nettyEventLoop(), loop -> newHttpClient());
+        ContextInternal context = eventLoopContext();
+        if (context == null) {
+            throw new IllegalStateException("relayed streams are opened on an event loop");
         }
-        throw new IllegalStateException("relayed streams are opened on an event loop");
+        return relayClientsByLoop.computeIfAbsent(context.nettyEventLoop(), loop -> newHttpClient());
+    }
+
+    /** The caller's context when it runs on an event loop, else null. */
+    private static ContextInternal eventLoopContext() {
+        return Vertx.currentContext() instanceof ContextInternal context && context.isEventLoopContext()
+                ? context
+                : null;
     }
 
     /** The key other nodes' forwarding ports take (from the routing snapshots), sent to peers only. */
@@ -183,10 +191,8 @@ public final class InstanceClient implements AutoCloseable {
      * @return the serialized {@code core.RPCReply}; or a {@link CallException}
      */
     public Future<Buffer> call(Lease lease, String leverUrl, TraceContext trace, Buffer rpc, long timeoutMs) {
-        ContextInternal context =
-                Vertx.currentContext() instanceof ContextInternal current && current.isEventLoopContext()
-                        ? current
-                        : ((VertxInternal) vertx).createEventLoopContext();
+        ContextInternal current = eventLoopContext();
+        ContextInternal context = current != null ? current : ((VertxInternal) vertx).createEventLoopContext();
         ReplyReader reader = new ReplyReader(lease, leverUrl, context, timeoutMs);
         if (context.inThread()) {
             send(lease, leverUrl, trace, rpc, reader);
@@ -208,9 +214,11 @@ public final class InstanceClient implements AutoCloseable {
                 .writeInt(message.readableBytes())
                 .writeBytes(message);
         EventLoop loop = reader.context.nettyEventLoop();
-        callChannelsByLoop
-                .computeIfAbsent(loop, l -> new CallChannels((VertxInternal) vertx, l))
-                .send(lease.address(), CALL_PATH, headers, body, reader);
+        CallChannels channels = callChannelsByLoop.get(loop); // no capturing lambda per call once made
+        if (channels == null) {
+            channels = callChannelsByLoop.computeIfAbsent(loop, l -> new CallChannels((VertxInternal) vertx, l));
+        }
+        channels.send(lease.address(), CALL_PATH, headers, body, reader);
     }
 
     /**
