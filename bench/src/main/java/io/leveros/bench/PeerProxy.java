@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * own folder, stopped by {@link #close()}. Both are set up for a long-lived gRPC load: nginx keeps
  * its upstream connections ({@code keepalive}: its gRPC proxy sends one stream per upstream
  * connection) and lets a connection carry more than its default 1,000 requests ({@code
- * keepalive_requests}, in the upstream and, since nginx 1.19.7, for an HTTP/2 client connection);
+ * keepalive_requests}, in the upstream and, since nginx 1.19.7, for an HTTP/2 client connection)
+ * and takes a request body of any size ({@code client_max_body_size 0}: a gRPC stream is one
+ * request body, which nginx otherwise cuts at 1 MB);
  * HAProxy speaks HTTP/2 without TLS on both sides ({@code proto h2}) with one thread.
  */
 final class PeerProxy implements AutoCloseable {
@@ -72,6 +74,7 @@ final class PeerProxy implements AutoCloseable {
                         %3$s
                         keepalive_requests 1000000;
                         keepalive_timeout 300s;
+                        client_max_body_size 0;
                         location / {
                             grpc_pass grpc://lever_instance;
                         }

@@ -7,55 +7,81 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * Measures streaming methods on this machine (docs/benchmarks.md): byte-stream throughput through
- * the data plane (gRPC and HTTP) and directly to the instance, small-message rate on 1 and 100
- * concurrent streams, and the data plane's memory per open idle stream. The service is the Java
+ * the data plane (gRPC, in 32 and 64 KiB messages, with the data plane's CPU per MB; and HTTP),
+ * directly to the instance, and through nginx and HAProxy in front of it when installed; small-message rate on
+ * 1 and 100 concurrent streams, and the data plane's memory per open idle stream. The service is the Java
  * test service's {@code echoChan}. Prints a Markdown table.
  */
 public final class StreamBenchmark {
     private static final Path TEST_SERVICE_CLASSES =
             BenchPlatform.HOME.resolve("system-tests/services/java/target/classes");
-    private static final int BLOCK = 64 * 1024;
+    /** The HTTP byte stream's chunk. */
+    private static final int HTTP_CHUNK = 64 * 1024;
+    /** Seconds without an echo after which a byte stream counts as stalled. */
+    private static final int STALL_SECONDS = 15;
+
+    private static final ScheduledExecutorService STALL_WATCH = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().factory());
     /** Messages a stream of the message-rate test may have awaiting their echo. */
     private static final int WINDOW = 64;
 
     private final long megabytes;
     private final int seconds;
     private final int idleStreams;
+    private final List<Integer> messageKib;
+    private final List<Throughput> throughputs = new ArrayList<>();
     private final List<String> rows = new ArrayList<>();
 
-    private StreamBenchmark(long megabytes, int seconds, int idleStreams) {
+    private StreamBenchmark(long megabytes, int seconds, int idleStreams, List<Integer> messageKib) {
         this.megabytes = megabytes;
         this.seconds = seconds;
         this.idleStreams = idleStreams;
+        this.messageKib = messageKib;
     }
 
     public static void main(String[] args) throws Exception {
         long megabytes = 1024;
         int seconds = 10;
         int idle = 1000;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--megabytes" -> megabytes = Long.parseLong(args[++i]);
-                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
-                case "--idle-streams" -> idle = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("usage: bench/run --streams [--megabytes N] [--seconds N] [--idle-streams N]");
-                    System.exit(2);
+        List<Integer> messageKib = List.of(32, 64);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--megabytes" -> megabytes = Long.parseLong(args[++i]);
+                    case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                    case "--idle-streams" -> idle = Integer.parseInt(args[++i]);
+                    case "--message-kib" ->
+                        messageKib = Arrays.stream(args[++i].split(","))
+                                .map(Integer::parseInt)
+                                .toList();
+                    default -> throw new IllegalArgumentException(args[i]);
                 }
             }
+        } catch (RuntimeException badArguments) {
+            System.err.println("usage: bench/run --streams [--megabytes N] [--seconds N] [--idle-streams N]"
+                    + " [--message-kib N,N...] (byte-stream message sizes in KiB, default 32,64)");
+            System.exit(2);
         }
-        new StreamBenchmark(megabytes, seconds, idle).run();
+        new StreamBenchmark(megabytes, seconds, idle, messageKib).run();
         System.exit(0);
     }
 
@@ -72,12 +98,15 @@ public final class StreamBenchmark {
         try {
             BenchPlatform.lever(dataDir, ports, "deploy", service.toString());
             String dataPlane = "127.0.0.1:" + ports.http();
+            long dataPlanePid = dataPlanePid(ports.http());
             try (LeverClient client = LeverClient.connect(dataPlane)) {
-                throughput("gRPC (Java SDK) through the data plane", client);
+                for (int kib : messageKib) {
+                    throughput(Route.THROUGH_DATA_PLANE, kib, client, () -> JvmProbe.cpuNanos(dataPlanePid));
+                }
                 throughputOverHttp(ports.http());
                 messageRate("through the data plane", client, 1);
                 messageRate("through the data plane", client, 100);
-                idleStreamMemory(client, dataPlanePid(ports.http()));
+                idleStreamMemory(client, dataPlanePid);
             }
         } finally {
             platform.stop();
@@ -86,9 +115,12 @@ public final class StreamBenchmark {
         Process instance =
                 BenchPlatform.startInstance(service, "io.leveros.testservice.TestService", "streamBench", port);
         try (LeverClient client = LeverClient.connect("127.0.0.1:" + port)) {
-            throughput("gRPC (Java SDK) directly to the instance", client);
+            for (int kib : messageKib) {
+                throughput(Route.DIRECT, kib, client, null);
+            }
             messageRate("directly to the instance", client, 1);
             messageRate("directly to the instance", client, 100);
+            throughputThroughPeers(dataDir, port);
         } finally {
             instance.destroy();
             instance.waitFor(15, TimeUnit.SECONDS);
@@ -96,42 +128,168 @@ public final class StreamBenchmark {
         System.out.println();
         System.out.println("| measure | result |");
         System.out.println("|---|---|");
+        throughputs.forEach(t -> System.out.println(t.row(throughputs, megabytes)));
         rows.forEach(System.out::println);
     }
 
-    /** A byte stream echoed: 64 KiB messages sent while the echo is read; payload MB/s one way. */
-    private void throughput(String name, LeverClient client) throws Exception {
-        System.err.printf("Throughput: %s, %d MB echoed (+64 MB warm-up) ...%n", name, megabytes);
-        echo(client, 64);
-        double seconds = echo(client, megabytes);
-        rows.add(String.format(
-                Locale.ROOT,
-                "| byte stream echoed, %s (64 KiB messages, %d MB each way) | %.0f MB/s |",
-                name,
-                megabytes,
-                megabytes / seconds));
+    /** Where a byte stream goes. */
+    private enum Route {
+        THROUGH_DATA_PLANE("through the data plane", "data plane"),
+        DIRECT("directly to the instance", null),
+        THROUGH_NGINX("through nginx grpc_pass in front of the instance", "nginx"),
+        THROUGH_HAPROXY("through HAProxy (h2c, 1 thread) in front of the instance", "HAProxy");
+
+        final String where;
+        /** Whose CPU time is measured on this path, or null. */
+        final String relay;
+
+        Route(String where, String relay) {
+            this.where = where;
+            this.relay = relay;
+        }
     }
 
-    private static double echo(LeverClient client, long megabytes) throws Exception {
+    /**
+     * One byte-stream measurement: MB/s one way and the relay's CPU per MB echoed (NaN without a
+     * relay), or why a peer proxy's stream did not finish.
+     */
+    private record Throughput(
+            Route route, int kib, double megabytesPerSecond, double relayCpuMsPerMegabyte, String failure) {
+        String row(List<Throughput> all, long megabytes) {
+            String result;
+            if (failure != null) {
+                result = "failed: " + failure.replace('|', '/');
+            } else {
+                result = String.format(Locale.ROOT, "%.0f MB/s", megabytesPerSecond);
+                if (route != Route.DIRECT) {
+                    for (Throughput direct : all) {
+                        if (direct.route == Route.DIRECT && direct.kib == kib) {
+                            result += String.format(
+                                    Locale.ROOT, " (%.2f× direct)", megabytesPerSecond / direct.megabytesPerSecond);
+                        }
+                    }
+                    result += String.format(Locale.ROOT, "; %s CPU %.2f ms per MB", route.relay, relayCpuMsPerMegabyte);
+                }
+            }
+            return String.format(
+                    Locale.ROOT,
+                    "| byte stream echoed, gRPC (Java SDK) %s, %d KiB messages (%d MB each way) | %s |",
+                    route.where,
+                    kib,
+                    megabytes,
+                    result);
+        }
+    }
+
+    /** A byte stream whose echo stopped coming: none for {@link #STALL_SECONDS}. */
+    private static final class Stalled extends Exception {
+        Stalled(long megabytesEchoed) {
+            super("stalled: no echo for " + STALL_SECONDS + " s after " + megabytesEchoed + " MB");
+        }
+    }
+
+    /**
+     * A byte stream echoed: {@code kib} KiB messages sent while the echo is read, after a 64 MB
+     * warm-up; the relay's CPU time ({@code relayCpuNanos}, null for none) over the measured part.
+     */
+    private void throughput(Route route, int kib, LeverClient client, LongSupplier relayCpuNanos) throws Exception {
+        System.err.printf(
+                "Throughput: %s, %d KiB messages, %d MB echoed (+64 MB warm-up) ...%n", route.where, kib, megabytes);
+        byte[] message = randomBlock(kib * 1024);
+        try {
+            echo(client, 64, message);
+            long cpuBefore = relayCpuNanos == null ? 0 : relayCpuNanos.getAsLong();
+            double seconds = echo(client, megabytes, message);
+            double cpuMsPerMegabyte =
+                    relayCpuNanos == null ? Double.NaN : (relayCpuNanos.getAsLong() - cpuBefore) / 1e6 / megabytes;
+            throughputs.add(new Throughput(route, kib, megabytes / seconds, cpuMsPerMegabyte, null));
+        } catch (Stalled | RuntimeException failed) {
+            if (route == Route.DIRECT || route == Route.THROUGH_DATA_PLANE) {
+                throw failed;
+            }
+            System.err.println(route.relay + ": " + failed.getMessage()); // a peer's limit, reported as such
+            throughputs.add(new Throughput(route, kib, Double.NaN, Double.NaN, failed.getMessage()));
+        }
+    }
+
+    /**
+     * Seconds to echo {@code megabytes} in {@code message}s on one stream. A stream whose echo stops
+     * for {@link #STALL_SECONDS} is cancelled: {@link Stalled}.
+     */
+    private static double echo(LeverClient client, long megabytes, byte[] message) throws Exception {
         long total = megabytes << 20;
         ClientStream stream = client.service("dev.lever", "streamBench").invokeChan("echoChan");
         long start = System.nanoTime();
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-            byte[] block = randomBlock();
-            for (long sent = 0; sent < total; sent += BLOCK) {
-                stream.send(block);
+            for (long sent = 0; sent < total; sent += message.length) {
+                stream.send(message);
             }
             stream.close();
         });
-        long received = 0;
-        for (ClientStream.Message message : stream) {
-            received += message.bytes().length;
+        AtomicLong received = new AtomicLong();
+        AtomicBoolean stalled = new AtomicBoolean();
+        ScheduledFuture<?> watch = STALL_WATCH.scheduleAtFixedRate(
+                new Runnable() {
+                    private long seen = -1;
+
+                    @Override
+                    public void run() {
+                        long now = received.get();
+                        if (now == seen && stalled.compareAndSet(false, true)) {
+                            stream.cancel();
+                        }
+                        seen = now;
+                    }
+                },
+                STALL_SECONDS,
+                STALL_SECONDS,
+                TimeUnit.SECONDS);
+        try {
+            for (ClientStream.Message echoed : stream) {
+                received.addAndGet(echoed.bytes().length);
+            }
+            if (stalled.get()) {
+                throw new Stalled(received.get() >> 20);
+            }
+            writer.get(1, TimeUnit.MINUTES);
+        } catch (RuntimeException | ExecutionException failed) {
+            if (stalled.get()) {
+                throw new Stalled(received.get() >> 20);
+            }
+            throw failed;
+        } finally {
+            watch.cancel(false);
         }
-        writer.get(1, TimeUnit.MINUTES);
-        if (received != total) {
-            throw new IllegalStateException("echoed " + received + " bytes of " + total);
+        if (received.get() != total) {
+            throw new IllegalStateException("echoed " + received.get() + " bytes of " + total);
         }
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * The same byte streams through nginx and HAProxy in front of the instance, those installed: a
+     * peer proxy's figures to read the data plane's against.
+     */
+    private void throughputThroughPeers(Path folder, int instancePort) throws Exception {
+        Optional<PeerProxy> nginx = PeerProxy.nginx(folder, instancePort);
+        Optional<PeerProxy> haproxy = PeerProxy.haproxy(folder, instancePort);
+        throughputThrough(nginx, Route.THROUGH_NGINX);
+        throughputThrough(haproxy, Route.THROUGH_HAPROXY);
+    }
+
+    private void throughputThrough(Optional<PeerProxy> peer, Route route) throws Exception {
+        if (peer.isEmpty()) {
+            System.err.println(route.relay + " is not installed (" + PeerProxy.INSTALL + "): its rows are left out");
+            return;
+        }
+        try (PeerProxy proxy = peer.get()) {
+            for (int kib : messageKib) {
+                // a connection of its own for each size: a stream that stalled may leave its connection stuck
+                try (LeverClient client = LeverClient.connect("127.0.0.1:" + proxy.port)) {
+                    throughput(route, kib, client, proxy::cpuNanos);
+                }
+            }
+        }
     }
 
     /** The same through the HTTP API, with curl: the body is the args line and then raw bytes. */
@@ -140,8 +298,8 @@ public final class StreamBenchmark {
         try {
             try (OutputStream out = Files.newOutputStream(body)) {
                 out.write("[]\n".getBytes(StandardCharsets.UTF_8));
-                byte[] block = randomBlock();
-                for (long written = 0; written < megabytes << 20; written += BLOCK) {
+                byte[] block = randomBlock(HTTP_CHUNK);
+                for (long written = 0; written < megabytes << 20; written += HTTP_CHUNK) {
                     out.write(block);
                 }
             }
@@ -285,8 +443,8 @@ public final class StreamBenchmark {
                 .pid();
     }
 
-    private static byte[] randomBlock() {
-        byte[] block = new byte[BLOCK];
+    private static byte[] randomBlock(int size) {
+        byte[] block = new byte[size];
         SplittableRandom random = new SplittableRandom(7);
         for (int i = 0; i < block.length; i++) {
             block[i] = (byte) random.nextInt();
