@@ -7,7 +7,7 @@ import io.leveros.dataplane.activator.PoolLoad;
 import io.leveros.dataplane.code.CodeCache;
 import io.leveros.dataplane.code.ControlPlaneCode;
 import io.leveros.dataplane.connections.ConnectionRules;
-import io.leveros.dataplane.connections.FlushBatching;
+import io.leveros.dataplane.connections.ConnectionTuning;
 import io.leveros.dataplane.container.ContainerImages;
 import io.leveros.dataplane.container.DockerRuntime;
 import io.leveros.dataplane.forwarding.CallForwarder;
@@ -408,7 +408,7 @@ public final class DataPlane implements AutoCloseable {
         IngressHandler handler = new IngressHandler(grpc, api, routing, controlPlanes, vertx, metrics);
         Counter requests = metrics.loopRequests(ingress.label(), loop);
         return vertx.createHttpServer(serverOptions(options))
-                .connectionHandler(FlushBatching::install)
+                .connectionHandler(ConnectionTuning::install)
                 .invalidRequestHandler(invalidRequests(ingress))
                 .requestHandler(request -> {
                     requests.increment();
@@ -461,7 +461,7 @@ public final class DataPlane implements AutoCloseable {
         LogsHandler logsHandler = new LogsHandler(vertx, logs, routing, options.nodeId());
         Counter requests = metrics.loopRequests(Ingress.FORWARDED.label(), loop);
         return vertx.createHttpServer(serverOptions(options))
-                .connectionHandler(FlushBatching::install)
+                .connectionHandler(ConnectionTuning::install)
                 .invalidRequestHandler(invalidRequests(Ingress.FORWARDED))
                 .requestHandler(request -> {
                     requests.increment();

@@ -2,8 +2,6 @@ package io.leveros.dataplane.connections;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * Gathers the flushes of one event-loop turn on a connection into one socket write. Vert.x flushes
@@ -12,19 +10,12 @@ import io.vertx.core.net.impl.ConnectionBase;
  * so every 16 KiB DATA frame and every WINDOW_UPDATE cost a system call of its own. Netty's {@link
  * FlushConsolidationHandler} at the head of the pipeline defers such a flush to the end of the
  * current event-loop task: the frames written while one read is handled leave together,
- * microseconds later. Reaches into Vert.x's {@code ConnectionBase} for the Netty channel.
+ * microseconds later. Installed on Vert.x's connections by {@link ConnectionTuning}.
  */
 public final class FlushBatching {
     private static final String NAME = "lever-flush-batching";
 
     private FlushBatching() {}
-
-    /** For a server's or client's connection handler; call on the connection's event loop. */
-    public static void install(HttpConnection connection) {
-        if (connection instanceof ConnectionBase base) {
-            addTo(base.channel().pipeline());
-        }
-    }
 
     /** At the head of {@code pipeline}, once; call on its channel's event loop. */
     public static void addTo(ChannelPipeline pipeline) {

@@ -1,5 +1,6 @@
 package io.leveros.dataplane.forwarding;
 
+import io.leveros.dataplane.connections.ConnectionTuning;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
@@ -66,6 +67,7 @@ final class CallChannel extends Http2ConnectionHandler {
         DefaultHttp2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(
                 connection, encoder, new DefaultHttp2FrameReader(new DefaultHttp2HeadersDecoder(false)));
         CallChannel channel = new CallChannel(decoder, encoder, loop);
+        ConnectionTuning.readFramesAcrossReads(channel);
         decoder.frameListener(channel.new Frames());
         connection.addListener(channel.new StreamEnds());
         return channel;

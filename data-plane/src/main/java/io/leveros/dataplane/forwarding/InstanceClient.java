@@ -5,7 +5,7 @@ import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.call.GrpcHeaders;
 import io.leveros.dataplane.call.GrpcMessageBody;
-import io.leveros.dataplane.connections.FlushBatching;
+import io.leveros.dataplane.connections.ConnectionTuning;
 import io.leveros.dataplane.identity.ForwardingKey;
 import io.leveros.dataplane.placement.ResourceEpoch;
 import io.leveros.dataplane.tracing.TraceContext;
@@ -134,7 +134,10 @@ public final class InstanceClient implements AutoCloseable {
         }
     }
 
-    /** h2c with prior knowledge, the data plane's HTTP/2 windows, and flushes batched ({@link FlushBatching}). */
+    /**
+     * h2c with prior knowledge, the data plane's HTTP/2 windows, flushes batched and frames read
+     * across socket reads ({@link ConnectionTuning}).
+     */
     private HttpClient newHttpClient() {
         HttpClientOptions options = new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_2)
@@ -144,7 +147,7 @@ public final class InstanceClient implements AutoCloseable {
         options.getInitialSettings().setInitialWindowSize(HTTP2_STREAM_WINDOW);
         return vertx.httpClientBuilder()
                 .with(options)
-                .withConnectHandler(FlushBatching::install)
+                .withConnectHandler(ConnectionTuning::install)
                 .build();
     }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Real Vert.x HTTP/2 connections: frames a handler writes outside a read of their connection (as a
  * relay does, while reading the other side) reach the socket in one flush with {@link
- * FlushBatching}, and in one flush each without it.
+ * FlushBatching} (installed by {@link ConnectionTuning}), and in one flush each without it.
  */
 class FlushBatchingTest {
     private static final int CHUNKS = 10;
@@ -43,7 +43,7 @@ class FlushBatchingTest {
 
     @Test
     void framesWrittenInOneTaskLeaveInOneFlush() throws Exception {
-        assertThat(socketFlushesForChunksWrittenOnATimer(FlushBatching::install))
+        assertThat(socketFlushesForChunksWrittenOnATimer(ConnectionTuning::install))
                 .isEqualTo(1);
     }
 
