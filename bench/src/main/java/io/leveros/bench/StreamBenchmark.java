@@ -27,9 +27,9 @@ import java.util.function.LongSupplier;
 /**
  * Measures streaming methods on this machine (docs/benchmarks.md): byte-stream throughput through
  * the data plane (gRPC, in 32 and 64 KiB messages, with the data plane's CPU per MB; and HTTP),
- * directly to the instance, and through nginx and HAProxy in front of it when installed; small-message rate on
- * 1 and 100 concurrent streams, and the data plane's memory per open idle stream. The service is the Java
- * test service's {@code echoChan}. Prints a Markdown table.
+ * directly to the instance, and through nginx and HAProxy in front of it when installed;
+ * small-message rate on 1 and 100 concurrent streams, and the data plane's memory per open idle
+ * stream. The service is the Java test service's {@code echoChan}. Prints a Markdown table.
  */
 public final class StreamBenchmark {
     private static final Path TEST_SERVICE_CLASSES =
