@@ -86,7 +86,6 @@ public final class StreamBenchmark {
     }
 
     private void run() throws Exception {
-        int first = messageKib.get(0);
         System.err.printf(
                 "Machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
         Path service = BenchPlatform.serviceFolder(
@@ -102,8 +101,7 @@ public final class StreamBenchmark {
             long dataPlanePid = dataPlanePid(ports.http());
             try (LeverClient client = LeverClient.connect(dataPlane)) {
                 for (int kib : messageKib) {
-                    throughput(
-                            Route.THROUGH_DATA_PLANE, kib, client, () -> JvmProbe.cpuNanos(dataPlanePid), kib == first);
+                    throughput(Route.THROUGH_DATA_PLANE, kib, client, () -> JvmProbe.cpuNanos(dataPlanePid));
                 }
                 throughputOverHttp(ports.http());
                 messageRate("through the data plane", client, 1);
@@ -118,7 +116,7 @@ public final class StreamBenchmark {
                 BenchPlatform.startInstance(service, "io.leveros.testservice.TestService", "streamBench", port);
         try (LeverClient client = LeverClient.connect("127.0.0.1:" + port)) {
             for (int kib : messageKib) {
-                throughput(Route.DIRECT, kib, client, null, kib == first);
+                throughput(Route.DIRECT, kib, client, null);
             }
             messageRate("directly to the instance", client, 1);
             messageRate("directly to the instance", client, 100);
@@ -198,10 +196,8 @@ public final class StreamBenchmark {
      * path too (so the client and the instance warm up, not only the relay). The next sizes warm up
      * with 64 MB.
      */
-    private void throughput(
-            Route route, int kib, LeverClient client, LongSupplier relayCpuNanos, boolean firstOnItsPath)
-            throws Exception {
-        long warmUp = firstOnItsPath ? megabytes : 64;
+    private void throughput(Route route, int kib, LeverClient client, LongSupplier relayCpuNanos) throws Exception {
+        long warmUp = kib == messageKib.getFirst() ? megabytes : 64;
         System.err.printf(
                 "Throughput: %s, %d KiB messages, %d MB echoed (+%d MB warm-up) ...%n",
                 route.where, kib, megabytes, warmUp);
@@ -258,17 +254,18 @@ public final class StreamBenchmark {
             for (ClientStream.Message echoed : stream) {
                 received.addAndGet(echoed.bytes().length);
             }
-            if (stalled.get()) {
-                throw new Stalled(received.get() >> 20);
+            if (!stalled.get()) {
+                writer.get(1, TimeUnit.MINUTES);
             }
-            writer.get(1, TimeUnit.MINUTES);
         } catch (RuntimeException | ExecutionException failed) {
-            if (stalled.get()) {
-                throw new Stalled(received.get() >> 20);
+            if (!stalled.get()) {
+                throw failed;
             }
-            throw failed;
         } finally {
             watch.cancel(false);
+        }
+        if (stalled.get()) { // the watch cancelled the stream: receiving ended or failed because of it
+            throw new Stalled(received.get() >> 20);
         }
         if (received.get() != total) {
             throw new IllegalStateException("echoed " + received.get() + " bytes of " + total);
@@ -281,10 +278,8 @@ public final class StreamBenchmark {
      * peer proxy's figures to read the data plane's against.
      */
     private void throughputThroughPeers(Path folder, int instancePort) throws Exception {
-        Optional<PeerProxy> nginx = PeerProxy.nginx(folder, instancePort);
-        Optional<PeerProxy> haproxy = PeerProxy.haproxy(folder, instancePort);
-        throughputThrough(nginx, Route.THROUGH_NGINX);
-        throughputThrough(haproxy, Route.THROUGH_HAPROXY);
+        throughputThrough(PeerProxy.nginx(folder, instancePort), Route.THROUGH_NGINX);
+        throughputThrough(PeerProxy.haproxy(folder, instancePort), Route.THROUGH_HAPROXY);
     }
 
     private void throughputThrough(Optional<PeerProxy> peer, Route route) throws Exception {
@@ -296,7 +291,7 @@ public final class StreamBenchmark {
             for (int kib : messageKib) {
                 // a connection of its own for each size: a stream that stalled may leave its connection stuck
                 try (LeverClient client = LeverClient.connect("127.0.0.1:" + proxy.port)) {
-                    throughput(route, kib, client, proxy::cpuNanos, kib == messageKib.get(0));
+                    throughput(route, kib, client, proxy::cpuNanos);
                 }
             }
         }

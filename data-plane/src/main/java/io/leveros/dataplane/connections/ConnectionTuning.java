@@ -20,11 +20,10 @@ public final class ConnectionTuning {
         if (connection instanceof ConnectionBase base) {
             ChannelPipeline pipeline = base.channel().pipeline();
             FlushBatching.addTo(pipeline);
-            pipeline.forEach(handler -> {
-                if (handler.getValue() instanceof Http2ConnectionHandler http2) {
-                    readFramesAcrossReads(http2);
-                }
-            });
+            Http2ConnectionHandler http2 = pipeline.get(Http2ConnectionHandler.class); // none on HTTP/1.x
+            if (http2 != null) {
+                readFramesAcrossReads(http2);
+            }
         }
     }
 

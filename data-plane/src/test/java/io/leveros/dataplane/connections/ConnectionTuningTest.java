@@ -134,11 +134,8 @@ class ConnectionTuningTest {
         List<ByteToMessageDecoder.Cumulator> cumulators = new CopyOnWriteArrayList<>();
         Consumer<HttpConnection> seen = connection -> {
             onConnection.accept(connection);
-            ((ConnectionBase) connection).channel().pipeline().forEach(handler -> {
-                if (handler.getValue() instanceof Http2ConnectionHandler http2) {
-                    cumulators.add(cumulatorOf(http2));
-                }
-            });
+            cumulators.add(cumulatorOf(
+                    ((ConnectionBase) connection).channel().pipeline().get(Http2ConnectionHandler.class)));
         };
         HttpServer server = vertx.createHttpServer(new HttpServerOptions())
                 .connectionHandler(seen::accept)
