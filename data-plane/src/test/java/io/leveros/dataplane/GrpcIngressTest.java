@@ -384,17 +384,19 @@ class GrpcIngressTest {
         HttpClient http = vertx.createHttpClient(
                 new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
         try {
+            // body() is asked for in the callback that sends, on the event loop, before the answer can
+            // arrive: asked for from this thread once the response had ended, it would never complete.
             return http.request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/" + method)
                     .compose(request -> request.putHeader("content-type", contentType)
                             .putHeader("te", "trailers")
                             .putHeader("lever-url", leverUrl)
-                            .send(body))
-                    .compose(response -> response.body().map(ignored -> {
-                        Map<String, String> answer = new java.util.HashMap<>();
-                        response.headers().forEach(answer::put);
-                        response.trailers().forEach(answer::put);
-                        return answer;
-                    }))
+                            .send(body)
+                            .compose(response -> response.body().map(ignored -> {
+                                Map<String, String> answer = new java.util.HashMap<>();
+                                response.headers().forEach(answer::put);
+                                response.trailers().forEach(answer::put);
+                                return answer;
+                            })))
                     .toCompletionStage()
                     .toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);

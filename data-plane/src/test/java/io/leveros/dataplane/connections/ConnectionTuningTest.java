@@ -98,9 +98,9 @@ class ConnectionTuningTest {
         HttpClient client = vertx.createHttpClient(
                 new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
         try {
+            // body() asked for on the event loop, before the answer can end: see GrpcIngressTest.rawGrpcCall
             String body = client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
-                    .compose(request -> request.send())
-                    .compose(response -> response.body())
+                    .compose(request -> request.send().compose(response -> response.body()))
                     .map(Buffer::toString)
                     .toCompletionStage()
                     .toCompletableFuture()
@@ -152,8 +152,7 @@ class ConnectionTuningTest {
         new SplittableRandom(7).nextBytes(body);
         try {
             Buffer echoed = client.request(HttpMethod.POST, server.actualPort(), "127.0.0.1", "/")
-                    .compose(request -> request.send(Buffer.buffer(body)))
-                    .compose(response -> response.body())
+                    .compose(request -> request.send(Buffer.buffer(body)).compose(response -> response.body()))
                     .toCompletionStage()
                     .toCompletableFuture()
                     .get(30, TimeUnit.SECONDS);
