@@ -81,6 +81,42 @@ class DataPlaneProcessTest {
     }
 
     @Test
+    void theNextDataPlaneToStartRemovesTheInstanceFolderOfAKilledOneAndKeepsARunningOnes() throws Exception {
+        DataPlaneProcess running = new DataPlaneProcess(controlPlane, List.of(), Map.of(), "--node-id", "running");
+        try {
+            dataPlane = new DataPlaneProcess(controlPlane, List.of(), Map.of(), "--node-id", "killed");
+            Path killed = instanceFolder(dataPlane);
+            Path kept = instanceFolder(running);
+            dataPlane.process().destroyForcibly(); // SIGKILL: its folder stays behind
+            dataPlane.process().waitFor(10, TimeUnit.SECONDS);
+            assertThat(killed).isDirectory();
+
+            InstanceFolder next = InstanceFolder.create(killed.getParent(), "next");
+            try {
+                assertThat(killed).as("left over by the killed data plane").doesNotExist();
+                assertThat(kept).as("the running data plane's").isDirectory();
+                assertThat(kept.resolve("lock")).as("still locked by it").exists();
+            } finally {
+                next.delete();
+            }
+        } finally {
+            running.close();
+            running.process().waitFor(10, TimeUnit.SECONDS);
+            deleteInstanceFolder(running.output());
+        }
+    }
+
+    /** The instance folder {@code dataPlane} says it made, once it listens. */
+    static Path instanceFolder(DataPlaneProcess dataPlane) throws Exception {
+        dataPlane.port();
+        Matcher folder = INSTANCE_FOLDER.matcher(dataPlane.output());
+        assertThat(folder.find())
+                .as("the data plane names its instance folder: %s", dataPlane.output())
+                .isTrue();
+        return Path.of(folder.group(1));
+    }
+
+    @Test
     void aDataPlaneThatIsNotRootRunsInstancesAsItselfAndSaysSo() throws Exception {
         dataPlane =
                 new DataPlaneProcess(controlPlane, AS_NOBODY, Map.of(), "--node-id", "nobody", "--allow-unlimited-ram");
