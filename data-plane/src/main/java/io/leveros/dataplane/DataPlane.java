@@ -408,7 +408,10 @@ public final class DataPlane implements AutoCloseable {
         IngressHandler handler = new IngressHandler(grpc, api, routing, controlPlanes, vertx, metrics);
         Counter requests = metrics.loopRequests(ingress.label(), loop);
         return vertx.createHttpServer(serverOptions(options))
-                .connectionHandler(ConnectionTuning::install)
+                .connectionHandler(connection -> {
+                    ConnectionTuning.install(connection);
+                    grpc.serveRelayedCallsBelowVertx(connection, requests);
+                })
                 .invalidRequestHandler(invalidRequests(ingress))
                 .requestHandler(request -> {
                     requests.increment();
@@ -461,7 +464,10 @@ public final class DataPlane implements AutoCloseable {
         LogsHandler logsHandler = new LogsHandler(vertx, logs, routing, options.nodeId());
         Counter requests = metrics.loopRequests(Ingress.FORWARDED.label(), loop);
         return vertx.createHttpServer(serverOptions(options))
-                .connectionHandler(ConnectionTuning::install)
+                .connectionHandler(connection -> {
+                    ConnectionTuning.install(connection);
+                    grpc.serveRelayedCallsBelowVertx(connection, requests);
+                })
                 .invalidRequestHandler(invalidRequests(Ingress.FORWARDED))
                 .requestHandler(request -> {
                     requests.increment();

@@ -21,14 +21,16 @@ import io.leveros.dataplane.routing.ServiceRoute;
 import io.leveros.dataplane.stream.StreamRelay;
 import io.leveros.dataplane.tracing.TraceContext;
 import io.leveros.dataplane.tracing.Tracer;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
@@ -37,10 +39,11 @@ import io.vertx.grpc.server.GrpcServerResponse;
 
 /**
  * {@code core.LeverRPC} from gRPC clients (the original Lever clients among them). The call's
- * destination is the {@code lever-url} metadata. A call ({@code HandleRPC}) that declared no
- * compression is read and answered below the gRPC layer ({@link GrpcCallMessage}): its message is
- * relayed to the instance as raw bytes and the instance's reply and status come back the same way;
- * any other call (compressed, gRPC-Web) goes through a Vert.x gRPC server, which decodes it first. A
+ * destination is the {@code lever-url} metadata. A call ({@code HandleRPC} over HTTP/2) that declared
+ * no compression is served from the connection's frames, below Vert.x ({@link RelayedCallFrames}): its
+ * message is relayed to the instance as raw bytes and the instance's reply and status come back the
+ * same way; any other call (compressed, gRPC-Web) goes through a Vert.x gRPC server, which decodes it
+ * first. A
  * streaming call ({@code HandleStreamingRPC}, not gRPC-Web) is relayed below the gRPC layer, frame by
  * frame, by {@link StreamRelay}. Platform errors are gRPC statuses with the same messages as over
  * HTTP.
@@ -48,7 +51,6 @@ import io.vertx.grpc.server.GrpcServerResponse;
 public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buffer>> {
     static final String HANDLE_RPC = "core.LeverRPC/HandleRPC";
     static final String HANDLE_STREAMING_RPC = "core.LeverRPC/HandleStreamingRPC";
-    private static final String CALL_PATH = "/" + HANDLE_RPC;
     private static final String STREAMING_PATH = "/" + HANDLE_STREAMING_RPC;
 
     private final RoutingState routing;
@@ -96,24 +98,12 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
             server.handle(request);
             return;
         }
-        if (isRelayedCall(request, contentType)) {
-            relayCall(request);
-            return;
-        }
         HttpServerRequest guarded = UndeclaredCompression.guard(request, contentType);
         if (isRelayedStream(request, contentType)) {
             relayStream(guarded);
         } else {
             server.handle(guarded);
         }
-    }
-
-    /** A call over gRPC (not gRPC-Web) that declared no compression: its bytes only pass through. */
-    private static boolean isRelayedCall(HttpServerRequest request, String contentType) {
-        return request.method() == HttpMethod.POST
-                && CALL_PATH.equals(request.path())
-                && !contentType.startsWith(GrpcHeaders.WEB_CONTENT_TYPE)
-                && !request.headers().contains(GrpcHeaders.GRPC_ENCODING);
     }
 
     private static boolean isRelayedStream(HttpServerRequest request, String contentType) {
@@ -154,7 +144,26 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         }
     }
 
-    private Call target(MultiMap headers) {
+    /**
+     * Serves on {@code connection}'s HTTP/2 frames the calls that only pass through ({@code HandleRPC}
+     * over gRPC, no compression declared), below Vert.x's streams ({@link RelayedCallFrames}); call
+     * from the server's connection handler.
+     *
+     * @param requests the loop's request counter
+     */
+    public void serveRelayedCallsBelowVertx(HttpConnection connection, Counter requests) {
+        RelayedCallFrames.install(connection, this, requests);
+    }
+
+    Future<Buffer> forward(Call target, Buffer rpc) {
+        return forwarder.forward(target, rpc);
+    }
+
+    void recordUnrouted(CallException refusal, long startedNanos) {
+        calls.recordUnrouted(refusal.code().httpStatus(), System.nanoTime() - startedNanos);
+    }
+
+    Call target(MultiMap headers) {
         RoutingTable table = RouteResolver.readyTable(routing);
         long resourceEpoch = 0;
         if (ingress == Ingress.FORWARDED) {
@@ -172,34 +181,6 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
                 RouteResolver.resolve(table, environment, url.service(), url.resource(), ingress.allowsPrivate());
         TraceContext trace = TraceContext.of(headers);
         return Call.to(route, url, environment, resourceEpoch, url.isStreaming() ? trace : tracer.begin(trace));
-    }
-
-    /**
-     * A call whose one message is read, and its reply written, by {@link GrpcCallMessage}, below the
-     * gRPC server, which would deframe and frame each message again; it answers as the server does.
-     */
-    private void relayCall(HttpServerRequest request) {
-        long startedNanos = System.nanoTime();
-        HttpServerResponse response = request.response();
-        Call target;
-        try {
-            target = target(request.headers());
-        } catch (CallException e) {
-            GrpcHeaders.end(response, e.grpcStatus(), e.getMessage());
-            calls.recordUnrouted(e.code().httpStatus(), System.nanoTime() - startedNanos);
-            return;
-        }
-        GrpcCallMessage.read(request)
-                .compose(rpc -> forwarder.forward(target, rpc))
-                .onComplete(outcome -> {
-                    if (outcome.succeeded()) {
-                        GrpcCallMessage.reply(response, outcome.result());
-                    } else {
-                        CallException failure = asCallException(outcome.cause());
-                        GrpcHeaders.end(response, failure.grpcStatus(), failure.getMessage());
-                    }
-                    record(target, outcome, startedNanos);
-                });
     }
 
     private void handleRpc(GrpcServerRequest<Buffer, Buffer> request) {
@@ -224,7 +205,7 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
     }
 
     /** Counts an answered call and ends its span. */
-    private void record(Call target, AsyncResult<Buffer> outcome, long startedNanos) {
+    void record(Call target, AsyncResult<Buffer> outcome, long startedNanos) {
         int status =
                 outcome.succeeded() ? CallOutcome.statusOf(outcome.result()) : CallOutcome.statusOf(outcome.cause());
         long nanos = System.nanoTime() - startedNanos;
@@ -251,7 +232,7 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         response.status(error.grpcStatus()).statusMessage(error.getMessage()).end();
     }
 
-    private static CallException asCallException(Throwable failure) {
+    static CallException asCallException(Throwable failure) {
         return failure instanceof CallException e
                 ? e
                 : new CallException(ErrorCode.INSTANCE_FAILED, GrpcStatus.INTERNAL, "the call failed: " + failure);
