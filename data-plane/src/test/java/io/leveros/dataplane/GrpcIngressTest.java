@@ -415,6 +415,33 @@ class GrpcIngressTest {
     }
 
     @Test
+    void aCallItsClientResetsBeforeItsMessageEndedCountsAsMalformed() throws Exception {
+        HttpClient http = vertx.createHttpClient(
+                new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        try {
+            http.request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/HandleRPC")
+                    .compose(request -> request.putHeader("content-type", "application/grpc")
+                            .putHeader("te", "trailers")
+                            .putHeader("lever-url", "lever://dev.lever/hello/resetBeforeItsEnd")
+                            .setChunked(true) // no content-length: HTTP/2 sends DATA as it is written
+                            .write(Buffer.buffer()
+                                    .appendByte((byte) 0)
+                                    .appendInt(100)
+                                    .appendBytes(new byte[10]))
+                            .compose(written -> request.reset()))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+        } finally {
+            http.close();
+        }
+        String series = CallMetricsTest.call("count", "public", "hello", "1", "resetBeforeItsEnd", 400);
+        await("the reset call counted")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> CallMetricsTest.parse(dataPlane.metrics().scrape()).get(series) != null);
+    }
+
+    @Test
     void callsCountWithTheStatusTheHttpApiGivesThem() throws Exception {
         call(dataPlane.port(), "/hello/echo", args("a"));
         call(dataPlane.port(), "/hello/fail", args("b"));
