@@ -43,10 +43,9 @@ import io.vertx.grpc.server.GrpcServerResponse;
  * no compression is served from the connection's frames, below Vert.x ({@link RelayedCallFrames}): its
  * message is relayed to the instance as raw bytes and the instance's reply and status come back the
  * same way; any other call (compressed, gRPC-Web) goes through a Vert.x gRPC server, which decodes it
- * first. A
- * streaming call ({@code HandleStreamingRPC}, not gRPC-Web) is relayed below the gRPC layer, frame by
- * frame, by {@link StreamRelay}. Platform errors are gRPC statuses with the same messages as over
- * HTTP.
+ * first. A streaming call ({@code HandleStreamingRPC}, not gRPC-Web) is relayed below the gRPC layer,
+ * frame by frame, by {@link StreamRelay}. Platform errors are gRPC statuses with the same messages as
+ * over HTTP.
  */
 public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buffer>> {
     static final String HANDLE_RPC = "core.LeverRPC/HandleRPC";

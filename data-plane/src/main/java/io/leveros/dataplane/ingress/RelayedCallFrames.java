@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
@@ -43,19 +44,14 @@ import io.vertx.grpc.common.GrpcStatus;
 final class RelayedCallFrames extends Http2FrameListenerDecorator {
     private static final AsciiString POST = AsciiString.cached("POST");
     private static final AsciiString CALL_PATH = AsciiString.cached("/" + GrpcIngress.HANDLE_RPC);
-    private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
-    private static final AsciiString GRPC_ENCODING = AsciiString.cached("grpc-encoding");
-    private static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
-    private static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
-    private static final AsciiString GRPC_CONTENT_TYPE = AsciiString.cached(GrpcHeaders.CONTENT_TYPE);
     private static final String TOO_LARGE = "the call's message is larger than " + InstanceClient.MAX_MESSAGE_SIZE
             + " bytes; send large data in smaller calls, or as a stream";
     /** The headers and trailers of every call that succeeds; never changed once made. */
     private static final Http2Headers OK_HEADERS =
-            new DefaultHttp2Headers().status("200").set(CONTENT_TYPE, GRPC_CONTENT_TYPE);
+            new DefaultHttp2Headers().status("200").set(HttpHeaderNames.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE);
 
     private static final Http2Headers OK_TRAILERS =
-            new DefaultHttp2Headers().set(GRPC_STATUS, Integer.toString(GrpcStatus.OK.code));
+            new DefaultHttp2Headers().set(GrpcHeaders.GRPC_STATUS, Integer.toString(GrpcStatus.OK.code));
 
     private final GrpcIngress ingress;
     private final Http2ConnectionHandler http2;
@@ -168,14 +164,17 @@ final class RelayedCallFrames extends Http2FrameListenerDecorator {
 
     /** A call over gRPC (not gRPC-Web) that declared no compression: its bytes only pass through. */
     private static boolean isRelayedCall(Http2Headers headers) {
-        CharSequence type = headers.get(CONTENT_TYPE);
+        CharSequence type = headers.get(HttpHeaderNames.CONTENT_TYPE);
         return POST.contentEquals(headers.method())
                 && CALL_PATH.contentEquals(headers.path())
                 && type != null
-                && AsciiString.regionMatches(type, false, 0, GRPC_CONTENT_TYPE, 0, GRPC_CONTENT_TYPE.length())
-                && !AsciiString.regionMatches(
-                        type, false, 0, GrpcHeaders.WEB_CONTENT_TYPE, 0, GrpcHeaders.WEB_CONTENT_TYPE.length())
-                && !headers.contains(GRPC_ENCODING);
+                && startsWith(type, GrpcHeaders.CONTENT_TYPE)
+                && !startsWith(type, GrpcHeaders.WEB_CONTENT_TYPE)
+                && !headers.contains(GrpcHeaders.GRPC_ENCODING);
+    }
+
+    private static boolean startsWith(CharSequence text, String prefix) {
+        return AsciiString.regionMatches(text, false, 0, prefix, 0, prefix.length());
     }
 
     /** One call, from its HEADERS to its answer. */
@@ -278,9 +277,9 @@ final class RelayedCallFrames extends Http2FrameListenerDecorator {
             answered = true;
             Http2Headers headers = new DefaultHttp2Headers()
                     .status("200")
-                    .set(CONTENT_TYPE, GRPC_CONTENT_TYPE)
-                    .set(GRPC_STATUS, Integer.toString(failure.grpcStatus().code))
-                    .set(GRPC_MESSAGE, GrpcHeaders.percentEncoded(failure.getMessage()));
+                    .set(HttpHeaderNames.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE)
+                    .set(GrpcHeaders.GRPC_STATUS, Integer.toString(failure.grpcStatus().code))
+                    .set(GrpcHeaders.GRPC_MESSAGE, GrpcHeaders.percentEncoded(failure.getMessage()));
             http2.encoder().writeHeaders(ctx, streamId, headers, 0, true, ctx.newPromise());
             http2.flush(ctx);
         }
