@@ -35,8 +35,11 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -205,6 +208,82 @@ class GrpcIngressTest {
         assertThat(grpcWeb).containsEntry("grpc-status", "12"); // UNIMPLEMENTED
         assertThat(QueryStringDecoder.decodeComponent(grpcWeb.get("grpc-message")))
                 .contains("gRPC-Web");
+    }
+
+    /**
+     * A gRPC stream goes to its instance and back frame by frame: the messages as they were sent, then
+     * the instance's status in the trailers. One message is larger than the streams' 1 MiB windows, so
+     * both directions go on only as the relay gives the windows back.
+     */
+    @Test
+    void aStreamsMessagesAndStatusPassThroughTheRelay() throws Exception {
+        byte[] large = new byte[3 * 1024 * 1024];
+        Arrays.fill(large, (byte) 7);
+        Buffer messages =
+                grpcMessage("one".getBytes()).appendBuffer(grpcMessage(large)).appendBuffer(grpcMessage(new byte[0]));
+
+        Map<String, String> answer = new HashMap<>();
+        Buffer echoed = streamHttp()
+                .request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/HandleStreamingRPC")
+                .compose(request -> {
+                    // body() is asked for on the event loop, before the answer can end (see rawGrpcCall)
+                    var answered = request.response()
+                            .compose(response -> response.body().onSuccess(body -> {
+                                response.headers().forEach(answer::put);
+                                response.trailers().forEach(answer::put);
+                            }));
+                    request.putHeader("content-type", "application/grpc")
+                            .putHeader("te", "trailers")
+                            .putHeader("lever-url", "lever://dev.lever/hello/echoChan")
+                            .setChunked(true);
+                    request.write(messages.slice(0, 3));
+                    request.write(messages.slice(3, messages.length()));
+                    request.end();
+                    return answered;
+                })
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+
+        assertThat(echoed.getBytes()).isEqualTo(messages.getBytes());
+        assertThat(answer).containsEntry("content-type", "application/grpc").containsEntry("grpc-status", "0");
+    }
+
+    /**
+     * A gRPC stream holds its instance while open; its client's reset cancels the instance's side and
+     * lets go of the instance.
+     */
+    @Test
+    void aStreamItsClientResetsLetsGoOfItsInstance() throws Exception {
+        String inFlight = "lever_dataplane_calls_in_flight{environment=\"dev.lever\",service=\"hello\",version=\"1\"}";
+        var echoedOnce = new CompletableFuture<Void>();
+        var request = streamHttp()
+                .request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/HandleStreamingRPC")
+                .compose(opened -> {
+                    opened.response().onSuccess(response -> response.handler(data -> echoedOnce.complete(null)));
+                    opened.putHeader("content-type", "application/grpc")
+                            .putHeader("te", "trailers")
+                            .putHeader("lever-url", "lever://dev.lever/hello/echoChan")
+                            .setChunked(true);
+                    return opened.write(grpcMessage("one".getBytes())).map(opened);
+                })
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        echoedOnce.get(30, TimeUnit.SECONDS);
+        assertThat(CallMetricsTest.parse(dataPlane.metrics().scrape())).containsEntry(inFlight, "1.0");
+
+        request.reset();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                        CallMetricsTest.parse(dataPlane.metrics().scrape()))
+                .containsEntry(inFlight, "0.0"));
+    }
+
+    /** An h2c (prior knowledge) client for the tests' streams, closed with the test's Vert.x. */
+    private static HttpClient streamHttp() {
+        return vertx.createHttpClient(
+                new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
     }
 
     /**
@@ -392,7 +471,7 @@ class GrpcIngressTest {
                             .putHeader("lever-url", leverUrl)
                             .send(body)
                             .compose(response -> response.body().map(ignored -> {
-                                Map<String, String> answer = new java.util.HashMap<>();
+                                Map<String, String> answer = new HashMap<>();
                                 response.headers().forEach(answer::put);
                                 response.trailers().forEach(answer::put);
                                 return answer;

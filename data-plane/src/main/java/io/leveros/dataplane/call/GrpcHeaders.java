@@ -1,8 +1,9 @@
 package io.leveros.dataplane.call;
 
-import io.vertx.core.MultiMap;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,25 +29,15 @@ public final class GrpcHeaders {
     private GrpcHeaders() {}
 
     /**
-     * Ends a gRPC call's response with {@code status}: in the headers when nothing was answered yet
-     * (trailers-only), else in the trailers. A response the client already reset is left alone.
+     * The HEADERS that end a gRPC call with {@code status}: its trailers, or, when nothing was answered
+     * yet ({@code trailersOnly}), a trailers-only answer.
      */
-    public static void end(HttpServerResponse response, GrpcStatus status, String message) {
-        try {
-            MultiMap statusTo;
-            if (response.headWritten()) {
-                statusTo = response.trailers();
-            } else {
-                response.headers().clear();
-                response.headers().set(HttpHeaders.CONTENT_TYPE, GRPC_CONTENT_TYPE);
-                statusTo = response.headers();
-            }
-            statusTo.set(GRPC_STATUS, Integer.toString(status.code));
-            statusTo.set(GRPC_MESSAGE, percentEncoded(message));
-            response.end();
-        } catch (IllegalStateException alreadyClosed) {
-            // the client went away first: nobody to tell
+    public static Http2Headers statusHeaders(GrpcStatus status, String message, boolean trailersOnly) {
+        Http2Headers headers = new DefaultHttp2Headers();
+        if (trailersOnly) {
+            headers.status("200").set(HttpHeaderNames.CONTENT_TYPE, GRPC_CONTENT_TYPE);
         }
+        return headers.set(GRPC_STATUS, Integer.toString(status.code)).set(GRPC_MESSAGE, percentEncoded(message));
     }
 
     /** {@code message} as {@code grpc-message} carries it. */

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -25,11 +26,12 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
 /**
- * One HTTP/2 connection (h2c, prior knowledge) to an instance or a peer node, carrying calls, on Netty's
- * HTTP/2 codec directly: a call is a stream whose HEADERS and one DATA frame go out as they are built
- * and whose answer frames reach its {@link Exchange} as they come, without Vert.x's per-stream queues,
- * header maps and buffer copies in between (docs/data-plane.md "Calls to instances"). Lives on one event
- * loop; every method is called there.
+ * One HTTP/2 connection (h2c, prior knowledge) to an instance or a peer node, carrying calls or relayed
+ * streams, on Netty's HTTP/2 codec directly: a call is a stream whose HEADERS and one DATA frame go out
+ * as they are built, a relayed stream one whose DATA goes out as the client sends it ({@link
+ * InstanceStream}); the answer frames reach the stream's {@link Exchange} as they come, without Vert.x's
+ * per-stream queues, header maps and buffer copies in between (docs/data-plane.md "Calls to
+ * instances"). Lives on one event loop; every method is called there.
  */
 final class CallChannel extends Http2ConnectionHandler {
     /** What becomes of one call's stream. */
@@ -37,8 +39,12 @@ final class CallChannel extends Http2ConnectionHandler {
         /** The answer's headers, then its trailers; {@code end} when the stream ends with them. */
         void onHeaders(Http2Headers headers, boolean end);
 
-        /** A DATA frame of the answer, only valid during the call. */
-        void onData(ByteBuf data, boolean end);
+        /**
+         * A DATA frame of the answer, only valid during the call: answers how many of its bytes were
+         * read now; the others are told read later ({@link #consumed}), which holds the instance to
+         * what the data plane has passed on.
+         */
+        int onData(ByteBuf data, boolean end);
 
         /** The stream ended without its answer: reset, refused by a GOAWAY, or its connection lost. */
         void onFailure(Throwable cause);
@@ -118,18 +124,55 @@ final class CallChannel extends Http2ConnectionHandler {
      * @return the call's stream, for {@link #cancel}
      */
     int send(Http2Headers headers, ByteBuf body, Exchange exchange) {
+        int stream = open(headers, exchange);
+        write(stream, body, true);
+        return stream;
+    }
+
+    /**
+     * Opens a stream, when {@link #takesStreams()}: its headers go out, its DATA follows with {@link
+     * #write}.
+     *
+     * @return the stream, for {@link #write}, {@link #consumed} and {@link #cancel}
+     */
+    int open(Http2Headers headers, Exchange exchange) {
         int stream = connection().local().incrementAndGetNextStreamId();
         exchanges.put(stream, exchange);
         encoder().writeHeaders(context, stream, headers, 0, false, context.newPromise());
-        encoder()
-                .writeData(context, stream, body, 0, true, context.newPromise())
-                .addListener(written -> {
-                    if (!written.isSuccess()) {
-                        fail(stream, written.cause());
-                    }
-                });
-        context.channel().flush(); // batched with the loop's other flushes (FlushBatching)
         return stream;
+    }
+
+    /**
+     * Writes a DATA frame of {@code stream} (released once written), within the instance's flow-control
+     * window: the future completes once it went out. A failed write fails the stream's exchange.
+     */
+    Future<Void> write(int stream, ByteBuf data, boolean end) {
+        Future<Void> written = encoder().writeData(context, stream, data, 0, end, context.newPromise());
+        written.addListener(done -> {
+            if (!done.isSuccess()) {
+                fail(stream, done.cause());
+            }
+        });
+        context.channel().flush(); // batched with the loop's other flushes (FlushBatching)
+        return written;
+    }
+
+    /**
+     * The data plane is done with {@code bytes} of {@code stream}'s answer that its exchange did not read
+     * at once: they count in the instance's window again.
+     */
+    void consumed(int stream, int bytes) {
+        Http2Stream open = connection().stream(stream);
+        if (open == null) { // closed: Netty gave its bytes back to the connection's window
+            return;
+        }
+        try {
+            if (connection().local().flowController().consumeBytes(open, bytes)) {
+                context.channel().flush(); // a WINDOW_UPDATE was written
+            }
+        } catch (Http2Exception e) {
+            onError(context, false, e);
+        }
     }
 
     /** The connection could not be opened. */
@@ -186,10 +229,8 @@ final class CallChannel extends Http2ConnectionHandler {
         @Override
         public int onDataRead(ChannelHandlerContext ctx, int stream, ByteBuf data, int padding, boolean end) {
             Exchange exchange = end ? exchanges.remove(stream) : exchanges.get(stream);
-            if (exchange != null) {
-                exchange.onData(data, end);
-            }
-            return data.readableBytes() + padding; // consumed: the window opens again
+            int read = exchange == null ? data.readableBytes() : exchange.onData(data, end);
+            return read + padding; // consumed: the window opens again
         }
 
         @Override

@@ -74,7 +74,8 @@ final class CallChannels {
 
     /**
      * Sends a call to {@code address}: a POST to {@code path} with {@code headers} (the pseudo-headers
-     * are set here) and {@code body}, which is released once written or not sent.
+     * are set here) and {@code body}, which is released once written or not sent; or, when {@code body}
+     * is null, opens a stream whose DATA the caller writes ({@link CallChannel#write}).
      */
     void send(SocketAddress address, AsciiString path, Http2Headers headers, ByteBuf body, Call call) {
         List<Connection> open = connections.computeIfAbsent(address, a -> new ArrayList<>(1));
@@ -94,7 +95,9 @@ final class CallChannels {
 
     private static void sendOn(Connection connection, AsciiString path, Http2Headers headers, ByteBuf body, Call call) {
         if (!connection.channel.takesStreams()) { // it never opened, or closed at once
-            body.release();
+            if (body != null) {
+                body.release();
+            }
             call.onNotConnected(
                     connection.channel.ready().isSuccess()
                             ? new CallChannel.CallLost("the connection took no new stream")
@@ -102,7 +105,8 @@ final class CallChannels {
             return;
         }
         headers.method(POST).scheme(HTTP).authority(connection.authority).path(path);
-        call.onSent(connection.channel, connection.channel.send(headers, body, call));
+        CallChannel channel = connection.channel;
+        call.onSent(channel, body == null ? channel.open(headers, call) : channel.send(headers, body, call));
     }
 
     private Connection open(SocketAddress address, List<Connection> open) {

@@ -17,17 +17,13 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -51,11 +47,11 @@ import java.util.function.BiConsumer;
  * Calls {@code core.LeverRPC/HandleRPC} on an instance with the request's bytes as they came, and
  * hands back the reply's bytes as they come: the data plane does not decode what it only relays, and
  * sends calls as plain HTTP/2 requests that carry one gRPC message, over its own call connections
- * ({@link CallChannels}, Netty's HTTP/2 codec directly). Opens {@code HandleStreamingRPC} as a plain
- * HTTP/2 request for streams relayed frame by frame, and through Vert.x's gRPC client for streams
- * bridged from HTTP and WebSocket. Per event loop: the call connections, one Vert.x HTTP client for
- * bridged streams and one for relayed streams, all h2c (prior knowledge), each keeping its connections
- * per instance address.
+ * ({@link CallChannels}, Netty's HTTP/2 codec directly). Opens {@code HandleStreamingRPC} the same way,
+ * on connections of its own, for streams relayed frame by frame ({@link InstanceStream}), and through
+ * Vert.x's gRPC client for streams bridged from HTTP and WebSocket. Per event loop: the call
+ * connections, the stream connections and one Vert.x HTTP client for bridged streams, all h2c (prior
+ * knowledge), each keeping its connections per instance address.
  */
 public final class InstanceClient implements AutoCloseable {
     public static final CharSequence LEVER_URL = HttpHeaders.createOptimized("lever-url");
@@ -76,7 +72,7 @@ public final class InstanceClient implements AutoCloseable {
     public static final int HTTP2_CONNECTION_WINDOW = Integer.MAX_VALUE;
 
     private static final AsciiString CALL_PATH = AsciiString.cached("/core.LeverRPC/HandleRPC");
-    private static final String RELAYED_STREAM_PATH = "/core.LeverRPC/HandleStreamingRPC";
+    private static final AsciiString RELAYED_STREAM_PATH = AsciiString.cached("/core.LeverRPC/HandleStreamingRPC");
 
     private static final CharSequence TE = HttpHeaders.createOptimized("te");
     private static final CharSequence TRAILERS = HttpHeaders.createOptimized("trailers");
@@ -99,12 +95,8 @@ public final class InstanceClient implements AutoCloseable {
     private final LoopClients sharedClients;
     /** Each event loop's clients for bridged streams (Vert.x 5 offers no loop-aware pool). */
     private final Map<EventLoop, LoopClients> clientsByLoop = new ConcurrentHashMap<>();
-    /**
-     * One plain HTTP/2 client per event loop for relayed gRPC streams ({@link #openRelayedStream}),
-     * whose frames pass through undecoded. Its own connections to each instance, so a byte stream's
-     * data never queues behind, nor in front of, the calls' connections.
-     */
-    private final Map<EventLoop, HttpClient> relayClientsByLoop = new ConcurrentHashMap<>();
+    /** Each event loop's connections for relayed gRPC streams ({@link #openRelayedStream}). */
+    private final Map<EventLoop, CallChannels> streamChannels = new ConcurrentHashMap<>();
 
     private volatile CharSequence gatewayAddress = "";
     private volatile CharSequence forwardingKey = "";
@@ -157,14 +149,6 @@ public final class InstanceClient implements AutoCloseable {
         return context == null
                 ? sharedClients
                 : clientsByLoop.computeIfAbsent(context.nettyEventLoop(), loop -> new LoopClients());
-    }
-
-    private HttpClient relayClient() {
-        ContextInternal context = eventLoopContext();
-        if (context == null) {
-            throw new IllegalStateException("relayed streams are opened on an event loop");
-        }
-        return relayClientsByLoop.computeIfAbsent(context.nettyEventLoop(), loop -> newHttpClient());
     }
 
     /** The caller's context when it runs on an event loop, else null. */
@@ -240,34 +224,38 @@ public final class InstanceClient implements AutoCloseable {
     }
 
     /**
-     * Opens {@code core.LeverRPC/HandleStreamingRPC} on {@code lease}'s instance as a plain HTTP/2
-     * request, for a gRPC stream whose frames are relayed as they come: the caller writes the client's
-     * DATA frames and reads the instance's. The client's {@code grpc-encoding} and {@code
-     * grpc-accept-encoding} go with it, so compressed messages pass through for the instance to
-     * decode. Called on an event loop.
+     * Opens {@code core.LeverRPC/HandleStreamingRPC} on {@code lease}'s instance for a gRPC stream whose
+     * frames are relayed as they come: the caller writes the client's DATA frames, the instance's come
+     * to {@code frames}. The client's {@code grpc-encoding} and {@code grpc-accept-encoding} go with it,
+     * so compressed messages pass through for the instance to decode. Streams go on connections of their
+     * own ({@link #streamChannels}), so a byte stream's data never queues behind, nor in front of, the
+     * calls. Called on an event loop.
      */
-    public Future<HttpClientRequest> openRelayedStream(
-            Lease lease, String leverUrl, TraceContext trace, MultiMap clientHeaders) {
-        RequestOptions options = new RequestOptions()
-                .setServer(lease.address())
-                .setMethod(HttpMethod.POST)
-                .setURI(RELAYED_STREAM_PATH);
-        return relayClient()
-                .request(options)
-                .map(request -> {
-                    MultiMap headers = request.headers();
-                    headers.set(HttpHeaders.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE);
-                    headers.set(TE, TRAILERS);
-                    for (CharSequence name : PASSED_GRPC_HEADERS) {
-                        String value = clientHeaders.get(name);
-                        if (value != null) {
-                            headers.set(name, value);
-                        }
-                    }
-                    setHeaders(headers::set, lease, leverUrl, trace);
-                    return request;
-                })
-                .recover(failure -> Future.failedFuture(notConnected(lease, failure)));
+    public Future<InstanceStream> openRelayedStream(
+            Lease lease,
+            String leverUrl,
+            TraceContext trace,
+            Http2Headers clientHeaders,
+            InstanceStream.Frames frames) {
+        ContextInternal context = eventLoopContext();
+        if (context == null) {
+            throw new IllegalStateException("relayed streams are opened on an event loop");
+        }
+        Http2Headers headers = new DefaultHttp2Headers(false); // our names; the client's values as HPACK read them
+        headers.set(HttpHeaders.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE);
+        headers.set(TE, TRAILERS);
+        for (CharSequence name : PASSED_GRPC_HEADERS) {
+            CharSequence value = clientHeaders.get(name);
+            if (value != null) {
+                headers.set(name, value);
+            }
+        }
+        setHeaders(headers::set, lease, leverUrl, trace);
+        InstanceStream stream = new InstanceStream(lease, frames, context);
+        streamChannels
+                .computeIfAbsent(context.nettyEventLoop(), loop -> new CallChannels((VertxInternal) vertx, loop))
+                .send(lease.address(), RELAYED_STREAM_PATH, headers, null, stream.exchange());
+        return stream.opened();
     }
 
     private void setHeaders(
@@ -343,9 +331,9 @@ public final class InstanceClient implements AutoCloseable {
         }
 
         @Override
-        public void onData(ByteBuf data, boolean end) {
+        public int onData(ByteBuf data, boolean end) {
             if (reply.future().isComplete()) {
-                return;
+                return data.readableBytes();
             }
             body.append(Buffer.buffer(ByteBufUtil.getBytes(data)));
             if (body.tooLarge()) {
@@ -357,6 +345,7 @@ public final class InstanceClient implements AutoCloseable {
             } else if (end) {
                 end();
             }
+            return data.readableBytes();
         }
 
         private void timedOut() {
@@ -445,7 +434,7 @@ public final class InstanceClient implements AutoCloseable {
     }
 
     /** No connection to the destination: the call was not delivered. */
-    private static CallException notConnected(Lease lease, Throwable cause) {
+    static CallException notConnected(Lease lease, Throwable cause) {
         if (!lease.onPeer() || cause instanceof CallException) {
             return failed(lease, cause);
         }
@@ -475,6 +464,6 @@ public final class InstanceClient implements AutoCloseable {
         callChannelsByLoop.forEach((loop, channels) -> loop.execute(channels::close));
         sharedClients.close();
         clientsByLoop.values().forEach(LoopClients::close);
-        relayClientsByLoop.values().forEach(HttpClient::close);
+        streamChannels.forEach((loop, channels) -> loop.execute(channels::close));
     }
 }

@@ -1,7 +1,7 @@
 package io.leveros.dataplane.ingress;
 
 import io.leveros.dataplane.call.GrpcMessageBody;
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
 
 /**
  * Follows the gRPC messages of a request body, chunk by chunk, and tells whether one is flagged
@@ -14,9 +14,9 @@ final class CompressedFlags {
     private long messageLeft;
 
     /** Whether a message starting in {@code chunk} is flagged compressed; keeps its place across chunks. */
-    boolean compressedMessageIn(Buffer chunk) {
-        int i = 0;
-        int length = chunk.length();
+    boolean compressedMessageIn(ByteBuf chunk) {
+        int i = chunk.readerIndex();
+        int length = chunk.writerIndex();
         while (i < length) {
             if (messageLeft > 0) {
                 int skipped = (int) Math.min(messageLeft, length - i);

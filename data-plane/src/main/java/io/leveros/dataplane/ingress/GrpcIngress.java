@@ -7,7 +7,6 @@ import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.CallOutcome;
 import io.leveros.dataplane.call.ErrorCode;
-import io.leveros.dataplane.call.GrpcHeaders;
 import io.leveros.dataplane.forwarding.CallForwarder;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.identity.ForwardingKey;
@@ -29,7 +28,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
@@ -43,14 +41,13 @@ import io.vertx.grpc.server.GrpcServerResponse;
  * no compression is served from the connection's frames, below Vert.x ({@link RelayedCallFrames}): its
  * message is relayed to the instance as raw bytes and the instance's reply and status come back the
  * same way; any other call (compressed, gRPC-Web) goes through a Vert.x gRPC server, which decodes it
- * first. A streaming call ({@code HandleStreamingRPC}, not gRPC-Web) is relayed below the gRPC layer,
- * frame by frame, by {@link StreamRelay}. Platform errors are gRPC statuses with the same messages as
- * over HTTP.
+ * first. A streaming call ({@code HandleStreamingRPC} over gRPC on HTTP/2) is relayed from the frames
+ * too, frame by frame, by {@link StreamRelay}. Platform errors are gRPC statuses with the same messages
+ * as over HTTP.
  */
 public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buffer>> {
     static final String HANDLE_RPC = "core.LeverRPC/HandleRPC";
     static final String HANDLE_STREAMING_RPC = "core.LeverRPC/HandleStreamingRPC";
-    private static final String STREAMING_PATH = "/" + HANDLE_STREAMING_RPC;
 
     private final RoutingState routing;
     private final CallerIdentity callers;
@@ -88,35 +85,15 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
     }
 
     /**
-     * Takes a gRPC request (content type {@code application/grpc*}) as it came to the port: a
-     * streaming call to the frame relay, any other to the gRPC server. Both see the request through
-     * {@link UndeclaredCompression}.
+     * Takes a gRPC request (content type {@code application/grpc*}) that Vert.x read, to the gRPC
+     * server, through {@link UndeclaredCompression}.
      */
     public void handle(HttpServerRequest request, String contentType) {
         if (contentType == null) { // the forwarding port takes gRPC only: the gRPC server refuses it
             server.handle(request);
             return;
         }
-        HttpServerRequest guarded = UndeclaredCompression.guard(request, contentType);
-        if (isRelayedStream(request, contentType)) {
-            relayStream(guarded);
-        } else {
-            server.handle(guarded);
-        }
-    }
-
-    private static boolean isRelayedStream(HttpServerRequest request, String contentType) {
-        return request.method() == HttpMethod.POST
-                && STREAMING_PATH.equals(request.path())
-                && !contentType.startsWith(GrpcHeaders.WEB_CONTENT_TYPE);
-    }
-
-    private void relayStream(HttpServerRequest request) {
-        try {
-            streams.relay(request, target(request.headers()));
-        } catch (CallException e) {
-            StreamRelay.fail(request.response(), e);
-        }
+        server.handle(UndeclaredCompression.guard(request, contentType));
     }
 
     @Override
@@ -125,14 +102,15 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
         if (HANDLE_RPC.equals(method)) {
             handleRpc(request);
         } else if (HANDLE_STREAMING_RPC.equals(method)) {
-            // gRPC-Web, whose streams the frame relay does not take (see handle)
+            // gRPC-Web, or gRPC on a connection the frames are not read from (HTTP/1.1, h2c upgrade)
             fail(
                     request.response(),
                     new CallException(
                             ErrorCode.METHOD_NOT_ALLOWED,
                             GrpcStatus.UNIMPLEMENTED,
-                            "streaming calls are not offered over gRPC-Web (expected: gRPC over HTTP/2, or the HTTP"
-                                    + " API's streams)"));
+                            "streaming calls are offered over gRPC on HTTP/2 connections only, not over gRPC-Web"
+                                    + " (expected: gRPC over HTTP/2, h2c with prior knowledge as gRPC clients"
+                                    + " connect, or the HTTP API's streams)"));
         } else {
             fail(
                     request.response(),
@@ -152,6 +130,10 @@ public final class GrpcIngress implements Handler<GrpcServerRequest<Buffer, Buff
      */
     public void serveRelayedCallsBelowVertx(HttpConnection connection, Counter requests) {
         RelayedCallFrames.install(connection, this, requests);
+    }
+
+    StreamRelay streams() {
+        return streams;
     }
 
     Future<Buffer> forward(Call target, Buffer rpc) {

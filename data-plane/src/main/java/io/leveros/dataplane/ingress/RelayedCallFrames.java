@@ -6,6 +6,7 @@ import io.leveros.dataplane.call.ErrorCode;
 import io.leveros.dataplane.call.GrpcHeaders;
 import io.leveros.dataplane.call.GrpcMessageBody;
 import io.leveros.dataplane.forwarding.InstanceClient;
+import io.leveros.dataplane.stream.StreamRelay;
 import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -13,6 +14,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameListener;
@@ -31,12 +33,15 @@ import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.grpc.common.GrpcStatus;
 
 /**
- * The calls {@link GrpcIngress} only relays ({@code HandleRPC} over gRPC, no compression declared),
- * served from a port's HTTP/2 frames, below Vert.x: their HEADERS, DATA and RST_STREAM never reach
- * Vert.x, which would make a stream object for each (request, response, header maps, message
- * queues: most of a call's allocation, docs/data-plane.md "Calls to instances"). Every other frame
- * passes on to Vert.x. The call is what {@code GrpcIngress} decides: the same target, the same one
- * message ({@link GrpcMessageBody}), the same forward, answer, metrics and span.
+ * The calls {@link GrpcIngress} only relays, served from a port's HTTP/2 frames, below Vert.x: {@code
+ * HandleRPC} over gRPC with no compression declared, and every gRPC (not gRPC-Web) {@code
+ * HandleStreamingRPC}. Their HEADERS, DATA and RST_STREAM never reach Vert.x, which would make a stream
+ * object for each (request, response, header maps, message queues: most of a call's allocation,
+ * docs/data-plane.md "Calls to instances") and copy every DATA frame. Every other frame passes on to
+ * Vert.x. A call is what {@code GrpcIngress} decides: the same target, the same one message ({@link
+ * GrpcMessageBody}), the same forward, answer, metrics and span. A stream goes to the {@link
+ * StreamRelay} frame by frame; one that declared no compression is refused at its first message
+ * flagged compressed ({@link CompressedFlags}), as {@link UndeclaredCompression} does for Vert.x.
  *
  * <p>Called on the connection's event loop; the forward runs in the connection's Vert.x context, as it
  * would from a Vert.x handler.
@@ -44,6 +49,7 @@ import io.vertx.grpc.common.GrpcStatus;
 final class RelayedCallFrames extends Http2FrameListenerDecorator {
     private static final AsciiString POST = AsciiString.cached("POST");
     private static final AsciiString CALL_PATH = AsciiString.cached("/" + GrpcIngress.HANDLE_RPC);
+    private static final AsciiString STREAM_PATH = AsciiString.cached("/" + GrpcIngress.HANDLE_STREAMING_RPC);
     private static final String TOO_LARGE = "the call's message is larger than " + InstanceClient.MAX_MESSAGE_SIZE
             + " bytes; send large data in smaller calls, or as a stream";
     /** The headers and trailers of every call that succeeds; never changed once made. */
@@ -55,7 +61,9 @@ final class RelayedCallFrames extends Http2FrameListenerDecorator {
 
     private final GrpcIngress ingress;
     private final Http2ConnectionHandler http2;
-    private final Http2Connection.PropertyKey callKey;
+    /** What a taken stream is: a {@link RelayedCall} or a {@link ClientStream}. */
+    private final Http2Connection.PropertyKey takenKey;
+
     private final ContextInternal context;
     private final Counter requests;
 
@@ -68,7 +76,7 @@ final class RelayedCallFrames extends Http2FrameListenerDecorator {
         super(vertx);
         this.ingress = ingress;
         this.http2 = http2;
-        this.callKey = http2.connection().newKey();
+        this.takenKey = http2.connection().newKey();
         this.context = context;
         this.requests = requests;
     }
@@ -83,9 +91,10 @@ final class RelayedCallFrames extends Http2FrameListenerDecorator {
         if (connection instanceof ConnectionBase base) {
             Http2ConnectionHandler http2 = base.channel().pipeline().get(Http2ConnectionHandler.class);
             if (http2 != null) {
-                http2.decoder()
-                        .frameListener(new RelayedCallFrames(
-                                http2.decoder().frameListener(), ingress, http2, base.context(), requests));
+                RelayedCallFrames frames = new RelayedCallFrames(
+                        http2.decoder().frameListener(), ingress, http2, base.context(), requests);
+                http2.decoder().frameListener(frames);
+                http2.connection().addListener(frames.new StreamsGone());
             }
         }
     }
@@ -118,8 +127,16 @@ final class RelayedCallFrames extends Http2FrameListenerDecorator {
     @Override
     public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream)
             throws Http2Exception {
-        RelayedCall call = callOf(streamId);
-        if (call == null) {
+        Object taken = takenOf(streamId);
+        if (taken instanceof ClientStream stream) {
+            if (stream.flags() != null && stream.flags().compressedMessageIn(data)) {
+                stream.relay()
+                        .refuse(new CallException(
+                                ErrorCode.MALFORMED_REQUEST, GrpcStatus.INTERNAL, UndeclaredCompression.MESSAGE));
+            }
+            return stream.relay().clientData(data, endOfStream) + padding;
+        }
+        if (!(taken instanceof RelayedCall call)) {
             return super.onDataRead(ctx, streamId, data, padding, endOfStream);
         }
         call.data(data);
@@ -131,35 +148,76 @@ final class RelayedCallFrames extends Http2FrameListenerDecorator {
 
     @Override
     public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) throws Http2Exception {
-        RelayedCall call = callOf(streamId);
-        if (call == null) {
-            super.onRstStreamRead(ctx, streamId, errorCode);
-        } else {
+        Object taken = takenOf(streamId);
+        if (taken instanceof RelayedCall call) {
             call.cancel();
-        }
+        } else if (taken == null) {
+            super.onRstStreamRead(ctx, streamId, errorCode);
+        } // a stream's relay hears of it as the stream closes (StreamsGone)
     }
 
-    /** Whether the HEADERS are a relayed call's, its first (taken here) or its trailers. */
+    /** Whether the HEADERS are a taken stream's: its first (taken here) or its trailers. */
     private boolean take(ChannelHandlerContext ctx, int streamId, Http2Headers headers, boolean endOfStream) {
-        RelayedCall call = callOf(streamId);
-        if (call == null) {
-            if (!isRelayedCall(headers)) {
+        Object taken = takenOf(streamId);
+        if (taken == null) {
+            taken = begin(ctx, streamId, headers);
+            if (taken == null) {
                 return false;
             }
-            requests.increment();
-            call = new RelayedCall(ctx, streamId);
-            http2.connection().stream(streamId).setProperty(callKey, call);
-            context.dispatch(headers, call::begin);
         }
         if (endOfStream) {
-            call.end();
+            if (taken instanceof RelayedCall call) {
+                call.end();
+            } else {
+                ((ClientStream) taken).relay().clientEnded();
+            }
         }
         return true;
     }
 
-    private RelayedCall callOf(int streamId) {
+    /** Takes the stream whose first HEADERS these are when it is a relayed call's or stream's; else null. */
+    private Object begin(ChannelHandlerContext ctx, int streamId, Http2Headers headers) {
+        if (isRelayedCall(headers)) {
+            RelayedCall call = new RelayedCall(ctx, streamId);
+            taken(streamId, call);
+            context.dispatch(headers, call::begin);
+            return call;
+        }
+        if (isRelayedStream(headers)) {
+            StreamRelay.RelayedStream relay = ingress.streams().accept(http2, ctx, streamId, context);
+            ClientStream stream =
+                    new ClientStream(relay, headers.contains(GrpcHeaders.GRPC_ENCODING) ? null : new CompressedFlags());
+            taken(streamId, stream);
+            context.dispatch(headers, h -> {
+                try {
+                    relay.open(ingress.target(new Http2HeadersAdaptor(h)), h);
+                } catch (CallException e) {
+                    relay.refuse(e);
+                }
+            });
+            return stream;
+        }
+        return null;
+    }
+
+    private void taken(int streamId, Object taken) {
+        requests.increment();
+        http2.connection().stream(streamId).setProperty(takenKey, taken);
+    }
+
+    private Object takenOf(int streamId) {
         Http2Stream stream = http2.connection().stream(streamId);
-        return stream == null ? null : stream.getProperty(callKey);
+        return stream == null ? null : stream.getProperty(takenKey);
+    }
+
+    /** A gRPC (not gRPC-Web) stream: its frames pass through, compressed or not. */
+    private static boolean isRelayedStream(Http2Headers headers) {
+        CharSequence type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+        return POST.contentEquals(headers.method())
+                && STREAM_PATH.contentEquals(headers.path())
+                && type != null
+                && startsWith(type, GrpcHeaders.CONTENT_TYPE)
+                && !startsWith(type, GrpcHeaders.WEB_CONTENT_TYPE);
     }
 
     /** A call over gRPC (not gRPC-Web) that declared no compression: its bytes only pass through. */
@@ -175,6 +233,22 @@ final class RelayedCallFrames extends Http2FrameListenerDecorator {
 
     private static boolean startsWith(CharSequence text, String prefix) {
         return AsciiString.regionMatches(text, false, 0, prefix, 0, prefix.length());
+    }
+
+    /**
+     * A relayed stream, as its frames reach it: the relay, and the message prefixes followed when the
+     * client declared no compression (else null).
+     */
+    private record ClientStream(StreamRelay.RelayedStream relay, CompressedFlags flags) {}
+
+    /** Tells a stream's relay when its client's stream closed before the relay ended it (reset, connection lost). */
+    private final class StreamsGone extends Http2ConnectionAdapter {
+        @Override
+        public void onStreamClosed(Http2Stream stream) {
+            if (stream.getProperty(takenKey) instanceof ClientStream client) {
+                client.relay().clientGone();
+            }
+        }
     }
 
     /** One call, from its HEADERS to its answer. */

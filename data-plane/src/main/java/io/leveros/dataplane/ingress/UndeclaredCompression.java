@@ -6,6 +6,7 @@ import io.leveros.dataplane.call.GrpcHeaders;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.internal.http.HttpServerRequestWrapper;
 import io.vertx.grpc.common.GrpcStatus;
@@ -18,7 +19,7 @@ import io.vertx.grpc.common.GrpcStatus;
  * where no handler of the call sees it: the call was never answered. This wrapper sits between the HTTP
  * request and the gRPC server, follows the message prefixes ({@link CompressedFlags}) and, at the first
  * compressed flag, stops passing data on and fails the call's read side with a {@link
- * CallException}; {@link GrpcIngress} and the stream relay answer with its status and message. Only
+ * CallException}; {@link GrpcIngress} answers with its status and message. Only
  * calls without {@code grpc-encoding} are wrapped, and not gRPC-Web, whose text variant is base64.
  *
  * <p>Called on the request's event loop.
@@ -55,7 +56,7 @@ final class UndeclaredCompression extends HttpServerRequestWrapper {
                             if (refused) {
                                 return;
                             }
-                            if (flags.compressedMessageIn(chunk)) {
+                            if (flags.compressedMessageIn(((BufferInternal) chunk).getByteBuf())) {
                                 refuse();
                             } else {
                                 handler.handle(chunk);

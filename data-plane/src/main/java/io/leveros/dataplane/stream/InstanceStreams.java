@@ -4,14 +4,14 @@ import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.activator.LeaseSource;
 import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.forwarding.InstanceClient;
+import io.leveros.dataplane.forwarding.InstanceStream;
 import io.leveros.dataplane.peer.UnreachablePeers;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.grpc.client.GrpcClientRequest;
 import java.util.function.Function;
 
@@ -50,10 +50,11 @@ public final class InstanceStreams {
 
     /**
      * Opens a stream for {@code call} whose gRPC frames are relayed as they come, with the client's
-     * {@code headers} that concern the frames (their encoding). As {@link #open(Call)}.
+     * {@code headers} that concern the frames (their encoding); the instance's frames go to {@code
+     * frames}. As {@link #open(Call)}.
      */
-    Future<Opened<HttpClientRequest>> openRelayed(Call call, MultiMap headers) {
-        return open(call, lease -> client.openRelayedStream(lease, call.leverUrl(), call.trace(), headers));
+    Future<Opened<InstanceStream>> openRelayed(Call call, Http2Headers headers, InstanceStream.Frames frames) {
+        return open(call, lease -> client.openRelayedStream(lease, call.leverUrl(), call.trace(), headers, frames));
     }
 
     private <R> Future<Opened<R>> open(Call call, Function<Lease, Future<R>> opener) {

@@ -5,37 +5,40 @@ import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.GrpcHeaders;
 import io.leveros.dataplane.forwarding.InstanceClient;
+import io.leveros.dataplane.forwarding.InstanceStream;
 import io.leveros.dataplane.instance.Instance;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.streams.ReadStream;
-import io.vertx.core.streams.WriteStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.AsciiString;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.grpc.common.GrpcStatus;
+import java.util.ArrayDeque;
 
 /**
  * Relays a gRPC streaming call ({@code core.LeverRPC/HandleStreamingRPC}) between a gRPC client and
- * one instance, frame by frame, in both directions at once. The data plane does not take the gRPC
- * messages apart: the DATA of the client's request goes on to the instance as it comes, the
- * instance's reply headers, DATA and trailers ({@code grpc-status}) come back the same way. A 64 KiB
- * message is never put together nor copied behind a new prefix, so a byte stream costs the data
- * plane little more than the bytes' passage.
+ * one instance, HTTP/2 frame by frame, in both directions at once, below Vert.x on both connections:
+ * the client's DATA goes on to the instance as it comes, the instance's headers, DATA and trailers
+ * ({@code grpc-status}) come back the same way. Nothing is decoded or put together; a DATA frame's
+ * bytes are copied once, into a buffer the other connection writes as it is.
  *
- * <p>Flow control end to end: each direction pauses its source while its destination's write queue
- * is full, so a slow reader slows the writer and the data plane holds a bounded amount per stream
- * (the write queues plus HTTP/2 windows). No platform timeout cuts a stream that exchanges data;
- * one silent for the idle timeout is closed ({@link OpenStreams}). The stream holds its instance's
- * lease while open, so it counts as load and keeps the instance from being stopped as idle; the
- * lease is released once, when either side ends the call.
+ * <p>Flow control end to end: the bytes of a DATA frame count as read by the side that sent them only
+ * once they went out on the other side, so a slow reader holds the writer to its HTTP/2 window and the
+ * data plane holds at most a window per direction per stream. No platform timeout cuts a stream that
+ * exchanges data; one silent for the idle timeout is closed ({@link OpenStreams}). The stream holds its
+ * instance's lease while open, so it counts as load and keeps the instance from being stopped as idle;
+ * the lease is released once, when either side ends the call.
  *
- * <p>Platform errors (no instance, the idle timeout, a replaced version, an instance that failed)
- * are gRPC statuses: a trailers-only answer before the instance answered, trailers after.
+ * <p>Platform errors (no instance, the idle timeout, a replaced version, an instance that failed) are
+ * gRPC statuses: a trailers-only answer before the instance answered, trailers after.
  */
 public final class StreamRelay {
+    private static final AsciiString OK_STATUS = AsciiString.cached("200");
 
     private final InstanceStreams instances;
 
@@ -44,122 +47,208 @@ public final class StreamRelay {
     }
 
     /**
-     * Called on the request's event loop; never blocks. A failure of {@code inbound}'s read side
-     * with a {@link CallException} (the ingress refused what the client sent) ends the stream with
-     * that error.
+     * A client's stream {@code streamId} on {@code http2}, whose HEADERS just came; the client's frames
+     * go to the returned stream from now on, which {@link RelayedStream#open}s it or {@link
+     * RelayedStream#refuse}s it. Called on the connection's event loop.
+     *
+     * @param context the connection's context, which the platform's ends of the stream run in
      */
-    public void relay(HttpServerRequest inbound, Call call) {
-        inbound.pause(); // nothing is read until the instance's side is open
-        RelayedStream stream = new RelayedStream(inbound);
-        instances.openRelayed(call, inbound.headers()).onComplete(opened -> {
-            if (opened.failed()) {
-                stream.openFailed(opened.cause());
-            } else {
-                stream.opened(opened.result());
-            }
-        });
+    public RelayedStream accept(
+            Http2ConnectionHandler http2, ChannelHandlerContext ctx, int streamId, ContextInternal context) {
+        return new RelayedStream(http2, ctx, streamId, context);
     }
 
-    /** One relayed stream, as the idle check sees it. */
-    private final class RelayedStream implements OpenStreams.OpenStream {
-        private final HttpServerRequest inbound;
-        private final HttpServerResponse toClient;
-        private final Context context = Vertx.currentContext();
+    /** One relayed stream; every method but {@link #endWith} is called on its connection's event loop. */
+    public final class RelayedStream implements OpenStreams.OpenStream, InstanceStream.Frames {
+        private final Http2ConnectionHandler http2;
+        private final ChannelHandlerContext ctx;
+        private final int streamId;
+        private final ContextInternal context;
+        /** The client's DATA read before the instance's side opened, sent on once it has. */
+        private final ArrayDeque<ByteBuf> early = new ArrayDeque<>(2);
+
         private volatile long lastActivity = System.nanoTime();
         private volatile Lease lease;
-        private HttpClientRequest toInstance;
+        private InstanceStream instance;
+        private boolean clientEnded;
+        /** The client has the instance's headers: a failure goes in trailers. */
+        private boolean answered;
+        /** Over, either way: the frames still coming are read and dropped. */
         private boolean ended;
 
-        /** Watches the client from the start: it may go away, or be refused, while the instance's side opens. */
-        RelayedStream(HttpServerRequest inbound) {
-            this.inbound = inbound;
-            this.toClient = inbound.response();
-            // The read side fails when the client goes away, or when the ingress refuses what it sent
-            // (then the client is told why).
-            inbound.exceptionHandler(failure -> {
-                boolean open = !ended;
-                end();
-                if (open && failure instanceof CallException refused) {
-                    fail(toClient, refused);
-                }
-            });
-            toClient.exceptionHandler(failure -> end());
-            toClient.closeHandler(v -> end());
+        private RelayedStream(
+                Http2ConnectionHandler http2, ChannelHandlerContext ctx, int streamId, ContextInternal context) {
+            this.http2 = http2;
+            this.ctx = ctx;
+            this.streamId = streamId;
+            this.context = context;
         }
 
-        void openFailed(Throwable failure) {
+        /**
+         * Opens the instance's side for {@code call}, with the client's {@code headers} that concern the
+         * frames (their encoding); the client's DATA waits until it is open. Runs in the connection's
+         * context.
+         */
+        public void open(Call call, Http2Headers headers) {
+            instances.openRelayed(call, headers, this).onComplete(opened -> {
+                if (opened.failed()) {
+                    openFailed(opened.cause());
+                } else {
+                    opened(opened.result().lease(), opened.result().request());
+                }
+            });
+        }
+
+        /** Ends the stream with {@code refusal} of what the client sent: the client is told why. */
+        public void refuse(CallException refusal) {
             if (!ended) {
-                ended = true;
-                fail(toClient, failure);
+                end();
+                fail(refusal);
             }
         }
 
-        void opened(InstanceStreams.Opened<HttpClientRequest> opened) {
-            lease = opened.lease();
-            toInstance = opened.request();
-            if (ended) { // the client went away while the instance's side opened
+        /**
+         * A DATA frame of the client's, only valid during the call: answers how many of its bytes were
+         * read now (the others are read once they went out to the instance).
+         */
+        public int clientData(ByteBuf data, boolean end) {
+            int bytes = data.readableBytes();
+            if (ended) {
+                return bytes;
+            }
+            lastActivity = System.nanoTime();
+            clientEnded = end;
+            if (instance == null) {
+                early.add(copied(data));
+            } else {
+                toInstance(copied(data), end);
+            }
+            return 0;
+        }
+
+        /** The client ended its side with trailers, or with an empty DATA frame. */
+        public void clientEnded() {
+            if (ended || clientEnded) {
+                return;
+            }
+            clientEnded = true;
+            if (instance != null) {
+                toInstance(Unpooled.EMPTY_BUFFER, true);
+            }
+        }
+
+        /** The client's stream closed (reset, or its connection lost) before the relay ended it. */
+        public void clientGone() {
+            end();
+        }
+
+        private void openFailed(Throwable failure) {
+            releaseEarly();
+            if (!ended) {
+                ended = true;
+                fail(failure);
+            }
+        }
+
+        private void opened(Lease held, InstanceStream stream) {
+            lease = held;
+            instance = stream;
+            if (ended) { // the client went away, or was refused, while the instance's side opened
+                releaseEarly();
                 lease.release();
-                toInstance.reset();
+                instance.reset();
                 return;
             }
             instances.open().add(this);
-            toInstance.setChunked(true); // HTTP/2: no content-length, the data goes as it comes
-            toInstance.sendHead(); // the instance sees the call at once, before the client's first message
-            // client -> instance; the client's half-close ends the instance's inbound side.
-            forward(inbound, toInstance);
-            inbound.endHandler(v -> {
-                if (!ended) {
-                    toInstance.end();
+            if (early.isEmpty()) {
+                if (clientEnded) {
+                    toInstance(Unpooled.EMPTY_BUFFER, true);
                 }
-            });
+                return;
+            }
+            while (!early.isEmpty()) {
+                ByteBuf data = early.poll();
+                toInstance(data, clientEnded && early.isEmpty());
+            }
+        }
 
-            // instance -> client: its headers, its data, then its trailers.
-            // A failure of the instance's side reaches the response's handlers below; without a handler
-            // here Vert.x would also log each one.
-            toInstance.exceptionHandler(failure -> {});
-            toInstance.response().onComplete(answered -> {
-                if (ended) {
-                    return;
+        private void releaseEarly() {
+            while (!early.isEmpty()) {
+                early.poll().release();
+            }
+        }
+
+        /** The client's bytes go out to the instance, and count as read by the client once they have. */
+        private void toInstance(ByteBuf data, boolean end) {
+            int bytes = data.readableBytes();
+            instance.write(data, end).addListener(written -> {
+                if (written.isSuccess() && bytes > 0) {
+                    consumedFromClient(bytes);
                 }
-                if (answered.failed()) {
-                    end();
-                    fail(toClient, InstanceClient.failed(lease, answered.cause()));
-                    return;
-                }
-                HttpClientResponse fromInstance = answered.result();
-                if (fromInstance.statusCode() != 200) {
-                    end();
-                    fail(
-                            toClient,
-                            InstanceClient.failed(
-                                    lease,
-                                    new IllegalStateException(
-                                            "it answered HTTP " + fromInstance.statusCode() + " to a gRPC stream")));
-                    return;
-                }
-                toClient.setChunked(true).headers().addAll(fromInstance.headers());
-                forward(fromInstance, toClient);
-                fromInstance.endHandler(v -> {
-                    if (ended) {
-                        return;
-                    }
-                    completed();
-                    try {
-                        toClient.trailers().addAll(fromInstance.trailers());
-                        toClient.end();
-                    } catch (IllegalStateException clientGone) {
-                        // the client went away as the instance ended: nobody to tell
-                    }
-                });
-                fromInstance.exceptionHandler(failure -> {
-                    if (ended) {
-                        return;
-                    }
-                    end();
-                    fail(toClient, InstanceClient.failed(lease, failure));
-                });
             });
-            inbound.resume();
+        }
+
+        private void consumedFromClient(int bytes) {
+            Http2Stream stream = http2.connection().stream(streamId);
+            if (stream == null) { // closed: Netty gave its bytes back to the connection's window
+                return;
+            }
+            try {
+                if (http2.connection().local().flowController().consumeBytes(stream, bytes)) {
+                    http2.flush(ctx); // a WINDOW_UPDATE was written
+                }
+            } catch (Http2Exception e) {
+                http2.onError(ctx, false, e);
+            }
+        }
+
+        @Override
+        public void onHeaders(Http2Headers headers, boolean end) {
+            if (ended) {
+                return;
+            }
+            if (!answered && !OK_STATUS.contentEquals(headers.status())) {
+                end();
+                fail(InstanceClient.failed(
+                        lease,
+                        new IllegalStateException("it answered HTTP " + headers.status() + " to a gRPC stream")));
+                return;
+            }
+            answered = true;
+            if (end) {
+                completed();
+            }
+            http2.encoder().writeHeaders(ctx, streamId, headers, 0, end, ctx.newPromise());
+            http2.flush(ctx);
+        }
+
+        @Override
+        public int onData(ByteBuf data, boolean end) {
+            int bytes = data.readableBytes();
+            if (ended) {
+                return bytes;
+            }
+            lastActivity = System.nanoTime();
+            if (end) {
+                completed();
+            }
+            http2.encoder()
+                    .writeData(ctx, streamId, copied(data), 0, end, ctx.newPromise())
+                    .addListener(written -> {
+                        if (written.isSuccess() && bytes > 0) {
+                            instance.consumed(bytes);
+                        }
+                    });
+            http2.flush(ctx); // through the handler: it writes what its flow control holds
+            return 0;
+        }
+
+        @Override
+        public void onFailure(CallException failure) {
+            if (!ended) {
+                end();
+                fail(failure);
+            }
         }
 
         /** The instance ended its side: the stream is over, nothing to cancel. */
@@ -170,42 +259,61 @@ public final class StreamRelay {
         }
 
         /**
-         * Ends the stream early (the client went away or was refused, the instance failed, the
-         * platform ended it): releases the instance and cancels its side. Once only.
+         * Ends the stream early (the client went away or was refused, the instance failed, the platform
+         * ended it): releases the instance and cancels its side. Once only.
          */
         private void end() {
             if (ended) {
                 return;
             }
             ended = true;
-            if (lease != null) {
+            releaseEarly();
+            if (instance != null) {
                 lease.release();
                 instances.open().remove(this);
-                toInstance.reset(); // a no-op once the instance's side is over
+                instance.reset(); // a no-op once the instance's side is over
             }
         }
 
         /**
-         * Copies data from {@code source} to {@code destination}, pausing while it is full. Once the
-         * stream has ended, what was still in flight is dropped.
+         * Ends the client's call with {@code failure} as its gRPC status: in the headers when nothing was
+         * answered yet (trailers-only), else in the trailers. A stream the client closed is left alone.
          */
-        private void forward(ReadStream<Buffer> source, WriteStream<Buffer> destination) {
-            source.handler(data -> {
-                if (ended) {
-                    return;
-                }
-                lastActivity = System.nanoTime();
-                try {
-                    destination.write(data);
-                } catch (IllegalStateException destinationGone) {
-                    end(); // only the client's side can be gone while the stream has not ended
-                    return;
-                }
-                if (destination.writeQueueFull()) {
-                    source.pause();
-                    destination.drainHandler(v -> source.resume());
-                }
-            });
+        private void fail(Throwable failure) {
+            Http2Stream stream = http2.connection().stream(streamId);
+            if (stream == null || !stream.state().localSideOpen()) {
+                return;
+            }
+            GrpcStatus status;
+            String message;
+            if (failure instanceof CallException e) {
+                status = e.grpcStatus();
+                message = e.getMessage();
+            } else {
+                status = GrpcStatus.UNAVAILABLE;
+                message = "the stream failed: " + failure;
+            }
+            http2.encoder()
+                    .writeHeaders(
+                            ctx,
+                            streamId,
+                            GrpcHeaders.statusHeaders(status, message, !answered),
+                            0,
+                            true,
+                            ctx.newPromise());
+            http2.flush(ctx);
+        }
+
+        /**
+         * {@code data}'s bytes in a pooled direct buffer of their own (Netty's pool, whose per-thread cache
+         * serves the loop's frames), which the other connection writes to its socket as it is. Not a
+         * retained slice of the buffer Netty read them into: that was tried, and under a 4 GiB byte
+         * stream an instance once read frames out of step (docs/data-plane.md, "The ports' calls below
+         * Vert.x's streams").
+         */
+        private static ByteBuf copied(ByteBuf data) {
+            int bytes = data.readableBytes();
+            return PooledByteBufAllocator.DEFAULT.directBuffer(bytes).writeBytes(data, data.readerIndex(), bytes);
         }
 
         @Override
@@ -224,26 +332,9 @@ public final class StreamRelay {
             context.runOnContext(v -> {
                 if (!ended) {
                     end();
-                    fail(toClient, error);
+                    fail(error);
                 }
             });
         }
-    }
-
-    /**
-     * Ends the client's call with {@code failure} as its gRPC status: in the headers when nothing was
-     * answered yet (trailers-only), else in the trailers.
-     */
-    public static void fail(HttpServerResponse response, Throwable failure) {
-        GrpcStatus status;
-        String message;
-        if (failure instanceof CallException e) {
-            status = e.grpcStatus();
-            message = e.getMessage();
-        } else {
-            status = GrpcStatus.UNAVAILABLE;
-            message = "the stream failed: " + failure;
-        }
-        GrpcHeaders.end(response, status, message);
     }
 }

@@ -10,6 +10,7 @@ import io.leveros.proto.core.JSONProperty;
 import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.RPCReply;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
@@ -34,7 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * recorded: {@code new:<resource>}, {@code close:<resource>}); for isolation tests {@code read(path)} and {@code write(path)} (what happened, as text:
  * {@code "read N bytes"}, {@code "wrote"}, or {@code "failed: <exception>"}), {@code status} (its
  * {@code /proc/self/status}), {@code cwd} and {@code getenv(name)}; anything else is NOT_FOUND, and {@code
- * warmUps} says how many of those named the data plane's warm-up method {@code _leverWarmUp}.
+ * warmUps} says how many of those named the data plane's warm-up method {@code _leverWarmUp}. It also
+ * serves {@code core.LeverRPC/HandleStreamingRPC}, whatever the method: every message back as it came,
+ * then OK once the client ended its side.
  */
 public final class TestInstance {
     static final ServiceMethod<RPC, RPCReply> HANDLE_RPC = ServiceMethod.server(
@@ -42,6 +45,12 @@ public final class TestInstance {
             "HandleRPC",
             GrpcMessageEncoder.encoder(),
             GrpcMessageDecoder.decoder(RPC.getDefaultInstance()));
+
+    static final ServiceMethod<Buffer, Buffer> HANDLE_STREAMING_RPC = ServiceMethod.server(
+            ServiceName.create("core", "LeverRPC"),
+            "HandleStreamingRPC",
+            GrpcMessageEncoder.IDENTITY,
+            GrpcMessageDecoder.IDENTITY);
 
     /** {@code new:<resource>} and {@code close:<resource>} for each NewResource and CloseResource, in order. */
     private static final List<String> RESOURCE_EVENTS = new CopyOnWriteArrayList<>();
@@ -55,7 +64,11 @@ public final class TestInstance {
         }
         Vertx vertx = Vertx.vertx();
         GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(4 * 1024 * 1024))
-                .callHandler(HANDLE_RPC, request -> request.handler(rpc -> handle(vertx, request, rpc)));
+                .callHandler(HANDLE_RPC, request -> request.handler(rpc -> handle(vertx, request, rpc)))
+                .callHandler(HANDLE_STREAMING_RPC, request -> {
+                    request.handler(request.response()::write);
+                    request.endHandler(end -> request.response().end());
+                });
         int port = Integer.parseInt(System.getenv("LEVEROS_PORT"));
         String host = System.getenv("LEVEROS_LISTEN_HOST");
         vertx.createHttpServer(new HttpServerOptions())
