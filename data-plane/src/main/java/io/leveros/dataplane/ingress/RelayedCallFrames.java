@@ -212,23 +212,22 @@ final class RelayedCallFrames extends Http2FrameListenerDecorator {
 
     /** A gRPC (not gRPC-Web) stream: its frames pass through, compressed or not. */
     private static boolean isRelayedStream(Http2Headers headers) {
-        CharSequence type = headers.get(HttpHeaderNames.CONTENT_TYPE);
-        return POST.contentEquals(headers.method())
-                && STREAM_PATH.contentEquals(headers.path())
-                && type != null
-                && startsWith(type, GrpcHeaders.CONTENT_TYPE)
-                && !startsWith(type, GrpcHeaders.WEB_CONTENT_TYPE);
+        return isGrpcPost(headers, STREAM_PATH);
     }
 
     /** A call over gRPC (not gRPC-Web) that declared no compression: its bytes only pass through. */
     private static boolean isRelayedCall(Http2Headers headers) {
+        return isGrpcPost(headers, CALL_PATH) && !headers.contains(GrpcHeaders.GRPC_ENCODING);
+    }
+
+    /** A POST to {@code path} over gRPC, not gRPC-Web. */
+    private static boolean isGrpcPost(Http2Headers headers, AsciiString path) {
         CharSequence type = headers.get(HttpHeaderNames.CONTENT_TYPE);
         return POST.contentEquals(headers.method())
-                && CALL_PATH.contentEquals(headers.path())
+                && path.contentEquals(headers.path())
                 && type != null
                 && startsWith(type, GrpcHeaders.CONTENT_TYPE)
-                && !startsWith(type, GrpcHeaders.WEB_CONTENT_TYPE)
-                && !headers.contains(GrpcHeaders.GRPC_ENCODING);
+                && !startsWith(type, GrpcHeaders.WEB_CONTENT_TYPE);
     }
 
     private static boolean startsWith(CharSequence text, String prefix) {
