@@ -223,8 +223,8 @@ class GrpcIngressTest {
                 grpcMessage("one".getBytes()).appendBuffer(grpcMessage(large)).appendBuffer(grpcMessage(new byte[0]));
 
         Map<String, String> answer = new HashMap<>();
-        Buffer echoed = streamHttp()
-                .request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/HandleStreamingRPC")
+        Buffer echoed = h2c().request(
+                        HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/HandleStreamingRPC")
                 .compose(request -> {
                     // body() is asked for on the event loop, before the answer can end (see rawGrpcCall)
                     var answered = request.response()
@@ -257,8 +257,7 @@ class GrpcIngressTest {
     void aStreamItsClientResetsLetsGoOfItsInstance() throws Exception {
         String inFlight = "lever_dataplane_calls_in_flight{environment=\"dev.lever\",service=\"hello\",version=\"1\"}";
         var echoedOnce = new CompletableFuture<Void>();
-        var request = streamHttp()
-                .request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/HandleStreamingRPC")
+        var request = h2c().request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/HandleStreamingRPC")
                 .compose(opened -> {
                     opened.response().onSuccess(response -> response.handler(data -> echoedOnce.complete(null)));
                     opened.putHeader("content-type", "application/grpc")
@@ -280,8 +279,8 @@ class GrpcIngressTest {
                 .containsEntry(inFlight, "0.0"));
     }
 
-    /** An h2c (prior knowledge) client for the tests' streams, closed with the test's Vert.x. */
-    private static HttpClient streamHttp() {
+    /** A bare HTTP/2 client (h2c, prior knowledge, no gRPC library); close it, or the test's Vert.x does. */
+    private static HttpClient h2c() {
         return vertx.createHttpClient(
                 new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
     }
@@ -292,8 +291,7 @@ class GrpcIngressTest {
      */
     @Test
     void aStreamCancelledWhileItsInstanceStartsHoldsNothing() throws Exception {
-        HttpClient http = vertx.createHttpClient(
-                new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        HttpClient http = h2c();
         try {
             http.request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/HandleStreamingRPC")
                     .compose(request -> {
@@ -460,8 +458,7 @@ class GrpcIngressTest {
 
     static Map<String, String> rawGrpcCall(String method, String leverUrl, Buffer body, String contentType)
             throws Exception {
-        HttpClient http = vertx.createHttpClient(
-                new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        HttpClient http = h2c();
         try {
             // body() is asked for in the callback that sends, on the event loop, before the answer can
             // arrive: asked for from this thread once the response had ended, it would never complete.
@@ -495,8 +492,7 @@ class GrpcIngressTest {
 
     @Test
     void aCallItsClientResetsBeforeItsMessageEndedCountsAsMalformed() throws Exception {
-        HttpClient http = vertx.createHttpClient(
-                new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        HttpClient http = h2c();
         try {
             http.request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/HandleRPC")
                     .compose(request -> request.putHeader("content-type", "application/grpc")

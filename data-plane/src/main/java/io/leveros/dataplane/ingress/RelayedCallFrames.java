@@ -348,11 +348,7 @@ final class RelayedCallFrames extends Http2FrameListenerDecorator {
                 return;
             }
             answered = true;
-            Http2Headers headers = new DefaultHttp2Headers()
-                    .status("200")
-                    .set(HttpHeaderNames.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE)
-                    .set(GrpcHeaders.GRPC_STATUS, Integer.toString(failure.grpcStatus().code))
-                    .set(GrpcHeaders.GRPC_MESSAGE, GrpcHeaders.percentEncoded(failure.getMessage()));
+            Http2Headers headers = GrpcHeaders.statusHeaders(failure.grpcStatus(), failure.getMessage(), true);
             http2.encoder().writeHeaders(ctx, streamId, headers, 0, true, ctx.newPromise());
             http2.flush(ctx);
         }
