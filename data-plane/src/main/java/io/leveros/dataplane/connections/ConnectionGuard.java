@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,10 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     private static final byte[] HTTP2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** The name Vert.x gives its HTTP/1.x response encoder; {@link HttpExchanges} goes after it. */
     private static final String VERTX_HTTP_ENCODER = "httpEncoder";
-    /** The name of Vert.x's idle-timeout handler; {@link IdleCloses} goes after it. */
+    /**
+     * The name of Vert.x's idle-timeout handler: an {@link IdleTimeout} takes its place, and {@link
+     * IdleCloses} goes after it.
+     */
     private static final String VERTX_IDLE = "idle";
 
     private enum Phase {
@@ -62,7 +66,8 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (ctx.pipeline().get(VERTX_IDLE) != null) {
+        if (ctx.pipeline().get(VERTX_IDLE) instanceof IdleStateHandler vertxIdle) {
+            ctx.pipeline().replace(VERTX_IDLE, VERTX_IDLE, IdleTimeout.replacing(vertxIdle));
             ctx.pipeline().addAfter(VERTX_IDLE, null, new IdleCloses(rules, port));
         }
         startHeaderTimer();

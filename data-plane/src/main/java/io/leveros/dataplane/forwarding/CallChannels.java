@@ -1,6 +1,7 @@
 package io.leveros.dataplane.forwarding;
 
 import io.leveros.dataplane.connections.FlushBatching;
+import io.leveros.dataplane.connections.IdleTimeout;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -9,7 +10,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
@@ -120,7 +120,7 @@ final class CallChannels {
                     protected void initChannel(Channel socket) {
                         FlushBatching.addTo(socket.pipeline());
                         socket.pipeline()
-                                .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
+                                .addLast(new IdleTimeout(IDLE_SECONDS, TimeUnit.SECONDS))
                                 .addLast(channel);
                     }
                 })
