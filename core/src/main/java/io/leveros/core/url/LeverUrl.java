@@ -97,7 +97,7 @@ public record LeverUrl(String environment, String service, String resource, Stri
 
     /** This URL in the given environment. */
     public LeverUrl withEnvironment(String env) {
-        return new LeverUrl(env, service, resource, method);
+        return Objects.equals(env, environment) ? this : new LeverUrl(env, service, resource, method);
     }
 
     /** Whether the method is a streaming one. */

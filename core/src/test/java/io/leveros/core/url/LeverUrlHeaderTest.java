@@ -39,4 +39,26 @@ class LeverUrlHeaderTest {
                 .isInstanceOf(InvalidLeverUrlException.class)
                 .hasMessageContaining("not UTF-8");
     }
+
+    /** Twice as many URLs as the tables of recent results have slots, so slots are shared and replaced. */
+    @Test
+    void recentResultsNeverAnswerForAnotherUrl() {
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 512; i++) {
+                LeverUrl url = new LeverUrl("dev.lever", "svc" + i % 7, i % 3 == 0 ? "" : "room " + i, "m" + i);
+                String header = LeverUrlHeader.format(url);
+                assertThat(header)
+                        .isEqualTo(i % 3 == 0 ? url.toString() : url.toString().replace(" ", "%20"));
+                assertThat(LeverUrlHeader.parse(header)).isEqualTo(url);
+            }
+        }
+    }
+
+    @Test
+    void aRefusedHeaderIsRefusedEveryTime() {
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> LeverUrlHeader.parse("lever://dev.lever/svc/50%zz/m"))
+                    .isInstanceOf(InvalidLeverUrlException.class);
+        }
+    }
 }
