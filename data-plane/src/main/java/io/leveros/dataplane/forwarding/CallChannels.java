@@ -16,9 +16,11 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.core.spi.transport.Transport;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The call connections ({@link CallChannel}) of one event loop to each destination, an instance's or a
@@ -40,6 +42,8 @@ final class CallChannels {
     private static final int CONNECT_TIMEOUT_MS = 2_000;
     /** As long as Vert.x's HTTP/2 client keeps an unused connection. */
     static final int IDLE_SECONDS = 60;
+    /** Lever URLs whose plain call headers are kept per destination. */
+    static final int PLAIN_URLS_KEPT = 64;
 
     private static final AsciiString POST = AsciiString.cached("POST");
     private static final AsciiString HTTP = AsciiString.cached("http");
@@ -48,6 +52,8 @@ final class CallChannels {
     private final Bootstrap bootstrap;
     private final Transport transport;
     private final Map<SocketAddress, List<Connection>> connections = new HashMap<>();
+    /** Per destination, the complete headers of its plain calls by Lever URL ({@link #plainCallHeaders}). */
+    private final Map<SocketAddress, Map<String, Http2Headers>> plainHeaders = new HashMap<>();
 
     /** A connection, and the calls waiting while it opens (null once open). */
     private static final class Connection {
@@ -73,9 +79,43 @@ final class CallChannels {
     }
 
     /**
+     * The headers of a plain call to {@code address} at {@code path}, one whose headers follow from its
+     * Lever URL alone. {@code own} makes the call's own headers the first time {@code leverUrl} is
+     * called there; those, with the pseudo-headers, are kept, and the same object goes with every later
+     * such call on this loop (Netty's encoder only reads headers). Making them per call was about 8 %
+     * of a relayed call's heap allocation (docs/benchmarks.md, "Peer proxies"). At most {@value
+     * #PLAIN_URLS_KEPT} URLs are kept per destination, the least recently called dropped first, and a
+     * destination's go with its last connection.
+     */
+    Http2Headers plainCallHeaders(
+            SocketAddress address, AsciiString path, String leverUrl, Function<String, Http2Headers> own) {
+        Map<String, Http2Headers> byUrl = plainHeaders.get(address);
+        if (byUrl == null) {
+            byUrl = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Http2Headers> eldest) {
+                    return size() > PLAIN_URLS_KEPT;
+                }
+            };
+            plainHeaders.put(address, byUrl);
+        }
+        Http2Headers headers = byUrl.get(leverUrl);
+        if (headers == null) {
+            headers = own.apply(leverUrl)
+                    .method(POST)
+                    .scheme(HTTP)
+                    .authority(authority(address))
+                    .path(path);
+            byUrl.put(leverUrl, headers);
+        }
+        return headers;
+    }
+
+    /**
      * Sends a call to {@code address}: a POST to {@code path} with {@code headers} (the pseudo-headers
-     * are set here) and {@code body}, which is released once written or not sent; or, when {@code body}
-     * is null, opens a stream whose DATA the caller writes ({@link CallChannel#write}).
+     * are set here, unless they are {@link #plainCallHeaders}) and {@code body}, which is released once
+     * written or not sent; or, when {@code body} is null, opens a stream whose DATA the caller writes
+     * ({@link CallChannel#write}).
      */
     void send(SocketAddress address, AsciiString path, Http2Headers headers, ByteBuf body, Call call) {
         List<Connection> open = connections.computeIfAbsent(address, a -> new ArrayList<>(1));
@@ -104,14 +144,16 @@ final class CallChannels {
                             : connection.channel.ready().cause());
             return;
         }
-        headers.method(POST).scheme(HTTP).authority(connection.authority).path(path);
+        if (headers.path() == null) {
+            headers.method(POST).scheme(HTTP).authority(connection.authority).path(path);
+        }
         CallChannel channel = connection.channel;
         call.onSent(channel, body == null ? channel.open(headers, call) : channel.send(headers, body, call));
     }
 
     private Connection open(SocketAddress address, List<Connection> open) {
         CallChannel channel = CallChannel.create(loop);
-        Connection connection = new Connection(channel, AsciiString.of(address.host() + ":" + address.port()));
+        Connection connection = new Connection(channel, authority(address));
         open.add(connection);
         ChannelFuture connect = bootstrap
                 .clone()
@@ -142,14 +184,20 @@ final class CallChannels {
         return connection;
     }
 
+    private static AsciiString authority(SocketAddress address) {
+        return AsciiString.of(address.host() + ":" + address.port());
+    }
+
     private void forget(SocketAddress address, Connection connection) {
         List<Connection> open = connections.get(address);
         if (open != null && open.remove(connection) && open.isEmpty()) {
             connections.remove(address);
+            plainHeaders.remove(address);
         }
     }
 
     void close() {
+        plainHeaders.clear();
         connections.values().stream().flatMap(List::stream).toList().forEach(connection -> connection.channel.close());
         connections.clear();
     }

@@ -42,6 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Calls {@code core.LeverRPC/HandleRPC} on an instance with the request's bytes as they came, and
@@ -99,6 +100,7 @@ public final class InstanceClient implements AutoCloseable {
     private final Map<EventLoop, CallChannels> streamChannels = new ConcurrentHashMap<>();
 
     private volatile CharSequence gatewayAddress = "";
+    private final Function<String, Http2Headers> plainCallHeaders = this::plainCallHeaders;
     private volatile CharSequence forwardingKey = "";
 
     public InstanceClient(Vertx vertx) {
@@ -163,7 +165,10 @@ public final class InstanceClient implements AutoCloseable {
         this.forwardingKey = HttpHeaders.createOptimized(key);
     }
 
-    /** The {@code host:port} of the internal gateway, told to every instance on every call. */
+    /**
+     * The {@code host:port} of the internal gateway, told to every instance on every call; set once,
+     * before the first call (the headers of plain calls are kept with it).
+     */
     public void gatewayAddress(String address) {
         this.gatewayAddress = HttpHeaders.createOptimized(address);
     }
@@ -190,22 +195,41 @@ public final class InstanceClient implements AutoCloseable {
     }
 
     private void send(Lease lease, String leverUrl, TraceContext trace, Buffer rpc, ReplyReader reader) {
-        Http2Headers headers = new DefaultHttp2Headers(false); // names and values of our own making
-        headers.set(HttpHeaders.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE);
-        headers.set(TE, TRAILERS);
-        setHeaders(headers::set, lease, leverUrl, trace);
+        EventLoop loop = reader.context.nettyEventLoop();
+        CallChannels channels = callChannelsByLoop.get(loop); // no capturing lambda per call once made
+        if (channels == null) {
+            channels = callChannelsByLoop.computeIfAbsent(loop, l -> new CallChannels((VertxInternal) vertx, l));
+        }
+        Http2Headers headers;
+        if (lease.onPeer() || trace.isPresent()) {
+            headers = callHeaders();
+            setHeaders(headers::set, lease, leverUrl, trace);
+        } else {
+            headers = channels.plainCallHeaders(lease.address(), CALL_PATH, leverUrl, plainCallHeaders);
+        }
         ByteBuf message = ((BufferInternal) rpc).getByteBuf();
         ByteBuf body = ByteBufAllocator.DEFAULT
                 .directBuffer(GrpcMessageBody.PREFIX + message.readableBytes())
                 .writeByte(0)
                 .writeInt(message.readableBytes())
                 .writeBytes(message);
-        EventLoop loop = reader.context.nettyEventLoop();
-        CallChannels channels = callChannelsByLoop.get(loop); // no capturing lambda per call once made
-        if (channels == null) {
-            channels = callChannelsByLoop.computeIfAbsent(loop, l -> new CallChannels((VertxInternal) vertx, l));
-        }
         channels.send(lease.address(), CALL_PATH, headers, body, reader);
+    }
+
+    /** A call's headers before its own: names and values of our own making. */
+    private static Http2Headers callHeaders() {
+        Http2Headers headers = new DefaultHttp2Headers(false);
+        headers.set(HttpHeaders.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE);
+        headers.set(TE, TRAILERS);
+        return headers;
+    }
+
+    /** The headers of a call with no trace, to a local instance: its Lever URL and the gateway's address. */
+    private Http2Headers plainCallHeaders(String leverUrl) {
+        Http2Headers headers = callHeaders();
+        headers.set(LEVER_URL, leverUrl);
+        headers.set(INTERNAL_GATEWAY, gatewayAddress);
+        return headers;
     }
 
     /**
@@ -241,9 +265,7 @@ public final class InstanceClient implements AutoCloseable {
         if (context == null) {
             throw new IllegalStateException("relayed streams are opened on an event loop");
         }
-        Http2Headers headers = new DefaultHttp2Headers(false); // our names; the client's values as HPACK read them
-        headers.set(HttpHeaders.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE);
-        headers.set(TE, TRAILERS);
+        Http2Headers headers = callHeaders(); // and the client's values, as HPACK read them
         for (CharSequence name : PASSED_GRPC_HEADERS) {
             CharSequence value = clientHeaders.get(name);
             if (value != null) {

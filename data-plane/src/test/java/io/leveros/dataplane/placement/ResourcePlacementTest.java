@@ -208,4 +208,22 @@ class ResourcePlacementTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> call("/sticky/cart-1/id").statusCode() == 200);
     }
+
+    /**
+     * The headers of calls to an instance on this node are kept per URL (CallChannels.plainCallHeaders):
+     * six resources spread over the three instances, and plain calls, each twice over.
+     */
+    @Test
+    @Order(9)
+    void eachCallReachesItsInstanceWithItsOwnLeverUrl() throws Exception {
+        for (int round = 0; round < 2; round++) {
+            for (String resource : List.of("", "url-1", "url-2", "url-3", "url-4", "url-5", "url-6")) {
+                HttpResponse<String> response =
+                        call("/sticky/" + (resource.isEmpty() ? "" : resource + "/") + "headers");
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                assertThat(JSON.readTree(response.body()).get("lever-url").asText())
+                        .isEqualTo("lever://" + ENV + "/sticky/" + resource + "/headers");
+            }
+        }
+    }
 }
