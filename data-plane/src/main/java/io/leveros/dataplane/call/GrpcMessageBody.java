@@ -1,6 +1,10 @@
 package io.leveros.dataplane.call;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.buffer.impl.BufferImpl;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * The body of a gRPC call or reply that must carry exactly one message, gathered from its DATA frames:
@@ -22,12 +26,19 @@ public final class GrpcMessageBody {
         this.maxMessageSize = maxMessageSize;
     }
 
-    /** {@code message} with its prefix: uncompressed, and its length. */
-    public static Buffer framed(Buffer message) {
-        return Buffer.buffer(PREFIX + message.length())
-                .appendByte((byte) 0)
-                .appendInt(message.length())
-                .appendBuffer(message);
+    /**
+     * {@code message} with its prefix (uncompressed, and its length) in a pooled direct buffer, for a
+     * socket write, which releases it: the bytes are copied once, from the message's own buffer.
+     */
+    public static ByteBuf framed(Buffer message) {
+        // BufferInternal.getByteBuf() would make a slice of it, only to be copied from
+        ByteBuf bytes = message instanceof BufferImpl own ? own.byteBuf() : ((BufferInternal) message).getByteBuf();
+        int length = bytes.readableBytes();
+        return ByteBufAllocator.DEFAULT
+                .directBuffer(PREFIX + length)
+                .writeByte(0)
+                .writeInt(length)
+                .writeBytes(bytes, bytes.readerIndex(), length);
     }
 
     /** Adds a DATA frame's bytes. */

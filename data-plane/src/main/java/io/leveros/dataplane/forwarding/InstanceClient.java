@@ -10,7 +10,6 @@ import io.leveros.dataplane.identity.ForwardingKey;
 import io.leveros.dataplane.placement.ResourceEpoch;
 import io.leveros.dataplane.tracing.TraceContext;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -26,7 +25,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
@@ -207,13 +205,7 @@ public final class InstanceClient implements AutoCloseable {
         } else {
             headers = channels.plainCallHeaders(lease.address(), CALL_PATH, leverUrl, plainCallHeaders);
         }
-        ByteBuf message = ((BufferInternal) rpc).getByteBuf();
-        ByteBuf body = ByteBufAllocator.DEFAULT
-                .directBuffer(GrpcMessageBody.PREFIX + message.readableBytes())
-                .writeByte(0)
-                .writeInt(message.readableBytes())
-                .writeBytes(message);
-        channels.send(lease.address(), CALL_PATH, headers, body, reader);
+        channels.send(lease.address(), CALL_PATH, headers, GrpcMessageBody.framed(rpc), reader);
     }
 
     /** A call's headers before its own: names and values of our own making. */

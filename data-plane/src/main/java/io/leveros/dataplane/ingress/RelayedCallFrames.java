@@ -331,7 +331,7 @@ final class RelayedCallFrames extends Http2FrameListenerDecorator {
                 if (open()) {
                     answered = true;
                     http2.encoder().writeHeaders(ctx, streamId, OK_HEADERS, 0, false, ctx.newPromise());
-                    ByteBuf framed = ((BufferInternal) GrpcMessageBody.framed(outcome.result())).getByteBuf();
+                    ByteBuf framed = GrpcMessageBody.framed(outcome.result());
                     http2.encoder().writeData(ctx, streamId, framed, 0, false, ctx.newPromise());
                     http2.encoder().writeHeaders(ctx, streamId, OK_TRAILERS, 0, true, ctx.newPromise());
                     http2.flush(ctx); // through the handler: it writes what its flow control holds

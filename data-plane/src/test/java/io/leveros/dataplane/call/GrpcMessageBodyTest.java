@@ -2,6 +2,8 @@ package io.leveros.dataplane.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +12,7 @@ class GrpcMessageBodyTest {
 
     @Test
     void aMessageInSeveralFramesIsJoinedWithoutItsPrefix() {
-        Buffer framed = GrpcMessageBody.framed(Buffer.buffer("hello, world"));
+        Buffer framed = framed(Buffer.buffer("hello, world"));
 
         body.append(framed.slice(0, 3));
         body.append(Buffer.buffer()); // an empty DATA frame, as some clients send before the end
@@ -38,8 +40,8 @@ class GrpcMessageBodyTest {
         assertThat(body.whatCameInstead()).isEqualTo("no complete gRPC message");
 
         GrpcMessageBody two = new GrpcMessageBody(16);
-        two.append(GrpcMessageBody.framed(Buffer.buffer("one")));
-        two.append(GrpcMessageBody.framed(Buffer.buffer("two")));
+        two.append(framed(Buffer.buffer("one")));
+        two.append(framed(Buffer.buffer("two")));
         assertThat(two.whatCameInstead()).isEqualTo("a gRPC message prefix declaring 3 bytes, and 11 bytes after it");
 
         GrpcMessageBody compressed = new GrpcMessageBody(16);
@@ -60,11 +62,33 @@ class GrpcMessageBodyTest {
         assertThat(body.tooLarge()).as("declared 17 bytes, limit 16").isTrue();
 
         GrpcMessageBody undeclared = new GrpcMessageBody(16);
-        undeclared.append(GrpcMessageBody.framed(Buffer.buffer(new byte[16])));
+        undeclared.append(framed(Buffer.buffer(new byte[16])));
         assertThat(undeclared.tooLarge()).as("exactly the limit").isFalse();
         undeclared.append(Buffer.buffer(new byte[1]));
         assertThat(undeclared.tooLarge())
                 .as("one byte more than a whole message of the limit")
                 .isTrue();
+    }
+
+    @Test
+    void aFramedMessageIsItsPrefixAndItsBytesAndLeavesTheMessageAsItWas() {
+        Buffer message = Buffer.buffer("0123456789").slice(2, 7); // a message inside a larger body
+
+        ByteBuf framed = GrpcMessageBody.framed(message);
+        try {
+            assertThat(ByteBufUtil.getBytes(framed)).isEqualTo(framed("23456").getBytes());
+            assertThat(framed.isDirect()).isTrue();
+            assertThat(message.toString()).isEqualTo("23456");
+        } finally {
+            framed.release();
+        }
+    }
+
+    private static Buffer framed(String message) {
+        return framed(Buffer.buffer(message));
+    }
+
+    private static Buffer framed(Buffer message) {
+        return Buffer.buffer().appendByte((byte) 0).appendInt(message.length()).appendBuffer(message);
     }
 }
