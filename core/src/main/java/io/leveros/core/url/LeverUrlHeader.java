@@ -17,36 +17,20 @@ import java.nio.charset.StandardCharsets;
  * #format} and every receiver (runtimes, the data plane's gRPC ingress) reads it with {@link
  * #parse}. The Node runtime and client do the same ({@code lib/url.js}).
  *
- * <p>Both remember their last results, a few hundred of each: a data plane, a runtime or a client
+ * <p>Both remember their last results ({@link RecentResults}): a data plane, a runtime or a client
  * sees the same few URLs call after call, and parsing and writing one made about 7 % of the heap a
- * relayed call allocates (docs/benchmarks.md, "Peer proxies"). The two tables are shared by all
- * threads without locks: each slot holds one immutable entry, and a slot read while another thread
- * replaces it yields the old entry or the new one, both right.
+ * relayed call allocates (docs/benchmarks.md, "Peer proxies").
  */
 public final class LeverUrlHeader {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-    /** Slots in each table of recent results; a power of two. */
-    private static final int RECENT = 256;
-
-    private static final Parsed[] PARSED = new Parsed[RECENT];
-    private static final Formatted[] FORMATTED = new Formatted[RECENT];
-
-    private record Parsed(String header, LeverUrl url) {}
-
-    private record Formatted(LeverUrl url, String header) {}
+    private static final RecentResults<String, LeverUrl> PARSED = new RecentResults<>(LeverUrlHeader::parsed);
+    private static final RecentResults<LeverUrl, String> FORMATTED = new RecentResults<>(LeverUrlHeader::formatted);
 
     private LeverUrlHeader() {}
 
     /** The header value for {@code url}. */
     public static String format(LeverUrl url) {
-        int slot = url.hashCode() & (RECENT - 1);
-        Formatted recent = FORMATTED[slot];
-        if (recent != null && recent.url().equals(url)) {
-            return recent.header();
-        }
-        String header = formatted(url);
-        FORMATTED[slot] = new Formatted(url, header);
-        return header;
+        return FORMATTED.apply(url);
     }
 
     private static String formatted(LeverUrl url) {
@@ -63,14 +47,7 @@ public final class LeverUrlHeader {
      *     {@code %} not followed by two hex digits or escapes bytes that are not UTF-8
      */
     public static LeverUrl parse(String header) {
-        int slot = header == null ? 0 : header.hashCode() & (RECENT - 1);
-        Parsed recent = PARSED[slot];
-        if (recent != null && recent.header().equals(header)) {
-            return recent.url();
-        }
-        LeverUrl url = parsed(header);
-        PARSED[slot] = new Parsed(header, url);
-        return url;
+        return PARSED.apply(header);
     }
 
     private static LeverUrl parsed(String header) {
