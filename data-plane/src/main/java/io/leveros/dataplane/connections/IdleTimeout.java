@@ -46,6 +46,7 @@ public final class IdleTimeout extends ChannelDuplexHandler {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        ticker = ctx.executor().ticker();
         if (ctx.channel().isActive()) {
             start(ctx);
         }
@@ -84,7 +85,6 @@ public final class IdleTimeout extends ChannelDuplexHandler {
         if (check != null) {
             return;
         }
-        ticker = ctx.executor().ticker();
         lastActiveNanos = ticker.nanoTime();
         check = ctx.executor().schedule(() -> checkIdle(ctx), idleNanos, TimeUnit.NANOSECONDS);
     }
@@ -97,9 +97,7 @@ public final class IdleTimeout extends ChannelDuplexHandler {
     }
 
     private void active() {
-        if (ticker != null) {
-            lastActiveNanos = ticker.nanoTime();
-        }
+        lastActiveNanos = ticker.nanoTime();
     }
 
     private void checkIdle(ChannelHandlerContext ctx) {

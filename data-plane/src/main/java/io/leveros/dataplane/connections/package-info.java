@@ -12,7 +12,8 @@
  * io.leveros.dataplane.connections.HttpExchanges} follows requests and responses so that the timer
  * runs only while a request is being read, and a response saying {@code connection: close} closes
  * the connection. HTTP/2 connections are left to Vert.x once their preface arrived. {@link
- * io.leveros.dataplane.connections.IdleCloses} counts the connections Vert.x closes for being idle.
+ * io.leveros.dataplane.connections.IdleCloses} counts the connections Vert.x closes for being idle,
+ * which {@link io.leveros.dataplane.connections.IdleTimeout} finds idle in place of Netty's handler.
  *
  * <p>Vert.x sees a connection only once the first request's headers are complete (it reads them to
  * look for an h2c upgrade), so these rules must sit in the Netty pipeline, ahead of it.

@@ -216,11 +216,10 @@ public final class InstanceClient implements AutoCloseable {
         return headers;
     }
 
-    /** The headers of a call with no trace, to a local instance: its Lever URL and the gateway's address. */
+    /** The headers of a call with no trace, to a local instance: {@link #setPlainHeaders} alone. */
     private Http2Headers plainCallHeaders(String leverUrl) {
         Http2Headers headers = callHeaders();
-        headers.set(LEVER_URL, leverUrl);
-        headers.set(INTERNAL_GATEWAY, gatewayAddress);
+        setPlainHeaders(headers::set, leverUrl);
         return headers;
     }
 
@@ -274,15 +273,20 @@ public final class InstanceClient implements AutoCloseable {
 
     private void setHeaders(
             BiConsumer<CharSequence, CharSequence> header, Lease lease, String leverUrl, TraceContext trace) {
-        header.accept(LEVER_URL, leverUrl);
+        setPlainHeaders(header, leverUrl);
         trace.addTo(header);
-        header.accept(INTERNAL_GATEWAY, gatewayAddress);
         if (lease.onPeer()) {
             header.accept(ForwardingKey.HEADER, forwardingKey);
             if (lease.resourceEpoch() != 0) {
                 header.accept(ResourceEpoch.HEADER, Long.toString(lease.resourceEpoch()));
             }
         }
+    }
+
+    /** What every call carries: its Lever URL and the gateway's address. */
+    private void setPlainHeaders(BiConsumer<CharSequence, CharSequence> header, String leverUrl) {
+        header.accept(LEVER_URL, leverUrl);
+        header.accept(INTERNAL_GATEWAY, gatewayAddress);
     }
 
     /**
