@@ -219,8 +219,9 @@ public final class StreamBenchmark {
     }
 
     /**
-     * Seconds to echo {@code megabytes} in {@code message}s on one stream. A stream whose echo stops
-     * for {@link #STALL_SECONDS} is cancelled: {@link Stalled}.
+     * Seconds to echo {@code megabytes} in {@code message}s on one stream, each echo checked byte for
+     * byte against the message (a relay that reorders or reuses buffers shows here). A stream whose
+     * echo stops for {@link #STALL_SECONDS} is cancelled: {@link Stalled}.
      */
     private static double echo(LeverClient client, long megabytes, byte[] message) throws Exception {
         long total = megabytes << 20;
@@ -252,7 +253,14 @@ public final class StreamBenchmark {
                 TimeUnit.SECONDS);
         try {
             for (ClientStream.Message echoed : stream) {
-                received.addAndGet(echoed.bytes().length);
+                byte[] bytes = echoed.bytes();
+                if (!Arrays.equals(bytes, message)) {
+                    stream.cancel();
+                    throw new IllegalStateException("echoed message at byte " + received.get()
+                            + " differs from the message sent (" + bytes.length + " bytes, sent "
+                            + message.length + "): the relay corrupted the stream");
+                }
+                received.addAndGet(bytes.length);
             }
             if (!stalled.get()) {
                 writer.get(1, TimeUnit.MINUTES);
