@@ -25,7 +25,7 @@ import java.util.ArrayDeque;
  * one instance, HTTP/2 frame by frame, in both directions at once, below Vert.x on both connections:
  * the client's DATA goes on to the instance as it comes, the instance's headers, DATA and trailers
  * ({@code grpc-status}) come back the same way. Nothing is decoded or put together; a DATA frame's
- * bytes are copied once, into a buffer the other connection writes as it is.
+ * bytes go out as they were read, not copied while the other side keeps up ({@link RelayedStream#passedOn}).
  *
  * <p>Flow control end to end: the bytes of a DATA frame count as read by the side that sent them only
  * once they went out on the other side, so a slow reader holds the writer to its HTTP/2 window and the
@@ -38,6 +38,12 @@ import java.util.ArrayDeque;
  * gRPC statuses: a trailers-only answer before the instance answered, trailers after.
  */
 public final class StreamRelay {
+    /**
+     * A DATA frame is passed on without a copy while fewer bytes than this wait to go out on the
+     * connection it goes to (see {@link RelayedStream#passedOn}).
+     */
+    private static final int UNCOPIED_WHILE_WAITING_BELOW = 64 * 1024;
+
     private static final AsciiString OK_STATUS = AsciiString.cached("200");
 
     private final InstanceStreams instances;
@@ -70,6 +76,11 @@ public final class StreamRelay {
         private volatile long lastActivity = System.nanoTime();
         private volatile Lease lease;
         private InstanceStream instance;
+        /** The client's bytes written to the instance's side and not yet out. */
+        private int waitingForInstance;
+        /** The instance's bytes written to the client and not yet out. */
+        private int waitingForClient;
+
         private boolean clientEnded;
         /** The client has the instance's headers: a failure goes in trailers. */
         private boolean answered;
@@ -119,9 +130,9 @@ public final class StreamRelay {
             lastActivity = System.nanoTime();
             clientEnded = end;
             if (instance == null) {
-                early.add(copied(data));
+                early.add(copied(data)); // the instance's side may take a cold start to open
             } else {
-                toInstance(copied(data), end);
+                toInstance(passedOn(data, waitingForInstance), end);
             }
             return 0;
         }
@@ -181,7 +192,9 @@ public final class StreamRelay {
         /** The client's bytes go out to the instance, and count as read by the client once they have. */
         private void toInstance(ByteBuf data, boolean end) {
             int bytes = data.readableBytes();
+            waitingForInstance += bytes;
             instance.write(data, end).addListener(written -> {
+                waitingForInstance -= bytes;
                 if (written.isSuccess() && bytes > 0) {
                     consumedFromClient(bytes);
                 }
@@ -232,9 +245,12 @@ public final class StreamRelay {
             if (end) {
                 completed();
             }
+            ByteBuf out = passedOn(data, waitingForClient);
+            waitingForClient += bytes;
             http2.encoder()
-                    .writeData(ctx, streamId, copied(data), 0, end, ctx.newPromise())
+                    .writeData(ctx, streamId, out, 0, end, ctx.newPromise())
                     .addListener(written -> {
+                        waitingForClient -= bytes;
                         if (written.isSuccess() && bytes > 0) {
                             instance.consumed(bytes);
                         }
@@ -305,11 +321,21 @@ public final class StreamRelay {
         }
 
         /**
+         * {@code data}, a DATA frame only valid during the call, for the other connection to write as
+         * it is: while fewer than {@link #UNCOPIED_WHILE_WAITING_BELOW} bytes wait to go out there, a
+         * retained slice of the buffers Netty read it into (a byte stream costs about a sixth less
+         * CPU); beyond, a copy. A slice keeps the buffers it was read into (up to a read's worth, 64 KiB, or
+         * two) until it is out, so a side that stops reading would otherwise hold several times its
+         * window; this way it holds at most a window of copies and the few slices before it
+         * (docs/data-plane.md, "The ports' calls below Vert.x's streams").
+         */
+        private static ByteBuf passedOn(ByteBuf data, int waiting) {
+            return waiting < UNCOPIED_WHILE_WAITING_BELOW ? data.retainedSlice() : copied(data);
+        }
+
+        /**
          * {@code data}'s bytes in a pooled direct buffer of their own (Netty's pool, whose per-thread cache
-         * serves the loop's frames), which the other connection writes to its socket as it is. Not a
-         * retained slice of the buffer Netty read them into: that was tried, and under a 4 GiB byte
-         * stream an instance once read frames out of step (docs/data-plane.md, "The ports' calls below
-         * Vert.x's streams").
+         * serves the loop's frames).
          */
         private static ByteBuf copied(ByteBuf data) {
             int bytes = data.readableBytes();
