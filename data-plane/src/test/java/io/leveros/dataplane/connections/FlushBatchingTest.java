@@ -1,6 +1,7 @@
 package io.leveros.dataplane.connections;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -18,6 +19,7 @@ import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,7 +93,7 @@ class FlushBatchingTest {
         });
 
         String framesWhole = "first-frame" + "header" + "payload" + "window-update";
-        assertThat(received(framesWhole.length())).isEqualTo(framesWhole);
+        assertThat(receivedOnce(framesWhole.length())).isEqualTo(framesWhole);
     }
 
     @Test
@@ -104,19 +106,18 @@ class FlushBatchingTest {
                     .isPositive();
         });
 
-        assertThat(received(2)).isEqualTo("ab");
+        assertThat(receivedOnce(2)).isEqualTo("ab");
     }
 
     private void inOneTask(Runnable task) throws Exception {
         loop.submit(task).sync();
     }
 
-    /** What the other end read, in order, once it is {@code bytes} long (or after 5 s). */
-    private String received(int bytes) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (received.length() < bytes && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+    /** What the other end read, in order, once it is {@code bytes} long. */
+    private String receivedOnce(int bytes) {
+        await("the other end reads " + bytes + " bytes")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> received.length() >= bytes);
         return received.toString();
     }
 
