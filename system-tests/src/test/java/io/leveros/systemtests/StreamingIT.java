@@ -19,6 +19,7 @@ import io.leveros.proto.core.JSONArray;
 import io.leveros.proto.core.LeverRPCGrpc;
 import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.StreamMessage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,8 +31,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +45,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongBinaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,6 +67,33 @@ class StreamingIT {
     private static final long GIBIBYTE = 1L << 30;
     /** The most data-plane heap in use (garbage included) while streams of any size pass through. */
     private static final long HEAP_BOUND = 256L << 20;
+    /** What a stalled gRPC reader sends: more than the windows between it and the instance hold. */
+    private static final long STALLED_STREAM_BYTES = 16L << 20;
+    /**
+     * Its messages' size: small, so that its frames come mixed with the busy stream's in the data
+     * plane's reads, each read holding a frame or two of it.
+     */
+    private static final int STALLED_STREAM_MESSAGE = 16;
+    /**
+     * The most direct memory the data plane may hold for the stalled stream: its frames waiting
+     * there (at most two 1 MiB windows, less here: the frames are small, and most of them are in
+     * the instance's window) and the reads behind a few slices, with room for the pools, which grow
+     * by whole chunks. Were every frame under 64 KiB of waiting bytes a slice, each would keep its
+     * read's buffer and the busy stream's bytes in it: up to 12 MiB in six runs.
+     */
+    private static final long STALLED_STREAM_HOLD_BOUND = 9L << 20;
+    /**
+     * The most heap the data plane may hold for a stalled stream of one-byte frames: about none,
+     * with room for the collector's noise. Queued one by one, a window's frames held 192 MB.
+     */
+    private static final long ONE_BYTE_FRAMES_HEAP_BOUND = 16L << 20;
+    /**
+     * What a client of one-byte frames may send before the windows shut: more than the windows on
+     * the way hold (grpc-java's instance widens its own as it measures the link).
+     */
+    private static final long ONE_BYTE_FRAMES_MAX_SENT = 64L << 20;
+    /** How long the window must stay shut for the client to count its stream as stalled. */
+    private static final long ONE_BYTE_FRAMES_STALL_MS = 2_000;
 
     @TempDir
     static Path temp;
@@ -271,6 +303,171 @@ class StreamingIT {
     }
 
     /**
+     * A gRPC client that stops reading holds about its stream's windows in the data plane, not the
+     * buffers its frames were read into, while a busy stream on the same connections keeps going:
+     * the data plane passes a frame on as a slice of its read buffers only while little waits for
+     * that stream, and copies beyond (docs/data-plane.md, "Copies"). Once it reads again, everything
+     * arrives intact.
+     */
+    @Test
+    @Timeout(180)
+    void aStalledGrpcReaderHoldsAboutItsWindowsBesideABusyStream() throws Exception {
+        try (LeverClient client = LeverClient.connect(platform.httpAddress())) {
+            AtomicBoolean keepEchoing = new AtomicBoolean(true);
+            AtomicLong busyEchoed = new AtomicLong();
+            CompletableFuture<Void> busy =
+                    CompletableFuture.runAsync(() -> echoOverGrpcWhile(client, keepEchoing, busyEchoed), THREADS);
+            await("the busy stream's first 64 MiB")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> busy.isDone() || busyEchoed.get() > 64L << 20);
+            long before = directMemoryInUse(Math::max);
+
+            ClientStream stalled = client.service("dev.lever", "testService").invokeChan("echoChan");
+            AtomicLong sent = new AtomicLong();
+            CompletableFuture<String> writer = CompletableFuture.supplyAsync(
+                    () -> {
+                        MessageDigest digest = sha256();
+                        Payload payload = new Payload();
+                        for (long offset = 0; offset < STALLED_STREAM_BYTES; offset += Payload.SIZE) {
+                            byte[] block = payload.next();
+                            digest.update(block);
+                            for (int at = 0; at < block.length; at += STALLED_STREAM_MESSAGE) {
+                                stalled.send(Arrays.copyOfRange(block, at, at + STALLED_STREAM_MESSAGE));
+                                sent.addAndGet(STALLED_STREAM_MESSAGE);
+                            }
+                        }
+                        stalled.close();
+                        return HexFormat.of().formatHex(digest.digest());
+                    },
+                    THREADS);
+            long[] lastSeen = {-1};
+            await("the stalled stream's writer stops")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        long now = sent.get();
+                        boolean stopped = now > 0 && now == lastSeen[0];
+                        lastSeen[0] = now;
+                        return stopped;
+                    });
+            Thread.sleep(500); // the instance echoes what it had read; the data plane takes what it can
+            long echoedWhileStalled = busyEchoed.get();
+            long held = directMemoryInUse(Math::min) - before;
+            assertThat(busyEchoed.get())
+                    .as("the busy stream goes on beside the stalled one")
+                    .isGreaterThan(echoedWhileStalled);
+            assertThat(held)
+                    .as(
+                            "direct memory the data plane holds for a stalled stream (%d KiB sent into it)",
+                            sent.get() >> 10)
+                    .isLessThan(STALLED_STREAM_HOLD_BOUND);
+
+            keepEchoing.set(false);
+            busy.get(1, TimeUnit.MINUTES);
+            MessageDigest received = sha256();
+            long count = 0;
+            for (ClientStream.Message message : stalled) {
+                received.update(message.bytes());
+                count += message.bytes().length;
+            }
+            assertThat(count).isEqualTo(STALLED_STREAM_BYTES);
+            assertThat(HexFormat.of().formatHex(received.digest())).isEqualTo(writer.get(1, TimeUnit.MINUTES));
+        }
+    }
+
+    /**
+     * A client's DATA in one-byte frames, to a stream whose instance has stopped reading, costs the
+     * data plane about its bytes: the frames that wait for the instance are gathered into one buffer,
+     * not queued one by one (a queued frame costs over a hundred bytes of heap besides its own, so a
+     * window of one-byte frames would hold a hundred times the window).
+     */
+    @Test
+    @Timeout(120)
+    void oneByteFramesToAStalledStreamHoldAboutTheirBytes() throws Exception {
+        long heapBefore = HeapSampler.usedAfterFullGc(platform.dataPlanePid());
+        ByteArrayOutputStream rpc = new ByteArrayOutputStream();
+        writeGrpcMessage(
+                rpc,
+                StreamMessage.newBuilder()
+                        .setRpc(RPC.newBuilder().setArgs(JSONArray.getDefaultInstance()))
+                        .build());
+        ByteArrayOutputStream messages = new ByteArrayOutputStream();
+        StreamMessage message = StreamMessage.newBuilder()
+                .setByteMessage(ByteString.copyFrom(new byte[16]))
+                .build();
+        while (messages.size() < 1 << 20) {
+            writeGrpcMessage(messages, message);
+        }
+        try (RawGrpcStream stream = new RawGrpcStream(
+                platform.httpAddress(),
+                "/core.LeverRPC/HandleStreamingRPC",
+                "lever-url",
+                "lever://dev.lever/testService/echoChan")) {
+            boolean windowOpen = stream.send(rpc.toByteArray(), 1, ONE_BYTE_FRAMES_STALL_MS);
+            long sent = 0;
+            // until the instance stops reading and the data plane's window for the client stays shut
+            while (windowOpen && sent < ONE_BYTE_FRAMES_MAX_SENT) {
+                windowOpen = stream.send(messages.toByteArray(), 1, ONE_BYTE_FRAMES_STALL_MS);
+                sent += messages.size();
+            }
+            long heldHeap = HeapSampler.usedAfterFullGc(platform.dataPlanePid()) - heapBefore;
+            assertThat(windowOpen)
+                    .as("the window for the client shuts before %d MiB", ONE_BYTE_FRAMES_MAX_SENT >> 20)
+                    .isFalse();
+            assertThat(heldHeap)
+                    .as("heap the data plane holds for a stalled stream of one-byte frames")
+                    .isLessThan(ONE_BYTE_FRAMES_HEAP_BOUND);
+        }
+    }
+
+    /** {@code message} as gRPC frames it: uncompressed, its length, its bytes. */
+    private static void writeGrpcMessage(ByteArrayOutputStream to, StreamMessage message) {
+        byte[] bytes = message.toByteArray();
+        to.write(0);
+        to.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        to.writeBytes(bytes);
+    }
+
+    /**
+     * The direct memory Netty's pools in the data plane hold, sampled five times over a second (the
+     * stalled stream has a few seconds before the idle timeout closes it), folded with {@code fold}
+     * (the largest or the smallest: the pools grow and shrink by whole chunks).
+     */
+    private static long directMemoryInUse(LongBinaryOperator fold) throws InterruptedException {
+        Long folded = null;
+        for (int i = 0; i < 5; i++) {
+            String scrape = platform.dataPlaneMetrics();
+            long used =
+                    (long) PrometheusScrape.sum(scrape, "netty_allocator_memory_used", Map.of("memory_type", "direct"));
+            folded = folded == null ? used : fold.applyAsLong(folded, used);
+            Thread.sleep(200);
+        }
+        return folded;
+    }
+
+    /** Echoes 64 KiB blocks over one gRPC stream, checking each, until {@code keepEchoing} turns false. */
+    private static void echoOverGrpcWhile(LeverClient client, AtomicBoolean keepEchoing, AtomicLong echoed) {
+        ClientStream stream = client.service("dev.lever", "testService").invokeChan("echoChan");
+        BlockingQueue<byte[]> expected = new LinkedBlockingQueue<>();
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(
+                () -> {
+                    Payload payload = new Payload();
+                    while (keepEchoing.get()) {
+                        byte[] block = payload.next().clone();
+                        expected.add(block);
+                        stream.send(block);
+                    }
+                    stream.close();
+                },
+                THREADS);
+        for (ClientStream.Message message : stream) {
+            assertThat(message.bytes()).isEqualTo(expected.remove());
+            echoed.addAndGet(message.bytes().length);
+        }
+        writer.join();
+    }
+
+    /**
      * The data plane relays a gRPC stream's frames as they came, without taking its messages apart:
      * messages a client compresses ({@code grpc-encoding: gzip}) reach the instance, which decodes
      * them, and every echo comes back whole. A plain grpc-java stub, as any gRPC client calls.
@@ -459,7 +656,8 @@ class StreamingIT {
     /** 64 KiB blocks of pseudo-random bytes, each different, so that a lost or reordered block shows. */
     private static final class Payload {
         private final SplittableRandom random = new SplittableRandom(42);
-        private final byte[] block = new byte[64 * 1024];
+        static final int SIZE = 64 * 1024;
+        private final byte[] block = new byte[SIZE];
 
         byte[] next() {
             for (int i = 0; i < block.length; i += 8) {

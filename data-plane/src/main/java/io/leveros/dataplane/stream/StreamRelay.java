@@ -8,8 +8,8 @@ import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.forwarding.InstanceStream;
 import io.leveros.dataplane.instance.Instance;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Exception;
@@ -18,14 +18,13 @@ import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.grpc.common.GrpcStatus;
-import java.util.ArrayDeque;
 
 /**
  * Relays a gRPC streaming call ({@code core.LeverRPC/HandleStreamingRPC}) between a gRPC client and
  * one instance, HTTP/2 frame by frame, in both directions at once, below Vert.x on both connections:
  * the client's DATA goes on to the instance as it comes, the instance's headers, DATA and trailers
  * ({@code grpc-status}) come back the same way. Nothing is decoded or put together; a DATA frame's
- * bytes go out as they were read, not copied while the other side keeps up ({@link RelayedStream#passedOn}).
+ * bytes go out as they were read, not copied while the other side keeps up ({@link OutgoingData}).
  *
  * <p>Flow control end to end: the bytes of a DATA frame count as read by the side that sent them only
  * once they went out on the other side, so a slow reader holds the writer to its HTTP/2 window and the
@@ -38,12 +37,6 @@ import java.util.ArrayDeque;
  * gRPC statuses: a trailers-only answer before the instance answered, trailers after.
  */
 public final class StreamRelay {
-    /**
-     * A DATA frame is passed on without a copy while fewer bytes than this wait to go out on the
-     * connection it goes to (see {@link RelayedStream#passedOn}).
-     */
-    private static final int UNCOPIED_WHILE_WAITING_BELOW = 64 * 1024;
-
     private static final AsciiString OK_STATUS = AsciiString.cached("200");
 
     private final InstanceStreams instances;
@@ -70,16 +63,14 @@ public final class StreamRelay {
         private final ChannelHandlerContext ctx;
         private final int streamId;
         private final ContextInternal context;
-        /** The client's DATA read before the instance's side opened, sent on once it has. */
-        private final ArrayDeque<ByteBuf> early = new ArrayDeque<>(2);
+        /** The client's DATA on its way to the instance, gathered until the instance's side opened. */
+        private final OutgoingData toInstance = new OutgoingData(this::consumedFromClient);
+        /** The instance's DATA on its way to the client. */
+        private final OutgoingData toClient;
 
         private volatile long lastActivity = System.nanoTime();
         private volatile Lease lease;
         private InstanceStream instance;
-        /** The client's bytes written to the instance's side and not yet out. */
-        private int waitingForInstance;
-        /** The instance's bytes written to the client and not yet out. */
-        private int waitingForClient;
 
         private boolean clientEnded;
         /** The client has the instance's headers: a failure goes in trailers. */
@@ -93,6 +84,8 @@ public final class StreamRelay {
             this.ctx = ctx;
             this.streamId = streamId;
             this.context = context;
+            this.toClient = new OutgoingData(bytes -> instance.consumed(bytes));
+            toClient.open(this::writeToClient);
         }
 
         /**
@@ -129,11 +122,7 @@ public final class StreamRelay {
             }
             lastActivity = System.nanoTime();
             clientEnded = end;
-            if (instance == null) {
-                early.add(copied(data)); // the instance's side may take a cold start to open
-            } else {
-                toInstance(passedOn(data, waitingForInstance), end);
-            }
+            toInstance.send(data, end);
             return 0;
         }
 
@@ -143,9 +132,7 @@ public final class StreamRelay {
                 return;
             }
             clientEnded = true;
-            if (instance != null) {
-                toInstance(Unpooled.EMPTY_BUFFER, true);
-            }
+            toInstance.send(Unpooled.EMPTY_BUFFER, true);
         }
 
         /** The client's stream closed (reset, or its connection lost) before the relay ended it. */
@@ -154,7 +141,7 @@ public final class StreamRelay {
         }
 
         private void openFailed(Throwable failure) {
-            releaseEarly();
+            toInstance.close();
             if (!ended) {
                 ended = true;
                 fail(failure);
@@ -165,42 +152,16 @@ public final class StreamRelay {
             lease = held;
             instance = stream;
             if (ended) { // the client went away, or was refused, while the instance's side opened
-                releaseEarly();
+                toInstance.close();
                 lease.release();
                 instance.reset();
                 return;
             }
             instances.open().add(this);
-            if (early.isEmpty()) {
-                if (clientEnded) {
-                    toInstance(Unpooled.EMPTY_BUFFER, true);
-                }
-                return;
-            }
-            while (!early.isEmpty()) {
-                ByteBuf data = early.poll();
-                toInstance(data, clientEnded && early.isEmpty());
-            }
+            toInstance.open(instance::write);
         }
 
-        private void releaseEarly() {
-            while (!early.isEmpty()) {
-                early.poll().release();
-            }
-        }
-
-        /** The client's bytes go out to the instance, and count as read by the client once they have. */
-        private void toInstance(ByteBuf data, boolean end) {
-            int bytes = data.readableBytes();
-            waitingForInstance += bytes;
-            instance.write(data, end).addListener(written -> {
-                waitingForInstance -= bytes;
-                if (written.isSuccess() && bytes > 0) {
-                    consumedFromClient(bytes);
-                }
-            });
-        }
-
+        /** The client's bytes went out to the instance: they count as read by the client. */
         private void consumedFromClient(int bytes) {
             Http2Stream stream = http2.connection().stream(streamId);
             if (stream == null) { // closed: Netty gave its bytes back to the connection's window
@@ -230,6 +191,7 @@ public final class StreamRelay {
             answered = true;
             if (end) {
                 completed();
+                toClient.writeGathered(); // the trailers come after every DATA frame
             }
             http2.encoder().writeHeaders(ctx, streamId, headers, 0, end, ctx.newPromise());
             http2.flush(ctx);
@@ -245,18 +207,14 @@ public final class StreamRelay {
             if (end) {
                 completed();
             }
-            ByteBuf out = passedOn(data, waitingForClient);
-            waitingForClient += bytes;
-            http2.encoder()
-                    .writeData(ctx, streamId, out, 0, end, ctx.newPromise())
-                    .addListener(written -> {
-                        waitingForClient -= bytes;
-                        if (written.isSuccess() && bytes > 0) {
-                            instance.consumed(bytes);
-                        }
-                    });
-            http2.flush(ctx); // through the handler: it writes what its flow control holds
+            toClient.send(data, end);
             return 0;
+        }
+
+        private ChannelFuture writeToClient(ByteBuf data, boolean end) {
+            ChannelFuture written = http2.encoder().writeData(ctx, streamId, data, 0, end, ctx.newPromise());
+            http2.flush(ctx); // through the handler: it writes what its flow control holds
+            return written;
         }
 
         @Override
@@ -270,6 +228,7 @@ public final class StreamRelay {
         /** The instance ended its side: the stream is over, nothing to cancel. */
         private void completed() {
             ended = true;
+            toInstance.close(); // what the client still sends is dropped
             lease.release();
             instances.open().remove(this);
         }
@@ -283,7 +242,8 @@ public final class StreamRelay {
                 return;
             }
             ended = true;
-            releaseEarly();
+            toInstance.close();
+            toClient.close();
             if (instance != null) {
                 lease.release();
                 instances.open().remove(this);
@@ -318,28 +278,6 @@ public final class StreamRelay {
                             true,
                             ctx.newPromise());
             http2.flush(ctx);
-        }
-
-        /**
-         * {@code data}, a DATA frame only valid during the call, for the other connection to write as
-         * it is: while fewer than {@link #UNCOPIED_WHILE_WAITING_BELOW} bytes wait to go out there, a
-         * retained slice of the buffers Netty read it into (a byte stream costs about a sixth less
-         * CPU); beyond, a copy. A slice keeps the buffers it was read into (up to a read's worth, 64 KiB, or
-         * two) until it is out, so a side that stops reading would otherwise hold several times its
-         * window; this way it holds at most a window of copies and the few slices before it
-         * (docs/data-plane.md, "The ports' calls below Vert.x's streams").
-         */
-        private static ByteBuf passedOn(ByteBuf data, int waiting) {
-            return waiting < UNCOPIED_WHILE_WAITING_BELOW ? data.retainedSlice() : copied(data);
-        }
-
-        /**
-         * {@code data}'s bytes in a pooled direct buffer of their own (Netty's pool, whose per-thread cache
-         * serves the loop's frames).
-         */
-        private static ByteBuf copied(ByteBuf data) {
-            int bytes = data.readableBytes();
-            return PooledByteBufAllocator.DEFAULT.directBuffer(bytes).writeBytes(data, data.readerIndex(), bytes);
         }
 
         @Override
