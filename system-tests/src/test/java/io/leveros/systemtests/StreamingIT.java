@@ -281,17 +281,8 @@ class StreamingIT {
             CountDownLatch startReading = new CountDownLatch(1);
             CompletableFuture<String[]> echo =
                     CompletableFuture.supplyAsync(() -> echoOverHttp(total, startReading, sent), THREADS);
-            long[] lastSeen = {-1};
             // Quickly: once nothing moves, the idle timeout (a few seconds here) starts counting.
-            await("the writer stalls while nobody reads the replies")
-                    .atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(() -> {
-                        long now = sent.get();
-                        boolean stalled = now > 0 && now == lastSeen[0];
-                        lastSeen[0] = now;
-                        return stalled;
-                    });
+            awaitStalled("the writer stalls while nobody reads the replies", sent, Duration.ofMillis(200));
             assertThat(sent.get())
                     .as("bytes the writer got out while nobody read the replies")
                     .isLessThan(64L << 20);
@@ -340,16 +331,7 @@ class StreamingIT {
                         return HexFormat.of().formatHex(digest.digest());
                     },
                     THREADS);
-            long[] lastSeen = {-1};
-            await("the stalled stream's writer stops")
-                    .atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> {
-                        long now = sent.get();
-                        boolean stopped = now > 0 && now == lastSeen[0];
-                        lastSeen[0] = now;
-                        return stopped;
-                    });
+            awaitStalled("the stalled stream's writer stops", sent, Duration.ofMillis(500));
             Thread.sleep(500); // the instance echoes what it had read; the data plane takes what it can
             long echoedWhileStalled = busyEchoed.get();
             long held = directMemoryInUse(Math::min) - before;
@@ -365,12 +347,7 @@ class StreamingIT {
             keepEchoing.set(false);
             busy.get(1, TimeUnit.MINUTES);
             MessageDigest received = sha256();
-            long count = 0;
-            for (ClientStream.Message message : stalled) {
-                received.update(message.bytes());
-                count += message.bytes().length;
-            }
-            assertThat(count).isEqualTo(STALLED_STREAM_BYTES);
+            assertThat(readAll(stalled, received)).isEqualTo(STALLED_STREAM_BYTES);
             assertThat(HexFormat.of().formatHex(received.digest())).isEqualTo(writer.get(1, TimeUnit.MINUTES));
         }
     }
@@ -418,6 +395,28 @@ class StreamingIT {
                     .as("heap the data plane holds for a stalled stream of one-byte frames")
                     .isLessThan(ONE_BYTE_FRAMES_HEAP_BOUND);
         }
+    }
+
+    /** Waits until {@code sent} has stopped growing (the same twice, {@code poll} apart). */
+    private static void awaitStalled(String what, AtomicLong sent, Duration poll) {
+        long[] lastSeen = {-1};
+        await(what).atMost(Duration.ofSeconds(30)).pollInterval(poll).until(() -> {
+            long now = sent.get();
+            boolean stalled = now > 0 && now == lastSeen[0];
+            lastSeen[0] = now;
+            return stalled;
+        });
+    }
+
+    /** Reads {@code stream}'s messages to its end into {@code digest}: answers how many bytes came. */
+    private static long readAll(ClientStream stream, MessageDigest digest) {
+        long count = 0;
+        for (ClientStream.Message message : stream) {
+            byte[] bytes = message.bytes();
+            digest.update(bytes);
+            count += bytes.length;
+        }
+        return count;
     }
 
     /** {@code message} as gRPC frames it: uncompressed, its length, its bytes. */
@@ -643,13 +642,7 @@ class StreamingIT {
                 },
                 THREADS);
         MessageDigest received = sha256();
-        long count = 0;
-        for (ClientStream.Message message : stream) {
-            byte[] bytes = message.bytes();
-            received.update(bytes);
-            count += bytes.length;
-        }
-        assertThat(count).isEqualTo(total);
+        assertThat(readAll(stream, received)).isEqualTo(total);
         return new String[] {writer.get(1, TimeUnit.MINUTES), HexFormat.of().formatHex(received.digest())};
     }
 
