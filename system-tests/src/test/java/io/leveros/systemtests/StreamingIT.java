@@ -296,9 +296,9 @@ class StreamingIT {
     /**
      * A gRPC client that stops reading holds about its stream's windows in the data plane, not the
      * buffers its frames were read into, while a busy stream on the same connections keeps going:
-     * the data plane passes a frame on as a slice of its read buffers only while little waits for
-     * that stream, and copies beyond (docs/data-plane.md, "Copies"). Once it reads again, everything
-     * arrives intact.
+     * the data plane passes a frame on as a slice of its read buffers only while few writes wait for
+     * that stream, and gathers the frames behind them into one buffer (docs/data-plane.md, "Copies and
+     * what waits"). Once it reads again, everything arrives intact.
      */
     @Test
     @Timeout(180)
