@@ -181,6 +181,12 @@ abstract class RuntimeConformanceTests {
         assertThat(body(answered)).isEqualTo("\"" + id + "\"");
         await().atMost(Duration.ofSeconds(15)).until(() -> !Files.exists(Path.of("/proc/" + pid)));
         assertThat(platform.logText()).contains(started);
+        // The platform did not stop it, so it routes calls there until it hears of the exit (the
+        // Docker engine tells it a moment after the process is gone): the next test's calls must not.
+        String instance = "instance " + id + " (";
+        await().atMost(Duration.ofSeconds(15)).until(() -> platform.logText()
+                .lines()
+                .anyMatch(line -> line.contains(instance) && line.contains(" exited with code ")));
     }
 
     /**
