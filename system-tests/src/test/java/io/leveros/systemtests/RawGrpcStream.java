@@ -1,6 +1,7 @@
 package io.leveros.systemtests;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -173,7 +174,7 @@ final class RawGrpcStream implements AutoCloseable {
 
     /** HPACK literals without indexing and without Huffman coding: names and values under 127 bytes. */
     private static final class HeaderBlock {
-        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
         HeaderBlock add(String name, String value) {
             bytes.write(0);

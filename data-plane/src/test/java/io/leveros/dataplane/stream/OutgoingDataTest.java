@@ -38,14 +38,19 @@ class OutgoingDataTest {
         writes.forEach(write -> write.data.release()); // as the other side would once written
     }
 
+    /** The first {@code count} bytes of {@code read}, each a frame of its own. */
+    private void sendByteByByte(ByteBuf read, int count) {
+        for (int i = 0; i < count; i++) {
+            out.send(read.slice(i, 1), false);
+        }
+    }
+
     @Test
     void framesGoOutUncopiedWhileFewWritesWaitAndGatheredIntoOneWriteBehindThem() {
         out.open(this::write);
         ByteBuf read = Unpooled.copiedBuffer("abcdefgh", StandardCharsets.US_ASCII);
 
-        for (int i = 0; i < 8; i++) {
-            out.send(read.slice(i, 1), false);
-        }
+        sendByteByByte(read, 8);
 
         assertThat(writes).hasSize(OutgoingData.WRITES_WAITING);
         assertThat(writes.getFirst().data.unwrap())
@@ -77,9 +82,7 @@ class OutgoingDataTest {
     void aFailedWriteLetsGoOfWhatWasGatheredAndNothingMoreGoesOut() {
         out.open(this::write);
         ByteBuf read = Unpooled.copiedBuffer("abcdef", StandardCharsets.US_ASCII);
-        for (int i = 0; i < 5; i++) {
-            out.send(read.slice(i, 1), false);
-        }
+        sendByteByByte(read, 5);
         assertThat(writes).hasSize(OutgoingData.WRITES_WAITING); // "e" is gathered
 
         writes.getFirst().out.setFailure(new IllegalStateException("stream reset"));
@@ -95,9 +98,7 @@ class OutgoingDataTest {
     void theTrailersWaitForWhatWasGatheredToBeWritten() {
         out.open(this::write);
         ByteBuf read = Unpooled.copiedBuffer("abcde", StandardCharsets.US_ASCII);
-        for (int i = 0; i < 5; i++) {
-            out.send(read.slice(i, 1), false);
-        }
+        sendByteByByte(read, 5);
 
         out.writeGathered();
 
