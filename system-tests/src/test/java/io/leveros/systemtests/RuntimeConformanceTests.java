@@ -8,11 +8,15 @@ import io.leveros.client.LeverClient;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -162,11 +166,57 @@ abstract class RuntimeConformanceTests {
         assertThat(body(response)).isEqualTo("\"Hello, " + runtime + "!\"");
     }
 
+    /**
+     * An instance stopped from outside the platform (a SIGTERM it did not send) drains its call in
+     * flight; a call that comes once it listens no more goes to another instance, although the
+     * platform does not know yet that it is exiting.
+     */
     @ParameterizedTest
     @EnumSource(Runtime.class)
-    void sigtermDrainsTheCallInFlight(Runtime runtime) throws IOException {
+    void sigtermDrainsTheCallInFlightAndNewCallsGoToAnotherInstance(Runtime runtime) throws IOException {
+        StoppedFromOutside stopped = stopFromOutsideDuringASlowCall(runtime);
+
+        HttpResponse<byte[]> next = call(runtime, "instanceId", "[]");
+        assertThat(next.statusCode()).as(body(next)).isEqualTo(200);
+        assertThat(body(next)).isNotEqualTo("\"" + stopped.id() + "\"");
+        stopped.drainedAndExited();
+    }
+
+    /** As {@link #sigtermDrainsTheCallInFlightAndNewCallsGoToAnotherInstance}, for a stream. */
+    @ParameterizedTest
+    @EnumSource(Runtime.class)
+    void aStreamOpenedWhileAnInstanceDrainsFromOutsideGoesToAnother(Runtime runtime) throws IOException {
+        StoppedFromOutside stopped = stopFromOutsideDuringASlowCall(runtime);
+
+        try (LeverClient client = LeverClient.connect(platform.httpAddress())) {
+            ClientStream stream =
+                    client.service("dev.lever", runtime.service).invokeChan("ReqReplyStreamChan", "draining");
+            stream.send("one");
+            assertThat(stream.receive(String.class)).isEqualTo("draining:one received");
+            stream.close();
+        }
+        stopped.drainedAndExited();
+    }
+
+    /** An instance sent SIGTERM from outside the platform during a slow call; it listens no more. */
+    private record StoppedFromOutside(String id, long pid, CompletableFuture<HttpResponse<byte[]>> inFlight) {
+        /** The slow call was answered by the instance; it exited, and the platform logged its exit. */
+        void drainedAndExited() {
+            HttpResponse<byte[]> answered = inFlight.join();
+            assertThat(answered.statusCode()).as(body(answered)).isEqualTo(200);
+            assertThat(body(answered)).isEqualTo("\"" + id + "\"");
+            await().atMost(Duration.ofSeconds(15)).until(() -> !Files.exists(Path.of("/proc/" + pid)));
+            String instance = "instance " + id + " (";
+            await().atMost(Duration.ofSeconds(15)).until(() -> platform.logText()
+                    .lines()
+                    .anyMatch(line -> line.contains(instance) && line.contains(" exited with code ")));
+        }
+    }
+
+    private static StoppedFromOutside stopFromOutsideDuringASlowCall(Runtime runtime) throws IOException {
         String id = body(call(runtime, "instanceId", "[]")).replace("\"", "");
         long pid = instancePid(runtime, id);
+        assertThat(listens(pid)).as("instance process " + pid + " listens").isTrue();
         String started = "lever://dev.lever/" + runtime.service + " v1 [" + id.substring(0, Math.min(16, id.length()));
         long before = countLines(platform.logText(), "slow call started: 1500 ms");
 
@@ -174,19 +224,10 @@ abstract class RuntimeConformanceTests {
                 CompletableFuture.supplyAsync(() -> call(runtime, "slow", "[1500]"));
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> countLines(platform.logText(), "slow call started: 1500 ms") > before);
-        ProcessHandle.of(pid).orElseThrow().destroy(); // SIGTERM
-
-        HttpResponse<byte[]> answered = inFlight.join();
-        assertThat(answered.statusCode()).as(body(answered)).isEqualTo(200);
-        assertThat(body(answered)).isEqualTo("\"" + id + "\"");
-        await().atMost(Duration.ofSeconds(15)).until(() -> !Files.exists(Path.of("/proc/" + pid)));
         assertThat(platform.logText()).contains(started);
-        // The platform did not stop it, so it routes calls there until it hears of the exit (the
-        // Docker engine tells it a moment after the process is gone): the next test's calls must not.
-        String instance = "instance " + id + " (";
-        await().atMost(Duration.ofSeconds(15)).until(() -> platform.logText()
-                .lines()
-                .anyMatch(line -> line.contains(instance) && line.contains(" exited with code ")));
+        ProcessHandle.of(pid).orElseThrow().destroy(); // SIGTERM
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(5)).until(() -> !listens(pid));
+        return new StoppedFromOutside(id, pid, inFlight);
     }
 
     /**
@@ -291,6 +332,38 @@ abstract class RuntimeConformanceTests {
         assertThat(node.waitFor()).as(output).isZero();
         assertThat(output.lines())
                 .containsExactly("\"node:one received\"", "\"node:two received\"", "\"node:three received\"", "end");
+    }
+
+    /**
+     * Whether process {@code pid} has a listening TCP socket: one of its open sockets is in the
+     * kernel's LISTEN table (state {@code 0A} in {@code /proc/<pid>/net/tcp} and {@code tcp6}).
+     */
+    private static boolean listens(long pid) throws IOException {
+        Set<String> sockets = new HashSet<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        sockets.add(target.substring("socket:[".length(), target.length() - 1));
+                    }
+                } catch (NoSuchFileException closed) {
+                    // closed since the folder was read
+                }
+            }
+            for (String table : List.of("tcp", "tcp6")) {
+                List<String> rows = Files.readAllLines(Path.of("/proc/" + pid + "/net/" + table));
+                for (String row : rows.subList(1, rows.size())) {
+                    String[] fields = row.trim().split("\\s+");
+                    if (fields[3].equals("0A") && sockets.contains(fields[9])) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (NoSuchFileException exited) {
+            return false;
+        }
     }
 
     private static long countLines(String text, String needle) {

@@ -121,6 +121,16 @@ public final class Lease {
         }
     }
 
+    /**
+     * The lease's instance took no connection (its listener closed: it was stopped from outside the
+     * platform, or crashed, and its exit is not known yet): no more calls go to it.
+     */
+    public void tookNoConnection() {
+        if (pool != null) {
+            pool.tookNoConnection(instance);
+        }
+    }
+
     /** Runs {@code action} when the lease is released (a bound resource counting its calls in flight). */
     public void onRelease(Runnable action) {
         this.onRelease = action;

@@ -486,6 +486,30 @@ final class ServicePool {
         }
     }
 
+    /**
+     * {@code instance} took no connection: its listener closed before its exit is known (it was
+     * stopped from outside the platform, or is crashing). It takes no more calls, and leaves the pool
+     * when it exits; its calls in flight may still finish.
+     */
+    void tookNoConnection(Instance instance) {
+        boolean known;
+        synchronized (this) {
+            known = ready.remove(instance);
+            if (known) {
+                draining.add(instance);
+            }
+        }
+        if (known) {
+            LOG.log(
+                    Level.WARNING,
+                    "{0} of lever://{1}/{2} v{3} took no connection: no more calls go to it",
+                    instance,
+                    route.environment(),
+                    route.service(),
+                    route.versionNumber());
+        }
+    }
+
     /** A waiter's timer fired (on an event loop): it fails, unless it was served or failed meanwhile. */
     private void timeout(Waiter waiter) {
         synchronized (this) {

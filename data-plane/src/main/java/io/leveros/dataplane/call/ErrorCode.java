@@ -31,6 +31,12 @@ public enum ErrorCode {
     RESOURCE_MOVED(409, GrpcStatus.ABORTED),
     INSTANCE_FAILED(502, GrpcStatus.UNAVAILABLE),
     /**
+     * An instance on this node took no connection (its listener closed: it was stopped from outside
+     * the platform, or crashed, and its exit is not known yet): nothing was delivered, so the call is
+     * placed again without it; seen by a caller only when every place tried refused.
+     */
+    INSTANCE_UNREACHABLE(502, GrpcStatus.UNAVAILABLE),
+    /**
      * Another node's forwarding port could not be reached: nothing was delivered, so the call is
      * placed again elsewhere (once per node); seen by a caller only when no other place was left.
      */

@@ -55,11 +55,14 @@ public final class CallForwarder {
                     }
                     if (InstanceClient.notDelivered(lease, failure)) {
                         unreachable.markUnreachable(lease.node());
-                        if (detours < UnreachablePeers.MAX_DETOURS) {
-                            return forward(call, rpc, detours + 1, context);
-                        }
+                    } else if (InstanceClient.refusedByInstance(lease, failure)) {
+                        lease.tookNoConnection();
+                    } else {
+                        return Future.failedFuture(failure);
                     }
-                    return Future.failedFuture(failure);
+                    return detours < UnreachablePeers.MAX_DETOURS
+                            ? forward(call, rpc, detours + 1, context) // nothing was sent: elsewhere
+                            : Future.failedFuture(failure);
                 }));
     }
 

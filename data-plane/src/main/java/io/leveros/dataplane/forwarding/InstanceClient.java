@@ -451,10 +451,28 @@ public final class InstanceClient implements AutoCloseable {
                 && lease.resourceEpoch() == 0;
     }
 
+    /**
+     * Whether a call was refused by an instance on this node before anything was sent: it took no
+     * connection, so it was stopped from outside the platform or crashed, and its exit is not known
+     * yet. The call may be placed again, once the instance is out of the routing ({@link
+     * Lease#tookNoConnection}).
+     */
+    public static boolean refusedByInstance(Lease lease, Throwable failure) {
+        return lease.instance() != null
+                && failure instanceof CallException e
+                && e.code() == ErrorCode.INSTANCE_UNREACHABLE;
+    }
+
     /** No connection to the destination: the call was not delivered. */
     static CallException notConnected(Lease lease, Throwable cause) {
-        if (!lease.onPeer() || cause instanceof CallException) {
-            return failed(lease, cause);
+        if (cause instanceof CallException callException) {
+            return callException;
+        }
+        if (!lease.onPeer()) {
+            return new CallException(
+                    ErrorCode.INSTANCE_UNREACHABLE,
+                    lease.destination() + " took no connection (" + reason(cause)
+                            + "): stopped from outside the platform, or crashed; the call was not delivered: retry");
         }
         return new CallException(
                 ErrorCode.NODE_UNREACHABLE,

@@ -113,6 +113,7 @@ public final class WarmUpCalls implements InstanceWarmUp {
     private static boolean answeredByTheInstance(Throwable failure) {
         return failure instanceof CallException e
                 && e.code() != ErrorCode.INSTANCE_FAILED
+                && e.code() != ErrorCode.INSTANCE_UNREACHABLE
                 && e.code() != ErrorCode.INSTANCE_TIMEOUT;
     }
 }

@@ -76,10 +76,13 @@ public final class InstanceStreams {
                         if (request.failed()) {
                             lease.release();
                             boolean notDelivered = InstanceClient.notDelivered(lease, request.cause());
+                            boolean refused = InstanceClient.refusedByInstance(lease, request.cause());
                             if (notDelivered) {
                                 unreachable.markUnreachable(lease.node());
+                            } else if (refused) {
+                                lease.tookNoConnection();
                             }
-                            if (notDelivered && detours < UnreachablePeers.MAX_DETOURS) {
+                            if ((notDelivered || refused) && detours < UnreachablePeers.MAX_DETOURS) {
                                 open(call, opener, context, opened, detours + 1); // nothing was sent: elsewhere
                             } else {
                                 opened.fail(request.cause());
