@@ -230,7 +230,8 @@ public final class LeverClient implements AutoCloseable {
     LeverException platformError(String url, Status status, Throwable cause) {
         String message =
                 url + ": " + status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
-        if (status.getCode() == Status.Code.UNAVAILABLE) {
+        // The client's own connection failed (a status the platform answers has no cause).
+        if (status.getCode() == Status.Code.UNAVAILABLE && status.getCause() != null) {
             message += " (cannot reach a Lever data plane at " + host
                     + "; is the platform running? set LEVEROS_IP_PORT or use LeverClient.connect(\"host:port\"))";
         } else if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
