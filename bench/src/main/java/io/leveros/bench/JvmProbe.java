@@ -45,9 +45,14 @@ final class JvmProbe {
         throw new IllegalStateException("no process with " + variable + " in its environment");
     }
 
+    /** A full GC of process {@code pid} ({@code jcmd GC.run}): its young generation is empty after it. */
+    static void collect(long pid) throws Exception {
+        jcmd(pid, "GC.run");
+    }
+
     /** Bytes used in all heap generations right after a full GC ({@code jcmd GC.run}, {@code GC.heap_info}). */
     static long heapAfterGc(long pid) throws Exception {
-        jcmd(pid, "GC.run");
+        collect(pid);
         String info = jcmd(pid, "GC.heap_info");
         Matcher used = GENERATION_USED.matcher(info);
         long kilobytes = 0;

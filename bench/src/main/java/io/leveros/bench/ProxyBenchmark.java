@@ -7,7 +7,6 @@ import io.leveros.proto.core.JSONArray;
 import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.RPCReply;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +29,8 @@ import java.util.function.LongSupplier;
  * four paths end in the same process. Each round measures every path in turn (direct, data plane,
  * nginx, HAProxy): calls/s over one connection with N concurrent streams, then p50 at a paced rate; the
  * proxy's CPU (utime + stime from {@code /proc}) during the first phase, per call, and the data plane's
- * heap allocation per call then (its JVM's {@code jvm_gc_memory_allocated_bytes_total}). Medians of the
+ * heap allocation per call then (its JVM's {@code jvm_gc_memory_allocated_bytes_total}, read after a
+ * full GC at both ends of the phase). Medians of the
  * rounds are printed, with ratios to the direct path.
  */
 public final class ProxyBenchmark {
@@ -158,7 +158,7 @@ public final class ProxyBenchmark {
                     "Lever data plane",
                     ports.http(),
                     () -> JvmProbe.cpuNanos(dataPlane),
-                    () -> allocatedBytes(ports.http())));
+                    () -> allocatedBytes(dataPlane, ports.http())));
             List<String> skipped = new ArrayList<>();
             addProxy(PeerProxy.nginx(dataDir, instancePort), "nginx", proxies, routes, skipped);
             addProxy(PeerProxy.haproxy(dataDir, instancePort), "HAProxy", proxies, routes, skipped);
@@ -177,8 +177,9 @@ public final class ProxyBenchmark {
                     System.err.printf(
                             "Round %d of %d, %s: %d connections x %d streams, %d s; then %d calls/s, %d s ...%n",
                             r + 1, rounds, route.name, connections, streams, seconds, rate, seconds);
-                    long cpuBefore = route.proxyCpuNanos == null ? 0 : route.proxyCpuNanos.getAsLong();
+                    // allocation is read after a GC (not counted as the phase's CPU)
                     long allocatedBefore = route.allocatedBytes == null ? 0 : route.allocatedBytes.getAsLong();
+                    long cpuBefore = route.proxyCpuNanos == null ? 0 : route.proxyCpuNanos.getAsLong();
                     H2Load.Result flat = load.flat(route.port, connections, streams, seconds);
                     long cpu = route.proxyCpuNanos == null ? 0 : route.proxyCpuNanos.getAsLong() - cpuBefore;
                     double allocatedKb = route.allocatedBytes == null
@@ -365,7 +366,8 @@ public final class ProxyBenchmark {
                 System.out.printf(
                         Locale.ROOT,
                         "%nHeap allocated per call at full speed, %s: %.1f KB (rounds: %s; the JVM's"
-                                + " jvm_gc_memory_allocated_bytes_total from /_lever/metrics over the phase)%n",
+                                + " jvm_gc_memory_allocated_bytes_total from /_lever/metrics over the phase,"
+                                + " after a full GC at both ends)%n",
                         route.name,
                         Medians.of(route.rounds, Round::allocatedKbPerCall),
                         String.join(
@@ -410,11 +412,14 @@ public final class ProxyBenchmark {
 
     /**
      * The bytes the data plane's JVM has allocated on its heap so far ({@code
-     * jvm_gc_memory_allocated_bytes_total}: counted at each young collection, so a phase of many
-     * collections is measured to within one young generation).
+     * jvm_gc_memory_allocated_bytes_total}), read right after a full GC. The JVM counts them at each
+     * collection, what the young generation held; without one, a phase would be measured only to within
+     * the young generation's size.
      */
-    private static long allocatedBytes(int httpPort) {
+    private static long allocatedBytes(long pid, int httpPort) {
         try {
+            JvmProbe.collect(pid);
+            Thread.sleep(200); // the JVM tells its GC listeners, which count, on a thread of its own
             String scrape = BenchPlatform.metrics(httpPort);
             for (String line : scrape.split("\n")) {
                 if (line.startsWith("jvm_gc_memory_allocated_bytes_total")) {
@@ -422,11 +427,13 @@ public final class ProxyBenchmark {
                 }
             }
             throw new IllegalStateException("the data plane's metrics have no jvm_gc_memory_allocated_bytes_total");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("reading the data plane's (pid " + pid + ") allocation failed: " + e, e);
         }
     }
 
