@@ -4,7 +4,7 @@ import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.peer.Peer;
 import io.leveros.dataplane.routing.ServiceRoute;
 import io.vertx.core.net.SocketAddress;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One call's claim on where it is sent: an instance on this node, a peer node that serves the
@@ -13,6 +13,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * connections, so release is atomic.
  */
 public final class Lease {
+    /** Sets {@link #released} once, without an atomic object per call. */
+    private static final AtomicIntegerFieldUpdater<Lease> RELEASED =
+            AtomicIntegerFieldUpdater.newUpdater(Lease.class, "released");
+
     private final ServicePool pool;
     private final Instance instance;
     private final Peer peer;
@@ -21,7 +25,9 @@ public final class Lease {
     private final long resourceEpoch;
     private final String service;
     private final long startedNanos;
-    private final AtomicBoolean released = new AtomicBoolean();
+    /** 1 once released. */
+    private volatile int released;
+
     private volatile boolean stream;
     private volatile Runnable onRelease;
 
@@ -147,7 +153,7 @@ public final class Lease {
      * the call ends with a platform 5xx ({@link io.leveros.dataplane.call.CallOutcome#failed}).
      */
     public void release(boolean failed) {
-        if (released.compareAndSet(false, true)) {
+        if (RELEASED.compareAndSet(this, 0, 1)) {
             if (pool != null) {
                 pool.release(instance, startedNanos, stream, failed);
             } else if (peer != null) {

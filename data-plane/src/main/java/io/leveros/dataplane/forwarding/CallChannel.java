@@ -273,7 +273,9 @@ final class CallChannel extends Http2ConnectionHandler {
     private final class StreamEnds extends Http2ConnectionAdapter {
         @Override
         public void onStreamClosed(Http2Stream stream) {
-            fail(stream.id(), new CallLost("the stream closed unanswered"));
+            if (exchanges.containsKey(stream.id())) { // else answered: no failure made for every call
+                fail(stream.id(), new CallLost("the stream closed unanswered"));
+            }
         }
     }
 

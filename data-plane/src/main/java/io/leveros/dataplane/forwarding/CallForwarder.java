@@ -48,22 +48,55 @@ public final class CallForwarder {
 
     /** @param context the caller's, where the call goes on whichever thread grants its lease */
     private Future<Buffer> forward(Call call, Buffer rpc, int detours, ContextInternal context) {
-        return on(context, leases.acquire(call))
-                .compose(lease -> call(lease, call, rpc, context).recover(failure -> {
-                    if (movedOnce(call, lease, failure)) {
-                        return forward(call.afterMove(lease.resourceEpoch()), rpc, detours, context);
-                    }
-                    if (InstanceClient.notDelivered(lease, failure)) {
-                        unreachable.markUnreachable(lease.node());
-                    } else if (InstanceClient.refusedByInstance(lease, failure)) {
-                        lease.tookNoConnection();
-                    } else {
-                        return Future.failedFuture(failure);
-                    }
-                    return detours < UnreachablePeers.MAX_DETOURS
-                            ? forward(call, rpc, detours + 1, context) // nothing was sent: elsewhere
-                            : Future.failedFuture(failure);
-                }));
+        Future<Lease> leased = leases.acquire(call);
+        if (leased.succeeded()) { // a ready instance, the usual case
+            return call(leased.result(), call, rpc, detours, context);
+        }
+        return on(context, leased).compose(lease -> call(lease, call, rpc, detours, context));
+    }
+
+    /**
+     * Sends the call on {@code lease} and gives the lease back with its outcome. An answer completes
+     * the call at once, with no future per step (a future and a listener per step were most of the 0.3
+     * KB a relayed call allocated here: docs/benchmarks.md, "Peer proxies"); a failure is explained,
+     * and a call that was not delivered placed again.
+     */
+    private Future<Buffer> call(Lease lease, Call call, Buffer rpc, int detours, ContextInternal context) {
+        Promise<Buffer> outcome = context != null ? context.promise() : Promise.promise();
+        client.call(lease, call.leverUrl(), call.trace(), rpc, requestTimeoutMs).onComplete(reply -> {
+            if (reply.succeeded()) {
+                lease.release(CallOutcome.failed(reply));
+                outcome.complete(reply.result());
+            } else {
+                on(context, explained(lease, reply.cause()))
+                        .andThen(done -> lease.release(CallOutcome.failed(done)))
+                        .recover(failure -> afterFailure(lease, call, rpc, detours, context, failure))
+                        .onComplete(outcome);
+            }
+        });
+        return outcome.future();
+    }
+
+    /**
+     * A call that failed before it reached an instance goes elsewhere: a resource that moved is
+     * placed again once; a call an unreachable peer or a refusing instance did not get, at most
+     * {@link UnreachablePeers#MAX_DETOURS} times. Any other failure is the call's.
+     */
+    private Future<Buffer> afterFailure(
+            Lease lease, Call call, Buffer rpc, int detours, ContextInternal context, Throwable failure) {
+        if (movedOnce(call, lease, failure)) {
+            return forward(call.afterMove(lease.resourceEpoch()), rpc, detours, context);
+        }
+        if (InstanceClient.notDelivered(lease, failure)) {
+            unreachable.markUnreachable(lease.node());
+        } else if (InstanceClient.refusedByInstance(lease, failure)) {
+            lease.tookNoConnection();
+        } else {
+            return Future.failedFuture(failure);
+        }
+        return detours < UnreachablePeers.MAX_DETOURS
+                ? forward(call, rpc, detours + 1, context) // nothing was sent: elsewhere
+                : Future.failedFuture(failure);
     }
 
     /**
@@ -89,12 +122,6 @@ public final class CallForwarder {
                 && e.code() == ErrorCode.RESOURCE_MOVED
                 && call.movedEpoch() == 0
                 && lease.resourceEpoch() != 0;
-    }
-
-    private Future<Buffer> call(Lease lease, Call call, Buffer rpc, ContextInternal context) {
-        return client.call(lease, call.leverUrl(), call.trace(), rpc, requestTimeoutMs)
-                .recover(failure -> on(context, explained(lease, failure)))
-                .andThen(done -> lease.release(CallOutcome.failed(done)));
     }
 
     /**
