@@ -56,6 +56,11 @@ import java.util.logging.Logger;
  */
 public final class DockerRuntime implements InstanceRuntime {
     private static final Logger LOG = Logger.getLogger(DockerRuntime.class.getName());
+    /** A container's exit code when its process was killed with SIGKILL (128 + 9). */
+    private static final int KILLED_EXIT_CODE = 137;
+    /** How long a killed container's exit waits for the engine to hear of an OOM kill. */
+    private static final long OOM_REPORT_WAIT_MS = 1_000;
+
     private static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(10);
 
     /** The user instances run as: the images' {@code lever} (10001), never root. */
@@ -259,19 +264,42 @@ public final class DockerRuntime implements InstanceRuntime {
             code = -1; // the engine went away: the container is lost to us either way
         }
         output.endedAfterExit().join();
-        boolean oomKilled = false;
-        try {
-            InspectContainerResponse.ContainerState state =
-                    docker.inspectContainerCmd(instance.containerId()).exec().getState();
-            oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
-        } catch (RuntimeException e) {
-            // removed by someone else
-        }
+        boolean oomKilled = oomKilled(instance.containerId(), code);
         remove(instance.containerId());
         live.remove(instance);
         output.instanceExited();
         codeCache.release(spec.version());
         instance.exited(code, oomKilled);
+    }
+
+    /**
+     * Whether the kernel killed the container for going over its memory limit, as the engine tells.
+     * containerd reports the kill and the exit as two events, in either order, and the engine marks
+     * the container when it hears of the kill: a container killed (137) and not marked yet is asked
+     * about again for up to {@value #OOM_REPORT_WAIT_MS} ms. In a CI run the engine's {@code oom}
+     * event came 11 ms after its {@code die} (137), and the first look had said not killed.
+     */
+    private boolean oomKilled(String containerId, int code) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OOM_REPORT_WAIT_MS);
+        while (true) {
+            boolean oomKilled;
+            try {
+                InspectContainerResponse.ContainerState state =
+                        docker.inspectContainerCmd(containerId).exec().getState();
+                oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
+            } catch (RuntimeException e) {
+                return false; // removed by someone else
+            }
+            if (oomKilled || code != KILLED_EXIT_CODE || System.nanoTime() - deadline > 0) {
+                return oomKilled;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     private void remove(String containerId) {
