@@ -87,14 +87,8 @@ public final class CallForwarder {
         if (movedOnce(call, lease, failure)) {
             return forward(call.afterMove(lease.resourceEpoch()), rpc, detours, context);
         }
-        if (InstanceClient.notDelivered(lease, failure)) {
-            unreachable.markUnreachable(lease.node());
-        } else if (InstanceClient.refusedByInstance(lease, failure)) {
-            lease.tookNoConnection();
-        } else {
-            return Future.failedFuture(failure);
-        }
-        return detours < UnreachablePeers.MAX_DETOURS
+        return InstanceClient.leftOutIfNotDelivered(lease, failure, unreachable)
+                        && detours < UnreachablePeers.MAX_DETOURS
                 ? forward(call, rpc, detours + 1, context) // nothing was sent: elsewhere
                 : Future.failedFuture(failure);
     }

@@ -7,6 +7,7 @@ import io.leveros.dataplane.call.GrpcHeaders;
 import io.leveros.dataplane.call.GrpcMessageBody;
 import io.leveros.dataplane.connections.ConnectionTuning;
 import io.leveros.dataplane.identity.ForwardingKey;
+import io.leveros.dataplane.peer.UnreachablePeers;
 import io.leveros.dataplane.placement.ResourceEpoch;
 import io.leveros.dataplane.tracing.TraceContext;
 import io.netty.buffer.ByteBuf;
@@ -452,15 +453,24 @@ public final class InstanceClient implements AutoCloseable {
     }
 
     /**
-     * Whether a call was refused by an instance on this node before anything was sent: it took no
-     * connection, so it was stopped from outside the platform or crashed, and its exit is not known
-     * yet. The call may be placed again, once the instance is out of the routing ({@link
-     * Lease#tookNoConnection}).
+     * Whether a call failed before anything was sent, so that it may be placed again: a peer node
+     * could not be reached ({@link #notDelivered}), or an instance on this node took no connection (it
+     * was stopped from outside the platform or crashed, and its exit is not known yet). What refused
+     * the call is left out first: the peer for a while ({@code unreachable}), the instance for good
+     * ({@link Lease#tookNoConnection}).
      */
-    public static boolean refusedByInstance(Lease lease, Throwable failure) {
-        return lease.instance() != null
+    public static boolean leftOutIfNotDelivered(Lease lease, Throwable failure, UnreachablePeers unreachable) {
+        if (notDelivered(lease, failure)) {
+            unreachable.markUnreachable(lease.node());
+            return true;
+        }
+        if (lease.instance() != null
                 && failure instanceof CallException e
-                && e.code() == ErrorCode.INSTANCE_UNREACHABLE;
+                && e.code() == ErrorCode.INSTANCE_UNREACHABLE) {
+            lease.tookNoConnection();
+            return true;
+        }
+        return false;
     }
 
     /** No connection to the destination: the call was not delivered. */

@@ -75,14 +75,8 @@ public final class InstanceStreams {
                     opener.apply(lease).onComplete(request -> {
                         if (request.failed()) {
                             lease.release();
-                            boolean notDelivered = InstanceClient.notDelivered(lease, request.cause());
-                            boolean refused = InstanceClient.refusedByInstance(lease, request.cause());
-                            if (notDelivered) {
-                                unreachable.markUnreachable(lease.node());
-                            } else if (refused) {
-                                lease.tookNoConnection();
-                            }
-                            if ((notDelivered || refused) && detours < UnreachablePeers.MAX_DETOURS) {
+                            if (InstanceClient.leftOutIfNotDelivered(lease, request.cause(), unreachable)
+                                    && detours < UnreachablePeers.MAX_DETOURS) {
                                 open(call, opener, context, opened, detours + 1); // nothing was sent: elsewhere
                             } else {
                                 opened.fail(request.cause());
