@@ -414,19 +414,20 @@ public final class ProxyBenchmark {
      * The bytes the data plane's JVM has allocated on its heap so far ({@code
      * jvm_gc_memory_allocated_bytes_total}), read right after a full GC. The JVM counts them at each
      * collection, what the young generation held; without one, a phase would be measured only to within
-     * the young generation's size.
+     * the young generation's size. The count changes once the JVM has told its GC listeners, on a thread
+     * of its own; a data plane that allocated nothing since its last collection is read after 2 s.
      */
     private static long allocatedBytes(long pid, int httpPort) {
         try {
+            long before = allocatedBytesCounted(httpPort);
             JvmProbe.collect(pid);
-            Thread.sleep(200); // the JVM tells its GC listeners, which count, on a thread of its own
-            String scrape = BenchPlatform.metrics(httpPort);
-            for (String line : scrape.split("\n")) {
-                if (line.startsWith("jvm_gc_memory_allocated_bytes_total")) {
-                    return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            long counted = allocatedBytesCounted(httpPort);
+            while (counted == before && System.nanoTime() - deadline < 0) {
+                Thread.sleep(20);
+                counted = allocatedBytesCounted(httpPort);
             }
-            throw new IllegalStateException("the data plane's metrics have no jvm_gc_memory_allocated_bytes_total");
+            return counted;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -435,6 +436,16 @@ public final class ProxyBenchmark {
         } catch (Exception e) {
             throw new IllegalStateException("reading the data plane's (pid " + pid + ") allocation failed: " + e, e);
         }
+    }
+
+    private static long allocatedBytesCounted(int httpPort) throws IOException, InterruptedException {
+        String scrape = BenchPlatform.metrics(httpPort);
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith("jvm_gc_memory_allocated_bytes_total")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new IllegalStateException("the data plane's metrics have no jvm_gc_memory_allocated_bytes_total");
     }
 
     private static String thousands(double rate) {
