@@ -128,12 +128,13 @@ public final class Lease {
     }
 
     /**
-     * The lease's instance took no connection (its listener closed: it was stopped from outside the
-     * platform, or crashed, and its exit is not known yet): no more calls go to it.
+     * The lease's instance refused a call unprocessed: it took no connection (its listener closed) or
+     * refused the call's stream (past its GOAWAY). It was stopped from outside the platform, or crashed,
+     * and its exit is not known yet: no more calls go to it.
      */
-    public void tookNoConnection() {
+    public void refusedCalls() {
         if (pool != null) {
-            pool.tookNoConnection(instance);
+            pool.refusedCalls(instance);
         }
     }
 

@@ -487,11 +487,11 @@ final class ServicePool {
     }
 
     /**
-     * {@code instance} took no connection: its listener closed before its exit is known (it was
-     * stopped from outside the platform, or is crashing). It takes no more calls, and leaves the pool
-     * when it exits; its calls in flight may still finish.
+     * {@code instance} refused a call unprocessed (it took no connection, or sent a GOAWAY) before its
+     * exit is known: it was stopped from outside the platform, or is crashing. It takes no more calls,
+     * and leaves the pool when it exits; its calls in flight may still finish.
      */
-    void tookNoConnection(Instance instance) {
+    void refusedCalls(Instance instance) {
         boolean known;
         synchronized (this) {
             known = ready.remove(instance);
@@ -502,7 +502,7 @@ final class ServicePool {
         if (known) {
             LOG.log(
                     Level.WARNING,
-                    "{0} of lever://{1}/{2} v{3} took no connection: no more calls go to it",
+                    "{0} of lever://{1}/{2} v{3} refused a call unprocessed (stopped from outside the platform, or crashing): no more calls go to it",
                     instance,
                     route.environment(),
                     route.service(),

@@ -31,9 +31,10 @@ public enum ErrorCode {
     RESOURCE_MOVED(409, GrpcStatus.ABORTED),
     INSTANCE_FAILED(502, GrpcStatus.UNAVAILABLE),
     /**
-     * An instance on this node took no connection (its listener closed: it was stopped from outside
-     * the platform, or crashed, and its exit is not known yet): nothing was delivered, so the call is
-     * placed again without it; seen by a caller only when every place tried refused.
+     * An instance on this node took no connection (its listener closed) or refused the call's stream
+     * (past its GOAWAY): it was stopped from outside the platform, or crashed, and its exit is not known
+     * yet. Nothing was delivered, so the call is placed again without it; seen by a caller only when
+     * every place tried refused.
      */
     INSTANCE_UNREACHABLE(502, GrpcStatus.UNAVAILABLE),
     /**

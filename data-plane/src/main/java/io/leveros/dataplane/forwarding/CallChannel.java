@@ -265,24 +265,54 @@ final class CallChannel extends Http2ConnectionHandler {
 
         @Override
         public void onRstStreamRead(ChannelHandlerContext ctx, int stream, long errorCode) {
-            fail(stream, new CallLost("the stream was reset (HTTP/2 error " + errorCode + ")"));
+            fail(
+                    stream,
+                    errorCode == Http2Error.REFUSED_STREAM.code()
+                            ? CallLost.refused("the stream was refused (REFUSED_STREAM)")
+                            : new CallLost("the stream was reset (HTTP/2 error " + errorCode + ")"));
         }
     }
 
-    /** A stream closed before its answer ended: refused by a GOAWAY, or closed with its connection. */
+    /**
+     * A stream closed before its answer ended: past the last stream of a GOAWAY received (the other
+     * side is shutting down and never processed it), or closed with its connection.
+     */
     private final class StreamEnds extends Http2ConnectionAdapter {
         @Override
         public void onStreamClosed(Http2Stream stream) {
             if (exchanges.containsKey(stream.id())) { // else answered: no failure made for every call
-                fail(stream.id(), new CallLost("the stream closed unanswered"));
+                boolean pastGoAway = connection().goAwayReceived()
+                        && stream.id() > connection().local().lastStreamKnownByPeer();
+                fail(
+                        stream.id(),
+                        pastGoAway
+                                ? CallLost.refused("the stream came after its GOAWAY")
+                                : new CallLost("the stream closed unanswered"));
             }
         }
     }
 
     /** A call's stream ended without its answer; the message says how. */
     static final class CallLost extends Exception {
+        private final boolean refused;
+
         CallLost(String message) {
+            this(message, false);
+        }
+
+        private CallLost(String message, boolean refused) {
             super(message, null, false, false);
+            this.refused = refused;
+        }
+
+        /** The other side refused the stream before processing any of it (HTTP/2, section 8.7). */
+        static CallLost refused(String message) {
+            return new CallLost(message, true);
+        }
+
+        /** Whether nothing of the call was processed, so that it may be sent elsewhere. */
+        boolean refused() {
+            return refused;
         }
     }
 }

@@ -453,11 +453,11 @@ public final class InstanceClient implements AutoCloseable {
     }
 
     /**
-     * Whether a call failed before anything was sent, so that it may be placed again: a peer node
-     * could not be reached ({@link #notDelivered}), or an instance on this node took no connection (it
-     * was stopped from outside the platform or crashed, and its exit is not known yet). What refused
-     * the call is left out first: the peer for a while ({@code unreachable}), the instance for good
-     * ({@link Lease#tookNoConnection}).
+     * Whether a call failed before anything of it was processed, so that it may be placed again: a peer
+     * node could not be reached ({@link #notDelivered}), or an instance on this node took no connection
+     * or refused the call's stream (it was stopped from outside the platform or crashed, and its exit is
+     * not known yet). What refused the call is left out first: the peer for a while ({@code
+     * unreachable}), the instance for good ({@link Lease#refusedCalls}).
      */
     public static boolean leftOutIfNotDelivered(Lease lease, Throwable failure, UnreachablePeers unreachable) {
         if (notDelivered(lease, failure)) {
@@ -467,7 +467,7 @@ public final class InstanceClient implements AutoCloseable {
         if (lease.instance() != null
                 && failure instanceof CallException e
                 && e.code() == ErrorCode.INSTANCE_UNREACHABLE) {
-            lease.tookNoConnection();
+            lease.refusedCalls();
             return true;
         }
         return false;
@@ -489,6 +489,18 @@ public final class InstanceClient implements AutoCloseable {
                 lease.destination() + " could not be reached (" + reason(cause) + "); the call was not delivered");
     }
 
+    /**
+     * The destination refused the call's stream unprocessed: an instance, or a peer's data plane, that
+     * is shutting down. Nothing was delivered, as when it takes no connection.
+     */
+    private static CallException refused(Lease lease, CallChannel.CallLost cause) {
+        String refused = lease.destination() + " refused the call unprocessed (" + cause.getMessage()
+                + "): it is shutting down; the call was not delivered";
+        return lease.onPeer()
+                ? new CallException(ErrorCode.NODE_UNREACHABLE, refused)
+                : new CallException(ErrorCode.INSTANCE_UNREACHABLE, refused + ": retry");
+    }
+
     private static String reason(Throwable cause) {
         return cause.getMessage() != null
                 ? cause.getMessage()
@@ -498,6 +510,9 @@ public final class InstanceClient implements AutoCloseable {
     public static CallException failed(Lease lease, Throwable cause) {
         if (cause instanceof CallException callException) {
             return callException;
+        }
+        if (cause instanceof CallChannel.CallLost lost && lost.refused()) {
+            return refused(lease, lost);
         }
         return new CallException(
                 ErrorCode.INSTANCE_FAILED,

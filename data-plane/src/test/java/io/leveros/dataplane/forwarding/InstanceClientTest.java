@@ -215,6 +215,49 @@ class InstanceClientTest {
         assertThat(connections.get()).isEqualTo(2);
     }
 
+    @Test
+    void aStreamRefusedUnprocessedWasNotDelivered() {
+        Lease lease = instance(request -> request.response().reset(7)); // REFUSED_STREAM
+
+        CallException failure = failure(lease);
+
+        assertThat(failure.code()).isEqualTo(ErrorCode.NODE_UNREACHABLE);
+        assertThat(failure.getMessage())
+                .contains("refused the call unprocessed (the stream was refused (REFUSED_STREAM))")
+                .contains("the call was not delivered");
+        assertThat(InstanceClient.notDelivered(lease, failure)).isTrue();
+    }
+
+    @Test
+    void aCallPastTheLastStreamOfAGoAwayWasNotDeliveredAndTheOneBeforeIsAnswered() throws Exception {
+        AtomicReference<HttpServerRequest> first = new AtomicReference<>();
+        Lease lease = instance(request -> request.body().onSuccess(body -> {
+            if (body.toString().contains("first")) {
+                first.set(request); // held: answered once the second call came
+                return;
+            }
+            request.connection().goAway(0, first.get().streamId()); // the second call is past it
+            answer(first.get(), message(Buffer.buffer("first")));
+        }));
+        Context loop = vertx.getOrCreateContext();
+        CompletableFuture<Buffer> held = new CompletableFuture<>();
+        CompletableFuture<Throwable> refused = new CompletableFuture<>();
+
+        loop.runOnContext(v -> {
+            client.call(lease, URL, TraceContext.NONE, Buffer.buffer("first"), 10_000)
+                    .onSuccess(held::complete)
+                    .onFailure(held::completeExceptionally);
+            client.call(lease, URL, TraceContext.NONE, Buffer.buffer("second"), 10_000)
+                    .onComplete(done -> refused.complete(done.cause()));
+        });
+
+        assertThat(refused.get(10, TimeUnit.SECONDS)).isInstanceOf(CallException.class);
+        CallException failure = (CallException) refused.get();
+        assertThat(failure.code()).as(failure.getMessage()).isEqualTo(ErrorCode.NODE_UNREACHABLE);
+        assertThat(failure.getMessage()).contains("refused the call unprocessed (the stream came after its GOAWAY)");
+        assertThat(held.get(10, TimeUnit.SECONDS).toString()).isEqualTo("first");
+    }
+
     /** Answers the call's own message back, with status OK. */
     private static void answer(HttpServerRequest request, Buffer body) {
         request.response()
