@@ -153,7 +153,6 @@ class Runtime {
 
   /** The method to call, or a gRPC status refusing the call. */
   _find(call, streaming) {
-    if (this.draining) return { refused: status(grpc.status.UNAVAILABLE, 'the instance is shutting down') };
     const text = call.metadata.get('lever-url')[0];
     if (text === undefined) {
       return {
@@ -301,9 +300,10 @@ class Runtime {
   }
 
   /**
-   * Drain: refuse new calls (GOAWAY, listener closed; anything still arriving
-   * gets UNAVAILABLE), wait up to 10 s for the calls in flight, then stop.
-   * Calls done(forced).
+   * Drain: refuse new calls (GOAWAY, listener closed), wait up to 10 s for the
+   * calls in flight, then stop. Calls done(forced). A call whose stream came
+   * before the GOAWAY is served even if its handler starts after it: the
+   * client was told it would be, and cannot send it elsewhere.
    */
   drain(done, timeoutMs = DRAIN_TIMEOUT_MS) {
     if (this.draining) return;

@@ -2,9 +2,12 @@
 // End-to-end: the runtime as a real child process, called with the package's own Client.
 const test = require('node:test');
 const assert = require('node:assert');
+const http2 = require('node:http2');
 const grpc = require('@grpc/grpc-js');
 const { Client } = require('..');
 const { startRuntime, waitFor, canConnect } = require('./helpers');
+const json = require('../lib/json');
+const { leverRpc } = require('../lib/proto');
 
 function clientFor(rt) {
   const c = new Client();
@@ -217,6 +220,40 @@ test('SIGTERM during a slow call: the call completes, new calls get UNAVAILABLE,
   assert.strictEqual(await slow, 'slow done');
   const exit = await rt.exitPromise;
   assert.strictEqual(exit.code, 143);
+});
+
+test('SIGTERM: a call whose stream came before it is served, though its message comes after', async (t) => {
+  const rt = await startRuntime('kitchen');
+  t.after(() => rt.stop());
+  const session = http2.connect('http://127.0.0.1:' + rt.port);
+  t.after(() => session.destroy());
+  await new Promise((resolve, reject) => session.once('connect', resolve).once('error', reject));
+  const handleRpc = leverRpc().service.HandleRPC;
+  const message = handleRpc.requestSerialize(json.encodeArgs(['late']));
+  const framed = Buffer.concat([Buffer.from([0, 0, 0, 0, 0]), message]);
+  framed.writeUInt32BE(message.length, 1);
+  const call = session.request({
+    ':method': 'POST', ':path': '/core.LeverRPC/HandleRPC', 'content-type': 'application/grpc', te: 'trailers',
+    'lever-url': 'lever://dev.lever/kitchen/echo',
+  });
+  const answer = { data: [], trailers: {} };
+  call.on('data', (d) => answer.data.push(d));
+  const ended = new Promise((resolve, reject) => {
+    call.on('response', (headers) => { answer.trailers = headers; }); // trailers-only, for an error
+    call.on('trailers', (trailers) => { answer.trailers = trailers; });
+    call.on('end', resolve);
+    call.on('error', reject);
+  });
+  call.write(framed.subarray(0, 3)); // the stream is open, its message not whole
+  await new Promise((resolve, reject) => session.ping((e) => (e ? reject(e) : resolve()))); // the server has it
+  rt.proc.kill('SIGTERM');
+  await waitFor(() => rt.stdout.includes('draining: '), 5000, 'the drain to start');
+  call.end(framed.subarray(3));
+  await ended;
+  assert.strictEqual(answer.trailers['grpc-status'], '0', answer.trailers['grpc-message']);
+  const reply = handleRpc.responseDeserialize(Buffer.concat(answer.data).subarray(5));
+  assert.strictEqual(json.decode(reply.result), 'late');
+  assert.strictEqual((await rt.exitPromise).code, 143);
 });
 
 test('SIGTERM on an idle instance exits at once', async (t) => {

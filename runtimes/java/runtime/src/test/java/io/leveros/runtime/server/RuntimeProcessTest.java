@@ -198,6 +198,54 @@ class RuntimeProcessTest {
         }
     }
 
+    /**
+     * A call whose stream reached the runtime before its SIGTERM is served, though its message comes
+     * after: the runtime's GOAWAY told the caller it would be, so the caller cannot send it elsewhere.
+     */
+    @Test
+    void sigtermServesACallWhoseStreamCameBeforeItThoughItsMessageComesAfter(@TempDir Path other) throws Exception {
+        try (RuntimeProcess draining = startSample(RuntimeProcess.codeFolder(other))) {
+            ManagedChannel drainChannel = channel(draining.awaitPort());
+            try {
+                ClientCall<RPC, RPCReply> late =
+                        drainChannel.newCall(LeverRPCGrpc.getHandleRPCMethod(), CallOptions.DEFAULT);
+                CompletableFuture<RPCReply> reply = new CompletableFuture<>();
+                CompletableFuture<Status> closed = new CompletableFuture<>();
+                late.start(
+                        new ClientCall.Listener<>() {
+                            @Override
+                            public void onMessage(RPCReply message) {
+                                reply.complete(message);
+                            }
+
+                            @Override
+                            public void onClose(Status status, Metadata trailers) {
+                                closed.complete(status);
+                            }
+                        },
+                        url("sayHello"));
+                late.request(1);
+                // A call after it on the same connection is answered: the runtime has read the first stream.
+                assertThat(call(drainChannel, "sayHello", "[\"before\"]")
+                                .getResult()
+                                .getJsonString())
+                        .isEqualTo("Hello, before!");
+
+                draining.terminate();
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> draining.stdout.stream().anyMatch(line -> line.startsWith("draining")));
+                late.sendMessage(rpc("[\"late\"]"));
+                late.halfClose();
+
+                assertThat(closed.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+                assertThat(reply.get().getResult().getJsonString()).isEqualTo("Hello, late!");
+                assertThat(draining.awaitExit(Duration.ofSeconds(10))).isEqualTo(143);
+            } finally {
+                drainChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @Test
     void overloadedServiceRefusesToStart(@TempDir Path other) throws Exception {
         assertStartFailure(
