@@ -18,6 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,6 +37,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * each instance in a container.
  */
 abstract class RuntimeConformanceTests {
+    private static final int CALLERS_RACING_A_SIGTERM = 16;
     private static LeverPlatform platform;
 
     @TempDir
@@ -196,6 +203,50 @@ abstract class RuntimeConformanceTests {
             stream.close();
         }
         stopped.drainedAndExited();
+    }
+
+    /**
+     * Calls that race a SIGTERM from outside the platform, sent while sixteen callers keep calling, are
+     * all answered: the instance serves the calls it took as it drains, and the ones it refused,
+     * whether past its GOAWAY or at its closed port, go to another instance.
+     */
+    @ParameterizedTest
+    @EnumSource(Runtime.class)
+    void callsRacingASigtermFromOutsideAreAllAnswered(Runtime runtime) throws InterruptedException {
+        String id = body(call(runtime, "instanceId", "[]")).replace("\"", "");
+        long pid = instancePid(runtime, id);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger answered = new AtomicInteger();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        ExecutorService callers = Executors.newFixedThreadPool(CALLERS_RACING_A_SIGTERM);
+        for (int i = 0; i < CALLERS_RACING_A_SIGTERM; i++) {
+            callers.execute(() -> {
+                while (!stop.get()) {
+                    HttpResponse<byte[]> echo = call(runtime, "echo", "[1]");
+                    if (echo.statusCode() == 200) {
+                        answered.incrementAndGet();
+                    } else {
+                        failures.add(echo.statusCode() + " " + body(echo));
+                    }
+                }
+            });
+        }
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> answered.get() >= 200 || !failures.isEmpty());
+            ProcessHandle.of(pid).orElseThrow().destroy(); // SIGTERM
+            await().atMost(Duration.ofSeconds(15)).until(() -> !Files.exists(Path.of("/proc/" + pid)));
+            int atExit = answered.get();
+            await().atMost(Duration.ofSeconds(20)).until(() -> answered.get() >= atExit + 200 || failures.size() > 20);
+        } finally {
+            stop.set(true);
+            callers.shutdown();
+            assertThat(callers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(failures).as("calls not answered").isEmpty();
+        String instance = "instance " + id + " (";
+        await().atMost(Duration.ofSeconds(15)).until(() -> platform.logText()
+                .lines()
+                .anyMatch(line -> line.contains(instance) && line.contains(" exited with code ")));
     }
 
     /** An instance sent SIGTERM from outside the platform during a slow call; it listens no more. */
