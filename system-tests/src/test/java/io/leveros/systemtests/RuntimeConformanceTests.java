@@ -60,15 +60,24 @@ abstract class RuntimeConformanceTests {
     }
 
     /** Deploys the Java and the Node test service on {@code started}, the platform of the tests. */
-    static void deployBothRuntimesOn(LeverPlatform started) throws IOException {
+    static void deployBothRuntimesOn(LeverPlatform started) {
         platform = started;
-        Path java = TestServices.javaTestServiceWith(
-                temp, "{\"name\": \"conformJava\", \"javaEntry\": \"io.leveros.testservice.TestService\"}");
-        Path node = TestServices.nodeTestServiceWith(temp, "{\"name\": \"conformNode\", \"jsEntry\": \"server.js\"}");
-        for (Path folder : List.of(java, node)) {
-            LeverPlatform.CliResult deploy = platform.lever("deploy", folder.toString());
-            assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+        for (Runtime runtime : Runtime.values()) {
+            deployTestService(runtime, runtime.service, "");
         }
+    }
+
+    /** Deploys {@code runtime}'s test service as {@code name}, with {@code fields} in its lever.json too. */
+    private static void deployTestService(Runtime runtime, String name, String fields) {
+        Path folder = runtime == Runtime.JAVA
+                ? TestServices.javaTestServiceWith(
+                        temp,
+                        "{\"name\": \"" + name + "\", \"javaEntry\": \"io.leveros.testservice.TestService\"" + fields
+                                + "}")
+                : TestServices.nodeTestServiceWith(
+                        temp, "{\"name\": \"" + name + "\", \"jsEntry\": \"server.js\"" + fields + "}");
+        LeverPlatform.CliResult deploy = platform.lever("deploy", folder.toString());
+        assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
     }
 
     /** The platform of the tests. */
@@ -208,13 +217,17 @@ abstract class RuntimeConformanceTests {
     /**
      * Calls that race a SIGTERM from outside the platform, sent while sixteen callers keep calling, are
      * all answered: the instance serves the calls it took as it drains, and the ones it refused,
-     * whether past its GOAWAY or at its closed port, go to another instance.
+     * whether past its GOAWAY or at its closed port, wait for its replacement. The service is one of its
+     * own, with at most one instance, so that the load scales none of the other tests' services up.
      */
     @ParameterizedTest
     @EnumSource(Runtime.class)
     void callsRacingASigtermFromOutsideAreAllAnswered(Runtime runtime) throws InterruptedException {
-        String id = body(call(runtime, "instanceId", "[]")).replace("\"", "");
-        long pid = instancePid(runtime, id);
+        String service = runtime.service + "Racing";
+        deployTestService(runtime, service, ", \"maxInstances\": 1");
+        String echo = "/" + service + "/echo";
+        String id = body(platform.postJson("/" + service + "/instanceId", "[]")).replace("\"", "");
+        long pid = instancePid(service, id);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger answered = new AtomicInteger();
         List<String> failures = new CopyOnWriteArrayList<>();
@@ -222,11 +235,11 @@ abstract class RuntimeConformanceTests {
         for (int i = 0; i < CALLERS_RACING_A_SIGTERM; i++) {
             callers.execute(() -> {
                 while (!stop.get()) {
-                    HttpResponse<byte[]> echo = call(runtime, "echo", "[1]");
-                    if (echo.statusCode() == 200) {
+                    HttpResponse<byte[]> answer = platform.postJson(echo, "[1]");
+                    if (answer.statusCode() == 200) {
                         answered.incrementAndGet();
                     } else {
-                        failures.add(echo.statusCode() + " " + body(echo));
+                        failures.add(answer.statusCode() + " " + body(answer));
                     }
                 }
             });
@@ -266,7 +279,7 @@ abstract class RuntimeConformanceTests {
 
     private static StoppedFromOutside stopFromOutsideDuringASlowCall(Runtime runtime) throws IOException {
         String id = body(call(runtime, "instanceId", "[]")).replace("\"", "");
-        long pid = instancePid(runtime, id);
+        long pid = instancePid(runtime.service, id);
         assertThat(listens(pid)).as("instance process " + pid + " listens").isTrue();
         String started = "lever://dev.lever/" + runtime.service + " v1 [" + id.substring(0, Math.min(16, id.length()));
         long before = countLines(platform.logText(), "slow call started: 1500 ms");
@@ -426,9 +439,11 @@ abstract class RuntimeConformanceTests {
      * warm runtime became (started before it was told its environment), asked of the instance itself.
      * (A container's own answer would be a pid of its namespace; its environment finds it.)
      */
-    private static long instancePid(Runtime runtime, String id) {
+    private static long instancePid(String service, String id) {
         List<Long> started = InstanceProcesses.withEnv("LEVEROS_INSTANCE_ID=" + id);
-        return started.isEmpty() ? Long.parseLong(body(call(runtime, "pid", "[]"))) : started.getFirst();
+        return started.isEmpty()
+                ? Long.parseLong(body(platform.postJson("/" + service + "/pid", "[]")))
+                : started.getFirst();
     }
 
     static HttpResponse<byte[]> call(Runtime runtime, String method, String jsonArgs) {
