@@ -478,15 +478,11 @@ public final class InstanceClient implements AutoCloseable {
         if (cause instanceof CallException callException) {
             return callException;
         }
-        if (!lease.onPeer()) {
-            return new CallException(
-                    ErrorCode.INSTANCE_UNREACHABLE,
-                    lease.destination() + " took no connection (" + reason(cause)
-                            + "): stopped from outside the platform, or crashed; the call was not delivered: retry");
-        }
-        return new CallException(
-                ErrorCode.NODE_UNREACHABLE,
-                lease.destination() + " could not be reached (" + reason(cause) + "); the call was not delivered");
+        return notDelivered(
+                lease,
+                lease.onPeer()
+                        ? "could not be reached (" + reason(cause) + ")"
+                        : "took no connection (" + reason(cause) + "): stopped from outside the platform, or crashed");
     }
 
     /**
@@ -494,11 +490,18 @@ public final class InstanceClient implements AutoCloseable {
      * is shutting down. Nothing was delivered, as when it takes no connection.
      */
     private static CallException refused(Lease lease, CallChannel.CallLost cause) {
-        String refused = lease.destination() + " refused the call unprocessed (" + cause.getMessage()
-                + "): it is shutting down; the call was not delivered";
+        return notDelivered(lease, "refused the call unprocessed (" + cause.getMessage() + "): it is shutting down");
+    }
+
+    /**
+     * A call that {@code lease}'s destination did not get ({@code why}), as the error that places it
+     * again: {@code NODE_UNREACHABLE} from a peer, {@code INSTANCE_UNREACHABLE} from an instance here.
+     */
+    private static CallException notDelivered(Lease lease, String why) {
+        String message = lease.destination() + " " + why + "; the call was not delivered";
         return lease.onPeer()
-                ? new CallException(ErrorCode.NODE_UNREACHABLE, refused)
-                : new CallException(ErrorCode.INSTANCE_UNREACHABLE, refused + ": retry");
+                ? new CallException(ErrorCode.NODE_UNREACHABLE, message)
+                : new CallException(ErrorCode.INSTANCE_UNREACHABLE, message + ": retry");
     }
 
     private static String reason(Throwable cause) {
