@@ -256,10 +256,7 @@ abstract class RuntimeConformanceTests {
             assertThat(callers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(failures).as("calls not answered").isEmpty();
-        String instance = "instance " + id + " (";
-        await().atMost(Duration.ofSeconds(15)).until(() -> platform.logText()
-                .lines()
-                .anyMatch(line -> line.contains(instance) && line.contains(" exited with code ")));
+        awaitExitHeardOf(id, pid);
     }
 
     /** An instance sent SIGTERM from outside the platform during a slow call; it listens no more. */
@@ -269,12 +266,17 @@ abstract class RuntimeConformanceTests {
             HttpResponse<byte[]> answered = inFlight.join();
             assertThat(answered.statusCode()).as(body(answered)).isEqualTo(200);
             assertThat(body(answered)).isEqualTo("\"" + id + "\"");
-            await().atMost(Duration.ofSeconds(15)).until(() -> !Files.exists(Path.of("/proc/" + pid)));
-            String instance = "instance " + id + " (";
-            await().atMost(Duration.ofSeconds(15)).until(() -> platform.logText()
-                    .lines()
-                    .anyMatch(line -> line.contains(instance) && line.contains(" exited with code ")));
+            awaitExitHeardOf(id, pid);
         }
+    }
+
+    /** Instance {@code id}'s process {@code pid} exited, and the platform logged its exit. */
+    private static void awaitExitHeardOf(String id, long pid) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> !Files.exists(Path.of("/proc/" + pid)));
+        String instance = "instance " + id + " (";
+        await().atMost(Duration.ofSeconds(15)).until(() -> platform.logText()
+                .lines()
+                .anyMatch(line -> line.contains(instance) && line.contains(" exited with code ")));
     }
 
     private static StoppedFromOutside stopFromOutsideDuringASlowCall(Runtime runtime) throws IOException {
