@@ -12,6 +12,9 @@ import io.leveros.dataplane.testing.BlockedThreadWatch;
 import io.leveros.dataplane.testing.FakeControlPlane;
 import io.leveros.dataplane.testing.Http;
 import io.leveros.dataplane.testing.TestDataPlane;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -116,6 +119,38 @@ class LifecycleTest {
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                     .as("instance pid %d still alive", pid)
                     .isFalse();
+        }
+    }
+
+    /**
+     * An instance that closed its port but lives on (a runtime whose shutdown hangs after a SIGTERM
+     * from outside) takes no more calls, and is killed once the drain timeout has passed.
+     */
+    @Test
+    void anInstanceThatRefusesCallsButLivesOnIsKilledAfterTheDrainTimeout() throws Exception {
+        start("--drain-timeout", "1s");
+        controlPlane.push(snapshot(1, "dev.lever", service("stuck", version(1, testInstanceArgv()))));
+        await().until(() -> dataPlane.routing().ready());
+        long pid = Long.parseLong(http.json("/stuck/pid", "[]").body());
+        int port = dataPlane.runtime().live().iterator().next().port();
+        assertThat(http.json("/stuck/closePort", "[]").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !listens(port));
+
+        HttpResponse<String> next = http.json("/stuck/pid", "[]");
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        assertThat(Long.parseLong(next.body())).isNotEqualTo(pid);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> dataPlane.runtime().live().stream().noneMatch(i -> i.pid() == pid));
+    }
+
+    private static boolean listens(int port) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException refused) {
+            return false;
         }
     }
 

@@ -489,7 +489,8 @@ final class ServicePool {
     /**
      * {@code instance} refused a call unprocessed (it took no connection, or sent a GOAWAY) before its
      * exit is known: it was stopped from outside the platform, or is crashing. It takes no more calls,
-     * and leaves the pool when it exits; its calls in flight may still finish.
+     * and leaves the pool when it exits; its calls in flight may still finish. If it has not exited
+     * within the drain timeout, it is killed.
      */
     void refusedCalls(Instance instance) {
         boolean known;
@@ -499,15 +500,17 @@ final class ServicePool {
                 draining.add(instance);
             }
         }
-        if (known) {
-            LOG.log(
-                    Level.WARNING,
-                    "{0} of lever://{1}/{2} v{3} refused a call unprocessed (stopped from outside the platform, or crashing): no more calls go to it",
-                    instance,
-                    route.environment(),
-                    route.service(),
-                    route.versionNumber());
+        if (!known) {
+            return;
         }
+        LOG.log(
+                Level.WARNING,
+                "{0} of lever://{1}/{2} v{3} refused a call unprocessed (stopped from outside the platform, or crashing): no more calls go to it",
+                instance,
+                route.environment(),
+                route.service(),
+                route.versionNumber());
+        agent.killUnlessGoneAfterDrain(instance);
     }
 
     /** A waiter's timer fired (on an event loop): it fails, unless it was served or failed meanwhile. */

@@ -8,6 +8,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Futures it returns complete on a Vert.x event loop.
  */
 public final class NodeAgent implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(NodeAgent.class.getName());
     /** The memory limit when a version sets none (lever.json {@code ram}). */
     public static final int DEFAULT_RAM_MB = 256;
 
@@ -111,6 +113,30 @@ public final class NodeAgent implements AutoCloseable {
     /** Stops an instance: SIGTERM, then SIGKILL after the drain timeout. */
     public void stop(Instance instance) {
         instance.handle().stop(drainTimeout);
+    }
+
+    /**
+     * Kills {@code instance} unless it exits within the drain timeout, the time a stop by the platform
+     * gives it, and says so. For an instance that refuses calls although the platform did not stop
+     * it: it takes no more calls, so alive it would only hold its memory.
+     */
+    public void killUnlessGoneAfterDrain(Instance instance) {
+        vertx.setTimer(drainTimeout.toMillis(), timer -> {
+            if (instance.handle().exit().isDone()) {
+                return;
+            }
+            ServiceRoute route = instance.route();
+            LOG.log(
+                    Level.WARNING,
+                    "{0} of lever://{1}/{2} v{3} refuses calls and has not exited within the drain timeout ({4} ms)"
+                            + " of its first refusal: killing it",
+                    instance,
+                    route.environment(),
+                    route.service(),
+                    route.versionNumber(),
+                    Long.toString(drainTimeout.toMillis()));
+            instance.handle().stop(Duration.ZERO);
+        });
     }
 
     InstanceSpec spec(ServiceRoute route, String instanceId, String token, boolean background) {

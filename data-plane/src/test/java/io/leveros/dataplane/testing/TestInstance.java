@@ -11,6 +11,7 @@ import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.RPCReply;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
@@ -57,6 +58,8 @@ public final class TestInstance {
 
     private static final AtomicInteger WARM_UPS = new AtomicInteger();
 
+    private static volatile HttpServer server;
+
     public static void main(String[] args) throws InterruptedException {
         if (args.length > 0 && args[0].equals("--never-listen")) {
             System.out.println("test instance that never listens");
@@ -74,8 +77,11 @@ public final class TestInstance {
         vertx.createHttpServer(new HttpServerOptions())
                 .requestHandler(grpc)
                 .listen(port, host)
-                .onSuccess(server -> System.out.println(
-                        "test instance " + System.getenv("LEVEROS_INSTANCE_ID") + " listening on " + host + ":" + port))
+                .onSuccess(listening -> {
+                    server = listening;
+                    System.out.println("test instance " + System.getenv("LEVEROS_INSTANCE_ID") + " listening on " + host
+                            + ":" + port);
+                })
                 .onFailure(failure -> {
                     failure.printStackTrace();
                     System.exit(1);
@@ -166,6 +172,7 @@ public final class TestInstance {
                         .statusMessage("parameter 0 'count' expects a number")
                         .end();
             case "crash" -> Runtime.getRuntime().halt(3);
+            case "closePort" -> response.send(result(JsonValues.nullValue())).onComplete(sent -> server.close());
             case "warmUps" -> response.send(result(JsonValues.of(WARM_UPS.get())));
             default -> {
                 if (url.method().equals("_leverWarmUp")) {
@@ -173,8 +180,8 @@ public final class TestInstance {
                 }
                 response.status(GrpcStatus.NOT_FOUND)
                         .statusMessage("method '" + url.method() + "' not found in service '" + url.service()
-                                + "' (exported: echo, id, pid, env, headers, sleep, fail, byteFail, badArgs, crash, read,"
-                                + " write, status, cwd, getenv, warmUps)")
+                                + "' (exported: echo, id, pid, env, headers, sleep, fail, byteFail, badArgs, crash, closePort,"
+                                + " read, write, status, cwd, getenv, warmUps)")
                         .end();
             }
         }
