@@ -9,7 +9,6 @@ import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
 import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
 import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
@@ -79,7 +78,7 @@ final class CallChannel extends Http2ConnectionHandler {
         DefaultHttp2ConnectionEncoder encoder =
                 new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter());
         DefaultHttp2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(
-                connection, encoder, new DefaultHttp2FrameReader(new DefaultHttp2HeadersDecoder(false)));
+                connection, encoder, new DefaultHttp2FrameReader(DecodedHeaders.decoder()));
         CallChannel channel = new CallChannel(decoder, encoder, loop);
         ConnectionTuning.readFramesAcrossReads(channel);
         decoder.frameListener(channel.new Frames());
