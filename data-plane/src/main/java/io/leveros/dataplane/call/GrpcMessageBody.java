@@ -34,11 +34,14 @@ public final class GrpcMessageBody {
         // BufferInternal.getByteBuf() would make a slice of it, only to be copied from
         ByteBuf bytes = message instanceof BufferImpl own ? own.byteBuf() : ((BufferInternal) message).getByteBuf();
         int length = bytes.readableBytes();
-        return ByteBufAllocator.DEFAULT
+        ByteBuf framed = ByteBufAllocator.DEFAULT
                 .directBuffer(PREFIX + length)
                 .writeByte(0)
-                .writeInt(length)
-                .writeBytes(bytes, bytes.readerIndex(), length);
+                .writeInt(length);
+        // from the array when there is one: a copy from a ByteBuf would wrap it in a ByteBuffer first
+        return bytes.hasArray()
+                ? framed.writeBytes(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), length)
+                : framed.writeBytes(bytes, bytes.readerIndex(), length);
     }
 
     /** Adds a DATA frame's bytes. */
