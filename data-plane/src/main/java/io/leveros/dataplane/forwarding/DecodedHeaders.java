@@ -18,12 +18,14 @@ import java.util.Set;
  * One HTTP/2 header block an instance (or a peer) answered, as the HPACK decoder gave it: names and
  * values side by side in one array, in the order they came (pseudo-headers first, as HTTP/2 sends
  * them). Netty's {@code DefaultHttp2Headers} keeps a hash table of linked entries for the same, about
- * 0.2 KB more for each of the two blocks of every call's answer; these are read a few times, or passed
- * on once, and dropped. Names compare as HTTP/2 sends them: lowercase, case-sensitive.
+ * 0.2 KB more a call for the two blocks of its answer, which are read a few times, or passed on once,
+ * and dropped. Names compare as HTTP/2 sends them: lowercase, case-sensitive.
  *
- * <p>What the decoder, Netty's HTTP/2 codec and the data plane use is here: every read, and of the
- * writes {@code add}, {@code set}, {@code setLong} (Netty's content-length check) and {@code remove};
- * the other writes throw, as on {@link EmptyHeaders}.
+ * <p>What the decoder, Netty's HTTP/2 codec and the data plane use is here: the reads by name ({@code
+ * get}, {@code getAll}, {@code contains}), the names, iteration and the pseudo-headers; of the writes
+ * {@code add}, {@code set}, {@code setLong} (Netty's content-length check) and {@code remove}. The
+ * other writes throw, as on {@link EmptyHeaders}; the typed reads ({@code getInt} and the like) and
+ * {@code getAndRemove} answer as on empty headers: nothing here uses them.
  */
 final class DecodedHeaders extends EmptyHeaders<CharSequence, CharSequence, Http2Headers> implements Http2Headers {
     private CharSequence[] namesAndValues;
