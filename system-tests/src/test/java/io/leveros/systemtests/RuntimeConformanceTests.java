@@ -225,8 +225,7 @@ abstract class RuntimeConformanceTests {
     void callsRacingASigtermFromOutsideAreAllAnswered(Runtime runtime) throws InterruptedException {
         String service = runtime.service + "Racing";
         deployTestService(runtime, service, ", \"maxInstances\": 1");
-        String echo = "/" + service + "/echo";
-        String id = body(platform.postJson("/" + service + "/instanceId", "[]")).replace("\"", "");
+        String id = body(call(service, "instanceId", "[]")).replace("\"", "");
         long pid = instancePid(service, id);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger answered = new AtomicInteger();
@@ -235,7 +234,7 @@ abstract class RuntimeConformanceTests {
         for (int i = 0; i < CALLERS_RACING_A_SIGTERM; i++) {
             callers.execute(() -> {
                 while (!stop.get()) {
-                    HttpResponse<byte[]> answer = platform.postJson(echo, "[1]");
+                    HttpResponse<byte[]> answer = call(service, "echo", "[1]");
                     if (answer.statusCode() == 200) {
                         answered.incrementAndGet();
                     } else {
@@ -443,13 +442,15 @@ abstract class RuntimeConformanceTests {
      */
     private static long instancePid(String service, String id) {
         List<Long> started = InstanceProcesses.withEnv("LEVEROS_INSTANCE_ID=" + id);
-        return started.isEmpty()
-                ? Long.parseLong(body(platform.postJson("/" + service + "/pid", "[]")))
-                : started.getFirst();
+        return started.isEmpty() ? Long.parseLong(body(call(service, "pid", "[]"))) : started.getFirst();
     }
 
     static HttpResponse<byte[]> call(Runtime runtime, String method, String jsonArgs) {
-        return platform.postJson("/" + runtime.service + "/" + method, jsonArgs);
+        return call(runtime.service, method, jsonArgs);
+    }
+
+    private static HttpResponse<byte[]> call(String service, String method, String jsonArgs) {
+        return platform.postJson("/" + service + "/" + method, jsonArgs);
     }
 
     static String body(HttpResponse<byte[]> response) {
