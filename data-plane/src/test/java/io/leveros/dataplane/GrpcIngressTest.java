@@ -78,7 +78,8 @@ class GrpcIngressTest {
                         "dev.lever",
                         service("hello", version(1, testInstanceArgv())),
                         service("secret", version(1, testInstanceArgv()).setPrivate(true)),
-                        service("idle", version(1, testInstanceArgv())))
+                        service("idle", version(1, testInstanceArgv())),
+                        service("refusing", version(1, testInstanceArgv())))
                 .toBuilder()
                 .addEnvironments(Environment.newBuilder().setName("staging.lever"))
                 .setForwardingKey(forwardingKey)
@@ -277,6 +278,58 @@ class GrpcIngressTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                         CallMetricsTest.parse(dataPlane.metrics().scrape()))
                 .containsEntry(inFlight, "0.0"));
+    }
+
+    /**
+     * A stream its instance refuses unprocessed after the client's first message went out to it (an
+     * instance shutting down) is opened on another instance, with that message: the client sees
+     * nothing of it but the time a new instance takes to start.
+     */
+    @Test
+    void aStreamItsInstanceRefusesGoesToAnotherWithWhatTheClientSent() throws Exception {
+        assertThat(call(dataPlane.port(), "lever://dev.lever/refusing/refuseNextStream", args())
+                        .status())
+                .isEqualTo(GrpcStatus.OK);
+        Buffer one = grpcMessage("one".getBytes());
+        Buffer two = grpcMessage("two".getBytes());
+
+        Map<String, String> answer = new HashMap<>();
+        Buffer echoed = Buffer.buffer();
+        HttpClient http = h2c();
+        try {
+            http.request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/HandleStreamingRPC")
+                    .compose(request -> {
+                        var ended = request.response().compose(response -> {
+                            var end = io.vertx.core.Promise.<Void>promise();
+                            response.handler(data -> {
+                                echoed.appendBuffer(data);
+                                if (echoed.length() == one.length()) { // "one" came back: then "two", and the end
+                                    request.end(two);
+                                }
+                            });
+                            response.endHandler(v -> {
+                                response.headers().forEach(answer::put);
+                                response.trailers().forEach(answer::put);
+                                end.complete();
+                            });
+                            return end.future();
+                        });
+                        request.putHeader("content-type", "application/grpc")
+                                .putHeader("te", "trailers")
+                                .putHeader("lever-url", "lever://dev.lever/refusing/echoChan")
+                                .setChunked(true);
+                        request.write(one);
+                        return ended;
+                    })
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+        } finally {
+            http.close();
+        }
+
+        assertThat(answer).containsEntry("grpc-status", "0");
+        assertThat(echoed.getBytes()).isEqualTo(one.copy().appendBuffer(two).getBytes());
     }
 
     /** A bare HTTP/2 client (h2c, prior knowledge, no gRPC library); close it, or the test's Vert.x does. */

@@ -215,14 +215,16 @@ abstract class RuntimeConformanceTests {
     }
 
     /**
-     * Calls that race a SIGTERM from outside the platform, sent while sixteen callers keep calling, are
-     * all answered: the instance serves the calls it took as it drains, and the ones it refused,
-     * whether past its GOAWAY or at its closed port, wait for its replacement. The service is one of its
-     * own, with at most one instance, so that the load scales none of the other tests' services up.
+     * Calls and streams that race a SIGTERM from outside the platform, sent while sixteen callers keep
+     * calling or streaming (half each), are all answered: the instance serves the calls and streams it
+     * took as it drains, and the ones it refused, whether past its GOAWAY or at its closed port, wait
+     * for its replacement (a stream with the message its client had sent already). The service is one
+     * of its own, with at most one instance, so that the load scales none of the other tests' services
+     * up.
      */
     @ParameterizedTest
     @EnumSource(Runtime.class)
-    void callsRacingASigtermFromOutsideAreAllAnswered(Runtime runtime) throws InterruptedException {
+    void callsAndStreamsRacingASigtermFromOutsideAreAllAnswered(Runtime runtime) throws InterruptedException {
         String service = runtime.service + "Racing";
         deployTestService(runtime, service, ", \"maxInstances\": 1");
         String id = body(call(service, "instanceId", "[]")).replace("\"", "");
@@ -232,13 +234,16 @@ abstract class RuntimeConformanceTests {
         List<String> failures = new CopyOnWriteArrayList<>();
         ExecutorService callers = Executors.newFixedThreadPool(CALLERS_RACING_A_SIGTERM);
         for (int i = 0; i < CALLERS_RACING_A_SIGTERM; i++) {
+            boolean streams = i % 2 == 1;
             callers.execute(() -> {
-                while (!stop.get()) {
-                    HttpResponse<byte[]> answer = call(service, "echo", "[1]");
-                    if (answer.statusCode() == 200) {
-                        answered.incrementAndGet();
-                    } else {
-                        failures.add(answer.statusCode() + " " + body(answer));
+                try (LeverClient client = LeverClient.connect(platform.httpAddress())) {
+                    while (!stop.get()) {
+                        String failure = streams ? streamOnce(client, service) : callOnce(service);
+                        if (failure == null) {
+                            answered.incrementAndGet();
+                        } else {
+                            failures.add(failure);
+                        }
                     }
                 }
             });
@@ -256,6 +261,23 @@ abstract class RuntimeConformanceTests {
         }
         assertThat(failures).as("calls not answered").isEmpty();
         awaitExitHeardOf(id, pid);
+    }
+
+    /** One call of {@code service}'s echo: null once answered, else what came instead. */
+    private static String callOnce(String service) {
+        HttpResponse<byte[]> answer = call(service, "echo", "[1]");
+        return answer.statusCode() == 200 ? null : answer.statusCode() + " " + body(answer);
+    }
+
+    /** One message exchanged on a stream of {@code service}: null once echoed, else what came instead. */
+    private static String streamOnce(LeverClient client, String service) {
+        try (ClientStream stream = client.service("dev.lever", service).invokeChan("ReqReplyStreamChan", "racing")) {
+            stream.send("one");
+            String echoed = stream.receive(String.class);
+            return echoed.equals("racing:one received") ? null : "the stream echoed " + echoed;
+        } catch (RuntimeException e) {
+            return "the stream failed: " + e;
+        }
     }
 
     /** An instance sent SIGTERM from outside the platform during a slow call; it listens no more. */

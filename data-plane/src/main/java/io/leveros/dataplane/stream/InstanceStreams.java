@@ -57,6 +57,15 @@ public final class InstanceStreams {
         return open(call, lease -> client.openRelayedStream(lease, call.leverUrl(), call.trace(), headers, frames));
     }
 
+    /**
+     * Whether {@code failure} of a stream opened on {@code lease} says the stream was not delivered (its
+     * instance refused it unprocessed, or its node could not be reached); what refused it is then left
+     * out, as for a call ({@link InstanceClient#leftOutIfNotDelivered}).
+     */
+    boolean leftOutIfNotDelivered(Lease lease, Throwable failure) {
+        return InstanceClient.leftOutIfNotDelivered(lease, failure, unreachable);
+    }
+
     private <R> Future<Opened<R>> open(Call call, Function<Lease, Future<R>> opener) {
         Promise<Opened<R>> opened = Promise.promise();
         open(call, opener, Vertx.currentContext(), opened, 0);

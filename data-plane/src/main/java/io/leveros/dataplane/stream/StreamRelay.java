@@ -7,7 +7,9 @@ import io.leveros.dataplane.call.GrpcHeaders;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.forwarding.InstanceStream;
 import io.leveros.dataplane.instance.Instance;
+import io.leveros.dataplane.peer.UnreachablePeers;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,6 +41,13 @@ import io.vertx.grpc.common.GrpcStatus;
 public final class StreamRelay {
     private static final AsciiString OK_STATUS = AsciiString.cached("200");
 
+    /**
+     * How many of the client's bytes a stream keeps until its instance answers, so that a stream the
+     * instance refuses unprocessed (it is shutting down) can be opened on another with what the client
+     * sent: a stream that sent more first fails instead.
+     */
+    static final int KEPT_UNTIL_ANSWERED = 64 * 1024;
+
     private final InstanceStreams instances;
 
     public StreamRelay(InstanceStreams instances) {
@@ -64,13 +73,28 @@ public final class StreamRelay {
         private final int streamId;
         private final ContextInternal context;
         /** The client's DATA on its way to the instance, gathered until the instance's side opened. */
-        private final OutgoingData toInstance = new OutgoingData(this::consumedFromClient);
+        private OutgoingData toInstance = new OutgoingData(this::consumedFromClient);
         /** The instance's DATA on its way to the client. */
         private final OutgoingData toClient;
 
         private volatile long lastActivity = System.nanoTime();
         private volatile Lease lease;
         private InstanceStream instance;
+        private Call call;
+        private Http2Headers clientHeaders;
+
+        /**
+         * A copy of every byte the client sent, until the instance answered (then null), to send again
+         * if the instance refuses the stream unprocessed; null too once more than {@link
+         * #KEPT_UNTIL_ANSWERED} came.
+         */
+        private ByteBuf keptUntilAnswered = Unpooled.EMPTY_BUFFER;
+        /** How many of the client's bytes were counted as read: its window was given back for them. */
+        private long countedAsRead;
+        /** How many of the next bytes written to the instance were counted as read already (sent again). */
+        private long countedBeforeReopening;
+
+        private int reopenings;
 
         private boolean clientEnded;
         /** The client has the instance's headers: a failure goes in trailers. */
@@ -94,6 +118,8 @@ public final class StreamRelay {
          * context.
          */
         public void open(Call call, Http2Headers headers) {
+            this.call = call;
+            this.clientHeaders = headers;
             instances.openRelayed(call, headers, this).onComplete(opened -> {
                 if (opened.failed()) {
                     openFailed(opened.cause());
@@ -122,6 +148,7 @@ public final class StreamRelay {
             }
             lastActivity = System.nanoTime();
             clientEnded = end;
+            keep(data);
             toInstance.send(data, end);
             return 0;
         }
@@ -141,6 +168,7 @@ public final class StreamRelay {
         }
 
         private void openFailed(Throwable failure) {
+            stopKeeping();
             toInstance.close();
             if (!ended) {
                 ended = true;
@@ -161,8 +189,64 @@ public final class StreamRelay {
             toInstance.open(instance::write);
         }
 
+        /** Keeps a copy of the client's {@code data} while the instance has not answered. */
+        private void keep(ByteBuf data) {
+            if (keptUntilAnswered == null) {
+                return;
+            }
+            int bytes = data.readableBytes();
+            if (keptUntilAnswered.readableBytes() + bytes > KEPT_UNTIL_ANSWERED) {
+                stopKeeping(); // too much to send again: a refusal fails the stream
+            } else if (bytes > 0) {
+                if (keptUntilAnswered == Unpooled.EMPTY_BUFFER) {
+                    keptUntilAnswered = PooledByteBufAllocator.DEFAULT.directBuffer(bytes, KEPT_UNTIL_ANSWERED);
+                }
+                keptUntilAnswered.writeBytes(data, data.readerIndex(), bytes);
+            }
+        }
+
+        private void stopKeeping() {
+            if (keptUntilAnswered != null) {
+                keptUntilAnswered.release();
+                keptUntilAnswered = null;
+            }
+        }
+
+        /**
+         * The instance refused the stream unprocessed and nothing came back: the stream is opened again
+         * (on another instance, or a new one), with everything the client sent, as a refused call is
+         * placed again ({@code CallForwarder}). The bytes already counted as read are not counted twice.
+         */
+        private boolean reopenedAfter(CallException failure) {
+            if (answered
+                    || keptUntilAnswered == null
+                    || !instances.leftOutIfNotDelivered(lease, failure)
+                    || reopenings >= UnreachablePeers.MAX_DETOURS) {
+                return false;
+            }
+            reopenings++;
+            lease.release();
+            instances.open().remove(this);
+            instance = null;
+            toInstance.close(); // what was on its way to the refused instance is in the copy
+            toInstance = new OutgoingData(this::consumedFromClient);
+            countedBeforeReopening = countedAsRead;
+            if (keptUntilAnswered.isReadable() || clientEnded) {
+                toInstance.send(keptUntilAnswered, clientEnded);
+            }
+            context.dispatch(v -> open(call, clientHeaders)); // in the connection's context, as the first time
+            return true;
+        }
+
         /** The client's bytes went out to the instance: they count as read by the client. */
-        private void consumedFromClient(int bytes) {
+        private void consumedFromClient(int written) {
+            long sentAgain = Math.min(written, countedBeforeReopening);
+            countedBeforeReopening -= sentAgain;
+            int bytes = written - (int) sentAgain;
+            if (bytes == 0) {
+                return;
+            }
+            countedAsRead += bytes;
             Http2Stream stream = http2.connection().stream(streamId);
             if (stream == null) { // closed: Netty gave its bytes back to the connection's window
                 return;
@@ -189,6 +273,7 @@ public final class StreamRelay {
                 return;
             }
             answered = true;
+            stopKeeping();
             if (end) {
                 completed();
                 toClient.writeGathered(); // the trailers come after every DATA frame
@@ -219,7 +304,7 @@ public final class StreamRelay {
 
         @Override
         public void onFailure(CallException failure) {
-            if (!ended) {
+            if (!ended && !reopenedAfter(failure)) {
                 end();
                 fail(failure);
             }
@@ -228,6 +313,7 @@ public final class StreamRelay {
         /** The instance ended its side: the stream is over, nothing to cancel. */
         private void completed() {
             ended = true;
+            stopKeeping();
             toInstance.close(); // what the client still sends is dropped
             lease.release();
             instances.open().remove(this);
@@ -242,6 +328,7 @@ public final class StreamRelay {
                 return;
             }
             ended = true;
+            stopKeeping();
             toInstance.close();
             toClient.close();
             if (instance != null) {

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code /proc/self/status}), {@code cwd} and {@code getenv(name)}; anything else is NOT_FOUND, and {@code
  * warmUps} says how many of those named the data plane's warm-up method {@code _leverWarmUp}. It also
  * serves {@code core.LeverRPC/HandleStreamingRPC}, whatever the method: every message back as it came,
- * then OK once the client ended its side.
+ * then OK once the client ended its side; after the call {@code refuseNextStream}, the next stream is
+ * reset with {@code REFUSED_STREAM} once its first DATA came (as by an instance shutting down).
  */
 public final class TestInstance {
     static final ServiceMethod<RPC, RPCReply> HANDLE_RPC = ServiceMethod.server(
@@ -58,6 +60,9 @@ public final class TestInstance {
 
     private static final AtomicInteger WARM_UPS = new AtomicInteger();
 
+    private static final AtomicBoolean REFUSE_NEXT_STREAM = new AtomicBoolean();
+    private static final long REFUSED_STREAM = 7;
+
     private static volatile HttpServer server;
 
     public static void main(String[] args) throws InterruptedException {
@@ -75,7 +80,13 @@ public final class TestInstance {
         int port = Integer.parseInt(System.getenv("LEVEROS_PORT"));
         String host = System.getenv("LEVEROS_LISTEN_HOST");
         vertx.createHttpServer(new HttpServerOptions())
-                .requestHandler(grpc)
+                .requestHandler(request -> {
+                    if (request.path().endsWith("/HandleStreamingRPC") && REFUSE_NEXT_STREAM.getAndSet(false)) {
+                        request.handler(firstData -> request.response().reset(REFUSED_STREAM));
+                    } else {
+                        grpc.handle(request);
+                    }
+                })
                 .listen(port, host)
                 .onSuccess(listening -> {
                     server = listening;
@@ -174,6 +185,10 @@ public final class TestInstance {
             case "crash" -> Runtime.getRuntime().halt(3);
             case "closePort" -> response.send(result(JsonValues.nullValue())).onComplete(sent -> server.close());
             case "warmUps" -> response.send(result(JsonValues.of(WARM_UPS.get())));
+            case "refuseNextStream" -> {
+                REFUSE_NEXT_STREAM.set(true);
+                response.send(result(JsonValues.nullValue()));
+            }
             default -> {
                 if (url.method().equals("_leverWarmUp")) {
                     WARM_UPS.incrementAndGet();
@@ -181,7 +196,7 @@ public final class TestInstance {
                 response.status(GrpcStatus.NOT_FOUND)
                         .statusMessage("method '" + url.method() + "' not found in service '" + url.service()
                                 + "' (exported: echo, id, pid, env, headers, sleep, fail, byteFail, badArgs, crash, closePort,"
-                                + " read, write, status, cwd, getenv, warmUps)")
+                                + " read, write, status, cwd, getenv, warmUps, refuseNextStream)")
                         .end();
             }
         }
