@@ -209,9 +209,16 @@ final class CallChannel extends Http2ConnectionHandler {
         super.userEventTriggered(ctx, event);
     }
 
+    /**
+     * Fails the calls still open: as refused unprocessed when the other side closed the connection
+     * before its HTTP/2 settings came, the first frame a server sends (a runtime shutting down accepts
+     * a connection, then closes it unread).
+     */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        CallLost closed = new CallLost("the connection closed");
+        CallLost closed = decoder().prefaceReceived()
+                ? new CallLost("the connection closed")
+                : CallLost.refused("the connection closed before its HTTP/2 settings came");
         ready.tryFailure(closed);
         failAll(closed); // before the streams close with the connection, to say why
         super.channelInactive(ctx);

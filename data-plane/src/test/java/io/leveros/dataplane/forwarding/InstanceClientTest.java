@@ -17,6 +17,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.StreamResetException;
 import io.vertx.core.net.SocketAddress;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -226,6 +232,42 @@ class InstanceClientTest {
                 .contains("refused the call unprocessed (the stream was refused (REFUSED_STREAM))")
                 .contains("the call was not delivered");
         assertThat(InstanceClient.notDelivered(lease, failure)).isTrue();
+    }
+
+    /**
+     * A connection closed before the other side's HTTP/2 settings came (the first frame a server sends)
+     * processed nothing: an instance shutting down accepted it, then closed it unread.
+     */
+    @Test
+    void aCallOnAConnectionClosedBeforeItsSettingsCameWasNotDelivered() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> closeOnceAStreamCame(listener));
+            Lease lease = Lease.onResourceOwner(
+                    SocketAddress.inetSocketAddress(listener.getLocalPort(), "127.0.0.1"), "node-1", 0, ROUTE);
+
+            CallException failure = failure(lease);
+
+            assertThat(failure.code()).as(failure.getMessage()).isEqualTo(ErrorCode.NODE_UNREACHABLE);
+            assertThat(failure.getMessage())
+                    .contains("refused the call unprocessed (the connection closed before its HTTP/2 settings came)");
+            assertThat(InstanceClient.notDelivered(lease, failure)).isTrue();
+        }
+    }
+
+    /** Accepts one connection, reads the client's preface and frames up to its first HEADERS, closes it. */
+    private static void closeOnceAStreamCame(ServerSocket listener) {
+        try (Socket socket = listener.accept()) {
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            in.skipNBytes(24); // PRI * HTTP/2.0 ...
+            int type;
+            do {
+                int length = in.readUnsignedShort() << 8 | in.readUnsignedByte();
+                type = in.readUnsignedByte();
+                in.skipNBytes(5 + length); // flags, stream id, payload
+            } while (type != 0x1); // HEADERS
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
