@@ -20,6 +20,7 @@ import io.leveros.proto.core.JSONArray;
 import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.RPCReply;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -300,7 +301,7 @@ class GrpcIngressTest {
             http.request(HttpMethod.POST, dataPlane.port(), "127.0.0.1", "/core.LeverRPC/HandleStreamingRPC")
                     .compose(request -> {
                         var ended = request.response().compose(response -> {
-                            var end = io.vertx.core.Promise.<Void>promise();
+                            Promise<Void> end = Promise.promise();
                             response.handler(data -> {
                                 echoed.appendBuffer(data);
                                 if (echoed.length() == one.length()) { // "one" came back: then "two", and the end
