@@ -205,11 +205,14 @@ public final class StreamRelay {
             }
         }
 
+        /** Nothing is sent again from now on: the copy, and what the stream was opened with, go. */
         private void stopKeeping() {
             if (keptUntilAnswered != null) {
                 keptUntilAnswered.release();
                 keptUntilAnswered = null;
             }
+            call = null; // an open stream holds neither for its whole life
+            clientHeaders = null;
         }
 
         /**
