@@ -21,8 +21,11 @@ import java.util.function.Function;
  * Also keeps the {@link OpenStreams}.
  */
 public final class InstanceStreams {
-    /** A stream opened on an instance, with the lease it holds while open. */
-    record Opened<R>(Lease lease, R request) {}
+    /**
+     * A stream opened on an instance, with the lease it holds while open, and how many times it was
+     * placed again before (what it was sent to first did not take it).
+     */
+    record Opened<R>(Lease lease, R request, int detours) {}
 
     private final LeaseSource leases;
     private final InstanceClient client;
@@ -41,34 +44,43 @@ public final class InstanceStreams {
     }
 
     /**
-     * Opens a stream for {@code call} on an instance. Called on an event loop; the stream and the
-     * returned future belong to that event loop's context, whichever thread started the instance.
+     * Opens a stream for {@code call} on an instance, after {@code detours} places that refused it
+     * ({@link #mayOpenAgain}; 0 the first time). Called on an event loop; the stream and the returned
+     * future belong to that event loop's context, whichever thread started the instance.
      */
-    Future<Opened<GrpcClientRequest<Buffer, Buffer>>> open(Call call) {
-        return open(call, lease -> client.openStream(lease, call.leverUrl(), call.trace()));
+    Future<Opened<GrpcClientRequest<Buffer, Buffer>>> open(Call call, int detours) {
+        return open(call, lease -> client.openStream(lease, call.leverUrl(), call.trace()), detours);
     }
 
     /**
      * Opens a stream for {@code call} whose gRPC frames are relayed as they come, with the client's
      * {@code headers} that concern the frames (their encoding); the instance's frames go to {@code
-     * frames}. As {@link #open(Call)}.
+     * frames}. As {@link #open(Call, int)}.
      */
-    Future<Opened<InstanceStream>> openRelayed(Call call, Http2Headers headers, InstanceStream.Frames frames) {
-        return open(call, lease -> client.openRelayedStream(lease, call.leverUrl(), call.trace(), headers, frames));
+    Future<Opened<InstanceStream>> openRelayed(
+            Call call, Http2Headers headers, InstanceStream.Frames frames, int detours) {
+        return open(
+                call,
+                lease -> client.openRelayedStream(lease, call.leverUrl(), call.trace(), headers, frames),
+                detours);
     }
 
     /**
-     * Whether {@code failure} of a stream opened on {@code lease} says the stream was not delivered (its
-     * instance refused it unprocessed, or its node could not be reached); what refused it is then left
-     * out, as for a call ({@link InstanceClient#leftOutIfNotDelivered}).
+     * Whether a stream that was opened after {@code detours} detours on {@code lease}, and failed with
+     * {@code failure} before its instance answered, may be opened again elsewhere: the failure says it
+     * was not delivered (its instance refused it unprocessed, or its node could not be reached), and
+     * the stream has detours left. What refused it is left out, as for a call ({@link
+     * InstanceClient#leftOutIfNotDelivered}). One budget for a stream's every detour, whether it was
+     * refused while being opened or after.
      */
-    boolean leftOutIfNotDelivered(Lease lease, Throwable failure) {
-        return InstanceClient.leftOutIfNotDelivered(lease, failure, unreachable);
+    boolean mayOpenAgain(Lease lease, int detours, Throwable failure) {
+        return InstanceClient.leftOutIfNotDelivered(lease, failure, unreachable)
+                && detours < UnreachablePeers.MAX_DETOURS;
     }
 
-    private <R> Future<Opened<R>> open(Call call, Function<Lease, Future<R>> opener) {
+    private <R> Future<Opened<R>> open(Call call, Function<Lease, Future<R>> opener, int detours) {
         Promise<Opened<R>> opened = Promise.promise();
-        open(call, opener, Vertx.currentContext(), opened, 0);
+        open(call, opener, Vertx.currentContext(), opened, detours);
         return opened.future();
     }
 
@@ -84,15 +96,14 @@ public final class InstanceStreams {
                     opener.apply(lease).onComplete(request -> {
                         if (request.failed()) {
                             lease.release();
-                            if (InstanceClient.leftOutIfNotDelivered(lease, request.cause(), unreachable)
-                                    && detours < UnreachablePeers.MAX_DETOURS) {
+                            if (mayOpenAgain(lease, detours, request.cause())) {
                                 open(call, opener, context, opened, detours + 1); // nothing was sent: elsewhere
                             } else {
                                 opened.fail(request.cause());
                             }
                         } else {
                             lease.forStream();
-                            opened.complete(new Opened<>(lease, request.result()));
+                            opened.complete(new Opened<>(lease, request.result(), detours));
                         }
                     });
                 }));

@@ -64,7 +64,7 @@ public abstract class StreamBridge implements OpenStreams.OpenStream {
     /** Starts the call; keep the client's input paused until {@link #onOpen()}. */
     protected final void start(Call call, JSONArray args) {
         instances.open().add(this);
-        instances.open(call).onComplete(opened -> {
+        instances.open(call, 0).onComplete(opened -> {
             if (opened.failed()) {
                 end(platformError(opened.cause()));
                 return;

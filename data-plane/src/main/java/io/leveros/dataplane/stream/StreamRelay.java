@@ -7,7 +7,6 @@ import io.leveros.dataplane.call.GrpcHeaders;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.forwarding.InstanceStream;
 import io.leveros.dataplane.instance.Instance;
-import io.leveros.dataplane.peer.UnreachablePeers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -94,7 +93,8 @@ public final class StreamRelay {
         /** How many of the next bytes written to the instance were counted as read already (sent again). */
         private long countedBeforeReopening;
 
-        private int reopenings;
+        /** How many times the stream was placed again: its instance, or the one before, refused it. */
+        private int detours;
 
         private boolean clientEnded;
         /** The client has the instance's headers: a failure goes in trailers. */
@@ -120,10 +120,15 @@ public final class StreamRelay {
         public void open(Call call, Http2Headers headers) {
             this.call = call;
             this.clientHeaders = headers;
-            instances.openRelayed(call, headers, this).onComplete(opened -> {
+            open(0);
+        }
+
+        private void open(int detoursSoFar) {
+            instances.openRelayed(call, clientHeaders, this, detoursSoFar).onComplete(opened -> {
                 if (opened.failed()) {
                     openFailed(opened.cause());
                 } else {
+                    detours = opened.result().detours();
                     opened(opened.result().lease(), opened.result().request());
                 }
             });
@@ -221,13 +226,9 @@ public final class StreamRelay {
          * placed again ({@code CallForwarder}). The bytes already counted as read are not counted twice.
          */
         private boolean reopenedAfter(CallException failure) {
-            if (answered
-                    || keptUntilAnswered == null
-                    || !instances.leftOutIfNotDelivered(lease, failure)
-                    || reopenings >= UnreachablePeers.MAX_DETOURS) {
-                return false;
+            if (keptUntilAnswered == null || !instances.mayOpenAgain(lease, detours, failure)) {
+                return false; // answered already, or too much sent to send again, or refused too often
             }
-            reopenings++;
             lease.release();
             instances.open().remove(this);
             instance = null;
@@ -237,7 +238,7 @@ public final class StreamRelay {
             if (keptUntilAnswered.isReadable() || clientEnded) {
                 toInstance.send(keptUntilAnswered, clientEnded);
             }
-            context.dispatch(v -> open(call, clientHeaders)); // in the connection's context, as the first time
+            context.dispatch(v -> open(detours + 1)); // in the connection's context, as the first time
             return true;
         }
 
