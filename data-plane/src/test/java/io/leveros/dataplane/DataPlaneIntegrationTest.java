@@ -70,6 +70,7 @@ class DataPlaneIntegrationTest {
                         .addServices(service("crashy", version(1, argv)))
                         .addServices(service("midcall", version(1, argv)))
                         .addServices(service("metered", version(1, argv)))
+                        .addServices(service("refusing", version(1, argv)))
                         .addServices(service("broken", version(1, List.of("sh", "-c", "echo boom; exit 3"))))
                         .addServices(service(upgradeService, version(upgradeVersion, argv))))
                 .addEnvironments(Environment.newBuilder()
@@ -123,6 +124,21 @@ class DataPlaneIntegrationTest {
         }
         assertThat(ids).hasSize(1);
         assertThat(dataPlane.activator().readyInstances(ENV + "/concurrent/1")).hasSize(1);
+    }
+
+    /**
+     * A stream over HTTP that its instance refuses unprocessed once the arguments came (an instance
+     * shutting down) is opened on another instance: the client sees nothing of it but the time a new
+     * instance takes to start.
+     */
+    @Test
+    void anHttpStreamItsInstanceRefusesGoesToAnother() throws Exception {
+        assertThat(http.json("/refusing/refuseNextStream", "[]").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> response = http.json("/refusing/protocolChan", "[\"args\"]\n{\"n\": 1}\n[2]\n");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"n\":1}\n[2]\n");
     }
 
     @Test

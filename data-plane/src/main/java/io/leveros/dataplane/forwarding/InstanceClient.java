@@ -14,6 +14,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 import io.vertx.core.Future;
@@ -30,6 +31,7 @@ import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.impl.GrpcClientImpl;
+import io.vertx.grpc.common.GrpcErrorException;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
@@ -508,6 +510,20 @@ public final class InstanceClient implements AutoCloseable {
         return cause.getMessage() != null
                 ? cause.getMessage()
                 : cause.getClass().getSimpleName();
+    }
+
+    /**
+     * Why a stream of Vert.x's gRPC client ({@link #openStream}) failed before {@code lease}'s
+     * destination answered it: a stream it reset with {@code REFUSED_STREAM} was closed before any
+     * processing (RFC 9113, 8.7), so it was not delivered; anything else failed it.
+     */
+    public static CallException streamNotAnswered(Lease lease, Throwable cause) {
+        if (cause instanceof GrpcErrorException reset
+                && reset.error() != null
+                && reset.error().http2ResetCode == Http2Error.REFUSED_STREAM.code()) {
+            return notDelivered(lease, "refused the stream unprocessed (REFUSED_STREAM): it is shutting down");
+        }
+        return failed(lease, cause);
     }
 
     public static CallException failed(Lease lease, Throwable cause) {

@@ -10,7 +10,6 @@ import io.leveros.dataplane.instance.Instance;
 import io.leveros.proto.core.JSON;
 import io.leveros.proto.core.JSONArray;
 import io.leveros.proto.core.StreamMessage;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -64,7 +63,12 @@ public abstract class StreamBridge implements OpenStreams.OpenStream {
     /** Starts the call; keep the client's input paused until {@link #onOpen()}. */
     protected final void start(Call call, JSONArray args) {
         instances.open().add(this);
-        instances.open(call, 0).onComplete(opened -> {
+        open(call, args, 0);
+    }
+
+    /** Opens the stream on an instance, after {@code detours} places that refused it. */
+    private void open(Call call, JSONArray args, int detours) {
+        instances.open(call, detours).onComplete(opened -> {
             if (opened.failed()) {
                 end(platformError(opened.cause()));
                 return;
@@ -77,8 +81,35 @@ public abstract class StreamBridge implements OpenStreams.OpenStream {
                 return;
             }
             toInstance.write(StreamMessages.firstMessage(args));
-            toInstance.response().onComplete(this::answered);
+            int detoursSoFar = opened.result().detours();
+            toInstance.response().onComplete(answered -> {
+                if (answered.succeeded()) {
+                    answered(answered.result());
+                } else {
+                    notAnswered(call, args, detoursSoFar, answered.cause());
+                }
+            });
         });
+    }
+
+    /**
+     * The instance failed the stream before it answered. One it refused unprocessed (it is shutting
+     * down) is opened again elsewhere, as a refused call is placed again: only its arguments were sent,
+     * for a client sends nothing before they are answered ({@link #onOpen()}).
+     */
+    private void notAnswered(Call call, JSONArray args, int detours, Throwable cause) {
+        if (ended) {
+            return; // the client went away meanwhile
+        }
+        CallException failure = InstanceClient.streamNotAnswered(lease, cause);
+        if (!instances.mayOpenAgain(lease, detours, failure)) {
+            end(new End.PlatformError(failure));
+            return;
+        }
+        lease.release();
+        lease = null;
+        toInstance = null;
+        open(call, args, detours + 1);
     }
 
     /** The instance answered its (empty) first message: the client may send. */
@@ -165,12 +196,8 @@ public abstract class StreamBridge implements OpenStreams.OpenStream {
         context.runOnContext(v -> end(new End.PlatformError(error)));
     }
 
-    private void answered(AsyncResult<GrpcClientResponse<Buffer, Buffer>> answered) {
-        if (answered.failed()) {
-            end(instanceFailed(answered.cause()));
-            return;
-        }
-        fromInstance = answered.result();
+    private void answered(GrpcClientResponse<Buffer, Buffer> response) {
+        fromInstance = response;
         fromInstance.handler(this::fromInstance);
         fromInstance.exceptionHandler(failure -> end(instanceFailed(failure)));
         fromInstance.endHandler(v -> {

@@ -39,7 +39,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code /proc/self/status}), {@code cwd} and {@code getenv(name)}; anything else is NOT_FOUND, and {@code
  * warmUps} says how many of those named the data plane's warm-up method {@code _leverWarmUp}. It also
  * serves {@code core.LeverRPC/HandleStreamingRPC}, whatever the method: every message back as it came,
- * then OK once the client ended its side; after the call {@code refuseNextStream}, the next stream is
+ * then OK once the client ended its side (for the method {@code protocolChan}, the first message is
+ * answered with an empty one, as the Lever runtimes open a stream, so that HTTP and WebSocket clients
+ * can stream); after the call {@code refuseNextStream}, the next stream is
  * reset with {@code REFUSED_STREAM} once its first DATA came (as by an instance shutting down).
  */
 public final class TestInstance {
@@ -74,7 +76,12 @@ public final class TestInstance {
         GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(4 * 1024 * 1024))
                 .callHandler(HANDLE_RPC, request -> request.handler(rpc -> handle(vertx, request, rpc)))
                 .callHandler(HANDLE_STREAMING_RPC, request -> {
-                    request.handler(request.response()::write);
+                    AtomicBoolean opening =
+                            new AtomicBoolean(LeverUrl.parse(request.headers().get("lever-url"))
+                                    .method()
+                                    .equals("protocolChan"));
+                    request.handler(
+                            message -> request.response().write(opening.getAndSet(false) ? Buffer.buffer() : message));
                     request.endHandler(end -> request.response().end());
                 });
         int port = Integer.parseInt(System.getenv("LEVEROS_PORT"));
