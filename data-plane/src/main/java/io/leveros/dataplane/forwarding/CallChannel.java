@@ -52,7 +52,11 @@ final class CallChannel extends Http2ConnectionHandler {
     }
 
     private final IntObjectMap<Exchange> exchanges = new IntObjectHashMap<>();
-    /** Succeeds once the connection preface is out: calls may be sent from then on. */
+    /**
+     * Succeeds once the other side's HTTP/2 settings came: calls may be sent from then on. A call sent
+     * earlier could not be told from one the other side took: it may process a request before its
+     * settings went out, and then close the connection (a crash).
+     */
     private final Promise<Void> ready;
 
     private ChannelHandlerContext context;
@@ -95,6 +99,7 @@ final class CallChannel extends Http2ConnectionHandler {
     /**
      * The preface goes out when the connection is up (a connect's own future completes before that),
      * with the data plane's connection window: no limit beyond the streams' own (see InstanceClient).
+     * A server sends its settings as soon as it takes the connection, so calls wait a round trip.
      */
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
@@ -103,7 +108,6 @@ final class CallChannel extends Http2ConnectionHandler {
         int grow = InstanceClient.HTTP2_CONNECTION_WINDOW
                 - connection().local().flowController().initialWindowSize(connectionStream);
         connection().local().flowController().incrementWindowSize(connectionStream, grow);
-        ready.trySuccess(null);
     }
 
     /** Succeeds once calls may be sent; fails if the connection closes first. */
@@ -210,16 +214,13 @@ final class CallChannel extends Http2ConnectionHandler {
     }
 
     /**
-     * Fails the calls still open: as refused unprocessed when the other side closed the connection
-     * before its HTTP/2 settings came, the first frame a server sends (a runtime shutting down accepts
-     * a connection, then closes it unread).
+     * Fails the calls still open. Those that waited for the other side's settings were not sent: a
+     * runtime shutting down may accept a connection, then close it unread.
      */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        CallLost closed = decoder().prefaceReceived()
-                ? new CallLost("the connection closed")
-                : CallLost.refused("the connection closed before its HTTP/2 settings came");
-        ready.tryFailure(closed);
+        ready.tryFailure(new CallLost("the connection closed before its HTTP/2 settings came"));
+        CallLost closed = new CallLost("the connection closed");
         failAll(closed); // before the streams close with the connection, to say why
         super.channelInactive(ctx);
     }
@@ -267,6 +268,11 @@ final class CallChannel extends Http2ConnectionHandler {
                 int padding,
                 boolean end) {
             onHeadersRead(ctx, stream, headers, padding, end);
+        }
+
+        @Override
+        public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+            ready.trySuccess(null); // the first is the other side's preface
         }
 
         @Override

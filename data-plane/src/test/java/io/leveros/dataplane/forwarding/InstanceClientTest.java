@@ -23,6 +23,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -235,11 +237,35 @@ class InstanceClientTest {
     }
 
     /**
-     * A connection closed before the other side's HTTP/2 settings came (the first frame a server sends)
-     * processed nothing: an instance shutting down accepted it, then closed it unread.
+     * A call waits for the other side's HTTP/2 settings: a connection closed before they came was sent
+     * nothing but the preface, so its calls were not delivered (an instance shutting down accepted it,
+     * then closed it unread).
      */
     @Test
-    void aCallOnAConnectionClosedBeforeItsSettingsCameWasNotDelivered() throws Exception {
+    void aCallOnAConnectionClosedBeforeItsSettingsCameWasNotSent() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<List<Integer>> framesRead = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> framesRead.complete(readFramesForHalfASecond(listener)));
+            Lease lease = Lease.onResourceOwner(
+                    SocketAddress.inetSocketAddress(listener.getLocalPort(), "127.0.0.1"), "node-1", 0, ROUTE);
+
+            CallException failure = failure(lease);
+
+            assertThat(framesRead.get(5, TimeUnit.SECONDS))
+                    .as("frame types read")
+                    .doesNotContain(HEADERS);
+            assertThat(failure.code()).as(failure.getMessage()).isEqualTo(ErrorCode.NODE_UNREACHABLE);
+            assertThat(failure.getMessage()).contains("the connection closed before its HTTP/2 settings came");
+            assertThat(InstanceClient.notDelivered(lease, failure)).isTrue();
+        }
+    }
+
+    /**
+     * A call sent once the other side's settings came may have been processed: when its connection then
+     * closes unanswered (the instance crashed), the call failed, and is not placed again.
+     */
+    @Test
+    void aCallOnAConnectionClosedAfterItsSettingsCameFailed() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> closeOnceAStreamCame(listener));
             Lease lease = Lease.onResourceOwner(
@@ -247,27 +273,55 @@ class InstanceClientTest {
 
             CallException failure = failure(lease);
 
-            assertThat(failure.code()).as(failure.getMessage()).isEqualTo(ErrorCode.NODE_UNREACHABLE);
-            assertThat(failure.getMessage())
-                    .contains("refused the call unprocessed (the connection closed before its HTTP/2 settings came)");
-            assertThat(InstanceClient.notDelivered(lease, failure)).isTrue();
+            assertThat(failure.code()).as(failure.getMessage()).isEqualTo(ErrorCode.INSTANCE_FAILED);
+            assertThat(InstanceClient.notDelivered(lease, failure)).isFalse();
         }
     }
 
-    /** Accepts one connection, reads the client's preface and frames up to its first HEADERS, closes it. */
-    private static void closeOnceAStreamCame(ServerSocket listener) {
+    private static final int HEADERS = 0x1;
+    /** An empty SETTINGS frame: length 0, type 4, no flags, stream 0. */
+    private static final byte[] EMPTY_SETTINGS = {0, 0, 0, 4, 0, 0, 0, 0, 0};
+
+    /**
+     * Accepts one connection, never sends its settings, and reads the client's preface and then its
+     * frames for half a second; answers the types of the frames read.
+     */
+    private static List<Integer> readFramesForHalfASecond(ServerSocket listener) {
+        List<Integer> types = new ArrayList<>();
         try (Socket socket = listener.accept()) {
+            socket.setSoTimeout(500);
             DataInputStream in = new DataInputStream(socket.getInputStream());
             in.skipNBytes(24); // PRI * HTTP/2.0 ...
-            int type;
-            do {
-                int length = in.readUnsignedShort() << 8 | in.readUnsignedByte();
-                type = in.readUnsignedByte();
-                in.skipNBytes(5 + length); // flags, stream id, payload
-            } while (type != 0x1); // HEADERS
+            while (true) {
+                types.add(readFrame(in));
+            }
+        } catch (SocketTimeoutException e) {
+            return types; // the client sent nothing more: the connection closes
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Accepts one connection, sends its settings, reads the client's frames up to its first HEADERS, closes. */
+    private static void closeOnceAStreamCame(ServerSocket listener) {
+        try (Socket socket = listener.accept()) {
+            socket.getOutputStream().write(EMPTY_SETTINGS);
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            in.skipNBytes(24); // PRI * HTTP/2.0 ...
+            while (readFrame(in) != HEADERS) {
+                // the client's settings, window updates, the settings' acknowledgement
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads one HTTP/2 frame; answers its type. */
+    private static int readFrame(DataInputStream in) throws IOException {
+        int length = in.readUnsignedShort() << 8 | in.readUnsignedByte();
+        int type = in.readUnsignedByte();
+        in.skipNBytes(5 + length); // flags, stream id, payload
+        return type;
     }
 
     @Test
