@@ -141,6 +141,36 @@ class DataPlaneIntegrationTest {
         assertThat(response.body()).isEqualTo("{\"n\":1}\n[2]\n");
     }
 
+    /**
+     * A stream past the last stream of its instance's GOAWAY (an instance shutting down) was not taken:
+     * it is opened on another instance.
+     */
+    @Test
+    void anHttpStreamPastItsInstancesGoAwayGoesToAnother() throws Exception {
+        assertThat(http.json("/refusing/goAwayBeforeNextStream", "[]").statusCode())
+                .isEqualTo(200);
+
+        HttpResponse<String> response = http.json("/refusing/protocolChan", "[\"args\"]\n{\"n\": 1}\n[2]\n");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"n\":1}\n[2]\n");
+    }
+
+    /**
+     * A stream its instance took (it is within its GOAWAY) may have been processed: when the instance
+     * then exits without answering it, the stream fails and is not opened again.
+     */
+    @Test
+    void anHttpStreamItsInstanceTookBeforeExitingFails() throws Exception {
+        assertThat(http.json("/refusing/takeNextStreamThenExit", "[]").statusCode())
+                .isEqualTo(200);
+
+        HttpResponse<String> response = http.json("/refusing/protocolChan", "[\"args\"]\n{\"n\": 1}\n");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
+        assertThat(response.body()).contains("INSTANCE_FAILED");
+    }
+
     @Test
     void bytesInBytesOut() throws Exception {
         HttpResponse<String> response = http.post("/hello/echo", "text/plain", "raw bytes".getBytes());

@@ -14,7 +14,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 import io.vertx.core.Future;
@@ -24,14 +23,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.client.GrpcClientOptions;
-import io.vertx.grpc.client.GrpcClientRequest;
-import io.vertx.grpc.client.impl.GrpcClientImpl;
-import io.vertx.grpc.common.GrpcErrorException;
+import io.vertx.grpc.client.impl.GrpcClientRequestImpl;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
@@ -110,21 +107,13 @@ public final class InstanceClient implements AutoCloseable {
     }
 
     /**
-     * The clients of one event loop for the streams bridged from HTTP and WebSocket ({@link
-     * #openStream}), which decode messages: Vert.x's gRPC client over its own HTTP/2 client. The gRPC
-     * client's builder takes no connection handler, so it is built through its implementation's
-     * constructor (the same one the builder calls).
+     * The HTTP/2 client of one event loop for the streams bridged from HTTP and WebSocket ({@link
+     * #openStream}), under Vert.x's gRPC requests, which decode messages.
      */
     private final class LoopClients {
         final HttpClient http = newHttpClient();
-        final GrpcClient bridgedStreams = new GrpcClientImpl(
-                vertx,
-                new GrpcClientOptions().setScheduleDeadlineAutomatically(false).setMaxMessageSize(MAX_MESSAGE_SIZE),
-                http,
-                false) {};
 
         void close() {
-            bridgedStreams.close();
             http.close();
         }
     }
@@ -229,14 +218,26 @@ public final class InstanceClient implements AutoCloseable {
     /**
      * Opens a streaming call ({@code HandleStreamingRPC}) to {@code instance}; messages are relayed
      * as they are, undecoded. Streams have no deadline: one that is exchanging messages is never cut.
+     * The gRPC request is made over an HTTP/2 request of the data plane's own, as Vert.x's gRPC client
+     * makes it, so that the stream's id is known ({@link BridgedStream#notAnswered}). Called on an event
+     * loop.
      */
-    public Future<GrpcClientRequest<Buffer, Buffer>> openStream(Lease lease, String leverUrl, TraceContext trace) {
+    public Future<BridgedStream> openStream(Lease lease, String leverUrl, TraceContext trace) {
         return clients()
-                .bridgedStreams
-                .request(lease.address(), HANDLE_STREAMING_RPC)
-                .map(request -> {
+                .http
+                .request(new RequestOptions().setMethod(HttpMethod.POST).setServer(lease.address()))
+                .map(http2Stream -> {
+                    GrpcClientRequestImpl<Buffer, Buffer> request = new GrpcClientRequestImpl<>(
+                            http2Stream,
+                            MAX_MESSAGE_SIZE,
+                            false,
+                            HANDLE_STREAMING_RPC.encoder(),
+                            HANDLE_STREAMING_RPC.decoder());
+                    request.init();
+                    request.serviceName(HANDLE_STREAMING_RPC.serviceName())
+                            .methodName(HANDLE_STREAMING_RPC.methodName());
                     setHeaders(request.headers()::set, lease, leverUrl, trace);
-                    return request;
+                    return new BridgedStream(request, http2Stream);
                 })
                 .recover(failure -> Future.failedFuture(notConnected(lease, failure)));
     }
@@ -499,7 +500,7 @@ public final class InstanceClient implements AutoCloseable {
      * A call that {@code lease}'s destination did not get ({@code why}), as the error that places it
      * again: {@code NODE_UNREACHABLE} from a peer, {@code INSTANCE_UNREACHABLE} from an instance here.
      */
-    private static CallException notDelivered(Lease lease, String why) {
+    static CallException notDelivered(Lease lease, String why) {
         String message = lease.destination() + " " + why + "; the call was not delivered";
         return lease.onPeer()
                 ? new CallException(ErrorCode.NODE_UNREACHABLE, message)
@@ -510,20 +511,6 @@ public final class InstanceClient implements AutoCloseable {
         return cause.getMessage() != null
                 ? cause.getMessage()
                 : cause.getClass().getSimpleName();
-    }
-
-    /**
-     * Why a stream of Vert.x's gRPC client ({@link #openStream}) failed before {@code lease}'s
-     * destination answered it: a stream it reset with {@code REFUSED_STREAM} was closed before any
-     * processing (RFC 9113, 8.7), so it was not delivered; anything else failed it.
-     */
-    public static CallException streamNotAnswered(Lease lease, Throwable cause) {
-        if (cause instanceof GrpcErrorException reset
-                && reset.error() != null
-                && reset.error().http2ResetCode == Http2Error.REFUSED_STREAM.code()) {
-            return notDelivered(lease, "refused the stream unprocessed (REFUSED_STREAM): it is shutting down");
-        }
-        return failed(lease, cause);
     }
 
     public static CallException failed(Lease lease, Throwable cause) {

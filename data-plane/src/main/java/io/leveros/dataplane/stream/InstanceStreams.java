@@ -3,6 +3,7 @@ package io.leveros.dataplane.stream;
 import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.activator.LeaseSource;
 import io.leveros.dataplane.call.Call;
+import io.leveros.dataplane.forwarding.BridgedStream;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.forwarding.InstanceStream;
 import io.leveros.dataplane.peer.UnreachablePeers;
@@ -11,8 +12,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.grpc.client.GrpcClientRequest;
 import java.util.function.Function;
 
 /**
@@ -48,7 +47,7 @@ public final class InstanceStreams {
      * ({@link #mayOpenAgain}; 0 the first time). Called on an event loop; the stream and the returned
      * future belong to that event loop's context, whichever thread started the instance.
      */
-    Future<Opened<GrpcClientRequest<Buffer, Buffer>>> open(Call call, int detours) {
+    Future<Opened<BridgedStream>> open(Call call, int detours) {
         return open(call, lease -> client.openStream(lease, call.leverUrl(), call.trace()), detours);
     }
 

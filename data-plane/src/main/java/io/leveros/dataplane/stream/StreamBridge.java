@@ -4,6 +4,7 @@ import io.leveros.dataplane.activator.Lease;
 import io.leveros.dataplane.call.Call;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
+import io.leveros.dataplane.forwarding.BridgedStream;
 import io.leveros.dataplane.forwarding.InstanceClient;
 import io.leveros.dataplane.forwarding.InstanceStatuses;
 import io.leveros.dataplane.instance.Instance;
@@ -74,19 +75,20 @@ public abstract class StreamBridge implements OpenStreams.OpenStream {
                 return;
             }
             lease = opened.result().lease();
-            toInstance = opened.result().request();
+            BridgedStream stream = opened.result().request();
+            toInstance = stream.toInstance();
             if (ended) { // the client went away while the instance started
                 lease.release();
                 toInstance.cancel();
                 return;
             }
-            toInstance.write(StreamMessages.firstMessage(args));
+            stream.sendFirst(StreamMessages.firstMessage(args));
             int detoursSoFar = opened.result().detours();
             toInstance.response().onComplete(answered -> {
                 if (answered.succeeded()) {
                     answered(answered.result());
                 } else {
-                    notAnswered(call, args, detoursSoFar, answered.cause());
+                    notAnswered(call, args, detoursSoFar, stream.notAnswered(lease, answered.cause()));
                 }
             });
         });
@@ -97,11 +99,10 @@ public abstract class StreamBridge implements OpenStreams.OpenStream {
      * down) is opened again elsewhere, as a refused call is placed again: only its arguments were sent,
      * for a client sends nothing before they are answered ({@link #onOpen()}).
      */
-    private void notAnswered(Call call, JSONArray args, int detours, Throwable cause) {
+    private void notAnswered(Call call, JSONArray args, int detours, CallException failure) {
         if (ended) {
             return; // the client went away meanwhile
         }
-        CallException failure = InstanceClient.streamNotAnswered(lease, cause);
         if (!instances.mayOpenAgain(lease, detours, failure)) {
             end(new End.PlatformError(failure));
             return;

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A Lever instance for tests, run as its own process through a generic {@code entry} command. It
@@ -41,8 +42,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * serves {@code core.LeverRPC/HandleStreamingRPC}, whatever the method: every message back as it came,
  * then OK once the client ended its side (for the method {@code protocolChan}, the first message is
  * answered with an empty one, as the Lever runtimes open a stream, so that HTTP and WebSocket clients
- * can stream); after the call {@code refuseNextStream}, the next stream is
- * reset with {@code REFUSED_STREAM} once its first DATA came (as by an instance shutting down).
+ * can stream). Once its first DATA came, the next stream after the call {@code refuseNextStream} is
+ * reset with {@code REFUSED_STREAM}, after {@code goAwayBeforeNextStream} it is past a GOAWAY, and
+ * after {@code takeNextStreamThenExit} it is taken by a GOAWAY, whose connection then closes: as by
+ * an instance shutting down.
  */
 public final class TestInstance {
     static final ServiceMethod<RPC, RPCReply> HANDLE_RPC = ServiceMethod.server(
@@ -62,7 +65,18 @@ public final class TestInstance {
 
     private static final AtomicInteger WARM_UPS = new AtomicInteger();
 
-    private static final AtomicBoolean REFUSE_NEXT_STREAM = new AtomicBoolean();
+    /** What the next stream meets once its first DATA came: as by an instance shutting down. */
+    private enum NextStream {
+        SERVED,
+        /** Reset with {@code REFUSED_STREAM}. */
+        REFUSED,
+        /** A GOAWAY whose last stream is the one before it. */
+        PAST_GO_AWAY,
+        /** A GOAWAY whose last stream is this one, then the process exits. */
+        TAKEN_THEN_EXITED
+    }
+
+    private static final AtomicReference<NextStream> NEXT_STREAM = new AtomicReference<>(NextStream.SERVED);
     private static final long REFUSED_STREAM = 7;
 
     private static volatile HttpServer server;
@@ -88,8 +102,19 @@ public final class TestInstance {
         String host = System.getenv("LEVEROS_LISTEN_HOST");
         vertx.createHttpServer(new HttpServerOptions())
                 .requestHandler(request -> {
-                    if (request.path().endsWith("/HandleStreamingRPC") && REFUSE_NEXT_STREAM.getAndSet(false)) {
+                    NextStream next = request.path().endsWith("/HandleStreamingRPC")
+                            ? NEXT_STREAM.getAndSet(NextStream.SERVED)
+                            : NextStream.SERVED;
+                    if (next == NextStream.REFUSED) {
                         request.handler(firstData -> request.response().reset(REFUSED_STREAM));
+                    } else if (next == NextStream.PAST_GO_AWAY) {
+                        request.handler(
+                                firstData -> request.connection().goAway(0, Math.max(0, request.streamId() - 2)));
+                    } else if (next == NextStream.TAKEN_THEN_EXITED) {
+                        request.handler(firstData -> {
+                            request.connection().goAway(0, request.streamId());
+                            vertx.setTimer(100, exit -> Runtime.getRuntime().halt(0));
+                        });
                     } else {
                         grpc.handle(request);
                     }
@@ -192,8 +217,13 @@ public final class TestInstance {
             case "crash" -> Runtime.getRuntime().halt(3);
             case "closePort" -> response.send(result(JsonValues.nullValue())).onComplete(sent -> server.close());
             case "warmUps" -> response.send(result(JsonValues.of(WARM_UPS.get())));
-            case "refuseNextStream" -> {
-                REFUSE_NEXT_STREAM.set(true);
+            case "refuseNextStream", "goAwayBeforeNextStream", "takeNextStreamThenExit" -> {
+                NEXT_STREAM.set(
+                        switch (url.method()) {
+                            case "refuseNextStream" -> NextStream.REFUSED;
+                            case "goAwayBeforeNextStream" -> NextStream.PAST_GO_AWAY;
+                            default -> NextStream.TAKEN_THEN_EXITED;
+                        });
                 response.send(result(JsonValues.nullValue()));
             }
             default -> {
@@ -201,9 +231,10 @@ public final class TestInstance {
                     WARM_UPS.incrementAndGet();
                 }
                 response.status(GrpcStatus.NOT_FOUND)
-                        .statusMessage("method '" + url.method() + "' not found in service '" + url.service()
-                                + "' (exported: echo, id, pid, env, headers, sleep, fail, byteFail, badArgs, crash, closePort,"
-                                + " read, write, status, cwd, getenv, warmUps, refuseNextStream)")
+                        .statusMessage(
+                                "method '" + url.method() + "' not found in service '" + url.service()
+                                        + "' (exported: echo, id, pid, env, headers, sleep, fail, byteFail, badArgs, crash, closePort,"
+                                        + " read, write, status, cwd, getenv, warmUps, refuseNextStream, goAwayBeforeNextStream, takeNextStreamThenExit)")
                         .end();
             }
         }
