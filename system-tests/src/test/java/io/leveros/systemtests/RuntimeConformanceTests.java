@@ -216,11 +216,12 @@ abstract class RuntimeConformanceTests {
 
     /**
      * Calls and streams that race a SIGTERM from outside the platform, sent while sixteen callers keep
-     * calling or streaming (half each), are all answered: the instance serves the calls and streams it
-     * took as it drains, and the ones it refused, whether past its GOAWAY or at its closed port, wait
-     * for its replacement (a stream with the message its client had sent already). The service is one
-     * of its own, with at most one instance, so that the load scales none of the other tests' services
-     * up.
+     * calling or streaming (half call; a quarter stream with the SDK, through the gRPC relay, and a
+     * quarter over HTTP, through the bridge), are all answered: the instance serves the calls and
+     * streams it took as it drains, and the ones it refused, whether past its GOAWAY or at its closed
+     * port, wait for its replacement (a stream with what its client had sent already). The service is
+     * one of its own, with at most one instance, so that the load scales none of the other tests'
+     * services up.
      */
     @ParameterizedTest
     @EnumSource(Runtime.class)
@@ -234,12 +235,17 @@ abstract class RuntimeConformanceTests {
         List<String> failures = new CopyOnWriteArrayList<>();
         ExecutorService callers = Executors.newFixedThreadPool(CALLERS_RACING_A_SIGTERM);
         for (int i = 0; i < CALLERS_RACING_A_SIGTERM; i++) {
-            boolean streams = i % 2 == 1;
+            int kind = i % 4; // 0 and 2 call, 1 streams with the SDK, 3 streams over HTTP
             callers.execute(() -> {
-                // the callers that call need no client of their own (null is skipped, never closed)
-                try (LeverClient client = streams ? LeverClient.connect(platform.httpAddress()) : null) {
+                // only the SDK's streams need a client of their own (null is skipped, never closed)
+                try (LeverClient client = kind == 1 ? LeverClient.connect(platform.httpAddress()) : null) {
                     while (!stop.get()) {
-                        String failure = streams ? streamOnce(client, service) : callOnce(service);
+                        String failure =
+                                switch (kind) {
+                                    case 1 -> streamOnce(client, service);
+                                    case 3 -> httpStreamOnce(service);
+                                    default -> callOnce(service);
+                                };
                         if (failure == null) {
                             answered.incrementAndGet();
                         } else {
@@ -279,6 +285,18 @@ abstract class RuntimeConformanceTests {
         } catch (RuntimeException e) {
             return "the stream failed: " + e;
         }
+    }
+
+    /**
+     * One message exchanged on a stream of {@code service} over HTTP (the request body ends after it):
+     * null once echoed, else what came instead.
+     */
+    private static String httpStreamOnce(String service) {
+        HttpResponse<byte[]> answer =
+                platform.postJson("/" + service + "/ReqReplyStreamChan", "[\"racing\"]\n\"one\"\n");
+        return answer.statusCode() == 200 && body(answer).equals("\"racing:one received\"\n")
+                ? null
+                : "the HTTP stream answered " + answer.statusCode() + " " + body(answer);
     }
 
     /** An instance sent SIGTERM from outside the platform during a slow call; it listens no more. */
