@@ -30,6 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The data plane end to end at its seams: a fake control plane pushes routes, real instance
@@ -128,27 +130,15 @@ class DataPlaneIntegrationTest {
 
     /**
      * A stream over HTTP that its instance refuses unprocessed once the arguments came (an instance
-     * shutting down) is opened on another instance: the client sees nothing of it but the time a new
-     * instance takes to start.
+     * shutting down), reset with {@code REFUSED_STREAM} or past the last stream of its GOAWAY, is opened
+     * on another instance: the client sees nothing of it but the time a new instance takes to start.
+     *
+     * @param refusal the test instance's method that makes it refuse its next stream so
      */
-    @Test
-    void anHttpStreamItsInstanceRefusesGoesToAnother() throws Exception {
-        assertThat(http.json("/refusing/refuseNextStream", "[]").statusCode()).isEqualTo(200);
-
-        HttpResponse<String> response = http.json("/refusing/protocolChan", "[\"args\"]\n{\"n\": 1}\n[2]\n");
-
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("{\"n\":1}\n[2]\n");
-    }
-
-    /**
-     * A stream past the last stream of its instance's GOAWAY (an instance shutting down) was not taken:
-     * it is opened on another instance.
-     */
-    @Test
-    void anHttpStreamPastItsInstancesGoAwayGoesToAnother() throws Exception {
-        assertThat(http.json("/refusing/goAwayBeforeNextStream", "[]").statusCode())
-                .isEqualTo(200);
+    @ParameterizedTest
+    @ValueSource(strings = {"refuseNextStream", "goAwayBeforeNextStream"})
+    void anHttpStreamItsInstanceRefusesGoesToAnother(String refusal) throws Exception {
+        assertThat(http.json("/refusing/" + refusal, "[]").statusCode()).isEqualTo(200);
 
         HttpResponse<String> response = http.json("/refusing/protocolChan", "[\"args\"]\n{\"n\": 1}\n[2]\n");
 
