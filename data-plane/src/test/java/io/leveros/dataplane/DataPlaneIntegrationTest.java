@@ -16,8 +16,11 @@ import io.leveros.dataplane.testing.Http;
 import io.leveros.dataplane.testing.TestDataPlane;
 import io.leveros.proto.control.Environment;
 import io.leveros.proto.control.RoutingSnapshot;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,6 +150,59 @@ class DataPlaneIntegrationTest {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"n\":1}\n[2]\n");
+    }
+
+    /**
+     * The same over WebSocket, which goes through the same bridge: a stream past the last stream of its
+     * instance's GOAWAY is opened on another instance, and ends as the method returns (1000).
+     */
+    @Test
+    void aWebSocketStreamPastItsInstancesGoAwayGoesToAnother() throws Exception {
+        assertThat(http.json("/refusing/goAwayBeforeNextStream", "[]").statusCode())
+                .isEqualTo(200);
+        List<String> received = new CopyOnWriteArrayList<>();
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                    received.add(text.toString());
+                    text.setLength(0);
+                }
+                socket.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
+                closed.complete(code);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket socket, Throwable error) {
+                closed.completeExceptionally(error);
+            }
+        };
+        WebSocket socket = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + dataPlane.port() + "/refusing/protocolChan"), listener)
+                .get(10, TimeUnit.SECONDS);
+        try {
+            for (String message : List.of("[\"args\"]", "{\"n\": 1}", "")) { // the empty one half-closes
+                socket.sendText(message, true).get(10, TimeUnit.SECONDS);
+            }
+
+            assertThat(closed.get(30, TimeUnit.SECONDS))
+                    .as("close code, after " + received)
+                    .isEqualTo(1000);
+            assertThat(received).containsExactly("{\"n\":1}");
+        } finally {
+            socket.abort();
+        }
     }
 
     /**
