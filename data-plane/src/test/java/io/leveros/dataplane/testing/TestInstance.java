@@ -21,6 +21,7 @@ import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,8 +45,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * answered with an empty one, as the Lever runtimes open a stream, so that HTTP and WebSocket clients
  * can stream). Once its first DATA came, the next stream after the call {@code refuseNextStream} is
  * reset with {@code REFUSED_STREAM}, after {@code goAwayBeforeNextStream} it is past a GOAWAY, and
- * after {@code takeNextStreamThenExit} it is taken by a GOAWAY, whose connection then closes: as by
- * an instance shutting down.
+ * after {@code takeNextStreamThenExit} it is taken by a GOAWAY and the process exits 100 ms later: as
+ * by an instance shutting down.
  */
 public final class TestInstance {
     static final ServiceMethod<RPC, RPCReply> HANDLE_RPC = ServiceMethod.server(
@@ -105,18 +106,18 @@ public final class TestInstance {
                     NextStream next = request.path().endsWith("/HandleStreamingRPC")
                             ? NEXT_STREAM.getAndSet(NextStream.SERVED)
                             : NextStream.SERVED;
-                    if (next == NextStream.REFUSED) {
-                        request.handler(firstData -> request.response().reset(REFUSED_STREAM));
-                    } else if (next == NextStream.PAST_GO_AWAY) {
-                        request.handler(
-                                firstData -> request.connection().goAway(0, Math.max(0, request.streamId() - 2)));
-                    } else if (next == NextStream.TAKEN_THEN_EXITED) {
-                        request.handler(firstData -> {
-                            request.connection().goAway(0, request.streamId());
-                            vertx.setTimer(100, exit -> Runtime.getRuntime().halt(0));
-                        });
-                    } else {
-                        grpc.handle(request);
+                    switch (next) {
+                        case SERVED -> grpc.handle(request);
+                        case REFUSED ->
+                            request.handler(firstData -> request.response().reset(REFUSED_STREAM));
+                        case PAST_GO_AWAY ->
+                            request.handler(
+                                    firstData -> request.connection().goAway(0, Math.max(0, request.streamId() - 2)));
+                        case TAKEN_THEN_EXITED ->
+                            request.handler(firstData -> {
+                                request.connection().goAway(0, request.streamId());
+                                vertx.setTimer(100, exit -> Runtime.getRuntime().halt(0));
+                            });
                     }
                 })
                 .listen(port, host)
@@ -129,6 +130,12 @@ public final class TestInstance {
                     failure.printStackTrace();
                     System.exit(1);
                 });
+    }
+
+    /** The next stream meets {@code next}; the call that said so is answered. */
+    private static void nextStream(NextStream next, GrpcServerResponse<RPC, RPCReply> response) {
+        NEXT_STREAM.set(next);
+        response.send(result(JsonValues.nullValue()));
     }
 
     private static void handle(Vertx vertx, GrpcServerRequest<RPC, RPCReply> request, RPC rpc) {
@@ -217,15 +224,9 @@ public final class TestInstance {
             case "crash" -> Runtime.getRuntime().halt(3);
             case "closePort" -> response.send(result(JsonValues.nullValue())).onComplete(sent -> server.close());
             case "warmUps" -> response.send(result(JsonValues.of(WARM_UPS.get())));
-            case "refuseNextStream", "goAwayBeforeNextStream", "takeNextStreamThenExit" -> {
-                NEXT_STREAM.set(
-                        switch (url.method()) {
-                            case "refuseNextStream" -> NextStream.REFUSED;
-                            case "goAwayBeforeNextStream" -> NextStream.PAST_GO_AWAY;
-                            default -> NextStream.TAKEN_THEN_EXITED;
-                        });
-                response.send(result(JsonValues.nullValue()));
-            }
+            case "refuseNextStream" -> nextStream(NextStream.REFUSED, response);
+            case "goAwayBeforeNextStream" -> nextStream(NextStream.PAST_GO_AWAY, response);
+            case "takeNextStreamThenExit" -> nextStream(NextStream.TAKEN_THEN_EXITED, response);
             default -> {
                 if (url.method().equals("_leverWarmUp")) {
                     WARM_UPS.incrementAndGet();
