@@ -162,9 +162,9 @@ public final class DataPlane implements AutoCloseable {
         InstanceIsolation isolation = InstanceIsolation.start(
                 options.instanceDir(), options.instanceUids(), options.requireInstanceIsolation(), options.nodeId());
         routing.onChange(table -> isolation.retain(liveVersions(table)));
-        int warmRuntimes = options.warmRuntimes() >= 0
-                ? options.warmRuntimes()
-                : WarmPoolSize.perKind(nodeMemory.read().totalBytes());
+        WarmPoolSize warmRuntimes = options.warmRuntimes() >= 0
+                ? WarmPoolSize.fixed(options.warmRuntimes())
+                : WarmPoolSize.byMemory(nodeMemory.read().totalBytes());
         return new ProcessRuntime(
                 ports, outputs, launchCommands(options, isolation), isolation, code, memory, warmRuntimes);
     }
@@ -229,7 +229,7 @@ public final class DataPlane implements AutoCloseable {
                 ? Tracer.OFF
                 : Tracer.exportingTo(options.otlpEndpoint(), options.nodeId());
         metrics.bindNetty(vertx);
-        metrics.warmRuntimes(runtime::idleWarmRuntimes);
+        metrics.warmRuntimes(runtime::idleWarmRuntimes, runtime::keptWarmRuntimes);
         connectionRules.countRefusalsIn(metrics.refusals());
         this.activator = new Activator(
                 vertx,

@@ -63,7 +63,9 @@ public final class DataPlaneOptions {
                                           cold start of an instance with the default ram (256 MB) and told
                                           then which service to serve; each holds a uid, its memory limit
                                           and about 60 (Node) to 100 (Java) MB while idle; 0 = none (default:
-                                          as many as fit in 2 % of the node's memory, 1 to 10 of each)
+                                          as many as fit in 2 % of the node's memory, 1 to 10 of each, and
+                                          for 5 minutes after a burst of cold starts found too few, up to as
+                                          many as fit in 8 %)
               --warm-up-calls N           calls a new instance of a version starting beside the live one
                                           answers before it counts as ready (to a method no service has,
                                           within 2 s at most); 0 = none (default 2000)

@@ -190,7 +190,8 @@ public final class UpCommand implements Callable<Integer> {
             description = "Idle runtimes kept started for each of Java and Node (processes only): a cold start of an"
                     + " instance with the default ram takes one and skips the JVM's or Node's start; each holds"
                     + " about 60 (Node) to 100 (Java) MB while idle; 0 for none (default: as many as fit in 2%% of"
-                    + " the node's memory, 1 to 10 of each).")
+                    + " the node's memory, 1 to 10 of each, and for 5 minutes after a burst of cold starts found"
+                    + " too few, up to as many as fit in 8%%).")
     Integer warmRuntimes;
 
     @Option(

@@ -26,6 +26,14 @@ public interface InstanceRuntime extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * How many warm runtimes are kept idle now, by entry point: the pool's size at rest, or more for a
+     * while after a burst of cold starts needed more.
+     */
+    default Map<String, Integer> keptWarmRuntimes() {
+        return Map.of();
+    }
+
     /** Stops every instance this runtime started and waits (bounded) until they are gone. */
     @Override
     void close();

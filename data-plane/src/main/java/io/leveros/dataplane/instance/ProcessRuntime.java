@@ -76,7 +76,8 @@ public final class ProcessRuntime implements InstanceRuntime {
 
     /**
      * @param warmRuntimes how many warm runtimes to keep idle for each entry point the data plane has
-     *     a runtime for (Java, Node); 0 for none (docs/data-plane.md, "Warm runtimes")
+     *     a runtime for (Java, Node), at rest and after bursts; {@code fixed(0)} for none
+     *     (docs/data-plane.md, "Warm runtimes")
      */
     public ProcessRuntime(
             PortAllocator ports,
@@ -85,7 +86,7 @@ public final class ProcessRuntime implements InstanceRuntime {
             InstanceIsolation isolation,
             CodeCache code,
             MemoryLimits memory,
-            int warmRuntimes) {
+            WarmPoolSize warmRuntimes) {
         this.codeCache = code;
         this.ports = ports;
         this.memory = memory;
@@ -101,6 +102,7 @@ public final class ProcessRuntime implements InstanceRuntime {
         this.warm = new WarmRuntimes(
                 commands.warmable(),
                 warmRuntimes,
+                WarmRuntimes.GROWN_FOR,
                 NodeAgent.DEFAULT_RAM_MB,
                 new WarmRuntimes.Fork() {
                     @Override
@@ -174,7 +176,7 @@ public final class ProcessRuntime implements InstanceRuntime {
      * ordered (then the instance starts cold). Blocking (the copy).
      */
     private InstanceHandle startWarm(InstanceSpec spec, Path codeDir) {
-        if (!warm.mayHave(spec.version(), spec.ramMb()) || !isolation.fitsWarmRuntime(codeDir)) {
+        if (!warm.keeps(spec.version(), spec.ramMb()) || !isolation.fitsWarmRuntime(codeDir)) {
             return null;
         }
         WarmRuntimes.Warm runtime = warm.take(spec.version(), spec.ramMb());
@@ -304,10 +306,18 @@ public final class ProcessRuntime implements InstanceRuntime {
 
     @Override
     public Map<String, Integer> idleWarmRuntimes() {
-        Map<String, Integer> idle = new LinkedHashMap<>();
-        warm.idleCounts()
-                .forEach((kind, count) -> idle.put(kind == ServiceVersion.EntryCase.JAVA ? "java" : "node", count));
-        return idle;
+        return byEntryName(warm.idleCounts());
+    }
+
+    @Override
+    public Map<String, Integer> keptWarmRuntimes() {
+        return byEntryName(warm.keptCounts());
+    }
+
+    private static Map<String, Integer> byEntryName(Map<ServiceVersion.EntryCase, Integer> counts) {
+        Map<String, Integer> named = new LinkedHashMap<>();
+        counts.forEach((kind, count) -> named.put(kind == ServiceVersion.EntryCase.JAVA ? "java" : "node", count));
+        return named;
     }
 
     @Override

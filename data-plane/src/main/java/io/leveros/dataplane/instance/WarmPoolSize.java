@@ -1,23 +1,42 @@
 package io.leveros.dataplane.instance;
 
 /**
- * How many warm runtimes a node keeps idle for each of Java and Node when {@code --warm-runtimes} is
- * not given: as many pairs (one Java, one Node) as fit in {@value #MEMORY_PERCENT} % of the node's
- * memory, between {@value #MIN_PER_KIND} and {@value #MAX_PER_KIND} of each (docs/data-plane.md, "Warm
- * runtimes"). A pair holds about {@value #PAIR_IDLE_MB} MB while idle (Java about 100, Node about 60).
+ * How many warm runtimes a node keeps idle for each of Java and Node (docs/data-plane.md, "Warm
+ * runtimes"): {@code atRest} of each, and up to {@code most} of each for a while after a burst of cold
+ * starts needed more.
+ *
+ * <p>Without {@code --warm-runtimes}, sized by the node's memory: at rest, as many pairs (one Java, one
+ * Node) as fit in {@value #MEMORY_PERCENT} % of it; after a burst, as many as fit in {@value
+ * #BURST_MEMORY_PERCENT} %; between {@value #MIN_PER_KIND} and {@value #MAX_PER_KIND} of each. A pair
+ * holds about {@value #PAIR_IDLE_MB} MB while idle (Java about 100, Node about 60).
  */
-public final class WarmPoolSize {
+public record WarmPoolSize(int atRest, int most) {
     static final int MEMORY_PERCENT = 2;
+    static final int BURST_MEMORY_PERCENT = 8;
     static final int PAIR_IDLE_MB = 160;
     static final int MIN_PER_KIND = 1;
     /** Ten at once is the burst the cold-start benchmark measures; more would sit idle on most nodes. */
     static final int MAX_PER_KIND = 10;
 
-    private WarmPoolSize() {}
+    public WarmPoolSize {
+        if (atRest < 0 || most < atRest) {
+            throw new IllegalArgumentException("warm runtimes: " + atRest + " at rest, " + most + " at most");
+        }
+    }
+
+    /** {@code --warm-runtimes N}: exactly {@code perKind} of each, bursts or not; 0 for none. */
+    public static WarmPoolSize fixed(int perKind) {
+        return new WarmPoolSize(perKind, perKind);
+    }
 
     /** @param nodeMemoryBytes the memory the node offers instances ({@code --memory-capacity}, or the machine's) */
-    public static int perKind(long nodeMemoryBytes) {
-        long budgetMb = nodeMemoryBytes / (1024 * 1024) * MEMORY_PERCENT / 100;
+    public static WarmPoolSize byMemory(long nodeMemoryBytes) {
+        int atRest = pairsFitting(nodeMemoryBytes, MEMORY_PERCENT);
+        return new WarmPoolSize(atRest, Math.max(atRest, pairsFitting(nodeMemoryBytes, BURST_MEMORY_PERCENT)));
+    }
+
+    private static int pairsFitting(long nodeMemoryBytes, int percent) {
+        long budgetMb = nodeMemoryBytes / (1024 * 1024) * percent / 100;
         return Math.clamp(budgetMb / PAIR_IDLE_MB, MIN_PER_KIND, MAX_PER_KIND);
     }
 }

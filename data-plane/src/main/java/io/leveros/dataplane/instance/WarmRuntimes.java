@@ -10,8 +10,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,17 +23,23 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runtimes started ahead of need (docs/data-plane.md, "Warm runtimes"), so that a cold start skips the
- * JVM's or Node's start: for each entry point the data plane has a runtime for (Java, Node), up to
- * {@code perKind} idle processes, each started exactly as an instance with the default {@code ram}
+ * JVM's or Node's start: for each entry point the data plane has a runtime for (Java, Node), idle
+ * processes ({@link WarmPoolSize}), each started exactly as an instance with the default {@code ram}
  * would be (its own uid, its memory cgroup, its own temporary folder, an empty code folder of its own as
  * its working directory, background priority) but with {@code --warm} instead of a service: the
  * runtime loads and trains itself, then waits. A cold start takes one ({@link #take}), the process
  * runtime copies the version's code into its folder and {@link Warm#order orders} it to serve. A taken
  * runtime is replaced {@link #REFILL_DELAY_MS} later, in the background.
+ *
+ * <p>The cold starts that ask for one within that delay are a burst. Each of them that found none grows
+ * the pool by one (to {@link WarmPoolSize#most()} at most), so that the next such burst is served warm;
+ * after {@code grownFor} without a burst larger than the pool's size at rest ({@link #GROWN_FOR} in the
+ * data plane), the idle runtimes beyond that size are ended.
  *
  * <p>Processes are started by the caller's {@code fork}, on its launcher thread (see {@link
  * ProcessRuntime}); an idle one that exits is logged and not replaced until the next take.
@@ -85,86 +93,206 @@ final class WarmRuntimes implements AutoCloseable {
      */
     static final long REFILL_DELAY_MS = 1_000;
 
+    /** How long a pool grown for a burst stays grown after the last burst larger than its size at rest. */
+    static final Duration GROWN_FOR = Duration.ofMinutes(5);
+
     /** What a runtime's first output line is once it is trained and waits for its order (docs/contracts.md). */
     static final String READY_LINE = "warm runtime ready";
 
     private static final int MAX_READY_LINE_BYTES = 4096;
 
-    private final int perKind;
+    /** One entry point's runtimes; {@code kept}, {@code grownUntil} and {@code shrinkDue} change on the launcher thread only. */
+    private static final class Pool {
+        /** Started and not taken: training, or trained and waiting. */
+        final Deque<Warm> idle = new ConcurrentLinkedDeque<>();
+        /** The cold starts that asked for one since the last refill: the burst going on. */
+        final AtomicInteger asked = new AtomicInteger();
+        /** Those of them that found none. */
+        final AtomicInteger missed = new AtomicInteger();
+        /** How many it keeps idle now. */
+        volatile int kept;
+        /** When, in {@link System#nanoTime()}, a pool grown for a burst goes back to its size at rest. */
+        long grownUntil;
+        /** Whether it is grown and its shrinking is scheduled. */
+        boolean shrinkDue;
+
+        Pool(int kept) {
+            this.kept = kept;
+        }
+    }
+
+    private final WarmPoolSize size;
+    private final Duration grownFor;
     private final int ramMb;
     private final Fork fork;
     private final Executor launcher;
-    private final Map<ServiceVersion.EntryCase, Deque<Warm>> idle = new EnumMap<>(ServiceVersion.EntryCase.class);
+    private final Map<ServiceVersion.EntryCase, Pool> pools = new EnumMap<>(ServiceVersion.EntryCase.class);
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean refillScheduled = new AtomicBoolean();
     private volatile boolean closed;
 
     /**
      * @param kinds the entry points to keep warm runtimes for
-     * @param perKind how many to keep idle for each
+     * @param size how many to keep idle for each
+     * @param grownFor how long a pool grown for a burst stays so after the last such burst
      * @param ramMb the {@code ram} they are started with: only instances with that much take them
      */
-    WarmRuntimes(Set<ServiceVersion.EntryCase> kinds, int perKind, int ramMb, Fork fork, Executor launcher) {
-        this.perKind = perKind;
+    WarmRuntimes(
+            Set<ServiceVersion.EntryCase> kinds,
+            WarmPoolSize size,
+            Duration grownFor,
+            int ramMb,
+            Fork fork,
+            Executor launcher) {
+        this.size = size;
+        this.grownFor = grownFor;
         this.ramMb = ramMb;
         this.fork = fork;
         this.launcher = launcher;
-        if (perKind > 0) {
-            kinds.forEach(kind -> idle.put(kind, new ConcurrentLinkedDeque<>()));
+        if (size.most() > 0) {
+            kinds.forEach(kind -> pools.put(kind, new Pool(size.atRest())));
         }
-        if (!idle.isEmpty()) {
+        if (pools.isEmpty()) {
+            return;
+        }
+        if (size.most() > size.atRest()) {
+            LOG.log(
+                    Level.INFO,
+                    "keeping {0} warm runtime(s) idle for each of {1}, up to {2} for {3} s after a burst of"
+                            + " cold starts needed more (--warm-runtimes to fix the number)",
+                    size.atRest(),
+                    pools.keySet(),
+                    size.most(),
+                    grownFor.toSeconds());
+        } else {
             LOG.log(
                     Level.INFO,
                     "keeping {0} warm runtime(s) idle for each of {1} (--warm-runtimes)",
-                    perKind,
-                    idle.keySet());
+                    size.atRest(),
+                    pools.keySet());
         }
     }
 
     /** Starts what is missing, in the background. */
     void fill() {
-        if (idle.isEmpty() || closed) {
-            return;
-        }
-        try {
-            launcher.execute(this::startMissing);
-        } catch (RejectedExecutionException e) {
-            // closing
+        if (!pools.isEmpty()) {
+            onLauncher(this::startMissing);
         }
     }
 
-    /** Whether an idle runtime may be there for an instance of {@code version} with {@code ramMb}. */
-    boolean mayHave(ServiceVersion version, int ramMb) {
-        Deque<Warm> queue = idle.get(version.getEntryCase());
-        return ramMb == this.ramMb && queue != null && !queue.isEmpty();
+    /** Whether instances of {@code version} with {@code ramMb} may take a runtime of this pool. */
+    boolean keeps(ServiceVersion version, int ramMb) {
+        return ramMb == this.ramMb && pools.containsKey(version.getEntryCase()) && !closed;
     }
 
-    /** An idle runtime for an instance of {@code version} with {@code ramMb}, or {@code null}; replaced soon. */
+    /**
+     * An idle runtime for the cold start of an instance of {@code version} with {@code ramMb}, or {@code
+     * null}; replaced soon. A cold start that asks and finds none counts in the burst too.
+     */
     Warm take(ServiceVersion version, int ramMb) {
-        Deque<Warm> queue = idle.get(version.getEntryCase());
-        if (ramMb != this.ramMb || queue == null || closed) {
+        Pool pool = pools.get(version.getEntryCase());
+        if (ramMb != this.ramMb || pool == null || closed) {
             return null;
         }
-        for (Warm warm : queue) {
-            if (warm.trained().isDone() && warm.process().isAlive() && queue.remove(warm)) {
-                refillLater();
+        pool.asked.incrementAndGet();
+        refillLater();
+        for (Warm warm : pool.idle) {
+            if (warm.trained().isDone() && warm.process().isAlive() && pool.idle.remove(warm)) {
                 return warm;
             }
         }
+        pool.missed.incrementAndGet();
         return null;
     }
 
     /**
-     * Fills the pool {@link #REFILL_DELAY_MS} from now, unless a fill is due already: after the first
-     * take since the pool was last filled, or while a kind's runtimes cannot start yet.
+     * Sizes the pools for the burst that asked and fills them, {@link #REFILL_DELAY_MS} from now, unless
+     * that is due already: after the first take since the pools were last filled, or while a kind's
+     * runtimes cannot start yet.
      */
     private void refillLater() {
         if (refillScheduled.compareAndSet(false, true)) {
             CompletableFuture.delayedExecutor(REFILL_DELAY_MS, TimeUnit.MILLISECONDS)
                     .execute(() -> {
                         refillScheduled.set(false);
-                        fill();
+                        onLauncher(() -> {
+                            growForBursts();
+                            startMissing();
+                        });
                     });
+        }
+    }
+
+    private void onLauncher(Runnable task) {
+        if (closed) {
+            return;
+        }
+        try {
+            launcher.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** Grows each pool by the cold starts of the last burst that found none (on the launcher thread). */
+    private void growForBursts() {
+        pools.forEach((kind, pool) -> {
+            int asked = pool.asked.getAndSet(0);
+            int missed = pool.missed.getAndSet(0);
+            if (size.most() == size.atRest() || (asked <= size.atRest() && missed == 0)) {
+                return;
+            }
+            pool.grownUntil = System.nanoTime() + grownFor.toNanos();
+            int kept = Math.min(pool.kept + missed, size.most());
+            if (kept > pool.kept) {
+                LOG.log(
+                        Level.INFO,
+                        "{0} cold start(s) of {1} instances within a second, {2} without a warm runtime: keeping"
+                                + " {3} idle for the next such burst, until {4} s pass without one",
+                        asked,
+                        kind,
+                        missed,
+                        kept,
+                        grownFor.toSeconds());
+                pool.kept = kept;
+            }
+            if (pool.kept > size.atRest() && !pool.shrinkDue) {
+                pool.shrinkDue = true;
+                shrinkLater(kind, pool, grownFor.toNanos());
+            }
+        });
+    }
+
+    private void shrinkLater(ServiceVersion.EntryCase kind, Pool pool, long delayNanos) {
+        CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS)
+                .execute(() -> onLauncher(() -> shrinkWhenQuiet(kind, pool)));
+    }
+
+    /**
+     * Shrinks a grown pool back to its size at rest once no burst has pushed its time on, else checks
+     * again then (on the launcher thread).
+     */
+    private void shrinkWhenQuiet(ServiceVersion.EntryCase kind, Pool pool) {
+        long left = pool.grownUntil - System.nanoTime();
+        if (left > 0) {
+            shrinkLater(kind, pool, left);
+            return;
+        }
+        pool.shrinkDue = false;
+        pool.kept = size.atRest();
+        LOG.log(
+                Level.INFO,
+                "no burst of more than {0} cold starts of {1} instances for {2} s: keeping {0} warm runtime(s)"
+                        + " idle again",
+                size.atRest(),
+                kind,
+                grownFor.toSeconds());
+        for (Iterator<Warm> newestFirst = pool.idle.descendingIterator();
+                newestFirst.hasNext() && pool.idle.size() > pool.kept; ) {
+            Warm warm = newestFirst.next();
+            if (pool.idle.remove(warm)) {
+                discard(warm);
+            }
         }
     }
 
@@ -177,20 +305,34 @@ final class WarmRuntimes implements AutoCloseable {
     /** How many idle runtimes, trained and waiting, there are now of each entry point. */
     Map<ServiceVersion.EntryCase, Integer> idleCounts() {
         Map<ServiceVersion.EntryCase, Integer> counts = new EnumMap<>(ServiceVersion.EntryCase.class);
-        idle.forEach((kind, queue) -> counts.put(kind, (int)
-                queue.stream().filter(warm -> warm.trained().isDone()).count()));
+        pools.forEach((kind, pool) -> counts.put(kind, (int)
+                pool.idle.stream().filter(warm -> warm.trained().isDone()).count()));
         return counts;
     }
 
+    /** How many idle runtimes each entry point's pool keeps now: its size at rest, or more after a burst. */
+    Map<ServiceVersion.EntryCase, Integer> keptCounts() {
+        Map<ServiceVersion.EntryCase, Integer> counts = new EnumMap<>(ServiceVersion.EntryCase.class);
+        pools.forEach((kind, pool) -> counts.put(kind, pool.kept));
+        return counts;
+    }
+
+    /** How many runtimes the pool of {@code kind} holds now, training or trained. */
+    int held(ServiceVersion.EntryCase kind) {
+        Pool pool = pools.get(kind);
+        return pool == null ? 0 : pool.idle.size();
+    }
+
     private void startMissing() {
-        for (Map.Entry<ServiceVersion.EntryCase, Deque<Warm>> entry : idle.entrySet()) {
-            Deque<Warm> queue = entry.getValue();
-            if (queue.size() < perKind && !fork.ready(entry.getKey())) {
+        for (Map.Entry<ServiceVersion.EntryCase, Pool> entry : pools.entrySet()) {
+            Pool pool = entry.getValue();
+            Deque<Warm> queue = pool.idle;
+            if (queue.size() < pool.kept && !fork.ready(entry.getKey())) {
                 refillLater();
                 continue;
             }
             // counted once: one that exits at once must not be replaced in a loop here (the next fill does)
-            int missing = perKind - queue.size();
+            int missing = pool.kept - queue.size();
             for (int i = 0; i < missing && !closed; i++) {
                 Warm warm;
                 try {
@@ -267,12 +409,13 @@ final class WarmRuntimes implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Deque<Warm> queue : idle.values()) {
-            for (Warm warm : queue) {
+        for (Pool pool : pools.values()) {
+            for (Warm warm : pool.idle) {
                 warm.process().destroyForcibly();
             }
         }
-        for (Deque<Warm> queue : idle.values()) {
+        for (Pool pool : pools.values()) {
+            Deque<Warm> queue = pool.idle;
             for (Warm warm : queue) {
                 try {
                     warm.process().onExit().get(5, TimeUnit.SECONDS);

@@ -90,12 +90,18 @@ public final class DataPlaneMetrics {
 
     /**
      * Warm runtimes trained and idle now ({@code lever_dataplane_warm_runtimes}, by entry point): what
-     * the next cold starts take; fewer than {@code --warm-runtimes} while taken ones are replaced.
+     * the next cold starts take; fewer than are kept ({@code lever_dataplane_warm_runtimes_kept}) while
+     * taken ones are replaced.
      */
-    public void warmRuntimes(Supplier<Map<String, Integer>> idle) {
+    public void warmRuntimes(Supplier<Map<String, Integer>> idle, Supplier<Map<String, Integer>> kept) {
         for (String entry : idle.get().keySet()) {
             Gauge.builder("lever.dataplane.warm.runtimes", () -> idle.get().getOrDefault(entry, 0))
                     .description("Warm runtimes trained and idle now (--warm-runtimes), each taken by a cold start.")
+                    .tags("entry", entry)
+                    .register(registry);
+            Gauge.builder("lever.dataplane.warm.runtimes.kept", () -> kept.get().getOrDefault(entry, 0))
+                    .description("Warm runtimes kept idle now: --warm-runtimes, or by memory and more for a while"
+                            + " after a burst of cold starts needed more.")
                     .tags("entry", entry)
                     .register(registry);
         }

@@ -1,6 +1,7 @@
 package io.leveros.dataplane.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,18 +9,32 @@ class WarmPoolSizeTest {
     private static final long GIB = 1024L * 1024 * 1024;
 
     @Test
-    void asManyPairsAsFitInTwoPercentOfTheNodesMemory() {
-        assertThat(WarmPoolSize.perKind(16 * GIB))
-                .as("16 GiB: 327 MB, two pairs of 160")
-                .isEqualTo(2);
-        assertThat(WarmPoolSize.perKind(24 * GIB)).as("24 GiB: 491 MB").isEqualTo(3);
-        assertThat(WarmPoolSize.perKind(64 * GIB)).as("64 GiB: 1,310 MB").isEqualTo(8);
+    void atRestAsManyPairsAsFitInTwoPercentOfTheNodesMemoryAfterABurstInEight() {
+        assertThat(WarmPoolSize.byMemory(8 * GIB))
+                .as("8 GiB: 163 and 655 MB, in pairs of 160")
+                .isEqualTo(new WarmPoolSize(1, 4));
+        assertThat(WarmPoolSize.byMemory(16 * GIB))
+                .as("16 GiB: 327 and 1,310 MB")
+                .isEqualTo(new WarmPoolSize(2, 8));
+        assertThat(WarmPoolSize.byMemory(24 * GIB))
+                .as("24 GiB: 491 and 1,966 MB")
+                .isEqualTo(new WarmPoolSize(3, 10));
+        assertThat(WarmPoolSize.byMemory(64 * GIB))
+                .as("64 GiB: 1,310 MB at rest")
+                .isEqualTo(new WarmPoolSize(8, 10));
     }
 
     @Test
     void atLeastOneAndAtMostTenOfEach() {
-        assertThat(WarmPoolSize.perKind(2 * GIB)).isEqualTo(1);
-        assertThat(WarmPoolSize.perKind(0)).as("memory unknown").isEqualTo(1);
-        assertThat(WarmPoolSize.perKind(512 * GIB)).isEqualTo(10);
+        assertThat(WarmPoolSize.byMemory(1 * GIB)).isEqualTo(new WarmPoolSize(1, 1));
+        assertThat(WarmPoolSize.byMemory(0)).as("memory unknown").isEqualTo(new WarmPoolSize(1, 1));
+        assertThat(WarmPoolSize.byMemory(512 * GIB)).isEqualTo(new WarmPoolSize(10, 10));
+    }
+
+    @Test
+    void aNumberGivenIsKeptBurstsOrNot() {
+        assertThat(WarmPoolSize.fixed(4)).isEqualTo(new WarmPoolSize(4, 4));
+        assertThat(WarmPoolSize.fixed(0)).isEqualTo(new WarmPoolSize(0, 0));
+        assertThatThrownBy(() -> new WarmPoolSize(3, 2)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -17,8 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -98,7 +100,9 @@ class WarmRuntimesTest {
         warm = pool(1, RUNTIME);
         warm.fill();
         await().atMost(Duration.ofSeconds(10)).until(() -> warm.idleCounts().get(ServiceVersion.EntryCase.JAVA) == 1);
-        assertThat(warm.mayHave(JAVA, 256)).isTrue();
+        assertThat(warm.keeps(JAVA, 256)).isTrue();
+        assertThat(warm.keeps(JAVA, 512)).isFalse();
+        assertThat(warm.keeps(NODE, 256)).isFalse();
         assertThat(warm.take(JAVA, 512)).isNull();
         assertThat(warm.take(NODE, 256)).as("no Node runtime in this pool").isNull();
         assertThat(warm.take(JAVA, 256)).isNotNull();
@@ -120,7 +124,7 @@ class WarmRuntimesTest {
                                 .resolve("warm-1")
                                 .toFile()
                                 .exists());
-        assertThat(warm.mayHave(JAVA, 256)).isFalse();
+        assertThat(warm.held(ServiceVersion.EntryCase.JAVA)).isZero();
     }
 
     @Test
@@ -129,8 +133,64 @@ class WarmRuntimesTest {
         warm.fill();
         await().atMost(Duration.ofSeconds(20)).until(() -> started.size() == 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> !started.getFirst().isAlive());
-        await("its place is free again").atMost(Duration.ofSeconds(5)).until(() -> !warm.mayHave(JAVA, 256));
+        await("its place is free again")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> warm.held(ServiceVersion.EntryCase.JAVA) == 0);
         assertThat(warm.take(JAVA, 256)).isNull();
+    }
+
+    @Test
+    void aBurstLargerThanThePoolGrowsItUntilNoneCameForAWhile() {
+        warm = pool(new WarmPoolSize(1, 3), Duration.ofSeconds(3), RUNTIME);
+        warm.fill();
+        await().atMost(Duration.ofSeconds(10)).until(() -> idle() == 1);
+
+        long firstBurst = System.nanoTime();
+        List<WarmRuntimes.Warm> burst = new ArrayList<>();
+        for (int coldStart = 0; coldStart < 4; coldStart++) {
+            burst.add(warm.take(JAVA, 256));
+        }
+        assertThat(burst)
+                .as("one runtime for four cold starts")
+                .filteredOn(Objects::nonNull)
+                .hasSize(1);
+        await("grown to the burst's size, at most 3")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> idle() == 3);
+        assertThat(warm.keptCounts()).containsEntry(ServiceVersion.EntryCase.JAVA, 3);
+        assertThat(started).hasSize(4);
+
+        assertThat(warm.take(JAVA, 256))
+                .as("a second burst, larger than the size at rest")
+                .isNotNull();
+        assertThat(warm.take(JAVA, 256)).isNotNull();
+        await("they are replaced; the pool keeps its grown size")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> idle() == 3 && started.size() == 6);
+
+        await("back to its size at rest once no burst came for a while")
+                .atMost(Duration.ofSeconds(15))
+                .until(() -> warm.held(ServiceVersion.EntryCase.JAVA) == 1);
+        assertThat(Duration.ofNanos(System.nanoTime() - firstBurst))
+                .as("grown until 3 s after the second burst's refill, not the first's (4 s after it)")
+                .isGreaterThan(Duration.ofMillis(4_800));
+        assertThat(warm.keptCounts()).containsEntry(ServiceVersion.EntryCase.JAVA, 1);
+        await("the idle ones beyond it are ended; the three taken and one idle are left")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> started.stream().filter(Process::isAlive).count() == 4);
+    }
+
+    @Test
+    void aNumberGivenIsKeptWhateverTheBurst() {
+        warm = pool(1, RUNTIME);
+        warm.fill();
+        await().atMost(Duration.ofSeconds(10)).until(() -> idle() == 1);
+        for (int coldStart = 0; coldStart < 4; coldStart++) {
+            warm.take(JAVA, 256);
+        }
+        await("replaced").atMost(Duration.ofSeconds(10)).until(() -> idle() == 1);
+        assertThat(started).hasSize(2);
+        assertThat(warm.keptCounts()).containsEntry(ServiceVersion.EntryCase.JAVA, 1);
     }
 
     @Test
@@ -142,11 +202,20 @@ class WarmRuntimesTest {
         assertThat(started).noneMatch(Process::isAlive);
     }
 
+    private int idle() {
+        return warm.idleCounts().get(ServiceVersion.EntryCase.JAVA);
+    }
+
     /** A pool of {@code perKind} Java runtimes, each {@code sh -c script}. */
     private WarmRuntimes pool(int perKind, String script) {
+        return pool(WarmPoolSize.fixed(perKind), WarmRuntimes.GROWN_FOR, script);
+    }
+
+    private WarmRuntimes pool(WarmPoolSize size, Duration grownFor, String script) {
         return new WarmRuntimes(
                 Set.of(ServiceVersion.EntryCase.JAVA),
-                perKind,
+                size,
+                grownFor,
                 256,
                 new WarmRuntimes.Fork() {
                     @Override
