@@ -58,11 +58,21 @@ public final class LeverPlatform implements AutoCloseable {
 
     /** Starts a platform on a new data folder under {@code target/}, with more {@code lever up} options. */
     public static LeverPlatform start(String name, String... upOptions) {
+        LeverPlatform platform = new LeverPlatform(newDataDir(name), log(name));
+        platform.launch(false, upOptions);
+        return platform;
+    }
+
+    /** Starts a platform on a new data folder with {@code lever up}'s own warm runtimes, as a user gets them. */
+    public static LeverPlatform startWithDefaultWarmRuntimes(String name) {
+        LeverPlatform platform = new LeverPlatform(newDataDir(name), log(name));
+        platform.launch(true);
+        return platform;
+    }
+
+    private static Path newDataDir(String name) {
         try {
-            Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), name + "-data-");
-            LeverPlatform platform = new LeverPlatform(dataDir, log(name));
-            platform.launch(upOptions);
-            return platform;
+            return Files.createTempDirectory(Path.of("target").toAbsolutePath(), name + "-data-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -71,7 +81,7 @@ public final class LeverPlatform implements AutoCloseable {
     /** Starts a platform on an existing data folder (e.g. after a restart), with more {@code lever up} options. */
     public static LeverPlatform startOn(Path dataDir, String name, String... upOptions) {
         LeverPlatform platform = new LeverPlatform(dataDir, log(name));
-        platform.launch(upOptions);
+        platform.launch(false, upOptions);
         return platform;
     }
 
@@ -79,7 +89,7 @@ public final class LeverPlatform implements AutoCloseable {
         return Path.of("target", name + "-" + System.nanoTime() + ".log").toAbsolutePath();
     }
 
-    private void launch(String... upOptions) {
+    private void launch(boolean defaultWarmRuntimes, String... upOptions) {
         List<String> command = new ArrayList<>(List.of(
                 LEVER.toString(),
                 "--data-dir",
@@ -95,7 +105,7 @@ public final class LeverPlatform implements AutoCloseable {
                 String.valueOf(gatewayPort),
                 "--forwarding-port",
                 String.valueOf(forwardingPort)));
-        if (!List.of(upOptions).contains("--warm-runtimes")) {
+        if (!defaultWarmRuntimes && !List.of(upOptions).contains("--warm-runtimes")) {
             // Instances start cold unless a test asks for warm runtimes (WarmRuntimesIT): the tests find
             // an instance's process by the environment it was started with, which a warm one gets later.
             command.addAll(List.of("--warm-runtimes", "0"));
