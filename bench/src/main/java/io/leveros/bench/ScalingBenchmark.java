@@ -35,7 +35,6 @@ public final class ScalingBenchmark {
             BenchPlatform.HOME.resolve("system-tests/services/java/target/classes");
     private static final Path NODE_HELLO = BenchPlatform.HOME.resolve("examples/helloServiceJS");
     private static final Path JAVA_HELLO_CLASSES = BenchPlatform.HOME.resolve("examples/java-hello/target/classes");
-    private static final Pattern RUNNING = Pattern.compile("\"state\":\"(ready|starting|draining)\"");
     private static final int AT_ONCE = 10;
     /** What the data plane logs of the warm runtimes it keeps (by default, as many as its memory allows). */
     private static final Pattern KEEPING = Pattern.compile("keeping (\\d+) warm runtime");
@@ -53,8 +52,6 @@ public final class ScalingBenchmark {
     private final ExecutorService clients = Executors.newCachedThreadPool();
     private final List<String> rows = new ArrayList<>();
     private BenchPlatform.Ports ports;
-    /** The control plane's root token: every REST call needs one, reads included. */
-    private String token;
 
     private ScalingBenchmark(int rounds, String warmRuntimes) {
         this.rounds = rounds;
@@ -90,7 +87,6 @@ public final class ScalingBenchmark {
         keptWarm = keeping.find() ? Integer.parseInt(keeping.group(1)) : 0;
         System.err.printf(
                 "Warm runtimes: %d of each kind%s%n", keptWarm, warmRuntimes == null ? " (the default here)" : "");
-        token = Files.readString(dataDir.resolve("token")).trim();
         try {
             List<String> java = new ArrayList<>();
             List<String> node = new ArrayList<>();
@@ -103,8 +99,8 @@ public final class ScalingBenchmark {
                                 leverJson("coldJava" + i, "\"javaEntry\": \"com.example.hello.HelloService\""))));
                 node.add(deploy(dataDir, nodeFolder(leverJson("coldNode" + i, "\"jsEntry\": \"server.js\""))));
             }
-            coldStarts("Java hello", "java", java);
-            coldStarts("Node hello", "node", node);
+            coldStarts("Java hello", java);
+            coldStarts("Node hello", node);
             reactionTime(deploy(
                     dataDir,
                     BenchPlatform.serviceFolder(
@@ -143,19 +139,19 @@ public final class ScalingBenchmark {
     }
 
     /** Rounds of one call to each of the cold services at the same moment; each call's time. */
-    private void coldStarts(String label, String entry, List<String> services) throws Exception {
+    private void coldStarts(String label, List<String> services) throws Exception {
         System.err.printf("Cold starts: %s, %d at once, %d rounds ...%n", label, services.size(), rounds);
         List<Double> alone = new ArrayList<>();
         List<Double> firstTogether = new ArrayList<>();
         List<Double> together = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             awaitZero(services);
-            awaitWarmRuntimes(entry);
+            awaitWarmRuntimes();
             long start = System.nanoTime();
             post("/" + services.getFirst() + "/sayHello", "[\"bench\"]");
             alone.add((System.nanoTime() - start) / 1e6);
             awaitZero(services);
-            awaitWarmRuntimes(entry);
+            awaitWarmRuntimes();
             List<CompletableFuture<Double>> calls = new ArrayList<>();
             for (String service : services) {
                 calls.add(CompletableFuture.supplyAsync(
@@ -234,24 +230,28 @@ public final class ScalingBenchmark {
     }
 
     /**
-     * Waits (at most 60 s) until the data plane has as many trained idle warm runtimes for {@code entry}
-     * ({@code java}, {@code node}) as it keeps now: the cold starts then measure a platform at rest, not
-     * one still replacing the runtimes the previous round took.
+     * Waits (at most 60 s) until the data plane has as many trained idle warm runtimes of each kind as
+     * it keeps now: the cold starts then measure a platform at rest, not one still replacing the
+     * runtimes the previous round took (of either kind: replacements training take CPU from any cold start).
      */
-    private void awaitWarmRuntimes(String entry) throws Exception {
+    private void awaitWarmRuntimes() throws Exception {
         if (keptWarm == 0) {
             return;
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             String scrape = BenchPlatform.metrics(ports.http());
-            double idle = gauge(scrape, "lever_dataplane_warm_runtimes", entry);
-            if (idle >= Math.max(keptWarm, gauge(scrape, "lever_dataplane_warm_runtimes_kept", entry))) {
+            if (allBack(scrape, "java") && allBack(scrape, "node")) {
                 return;
             }
             Thread.sleep(100);
         }
-        System.err.printf("  (the %s warm runtimes were not all back within 60 s)%n", entry);
+        System.err.println("  (the warm runtimes were not all back within 60 s)");
+    }
+
+    private boolean allBack(String scrape, String entry) {
+        double kept = Math.max(keptWarm, gauge(scrape, "lever_dataplane_warm_runtimes_kept", entry));
+        return gauge(scrape, "lever_dataplane_warm_runtimes", entry) >= kept;
     }
 
     /** The value of the gauge {@code name} for {@code entry} in a scrape, or -1 without one. */
@@ -261,21 +261,17 @@ public final class ScalingBenchmark {
         return value.find() ? Double.parseDouble(value.group(1)) : -1;
     }
 
+    /**
+     * The service's instances the data plane has now, draining ones included. (The control plane's list
+     * learns of a new instance from the next load report, so right after a first call it may show none.)
+     */
     private int running(String service) throws Exception {
-        String body = http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.api()
-                                        + "/api/v1/environments/dev.lever/services/" + service + "/instances"))
-                                .header("Authorization", "Bearer " + token)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
-        if (!body.startsWith("[")) {
-            throw new IllegalStateException("GET .../" + service + "/instances answered " + body);
-        }
-        Matcher matcher = RUNNING.matcher(body);
+        Matcher instances = Pattern.compile(
+                        "(?m)^lever_dataplane_instances\\{[^}]*service=\"" + service + "\"[^}]*\\} ([0-9.]+)$")
+                .matcher(BenchPlatform.metrics(ports.http()));
         int count = 0;
-        while (matcher.find()) {
-            count++;
+        while (instances.find()) {
+            count += (int) Double.parseDouble(instances.group(1));
         }
         return count;
     }
