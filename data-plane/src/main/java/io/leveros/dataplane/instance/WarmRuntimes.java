@@ -101,7 +101,10 @@ final class WarmRuntimes implements AutoCloseable {
 
     private static final int MAX_READY_LINE_BYTES = 4096;
 
-    /** One entry point's runtimes; {@code kept}, {@code grownUntil} and {@code shrinkDue} change on the launcher thread only. */
+    /**
+     * One entry point's runtimes; {@code kept}, {@code grownUntil} and {@code shrinkDue} change on the
+     * launcher thread only.
+     */
     private static final class Pool {
         /** Started and not taken: training, or trained and waiting. */
         final Deque<Warm> idle = new ConcurrentLinkedDeque<>();
