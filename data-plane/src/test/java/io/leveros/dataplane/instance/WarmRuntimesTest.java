@@ -119,11 +119,7 @@ class WarmRuntimesTest {
         await("its temporary and code folders are gone")
                 .atMost(Duration.ofSeconds(5))
                 .until(() -> instanceFolder.resolve("tmp").toFile().list().length == 0
-                        && !instanceFolder
-                                .resolve("code")
-                                .resolve("warm-1")
-                                .toFile()
-                                .exists());
+                        && instanceFolder.resolve("code").toFile().list().length == 0);
         assertThat(warm.held(ServiceVersion.EntryCase.JAVA)).isZero();
     }
 
@@ -191,6 +187,26 @@ class WarmRuntimesTest {
         await("replaced").atMost(Duration.ofSeconds(10)).until(() -> idle() == 1);
         assertThat(started).hasSize(2);
         assertThat(warm.keptCounts()).containsEntry(ServiceVersion.EntryCase.JAVA, 1);
+    }
+
+    @Test
+    void twoDataPlanesPoolsNameTheirRuntimesApart() {
+        warm = pool(1, RUNTIME);
+        WarmRuntimes other = pool(1, RUNTIME);
+        try {
+            warm.fill();
+            other.fill();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> idle() == 1 && other.idleCounts().get(ServiceVersion.EntryCase.JAVA) == 1);
+            String id = warm.take(JAVA, 256).id();
+            String otherId = other.take(JAVA, 256).id();
+            assertThat(id)
+                    .as("the memory cgroup and the code folder are named after it")
+                    .startsWith("warm-")
+                    .isNotEqualTo(otherId);
+        } finally {
+            other.close();
+        }
     }
 
     @Test
