@@ -250,15 +250,17 @@ public final class ScalingBenchmark {
     }
 
     private boolean allBack(String scrape, String entry) {
-        double kept = Math.max(keptWarm, gauge(scrape, "lever_dataplane_warm_runtimes_kept", entry));
-        return gauge(scrape, "lever_dataplane_warm_runtimes", entry) >= kept;
+        double kept = Math.max(keptWarm, sum(scrape, "lever_dataplane_warm_runtimes_kept", "entry", entry));
+        return sum(scrape, "lever_dataplane_warm_runtimes", "entry", entry) >= kept;
     }
 
-    /** The value of the gauge {@code name} for {@code entry} in a scrape, or -1 without one. */
-    private static double gauge(String scrape, String name, String entry) {
-        Matcher value = Pattern.compile("(?m)^" + name + "\\{[^}]*entry=\"" + entry + "\"[^}]*\\} ([0-9.]+)$")
+    /** The sum of the samples named {@code name} with {@code label="value"} in a scrape; 0 without one. */
+    private static double sum(String scrape, String name, String label, String value) {
+        Matcher samples = Pattern.compile("(?m)^" + name + "\\{[^}]*" + label + "=\"" + value + "\"[^}]*\\} ([0-9.]+)$")
                 .matcher(scrape);
-        return value.find() ? Double.parseDouble(value.group(1)) : -1;
+        return samples.results()
+                .mapToDouble(sample -> Double.parseDouble(sample.group(1)))
+                .sum();
     }
 
     /**
@@ -266,14 +268,7 @@ public final class ScalingBenchmark {
      * learns of a new instance from the next load report, so right after a first call it may show none.)
      */
     private int running(String service) throws Exception {
-        Matcher instances = Pattern.compile(
-                        "(?m)^lever_dataplane_instances\\{[^}]*service=\"" + service + "\"[^}]*\\} ([0-9.]+)$")
-                .matcher(BenchPlatform.metrics(ports.http()));
-        int count = 0;
-        while (instances.find()) {
-            count += (int) Double.parseDouble(instances.group(1));
-        }
-        return count;
+        return (int) sum(BenchPlatform.metrics(ports.http()), "lever_dataplane_instances", "service", service);
     }
 
     private String post(String path, String json) {

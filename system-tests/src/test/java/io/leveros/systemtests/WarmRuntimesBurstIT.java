@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -124,14 +125,13 @@ class WarmRuntimesBurstIT {
      */
     private static void awaitZeroInstances(List<String> services) {
         for (String service : services) {
-            Pattern instances = Pattern.compile(
-                    "(?m)^lever_dataplane_instances\\{[^}]*service=\"" + service + "\"[^}]*\\} ([0-9.]+)$");
             await(service + " back to zero instances")
                     .atMost(Duration.ofSeconds(60))
-                    .until(() -> instances
-                            .matcher(platform.dataPlaneMetrics())
-                            .results()
-                            .allMatch(instance -> Double.parseDouble(instance.group(1)) == 0));
+                    .until(() -> PrometheusScrape.sum(
+                                    platform.dataPlaneMetrics(),
+                                    "lever_dataplane_instances",
+                                    Map.of("service", service))
+                            == 0);
         }
     }
 
@@ -142,8 +142,6 @@ class WarmRuntimesBurstIT {
     }
 
     private static double javaGauge(String name) {
-        Matcher value = Pattern.compile("(?m)^" + name + "\\{[^}]*entry=\"java\"[^}]*\\} ([0-9.]+)$")
-                .matcher(platform.dataPlaneMetrics());
-        return value.find() ? Double.parseDouble(value.group(1)) : -1;
+        return PrometheusScrape.sum(platform.dataPlaneMetrics(), name, Map.of("entry", "java"));
     }
 }
