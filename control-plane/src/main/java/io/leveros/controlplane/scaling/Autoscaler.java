@@ -518,7 +518,10 @@ public final class Autoscaler {
      * instances of the version, then the one with the most free memory; removed ones come from the
      * nodes with the most. What fits nowhere is not placed, and recorded once as a decision naming
      * the version, its ram and the largest free memory. A node's target keeps the report sequence
-     * of the decision that last changed it.
+     * of the decision that last changed it, unless the node now runs more than its target, and not
+     * as many as when it was decided: a node stops extra instances only for a target whose report
+     * saw them. (An instance started on demand on one node while the one placed elsewhere starts
+     * leaves one of the two over; the sequence of the decision before they showed would keep it.)
      */
     private void place(Round round, ScaledVersion scaled, VersionRecord version, Map<String, Integer> currentByNode) {
         List<String> nodeIds = round.nodeIds;
@@ -577,21 +580,25 @@ public final class Autoscaler {
                         unplaced));
             }
         }
-        Map<String, long[]> placed = new HashMap<>();
+        Map<String, ScaledVersion.Placed> placed = new HashMap<>();
         for (int i = 0; i < counts.length; i++) {
             String nodeId = nodeIds.get(i);
-            long[] before = scaled.placed.get(nodeId);
-            long sequence = before != null && before[0] == counts[i]
-                    ? before[1]
-                    : round.known.reports().get(nodeId).getSequence();
-            placed.put(nodeId, new long[] {counts[i], sequence});
+            int running = currentByNode.getOrDefault(nodeId, 0);
+            ScaledVersion.Placed before = scaled.placed.get(nodeId);
+            ScaledVersion.Placed now = before != null
+                            && before.instances() == counts[i]
+                            && (running <= counts[i] || running == before.running())
+                    ? before
+                    : new ScaledVersion.Placed(
+                            counts[i], round.known.reports().get(nodeId).getSequence(), running);
+            placed.put(nodeId, now);
             round.targets.add(ScalingTarget.newBuilder()
                     .setEnvironment(version.environment())
                     .setService(version.service())
                     .setVersion(version.version())
                     .setNodeId(nodeId)
-                    .setInstances(counts[i])
-                    .setReportSequence(sequence)
+                    .setInstances(now.instances())
+                    .setReportSequence(now.sequence())
                     .build());
         }
         scaled.placed = placed;

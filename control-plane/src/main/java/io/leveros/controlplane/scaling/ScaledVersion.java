@@ -32,10 +32,16 @@ final class ScaledVersion {
     long lowSinceNanos = -1;
 
     int lowMax;
-    /** Per node: the instances placed there, and the report sequence that decision saw. */
-    Map<String, long[]> placed = Map.of();
+    /** Per node: the instances placed there, and the report that decision saw. */
+    Map<String, Placed> placed = Map.of();
     /** Why instances of the target fit on no node, as last recorded; empty while all are placed. */
     String unplaced = "";
+
+    /**
+     * A node's target for the version: {@code instances}, decided on the node's report {@code
+     * sequence}, in which the node ran {@code running} of them.
+     */
+    record Placed(int instances, long sequence, int running) {}
 
     /**
      * One node's cumulative counters as of its report's {@code measuredAtMicros}, and the rates and

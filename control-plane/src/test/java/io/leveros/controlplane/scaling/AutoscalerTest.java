@@ -406,6 +406,39 @@ class AutoscalerTest {
     }
 
     @Test
+    void aNodeToldToStopAnInstanceItStartedSinceTheDecisionGetsTheSequenceOfAReportThatShowsIt() {
+        deploy(1, 0, null);
+        report(0, 0, 0, 0);
+        report(1, 0, 0, 0);
+        assertThat(tick()).isEqualTo(1);
+        assertThat(autoscaler.targets()).extracting(ScalingTarget::getInstances).containsExactly(1, 0);
+        // node-0 starts the placed instance; its last report (before the start) has this sequence.
+        long node0StartedAfter = sequence - 1;
+        // A call reached node-1 before that instance was ready: node-1 starts one of its own, and
+        // reports it before node-0 reports its own. The one instance wanted is node-1's.
+        report(1, 1, 1, 0);
+        tick();
+        assertThat(autoscaler.targets()).extracting(ScalingTarget::getInstances).containsExactly(0, 1);
+        // node-0 reports the instance it started: two run, one is wanted, node-0 is told to stop its.
+        report(0, 1, 0, 0);
+        long showsIt = sequence;
+        report(1, 1, 0, 0);
+        tick();
+        ScalingTarget node0 = autoscaler.targets().get(0);
+        assertThat(node0.getInstances()).isZero();
+        assertThat(node0.getReportSequence())
+                .as("a sequence after the instance node-0 started, or node-0 keeps it")
+                .isGreaterThan(node0StartedAfter)
+                .isEqualTo(showsIt);
+        report(0, 1, 0, 0);
+        report(1, 1, 0, 0);
+        tick();
+        assertThat(autoscaler.targets().get(0).getReportSequence())
+                .as("kept while node-0 still reports the instance it is stopping")
+                .isEqualTo(showsIt);
+    }
+
+    @Test
     void instancesGoWhereTheirRamFitsSpreadThenByMostFreeMemory() {
         capacity[0] = 1L << 30;
         capacity[1] = 512L << 20;
