@@ -5,19 +5,29 @@ import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
  * Hard memory limits for instance processes where the OS offers them: a Linux memory cgroup per
- * instance, created under the data plane's own (cgroup v2 {@code memory.max}, else v1 {@code
- * memory.limit_in_bytes}). An instance that goes over is killed by the kernel, and {@link
- * Limit#exceeded()} tells so afterwards. Where there is no writable memory cgroup the data plane
- * refuses to start, unless told to run instances with their runtime's heap flags only ({@code
- * --allow-unlimited-ram}), which it then says once at start: enforcement is never dropped silently.
+ * instance (cgroup v2 {@code memory.max}, else v1 {@code memory.limit_in_bytes}). An instance that
+ * goes over is killed by the kernel, and {@link Limit#exceeded()} tells so afterwards. Where there is
+ * no writable memory cgroup the data plane refuses to start, unless told to run instances with their
+ * runtime's heap flags only ({@code --allow-unlimited-ram}), which it then says once at start:
+ * enforcement is never dropped silently.
+ *
+ * <p>The instances' groups are made in a group of this data plane's own, {@code
+ * lever-dataplane-<pid>-<random>}, inside the cgroup the data plane runs in. Data planes on one
+ * machine often run in the same cgroup (a cluster's nodes in network namespaces, a test's
+ * platforms), and an instance's group is named after its id: in one shared folder, two data planes'
+ * instances of the same id would share one limit.
  */
 public final class MemoryLimits {
     private static final System.Logger LOG = System.getLogger(MemoryLimits.class.getName());
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
+    private static final String DATA_PLANE_GROUP = "lever-dataplane-";
 
     /** One instance's cgroup, or none. */
     public interface Limit {
@@ -46,7 +56,7 @@ public final class MemoryLimits {
         this.v2 = v2;
     }
 
-    /** The cgroup instances' cgroups are made in, or {@code null} when there is none. */
+    /** This data plane's group, which instances' groups are made in, or {@code null} when there is none. */
     Path parent() {
         return parent;
     }
@@ -76,7 +86,10 @@ public final class MemoryLimits {
         return limits;
     }
 
-    /** The memory cgroup this process is in, if the data plane may make children in it; none: no parent. */
+    /**
+     * A group of this data plane's own in the memory cgroup this process is in, if it may make
+     * children there; none: no parent.
+     */
     static MemoryLimits detect() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
@@ -84,7 +97,7 @@ public final class MemoryLimits {
                 if (parts.length == 3 && List.of(parts[1].split(",")).contains("memory")) {
                     Path dir = CGROUP_ROOT.resolve("memory").resolve(parts[2].substring(1));
                     if (Files.isWritable(dir) && Files.exists(dir.resolve("memory.limit_in_bytes"))) {
-                        return new MemoryLimits(removeLeftovers(dir), false);
+                        return inGroupOfItsOwn(dir, false);
                     }
                 }
             }
@@ -94,7 +107,7 @@ public final class MemoryLimits {
                     if (Files.isWritable(dir)
                             && Files.readString(dir.resolve("cgroup.subtree_control"))
                                     .contains("memory")) {
-                        return new MemoryLimits(removeLeftovers(dir), true);
+                        return inGroupOfItsOwn(dir, true);
                     }
                 }
             }
@@ -104,29 +117,77 @@ public final class MemoryLimits {
         return new MemoryLimits(null, false);
     }
 
-    /**
-     * Removes the empty instance cgroups in {@code parent}: those a data plane killed with SIGKILL
-     * left (its instances died with it, their cgroups stayed). A cgroup with a process in it cannot
-     * be removed, so the instances of another data plane sharing the parent are never touched.
-     */
-    static Path removeLeftovers(Path parent) {
-        try (DirectoryStream<Path> groups = Files.newDirectoryStream(parent, "lever-*")) {
-            int removed = 0;
-            for (Path group : groups) {
-                try {
-                    Files.delete(group); // rmdir: fails while a process is in it
-                    removed++;
-                } catch (IOException e) {
-                    // in use, or not ours to remove
-                }
-            }
-            if (removed > 0) {
-                LOG.log(Level.INFO, "removed {0} memory cgroups left by a data plane that did not stop", removed);
-            }
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "could not list {0}: {1}", parent, e.toString());
+    private static MemoryLimits inGroupOfItsOwn(Path shared, boolean v2) throws IOException {
+        removeLeftovers(shared);
+        Path own = Files.createDirectory(shared.resolve(DATA_PLANE_GROUP
+                + ProcessHandle.current().pid() + "-" + HexFormat.of().toHexDigits(new SecureRandom().nextInt())));
+        if (v2) {
+            Files.writeString(own.resolve("cgroup.subtree_control"), "+memory");
         }
-        return parent;
+        return new MemoryLimits(own, v2);
+    }
+
+    /**
+     * Removes what data planes that did not stop left in {@code shared} (killed with SIGKILL, their
+     * instances died with them, the cgroups stayed): the groups of data planes whose process is
+     * gone, with their instances' empty groups, and the empty instance groups of the layout before
+     * data planes had groups of their own. A cgroup with a process in it cannot be removed, and a
+     * running data plane's group is not touched.
+     */
+    static void removeLeftovers(Path shared) {
+        int removed = 0;
+        for (Path group : groups(shared)) {
+            String name = group.getFileName().toString();
+            if (name.startsWith(DATA_PLANE_GROUP)) {
+                if (runs(name.substring(DATA_PLANE_GROUP.length()))) {
+                    continue;
+                }
+                removed += (int)
+                        groups(group).stream().filter(MemoryLimits::removeEmpty).count();
+            }
+            removed += removeEmpty(group) ? 1 : 0;
+        }
+        if (removed > 0) {
+            LOG.log(Level.INFO, "removed {0} memory cgroups left by a data plane that did not stop", removed);
+        }
+    }
+
+    /** The {@code lever-*} groups in {@code dir}. */
+    private static List<Path> groups(Path dir) {
+        List<Path> groups = new ArrayList<>();
+        try (DirectoryStream<Path> found = Files.newDirectoryStream(dir, "lever-*")) {
+            found.forEach(groups::add);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "could not list {0}: {1}", dir, e.toString());
+        }
+        return groups;
+    }
+
+    /** Whether the process of {@code <pid>-<random>} runs. */
+    private static boolean runs(String pidAndRandom) {
+        try {
+            long pid = Long.parseLong(pidAndRandom.substring(0, pidAndRandom.indexOf('-')));
+            return ProcessHandle.of(pid).isPresent();
+        } catch (RuntimeException e) {
+            return true; // not a name this class made: left alone
+        }
+    }
+
+    /** Removes {@code group} if no process and no group is in it (rmdir). */
+    private static boolean removeEmpty(Path group) {
+        try {
+            Files.delete(group);
+            return true;
+        } catch (IOException e) {
+            return false; // in use, or not ours to remove
+        }
+    }
+
+    /** Removes this data plane's group, once its instances' groups are removed. */
+    public void close() {
+        if (parent != null && !removeEmpty(parent)) {
+            LOG.log(Level.DEBUG, "could not remove {0}: an instance's group is left in it", parent);
+        }
     }
 
     /**

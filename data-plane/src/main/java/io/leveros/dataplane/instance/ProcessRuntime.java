@@ -339,6 +339,7 @@ public final class ProcessRuntime implements InstanceRuntime {
         launcher.shutdown();
         preparer.close(); // the instances' folders are removed before the instance folder is
         isolation.close();
+        memory.close();
         codeCache.close();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);

@@ -231,16 +231,22 @@ class InstanceIsolationTest {
         assumeTrue(memory != null && Files.isWritable(memory), "no writable memory cgroup here");
         long pid = call("a", "pid").asLong();
         String id = call("a", "id").asText();
-        assertThat(Files.readString(Path.of("/proc/" + pid + "/cgroup")))
-                .as("in its own memory cgroup, though it changed user")
-                .containsPattern("memory:.*/lever-" + id);
-        Path limit = memory.resolve("lever-" + id).resolve("memory.limit_in_bytes");
+        Path group = memoryCgroupOf(Path.of("/proc/" + pid + "/cgroup"));
+        assertThat(group.toString())
+                .as("in its own memory cgroup, in its data plane's, though it changed user")
+                .startsWith(memory + "/lever-dataplane-")
+                .endsWith("/lever-" + id);
+        Path limit = group.resolve("memory.limit_in_bytes");
         assumeTrue(Files.exists(limit), "cgroup v1 memory controller");
         assertThat(Files.readString(limit).trim()).isEqualTo(Long.toString(128L * 1024 * 1024));
     }
 
     static Path memoryCgroupOfThisProcess() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+        return memoryCgroupOf(Path.of("/proc/self/cgroup"));
+    }
+
+    private static Path memoryCgroupOf(Path procCgroup) throws Exception {
+        for (String line : Files.readAllLines(procCgroup)) {
             String[] parts = line.split(":", 3);
             if (parts.length == 3 && parts[1].equals("memory")) {
                 return Path.of("/sys/fs/cgroup/memory").resolve(parts[2].substring(1));
