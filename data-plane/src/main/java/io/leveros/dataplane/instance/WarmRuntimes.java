@@ -112,8 +112,13 @@ final class WarmRuntimes implements AutoCloseable {
         final Deque<Warm> idle = new ConcurrentLinkedDeque<>();
         /** The cold starts that asked for one since the last refill: the burst going on. */
         final AtomicInteger asked = new AtomicInteger();
-        /** Those of them that found none. */
+        /** Those of them that found none, once it has been full. */
         final AtomicInteger missed = new AtomicInteger();
+        /**
+         * Whether it has once held as many trained runtimes as it keeps: before, while its first ones
+         * train after the data plane's start, a cold start that finds none says nothing of its size.
+         */
+        volatile boolean filled;
         /** How many it keeps idle now. */
         volatile int kept;
         /** When, in {@link System#nanoTime()}, a pool grown for a burst goes back to its size at rest. */
@@ -214,7 +219,9 @@ final class WarmRuntimes implements AutoCloseable {
                 return warm;
             }
         }
-        pool.missed.incrementAndGet();
+        if (pool.filled) {
+            pool.missed.incrementAndGet();
+        }
         return null;
     }
 
@@ -318,9 +325,12 @@ final class WarmRuntimes implements AutoCloseable {
     /** How many idle runtimes, trained and waiting, there are now of each entry point. */
     Map<ServiceVersion.EntryCase, Integer> idleCounts() {
         Map<ServiceVersion.EntryCase, Integer> counts = new EnumMap<>(ServiceVersion.EntryCase.class);
-        pools.forEach((kind, pool) -> counts.put(kind, (int)
-                pool.idle.stream().filter(warm -> warm.trained().isDone()).count()));
+        pools.forEach((kind, pool) -> counts.put(kind, trained(pool)));
         return counts;
+    }
+
+    private static int trained(Pool pool) {
+        return (int) pool.idle.stream().filter(warm -> warm.trained().isDone()).count();
     }
 
     /** How many idle runtimes each entry point's pool keeps now: its size at rest, or more after a burst. */
@@ -360,6 +370,7 @@ final class WarmRuntimes implements AutoCloseable {
                 }
                 queue.addLast(warm);
                 Thread.ofVirtual().name("lever-warm-" + warm.id()).start(() -> awaitReadyLine(warm));
+                warm.trained().thenRun(() -> pool.filled |= trained(pool) >= pool.kept);
                 warm.process().onExit().thenRun(() -> {
                     if (queue.remove(warm)) {
                         if (!closed) {

@@ -177,6 +177,29 @@ class WarmRuntimesTest {
     }
 
     @Test
+    void coldStartsWhileThePoolFirstTrainsDoNotGrowIt() {
+        warm = pool(new WarmPoolSize(1, 3), Duration.ofSeconds(30), RUNTIME);
+        warm.fill();
+        await().atMost(Duration.ofSeconds(10)).until(() -> started.size() == 1);
+        assertThat(warm.take(JAVA, 256)).as("still training").isNull();
+        assertThat(warm.take(JAVA, 256)).isNull();
+        await("no runtime started beyond the one at rest, through the refill a second after the takes")
+                .during(Duration.ofMillis(1_500))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> started.size() == 1);
+        assertThat(warm.keptCounts()).containsEntry(ServiceVersion.EntryCase.JAVA, 1);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> idle() == 1);
+        for (int coldStart = 0; coldStart < 3; coldStart++) {
+            warm.take(JAVA, 256);
+        }
+        await("once it was full, the same burst grows it")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> idle() == 3);
+        assertThat(warm.keptCounts()).containsEntry(ServiceVersion.EntryCase.JAVA, 3);
+    }
+
+    @Test
     void aNumberGivenIsKeptWhateverTheBurst() {
         warm = pool(1, RUNTIME);
         warm.fill();
