@@ -370,7 +370,11 @@ final class WarmRuntimes implements AutoCloseable {
                 }
                 queue.addLast(warm);
                 Thread.ofVirtual().name("lever-warm-" + warm.id()).start(() -> awaitReadyLine(warm));
-                warm.trained().thenRun(() -> pool.filled |= trained(pool) >= pool.kept);
+                warm.trained().thenRun(() -> {
+                    if (trained(pool) >= pool.kept) {
+                        pool.filled = true; // never back: runtimes train on threads of their own
+                    }
+                });
                 warm.process().onExit().thenRun(() -> {
                     if (queue.remove(warm)) {
                         if (!closed) {
