@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -137,14 +135,6 @@ final class WarmRuntimes implements AutoCloseable {
     private final Fork fork;
     private final Executor launcher;
     private final Map<ServiceVersion.EntryCase, Pool> pools = new EnumMap<>(ServiceVersion.EntryCase.class);
-    /**
-     * What this pool's runtimes' ids start with, random: data planes on one machine share the memory
-     * cgroup (named after the id) and may share the instance folder, so "warm-1" of two of them would
-     * be held to one memory limit together.
-     */
-    private final String idPrefix =
-            "warm-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + "-";
-
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean refillScheduled = new AtomicBoolean();
     private volatile boolean closed;
@@ -359,7 +349,7 @@ final class WarmRuntimes implements AutoCloseable {
             for (int i = 0; i < missing && !closed; i++) {
                 Warm warm;
                 try {
-                    warm = fork.start(idPrefix + ids.incrementAndGet(), entry.getKey(), ramMb);
+                    warm = fork.start("warm-" + ids.incrementAndGet(), entry.getKey(), ramMb);
                 } catch (RuntimeException e) {
                     LOG.log(
                             Level.WARNING,

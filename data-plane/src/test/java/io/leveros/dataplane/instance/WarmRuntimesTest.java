@@ -213,26 +213,6 @@ class WarmRuntimesTest {
     }
 
     @Test
-    void twoDataPlanesPoolsNameTheirRuntimesApart() {
-        warm = pool(1, RUNTIME);
-        WarmRuntimes other = pool(1, RUNTIME);
-        try {
-            warm.fill();
-            other.fill();
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> idle() == 1 && other.idleCounts().get(ServiceVersion.EntryCase.JAVA) == 1);
-            String id = warm.take(JAVA, 256).id();
-            String otherId = other.take(JAVA, 256).id();
-            assertThat(id)
-                    .as("the memory cgroup and the code folder are named after it")
-                    .startsWith("warm-")
-                    .isNotEqualTo(otherId);
-        } finally {
-            other.close();
-        }
-    }
-
-    @Test
     void closingEndsTheIdleOnes() {
         warm = pool(2, RUNTIME);
         warm.fill();
