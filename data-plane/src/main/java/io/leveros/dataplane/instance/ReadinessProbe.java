@@ -72,7 +72,7 @@ public final class ReadinessProbe implements AutoCloseable {
         }
         if (instance.exit().isDone()) {
             ready.tryFail(
-                    new NotReadyException("exited with code " + instance.exit().getNow(-1)
+                    new NotReadyException(ExitCodes.describe(instance.exit().getNow(-1))
                             + " before it was ready (its port " + instance.port() + " never accepted a connection)"));
             return;
         }
