@@ -40,7 +40,8 @@ class SupervisionIT {
             ProcessHandle.of(platform.controlPlanePid()).orElseThrow().destroyForcibly();
             await("lever up reports the crash and restarts the control plane")
                     .atMost(Duration.ofSeconds(10))
-                    .until(() -> platform.logText().contains("the control plane exited killed by signal 9 (SIGKILL)"));
+                    .until(() ->
+                            platform.logText().contains("the control plane exited with code 137 (ended by SIGKILL)"));
             assertThat(platform.logText()).contains("restarting it in").contains("(restart 1)");
             await("the control plane is back").atMost(Duration.ofSeconds(90)).until(() -> platform.logText()
                     .contains("lever: the control plane is back"));
@@ -71,7 +72,7 @@ class SupervisionIT {
             ProcessHandle.of(platform.dataPlanePid()).orElseThrow().destroyForcibly();
             await("the data plane is back").atMost(Duration.ofSeconds(90)).until(() -> platform.logText()
                     .contains("lever: the data plane is back"));
-            assertThat(platform.logText()).contains("the data plane exited killed by signal 9 (SIGKILL)");
+            assertThat(platform.logText()).contains("the data plane exited with code 137 (ended by SIGKILL)");
             assertThat(body(platform.postJson(HELLO, "[\"again\"]"))).isEqualTo("\"Hello, again!\"");
         }
     }

@@ -1,5 +1,6 @@
 package io.leveros.cli.platform;
 
+import io.leveros.core.process.ExitCodes;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,22 +58,9 @@ public final class ChildProcess {
         return Duration.ofNanos((exited == 0 ? System.nanoTime() : exited) - startedNanos);
     }
 
-    /** How it exited, for messages: {@code with code 1}, or {@code killed by signal 9 (SIGKILL)}. */
+    /** How it exited, for messages: {@code exited with code 137 (ended by SIGKILL)}. */
     public String exitDescription() {
-        int code = process.exitValue();
-        if (code > 128 && code < 160) {
-            int signal = code - 128;
-            String name =
-                    switch (signal) {
-                        case 9 -> " (SIGKILL)";
-                        case 15 -> " (SIGTERM)";
-                        case 6 -> " (SIGABRT)";
-                        case 11 -> " (SIGSEGV)";
-                        default -> "";
-                    };
-            return "killed by signal " + signal + name;
-        }
-        return "with code " + code;
+        return ExitCodes.exited(process.exitValue());
     }
 
     /** SIGTERM, then SIGKILL if it has not exited within {@code graceSeconds}. */

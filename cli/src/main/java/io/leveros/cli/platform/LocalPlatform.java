@@ -197,7 +197,7 @@ public final class LocalPlatform {
             Duration delay = backoff.after(exited.ran());
             printWhole(
                     err,
-                    "lever: the %s exited %s after %d s; restarting it in %.1f s (restart %d)%n",
+                    "lever: the %s %s after %d s; restarting it in %.1f s (restart %d)%n",
                     exited.name(),
                     exited.exitDescription(),
                     exited.ran().toSeconds(),
@@ -493,7 +493,7 @@ public final class LocalPlatform {
         }
         if (!child.process().isAlive()) {
             throw new CliException(
-                    child.name() + " exited " + child.exitDescription() + " while starting (its output is above)");
+                    child.name() + " " + child.exitDescription() + " while starting (its output is above)");
         }
         throw new CliException(
                 child.name() + " did not become ready within " + START_TIMEOUT.toSeconds() + " s (" + healthUrl + ")");

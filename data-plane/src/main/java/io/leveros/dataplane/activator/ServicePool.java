@@ -1,11 +1,11 @@
 package io.leveros.dataplane.activator;
 
+import io.leveros.core.process.ExitCodes;
 import io.leveros.dataplane.activator.WaitQueue.Waiter;
 import io.leveros.dataplane.balancing.PowerOfTwoChoices;
 import io.leveros.dataplane.balancing.ResourceRoom;
 import io.leveros.dataplane.call.CallException;
 import io.leveros.dataplane.call.ErrorCode;
-import io.leveros.dataplane.instance.ExitCodes;
 import io.leveros.dataplane.instance.Instance;
 import io.leveros.dataplane.instance.NodeAgent;
 import io.leveros.dataplane.metrics.InstanceStarts;
@@ -466,7 +466,7 @@ final class ServicePool {
         boolean unexpected;
         String why = instance.handle().exceededRam()
                 ? "went over its ram (" + NodeAgent.ramMb(route.version()) + " MB) and was killed"
-                : ExitCodes.describe(code);
+                : ExitCodes.exited(code);
         synchronized (this) {
             boolean known = ready.remove(instance) | draining.remove(instance);
             unexpected = known && !instance.draining() && !agent.isClosing();

@@ -1,5 +1,6 @@
 package io.leveros.dataplane.instance;
 
+import io.leveros.core.process.ExitCodes;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -71,9 +72,8 @@ public final class ReadinessProbe implements AutoCloseable {
             return;
         }
         if (instance.exit().isDone()) {
-            ready.tryFail(
-                    new NotReadyException(ExitCodes.describe(instance.exit().getNow(-1))
-                            + " before it was ready (its port " + instance.port() + " never accepted a connection)"));
+            ready.tryFail(new NotReadyException(ExitCodes.exited(instance.exit().getNow(-1))
+                    + " before it was ready (its port " + instance.port() + " never accepted a connection)"));
             return;
         }
         accepts(instance.port()).onComplete(result -> {

@@ -1,8 +1,8 @@
-package io.leveros.dataplane.instance;
+package io.leveros.core.process;
 
 import java.util.Map;
 
-/** How an instance's exit code reads in the platform's log and errors. */
+/** How a process's exit code reads in the platform's log and errors. */
 public final class ExitCodes {
     /** The signals a process is commonly ended by, by number. */
     private static final Map<Integer, String> SIGNALS = Map.of(
@@ -16,7 +16,7 @@ public final class ExitCodes {
      * number, as Java and Docker report a process ended by one: "exited with code 143 (ended by
      * SIGTERM)" rather than a number the reader has to decode.
      */
-    public static String describe(int code) {
+    public static String exited(int code) {
         int signal = code - 128;
         if (signal < 1 || signal > 31) {
             return "exited with code " + code;
