@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.CoalescingBufferQueue;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.DefaultPromise;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
@@ -63,6 +65,34 @@ class OutgoingDataTest {
         assertThat(written).containsExactly(1);
         assertThat(writes).extracting(Write::text).containsExactly("a", "b", "c", "d", "efgh");
         assertThat(writes.getLast().data.unwrap()).as("a buffer of its own").isNotSameAs(read);
+    }
+
+    /**
+     * Netty's HTTP/2 encoder queues the DATA of a stream's writes in a {@link CoalescingBufferQueue},
+     * which merges a composite with the next write by adding that as a component after the
+     * composite's capacity, moving its writer index only by the write's bytes. A gathered composite
+     * with room behind its bytes sent that room in place of the next write: garbage in the stream
+     * (bench/run --streams caught it).
+     */
+    @Test
+    void aGatheredWriteMergedWithTheNextByNettysWriteQueueKeepsItsBytes() {
+        out.open(this::write);
+        ByteBuf read = Unpooled.copiedBuffer("abcdefgh", StandardCharsets.US_ASCII);
+        sendByteByByte(read, 8);
+        writes.getFirst().out.setSuccess(null);
+        Write gathered = writes.getLast();
+        assertThat(gathered.text).isEqualTo("efgh");
+        writes.remove(gathered); // the queue owns it now
+
+        EmbeddedChannel channel = new EmbeddedChannel();
+        CoalescingBufferQueue queue = new CoalescingBufferQueue(channel);
+        queue.add(gathered.data);
+        queue.add(Unpooled.copiedBuffer("ij", StandardCharsets.US_ASCII));
+        ByteBuf merged = queue.remove(6, channel.newPromise());
+
+        assertThat(merged.toString(StandardCharsets.US_ASCII)).isEqualTo("efghij");
+        merged.release();
+        channel.finishAndReleaseAll();
     }
 
     @Test
