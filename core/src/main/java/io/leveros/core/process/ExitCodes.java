@@ -17,10 +17,10 @@ public final class ExitCodes {
      * SIGTERM)" rather than a number the reader has to decode.
      */
     public static String exited(int code) {
+        String exited = "exited with code " + code;
         int signal = code - 128;
-        if (signal < 1 || signal > 31) {
-            return "exited with code " + code;
-        }
-        return "exited with code " + code + " (ended by " + SIGNALS.getOrDefault(signal, "signal " + signal) + ")";
+        return signal < 1 || signal > 31
+                ? exited
+                : exited + " (ended by " + SIGNALS.getOrDefault(signal, "signal " + signal) + ")";
     }
 }

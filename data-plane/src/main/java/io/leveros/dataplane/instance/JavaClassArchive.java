@@ -1,5 +1,6 @@
 package io.leveros.dataplane.instance;
 
+import io.leveros.core.process.ExitCodes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
@@ -99,7 +100,7 @@ public final class JavaClassArchive {
                 LOG.log(
                         Level.WARNING,
                         "could not make the Java class-data archive (training run "
-                                + (finished ? "exited with " + training.exitValue() : "timed out")
+                                + (finished ? ExitCodes.exited(training.exitValue()) : "timed out")
                                 + "); Java instances start without it");
                 return;
             }

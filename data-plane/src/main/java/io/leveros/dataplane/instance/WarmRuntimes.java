@@ -1,5 +1,6 @@
 package io.leveros.dataplane.instance;
 
+import io.leveros.core.process.ExitCodes;
 import io.leveros.dataplane.isolation.InstanceSandbox;
 import io.leveros.proto.control.ServiceVersion;
 import io.vertx.core.json.JsonArray;
@@ -370,10 +371,10 @@ final class WarmRuntimes implements AutoCloseable {
                         if (!closed) {
                             LOG.log(
                                     Level.WARNING,
-                                    "warm runtime {0} ({1}) exited with {2} before it was used",
+                                    "warm runtime {0} ({1}) {2} before it was used",
                                     warm.id(),
                                     warm.kind(),
-                                    warm.process().exitValue());
+                                    ExitCodes.exited(warm.process().exitValue()));
                         }
                         release(warm);
                     }
