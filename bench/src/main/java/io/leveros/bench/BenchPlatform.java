@@ -167,6 +167,32 @@ final class BenchPlatform {
         return response.body();
     }
 
+    /**
+     * The sum of the samples named {@code name} in a {@link #metrics} scrape that carry every one of
+     * {@code labels} (label, value, label, value…; other labels may differ); 0 when there is none.
+     */
+    static double sum(String scrape, String name, String... labels) {
+        if (labels.length % 2 != 0) {
+            throw new IllegalArgumentException("labels come as label, value pairs: " + String.join(", ", labels));
+        }
+        double sum = 0;
+        for (String line : scrape.split("\n")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            String series = line.substring(0, space);
+            boolean matches = true;
+            for (int i = 0; i < labels.length; i += 2) {
+                matches &= series.contains(labels[i] + "=\"" + labels[i + 1] + "\"");
+            }
+            if (matches) {
+                sum += Double.parseDouble(line.substring(space + 1));
+            }
+        }
+        return sum;
+    }
+
     static boolean accepts(int port) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             return true;

@@ -439,13 +439,12 @@ public final class ProxyBenchmark {
     }
 
     private static long allocatedBytesCounted(int httpPort) throws IOException, InterruptedException {
+        String allocated = "jvm_gc_memory_allocated_bytes_total";
         String scrape = BenchPlatform.metrics(httpPort);
-        for (String line : scrape.split("\n")) {
-            if (line.startsWith("jvm_gc_memory_allocated_bytes_total")) {
-                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
+        if (scrape.lines().noneMatch(line -> line.startsWith(allocated))) {
+            throw new IllegalStateException("the data plane's metrics have no " + allocated);
         }
-        throw new IllegalStateException("the data plane's metrics have no jvm_gc_memory_allocated_bytes_total");
+        return (long) BenchPlatform.sum(scrape, allocated);
     }
 
     private static String thousands(double rate) {

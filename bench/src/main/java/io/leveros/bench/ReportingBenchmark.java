@@ -62,7 +62,8 @@ public final class ReportingBenchmark {
                 "Machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
         Path dataDir = Files.createTempDirectory("lever-bench-");
         BenchPlatform.Ports ports = BenchPlatform.Ports.free();
-        BenchPlatform platform = BenchPlatform.start(dataDir, ports);
+        // No warm runtimes: instances are found by their start environment, which a warm runtime's lacks.
+        BenchPlatform platform = BenchPlatform.start(dataDir, ports, "--warm-runtimes", "0");
         try {
             BenchPlatform.lever(dataDir, ports, "deploy", NODE_HELLO.toString());
             long dataPlane = dataPlanePid(ports.http());
@@ -87,7 +88,7 @@ public final class ReportingBenchmark {
             long served = calls.get() - callsBefore;
             Map<String, Long> after = cpuNanosByThreadKind(dataPlane);
             Map<String, Long> processesAfter = cpuNanosByProcess(dataPlane);
-            String instances = readyInstances(ports.http());
+            int instances = readyInstances(ports.http());
             running.set(false);
             for (Future<?> run : runs) {
                 run.get();
@@ -125,16 +126,14 @@ public final class ReportingBenchmark {
     }
 
     /** The Node hello's ready instances, from the data plane's metrics. */
-    private static String readyInstances(int httpPort) throws IOException, InterruptedException {
-        String scrape = BenchPlatform.metrics(httpPort);
-        for (String line : scrape.split("\n")) {
-            if (line.startsWith("lever_dataplane_instances{")
-                    && line.contains("service=\"helloService\"")
-                    && line.contains("state=\"ready\"")) {
-                return line.substring(line.lastIndexOf(' ') + 1);
-            }
-        }
-        return "none";
+    private static int readyInstances(int httpPort) throws IOException, InterruptedException {
+        return (int) BenchPlatform.sum(
+                BenchPlatform.metrics(httpPort),
+                "lever_dataplane_instances",
+                "service",
+                "helloService",
+                "state",
+                "ready");
     }
 
     private static void print(String measure, long cpuNanos, double seconds) {

@@ -250,17 +250,9 @@ public final class ScalingBenchmark {
     }
 
     private boolean allBack(String scrape, String entry) {
-        double kept = Math.max(keptWarm, sum(scrape, "lever_dataplane_warm_runtimes_kept", "entry", entry));
-        return sum(scrape, "lever_dataplane_warm_runtimes", "entry", entry) >= kept;
-    }
-
-    /** The sum of the samples named {@code name} with {@code label="value"} in a scrape; 0 without one. */
-    private static double sum(String scrape, String name, String label, String value) {
-        Matcher samples = Pattern.compile("(?m)^" + name + "\\{[^}]*" + label + "=\"" + value + "\"[^}]*\\} ([0-9.]+)$")
-                .matcher(scrape);
-        return samples.results()
-                .mapToDouble(sample -> Double.parseDouble(sample.group(1)))
-                .sum();
+        double kept =
+                Math.max(keptWarm, BenchPlatform.sum(scrape, "lever_dataplane_warm_runtimes_kept", "entry", entry));
+        return BenchPlatform.sum(scrape, "lever_dataplane_warm_runtimes", "entry", entry) >= kept;
     }
 
     /**
@@ -268,7 +260,8 @@ public final class ScalingBenchmark {
      * learns of a new instance from the next load report, so right after a first call it may show none.)
      */
     private int running(String service) throws Exception {
-        return (int) sum(BenchPlatform.metrics(ports.http()), "lever_dataplane_instances", "service", service);
+        return (int)
+                BenchPlatform.sum(BenchPlatform.metrics(ports.http()), "lever_dataplane_instances", "service", service);
     }
 
     private String post(String path, String json) {

@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The data plane's throughput with tracing off and on in the same run (issue 17): two nodes join a
@@ -29,8 +27,6 @@ public final class TracingBenchmark {
     private static final Path JAVA_HELLO_CLASSES = BenchPlatform.HOME.resolve("examples/java-hello/target/classes");
     private static final String PATH = "/helloService/sayHello";
     private static final String ARGS = "[\"bench\"]";
-    private static final Pattern SERIES = Pattern.compile("^(\\w+)\\{([^}]*)} (\\S+)$");
-    private static final Pattern INGRESS = Pattern.compile("ingress=\"(\\w+)\"");
 
     private final int seconds;
     private final int rounds;
@@ -267,15 +263,8 @@ public final class TracingBenchmark {
     }
 
     private static double readyInstances(int port) throws IOException, InterruptedException {
-        double ready = 0;
-        for (String line : metrics(port)) {
-            if (line.startsWith("lever_dataplane_instances{")
-                    && line.contains("service=\"helloService\"")
-                    && line.contains("state=\"ready\"")) {
-                ready += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return ready;
+        return BenchPlatform.sum(
+                BenchPlatform.metrics(port), "lever_dataplane_instances", "service", "helloService", "state", "ready");
     }
 
     /** Calls of the hello each node answered for another node (ingress {@code forwarded}), by port. */
@@ -293,23 +282,13 @@ public final class TracingBenchmark {
 
     /** The node's count of answered hello calls that came in through {@code ingress}. */
     private static long calls(int port, String ingress) throws IOException, InterruptedException {
-        double calls = 0;
-        for (String line : metrics(port)) {
-            Matcher series = SERIES.matcher(line);
-            if (series.matches()
-                    && series.group(1).equals("lever_dataplane_call_duration_seconds_count")
-                    && series.group(2).contains("service=\"helloService\"")) {
-                Matcher way = INGRESS.matcher(series.group(2));
-                if (way.find() && way.group(1).equals(ingress)) {
-                    calls += Double.parseDouble(series.group(3));
-                }
-            }
-        }
-        return (long) calls;
-    }
-
-    private static List<String> metrics(int port) throws IOException, InterruptedException {
-        return BenchPlatform.metrics(port).lines().toList();
+        return (long) BenchPlatform.sum(
+                BenchPlatform.metrics(port),
+                "lever_dataplane_call_duration_seconds_count",
+                "service",
+                "helloService",
+                "ingress",
+                ingress);
     }
 
     /** Waits until no span has arrived for 3 s (the exporter sends at least every second), then answers the count. */
