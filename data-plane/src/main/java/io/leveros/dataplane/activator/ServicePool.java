@@ -307,11 +307,8 @@ final class ServicePool {
         for (Instance instance : stopNow) {
             LOG.log(
                     Level.INFO,
-                    "{0} of lever://{1}/{2} v{3}: stopping it, the autoscaler wants {4} here",
-                    instance,
-                    current.environment(),
-                    current.service(),
-                    current.versionNumber(),
+                    "{0}: stopping it, the autoscaler wants {1} here",
+                    instance.describe(),
                     current.targetInstances());
             agent.stop(instance);
         }
@@ -476,14 +473,7 @@ final class ServicePool {
         }
         resources.exited(instance);
         if (unexpected) {
-            LOG.log(
-                    Level.WARNING,
-                    "{0} of lever://{1}/{2} v{3} {4}; the next call starts a new one",
-                    instance,
-                    route.environment(),
-                    route.service(),
-                    route.versionNumber(),
-                    why);
+            LOG.log(Level.WARNING, "{0} {1}; the next call starts a new one", instance.describe(), why);
         }
     }
 
@@ -506,11 +496,8 @@ final class ServicePool {
         }
         LOG.log(
                 Level.WARNING,
-                "{0} of lever://{1}/{2} v{3} refused a call unprocessed (stopped from outside the platform, or crashing): no more calls go to it",
-                instance,
-                route.environment(),
-                route.service(),
-                route.versionNumber());
+                "{0} refused a call unprocessed (stopped from outside the platform, or crashing): no more calls go to it",
+                instance.describe());
         agent.killUnlessGoneAfterDrain(instance);
     }
 
@@ -619,13 +606,7 @@ final class ServicePool {
             }
         }
         for (Instance instance : stopNow) {
-            LOG.log(
-                    Level.INFO,
-                    "{0} of lever://{1}/{2} idle for {3} ms: stopping it",
-                    instance,
-                    route.environment(),
-                    route.service(),
-                    route.idleTimeoutMs());
+            LOG.log(Level.INFO, "{0} idle for {1} ms: stopping it", instance.describe(), route.idleTimeoutMs());
             agent.stop(instance);
         }
     }

@@ -61,11 +61,8 @@ public final class WarmUpCalls implements InstanceWarmUp {
                 .future()
                 .onSuccess(done -> LOG.log(
                         Level.INFO,
-                        "{0} of lever://{1}/{2} v{3}: warmed up by {4} calls in {5} ms",
-                        instance,
-                        instance.route().environment(),
-                        instance.route().service(),
-                        instance.route().versionNumber(),
+                        "{0}: warmed up by {1} calls in {2} ms",
+                        instance.describe(),
                         run.answered.get(),
                         (System.nanoTime() - run.startedNanos) / 1_000_000));
     }

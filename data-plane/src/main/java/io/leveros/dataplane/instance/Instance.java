@@ -126,6 +126,14 @@ public final class Instance implements ResourceHost {
         draining = true;
     }
 
+    /**
+     * How log lines name it: the instance, then the version it serves ({@code instance 4a46495d7fd8c234
+     * (pid 20642, port 52509) of lever://dev.lever/helloService v1}).
+     */
+    public String describe() {
+        return handle + " of lever://" + route.environment() + "/" + route.service() + " v" + route.versionNumber();
+    }
+
     @Override
     public String toString() {
         return handle.toString();

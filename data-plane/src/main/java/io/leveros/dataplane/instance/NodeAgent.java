@@ -125,15 +125,11 @@ public final class NodeAgent implements AutoCloseable {
             if (instance.handle().exit().isDone()) {
                 return;
             }
-            ServiceRoute route = instance.route();
             LOG.log(
                     Level.WARNING,
-                    "{0} of lever://{1}/{2} v{3} refuses calls and has not exited within the drain timeout ({4} ms)"
-                            + " of its first refusal: killing it",
-                    instance,
-                    route.environment(),
-                    route.service(),
-                    route.versionNumber(),
+                    "{0} refuses calls and has not exited within the drain timeout ({1} ms) of its first refusal:"
+                            + " killing it",
+                    instance.describe(),
                     Long.toString(drainTimeout.toMillis()));
             instance.handle().stop(Duration.ZERO);
         });
