@@ -275,11 +275,8 @@ public final class Activator implements AutoCloseable {
             if (ended > 0) {
                 LOG.log(
                         System.Logger.Level.INFO,
-                        "lever://{0}/{1} v{2}: ended {3} streams still open {4} ms after v{5} replaced it"
-                                + " (upgradeStreamGrace)",
-                        replaced.environment(),
-                        replaced.service(),
-                        replaced.versionNumber(),
+                        "{0}: ended {1} streams still open {2} ms after v{3} replaced it (upgradeStreamGrace)",
+                        replaced.versionName(),
                         ended,
                         replaced.upgradeStreamGraceMs(),
                         live.versionNumber());

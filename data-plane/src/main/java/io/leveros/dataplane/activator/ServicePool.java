@@ -447,11 +447,8 @@ final class ServicePool {
         if (givingUp) {
             LOG.log(
                     Level.WARNING,
-                    "lever://{0}/{1} v{2} failed to start {3} times in a row: not starting it again until it is"
-                            + " deployed again",
-                    route.environment(),
-                    route.service(),
-                    route.versionNumber(),
+                    "{0} failed to start {1} times in a row: not starting it again until it is deployed again",
+                    route.versionName(),
                     settings.maxStartAttempts());
         }
         for (Waiter waiter : failed) {

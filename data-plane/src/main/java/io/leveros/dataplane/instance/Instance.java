@@ -131,7 +131,7 @@ public final class Instance implements ResourceHost {
      * (pid 20642, port 52509) of lever://dev.lever/helloService v1}).
      */
     public String describe() {
-        return handle + " of lever://" + route.environment() + "/" + route.service() + " v" + route.versionNumber();
+        return handle + " of " + route.versionName();
     }
 
     @Override

@@ -147,8 +147,7 @@ public final class NodeAgent implements AutoCloseable {
         env.put("LEVEROS_INSTANCE_TOKEN", token);
         env.put("LEVEROS_CONFIG", version.getConfigJson().isEmpty() ? "{}" : version.getConfigJson());
         env.put("LEVEROS_RAM_MB", Integer.toString(ramMb));
-        String prefix = "lever://" + route.environment() + "/" + route.service() + " v" + version.getVersion() + " ["
-                + instanceId + "]";
+        String prefix = route.versionName() + " [" + instanceId + "]";
         return new InstanceSpec(
                 instanceId, route.environment(), route.service(), version, env, ramMb, prefix, background);
     }

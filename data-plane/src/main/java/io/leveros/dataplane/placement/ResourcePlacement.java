@@ -275,10 +275,8 @@ public final class ResourcePlacement implements ResourceHolder {
                             if (missingLifecycle.add(route.poolKey() + "/" + method)) {
                                 LOG.log(
                                         Level.INFO,
-                                        "lever://{0}/{1} v{2} has no {3} method: resources are bound without it",
-                                        route.environment(),
-                                        route.service(),
-                                        route.versionNumber(),
+                                        "{0} has no {1} method: resources are bound without it",
+                                        route.versionName(),
                                         method);
                             }
                             return Future.succeededFuture();

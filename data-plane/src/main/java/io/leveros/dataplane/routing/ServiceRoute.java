@@ -100,4 +100,9 @@ public record ServiceRoute(
     public long versionNumber() {
         return version == null ? 0 : version.getVersion();
     }
+
+    /** How log lines name the version: {@code lever://dev.lever/helloService v3}. */
+    public String versionName() {
+        return "lever://" + environment + "/" + service + " v" + versionNumber();
+    }
 }
