@@ -184,7 +184,8 @@ final class BenchPlatform {
             String series = line.substring(0, space);
             boolean matches = true;
             for (int i = 0; i < labels.length; i += 2) {
-                matches &= series.contains(labels[i] + "=\"" + labels[i + 1] + "\"");
+                String label = labels[i] + "=\"" + labels[i + 1] + "\"";
+                matches &= series.contains("{" + label) || series.contains("," + label);
             }
             if (matches) {
                 sum += Double.parseDouble(line.substring(space + 1));

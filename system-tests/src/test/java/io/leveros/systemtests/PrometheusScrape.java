@@ -19,7 +19,8 @@ final class PrometheusScrape {
             int space = line.lastIndexOf(' ');
             String series = line.substring(0, space);
             boolean matches = labels.entrySet().stream()
-                    .allMatch(label -> series.contains(label.getKey() + "=\"" + label.getValue() + "\""));
+                    .map(label -> label.getKey() + "=\"" + label.getValue() + "\"")
+                    .allMatch(label -> series.contains("{" + label) || series.contains("," + label));
             if (matches) {
                 sum += Double.parseDouble(line.substring(space + 1));
             }
