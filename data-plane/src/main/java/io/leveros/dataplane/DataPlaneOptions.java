@@ -62,7 +62,8 @@ public final class DataPlaneOptions {
               --warm-runtimes N           idle runtimes kept started for each of Java and Node, each taken by a
                                           cold start of an instance with the default ram (256 MB) and told
                                           then which service to serve; each holds a uid, its memory limit
-                                          and about 60 (Node) to 100 (Java) MB while idle; 0 = none (default:
+                                          and, while idle, about 68 (Java) or 17 (Node) MB of memory, the
+                                          pages they share counted once; 0 = none (default:
                                           as many as fit in 2 % of the node's memory, 1 to 10 of each, and
                                           for 5 minutes after a burst of cold starts found too few, up to as
                                           many as fit in 8 %)

@@ -189,7 +189,8 @@ public final class UpCommand implements Callable<Integer> {
             paramLabel = "N",
             description = "Idle runtimes kept started for each of Java and Node (processes only): a cold start of an"
                     + " instance with the default ram takes one and skips the JVM's or Node's start; each holds"
-                    + " about 60 (Node) to 100 (Java) MB while idle; 0 for none (default: as many as fit in 2%% of"
+                    + " about 68 (Java) or 17 (Node) MB of memory while idle, the pages they share counted once; 0"
+                    + " for none (default: as many as fit in 2%% of"
                     + " the node's memory, 1 to 10 of each, and for 5 minutes after a burst of cold starts found"
                     + " too few, up to as many as fit in 8%%).")
     Integer warmRuntimes;

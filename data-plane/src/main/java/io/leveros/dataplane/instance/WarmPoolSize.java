@@ -8,12 +8,16 @@ package io.leveros.dataplane.instance;
  * <p>Without {@code --warm-runtimes}, sized by the node's memory: at rest, as many pairs (one Java, one
  * Node) as fit in {@value #MEMORY_PERCENT} % of it; after a burst, as many as fit in {@value
  * #BURST_MEMORY_PERCENT} %; between {@value #MIN_PER_KIND} and {@value #MAX_PER_KIND} of each. A pair
- * holds about {@value #PAIR_IDLE_MB} MB while idle (Java about 100, Node about 60).
+ * costs about {@value #PAIR_IDLE_MB} MB while idle: what it holds of its own, plus its share of the pages
+ * it shares with the others (the JDK's and Node's code, the class-data archive), its proportional set
+ * size (Java about 69 MB, Node about 17, measured with ten of each; docs/data-plane.md, "Warm
+ * runtimes"). Its resident size counts the shared pages whole (Java about 95, Node about 56) and would
+ * size the pool at half of what the budget holds.
  */
 public record WarmPoolSize(int atRest, int most) {
     static final int MEMORY_PERCENT = 2;
     static final int BURST_MEMORY_PERCENT = 8;
-    static final int PAIR_IDLE_MB = 160;
+    static final int PAIR_IDLE_MB = 85;
     static final int MIN_PER_KIND = 1;
     /** Ten at once is the burst the cold-start benchmark measures; more would sit idle on most nodes. */
     static final int MAX_PER_KIND = 10;

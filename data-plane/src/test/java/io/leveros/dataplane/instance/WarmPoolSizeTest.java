@@ -11,17 +11,18 @@ class WarmPoolSizeTest {
     @Test
     void atRestAsManyPairsAsFitInTwoPercentOfTheNodesMemoryAfterABurstInEight() {
         assertThat(WarmPoolSize.byMemory(8 * GIB))
-                .as("8 GiB: 163 and 655 MB, in pairs of 160")
-                .isEqualTo(new WarmPoolSize(1, 4));
+                .as("8 GiB: 163 and 655 MB, in pairs of 85")
+                .isEqualTo(new WarmPoolSize(1, 7));
         assertThat(WarmPoolSize.byMemory(16 * GIB))
                 .as("16 GiB: 327 and 1,310 MB")
-                .isEqualTo(new WarmPoolSize(2, 8));
+                .isEqualTo(new WarmPoolSize(3, 10));
         assertThat(WarmPoolSize.byMemory(24 * GIB))
                 .as("24 GiB: 491 and 1,966 MB")
-                .isEqualTo(new WarmPoolSize(3, 10));
+                .isEqualTo(new WarmPoolSize(5, 10));
+        assertThat(WarmPoolSize.byMemory(32 * GIB)).as("32 GiB: 655 MB at rest").isEqualTo(new WarmPoolSize(7, 10));
         assertThat(WarmPoolSize.byMemory(64 * GIB))
-                .as("64 GiB: 1,310 MB at rest")
-                .isEqualTo(new WarmPoolSize(8, 10));
+                .as("64 GiB: 1,310 MB at rest, more than ten pairs")
+                .isEqualTo(new WarmPoolSize(10, 10));
     }
 
     @Test

@@ -167,7 +167,7 @@ public final class LeverCluster implements AutoCloseable {
                 "--node-runtime",
                 LeverPlatform.HOME.resolve("runtimes/node").toString(),
                 // Nodes of 4 GiB each, not three of the whole machine: each keeps 1 warm runtime of
-                // each kind at rest (2 after a burst), not 3 (10): 6 where there were 18 on 2 cores.
+                // each kind at rest (3 after a burst), not 5 (10): 6 where there were 30 on 2 cores.
                 "--memory-capacity",
                 "4g");
         return new HostProcess(host, network.command(host, argv), folder.resolve(host + ".log"));
