@@ -380,6 +380,7 @@ public final class DataPlane implements AutoCloseable {
                 resources,
                 reportSequence,
                 nodeMemory,
+                () -> WarmPoolSize.idleBytes(runtime.keptWarmRuntimes()),
                 subscriber::unanswered);
         reporter.start();
     }

@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "List the nodes whose data planes report: state (ready, or unreachable after missed reports; a node"
                     + " silent for lever.node-expiry is dead and dropped, and its instances are placed on the others),"
-                    + " memory (total, free now, reserved by the ram of its instances), instances and versions served.",
+                    + " memory (total, free now, reserved by the ram of its instances and its idle warm runtimes),"
+                    + " instances and versions served.",
             "A new node joins with a join token: `lever nodes join-token` prints one; start the node with"
                     + " `lever up --join HOST:8091 --join-token-file <file> --node-id <id>` (or the data plane's"
                     + " --join-token-file). `lever nodes credential <node-id>` issues a credential directly."

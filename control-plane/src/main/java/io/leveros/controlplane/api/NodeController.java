@@ -59,7 +59,8 @@ class NodeController {
      * @param forwardingAddress where other nodes forward calls to it
      * @param memoryTotalBytes the memory it offers instances (0: it reports none)
      * @param memoryAvailableBytes the machine's free memory now, as the node reported it
-     * @param memoryReservedBytes the ram (lever.json) of the instances it runs or starts
+     * @param memoryReservedBytes the ram (lever.json) of the instances it runs or starts, and what the
+     *     warm runtimes it keeps take while idle
      * @param instances its instances, ready and starting
      * @param servingVersions how many versions it has ready instances of
      */

@@ -76,10 +76,10 @@ public final class NodeRegistry {
 
     /**
      * The memory {@code report}'s instances take by their ram (lever.json): ready and starting
-     * instances of every version, live or not.
+     * instances of every version, live or not; and what the node's idle warm runtimes take.
      */
     public long reservedBytes(InstanceReport report) {
-        long reserved = 0;
+        long reserved = report.getWarmRuntimesBytes();
         for (ServingVersion serving : report.getServingList()) {
             int instances = serving.getReadyInstances() + serving.getStartingInstances();
             if (instances > 0) {

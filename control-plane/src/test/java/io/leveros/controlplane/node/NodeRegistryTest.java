@@ -104,6 +104,29 @@ class NodeRegistryTest {
     }
 
     @Test
+    void theWarmRuntimesANodeKeepsCountAgainstItsMemoryAsItsInstancesDo() {
+        registry.ram((environment, service, version) -> 256L << 20);
+        InstanceReport report = report("a", 2).toBuilder()
+                .setMemoryTotalBytes(1L << 30)
+                .setWarmRuntimesBytes(170L << 20)
+                .build();
+        registry.report(report);
+        assertThat(registry.reservedBytes(report)).as("2 x 256 + 170 MB").isEqualTo(682L << 20);
+        assertThat(registry.known().nodes().getFirst().getMemoryAvailableBytes())
+                .as("1024 - 682 MB")
+                .isEqualTo(342L << 20);
+
+        long revision = registry.known().revision();
+        registry.report(report.toBuilder().setWarmRuntimesBytes(850L << 20).build());
+        assertThat(registry.known().revision())
+                .as("a pool grown for a burst leaves less room to place instances")
+                .isGreaterThan(revision);
+        assertThat(registry.known().nodes().getFirst().getMemoryAvailableBytes())
+                .as("1024 - 512 - 850 MB: none")
+                .isZero();
+    }
+
+    @Test
     void expiryListenersHearOfNodesThatStoppedReportingNotOfNodesThatClosedTheirStream() {
         List<String> expired = new CopyOnWriteArrayList<>();
         registry.onExpiry(expired::add);

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Tells every control plane which live versions this node has instances of, the load on them, and
@@ -76,6 +77,7 @@ public final class InstanceReporter implements AutoCloseable {
     private final ResourcePlacement resources;
     private final AtomicLong sequence;
     private final NodeMemory memory;
+    private final LongSupplier warmRuntimesBytes;
     private final BiConsumer<SocketAddress, Long> unanswered;
     private boolean building;
     private long timer = -1;
@@ -83,6 +85,8 @@ public final class InstanceReporter implements AutoCloseable {
     /**
      * @param client the data plane's gRPC client for the control plane (h2c), closed by its owner
      * @param sequence the reports' sequence numbers, shared with the activator
+     * @param warmRuntimesBytes what the warm runtimes the node keeps now take while idle, counted
+     *     against its memory as its instances' ram is (read on a worker thread)
      * @param unanswered told the control plane and for how long (ms) once it left {@link
      *     #UNANSWERED_REPORTS} or more reports in a row unanswered, at each further one
      */
@@ -97,8 +101,10 @@ public final class InstanceReporter implements AutoCloseable {
             ResourcePlacement resources,
             AtomicLong sequence,
             NodeMemory memory,
+            LongSupplier warmRuntimesBytes,
             BiConsumer<SocketAddress, Long> unanswered) {
         this.memory = memory;
+        this.warmRuntimesBytes = warmRuntimesBytes;
         this.unanswered = unanswered;
         this.resources = resources;
         this.vertx = vertx;
@@ -118,8 +124,10 @@ public final class InstanceReporter implements AutoCloseable {
 
     /** What this node serves now, in a stable order, without a sequence number yet. */
     InstanceReport current() {
-        InstanceReport.Builder report =
-                InstanceReport.newBuilder().setNodeId(nodeId).setForwardingAddress(forwardingAddress);
+        InstanceReport.Builder report = InstanceReport.newBuilder()
+                .setNodeId(nodeId)
+                .setForwardingAddress(forwardingAddress)
+                .setWarmRuntimesBytes(warmRuntimesBytes.getAsLong());
         Map<String, List<ResourceActivity>> called = resources.calledSinceLastReport();
         activator.loads().stream()
                 .sorted(Comparator.comparing(load -> load.route().poolKey()))

@@ -3,6 +3,7 @@ package io.leveros.dataplane.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WarmPoolSizeTest {
@@ -37,5 +38,15 @@ class WarmPoolSizeTest {
         assertThat(WarmPoolSize.fixed(4)).isEqualTo(new WarmPoolSize(4, 4));
         assertThat(WarmPoolSize.fixed(0)).isEqualTo(new WarmPoolSize(0, 0));
         assertThatThrownBy(() -> new WarmPoolSize(3, 2)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void whatTheRuntimesKeptCostWhileIdle() {
+        assertThat(WarmPoolSize.idleBytes(Map.of("java", 5, "node", 5))).isEqualTo(5 * 85L * 1024 * 1024);
+        assertThat(WarmPoolSize.idleBytes(Map.of("java", 2))).isEqualTo(2 * 68L * 1024 * 1024);
+        assertThat(WarmPoolSize.idleBytes(Map.of("node", 3))).isEqualTo(3 * 17L * 1024 * 1024);
+        assertThat(WarmPoolSize.idleBytes(Map.of()))
+                .as("none kept: processes in containers, or 0")
+                .isZero();
     }
 }
