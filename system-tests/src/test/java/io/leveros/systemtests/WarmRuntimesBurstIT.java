@@ -99,6 +99,36 @@ class WarmRuntimesBurstIT {
                 .hasSize(grown);
     }
 
+    @Test
+    void theWarmRuntimesANodeKeepsAreReservedOfItsMemory() {
+        await("lever nodes counts the warm runtimes kept (68 MB a Java one, 17 MB a Node one) as reserved")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> {
+                    String scrape = platform.dataPlaneMetrics();
+                    long kept = (68
+                                            * (long) PrometheusScrape.sum(
+                                                    scrape,
+                                                    "lever_dataplane_warm_runtimes_kept",
+                                                    Map.of("entry", "java"))
+                                    + 17
+                                            * (long) PrometheusScrape.sum(
+                                                    scrape,
+                                                    "lever_dataplane_warm_runtimes_kept",
+                                                    Map.of("entry", "node")))
+                            << 20;
+                    String nodes = platform.api("/nodes");
+                    return kept > 0 && nodes.contains("\"memoryWarmRuntimesBytes\":" + kept);
+                });
+        String table = platform.lever("nodes").stdout();
+        assertThat(table).contains("WARM RUNTIMES");
+        assertThat(table.lines()
+                        .filter(line -> line.startsWith("local"))
+                        .findFirst()
+                        .orElseThrow())
+                .as("a size in the warm runtimes' column, not '-'")
+                .containsPattern("[\\d.]+ [MG]B +\\d+ MB +\\d+ +\\d+$");
+    }
+
     /** Calls {@code instanceId} of each service at the same moment; the instances that answered. */
     private static List<String> callAllAtOnce(List<String> services) {
         List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();

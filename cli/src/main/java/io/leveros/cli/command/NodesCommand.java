@@ -16,8 +16,8 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "List the nodes whose data planes report: state (ready, or unreachable after missed reports; a node"
                     + " silent for lever.node-expiry is dead and dropped, and its instances are placed on the others),"
-                    + " memory (total, free now, reserved by the ram of its instances and its idle warm runtimes),"
-                    + " instances and versions served.",
+                    + " memory (total, free now, reserved by the ram of its instances and its idle warm runtimes, of"
+                    + " which the warm runtimes), instances and versions served.",
             "A new node joins with a join token: `lever nodes join-token` prints one; start the node with"
                     + " `lever up --join HOST:8091 --join-token-file <file> --node-id <id>` (or the data plane's"
                     + " --join-token-file). `lever nodes credential <node-id>` issues a credential directly."
@@ -36,7 +36,15 @@ public final class NodesCommand implements Runnable {
     @Override
     public void run() {
         Table table = new Table(
-                "NODE", "STATE", "FORWARDING ADDRESS", "MEMORY", "FREE", "RESERVED", "INSTANCES", "VERSIONS SERVED");
+                "NODE",
+                "STATE",
+                "FORWARDING ADDRESS",
+                "MEMORY",
+                "FREE",
+                "RESERVED",
+                "WARM RUNTIMES",
+                "INSTANCES",
+                "VERSIONS SERVED");
         for (JsonNode node : lever.global.controlPlane().get("/nodes")) {
             table.row(
                     node.path("nodeId").asText(),
@@ -45,6 +53,7 @@ public final class NodesCommand implements Runnable {
                     size(node.path("memoryTotalBytes").asLong()),
                     size(node.path("memoryAvailableBytes").asLong()),
                     size(node.path("memoryReservedBytes").asLong()),
+                    size(node.path("memoryWarmRuntimesBytes").asLong()),
                     node.path("instances").asText(),
                     node.path("servingVersions").asText());
         }

@@ -61,6 +61,7 @@ class NodeController {
      * @param memoryAvailableBytes the machine's free memory now, as the node reported it
      * @param memoryReservedBytes the ram (lever.json) of the instances it runs or starts, and what the
      *     warm runtimes it keeps take while idle
+     * @param memoryWarmRuntimesBytes of that, what the warm runtimes take
      * @param instances its instances, ready and starting
      * @param servingVersions how many versions it has ready instances of
      */
@@ -71,6 +72,7 @@ class NodeController {
             long memoryTotalBytes,
             long memoryAvailableBytes,
             long memoryReservedBytes,
+            long memoryWarmRuntimesBytes,
             int instances,
             int servingVersions) {}
 
@@ -95,6 +97,7 @@ class NodeController {
                     report.getMemoryTotalBytes(),
                     report.getMemoryAvailableBytes(),
                     nodes.reservedBytes(report),
+                    report.getWarmRuntimesBytes(),
                     instances,
                     node.getServingCount()));
         }
