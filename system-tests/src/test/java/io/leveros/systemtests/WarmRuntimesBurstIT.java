@@ -104,20 +104,8 @@ class WarmRuntimesBurstIT {
         await("lever nodes counts the warm runtimes kept (68 MB a Java one, 17 MB a Node one) as reserved")
                 .atMost(Duration.ofSeconds(60))
                 .until(() -> {
-                    String scrape = platform.dataPlaneMetrics();
-                    long kept = (68
-                                            * (long) PrometheusScrape.sum(
-                                                    scrape,
-                                                    "lever_dataplane_warm_runtimes_kept",
-                                                    Map.of("entry", "java"))
-                                    + 17
-                                            * (long) PrometheusScrape.sum(
-                                                    scrape,
-                                                    "lever_dataplane_warm_runtimes_kept",
-                                                    Map.of("entry", "node")))
-                            << 20;
-                    String nodes = platform.api("/nodes");
-                    return kept > 0 && nodes.contains("\"memoryWarmRuntimesBytes\":" + kept);
+                    long keptBytes = (68 * kept("java") + 17 * kept("node")) << 20;
+                    return keptBytes > 0 && platform.api("/nodes").contains("\"memoryWarmRuntimesBytes\":" + keptBytes);
                 });
         String table = platform.lever("nodes").stdout();
         assertThat(table).contains("WARM RUNTIMES");
@@ -169,6 +157,12 @@ class WarmRuntimesBurstIT {
         await(count + " warm Java runtimes trained and idle")
                 .atMost(Duration.ofSeconds(60))
                 .until(() -> javaGauge("lever_dataplane_warm_runtimes") >= count);
+    }
+
+    /** How many warm runtimes of {@code entry} ({@code java}, {@code node}) the data plane keeps now. */
+    private static long kept(String entry) {
+        return (long) PrometheusScrape.sum(
+                platform.dataPlaneMetrics(), "lever_dataplane_warm_runtimes_kept", Map.of("entry", entry));
     }
 
     private static double javaGauge(String name) {

@@ -46,7 +46,7 @@ class WarmPoolSizeTest {
         assertThat(WarmPoolSize.idleBytes(Map.of("java", 2))).isEqualTo(2 * 68L * 1024 * 1024);
         assertThat(WarmPoolSize.idleBytes(Map.of("node", 3))).isEqualTo(3 * 17L * 1024 * 1024);
         assertThat(WarmPoolSize.idleBytes(Map.of()))
-                .as("none kept: processes in containers, or 0")
+                .as("none kept: --warm-runtimes 0, or instances in containers")
                 .isZero();
     }
 }
