@@ -279,7 +279,7 @@ public final class Activator implements AutoCloseable {
                         replaced.versionName(),
                         ended,
                         replaced.upgradeStreamGraceMs(),
-                        live.versionNumber());
+                        String.valueOf(live.versionNumber())); // a number would print as "v1,000"
             }
         });
     }
