@@ -138,6 +138,12 @@ final class WarmRuntimes implements AutoCloseable {
     private final Map<ServiceVersion.EntryCase, Pool> pools = new EnumMap<>(ServiceVersion.EntryCase.class);
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean refillScheduled = new AtomicBoolean();
+    /**
+     * Held while a runtime starts and joins its pool, and by {@link #close()} as it closes: so close waits
+     * for a start under way (and then ends that runtime too), and none starts after it.
+     */
+    private final Object starting = new Object();
+
     private volatile boolean closed;
 
     /**
@@ -347,19 +353,25 @@ final class WarmRuntimes implements AutoCloseable {
             }
             // counted once: one that exits at once must not be replaced in a loop here (the next fill does)
             int missing = pool.kept - queue.size();
-            for (int i = 0; i < missing && !closed; i++) {
+            for (int i = 0; i < missing; i++) {
                 Warm warm;
-                try {
-                    warm = fork.start("warm-" + ids.incrementAndGet(), entry.getKey(), ramMb);
-                } catch (RuntimeException e) {
-                    LOG.log(
-                            Level.WARNING,
-                            "could not start a warm {0} runtime ({1}); cold starts of its instances start their own",
-                            entry.getKey(),
-                            e.getMessage());
-                    break;
+                synchronized (starting) {
+                    if (closed) {
+                        return;
+                    }
+                    try {
+                        warm = fork.start("warm-" + ids.incrementAndGet(), entry.getKey(), ramMb);
+                    } catch (RuntimeException e) {
+                        LOG.log(
+                                Level.WARNING,
+                                "could not start a warm {0} runtime ({1}); cold starts of its instances start"
+                                        + " their own",
+                                entry.getKey(),
+                                e.getMessage());
+                        break;
+                    }
+                    queue.addLast(warm);
                 }
-                queue.addLast(warm);
                 Thread.ofVirtual().name("lever-warm-" + warm.id()).start(() -> awaitReadyLine(warm));
                 warm.trained().thenRun(() -> {
                     if (trained(pool) >= pool.kept) {
@@ -424,10 +436,12 @@ final class WarmRuntimes implements AutoCloseable {
         warm.sandbox().close();
     }
 
-    /** Ends every idle runtime and waits for them to exit. */
+    /** Ends every idle runtime, one starting now included, and waits for them to exit. */
     @Override
     public void close() {
-        closed = true;
+        synchronized (starting) {
+            closed = true;
+        }
         for (Pool pool : pools.values()) {
             for (Warm warm : pool.idle) {
                 warm.process().destroyForcibly();

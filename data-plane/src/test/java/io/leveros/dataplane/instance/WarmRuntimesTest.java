@@ -24,8 +24,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,9 @@ class WarmRuntimesTest {
     private InstanceIsolation isolation;
     private final ExecutorService launcher = Executors.newSingleThreadExecutor();
     private final List<Process> started = new CopyOnWriteArrayList<>();
+    /** What the fork does before it starts a process: a slow start, in one test. */
+    private volatile Runnable beforeStart = () -> {};
+
     private WarmRuntimes warm;
 
     @BeforeEach
@@ -221,6 +226,32 @@ class WarmRuntimesTest {
         assertThat(started).noneMatch(Process::isAlive);
     }
 
+    @Test
+    void closingWhileOneStartsEndsThatOneTooAndStartsNoOther() throws Exception {
+        CountDownLatch startUnderWay = new CountDownLatch(1);
+        beforeStart = () -> {
+            startUnderWay.countDown();
+            try {
+                Thread.sleep(500); // a slow spawn: the pool closes in the middle of it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        warm = pool(2, RUNTIME);
+        warm.fill();
+        assertThat(startUnderWay.await(20, TimeUnit.SECONDS)).isTrue();
+
+        warm.close();
+        launcher.shutdown();
+        assertThat(launcher.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(started)
+                .as("the one under way as the pool closed, and no other")
+                .hasSize(1);
+        await("it is ended as the idle ones are, not left running after the platform")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> started.stream().noneMatch(Process::isAlive));
+    }
+
     private int idle() {
         return warm.idleCounts().get(ServiceVersion.EntryCase.JAVA);
     }
@@ -244,6 +275,7 @@ class WarmRuntimesTest {
 
                     @Override
                     public WarmRuntimes.Warm start(String id, ServiceVersion.EntryCase kind, int ramMb) {
+                        beforeStart.run();
                         try {
                             Process process = new ProcessBuilder("sh", "-c", script).start();
                             started.add(process);
