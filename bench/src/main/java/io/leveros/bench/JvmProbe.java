@@ -45,6 +45,18 @@ final class JvmProbe {
         throw new IllegalStateException("no process with " + variable + " in its environment");
     }
 
+    /** The port an instance serves on: the {@code LEVEROS_PORT} it was started with. */
+    static int instancePort(long pid) throws IOException {
+        String environ =
+                new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")), StandardCharsets.UTF_8);
+        for (String variable : environ.split("\0")) {
+            if (variable.startsWith("LEVEROS_PORT=")) {
+                return Integer.parseInt(variable.substring("LEVEROS_PORT=".length()));
+            }
+        }
+        throw new IllegalStateException("the instance (pid " + pid + ") has no LEVEROS_PORT in its environment");
+    }
+
     /** A full GC of process {@code pid} ({@code jcmd GC.run}): its young generation is empty after it. */
     static void collect(long pid) throws Exception {
         jcmd(pid, "GC.run");
@@ -94,6 +106,24 @@ final class JvmProbe {
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * (1_000_000_000L / TICKS_PER_SECOND);
         } catch (IOException e) {
             return 0;
+        }
+    }
+
+    /**
+     * The machine's CPU time so far, all cores (user, nice, system, irq, softirq and steal in {@code
+     * /proc/stat}), in nanoseconds: what a path costs everyone taking part, client and instance too.
+     */
+    static long machineCpuNanos() {
+        try {
+            String[] fields =
+                    Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            long ticks = 0;
+            for (int field : new int[] {1, 2, 3, 6, 7, 8}) {
+                ticks += Long.parseLong(fields[field]);
+            }
+            return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading /proc/stat: " + e.getMessage(), e);
         }
     }
 }

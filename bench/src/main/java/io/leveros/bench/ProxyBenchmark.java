@@ -8,7 +8,6 @@ import io.leveros.proto.core.RPC;
 import io.leveros.proto.core.RPCReply;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -146,7 +145,7 @@ public final class ProxyBenchmark {
                             .toString());
             awaitAnswer(ports.http());
             long instance = JvmProbe.pidWithEnv("LEVEROS_SERVICE=" + SERVICE); // its only instance
-            int instancePort = instancePort(instance);
+            int instancePort = JvmProbe.instancePort(instance);
             long dataPlane = JvmProbe.pidOf("io.leveros.dataplane.DataPlaneMain --port " + ports.http() + " ");
             System.err.printf(
                     "The hello's instance: pid %d, port %d; the data plane: pid %d%n",
@@ -248,26 +247,6 @@ public final class ProxyBenchmark {
         } catch (RuntimeException e) {
             throw new IllegalStateException(
                     route.name + " on port " + route.port + " failed a call: " + e.getMessage(), e);
-        }
-    }
-
-    private static int instancePort(long pid) throws IOException {
-        for (String variable : environ(pid).split("\0")) {
-            if (variable.startsWith("LEVEROS_PORT=")) {
-                return Integer.parseInt(variable.substring("LEVEROS_PORT=".length()));
-            }
-        }
-        throw new IllegalStateException("the instance (pid " + pid + ") has no LEVEROS_PORT in its environment");
-    }
-
-    private static String environ(long pid) {
-        try {
-            return "\0"
-                    + new String(
-                            Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")),
-                            StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return ""; // gone
         }
     }
 

@@ -26,12 +26,14 @@ import java.util.function.LongSupplier;
 
 /**
  * Measures streaming methods on this machine (docs/benchmarks.md): byte-stream throughput through
- * the data plane (gRPC, in 32 and 64 KiB messages, with the data plane's CPU per MB; and HTTP),
- * directly to the instance, and through nginx and HAProxy in front of it when installed;
- * small-message rate on 1 and 100 concurrent streams, and the data plane's memory per open idle
- * stream. The service is the Java test service's {@code echoChan}. Prints a Markdown table.
+ * the data plane (gRPC, in 32 and 64 KiB messages; and HTTP), directly to the same instance, and
+ * through nginx and HAProxy in front of it when installed, with the relay's, the client's and the
+ * machine's CPU per MB; small-message rate on 1 and 100 concurrent streams, and the data plane's
+ * memory per open idle stream. The service is the Java test service's {@code echoChan}, with one
+ * instance. Prints a Markdown table.
  */
 public final class StreamBenchmark {
+    private static final String SERVICE = "streamBench";
     private static final Path TEST_SERVICE_CLASSES =
             BenchPlatform.HOME.resolve("system-tests/services/java/target/classes");
     /** The HTTP byte stream's chunk. */
@@ -90,46 +92,63 @@ public final class StreamBenchmark {
                 "Machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
         Path service = BenchPlatform.serviceFolder(
                 TEST_SERVICE_CLASSES,
-                "{\"name\": \"streamBench\", \"javaEntry\": \"io.leveros.testservice.TestService\","
-                        + " \"maxInstanceLoad\": 100000}");
+                "{\"name\": \"" + SERVICE + "\", \"javaEntry\": \"io.leveros.testservice.TestService\","
+                        + " \"maxInstanceLoad\": 100000, \"minInstances\": 1, \"maxInstances\": 1}");
         Path dataDir = Files.createTempDirectory("lever-bench-");
         BenchPlatform.Ports ports = BenchPlatform.Ports.free();
-        BenchPlatform platform = BenchPlatform.start(dataDir, ports);
+        // No warm runtimes: the instance is found by its start environment, which a warm runtime's lacks.
+        BenchPlatform platform = BenchPlatform.start(dataDir, ports, "--warm-runtimes", "0");
         try {
             BenchPlatform.lever(dataDir, ports, "deploy", service.toString());
-            String dataPlane = "127.0.0.1:" + ports.http();
             long dataPlanePid = dataPlanePid(ports.http());
-            try (LeverClient client = LeverClient.connect(dataPlane)) {
-                for (int kib : messageKib) {
-                    throughput(Route.THROUGH_DATA_PLANE, kib, client, () -> JvmProbe.cpuNanos(dataPlanePid));
+            try (LeverClient viaDataPlane = LeverClient.connect("127.0.0.1:" + ports.http())) {
+                echo(viaDataPlane, 1, randomBlock(1024)); // its instance is up
+                long instancePid = JvmProbe.pidWithEnv("LEVEROS_SERVICE=" + SERVICE); // its only instance
+                int instancePort = JvmProbe.instancePort(instancePid);
+                System.err.printf(
+                        "The test service's instance: pid %d, port %d; the data plane: pid %d%n",
+                        instancePid, instancePort, dataPlanePid);
+                try (LeverClient direct = LeverClient.connect("127.0.0.1:" + instancePort)) {
+                    warmUp(direct);
+                    for (int kib : messageKib) {
+                        throughput(Route.THROUGH_DATA_PLANE, kib, viaDataPlane, () -> JvmProbe.cpuNanos(dataPlanePid));
+                    }
+                    for (int kib : messageKib) {
+                        throughput(Route.DIRECT, kib, direct, null);
+                    }
+                    throughputThroughPeers(dataDir, instancePort);
+                    throughputOverHttp(ports.http());
+                    messageRate("through the data plane", viaDataPlane, 1);
+                    messageRate("through the data plane", viaDataPlane, 100);
+                    messageRate("directly to the instance", direct, 1);
+                    messageRate("directly to the instance", direct, 100);
                 }
-                throughputOverHttp(ports.http());
-                messageRate("through the data plane", client, 1);
-                messageRate("through the data plane", client, 100);
-                idleStreamMemory(client, dataPlanePid);
+                idleStreamMemory(viaDataPlane, dataPlanePid);
             }
         } finally {
             platform.stop();
-        }
-        int port = BenchPlatform.freePort();
-        Process instance =
-                BenchPlatform.startInstance(service, "io.leveros.testservice.TestService", "streamBench", port);
-        try (LeverClient client = LeverClient.connect("127.0.0.1:" + port)) {
-            for (int kib : messageKib) {
-                throughput(Route.DIRECT, kib, client, null);
-            }
-            messageRate("directly to the instance", client, 1);
-            messageRate("directly to the instance", client, 100);
-            throughputThroughPeers(dataDir, port);
-        } finally {
-            instance.destroy();
-            instance.waitFor(15, TimeUnit.SECONDS);
         }
         System.out.println();
         System.out.println("| measure | result |");
         System.out.println("|---|---|");
         throughputs.forEach(t -> System.out.println(t.row(throughputs, megabytes)));
         rows.forEach(System.out::println);
+    }
+
+    /**
+     * Byte streams straight to the instance before either path is measured, so that the client's and
+     * the instance's JIT have compiled their code: every path then ends in the same warm instance
+     * process, from the same warm client, and differs only by what is between them. Before, the data
+     * plane's path was measured first, against a client still compiling (its C2 compiler thread was 39 %
+     * of the client's CPU time there and 1 % on the direct path measured later; perf, 2026-12-08), and
+     * the direct path went to an instance started by hand with other flags (no heap limit).
+     */
+    private void warmUp(LeverClient direct) throws Exception {
+        for (int kib : messageKib) {
+            long warmUp = kib == messageKib.getFirst() ? megabytes : 64;
+            System.err.printf("Warm-up, directly to the instance: %d KiB messages, %d MB echoed ...%n", kib, warmUp);
+            echo(direct, warmUp, randomBlock(kib * 1024));
+        }
     }
 
     /** Where a byte stream goes. */
@@ -150,17 +169,19 @@ public final class StreamBenchmark {
     }
 
     /**
-     * One byte-stream measurement: MB/s one way and the relay's CPU per MB echoed (NaN without a
-     * relay), or why a peer proxy's stream did not finish.
+     * One byte-stream measurement: MB/s one way, and CPU time per MB echoed over the measured part: the
+     * relay's (NaN without one), the client's (this process: the Java SDK) and the whole machine's (the
+     * client, the relay, the instance and whatever else ran); or why a peer proxy's stream did not
+     * finish.
      */
-    private record Throughput(
-            Route route, int kib, double megabytesPerSecond, double relayCpuMsPerMegabyte, String failure) {
+    private record Throughput(Route route, int kib, double megabytesPerSecond, CpuPerMegabyte cpu, String failure) {
         String row(List<Throughput> all, long megabytes) {
             String result;
             if (failure != null) {
                 result = "failed: " + failure.replace('|', '/');
             } else {
                 result = String.format(Locale.ROOT, "%.0f MB/s", megabytesPerSecond);
+                String relay = "";
                 if (route != Route.DIRECT) {
                     for (Throughput direct : all) {
                         if (direct.route == Route.DIRECT && direct.kib == kib) {
@@ -168,8 +189,10 @@ public final class StreamBenchmark {
                                     Locale.ROOT, " (%.2f× direct)", megabytesPerSecond / direct.megabytesPerSecond);
                         }
                     }
-                    result += String.format(Locale.ROOT, "; %s CPU %.2f ms per MB", route.relay, relayCpuMsPerMegabyte);
+                    relay = String.format(Locale.ROOT, "%s %.2f, ", route.relay, cpu.relay);
                 }
+                result += String.format(
+                        Locale.ROOT, "; CPU ms per MB: %sclient %.2f, machine %.2f", relay, cpu.client, cpu.machine);
             }
             return String.format(
                     Locale.ROOT,
@@ -181,6 +204,11 @@ public final class StreamBenchmark {
         }
     }
 
+    /** CPU time per MB echoed, in milliseconds (NaN: not measured). */
+    private record CpuPerMegabyte(double relay, double client, double machine) {
+        static final CpuPerMegabyte NONE = new CpuPerMegabyte(Double.NaN, Double.NaN, Double.NaN);
+    }
+
     /** A byte stream whose echo stopped coming: none for {@link #STALL_SECONDS}. */
     private static final class Stalled extends Exception {
         Stalled(long megabytesEchoed) {
@@ -190,7 +218,8 @@ public final class StreamBenchmark {
 
     /**
      * A byte stream echoed: {@code kib} KiB messages sent while the echo is read, after a warm-up;
-     * the relay's CPU time ({@code relayCpuNanos}, null for none) over the measured part. The first
+     * the relay's CPU time ({@code relayCpuNanos}, null for none), the client's and the machine's over
+     * the measured part. The first
      * size on a path warms up with as many bytes as it measures: with 64 MB only, the first 4 GiB run
      * on each path came out 30–40 % slower than the same run repeated, whatever the size, the direct
      * path too (so the client and the instance warm up, not only the relay). The next sizes warm up
@@ -204,17 +233,21 @@ public final class StreamBenchmark {
         byte[] message = randomBlock(kib * 1024);
         try {
             echo(client, warmUp, message);
-            long cpuBefore = relayCpuNanos == null ? 0 : relayCpuNanos.getAsLong();
+            long relayBefore = relayCpuNanos == null ? 0 : relayCpuNanos.getAsLong();
+            long clientBefore = JvmProbe.cpuNanos(ProcessHandle.current().pid());
+            long machineBefore = JvmProbe.machineCpuNanos();
             double seconds = echo(client, megabytes, message);
-            double cpuMsPerMegabyte =
-                    relayCpuNanos == null ? Double.NaN : (relayCpuNanos.getAsLong() - cpuBefore) / 1e6 / megabytes;
-            throughputs.add(new Throughput(route, kib, megabytes / seconds, cpuMsPerMegabyte, null));
+            CpuPerMegabyte cpu = new CpuPerMegabyte(
+                    relayCpuNanos == null ? Double.NaN : (relayCpuNanos.getAsLong() - relayBefore) / 1e6 / megabytes,
+                    (JvmProbe.cpuNanos(ProcessHandle.current().pid()) - clientBefore) / 1e6 / megabytes,
+                    (JvmProbe.machineCpuNanos() - machineBefore) / 1e6 / megabytes);
+            throughputs.add(new Throughput(route, kib, megabytes / seconds, cpu, null));
         } catch (Stalled | RuntimeException failed) {
             if (route == Route.DIRECT || route == Route.THROUGH_DATA_PLANE) {
                 throw failed;
             }
             System.err.println(route.relay + ": " + failed.getMessage()); // a peer's limit, reported as such
-            throughputs.add(new Throughput(route, kib, Double.NaN, Double.NaN, failed.getMessage()));
+            throughputs.add(new Throughput(route, kib, Double.NaN, CpuPerMegabyte.NONE, failed.getMessage()));
         }
     }
 
@@ -225,7 +258,7 @@ public final class StreamBenchmark {
      */
     private static double echo(LeverClient client, long megabytes, byte[] message) throws Exception {
         long total = megabytes << 20;
-        ClientStream stream = client.service("dev.lever", "streamBench").invokeChan("echoChan");
+        ClientStream stream = client.service("dev.lever", SERVICE).invokeChan("echoChan");
         long start = System.nanoTime();
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
             for (long sent = 0; sent < total; sent += message.length) {
@@ -344,7 +377,7 @@ public final class StreamBenchmark {
                         "/dev/null",
                         "-w",
                         "%{time_total} %{size_download}",
-                        "http://127.0.0.1:" + port + "/streamBench/echoChan")
+                        "http://127.0.0.1:" + port + "/" + SERVICE + "/echoChan")
                 .redirectErrorStream(true)
                 .start();
         String[] out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
@@ -370,7 +403,7 @@ public final class StreamBenchmark {
         List<Thread> threads = new ArrayList<>();
         List<ClientStream> open = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
-            ClientStream stream = client.service("dev.lever", "streamBench").invokeChan("echoChan");
+            ClientStream stream = client.service("dev.lever", SERVICE).invokeChan("echoChan");
             stream.send("open");
             stream.receive(String.class);
             open.add(stream);
@@ -429,7 +462,7 @@ public final class StreamBenchmark {
         long rssBefore = JvmProbe.rss(pid);
         List<ClientStream> open = new ArrayList<>();
         for (int i = 0; i < idleStreams; i++) {
-            ClientStream stream = client.service("dev.lever", "streamBench").invokeChan("echoChan");
+            ClientStream stream = client.service("dev.lever", SERVICE).invokeChan("echoChan");
             stream.send(i);
             stream.receive(Integer.class);
             open.add(stream);
