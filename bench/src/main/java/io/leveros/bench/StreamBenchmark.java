@@ -219,11 +219,10 @@ public final class StreamBenchmark {
     /**
      * A byte stream echoed: {@code kib} KiB messages sent while the echo is read, after a warm-up;
      * the relay's CPU time ({@code relayCpuNanos}, null for none), the client's and the machine's over
-     * the measured part. The first
-     * size on a path warms up with as many bytes as it measures: with 64 MB only, the first 4 GiB run
-     * on each path came out 30–40 % slower than the same run repeated, whatever the size, the direct
-     * path too (so the client and the instance warm up, not only the relay). The next sizes warm up
-     * with 64 MB.
+     * the measured part. The first size on a path warms up with as many bytes as it measures: with 64
+     * MB only, the first 4 GiB run on each path came out 30–40 % slower than the same run repeated,
+     * whatever the size, the direct path too (so the client and the instance warm up, not only the
+     * relay). The next sizes warm up with 64 MB.
      */
     private void throughput(Route route, int kib, LeverClient client, LongSupplier relayCpuNanos) throws Exception {
         long warmUp = kib == messageKib.getFirst() ? megabytes : 64;
