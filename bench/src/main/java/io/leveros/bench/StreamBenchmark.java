@@ -34,6 +34,9 @@ import java.util.function.LongSupplier;
  */
 public final class StreamBenchmark {
     private static final String SERVICE = "streamBench";
+    /** The client: this process. */
+    private static final long CLIENT_PID = ProcessHandle.current().pid();
+
     private static final Path TEST_SERVICE_CLASSES =
             BenchPlatform.HOME.resolve("system-tests/services/java/target/classes");
     /** The HTTP byte stream's chunk. */
@@ -100,7 +103,7 @@ public final class StreamBenchmark {
         BenchPlatform platform = BenchPlatform.start(dataDir, ports, "--warm-runtimes", "0");
         try {
             BenchPlatform.lever(dataDir, ports, "deploy", service.toString());
-            long dataPlanePid = dataPlanePid(ports.http());
+            long dataPlanePid = JvmProbe.pidOf("io.leveros.dataplane.DataPlaneMain --port " + ports.http() + " ");
             try (LeverClient viaDataPlane = LeverClient.connect("127.0.0.1:" + ports.http())) {
                 echo(viaDataPlane, 1, randomBlock(1024)); // its instance is up
                 long instancePid = JvmProbe.pidWithEnv("LEVEROS_SERVICE=" + SERVICE); // its only instance
@@ -145,10 +148,15 @@ public final class StreamBenchmark {
      */
     private void warmUp(LeverClient direct) throws Exception {
         for (int kib : messageKib) {
-            long warmUp = kib == messageKib.getFirst() ? megabytes : 64;
+            long warmUp = warmUpMegabytes(kib);
             System.err.printf("Warm-up, directly to the instance: %d KiB messages, %d MB echoed ...%n", kib, warmUp);
             echo(direct, warmUp, randomBlock(kib * 1024));
         }
+    }
+
+    /** How much a byte stream of {@code kib} KiB messages echoes before it is measured ({@link #throughput}). */
+    private long warmUpMegabytes(int kib) {
+        return kib == messageKib.getFirst() ? megabytes : 64;
     }
 
     /** Where a byte stream goes. */
@@ -225,7 +233,7 @@ public final class StreamBenchmark {
      * relay). The next sizes warm up with 64 MB.
      */
     private void throughput(Route route, int kib, LeverClient client, LongSupplier relayCpuNanos) throws Exception {
-        long warmUp = kib == messageKib.getFirst() ? megabytes : 64;
+        long warmUp = warmUpMegabytes(kib);
         System.err.printf(
                 "Throughput: %s, %d KiB messages, %d MB echoed (+%d MB warm-up) ...%n",
                 route.where, kib, megabytes, warmUp);
@@ -233,12 +241,12 @@ public final class StreamBenchmark {
         try {
             echo(client, warmUp, message);
             long relayBefore = relayCpuNanos == null ? 0 : relayCpuNanos.getAsLong();
-            long clientBefore = JvmProbe.cpuNanos(ProcessHandle.current().pid());
+            long clientBefore = JvmProbe.cpuNanos(CLIENT_PID);
             long machineBefore = JvmProbe.machineCpuNanos();
             double seconds = echo(client, megabytes, message);
             CpuPerMegabyte cpu = new CpuPerMegabyte(
                     relayCpuNanos == null ? Double.NaN : (relayCpuNanos.getAsLong() - relayBefore) / 1e6 / megabytes,
-                    (JvmProbe.cpuNanos(ProcessHandle.current().pid()) - clientBefore) / 1e6 / megabytes,
+                    (JvmProbe.cpuNanos(CLIENT_PID) - clientBefore) / 1e6 / megabytes,
                     (JvmProbe.machineCpuNanos() - machineBefore) / 1e6 / megabytes);
             throughputs.add(new Throughput(route, kib, megabytes / seconds, cpu, null));
         } catch (Stalled | RuntimeException failed) {
@@ -475,17 +483,6 @@ public final class StreamBenchmark {
                 idleStreams,
                 (heapAfter - heapBefore) / 1024.0 / idleStreams,
                 (rssAfter - rssBefore) / 1024.0 / idleStreams));
-    }
-
-    private static long dataPlanePid(int port) {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info()
-                        .commandLine()
-                        .orElse("")
-                        .contains("io.leveros.dataplane.DataPlaneMain --port " + port + " "))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no data plane on port " + port))
-                .pid();
     }
 
     private static byte[] randomBlock(int size) {

@@ -71,13 +71,13 @@ class WarmRuntimesBurstIT {
         }
         awaitZeroInstances(services);
         awaitIdleJavaRuntimes(atRest);
-        assertThat(javaGauge("lever_dataplane_warm_runtimes_kept")).isEqualTo(atRest);
+        assertThat(kept("java")).isEqualTo(atRest);
 
         callAllAtOnce(services);
         int grown = Math.min(atRest + 2, most);
         await("the pool grows by the two cold starts that found no warm runtime")
                 .atMost(Duration.ofSeconds(10))
-                .until(() -> javaGauge("lever_dataplane_warm_runtimes_kept") == grown);
+                .until(() -> kept("java") == grown);
 
         awaitZeroInstances(services);
         awaitIdleJavaRuntimes(grown);
@@ -156,16 +156,15 @@ class WarmRuntimesBurstIT {
     private static void awaitIdleJavaRuntimes(int count) {
         await(count + " warm Java runtimes trained and idle")
                 .atMost(Duration.ofSeconds(60))
-                .until(() -> javaGauge("lever_dataplane_warm_runtimes") >= count);
+                .until(() -> gauge("lever_dataplane_warm_runtimes", "java") >= count);
     }
 
     /** How many warm runtimes of {@code entry} ({@code java}, {@code node}) the data plane keeps now. */
     private static long kept(String entry) {
-        return (long) PrometheusScrape.sum(
-                platform.dataPlaneMetrics(), "lever_dataplane_warm_runtimes_kept", Map.of("entry", entry));
+        return (long) gauge("lever_dataplane_warm_runtimes_kept", entry);
     }
 
-    private static double javaGauge(String name) {
-        return PrometheusScrape.sum(platform.dataPlaneMetrics(), name, Map.of("entry", "java"));
+    private static double gauge(String name, String entry) {
+        return PrometheusScrape.sum(platform.dataPlaneMetrics(), name, Map.of("entry", entry));
     }
 }
